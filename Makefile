@@ -1,0 +1,49 @@
+# yuanqu — two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test setup lint typecheck pytest clean serve
+
+# Python environment: reinstalled when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Front-end assets (Tabler, ECharts) from the npm registry, exactly as locked.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.installed
+
+setup: $(STAMP) node_modules/.installed
+	$(BIN)/yuanqu compile_translations
+
+# The Licang demo on the embedded SQLite database under var/, served on http://127.0.0.1:8000.
+demo: setup
+	YUANQU_DEMO=1 $(BIN)/yuanqu demo
+	YUANQU_DEMO=1 $(BIN)/yuanqu serve
+
+serve: setup
+	YUANQU_DEMO=1 $(BIN)/yuanqu serve
+
+lint: setup
+	$(BIN)/ruff check .
+	YUANQU_TESTING=1 $(BIN)/yuanqu check
+	YUANQU_TESTING=1 $(BIN)/yuanqu makemigrations --check --dry-run
+
+typecheck: setup
+	YUANQU_TESTING=1 $(BIN)/mypy yuanqu
+
+# pytest on SQLite always; again on PostgreSQL when DATABASE_URL is set. Browser tests included.
+pytest: setup
+	env -u DATABASE_URL YUANQU_TESTING=1 $(BIN)/pytest
+	if [ -n "$$DATABASE_URL" ]; then YUANQU_TESTING=1 $(BIN)/pytest; fi
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache

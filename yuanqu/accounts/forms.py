@@ -1,0 +1,67 @@
+"""Log-in, user administration and API token forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.core.forms import StyledFormMixin
+from yuanqu.core.models import Region
+from yuanqu.core.roles import GRANTABLE_BY_REGION_ADMIN
+from yuanqu.core.text import normalize_uscc
+from yuanqu.enterprises.models import Enterprise
+from yuanqu.parks.models import Park
+
+from .models import User
+
+
+class LoginForm(StyledFormMixin, forms.Form):
+    """User name and password."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+
+
+class UserForm(StyledFormMixin, forms.ModelForm):
+    """Create or edit a business user in the admin's region; the enterprise is picked by USCC."""
+
+    parks = forms.ModelMultipleChoiceField(queryset=Park.objects.none(), required=False, label=_("parks"))
+    enterprise_uscc = forms.CharField(label=_("Enterprise (unified social credit code)"), required=False,
+                                      max_length=22)
+
+    class Meta:
+        model = User
+        fields = ["username", "display_name", "email", "phone", "role", "region", "is_active"]
+
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r.value, r.label) for r in GRANTABLE_BY_REGION_ADMIN]
+        self.fields["region"].queryset = Region.objects.filter(code__startswith=actor.region_id)
+        # An admin sees park names to assign operators: nothing else of the parks' data.
+        self.fields["parks"].queryset = Park.objects.filter(region__code__startswith=actor.region_id)
+        self.fields["parks"].widget.attrs["size"] = 6
+        if self.instance.pk:
+            self.fields["parks"].initial = list(self.instance.parks.values_list("pk", flat=True))
+            if self.instance.enterprise_id:
+                self.fields["enterprise_uscc"].initial = self.instance.enterprise.uscc  # type: ignore[union-attr]
+
+    def clean_enterprise_uscc(self) -> Enterprise | None:
+        value = normalize_uscc(self.cleaned_data.get("enterprise_uscc", ""))
+        if not value:
+            return None
+        enterprise = Enterprise.objects.filter(uscc=value).first()
+        if enterprise is None:
+            raise forms.ValidationError(_("No enterprise with this code is registered."))
+        return enterprise
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class TokenForm(StyledFormMixin, forms.Form):
+    """Name and lifetime of a new API token."""
+
+    name = forms.CharField(label=_("Name"), max_length=60)
+    days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=365, initial=90)

@@ -1,0 +1,120 @@
+"""Users with one role and its scope, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.core.roles import Role
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    """Users, as region admins see them: the accounts of their region and below."""
+
+    def visible_to(self, user: Any) -> UserQuerySet:
+        if not getattr(user, "is_authenticated", False) or user.role != Role.REGION_ADMIN:
+            return self.none()
+        return self.filter(region__code__startswith=user.region_id)
+
+
+class YuanquUserManager(UserManager["User"]):
+    """The default manager, with the scope of :class:`UserQuerySet`."""
+
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(self.model, using=self._db)
+
+    def visible_to(self, user: Any) -> UserQuerySet:
+        return self.get_queryset().visible_to(user)
+
+
+class User(AbstractUser):
+    """A person who logs in. One role; its scope is a region, parks or one enterprise.
+
+    - region_admin, auditor, region_staff, leader: the region and everything below it;
+    - park_operator: the parks in ``parks`` (all inside ``region``);
+    - enterprise_user: ``enterprise``.
+    """
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        "core.Region", on_delete=models.PROTECT, related_name="users", verbose_name=_("region")
+    )
+    parks = models.ManyToManyField("parks.Park", blank=True, related_name="operators", verbose_name=_("parks"))
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("enterprise"),
+    )
+    display_name = models.CharField(_("name"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    failed_logins = models.PositiveIntegerField(_("failed log-ins in a row"), default=0)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    objects = YuanquUserManager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="enterprise_user") | Q(enterprise__isnull=False),
+                name="user_enterprise_user_has_enterprise",
+                violation_error_message=_("An enterprise user must belong to an enterprise."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role="enterprise_user") | Q(enterprise__isnull=True),
+                name="user_only_enterprise_user_has_enterprise",
+                violation_error_message=_("Only enterprise users belong to an enterprise."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in Role]),
+                name="user_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_locked(self) -> bool:
+        """Whether repeated failed log-ins have locked the account for now."""
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+    def has_role(self, *roles: str) -> bool:
+        """Whether the user holds one of ``roles``."""
+        return self.is_authenticated and self.role in roles
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=60)
+    prefix = models.CharField(_("prefix"), max_length=8)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked = models.BooleanField(_("revoked"), default=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        """The stored form of a raw token."""
+        return hashlib.sha256(raw.encode()).hexdigest()

@@ -1,0 +1,199 @@
+"""Every write to accounts: log-in bookkeeping, user administration, API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import string
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yuanqu.core import audit
+from yuanqu.core.models import AuditEvent, Region
+from yuanqu.core.roles import GRANTABLE_BY_REGION_ADMIN, Role
+from yuanqu.core.services import save_created, save_updated
+from yuanqu.enterprises.models import Enterprise
+from yuanqu.parks.models import Park
+
+from .models import ApiToken, User
+
+USER_FIELDS = ("username", "display_name", "email", "phone", "role", "region", "enterprise", "is_active")
+
+
+def generate_password(length: int = 16) -> str:
+    """A random password with all four character classes, for new accounts."""
+    alphabet = string.ascii_letters + string.digits + "#%+=-_"
+    while True:
+        pw = "".join(secrets.choice(alphabet) for _ in range(length))
+        if (any(c.islower() for c in pw) and any(c.isupper() for c in pw)
+                and any(c.isdigit() for c in pw) and any(c in "#%+=-_" for c in pw)):
+            return pw
+
+
+@transaction.atomic
+def login_attempt(*, request: HttpRequest | None, username: str, password: str) -> User:
+    """Check credentials, with lock-out after repeated failures; every attempt is audited.
+
+    Raises ValidationError with one message for an unknown user and a wrong password alike.
+    """
+    user = User.objects.select_for_update().filter(username=username).first()
+    if user is not None and user.is_locked:
+        audit.record(actor=None, username=username, action=AuditEvent.Action.LOGIN_FAILED,
+                     object_type="accounts.User", object_id=str(user.pk), object_repr=username,
+                     after={"reason": "locked"}, region_code=user.region_id)
+        raise ValidationError(_("The account is locked after repeated failed log-ins. Try again later."),
+                              code="locked")
+    authenticated = authenticate(request, username=username, password=password)
+    if authenticated is None:
+        if user is not None:
+            user.failed_logins += 1
+            fields = ["failed_logins"]
+            if user.failed_logins >= settings.LOGIN_MAX_FAILURES:
+                user.locked_until = timezone.now() + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+                user.failed_logins = 0
+                fields.append("locked_until")
+            user.save(update_fields=fields)
+        audit.record(actor=None, username=username[:150], action=AuditEvent.Action.LOGIN_FAILED,
+                     object_type="accounts.User", object_id=str(user.pk) if user else "", object_repr=username[:200],
+                     after={"reason": "bad credentials"}, region_code=user.region_id if user else "")
+        raise ValidationError(_("Wrong user name or password."), code="invalid_login")
+    assert isinstance(authenticated, User)
+    if authenticated.failed_logins or authenticated.locked_until:
+        authenticated.failed_logins = 0
+        authenticated.locked_until = None
+        authenticated.save(update_fields=["failed_logins", "locked_until"])
+    audit.record(actor=authenticated, action=AuditEvent.Action.LOGIN, obj=authenticated)
+    return authenticated
+
+
+@transaction.atomic
+def logout_record(*, user: User) -> None:
+    """Audit a log-out."""
+    audit.record(actor=user, action=AuditEvent.Action.LOGOUT, obj=user)
+
+
+def _check_grant(
+    actor: User, *, target: User | None, role: str, region: Region, parks: Iterable[Park],
+    enterprise: Enterprise | None,
+) -> None:
+    if actor.role != Role.REGION_ADMIN:
+        raise PermissionDenied("only a region admin manages users")
+    if target is not None and target.pk == actor.pk:
+        raise ValidationError(_("Nobody can change their own role or scope."), code="self_grant")
+    if target is not None and target.role not in GRANTABLE_BY_REGION_ADMIN:
+        raise ValidationError(_("Administrator and auditor accounts are managed on the server only."),
+                              code="protected_account")
+    if role not in GRANTABLE_BY_REGION_ADMIN:
+        raise ValidationError({"role": [ValidationError(
+            _("A system administrator may grant only business roles; administrator and auditor "
+              "accounts are created on the server."), code="role_not_grantable")]})
+    if not region.code.startswith(actor.region_id):
+        raise ValidationError({"region": [ValidationError(_("The region is outside your own."), code="region")]})
+    for park in parks:
+        if not park.region_id.startswith(region.code):
+            raise ValidationError({"parks": [ValidationError(
+                _("%(park)s is outside the user's region.") % {"park": park.name}, code="park_region")]})
+    if role == Role.PARK_OPERATOR and not list(parks):
+        raise ValidationError({"parks": [ValidationError(_("A park operator needs at least one park."),
+                                                         code="required")]})
+    if role == Role.ENTERPRISE_USER and enterprise is None:
+        raise ValidationError({"enterprise": [ValidationError(_("An enterprise user needs an enterprise."),
+                                                              code="required")]})
+
+
+@transaction.atomic
+def user_create(
+    *, actor: User, password: str | None = None, parks: Iterable[Park] = (), **data: Any
+) -> tuple[User, str]:
+    """Create a business user in the actor's region; returns the user and its first password."""
+    parks = list(parks)
+    role = data.get("role", "")
+    if role != Role.ENTERPRISE_USER:
+        data["enterprise"] = None
+    _check_grant(actor, target=None, role=role, region=data["region"], parks=parks,
+                 enterprise=data.get("enterprise"))
+    user = User()
+    for key in USER_FIELDS:
+        if key in data:
+            setattr(user, key, data[key])
+    password = password or generate_password()
+    validate_password(password, user)
+    user.set_password(password)
+    save_created(actor=actor, obj=user, m2m={"parks": parks if role == Role.PARK_OPERATOR else []})
+    return user, password
+
+
+@transaction.atomic
+def user_update(*, actor: User, user: User, parks: Iterable[Park] | None = None, **data: Any) -> User:
+    """Change a user's details, role or scope, within what the actor may grant."""
+    if not User.objects.visible_to(actor).filter(pk=user.pk).exists():
+        raise PermissionDenied("user outside scope")
+    role = data.get("role", user.role)
+    park_list = list(parks) if parks is not None else list(user.parks.all())
+    if role != Role.ENTERPRISE_USER:
+        data["enterprise"] = None
+    _check_grant(actor, target=user, role=role, region=data.get("region", user.region), parks=park_list,
+                 enterprise=data.get("enterprise", user.enterprise))
+    before = audit.snapshot(user)
+    for key in USER_FIELDS:
+        if key in data:
+            setattr(user, key, data[key])
+    return save_updated(actor=actor, obj=user, before=before,
+                        m2m={"parks": park_list if role == Role.PARK_OPERATOR else []})
+
+
+@transaction.atomic
+def user_reset_password(*, actor: User, user: User) -> str:
+    """Give a user a new random password (shown once) and unlock the account."""
+    if not User.objects.visible_to(actor).filter(pk=user.pk).exists() or user.pk == actor.pk:
+        raise PermissionDenied("user outside scope")
+    password = generate_password()
+    user.set_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.save(update_fields=["password", "failed_logins", "locked_until"])
+    audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, before={"password": "***"},
+                 after={"password": "reset"})
+    return password
+
+
+@transaction.atomic
+def user_create_on_server(*, role: str, region: Region, username: str, password: str | None = None,
+                          parks: Iterable[Park] = (), enterprise: Enterprise | None = None,
+                          display_name: str = "") -> tuple[User, str]:
+    """Create any account from the server's command line (the only way to make admins and auditors)."""
+    user = User(username=username, role=role, region=region, enterprise=enterprise, display_name=display_name)
+    password = password or generate_password()
+    validate_password(password, user)
+    user.set_password(password)
+    save_created(actor=None, obj=user, m2m={"parks": list(parks)})
+    return user, password
+
+
+@transaction.atomic
+def token_create(*, actor: User, name: str, days: int | None = 90) -> tuple[ApiToken, str]:
+    """Issue an API token for the actor; the raw token is returned once and never stored."""
+    raw = "yq_" + secrets.token_urlsafe(32)
+    token = ApiToken(user=actor, name=name, prefix=raw[3:11], token_hash=ApiToken.hash(raw),
+                     expires_at=timezone.now() + dt.timedelta(days=days) if days else None)
+    save_created(actor=actor, obj=token)
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, actor: User, token: ApiToken) -> None:
+    """Revoke one of the actor's own API tokens."""
+    if token.user_id != actor.pk:
+        raise PermissionDenied("not your token")
+    before = audit.snapshot(token)
+    token.revoked = True
+    save_updated(actor=actor, obj=token, before=before)

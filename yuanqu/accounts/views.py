@@ -1,0 +1,160 @@
+"""Log-in and log-out, the region admin's user management, and personal API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yuanqu.core.forms import attach_errors, call_service
+from yuanqu.core.listing import Column, Filter, ListSpec, run_list
+from yuanqu.core.roles import Role
+from yuanqu.core.scoping import get_visible_or_404
+
+from . import services
+from .forms import LoginForm, TokenForm, UserForm
+from .models import ApiToken, User
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    """Log in; failures are counted, locked out after repeats, and audited."""
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.login_attempt(request=request, username=form.cleaned_data["username"],
+                                          password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            login(request, user)
+            nxt = request.GET.get("next", "")
+            if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+                return redirect(nxt)
+            return redirect("home")
+    return render(request, "accounts/login.html", {"form": form})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    """Log out (POST only, so a link cannot log anyone out)."""
+    if request.user.is_authenticated:
+        services.logout_record(user=request.user)
+    logout(request)
+    return redirect("accounts:login")
+
+
+def _admin_only(request: HttpRequest) -> None:
+    if request.user.role != Role.REGION_ADMIN:
+        raise Http404
+
+
+def _user_spec() -> ListSpec:
+    return ListSpec(
+        filters=[Filter("role", _("Role"), Role.choices), Filter("is_active", _("Active"),
+                                                                  [("1", _("Yes")), ("0", _("No"))])],
+        sorts={"username": ("username",), "last_login": ("last_login",)},
+        default_sort="username",
+        search=lambda qs, q: qs.filter(Q(username__icontains=q) | Q(display_name__icontains=q)),
+        columns=lambda r: [
+            Column(_("User name"), lambda u: u.username),
+            Column(_("Name"), lambda u: u.display_name),
+            Column(_("Role"), lambda u: u.get_role_display()),
+            Column(_("Region"), lambda u: u.region_id),
+            Column(_("Active"), lambda u: u.is_active),
+            Column(_("Last log-in"), lambda u: u.last_login),
+        ],
+        export_name="users",
+    )
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    """The accounts of the admin's region."""
+    _admin_only(request)
+    return run_list(request, User.objects.visible_to(request.user).select_related("region"), _user_spec(),
+                    "accounts/user_list.html")
+
+
+def _user_data(form: UserForm) -> dict[str, object]:
+    data = dict(form.cleaned_data)
+    data["enterprise"] = data.pop("enterprise_uscc", None)
+    data.pop("parks", None)
+    return data
+
+
+@login_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    """Create a business account; its first password is shown once."""
+    _admin_only(request)
+    form = UserForm(request.POST or None, actor=request.user, initial={"region": request.user.region_id})
+    if request.method == "POST" and form.is_valid():
+        result = call_service(form, lambda: services.user_create(
+            actor=request.user, parks=form.cleaned_data["parks"], **_user_data(form)))
+        if result is not None:
+            user, password = result
+            return render(request, "accounts/password_once.html", {"target": user, "password": password})
+    return render(request, "accounts/form.html", {"form": form, "title": _("New user")})
+
+
+@login_required
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an account's details, role or scope."""
+    _admin_only(request)
+    target = get_visible_or_404(User.objects.all(), request.user, pk=pk)
+    form = UserForm(request.POST or None, instance=target, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        fresh = User.objects.get(pk=pk)
+        try:
+            done = call_service(form, lambda: services.user_update(
+                actor=request.user, user=fresh, parks=form.cleaned_data["parks"], **_user_data(form)))
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        if done is not None:
+            messages.success(request, _("Changes saved."))
+            return redirect("accounts:users")
+    return render(request, "accounts/form.html", {"form": form, "title": target.username, "target": target})
+
+
+@login_required
+@require_POST
+def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue a new random password for an account (shown once)."""
+    _admin_only(request)
+    target = get_visible_or_404(User.objects.all(), request.user, pk=pk)
+    try:
+        password = services.user_reset_password(actor=request.user, user=target)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    return render(request, "accounts/password_once.html", {"target": target, "password": password})
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The user's own API tokens, and a form for a new one (shown once)."""
+    form = TokenForm(request.POST or None)
+    raw = None
+    if request.method == "POST" and form.is_valid():
+        _token, raw = services.token_create(actor=request.user, name=form.cleaned_data["name"],
+                                            days=form.cleaned_data["days"])
+        form = TokenForm()
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    return render(request, "accounts/tokens.html", {"form": form, "tokens": tokens, "raw": raw})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke one of the user's own tokens."""
+    token = ApiToken.objects.filter(user=request.user, pk=pk).first()
+    if token is None:
+        raise Http404
+    services.token_revoke(actor=request.user, token=token)
+    messages.success(request, _("Token revoked."))
+    return redirect("accounts:tokens")

@@ -1,0 +1,287 @@
+"""The REST API at /api/: parks, enterprises and settlements, with the UI's scopes and services.
+
+Reads go through ``visible_to``; writes through the same services as the forms. An object
+outside the caller's scope is a 404, never a 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from yuanqu.core.models import IndustryCode, Region
+from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.enterprises import selectors as ent_selectors
+from yuanqu.enterprises import services as ent_services
+from yuanqu.enterprises.models import Enterprise, Settlement
+from yuanqu.parks import services as park_services
+from yuanqu.parks.models import Park, Unit
+
+from .auth import ActiveSessionAuth, TokenAuth
+from .schemas import (
+    EnterpriseDetailOut,
+    EnterpriseIn,
+    EnterpriseOut,
+    EnterprisePatch,
+    ErrorOut,
+    ParkIn,
+    ParkOut,
+    ParkPatch,
+    SettlementAdvance,
+    SettlementIn,
+    SettlementOut,
+    SettlementPatch,
+)
+
+api = NinjaAPI(
+    title="yuanqu API",
+    version="1",
+    description="园区 platform API. Authenticate with `Authorization: Bearer <token>` (tokens are issued on "
+    "the API tokens page) or the browser session. Amounts are in 万元 where a field name ends in `_wan`.",
+    auth=[TokenAuth(), ActiveSessionAuth()],
+    urls_namespace="api",
+)
+
+ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A service refused the input: 422 with the reasons by field, in the user's language."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": _("The input is not valid."), "errors": errors}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """The request did not match the schema (missing field, wrong type): 422, by field."""
+    errors: dict[str, list[str]] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        field = ".".join(loc) or "__all__"
+        kind = err.get("type", "")
+        if kind == "missing":
+            msg = _("This field is required.")
+        elif "date" in kind:
+            msg = _("Enter a valid date (YYYY-MM-DD).")
+        elif "decimal" in kind or "int" in kind or "float" in kind:
+            msg = _("Enter a number.")
+        else:
+            msg = _("The value is not valid: %(msg)s") % {"msg": err.get("msg", "")}
+        errors.setdefault(field, []).append(msg)
+    return api.create_response(request, {"detail": _("The input is not valid."), "errors": errors}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    """Outside the caller's scope or role: 404, so nothing is confirmed to exist."""
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+def _ref(model: type[models.Model], value: Any, field: str, queryset: Any = None) -> Any:
+    """Resolve a code or id to a row, or a field error naming what was not found."""
+    if value in (None, ""):
+        return None
+    qs = queryset if queryset is not None else model._default_manager.all()
+    try:
+        return qs.get(pk=value)
+    except (model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
+        raise ValidationError({field: [_("%(value)s does not exist or is outside your scope.") % {"value": value}]})
+
+
+parks = Router(tags=["parks"])
+enterprises = Router(tags=["enterprises"])
+settlements = Router(tags=["settlements"])
+
+
+class ParkFilter(Schema):
+    """Query parameters of the park list."""
+
+    q: str = ""
+    kind: str = ""
+    status: str = ""
+
+
+@parks.get("/", response=list[ParkOut])
+@paginate(LimitOffsetPagination)
+def list_parks(request: HttpRequest, filters: Query[ParkFilter]) -> Any:
+    """Parks the caller may see; ``q`` matches name, pinyin or initials."""
+    qs = Park.objects.visible_to(request.user).search(filters.q).prefetch_related("industries")
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    return qs.order_by("name_pinyin", "pk")
+
+
+@parks.get("/{park_id}", response={200: ParkOut, **ERRORS})
+def get_park(request: HttpRequest, park_id: int) -> Any:
+    """One park."""
+    return get_visible_or_404(Park.objects.all(), request.user, pk=park_id)
+
+
+def _park_data(payload: Schema, *, partial: bool) -> tuple[dict[str, Any], list[IndustryCode] | None]:
+    data = payload.dict(exclude_unset=partial)
+    codes = data.pop("industries", None)
+    industries = [_ref(IndustryCode, c, "industries") for c in codes] if codes is not None else None
+    if "region" in data:
+        data["region"] = _ref(Region, data["region"], "region")
+    return data, industries
+
+
+@parks.post("/", response={201: ParkOut, **ERRORS})
+def create_park(request: HttpRequest, payload: ParkIn) -> Any:
+    """Register a park (district staff)."""
+    data, industries = _park_data(payload, partial=False)
+    return 201, park_services.park_create(actor=request.user, industries=industries or [], **data)
+
+
+@parks.patch("/{park_id}", response={200: ParkOut, **ERRORS})
+def update_park(request: HttpRequest, park_id: int, payload: ParkPatch) -> Any:
+    """Change a park (district staff, or the park's operator)."""
+    park = get_visible_or_404(Park.objects.editable_by(request.user), request.user, pk=park_id)
+    data, industries = _park_data(payload, partial=True)
+    return park_services.park_update(actor=request.user, park=park, industries=industries, **data)
+
+
+class EnterpriseFilter(Schema):
+    """Query parameters of the enterprise list."""
+
+    q: str = ""
+    park: int | None = None
+    status: str = ""
+
+
+def _enterprise_out(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
+    data = EnterpriseOut.from_orm(enterprise).dict()
+    data["contacts"] = [
+        {"id": c["contact"].pk, "name": c["contact"].name, "title": c["contact"].title, "phone": c["phone"],
+         "email": c["email"], "is_primary": c["contact"].is_primary}
+        for c in ent_selectors.contacts_for(request.user, enterprise)
+    ]
+    return data
+
+
+@enterprises.get("/", response=list[EnterpriseOut])
+@paginate(LimitOffsetPagination)
+def list_enterprises(request: HttpRequest, filters: Query[EnterpriseFilter]) -> Any:
+    """Enterprises the caller may see; ``q`` matches name, pinyin, initials, USCC or a former name."""
+    qs = Enterprise.objects.visible_to(request.user).search(filters.q).prefetch_related("former_names")
+    if filters.park is not None:
+        qs = qs.filter(pk__in=Settlement.objects.visible_to(request.user).filter(park_id=filters.park)
+                       .values("enterprise_id"))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    return qs.order_by("name_pinyin", "pk")
+
+
+@enterprises.get("/{enterprise_id}", response={200: EnterpriseDetailOut, **ERRORS})
+def get_enterprise(request: HttpRequest, enterprise_id: int) -> Any:
+    """One enterprise with its contacts (phones masked unless the caller may see them)."""
+    return _enterprise_out(request, get_visible_or_404(Enterprise.objects.all(), request.user, pk=enterprise_id))
+
+
+def _enterprise_data(data: dict[str, Any]) -> dict[str, Any]:
+    if "region" in data:
+        data["region"] = _ref(Region, data["region"], "region")
+    if "industry" in data:
+        data["industry"] = _ref(IndustryCode, data["industry"], "industry")
+    return data
+
+
+@enterprises.post("/", response={201: EnterpriseDetailOut, **ERRORS})
+def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Any:
+    """Register an enterprise; with ``park``, sign it into that park (operators must give one)."""
+    data = _enterprise_data(payload.dict())
+    park_id, signed_on = data.pop("park"), data.pop("signed_on")
+    park = _ref(Park, park_id, "park", Park.objects.editable_by(request.user)) if park_id else None
+    enterprise = ent_services.enterprise_create(actor=request.user, park=park, signed_on=signed_on, **data)
+    return 201, _enterprise_out(request, enterprise)
+
+
+@enterprises.patch("/{enterprise_id}", response={200: EnterpriseDetailOut, **ERRORS})
+def update_enterprise(request: HttpRequest, enterprise_id: int, payload: EnterprisePatch) -> Any:
+    """Change an enterprise; a rename is kept in its name history."""
+    enterprise = get_visible_or_404(Enterprise.objects.editable_by(request.user), request.user, pk=enterprise_id)
+    data = _enterprise_data(payload.dict(exclude_unset=True))
+    enterprise = ent_services.enterprise_update(actor=request.user, enterprise=enterprise, **data)
+    return _enterprise_out(request, enterprise)
+
+
+class SettlementFilter(Schema):
+    """Query parameters of the settlement list."""
+
+    park: int | None = None
+    enterprise: int | None = None
+    stage: str = ""
+
+
+@settlements.get("/", response=list[SettlementOut])
+@paginate(LimitOffsetPagination)
+def list_settlements(request: HttpRequest, filters: Query[SettlementFilter]) -> Any:
+    """Settlements the caller may see."""
+    qs = Settlement.objects.visible_to(request.user).select_related("enterprise")
+    if filters.park is not None:
+        qs = qs.filter(park_id=filters.park)
+    if filters.enterprise is not None:
+        qs = qs.filter(enterprise_id=filters.enterprise)
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    return qs.order_by("-signed_on", "-pk")
+
+
+@settlements.get("/{settlement_id}", response={200: SettlementOut, **ERRORS})
+def get_settlement(request: HttpRequest, settlement_id: int) -> Any:
+    """One settlement."""
+    return get_visible_or_404(Settlement.objects.select_related("enterprise"), request.user, pk=settlement_id)
+
+
+@settlements.post("/", response={201: SettlementOut, **ERRORS})
+def create_settlement(request: HttpRequest, payload: SettlementIn) -> Any:
+    """Sign an enterprise into a park (district staff, or the park's operator)."""
+    park = _ref(Park, payload.park, "park", Park.objects.editable_by(request.user))
+    enterprise = _ref(Enterprise, payload.enterprise, "enterprise", Enterprise.objects.all())
+    units = [_ref(Unit, u, "units", Unit.objects.editable_by(request.user)) for u in payload.units]
+    return 201, ent_services.settlement_create(actor=request.user, enterprise=enterprise, park=park,
+                                               signed_on=payload.signed_on, units=units, note=payload.note)
+
+
+@settlements.patch("/{settlement_id}", response={200: SettlementOut, **ERRORS})
+def update_settlement(request: HttpRequest, settlement_id: int, payload: SettlementPatch) -> Any:
+    """Correct dates or the note, or set the units occupied."""
+    settlement = get_visible_or_404(Settlement.objects.editable_by(request.user), request.user, pk=settlement_id)
+    data = payload.dict(exclude_unset=True)
+    unit_ids = data.pop("units", None)
+    if data:
+        settlement = ent_services.settlement_update(actor=request.user, settlement=settlement, **data)
+    if unit_ids is not None:
+        units = [_ref(Unit, u, "units", Unit.objects.editable_by(request.user)) for u in unit_ids]
+        ent_services.settlement_set_units(actor=request.user, settlement=settlement, units=units,
+                                          on=timezone.localdate())
+    return Settlement.objects.get(pk=settlement.pk)
+
+
+@settlements.post("/{settlement_id}/advance", response={200: SettlementOut, **ERRORS})
+def advance_settlement(request: HttpRequest, settlement_id: int, payload: SettlementAdvance) -> Any:
+    """Move a settlement to a later stage (签约 → 装修 → 入驻 → 退出)."""
+    settlement = get_visible_or_404(Settlement.objects.editable_by(request.user), request.user, pk=settlement_id)
+    return ent_services.settlement_advance(actor=request.user, settlement=settlement, to_stage=payload.to_stage,
+                                           on=payload.on, reason=payload.reason)
+
+
+api.add_router("/parks", parks)
+api.add_router("/enterprises", enterprises)
+api.add_router("/settlements", settlements)

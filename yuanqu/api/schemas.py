@@ -1,0 +1,217 @@
+"""Schemas of the REST API: what goes in and what comes out, with units in the field names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+
+class ErrorOut(Schema):
+    """A refusal: a message and, for validation, the errors by field (in the user's language)."""
+
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+class ParkIn(Schema):
+    """Fields to create a park (all) or update it (any)."""
+
+    name: str = Field(max_length=100)
+    region: str = Field(description="6-digit NBS division code, e.g. 370213")
+    kind: str
+    status: str = "operating"
+    key_level: str = ""
+    industries: list[str] = Field(default_factory=list, description="GB/T 4754-2017 codes")
+    operator_name: str = ""
+    address: str = ""
+    longitude: Decimal | None = None
+    latitude: Decimal | None = None
+    land_area_mu: Decimal | None = None
+    floor_area_m2: Decimal | None = None
+    total_investment_wan: Decimal | None = Field(None, description="万元")
+    opened_on: dt.date | None = None
+    description: str = ""
+
+
+class ParkPatch(Schema):
+    """Fields to change on a park; omitted fields stay as they are."""
+
+    name: str | None = None
+    region: str | None = None
+    kind: str | None = None
+    status: str | None = None
+    key_level: str | None = None
+    industries: list[str] | None = None
+    operator_name: str | None = None
+    address: str | None = None
+    longitude: Decimal | None = None
+    latitude: Decimal | None = None
+    land_area_mu: Decimal | None = None
+    floor_area_m2: Decimal | None = None
+    total_investment_wan: Decimal | None = None
+    opened_on: dt.date | None = None
+    description: str | None = None
+
+
+class ParkOut(Schema):
+    """A park as the API returns it."""
+
+    id: int
+    name: str
+    region: str = Field(alias="region_id")
+    kind: str
+    status: str
+    key_level: str
+    operator_name: str
+    address: str
+    longitude: Decimal | None
+    latitude: Decimal | None
+    land_area_mu: Decimal | None
+    floor_area_m2: Decimal | None
+    total_investment_wan: Decimal | None
+    opened_on: dt.date | None
+    description: str
+    industries: list[str]
+
+    @staticmethod
+    def resolve_industries(obj: object) -> list[str]:
+        return list(obj.industries.values_list("code", flat=True))  # type: ignore[attr-defined]
+
+
+class EnterpriseIn(Schema):
+    """Fields to register an enterprise; ``park`` signs it into that park at once."""
+
+    uscc: str = Field(description="统一社会信用代码, 18 characters, GB 32100-2015")
+    name: str = Field(max_length=150)
+    industry: str | None = Field(None, description="GB/T 4754-2017 class (小类) code")
+    region: str
+    is_high_tech: bool = False
+    srdi_level: str = ""
+    is_above_scale: bool = False
+    listing: str = "unlisted"
+    is_four_new: bool = False
+    registered_capital_wan: Decimal | None = Field(None, description="万元")
+    established_on: dt.date | None = None
+    status: str = "active"
+    park: int | None = None
+    signed_on: dt.date | None = None
+
+
+class EnterprisePatch(Schema):
+    """Fields to change on an enterprise; a new name goes into its name history."""
+
+    uscc: str | None = None
+    name: str | None = None
+    industry: str | None = None
+    region: str | None = None
+    is_high_tech: bool | None = None
+    srdi_level: str | None = None
+    is_above_scale: bool | None = None
+    listing: str | None = None
+    is_four_new: bool | None = None
+    registered_capital_wan: Decimal | None = None
+    established_on: dt.date | None = None
+    status: str | None = None
+
+
+class FormerNameOut(Schema):
+    """A former name and the last day it was used."""
+
+    name: str
+    used_until: dt.date
+
+
+class ContactOut(Schema):
+    """A contact; phone and e-mail are masked unless the caller may see them."""
+
+    id: int
+    name: str
+    title: str
+    phone: str
+    email: str
+    is_primary: bool
+
+
+class EnterpriseOut(Schema):
+    """An enterprise as the API returns it."""
+
+    id: int
+    uscc: str
+    name: str
+    industry: str | None = Field(alias="industry_id")
+    region: str = Field(alias="region_id")
+    is_high_tech: bool
+    srdi_level: str
+    is_above_scale: bool
+    listing: str
+    is_four_new: bool
+    registered_capital_wan: Decimal | None
+    established_on: dt.date | None
+    status: str
+    former_names: list[FormerNameOut]
+
+    @staticmethod
+    def resolve_former_names(obj: object) -> list[object]:
+        return list(obj.former_names.all())  # type: ignore[attr-defined]
+
+
+class EnterpriseDetailOut(EnterpriseOut):
+    """An enterprise with its contacts (masked by role)."""
+
+    contacts: list[ContactOut] = []
+
+
+class SettlementIn(Schema):
+    """Sign an enterprise into a park."""
+
+    enterprise: int
+    park: int
+    signed_on: dt.date
+    units: list[int] = Field(default_factory=list)
+    note: str = ""
+
+
+class SettlementAdvance(Schema):
+    """Move a settlement to a later stage on a date; 退出 (exited) needs a reason."""
+
+    to_stage: str
+    on: dt.date
+    reason: str = ""
+
+
+class SettlementPatch(Schema):
+    """Correct a settlement's dates or note, or set the units it occupies."""
+
+    signed_on: dt.date | None = None
+    fitout_on: dt.date | None = None
+    moved_in_on: dt.date | None = None
+    exited_on: dt.date | None = None
+    note: str | None = None
+    units: list[int] | None = None
+
+
+class SettlementOut(Schema):
+    """A settlement as the API returns it."""
+
+    id: int
+    enterprise: int = Field(alias="enterprise_id")
+    enterprise_name: str
+    park: int = Field(alias="park_id")
+    stage: str
+    signed_on: dt.date
+    fitout_on: dt.date | None
+    moved_in_on: dt.date | None
+    exited_on: dt.date | None
+    exit_reason: str
+    note: str
+    units: list[int]
+
+    @staticmethod
+    def resolve_enterprise_name(obj: object) -> str:
+        return obj.enterprise.name  # type: ignore[attr-defined]
+
+    @staticmethod
+    def resolve_units(obj: object) -> list[int]:
+        return list(obj.occupancies.filter(active=True).values_list("unit_id", flat=True))  # type: ignore[attr-defined]

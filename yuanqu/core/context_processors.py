@@ -1,0 +1,34 @@
+"""Template context shared by every page: the navigation of the user's role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu entries the current user's role may open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    role = user.role
+    entries: list[tuple[str, str, str]] = [("home", str(_("Overview")), reverse("home"))]
+    if role in (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR):
+        entries.append(("parks", str(_("Parks")), reverse("parks:list")))
+    if role in (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR):
+        entries.append(("enterprises", str(_("Enterprises")), reverse("enterprises:list")))
+        entries.append(("settlements", str(_("Settlements")), reverse("enterprises:settlements")))
+    if role == Role.ENTERPRISE_USER:
+        entries.append(("enterprises", str(_("My enterprise")),
+                        reverse("enterprises:detail", args=[user.enterprise_id])))
+    if role == Role.REGION_ADMIN:
+        entries.append(("users", str(_("Users")), reverse("accounts:users")))
+    if role == Role.AUDITOR:
+        entries.append(("audit", str(_("Audit log")), reverse("core:audit")))
+    current = request.resolver_match.namespace if request.resolver_match else ""
+    return {"nav": entries, "nav_current": current, "Role": Role}

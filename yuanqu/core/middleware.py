@@ -1,0 +1,40 @@
+"""Middleware that records who is asking from where, for the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from .request_context import RequestMeta, reset_request_meta, set_request_meta
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client address; behind the trusted reverse proxy, its X-Forwarded-For."""
+    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR")
+
+
+class RequestContextMiddleware:
+    """Makes the request's IP and user agent available to services while it is served."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        channel = "api" if request.path.startswith("/api/") else "web"
+        token = set_request_meta(
+            RequestMeta(
+                ip=client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+                channel=channel,
+            )
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            reset_request_meta(token)

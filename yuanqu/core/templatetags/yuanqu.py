@@ -1,0 +1,40 @@
+"""Template helpers: sortable headers, masked personal data, money in 万元/亿元."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context: dict[str, Any], key: str, label: str) -> SafeString:
+    """A column header that sorts by ``key``, toggling ascending/descending."""
+    current = context.get("sort", "")
+    base = context.get("query_without_sort", "")
+    new = f"-{key}" if current == key else key
+    arrow = " ▲" if current == key else (" ▼" if current == f"-{key}" else "")
+    sep = "&" if base else ""
+    return format_html('<a class="sort-link" href="?{}{}sort={}">{}{}</a>', base, sep, new, label, arrow)
+
+
+@register.filter
+def wan(value: Any) -> str:
+    """A 万元 amount for reading: 亿元 from 10,000 万元 up."""
+    if value in (None, ""):
+        return "—"
+    amount = Decimal(value)
+    if abs(amount) >= 10000:
+        return f"{amount / 10000:,.2f} 亿元".replace(".00 ", " ")
+    return f"{amount:,.2f} 万元".replace(".00 ", " ")
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    """``mapping[key]`` in a template."""
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,123 @@
+"""Forms for enterprises, contacts and settlements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.core.forms import StyledFormMixin
+from yuanqu.core.models import IndustryCode, Region
+from yuanqu.core.text import normalize_uscc, validate_uscc
+from yuanqu.parks.models import Park, Unit
+
+from .models import Contact, Enterprise, Settlement
+
+
+class IndustryChoiceField(forms.ModelChoiceField):
+    """An industry class (小类), labelled with its code."""
+
+    def label_from_instance(self, obj: IndustryCode) -> str:  # type: ignore[override]
+        return f"{obj.code} {obj.name}"
+
+
+class EnterpriseForm(StyledFormMixin, forms.ModelForm):
+    """Create or edit an enterprise; on create, optionally sign it into a park."""
+
+    industry = IndustryChoiceField(queryset=IndustryCode.objects.filter(level=4).order_by("code"), required=False,
+                                   label=_("industry"))
+    park = forms.ModelChoiceField(queryset=Park.objects.none(), required=False, label=_("Sign into park"))
+    signed_on = forms.DateField(required=False, label=_("Signed on"), widget=forms.DateInput())
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "uscc", "name", "industry", "region", "status", "registered_capital_wan", "established_on",
+            "listing", "srdi_level", "is_high_tech", "is_above_scale", "is_four_new",
+        ]
+        widgets = {"established_on": forms.DateInput()}
+
+    def __init__(self, *args: Any, user: Any, creating: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["uscc"].validators = []  # checked in clean_uscc after normalising
+        self.fields["uscc"].widget.attrs.update({"maxlength": 22, "autocomplete": "off"})
+        self.fields["region"].queryset = Region.objects.filter(code__startswith=user.region_id[:2])
+        if creating:
+            self.fields["park"].queryset = Park.objects.editable_by(user)
+            if user.role == "park_operator":
+                self.fields["park"].required = True
+        else:
+            self.fields.pop("park")
+            self.fields.pop("signed_on")
+            if user.role == "enterprise_user":
+                self.fields.pop("uscc")
+                self.fields.pop("region")
+
+    def clean_uscc(self) -> str:
+        value = normalize_uscc(self.cleaned_data.get("uscc", ""))
+        validate_uscc(value)
+        return value
+
+    def _post_clean(self) -> None:
+        # Uniqueness is checked by the service, which knows what the user may see.
+        pass
+
+
+class ContactForm(StyledFormMixin, forms.ModelForm):
+    """Create or edit a contact person."""
+
+    class Meta:
+        model = Contact
+        fields = ["name", "title", "phone", "email", "is_primary"]
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data.get("phone", "").replace(" ", "").replace("-", "")
+        if phone and not (phone.isdigit() and 7 <= len(phone) <= 12 or phone.startswith("+") and phone[1:].isdigit()):
+            raise forms.ValidationError(_("Enter a mobile or landline number of digits only, e.g. 13812345678."))
+        return phone
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class SettlementCreateForm(StyledFormMixin, forms.Form):
+    """Sign an existing enterprise (found by USCC) into a park."""
+
+    uscc = forms.CharField(label=_("unified social credit code"), max_length=22)
+    park = forms.ModelChoiceField(queryset=Park.objects.none(), label=_("park"))
+    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput())
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["park"].queryset = Park.objects.editable_by(user)
+
+    def clean_uscc(self) -> Enterprise:
+        value = normalize_uscc(self.cleaned_data.get("uscc", ""))
+        validate_uscc(value)
+        enterprise = Enterprise.objects.filter(uscc=value).first()
+        if enterprise is None:
+            raise forms.ValidationError(_("No enterprise with this code is registered. Register it first."))
+        return enterprise
+
+
+class AdvanceForm(forms.Form):
+    """Move a settlement to a later stage on a date (退出 needs a reason)."""
+
+    to_stage = forms.ChoiceField(choices=Settlement.Stage.choices, label=_("stage"))
+    on = forms.DateField(label=_("Date"))
+    reason = forms.CharField(required=False, max_length=200, label=_("exit reason"))
+
+
+class UnitsForm(StyledFormMixin, forms.Form):
+    """Choose the units a settlement occupies."""
+
+    units = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), required=False, label=_("units"))
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput())
+
+    def __init__(self, *args: Any, settlement: Settlement, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = Unit.objects.filter(building__park=settlement.park).select_related("building")
+        self.fields["units"].widget.attrs["size"] = 10

@@ -1,0 +1,315 @@
+"""Enterprises (keyed by USCC), their former names, contacts and settlements (入驻)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.core.models import TimeStamped
+from yuanqu.core.roles import Role
+from yuanqu.core.scoping import ScopedQuerySet
+from yuanqu.core.text import validate_uscc
+
+
+class EnterpriseQuerySet(ScopedQuerySet["Enterprise"]):
+    """Enterprises a user may see.
+
+    District roles: registered in the region or settled in one of its parks. Park operators:
+    ever settled in one of their parks. Enterprise users: their own.
+    """
+
+    def visible_to(self, user: Any) -> EnterpriseQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.role in (Role.REGION_STAFF, Role.LEADER):
+            settled = Settlement.objects.filter(park__region__code__startswith=user.region_id).values("enterprise_id")
+            return self.filter(Q(region__code__startswith=user.region_id) | Q(pk__in=settled))
+        if user.role == Role.PARK_OPERATOR:
+            settled = Settlement.objects.filter(park__in=user.parks.values("pk")).values("enterprise_id")
+            return self.filter(pk__in=settled)
+        if user.role == Role.ENTERPRISE_USER:
+            return self.filter(pk=user.enterprise_id)
+        return self.none()
+
+    def editable_by(self, user: Any) -> EnterpriseQuerySet:
+        """Enterprises whose record ``user`` may change."""
+        if getattr(user, "role", None) in (Role.REGION_STAFF, Role.PARK_OPERATOR, Role.ENTERPRISE_USER):
+            return self.visible_to(user)
+        return self.none()
+
+    def search(self, q: str) -> EnterpriseQuerySet:
+        """Match the name, pinyin, initials, USCC or a former name."""
+        q = q.strip()
+        if not q:
+            return self
+        key = q.lower().replace(" ", "")
+        return self.filter(
+            Q(name__icontains=q)
+            | Q(name_pinyin__contains=key)
+            | Q(name_initials__contains=key)
+            | Q(uscc__startswith=q.upper())
+            | Q(pk__in=EnterpriseName.objects.filter(name__icontains=q).values("enterprise_id"))
+        )
+
+
+class Enterprise(TimeStamped):
+    """A registered company, keyed by its 统一社会信用代码 (USCC, GB 32100-2015)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In business")
+        CANCELLED = "cancelled", _("Deregistered")
+        REVOKED = "revoked", _("Licence revoked")
+
+    class Listing(models.TextChoices):
+        UNLISTED = "unlisted", _("Not listed")
+        NEEQ = "neeq", _("NEEQ (New Third Board)")
+        BSE = "bse", _("Beijing Stock Exchange")
+        STAR = "star", _("STAR Market")
+        CHINEXT = "chinext", _("ChiNext")
+        MAIN = "main", _("Main board")
+        HK = "hk", _("Hong Kong")
+        OVERSEAS = "overseas", _("Overseas")
+
+    class SrdiLevel(models.TextChoices):
+        NONE = "", _("None")
+        INNOVATIVE_SME = "innovative_sme", _("Innovative SME")
+        PROVINCIAL = "provincial", _("Provincial specialised and sophisticated SME")
+        LITTLE_GIANT = "little_giant", _("National 'little giant'")
+
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc],
+                            error_messages={"unique": _("An enterprise with this unified social credit code exists.")})
+    name = models.CharField(_("name"), max_length=150)
+    name_pinyin = models.CharField(max_length=600, blank=True, editable=False, db_index=True)
+    name_initials = models.CharField(max_length=150, blank=True, editable=False, db_index=True)
+    industry = models.ForeignKey("core.IndustryCode", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="enterprises", verbose_name=_("industry"))
+    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="enterprises",
+                               verbose_name=_("registered region"))
+    is_high_tech = models.BooleanField(_("high-tech enterprise"), default=False)
+    srdi_level = models.CharField(_("specialised and sophisticated level"), max_length=20,
+                                  choices=SrdiLevel.choices, blank=True)
+    is_above_scale = models.BooleanField(_("above designated size"), default=False)
+    listing = models.CharField(_("listing status"), max_length=20, choices=Listing.choices, default=Listing.UNLISTED)
+    is_four_new = models.BooleanField(_("four-new economy"), default=False)
+    registered_capital_wan = models.DecimalField(_("registered capital (10k yuan)"), max_digits=16, decimal_places=2,
+                                                 null=True, blank=True, validators=[MinValueValidator(0)],
+                                                 help_text=_("In 万元"))
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(registered_capital_wan__gte=0) | Q(registered_capital_wan__isnull=True),
+                name="enterprise_capital_nonneg",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnterpriseName(models.Model):
+    """A name an enterprise used before a rename (曾用名), with the period it was used."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="former_names",
+                                   verbose_name=_("enterprise"))
+    name = models.CharField(_("name"), max_length=150)
+    used_until = models.DateField(_("used until"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former name")
+        verbose_name_plural = _("former names")
+        ordering = ["-used_until", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactQuerySet(ScopedQuerySet["Contact"]):
+    """Contacts of the enterprises a user may see."""
+
+    def visible_to(self, user: Any) -> ContactQuerySet:
+        return self.filter(enterprise__in=Enterprise.objects.visible_to(user))
+
+    def editable_by(self, user: Any) -> ContactQuerySet:
+        return self.filter(enterprise__in=Enterprise.objects.editable_by(user))
+
+
+class Contact(TimeStamped):
+    """A person at an enterprise. Phone and e-mail are personal information, masked by role."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="contacts",
+                                   verbose_name=_("enterprise"))
+    name = models.CharField(_("name"), max_length=60)
+    title = models.CharField(_("title"), max_length=60, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-is_primary", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SettlementQuerySet(ScopedQuerySet["Settlement"]):
+    """Settlements a user may see: by park for district roles and operators, by enterprise otherwise."""
+
+    def visible_to(self, user: Any) -> SettlementQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.role in (Role.REGION_STAFF, Role.LEADER):
+            return self.filter(park__region__code__startswith=user.region_id)
+        if user.role == Role.PARK_OPERATOR:
+            return self.filter(park__in=user.parks.values("pk"))
+        if user.role == Role.ENTERPRISE_USER:
+            return self.filter(enterprise_id=user.enterprise_id)
+        return self.none()
+
+    def editable_by(self, user: Any) -> SettlementQuerySet:
+        """Settlements ``user`` may advance: district staff and the park's operator."""
+        if getattr(user, "role", None) in (Role.REGION_STAFF, Role.PARK_OPERATOR):
+            return self.visible_to(user)
+        return self.none()
+
+    def active(self) -> SettlementQuerySet:
+        """Settlements that have not ended (退出)."""
+        return self.exclude(stage=Settlement.Stage.EXITED)
+
+
+class Settlement(TimeStamped):
+    """An enterprise in a park: 签约 → 装修 → 入驻 → 退出, each step dated, with the units it occupies."""
+
+    class Stage(models.TextChoices):
+        SIGNED = "signed", _("Signed")
+        FITOUT = "fitout", _("Fitting out")
+        MOVED_IN = "moved_in", _("Moved in")
+        EXITED = "exited", _("Exited")
+
+    ORDER = (Stage.SIGNED, Stage.FITOUT, Stage.MOVED_IN, Stage.EXITED)
+    DATE_FIELD = {
+        Stage.SIGNED: "signed_on",
+        Stage.FITOUT: "fitout_on",
+        Stage.MOVED_IN: "moved_in_on",
+        Stage.EXITED: "exited_on",
+    }
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="settlements",
+                                   verbose_name=_("enterprise"))
+    park = models.ForeignKey("parks.Park", on_delete=models.PROTECT, related_name="settlements",
+                             verbose_name=_("park"))
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.SIGNED)
+    signed_on = models.DateField(_("signed on"))
+    fitout_on = models.DateField(_("fit-out started on"), null=True, blank=True)
+    moved_in_on = models.DateField(_("moved in on"), null=True, blank=True)
+    exited_on = models.DateField(_("exited on"), null=True, blank=True)
+    exit_reason = models.CharField(_("exit reason"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    units = models.ManyToManyField("parks.Unit", through="Occupancy", blank=True, related_name="settlements",
+                                   verbose_name=_("units"))
+
+    objects = SettlementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "park"],
+                condition=~Q(stage="exited"),
+                name="settlement_once_per_park",
+                violation_error_message=_("The enterprise is already settled in this park."),
+            ),
+            models.CheckConstraint(condition=Q(stage__in=["signed", "fitout", "moved_in", "exited"]),
+                                   name="settlement_stage_valid"),
+            models.CheckConstraint(
+                condition=~Q(stage="fitout") | Q(fitout_on__isnull=False),
+                name="settlement_fitout_dated",
+                violation_error_message=_("A settlement in fit-out needs the date fit-out started."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage="moved_in") | Q(moved_in_on__isnull=False),
+                name="settlement_moved_in_dated",
+                violation_error_message=_("A moved-in settlement needs its move-in date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage="exited") | Q(exited_on__isnull=False),
+                name="settlement_exited_dated",
+                violation_error_message=_("An exited settlement needs its exit date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(fitout_on__isnull=True) | Q(fitout_on__gte=F("signed_on")),
+                name="settlement_fitout_after_signing",
+                violation_error_message=_("Fit-out cannot start before the signing date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(moved_in_on__isnull=True) | Q(moved_in_on__gte=F("signed_on")),
+                name="settlement_move_in_after_signing",
+                violation_error_message=_("The move-in date cannot be before the signing date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(moved_in_on__isnull=True) | Q(fitout_on__isnull=True) | Q(moved_in_on__gte=F("fitout_on")),
+                name="settlement_move_in_after_fitout",
+                violation_error_message=_("The move-in date cannot be before fit-out started."),
+            ),
+            models.CheckConstraint(
+                condition=Q(exited_on__isnull=True) | Q(exited_on__gte=F("signed_on")),
+                name="settlement_exit_after_signing",
+                violation_error_message=_("The exit date cannot be before the signing date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise.name} @ {self.park.name}"
+
+    @property
+    def next_stage(self) -> str | None:
+        """The step after the current one, or None once exited."""
+        i = self.ORDER.index(self.Stage(self.stage))
+        return self.ORDER[i + 1] if i + 1 < len(self.ORDER) else None
+
+    def date_of(self, stage: str) -> Any:
+        """The date the settlement reached ``stage``, if it did."""
+        return getattr(self, self.DATE_FIELD[self.Stage(stage)])
+
+
+class Occupancy(models.Model):
+    """A unit occupied by a settlement. A unit holds at most one active tenant."""
+
+    settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="occupancies")
+    unit = models.ForeignKey("parks.Unit", on_delete=models.PROTECT, related_name="occupancies")
+    active = models.BooleanField(default=True)
+    since = models.DateField(_("since"))
+    until = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("occupancy")
+        verbose_name_plural = _("occupancies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(active=True),
+                name="occupancy_one_active_tenant_per_unit",
+                violation_error_message=_("This unit already has an active tenant."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} ← {self.settlement.enterprise.name}"

@@ -1,0 +1,302 @@
+"""Enterprise and settlement pages: lists, detail, forms and the settlement step buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yuanqu.core.forms import call_service
+from yuanqu.core.listing import Column, Filter, ListSpec, run_list
+from yuanqu.core.models import IndustryCode
+from yuanqu.core.roles import Role
+from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.parks.models import Park
+from yuanqu.parks.views import stages_partial
+
+from . import selectors, services
+from .forms import AdvanceForm, ContactForm, EnterpriseForm, SettlementCreateForm, UnitsForm
+from .models import Contact, Enterprise, Settlement
+
+LIST_ROLES = (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR)
+
+
+def _yes_no() -> list[tuple[str, str]]:
+    return [("1", _("Yes")), ("0", _("No"))]
+
+
+def _park_choices(request: HttpRequest) -> list[tuple[Any, str]]:
+    return list(Park.objects.visible_to(request.user).values_list("pk", "name"))
+
+
+def _primary_phone(user: Any, e: Enterprise) -> str:
+    contact = next(iter(e.contacts.all()), None)
+    return selectors.contact_phone(user, contact) if contact else ""
+
+
+def _enterprise_spec() -> ListSpec:
+    return ListSpec(
+        filters=[
+            Filter("park", _("Park"), _park_choices, "settlements__park"),
+            Filter("section", _("Industry section"),
+                   lambda r: list(IndustryCode.objects.filter(level=1).values_list("code", "name")),
+                   "industry__section"),
+            Filter("high_tech", _("High-tech"), _yes_no(), "is_high_tech"),
+            Filter("srdi_level", _("Specialised and sophisticated"),
+                   [c for c in Enterprise.SrdiLevel.choices if c[0]]),
+            Filter("above_scale", _("Above designated size"), _yes_no(), "is_above_scale"),
+            Filter("listing", _("Listing"), Enterprise.Listing.choices),
+            Filter("status", _("Status"), Enterprise.Status.choices),
+        ],
+        sorts={"name": ("name_pinyin",), "established": ("established_on",), "capital": ("registered_capital_wan",)},
+        default_sort="name",
+        search=lambda qs, q: qs.search(q),
+        columns=lambda r: [
+            Column(_("Unified social credit code"), lambda e: e.uscc),
+            Column(_("Name"), lambda e: e.name),
+            Column(_("Industry code"), lambda e: e.industry_id or ""),
+            Column(_("Industry"), lambda e: e.industry.name if e.industry else ""),
+            Column(_("Registered region"), lambda e: e.region_id),
+            Column(_("Status"), lambda e: e.get_status_display()),
+            Column(_("Registered capital (10k yuan)"), lambda e: e.registered_capital_wan),
+            Column(_("Established on"), lambda e: e.established_on),
+            Column(_("High-tech enterprise"), lambda e: e.is_high_tech),
+            Column(_("Specialised and sophisticated level"), lambda e: e.get_srdi_level_display() if e.srdi_level else ""),
+            Column(_("Above designated size"), lambda e: e.is_above_scale),
+            Column(_("Four-new economy"), lambda e: e.is_four_new),
+            Column(_("Listing status"), lambda e: e.get_listing_display()),
+            Column(_("Primary contact phone"), lambda e: _primary_phone(r.user, e)),
+        ],
+        export_name="enterprises",
+    )
+
+
+@login_required
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    """Enterprises in scope, with filters, pinyin search, sort, pagination and export."""
+    if request.user.role not in LIST_ROLES:
+        raise Http404
+    qs = selectors.enterprises_for_list(request.user).prefetch_related("contacts")
+    if request.GET.get("park"):
+        qs = qs.filter(settlements__park__in=Park.objects.visible_to(request.user)).distinct()
+    return run_list(request, qs, _enterprise_spec(), "enterprises/enterprise_list.html",
+                    {"can_create": request.user.role in (Role.REGION_STAFF, Role.PARK_OPERATOR)})
+
+
+@login_required
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An enterprise: its record, parks, contacts (masked by role) and name history."""
+    enterprise = get_visible_or_404(Enterprise.objects.select_related("industry", "region"), request.user, pk=pk)
+    editable = Enterprise.objects.editable_by(request.user).filter(pk=pk).exists()
+    return render(request, "enterprises/enterprise_detail.html", {
+        "enterprise": enterprise,
+        "settlements": selectors.settlements_for_list(request.user).filter(enterprise=enterprise),
+        "contacts": selectors.contacts_for(request.user, enterprise),
+        "former_names": enterprise.former_names.all(),
+        "can_edit": editable,
+        "can_settle": request.user.role in (Role.REGION_STAFF, Role.PARK_OPERATOR),
+    })
+
+
+def _enterprise_data(form: EnterpriseForm) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    data.pop("park", None)
+    data.pop("signed_on", None)
+    return data
+
+
+@login_required
+def enterprise_create(request: HttpRequest) -> HttpResponse:
+    """Register an enterprise, optionally signing it into a park."""
+    if request.user.role not in (Role.REGION_STAFF, Role.PARK_OPERATOR):
+        raise Http404
+    initial = {"region": request.user.region_id, "park": request.GET.get("park")}
+    form = EnterpriseForm(request.POST or None, user=request.user, creating=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        park, signed_on = form.cleaned_data.get("park"), form.cleaned_data.get("signed_on")
+        enterprise = call_service(form, lambda: services.enterprise_create(
+            actor=request.user, park=park, signed_on=signed_on, **_enterprise_data(form)))
+        if enterprise is not None:
+            messages.success(request, _("Enterprise %(name)s registered.") % {"name": enterprise.name})
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/form.html", {"form": form, "title": _("New enterprise")})
+
+
+@login_required
+def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit an enterprise's record; a new name goes into its name history."""
+    enterprise = get_visible_or_404(Enterprise.objects.editable_by(request.user), request.user, pk=pk)
+    form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user, creating=False)
+    if request.method == "POST" and form.is_valid():
+        fresh = Enterprise.objects.get(pk=pk)
+        if call_service(form, lambda: services.enterprise_update(actor=request.user, enterprise=fresh,
+                                                                  **_enterprise_data(form))) is not None:
+            messages.success(request, _("Changes saved."))
+            return redirect("enterprises:detail", pk=pk)
+    return render(request, "enterprises/form.html", {"form": form, "enterprise": enterprise,
+                                                     "title": _("Edit %(name)s") % {"name": enterprise.name}})
+
+
+@login_required
+def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a contact to an enterprise."""
+    enterprise = get_visible_or_404(Enterprise.objects.editable_by(request.user), request.user, pk=pk)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if call_service(form, lambda: services.contact_create(actor=request.user, enterprise=enterprise,
+                                                               **form.cleaned_data)) is not None:
+            messages.success(request, _("Contact added."))
+            return redirect("enterprises:detail", pk=pk)
+    return render(request, "enterprises/form.html", {"form": form, "enterprise": enterprise,
+                                                     "title": _("New contact")})
+
+
+@login_required
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a contact."""
+    contact = get_visible_or_404(Contact.objects.editable_by(request.user).select_related("enterprise"),
+                                 request.user, pk=pk)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        fresh = Contact.objects.get(pk=pk)
+        if call_service(form, lambda: services.contact_update(actor=request.user, contact=fresh,
+                                                               **form.cleaned_data)) is not None:
+            messages.success(request, _("Changes saved."))
+            return redirect("enterprises:detail", pk=contact.enterprise_id)
+    return render(request, "enterprises/form.html", {"form": form, "enterprise": contact.enterprise,
+                                                     "title": contact.name, "delete_url": "delete"})
+
+
+@login_required
+@require_POST
+def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a contact."""
+    contact = get_visible_or_404(Contact.objects.editable_by(request.user), request.user, pk=pk)
+    services.contact_delete(actor=request.user, contact=contact)
+    messages.success(request, _("Contact removed."))
+    return redirect("enterprises:detail", pk=contact.enterprise_id)
+
+
+def _settlement_spec() -> ListSpec:
+    return ListSpec(
+        filters=[
+            Filter("park", _("Park"), _park_choices),
+            Filter("stage", _("Stage"), Settlement.Stage.choices),
+        ],
+        sorts={"signed_on": ("signed_on",), "moved_in_on": ("moved_in_on",), "enterprise": ("enterprise__name_pinyin",)},
+        default_sort="-signed_on",
+        search=lambda qs, q: qs.filter(enterprise__in=Enterprise.objects.search(q)),
+        columns=lambda r: [
+            Column(_("Unified social credit code"), lambda s: s.enterprise.uscc),
+            Column(_("Enterprise"), lambda s: s.enterprise.name),
+            Column(_("Park"), lambda s: s.park.name),
+            Column(_("Stage"), lambda s: s.get_stage_display()),
+            Column(_("Signed on"), lambda s: s.signed_on),
+            Column(_("Fit-out started on"), lambda s: s.fitout_on),
+            Column(_("Moved in on"), lambda s: s.moved_in_on),
+            Column(_("Exited on"), lambda s: s.exited_on),
+            Column(_("Exit reason"), lambda s: s.exit_reason),
+        ],
+        export_name="settlements",
+    )
+
+
+@login_required
+def settlement_list(request: HttpRequest) -> HttpResponse:
+    """Settlements in scope, by park and stage."""
+    if request.user.role not in LIST_ROLES:
+        raise Http404
+    return run_list(request, selectors.settlements_for_list(request.user), _settlement_spec(),
+                    "enterprises/settlement_list.html",
+                    {"can_create": request.user.role in (Role.REGION_STAFF, Role.PARK_OPERATOR)})
+
+
+@login_required
+def settlement_create(request: HttpRequest) -> HttpResponse:
+    """Sign an already registered enterprise into a park."""
+    if request.user.role not in (Role.REGION_STAFF, Role.PARK_OPERATOR):
+        raise Http404
+    form = SettlementCreateForm(request.POST or None, user=request.user,
+                                initial={"park": request.GET.get("park"), "uscc": request.GET.get("uscc", "")})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        settlement = call_service(form, lambda: services.settlement_create(
+            actor=request.user, enterprise=d["uscc"], park=d["park"], signed_on=d["signed_on"], note=d["note"]))
+        if settlement is not None:
+            messages.success(request, _("Signed."))
+            return redirect("enterprises:settlement_detail", pk=settlement.pk)
+    return render(request, "enterprises/form.html", {"form": form, "title": _("Sign an enterprise into a park")})
+
+
+@login_required
+def settlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A settlement: its steps (dated), its units, and the buttons to move it on."""
+    settlement = get_visible_or_404(Settlement.objects.select_related("enterprise", "park"), request.user, pk=pk)
+    editable = Settlement.objects.editable_by(request.user).filter(pk=pk).exists()
+    units_form = UnitsForm(settlement=settlement, initial={
+        "units": settlement.occupancies.filter(active=True).values_list("unit_id", flat=True),
+        "on": timezone.localdate()}) if editable else None
+    return render(request, "enterprises/settlement_detail.html", {
+        "settlement": settlement,
+        "steps": [(s, settlement.date_of(s)) for s in Settlement.ORDER],
+        "occupancies": settlement.occupancies.select_related("unit__building").order_by("-active", "unit__number"),
+        "can_edit": editable,
+        "units_form": units_form,
+        "later_stages": [s for s in Settlement.ORDER if Settlement.ORDER.index(s)
+                         > Settlement.ORDER.index(Settlement.Stage(settlement.stage))],
+    })
+
+
+@login_required
+@require_POST
+def settlement_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a settlement to a later step. From the park page (htmx) it re-renders the stage block."""
+    settlement = get_visible_or_404(Settlement.objects.editable_by(request.user).select_related("park"),
+                                    request.user, pk=pk)
+    form = AdvanceForm(request.POST)
+    error = ""
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.settlement_advance(actor=request.user, settlement=settlement, to_stage=d["to_stage"],
+                                        on=d["on"], reason=d["reason"])
+        except ValidationError as exc:
+            error = " ".join(m for msgs in exc.message_dict.values() for m in msgs) if hasattr(exc, "error_dict") \
+                else " ".join(exc.messages)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+    else:
+        error = " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
+    if request.htmx:
+        view_stage = request.POST.get("view_stage", settlement.stage)
+        return stages_partial(request, settlement.park, view_stage, error=error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Stage updated."))
+    return redirect("enterprises:settlement_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def settlement_units(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set the units a settlement occupies."""
+    settlement = get_visible_or_404(Settlement.objects.editable_by(request.user), request.user, pk=pk)
+    form = UnitsForm(request.POST, settlement=settlement)
+    if form.is_valid():
+        try:
+            services.settlement_set_units(actor=request.user, settlement=settlement,
+                                          units=form.cleaned_data["units"], on=form.cleaned_data["on"])
+            messages.success(request, _("Units updated."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+    return redirect("enterprises:settlement_detail", pk=pk)

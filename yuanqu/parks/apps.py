@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ParksConfig(AppConfig):
+    """Parks and their space: buildings and units."""
+
+    name = "yuanqu.parks"
+    label = "parks"
+    verbose_name = _("Parks")

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "parks"
+urlpatterns = [
+    path("", views.park_list, name="list"),
+    path("new/", views.park_create, name="create"),
+    path("<int:pk>/", views.park_detail, name="detail"),
+    path("<int:pk>/edit/", views.park_edit, name="edit"),
+    path("<int:pk>/buildings/new/", views.building_create, name="building_create"),
+    path("buildings/<int:pk>/edit/", views.building_edit, name="building_edit"),
+    path("buildings/<int:pk>/units/new/", views.unit_create, name="unit_create"),
+    path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
+]
