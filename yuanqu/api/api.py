@@ -4,21 +4,25 @@ Reads go through ``visible_to``; writes through the same services as the forms. 
 outside the caller's scope is a 404, never a 403.
 """
 
-from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Schema
+from ninja.responses import Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from yuanqu.core.models import IndustryCode, Region
+from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.core.services import require_role
+from yuanqu.core.text import normalize_uscc
 from yuanqu.enterprises import selectors as ent_selectors
 from yuanqu.enterprises import services as ent_services
 from yuanqu.enterprises.models import Enterprise, Settlement
@@ -48,6 +52,7 @@ api = NinjaAPI(
     "the API tokens page) or the browser session. Amounts are in 万元 where a field name ends in `_wan`.",
     auth=[TokenAuth(), ActiveSessionAuth()],
     urls_namespace="api",
+    docs_decorator=login_required,
 )
 
 ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}
@@ -145,8 +150,9 @@ def _park_data(payload: Schema, *, partial: bool) -> tuple[dict[str, Any], list[
 @parks.post("/", response={201: ParkOut, **ERRORS})
 def create_park(request: HttpRequest, payload: ParkIn) -> Any:
     """Register a park (district staff)."""
+    require_role(request.user, [Role.REGION_STAFF])
     data, industries = _park_data(payload, partial=False)
-    return 201, park_services.park_create(actor=request.user, industries=industries or [], **data)
+    return Status(201, park_services.park_create(actor=request.user, industries=industries or [], **data))
 
 
 @parks.patch("/{park_id}", response={200: ParkOut, **ERRORS})
@@ -165,14 +171,14 @@ class EnterpriseFilter(Schema):
     status: str = ""
 
 
-def _enterprise_out(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
-    data = EnterpriseOut.from_orm(enterprise).dict()
-    data["contacts"] = [
+def _enterprise_out(request: HttpRequest, enterprise: Enterprise) -> Enterprise:
+    """The enterprise with its contacts masked for the caller, for EnterpriseDetailOut."""
+    enterprise.masked_contacts = [  # type: ignore[attr-defined]
         {"id": c["contact"].pk, "name": c["contact"].name, "title": c["contact"].title, "phone": c["phone"],
          "email": c["email"], "is_primary": c["contact"].is_primary}
         for c in ent_selectors.contacts_for(request.user, enterprise)
     ]
-    return data
+    return enterprise
 
 
 @enterprises.get("/", response=list[EnterpriseOut])
@@ -205,11 +211,12 @@ def _enterprise_data(data: dict[str, Any]) -> dict[str, Any]:
 @enterprises.post("/", response={201: EnterpriseDetailOut, **ERRORS})
 def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Any:
     """Register an enterprise; with ``park``, sign it into that park (operators must give one)."""
+    require_role(request.user, [Role.REGION_STAFF, Role.PARK_OPERATOR])
     data = _enterprise_data(payload.dict())
     park_id, signed_on = data.pop("park"), data.pop("signed_on")
     park = _ref(Park, park_id, "park", Park.objects.editable_by(request.user)) if park_id else None
     enterprise = ent_services.enterprise_create(actor=request.user, park=park, signed_on=signed_on, **data)
-    return 201, _enterprise_out(request, enterprise)
+    return Status(201, _enterprise_out(request, enterprise))
 
 
 @enterprises.patch("/{enterprise_id}", response={200: EnterpriseDetailOut, **ERRORS})
@@ -252,10 +259,18 @@ def get_settlement(request: HttpRequest, settlement_id: int) -> Any:
 @settlements.post("/", response={201: SettlementOut, **ERRORS})
 def create_settlement(request: HttpRequest, payload: SettlementIn) -> Any:
     """Sign an enterprise into a park (district staff, or the park's operator)."""
+    require_role(request.user, [Role.REGION_STAFF, Role.PARK_OPERATOR])
     park = _ref(Park, payload.park, "park", Park.objects.editable_by(request.user))
-    enterprise = _ref(Enterprise, payload.enterprise, "enterprise", Enterprise.objects.all())
+    if payload.enterprise is not None:
+        enterprise = _ref(Enterprise, payload.enterprise, "enterprise", Enterprise.objects.visible_to(request.user))
+    else:
+        # Signing by USCC: the code is printed on the business licence the enterprise hands over.
+        code = normalize_uscc(payload.uscc or "")
+        enterprise = Enterprise.objects.filter(uscc=code).first()
+        if enterprise is None:
+            raise ValidationError({"uscc": [_("No enterprise with this code is registered.")]})
     units = [_ref(Unit, u, "units", Unit.objects.editable_by(request.user)) for u in payload.units]
-    return 201, ent_services.settlement_create(actor=request.user, enterprise=enterprise, park=park,
+    return Status(201, ent_services.settlement_create(actor=request.user, enterprise=enterprise, park=park,)
                                                signed_on=payload.signed_on, units=units, note=payload.note)
 
 

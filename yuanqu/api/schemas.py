@@ -1,6 +1,5 @@
 """Schemas of the REST API: what goes in and what comes out, with units in the field names."""
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
@@ -162,11 +161,16 @@ class EnterpriseDetailOut(EnterpriseOut):
 
     contacts: list[ContactOut] = []
 
+    @staticmethod
+    def resolve_contacts(obj: object) -> list[dict[str, object]]:
+        return getattr(obj, "masked_contacts", [])
+
 
 class SettlementIn(Schema):
-    """Sign an enterprise into a park."""
+    """Sign an enterprise into a park: by its id (if visible to the caller) or by its USCC."""
 
-    enterprise: int
+    enterprise: int | None = None
+    uscc: str | None = Field(None, description="统一社会信用代码 of a registered enterprise")
     park: int
     signed_on: dt.date
     units: list[int] = Field(default_factory=list)

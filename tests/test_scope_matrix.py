@@ -1,0 +1,246 @@
+"""Role × URL: every URL pattern of the project is probed as every role, inside and outside its scope.
+
+A new URL pattern without an entry in CASES fails ``test_it_covers_every_url_pattern``, so no
+page or endpoint can ship without a scope test.
+
+Rules checked for each case:
+- a role not allowed gets 404 (anonymous: the log-in page, or 401 from the API);
+- an allowed role reaches an object in its scope;
+- every role gets 404 for an object outside its scope, and nothing changes.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from yuanqu.accounts.services import token_create
+from yuanqu.core.demo import make_uscc
+from yuanqu.core.models import AuditEvent
+from yuanqu.core.roles import Role
+from yuanqu.enterprises.models import Enterprise
+
+from .conftest import ROLES, World
+
+STAFF, LEADER, OPERATOR, ENTERPRISE = "region_staff", "leader", "park_operator", "enterprise_user"
+ADMIN, AUDITOR = "region_admin", "auditor"
+ALL = set(ROLES)
+
+
+@dataclass
+class Bundle:
+    """One object of each kind, all in the same park (or region)."""
+
+    park: Any
+    building: Any
+    unit: Any
+    enterprise: Any
+    contact: Any
+    settlement: Any
+    user: Any
+    audit: Any
+
+
+def bundles(world: World) -> dict[str, Bundle]:
+    licang_event = AuditEvent.objects.filter(region_code="370213").first()
+    laoshan_event = AuditEvent.objects.filter(region_code="370212").first()
+    return {
+        "xltd": Bundle(world.xltd, world.tower, world.units[0], world.ent_xltd, world.contact_xltd, world.st_xltd,
+                       world.users[LEADER], licang_event),
+        "smyz": Bundle(world.smyz, world.smyz_building, world.smyz_unit, world.ent_smyz, world.contact_smyz,
+                       world.st_smyz, world.users[LEADER], licang_event),
+        "laoshan": Bundle(world.laoshan_park, world.laoshan_building, world.laoshan_unit, world.ent_laoshan, world.contact_laoshan,
+                          world.st_laoshan, world.laoshan_staff, laoshan_event),
+    }
+
+
+def outside_bundle_for(role: str) -> str:
+    """The bundle that lies outside ``role``'s scope."""
+    return "laoshan" if role in (STAFF, LEADER, ADMIN, AUDITOR) else "smyz"
+
+
+@dataclass
+class Case:
+    """How to call one URL pattern, and who may."""
+
+    method: str
+    allowed: set[str]
+    kwargs: Callable[[Bundle], dict[str, Any]] | None = None
+    data: dict[str, Any] | Callable[[Bundle], dict[str, Any]] = field(default_factory=dict)
+    api: bool = False
+    public: bool = False
+    # For list endpoints: the text of an out-of-scope object that must not appear.
+    leak: Callable[[Bundle], str] | None = None
+
+
+def pk(attr: str, name: str = "pk") -> Callable[[Bundle], dict[str, Any]]:
+    return lambda b: {name: getattr(b, attr).pk}
+
+
+CASES: dict[str, Case] = {
+    "home": Case("GET", ALL),
+    "set_language": Case("POST", ALL, data={"language": "en"}, public=True),
+    "healthz": Case("GET", ALL, public=True),
+    "accounts:login": Case("GET", ALL, public=True),
+    "accounts:logout": Case("POST", ALL),
+    "accounts:users": Case("GET", {ADMIN}, leak=lambda b: b.user.username),
+    "accounts:user_create": Case("GET", {ADMIN}),
+    "accounts:user_edit": Case("GET", {ADMIN}, pk("user")),
+    "accounts:user_reset_password": Case("POST", {ADMIN}, pk("user")),
+    "accounts:tokens": Case("GET", ALL),
+    "parks:list": Case("GET", {STAFF, LEADER, OPERATOR}, leak=lambda b: b.park.name),
+    "parks:create": Case("GET", {STAFF}),
+    "parks:detail": Case("GET", {STAFF, LEADER, OPERATOR}, pk("park")),
+    "parks:edit": Case("GET", {STAFF, OPERATOR}, pk("park")),
+    "parks:building_create": Case("GET", {STAFF, OPERATOR}, pk("park")),
+    "parks:building_edit": Case("GET", {STAFF, OPERATOR}, pk("building")),
+    "parks:unit_create": Case("GET", {STAFF, OPERATOR}, pk("building")),
+    "parks:unit_edit": Case("GET", {STAFF, OPERATOR}, pk("unit")),
+    "enterprises:list": Case("GET", {STAFF, LEADER, OPERATOR}, leak=lambda b: b.enterprise.name),
+    "enterprises:create": Case("GET", {STAFF, OPERATOR}),
+    "enterprises:detail": Case("GET", {STAFF, LEADER, OPERATOR, ENTERPRISE}, pk("enterprise")),
+    "enterprises:edit": Case("GET", {STAFF, OPERATOR, ENTERPRISE}, pk("enterprise")),
+    "enterprises:contact_create": Case("GET", {STAFF, OPERATOR, ENTERPRISE}, pk("enterprise")),
+    "enterprises:contact_edit": Case("GET", {STAFF, OPERATOR, ENTERPRISE}, pk("contact")),
+    "enterprises:contact_delete": Case("POST", {STAFF, OPERATOR, ENTERPRISE}, pk("contact")),
+    "enterprises:settlements": Case("GET", {STAFF, LEADER, OPERATOR}, leak=lambda b: b.enterprise.name),
+    "enterprises:settlement_create": Case("GET", {STAFF, OPERATOR}),
+    "enterprises:settlement_detail": Case("GET", {STAFF, LEADER, OPERATOR, ENTERPRISE}, pk("settlement")),
+    "enterprises:settlement_advance": Case("POST", {STAFF, OPERATOR}, pk("settlement"),
+                                           data={"to_stage": "exited", "on": "2025-01-01", "reason": "probe"}),
+    "enterprises:settlement_units": Case("POST", {STAFF, OPERATOR}, pk("settlement"), data={"on": "2025-01-01"}),
+    "core:audit": Case("GET", {AUDITOR}, leak=lambda b: f"/audit/{b.audit.pk}/"),
+    "core:audit_detail": Case("GET", {AUDITOR}, pk("audit")),
+    "api:openapi-json": Case("GET", ALL, api=True),
+    "api:openapi-view": Case("GET", ALL, api=True),
+    "api:list_parks": Case("GET", ALL, api=True, leak=lambda b: b.park.name),
+    "api:create_park": Case("POST", {STAFF}, api=True,
+                            data={"name": "探针园区", "region": "370213", "kind": "industrial"}),
+    "api:get_park": Case("GET", {STAFF, LEADER, OPERATOR}, pk("park", "park_id"), api=True),
+    "api:update_park": Case("PATCH", {STAFF, OPERATOR}, pk("park", "park_id"), api=True,
+                            data={"description": "probe"}),
+    "api:list_enterprises": Case("GET", ALL, api=True, leak=lambda b: b.enterprise.name),
+    "api:create_enterprise": Case("POST", {STAFF, OPERATOR}, api=True, data=lambda b: {
+        "uscc": make_uscc(random.Random(99)), "name": "探针企业", "region": "370213", "park": b.park.pk}),
+    "api:get_enterprise": Case("GET", {STAFF, LEADER, OPERATOR, ENTERPRISE}, pk("enterprise", "enterprise_id"),
+                               api=True),
+    "api:update_enterprise": Case("PATCH", {STAFF, OPERATOR, ENTERPRISE}, pk("enterprise", "enterprise_id"),
+                                  api=True, data={"is_four_new": True}),
+    "api:list_settlements": Case("GET", ALL, api=True, leak=lambda b: b.enterprise.name),
+    "api:create_settlement": Case("POST", {STAFF, OPERATOR}, api=True, data=lambda b: {
+        "uscc": Enterprise.objects.get(name="青岛药研生物有限公司").uscc, "park": b.park.pk,
+        "signed_on": "2025-01-01"}),
+    "api:get_settlement": Case("GET", {STAFF, LEADER, OPERATOR, ENTERPRISE}, pk("settlement", "settlement_id"),
+                               api=True),
+    "api:update_settlement": Case("PATCH", {STAFF, OPERATOR}, pk("settlement", "settlement_id"), api=True,
+                                  data={"note": "probe"}),
+    "api:advance_settlement": Case("POST", {STAFF, OPERATOR}, pk("settlement", "settlement_id"), api=True,
+                                   data={"to_stage": "exited", "on": "2025-01-01", "reason": "probe"}),
+}
+# Patterns that are not views of their own (the API root only lists nothing).
+NOT_VIEWS = {"api:api-root"}
+# Patterns tested separately because their object is per user: a token only its owner may revoke.
+SEPARATE = {"accounts:token_revoke": "tests/accounts/test_tokens.py"}
+
+
+def url_names() -> set[str]:
+    def walk(resolver: URLResolver, ns: str = "") -> set[str]:
+        names: set[str] = set()
+        for p in resolver.url_patterns:
+            if isinstance(p, URLResolver):
+                inner = f"{ns}:{p.namespace}" if ns and p.namespace else (p.namespace or ns)
+                names |= walk(p, inner)
+            elif isinstance(p, URLPattern):
+                names.add(f"{ns}:{p.name}" if ns else str(p.name))
+        return names
+
+    return walk(get_resolver())
+
+
+def test_it_covers_every_url_pattern() -> None:
+    missing = url_names() - set(CASES) - NOT_VIEWS - set(SEPARATE)
+    assert not missing, f"URL patterns without a scope case: {sorted(missing)}"
+
+
+def call(client: Client, case: Case, url: str, bundle: Bundle | None = None) -> Any:
+    data = case.data(bundle) if callable(case.data) else case.data
+    if case.method == "GET":
+        return client.get(url)
+    if case.api:
+        return client.generic(case.method, url, data=json.dumps(data), content_type="application/json")
+    return client.post(url, data)
+
+
+def api_client(world: World, role: str) -> Client:
+    """API calls go with a bearer token, as scripts make them."""
+    _token, raw = token_create(actor=world.users[role], name="matrix")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def client_for(world: World, role: str, case: Case) -> Client:
+    if case.api:
+        return api_client(world, role)
+    client = Client()
+    client.force_login(world.users[role])
+    return client
+
+
+def changed_marker() -> tuple[int, int]:
+    """Business writes leave audit events; reads and refusals do not (log-ins aside)."""
+    writes = AuditEvent.objects.exclude(action__in=["login", "login_failed", "logout", "export"])
+    return writes.count(), writes.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+@pytest.mark.parametrize("name", sorted(n for n, c in CASES.items() if c.kwargs or c.leak))
+@pytest.mark.parametrize("role", ROLES)
+def test_it_refuses_objects_outside_the_role_scope(world: World, name: str, role: str) -> None:
+    case = CASES[name]
+    outside = bundles(world)[outside_bundle_for(role)]
+    if case.kwargs is not None:
+        client = client_for(world, role, case)
+        before = changed_marker()
+        response = call(client, case, reverse(name, kwargs=case.kwargs(outside)), outside)
+        assert response.status_code == 404, (name, role, response.status_code)
+        assert changed_marker() == before
+    else:
+        assert case.leak is not None
+        response = call(client_for(world, role, case), case, reverse(name), outside)
+        assert case.leak(outside) not in response.content.decode(), (name, role)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("role", ROLES)
+def test_it_gives_each_role_exactly_its_pages(world: World, name: str, role: str) -> None:
+    case = CASES[name]
+    inside = bundles(world)["xltd"]
+    url = reverse(name, kwargs=case.kwargs(inside) if case.kwargs else None)
+    response = call(client_for(world, role, case), case, url, inside)
+    if role in case.allowed:
+        assert response.status_code in (200, 201, 302, 422), (name, role, response.status_code)
+    else:
+        assert response.status_code == 404, (name, role, response.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_it_sends_anonymous_users_to_log_in(world: World, name: str) -> None:
+    case = CASES[name]
+    if case.public:
+        return
+    inside = bundles(world)["xltd"]
+    url = reverse(name, kwargs=case.kwargs(inside) if case.kwargs else None)
+    response = call(Client(), case, url, inside)
+    if case.api and name not in ("api:openapi-json", "api:openapi-view"):
+        assert response.status_code == 401
+    else:
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], (name, response.status_code)
+
+
+def test_every_role_has_a_user(world: World) -> None:
+    assert {u.role for u in world.users.values()} == set(Role.values)
