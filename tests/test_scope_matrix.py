@@ -56,7 +56,8 @@ def bundles(world: World) -> dict[str, Bundle]:
                        world.users[LEADER], licang_event),
         "smyz": Bundle(world.smyz, world.smyz_building, world.smyz_unit, world.ent_smyz, world.contact_smyz,
                        world.st_smyz, world.users[LEADER], licang_event),
-        "laoshan": Bundle(world.laoshan_park, world.laoshan_building, world.laoshan_unit, world.ent_laoshan, world.contact_laoshan,
+        "laoshan": Bundle(world.laoshan_park, world.laoshan_building, world.laoshan_unit, world.ent_laoshan,
+                          world.contact_laoshan,
                           world.st_laoshan, world.laoshan_staff, laoshan_event),
     }
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -17,13 +19,14 @@ from yuanqu.core.forms import attach_errors, call_service
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.core.types import AuthedRequest
 
 from . import services
 from .forms import LoginForm, TokenForm, UserForm
 from .models import ApiToken, User
 
 
-def login_view(request: HttpRequest) -> HttpResponse:
+def login_view(request: AuthedRequest) -> HttpResponse:
     """Log in; failures are counted, locked out after repeats, and audited."""
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -42,7 +45,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: AuthedRequest) -> HttpResponse:
     """Log out (POST only, so a link cannot log anyone out)."""
     if request.user.is_authenticated:
         services.logout_record(user=request.user)
@@ -50,7 +53,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-def _admin_only(request: HttpRequest) -> None:
+def _admin_only(request: AuthedRequest) -> None:
     if request.user.role != Role.REGION_ADMIN:
         raise Http404
 
@@ -75,14 +78,14 @@ def _user_spec() -> ListSpec:
 
 
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedRequest) -> HttpResponse:
     """The accounts of the admin's region."""
     _admin_only(request)
     return run_list(request, User.objects.visible_to(request.user).select_related("region"), _user_spec(),
                     "accounts/user_list.html")
 
 
-def _user_data(form: UserForm) -> dict[str, object]:
+def _user_data(form: UserForm) -> dict[str, Any]:
     data = dict(form.cleaned_data)
     data["enterprise"] = data.pop("enterprise_uscc", None)
     data.pop("parks", None)
@@ -90,7 +93,7 @@ def _user_data(form: UserForm) -> dict[str, object]:
 
 
 @login_required
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedRequest) -> HttpResponse:
     """Create a business account; its first password is shown once."""
     _admin_only(request)
     form = UserForm(request.POST or None, actor=request.user, initial={"region": request.user.region_id})
@@ -104,7 +107,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Change an account's details, role or scope."""
     _admin_only(request)
     target = get_visible_or_404(User.objects.all(), request.user, pk=pk)
@@ -124,7 +127,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
     """Issue a new random password for an account (shown once)."""
     _admin_only(request)
     target = get_visible_or_404(User.objects.all(), request.user, pk=pk)
@@ -136,7 +139,7 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthedRequest) -> HttpResponse:
     """The user's own API tokens, and a form for a new one (shown once)."""
     form = TokenForm(request.POST or None)
     raw = None
@@ -150,7 +153,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     """Revoke one of the user's own tokens."""
     token = ApiToken.objects.filter(user=request.user, pk=pk).first()
     if token is None:

@@ -14,9 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Schema
-from ninja.responses import Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 
 from yuanqu.core.models import IndustryCode, Region
 from yuanqu.core.roles import Role
@@ -103,8 +103,10 @@ def _ref(model: type[models.Model], value: Any, field: str, queryset: Any = None
     qs = queryset if queryset is not None else model._default_manager.all()
     try:
         return qs.get(pk=value)
-    except (model.DoesNotExist, ValueError, TypeError):  # type: ignore[attr-defined]
-        raise ValidationError({field: [_("%(value)s does not exist or is outside your scope.") % {"value": value}]})
+    except (model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
+        raise ValidationError(
+            {field: [_("%(value)s does not exist or is outside your scope.") % {"value": value}]}
+        ) from exc
 
 
 parks = Router(tags=["parks"])
@@ -270,8 +272,9 @@ def create_settlement(request: HttpRequest, payload: SettlementIn) -> Any:
         if enterprise is None:
             raise ValidationError({"uscc": [_("No enterprise with this code is registered.")]})
     units = [_ref(Unit, u, "units", Unit.objects.editable_by(request.user)) for u in payload.units]
-    return Status(201, ent_services.settlement_create(actor=request.user, enterprise=enterprise, park=park,)
-                                               signed_on=payload.signed_on, units=units, note=payload.note)
+    settlement = ent_services.settlement_create(actor=request.user, enterprise=enterprise, park=park,
+                                                signed_on=payload.signed_on, units=units, note=payload.note)
+    return Status(201, settlement)
 
 
 @settlements.patch("/{settlement_id}", response={200: SettlementOut, **ERRORS})

@@ -146,7 +146,7 @@ def units_for(actor: User, building: Building, floors: range, per_floor: int, ar
 
 def ensure_users(actor_region: Region, xltd: Park, enterprise: Enterprise) -> list[tuple[str, str, str]]:
     """One account per role; returns (username, role, password) for the accounts created now."""
-    wanted = [
+    wanted: list[tuple[str, Role, str, dict[str, Any]]] = [
         ("admin", Role.REGION_ADMIN, "系统管理员", {}),
         ("auditor", Role.AUDITOR, "审计管理员", {}),
         ("staff", Role.REGION_STAFF, "区投资促进局", {}),

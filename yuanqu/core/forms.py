@@ -11,7 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 T = TypeVar("T")
 
 
-def attach_errors(form: forms.Form, exc: ValidationError) -> None:
+def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: by field where the form has it, else on top."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -22,7 +22,7 @@ def attach_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def call_service(form: forms.Form, fn: Callable[[], T]) -> T | None:
+def call_service(form: forms.BaseForm, fn: Callable[[], T]) -> T | None:
     """Run a service for a valid form; on ValidationError attach it to the form and return None."""
     try:
         return fn()

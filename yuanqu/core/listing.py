@@ -8,9 +8,10 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
+from yuanqu.core.types import AuthedRequest
 from yuanqu.tabular.export import export_response
 
 
@@ -20,10 +21,10 @@ class Filter:
 
     name: str
     label: str
-    choices: Sequence[tuple[Any, str]] | Callable[[HttpRequest], Sequence[tuple[Any, str]]]
+    choices: Sequence[tuple[Any, Any]] | Callable[[AuthedRequest], Sequence[tuple[Any, Any]]]
     lookup: str = ""
 
-    def options(self, request: HttpRequest) -> Sequence[tuple[Any, str]]:
+    def options(self, request: AuthedRequest) -> Sequence[tuple[Any, Any]]:
         return self.choices(request) if callable(self.choices) else self.choices
 
 
@@ -42,8 +43,8 @@ class ListSpec:
     filters: list[Filter] = field(default_factory=list)
     sorts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     default_sort: str = ""
-    search: Callable[[QuerySet[Any], str], QuerySet[Any]] | None = None
-    columns: Callable[[HttpRequest], list[Column]] | None = None
+    search: Callable[[Any, str], QuerySet[Any]] | None = None
+    columns: Callable[[AuthedRequest], list[Column]] | None = None
     export_name: str = "export"
     per_page: int = 25
 
@@ -53,7 +54,11 @@ def _flip(order: str) -> str:
 
 
 def run_list(
-    request: HttpRequest, queryset: QuerySet[Any], spec: ListSpec, template: str, context: dict[str, Any] | None = None
+    request: AuthedRequest,
+    queryset: QuerySet[Any],
+    spec: ListSpec,
+    template: str,
+    context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Filter, search and sort ``queryset`` (already scoped) from the query string; render a page or an export."""
     qs = queryset

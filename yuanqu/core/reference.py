@@ -20,7 +20,8 @@ def load_regions(region_model: Any) -> int:
     """Insert or update every division of the NBS 2023 table; parents come before children."""
     rows = sorted(_rows(REGIONS_CSV), key=lambda r: len(r["code"]))
     existing = set(region_model.objects.values_list("code", flat=True))
-    new, changed = [], []
+    new: list[Any] = []
+    changed: list[Any] = []
     for r in rows:
         obj = region_model(code=r["code"], name=r["name"], level=r["level"], parent_id=r["parent_code"] or None,
                            stat_only=r["stat_only"] == "1")
@@ -36,7 +37,8 @@ def load_industries(industry_model: Any) -> int:
     rows = _rows(INDUSTRIES_CSV)
     parent_key = {"1": None, "2": "section", "3": "division", "4": "group"}
     existing = set(industry_model.objects.values_list("code", flat=True))
-    new, changed = [], []
+    new: list[Any] = []
+    changed: list[Any] = []
     for r in rows:
         key = parent_key[r["level"]]
         obj = industry_model(code=r["code"], name=r["name"], level=int(r["level"]), section=r["section"],

@@ -20,7 +20,8 @@ class RequestMeta:
     channel: str = "web"
 
 
-_current: ContextVar[RequestMeta] = ContextVar("yuanqu_request_meta", default=RequestMeta(channel="cli"))
+_CLI = RequestMeta(channel="cli")
+_current: ContextVar[RequestMeta] = ContextVar("yuanqu_request_meta", default=_CLI)  # noqa: B039 (frozen)
 
 
 def current_request_meta() -> RequestMeta:

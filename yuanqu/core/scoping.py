@@ -27,9 +27,9 @@ class ScopedQuerySet(models.QuerySet[M]):
         return self.none()
 
 
-def get_visible_or_404(queryset: ScopedQuerySet[M], user: User | Any, **lookup: Any) -> M:
+def get_visible_or_404(queryset: models.QuerySet[M], user: User | Any, **lookup: Any) -> M:
     """The object matching ``lookup`` among those ``user`` may see, or a 404."""
     try:
-        return queryset.visible_to(user).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        return queryset.visible_to(user).get(**lookup)  # type: ignore[attr-defined, no-any-return]
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
         raise Http404 from exc

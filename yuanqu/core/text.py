@@ -59,8 +59,9 @@ def pinyin_keys(text: str) -> tuple[str, str]:
 
     ``生命药洲`` → (``shengmingyaozhou``, ``smyz``). Latin letters and digits are kept as they are.
     """
-    syllables = lazy_pinyin(text, errors=lambda s: list(s))
-    initials = lazy_pinyin(text, style=Style.FIRST_LETTER, errors=lambda s: list(s))
+    # errors=list keeps non-Chinese characters one by one, so "U谷" gives "ugu"/"ug".
+    syllables = lazy_pinyin(text, errors=list)  # type: ignore[arg-type]
+    initials = lazy_pinyin(text, style=Style.FIRST_LETTER, errors=list)  # type: ignore[arg-type]
     keep = re.compile(r"[0-9a-z]")
     full = "".join(ch for ch in "".join(syllables).lower() if keep.match(ch))
     first = "".join(ch for ch in "".join(initials).lower() if keep.match(ch))

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from yuanqu.core.types import AuthedRequest
 from yuanqu.enterprises.models import Enterprise, Settlement
 from yuanqu.parks.models import Park, Unit
 
@@ -20,7 +21,7 @@ from .selectors import audit_events_for
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """The landing page: what the user's scope holds, in a few numbers."""
     user = request.user
     if user.role == Role.AUDITOR:
@@ -92,7 +93,7 @@ def _looks_like_ip(q: str) -> bool:
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     """The audit log, filterable and exportable, for the auditor of the region only."""
     if request.user.role != Role.AUDITOR:
         raise Http404
@@ -116,7 +117,7 @@ def _is_date(value: str) -> bool:
 
 
 @login_required
-def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """One audit event with its full before/after."""
     event = audit_events_for(request.user).filter(pk=pk).first()
     if event is None:

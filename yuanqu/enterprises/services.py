@@ -27,7 +27,7 @@ ENTERPRISE_FIELDS = (
 CONTACT_FIELDS = ("name", "title", "phone", "email", "is_primary")
 
 
-def check_uscc_free(*, actor: Any, uscc: str, exclude_pk: int | None = None) -> None:
+def check_uscc_free(*, actor: Any, uscc: str, exclude_pk: Any = None) -> None:
     """Refuse a USCC that is already registered.
 
     The message names the existing enterprise only when ``actor`` may see it, so the check

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park
 from yuanqu.parks.views import stages_partial
 
@@ -32,7 +33,7 @@ def _yes_no() -> list[tuple[str, str]]:
     return [("1", _("Yes")), ("0", _("No"))]
 
 
-def _park_choices(request: HttpRequest) -> list[tuple[Any, str]]:
+def _park_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
     return list(Park.objects.visible_to(request.user).values_list("pk", "name"))
 
 
@@ -68,7 +69,8 @@ def _enterprise_spec() -> ListSpec:
             Column(_("Registered capital (10k yuan)"), lambda e: e.registered_capital_wan),
             Column(_("Established on"), lambda e: e.established_on),
             Column(_("High-tech enterprise"), lambda e: e.is_high_tech),
-            Column(_("Specialised and sophisticated level"), lambda e: e.get_srdi_level_display() if e.srdi_level else ""),
+            Column(_("Specialised and sophisticated level"),
+                   lambda e: e.get_srdi_level_display() if e.srdi_level else ""),
             Column(_("Above designated size"), lambda e: e.is_above_scale),
             Column(_("Four-new economy"), lambda e: e.is_four_new),
             Column(_("Listing status"), lambda e: e.get_listing_display()),
@@ -79,7 +81,7 @@ def _enterprise_spec() -> ListSpec:
 
 
 @login_required
-def enterprise_list(request: HttpRequest) -> HttpResponse:
+def enterprise_list(request: AuthedRequest) -> HttpResponse:
     """Enterprises in scope, with filters, pinyin search, sort, pagination and export."""
     if request.user.role not in LIST_ROLES:
         raise Http404
@@ -91,7 +93,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """An enterprise: its record, parks, contacts (masked by role) and name history."""
     enterprise = get_visible_or_404(Enterprise.objects.select_related("industry", "region"), request.user, pk=pk)
     editable = Enterprise.objects.editable_by(request.user).filter(pk=pk).exists()
@@ -113,7 +115,7 @@ def _enterprise_data(form: EnterpriseForm) -> dict[str, Any]:
 
 
 @login_required
-def enterprise_create(request: HttpRequest) -> HttpResponse:
+def enterprise_create(request: AuthedRequest) -> HttpResponse:
     """Register an enterprise, optionally signing it into a park."""
     if request.user.role not in (Role.REGION_STAFF, Role.PARK_OPERATOR):
         raise Http404
@@ -130,7 +132,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Edit an enterprise's record; a new name goes into its name history."""
     enterprise = get_visible_or_404(Enterprise.objects.editable_by(request.user), request.user, pk=pk)
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user, creating=False)
@@ -145,7 +147,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_create(request: AuthedRequest, pk: int) -> HttpResponse:
     """Add a contact to an enterprise."""
     enterprise = get_visible_or_404(Enterprise.objects.editable_by(request.user), request.user, pk=pk)
     form = ContactForm(request.POST or None)
@@ -159,7 +161,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Edit a contact."""
     contact = get_visible_or_404(Contact.objects.editable_by(request.user).select_related("enterprise"),
                                  request.user, pk=pk)
@@ -176,7 +178,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     """Remove a contact."""
     contact = get_visible_or_404(Contact.objects.editable_by(request.user), request.user, pk=pk)
     services.contact_delete(actor=request.user, contact=contact)
@@ -190,7 +192,11 @@ def _settlement_spec() -> ListSpec:
             Filter("park", _("Park"), _park_choices),
             Filter("stage", _("Stage"), Settlement.Stage.choices),
         ],
-        sorts={"signed_on": ("signed_on",), "moved_in_on": ("moved_in_on",), "enterprise": ("enterprise__name_pinyin",)},
+        sorts={
+            "signed_on": ("signed_on",),
+            "moved_in_on": ("moved_in_on",),
+            "enterprise": ("enterprise__name_pinyin",),
+        },
         default_sort="-signed_on",
         search=lambda qs, q: qs.filter(enterprise__in=Enterprise.objects.search(q)),
         columns=lambda r: [
@@ -209,7 +215,7 @@ def _settlement_spec() -> ListSpec:
 
 
 @login_required
-def settlement_list(request: HttpRequest) -> HttpResponse:
+def settlement_list(request: AuthedRequest) -> HttpResponse:
     """Settlements in scope, by park and stage."""
     if request.user.role not in LIST_ROLES:
         raise Http404
@@ -219,7 +225,7 @@ def settlement_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def settlement_create(request: HttpRequest) -> HttpResponse:
+def settlement_create(request: AuthedRequest) -> HttpResponse:
     """Sign an already registered enterprise into a park."""
     if request.user.role not in (Role.REGION_STAFF, Role.PARK_OPERATOR):
         raise Http404
@@ -236,7 +242,7 @@ def settlement_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def settlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def settlement_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A settlement: its steps (dated), its units, and the buttons to move it on."""
     settlement = get_visible_or_404(Settlement.objects.select_related("enterprise", "park"), request.user, pk=pk)
     editable = Settlement.objects.editable_by(request.user).filter(pk=pk).exists()
@@ -256,7 +262,7 @@ def settlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def settlement_advance(request: HttpRequest, pk: int) -> HttpResponse:
+def settlement_advance(request: AuthedRequest, pk: int) -> HttpResponse:
     """Move a settlement to a later step. From the park page (htmx) it re-renders the stage block."""
     settlement = get_visible_or_404(Settlement.objects.editable_by(request.user).select_related("park"),
                                     request.user, pk=pk)
@@ -273,7 +279,7 @@ def settlement_advance(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as exc:
             raise Http404 from exc
     else:
-        error = " ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
+        error = " ".join(f"{form.fields[f].label}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items())
     if request.htmx:
         view_stage = request.POST.get("view_stage", settlement.stage)
         return stages_partial(request, settlement.park, view_stage, error=error)
@@ -286,7 +292,7 @@ def settlement_advance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def settlement_units(request: HttpRequest, pk: int) -> HttpResponse:
+def settlement_units(request: AuthedRequest, pk: int) -> HttpResponse:
     """Set the units a settlement occupies."""
     settlement = get_visible_or_404(Settlement.objects.editable_by(request.user), request.user, pk=pk)
     form = UnitsForm(request.POST, settlement=settlement)
@@ -298,5 +304,5 @@ def settlement_units(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:
-        messages.error(request, " ".join(" ".join(e) for e in form.errors.values()))
+        messages.error(request, " ".join(" ".join(str(m) for m in e) for e in form.errors.values()))
     return redirect("enterprises:settlement_detail", pk=pk)

@@ -55,7 +55,7 @@ def park_update(*, actor: Any, park: Park, industries: Iterable[IndustryCode] | 
     apply_changes(park, data, PARK_FIELDS)
     _check_region(actor, park)
     _set_search_keys(park)
-    m2m = {"industries": list(industries)} if industries is not None else None
+    m2m: dict[str, Iterable[Any]] | None = {"industries": list(industries)} if industries is not None else None
     return save_updated(actor=actor, obj=park, before=before, m2m=m2m)
 
 

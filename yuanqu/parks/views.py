@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from yuanqu.core.forms import call_service
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.core.types import AuthedRequest
 from yuanqu.enterprises.models import Settlement
 
 from . import selectors, services
@@ -57,7 +58,7 @@ def _spec() -> ListSpec:
 
 
 @login_required
-def park_list(request: HttpRequest) -> HttpResponse:
+def park_list(request: AuthedRequest) -> HttpResponse:
     """The parks the user may see, with filters, pinyin search, sorting, pagination and export."""
     if request.user.role not in (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR):
         raise Http404
@@ -65,7 +66,7 @@ def park_list(request: HttpRequest) -> HttpResponse:
                     {"can_create": request.user.role == Role.REGION_STAFF})
 
 
-def _stage_context(request: HttpRequest, park: Park, stage: str) -> dict[str, object]:
+def _stage_context(request: AuthedRequest, park: Park, stage: str) -> dict[str, object]:
     summary = selectors.stage_summary(park, request.user)
     if stage not in Settlement.Stage.values:
         stage = Settlement.Stage.MOVED_IN
@@ -82,7 +83,7 @@ def _stage_context(request: HttpRequest, park: Park, stage: str) -> dict[str, ob
 
 
 @login_required
-def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def park_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A park: its record, buildings, vacancy board and enterprises by settlement stage."""
     park = get_visible_or_404(Park.objects.select_related("region"), request.user, pk=pk)
     ctx = _stage_context(request, park, request.GET.get("stage", Settlement.Stage.MOVED_IN))
@@ -97,13 +98,13 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "parks/park_detail.html", ctx)
 
 
-def stages_partial(request: HttpRequest, park: Park, stage: str, error: str = "") -> HttpResponse:
+def stages_partial(request: AuthedRequest, park: Park, stage: str, error: str = "") -> HttpResponse:
     """The enterprises-by-stage block, re-rendered after a settlement moves (htmx)."""
     return render(request, "parks/_stages.html", {**_stage_context(request, park, stage), "error": error})
 
 
 @login_required
-def park_create(request: HttpRequest) -> HttpResponse:
+def park_create(request: AuthedRequest) -> HttpResponse:
     """Register a park (district staff)."""
     if request.user.role != Role.REGION_STAFF:
         raise Http404
@@ -119,7 +120,7 @@ def park_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def park_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def park_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Edit a park's record."""
     park = get_visible_or_404(Park.objects.editable_by(request.user), request.user, pk=pk)
     form = ParkForm(request.POST or None, instance=park, user=request.user)
@@ -136,7 +137,7 @@ def park_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def building_create(request: HttpRequest, pk: int) -> HttpResponse:
+def building_create(request: AuthedRequest, pk: int) -> HttpResponse:
     """Add a building to a park."""
     park = get_visible_or_404(Park.objects.editable_by(request.user), request.user, pk=pk)
     form = BuildingForm(request.POST or None)
@@ -149,7 +150,7 @@ def building_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def building_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Edit a building."""
     building = get_visible_or_404(Building.objects.editable_by(request.user).select_related("park"),
                                   request.user, pk=pk)
@@ -164,7 +165,7 @@ def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_create(request: AuthedRequest, pk: int) -> HttpResponse:
     """Add a unit to a building."""
     building = get_visible_or_404(Building.objects.editable_by(request.user).select_related("park"),
                                   request.user, pk=pk)
@@ -179,7 +180,7 @@ def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Edit a unit (number, floor, area, status)."""
     unit = get_visible_or_404(Unit.objects.editable_by(request.user).select_related("building__park"),
                               request.user, pk=pk)

@@ -23,5 +23,5 @@ class Command(BaseCommand):
             for username, role, password in accounts:
                 self.stdout.write(f"  {username:<12} {role:<10} {password}")
         else:
-            self.stdout.write("\nThe demo accounts exist already (admin, auditor, staff, leader, operator, enterprise).")
+            self.stdout.write("\nThe demo accounts exist already: admin, auditor, staff, leader, operator, enterprise.")
             self.stdout.write("Forgot a password? yuanqu changepassword USERNAME")

@@ -1,0 +1,105 @@
+"""Browser tests: Playwright's sync API driving Debian's Chromium against pytest-django's live server.
+
+The live server runs in a thread of this process. The tests cannot share a transaction with it, so they use the
+transactional database, which is flushed after every test: the reference tables (loaded by a data migration)
+are reloaded when missing, then the shared world is built as in tests/conftest.py.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an asyncio loop in this thread; the ORM calls the tests make between browser
+# steps are still synchronous, so Django's async-safety check would be a false alarm here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright  # noqa: E402
+
+from tests.conftest import TEST_PASSWORD, World, build_world  # noqa: E402
+
+CHROMIUM = os.environ.get("YUANQU_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the test item, so the page fixture knows whether the test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    """One headless Debian Chromium for the whole session (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (apt-get install chromium)")
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def e2e_world(live_server: Any) -> World:
+    """The shared world, committed so that the live server sees it."""
+    from yuanqu.core.models import IndustryCode, Region
+    from yuanqu.core.reference import load_industries, load_regions
+
+    if not Region.objects.exists():
+        load_regions(Region)
+    if not IndustryCode.objects.exists():
+        load_industries(IndustryCode)
+    return build_world()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh browser context and page (zh-hans, Shanghai time); a screenshot is kept when the test fails."""
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    failed = any(getattr(getattr(request.node, f"rep_{when}", None), "failed", False) for when in ("setup", "call"))
+    if failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
+        try:
+            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        except Exception as exc:  # the page may be gone; the test's own failure matters more
+            print(f"screenshot failed: {exc}")
+    context.close()
+
+
+def login(page: Page, base_url: str, world: World, role: str) -> None:
+    """Log in through the real form, as the shared user of that role.
+
+    The user names are the role values, except the region_staff user, which tests/conftest.py calls "staff".
+    """
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", world.user(role).username)
+    page.fill("#id_password", TEST_PASSWORD)
+    with page.expect_navigation():
+        page.click("#login-form button[type=submit]")
+    assert "/accounts/login/" not in page.url, f"login as {role} failed: {page.url}"
+    assert page.locator("#whoami").is_visible()
+
