@@ -20,6 +20,12 @@ def require_role(actor: Any, roles: Iterable[str]) -> None:
         raise PermissionDenied("role not allowed")
 
 
+def require_editable(queryset: Any, actor: Any, obj: models.Model) -> None:
+    """Refuse the write unless ``obj`` is among the rows ``actor`` may change (``editable_by``)."""
+    if not queryset.editable_by(actor).filter(pk=obj.pk).exists():
+        raise PermissionDenied(f"{obj._meta.label} not editable")
+
+
 def apply_changes(obj: M, data: dict[str, Any], fields: Iterable[str]) -> None:
     """Copy the keys of ``data`` that are in ``fields`` onto ``obj``."""
     allowed = set(fields)

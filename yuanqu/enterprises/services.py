@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent
 from yuanqu.core.roles import Role
-from yuanqu.core.services import apply_changes, delete_audited, require_role, save_created, save_updated
+from yuanqu.core.services import (
+    apply_changes,
+    delete_audited,
+    require_editable,
+    require_role,
+    save_created,
+    save_updated,
+)
 from yuanqu.core.text import normalize_uscc, pinyin_keys
 from yuanqu.parks.models import Park, Unit
 
@@ -67,8 +74,8 @@ def enterprise_create(
     if actor.role == Role.PARK_OPERATOR and park is None:
         raise ValidationError({"park": [ValidationError(_("Choose the park the enterprise signs into."),
                                                         code="required")]})
-    if park is not None and not Park.objects.editable_by(actor).filter(pk=park.pk).exists():
-        raise PermissionDenied("park not editable")
+    if park is not None:
+        require_editable(Park.objects, actor, park)
     enterprise = Enterprise()
     apply_changes(enterprise, data, ENTERPRISE_FIELDS)
     enterprise.uscc = normalize_uscc(enterprise.uscc or "")
@@ -87,8 +94,7 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, **data: Any) -> Ent
 
     Enterprise users may not change their own USCC or registered region.
     """
-    if not Enterprise.objects.editable_by(actor).filter(pk=enterprise.pk).exists():
-        raise PermissionDenied("enterprise not editable")
+    require_editable(Enterprise.objects, actor, enterprise)
     if actor.role == Role.ENTERPRISE_USER:
         data.pop("uscc", None)
         data.pop("region", None)
@@ -109,8 +115,7 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, **data: Any) -> Ent
 @transaction.atomic
 def contact_create(*, actor: Any, enterprise: Enterprise, **data: Any) -> Contact:
     """Add a contact person to an enterprise."""
-    if not Enterprise.objects.editable_by(actor).filter(pk=enterprise.pk).exists():
-        raise PermissionDenied("enterprise not editable")
+    require_editable(Enterprise.objects, actor, enterprise)
     contact = Contact(enterprise=enterprise)
     apply_changes(contact, data, CONTACT_FIELDS)
     return save_created(actor=actor, obj=contact)
@@ -119,8 +124,7 @@ def contact_create(*, actor: Any, enterprise: Enterprise, **data: Any) -> Contac
 @transaction.atomic
 def contact_update(*, actor: Any, contact: Contact, **data: Any) -> Contact:
     """Change a contact person."""
-    if not Contact.objects.editable_by(actor).filter(pk=contact.pk).exists():
-        raise PermissionDenied("contact not editable")
+    require_editable(Contact.objects, actor, contact)
     before = audit.snapshot(contact)
     apply_changes(contact, data, CONTACT_FIELDS)
     return save_updated(actor=actor, obj=contact, before=before)
@@ -129,8 +133,7 @@ def contact_update(*, actor: Any, contact: Contact, **data: Any) -> Contact:
 @transaction.atomic
 def contact_delete(*, actor: Any, contact: Contact) -> None:
     """Remove a contact person."""
-    if not Contact.objects.editable_by(actor).filter(pk=contact.pk).exists():
-        raise PermissionDenied("contact not editable")
+    require_editable(Contact.objects, actor, contact)
     delete_audited(actor=actor, obj=contact)
 
 
@@ -187,8 +190,7 @@ def settlement_create(
 ) -> Settlement:
     """Sign an enterprise into a park (签约), optionally with the units it takes."""
     require_role(actor, [Role.REGION_STAFF, Role.PARK_OPERATOR])
-    if not Park.objects.editable_by(actor).filter(pk=park.pk).exists():
-        raise PermissionDenied("park not editable")
+    require_editable(Park.objects, actor, park)
     _not_in_future("signed_on", signed_on)
     settlement = Settlement(enterprise=enterprise, park=park, signed_on=signed_on, note=note)
     save_created(actor=actor, obj=settlement)
@@ -205,8 +207,7 @@ def settlement_advance(
     Steps only go forward (a step may be skipped, e.g. 签约 → 退出 when a deal falls through);
     dates may not precede earlier steps or lie in the future; 退出 needs a reason and frees the units.
     """
-    if not Settlement.objects.editable_by(actor).filter(pk=settlement.pk).exists():
-        raise PermissionDenied("settlement not editable")
+    require_editable(Settlement.objects, actor, settlement)
     settlement = Settlement.objects.select_for_update().get(pk=settlement.pk)
     order = [s.value for s in Settlement.ORDER]
     if to_stage not in order:
@@ -235,8 +236,7 @@ def settlement_advance(
 @transaction.atomic
 def settlement_set_units(*, actor: Any, settlement: Settlement, units: Iterable[Unit], on: dt.date) -> Settlement:
     """Make ``units`` the units the settlement occupies from ``on``: new ones taken, dropped ones freed."""
-    if not Settlement.objects.editable_by(actor).filter(pk=settlement.pk).exists():
-        raise PermissionDenied("settlement not editable")
+    require_editable(Settlement.objects, actor, settlement)
     if settlement.stage == Settlement.Stage.EXITED:
         raise ValidationError({"units": [ValidationError(_("An exited settlement occupies no units."),
                                                          code="exited")]})
@@ -251,8 +251,7 @@ def settlement_set_units(*, actor: Any, settlement: Settlement, units: Iterable[
 @transaction.atomic
 def settlement_update(*, actor: Any, settlement: Settlement, note: str | None = None, **dates: Any) -> Settlement:
     """Correct a settlement's dates or note (the stage itself changes only by advancing)."""
-    if not Settlement.objects.editable_by(actor).filter(pk=settlement.pk).exists():
-        raise PermissionDenied("settlement not editable")
+    require_editable(Settlement.objects, actor, settlement)
     before = audit.snapshot(settlement)
     for field in ("signed_on", "fitout_on", "moved_in_on", "exited_on"):
         if field in dates:

@@ -94,15 +94,19 @@ class Park(TimeStamped):
         blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
+    # The validators repeat the CHECK constraints below so that a negative value is reported
+    # beside its field (full_clean) rather than as an anonymous constraint error.
     land_area_mu = models.DecimalField(
-        _("land area (mu)"), max_digits=12, decimal_places=2, null=True, blank=True, help_text=_("In 亩")
+        _("land area (mu)"), max_digits=12, decimal_places=2, null=True, blank=True, help_text=_("In 亩"),
+        validators=[MinValueValidator(0)],
     )
     floor_area_m2 = models.DecimalField(
-        _("floor area (m²)"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("floor area (m²)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
     )
     total_investment_wan = models.DecimalField(
         _("total investment (10k yuan)"), max_digits=16, decimal_places=2, null=True, blank=True,
-        help_text=_("In 万元"),
+        help_text=_("In 万元"), validators=[MinValueValidator(0)],
     )
     opened_on = models.DateField(_("opening date"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -147,8 +151,10 @@ class Building(TimeStamped):
     name = models.CharField(_("name"), max_length=60)
     floors_above = models.PositiveSmallIntegerField(_("floors above ground"), default=1)
     floors_below = models.PositiveSmallIntegerField(_("floors below ground"), default=0)
-    height_m = models.DecimalField(_("height (m)"), max_digits=6, decimal_places=1, null=True, blank=True)
-    floor_area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    height_m = models.DecimalField(_("height (m)"), max_digits=6, decimal_places=1, null=True, blank=True,
+                                   validators=[MinValueValidator(0)])
+    floor_area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=12, decimal_places=2, null=True, blank=True,
+                                        validators=[MinValueValidator(0)])
 
     objects = BuildingQuerySet.as_manager()
 

@@ -11,7 +11,14 @@ from django.db import transaction
 from yuanqu.core import audit
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.roles import Role
-from yuanqu.core.services import apply_changes, delete_audited, require_role, save_created, save_updated
+from yuanqu.core.services import (
+    apply_changes,
+    delete_audited,
+    require_editable,
+    require_role,
+    save_created,
+    save_updated,
+)
 from yuanqu.core.text import pinyin_keys
 
 from .models import Building, Park, Unit
@@ -47,8 +54,7 @@ def park_create(*, actor: Any, industries: Iterable[IndustryCode] = (), **data: 
 @transaction.atomic
 def park_update(*, actor: Any, park: Park, industries: Iterable[IndustryCode] | None = None, **data: Any) -> Park:
     """Change a park's record; operators may edit their own parks but not move them to another region."""
-    if not Park.objects.editable_by(actor).filter(pk=park.pk).exists():
-        raise PermissionDenied("park not editable")
+    require_editable(Park.objects, actor, park)
     if actor.role == Role.PARK_OPERATOR:
         data.pop("region", None)
     before = audit.snapshot(park)
@@ -62,8 +68,7 @@ def park_update(*, actor: Any, park: Park, industries: Iterable[IndustryCode] | 
 @transaction.atomic
 def building_create(*, actor: Any, park: Park, **data: Any) -> Building:
     """Add a building to a park the actor may edit."""
-    if not Park.objects.editable_by(actor).filter(pk=park.pk).exists():
-        raise PermissionDenied("park not editable")
+    require_editable(Park.objects, actor, park)
     building = Building(park=park)
     apply_changes(building, data, BUILDING_FIELDS)
     return save_created(actor=actor, obj=building)
@@ -72,8 +77,7 @@ def building_create(*, actor: Any, park: Park, **data: Any) -> Building:
 @transaction.atomic
 def building_update(*, actor: Any, building: Building, **data: Any) -> Building:
     """Change a building's record."""
-    if not Building.objects.editable_by(actor).filter(pk=building.pk).exists():
-        raise PermissionDenied("building not editable")
+    require_editable(Building.objects, actor, building)
     before = audit.snapshot(building)
     apply_changes(building, data, BUILDING_FIELDS)
     return save_updated(actor=actor, obj=building, before=before)
@@ -82,8 +86,7 @@ def building_update(*, actor: Any, building: Building, **data: Any) -> Building:
 @transaction.atomic
 def unit_create(*, actor: Any, building: Building, **data: Any) -> Unit:
     """Add a unit to a building."""
-    if not Building.objects.editable_by(actor).filter(pk=building.pk).exists():
-        raise PermissionDenied("building not editable")
+    require_editable(Building.objects, actor, building)
     unit = Unit(building=building)
     apply_changes(unit, data, UNIT_FIELDS)
     return save_created(actor=actor, obj=unit)
@@ -92,8 +95,7 @@ def unit_create(*, actor: Any, building: Building, **data: Any) -> Unit:
 @transaction.atomic
 def unit_update(*, actor: Any, unit: Unit, **data: Any) -> Unit:
     """Change a unit's number, floor, area or status."""
-    if not Unit.objects.editable_by(actor).filter(pk=unit.pk).exists():
-        raise PermissionDenied("unit not editable")
+    require_editable(Unit.objects, actor, unit)
     before = audit.snapshot(unit)
     apply_changes(unit, data, UNIT_FIELDS)
     return save_updated(actor=actor, obj=unit, before=before)
@@ -102,6 +104,5 @@ def unit_update(*, actor: Any, unit: Unit, **data: Any) -> Unit:
 @transaction.atomic
 def unit_delete(*, actor: Any, unit: Unit) -> None:
     """Remove a unit that no tenant ever occupied."""
-    if not Unit.objects.editable_by(actor).filter(pk=unit.pk).exists():
-        raise PermissionDenied("unit not editable")
+    require_editable(Unit.objects, actor, unit)
     delete_audited(actor=actor, obj=unit)
