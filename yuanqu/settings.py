@@ -156,6 +156,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 NODE_MODULES = PROJECT_DIR / "node_modules"
 STATICFILES_DIRS = [
+    BASE_DIR / "static",  # the project's own assets (yuanqu/ is not an installed app, so no app finder sees them)
     ("vendor/tabler/css", NODE_MODULES / "@tabler/core/dist/css"),
     ("vendor/tabler/js", NODE_MODULES / "@tabler/core/dist/js"),
     ("vendor/echarts", NODE_MODULES / "echarts/dist"),

@@ -14,14 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-# Playwright's sync API runs an asyncio loop in this thread; the ORM calls the tests make between browser
-# steps are still synchronous, so Django's async-safety check would be a false alarm here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright  # noqa: E402
-
-from tests.conftest import TEST_PASSWORD, World, build_world  # noqa: E402
+from tests.conftest import TEST_PASSWORD, World, build_world
 
 CHROMIUM = os.environ.get("YUANQU_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,6 +30,20 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last, after pytest-django's own ordering.
+
+    Once Playwright's sync API has started, its asyncio loop stays registered on the main thread until the
+    session ends, and Django refuses ORM calls from a thread with a running loop (see `_playwright_may_use_orm`).
+    With the browser tests last, no other test ever runs beside that loop. They are also the slowest.
+    """
+    e2e_dir = Path(__file__).resolve().parent
+    browser_tests = [i for i in items if e2e_dir in Path(str(i.path)).resolve().parents]
+    if browser_tests:
+        items[:] = [i for i in items if e2e_dir not in Path(str(i.path)).resolve().parents] + browser_tests
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """Keep each phase's report on the test item, so the page fixture knows whether the test failed."""
@@ -44,7 +53,23 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 @pytest.fixture(scope="session")
-def playwright_instance() -> Iterator[Playwright]:
+def _playwright_may_use_orm(django_db_setup: Any) -> Iterator[None]:
+    """Allow the ORM on the main thread while Playwright's event loop is registered there.
+
+    Playwright's sync API keeps an asyncio loop set as the thread's running loop between calls; the ORM calls
+    the tests and pytest-django make between browser steps are still synchronous, so Django's async-safety
+    check is a false alarm. The variable is removed when the browser is gone: `check --deploy` warns when it
+    is set. The test database is created first, before the loop exists.
+    """
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    yield
+    mp.undo()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance(_playwright_may_use_orm: None, live_server: Any) -> Iterator[Playwright]:
+    """Playwright, started after the test database and the live server exist, stopped before they go."""
     with sync_playwright() as p:
         yield p
 

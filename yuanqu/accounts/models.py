@@ -54,7 +54,7 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("enterprise"),
     )
-    display_name = models.CharField(_("name"), max_length=60, blank=True)
+    display_name = models.CharField(_("full name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     failed_logins = models.PositiveIntegerField(_("failed log-ins in a row"), default=0)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)

@@ -39,19 +39,29 @@ def generate_password(length: int = 16) -> str:
             return pw
 
 
-@transaction.atomic
 def login_attempt(*, request: HttpRequest | None, username: str, password: str) -> User:
     """Check credentials, with lock-out after repeated failures; every attempt is audited.
 
     Raises ValidationError with one message for an unknown user and a wrong password alike.
+    The error is raised only after the transaction commits, so a failure's count and audit
+    event are kept rather than rolled back with the exception.
     """
+    with transaction.atomic():
+        result = _login_check(request=request, username=username, password=password)
+    if isinstance(result, ValidationError):
+        raise result
+    return result
+
+
+def _login_check(*, request: HttpRequest | None, username: str, password: str) -> User | ValidationError:
+    """The user on success, else the error to raise once the failure has been counted and audited."""
     user = User.objects.select_for_update().filter(username=username).first()
     if user is not None and user.is_locked:
         audit.record(actor=None, username=username, action=AuditEvent.Action.LOGIN_FAILED,
                      object_type="accounts.User", object_id=str(user.pk), object_repr=username,
                      after={"reason": "locked"}, region_code=user.region_id)
-        raise ValidationError(_("The account is locked after repeated failed log-ins. Try again later."),
-                              code="locked")
+        return ValidationError(_("The account is locked after repeated failed log-ins. Try again later."),
+                               code="locked")
     authenticated = authenticate(request, username=username, password=password)
     if authenticated is None:
         if user is not None:
@@ -65,7 +75,7 @@ def login_attempt(*, request: HttpRequest | None, username: str, password: str) 
         audit.record(actor=None, username=username[:150], action=AuditEvent.Action.LOGIN_FAILED,
                      object_type="accounts.User", object_id=str(user.pk) if user else "", object_repr=username[:200],
                      after={"reason": "bad credentials"}, region_code=user.region_id if user else "")
-        raise ValidationError(_("Wrong user name or password."), code="invalid_login")
+        return ValidationError(_("Wrong user name or password."), code="invalid_login")
     assert isinstance(authenticated, User)
     if authenticated.failed_logins or authenticated.locked_until:
         authenticated.failed_logins = 0

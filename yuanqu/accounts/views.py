@@ -67,7 +67,7 @@ def _user_spec() -> ListSpec:
         search=lambda qs, q: qs.filter(Q(username__icontains=q) | Q(display_name__icontains=q)),
         columns=lambda r: [
             Column(_("User name"), lambda u: u.username),
-            Column(_("Name"), lambda u: u.display_name),
+            Column(_("Full name"), lambda u: u.display_name),
             Column(_("Role"), lambda u: u.get_role_display()),
             Column(_("Region"), lambda u: u.region_id),
             Column(_("Active"), lambda u: u.is_active),

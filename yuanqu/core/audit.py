@@ -51,6 +51,24 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[d
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
 
 
+#: Where a row's region is found, for rows that do not carry it themselves.
+REGION_PATHS = ("region_id", "park.region_id", "building.park.region_id", "settlement.park.region_id",
+                "enterprise.region_id", "unit.building.park.region_id")
+
+
+def region_of(obj: models.Model) -> str:
+    """The region an object belongs to, so the auditor of that region sees its events."""
+    for path in REGION_PATHS:
+        value: Any = obj
+        for attr in path.split("."):
+            value = getattr(value, attr, None)
+            if value is None:
+                break
+        if value:
+            return str(value)
+    return ""
+
+
 def record(
     *,
     actor: User | None,
@@ -75,7 +93,7 @@ def record(
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-        region_code = region_code or str(getattr(obj, "region_id", "") or "")
+        region_code = region_code or region_of(obj)
     event = AuditEvent(
         actor=actor if actor is not None and actor.pk else None,
         actor_username=(actor.username if actor is not None and actor.pk else username)[:150],

@@ -52,6 +52,8 @@ def save_updated(
     obj.save()
     for name, values in (m2m or {}).items():
         getattr(obj, name).set(values)
+    # Re-read what was stored (e.g. 350.5 comes back as 350.50) so the diff shows real changes only.
+    obj.refresh_from_db()
     audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=obj, before=before, after=audit.snapshot(obj))
     return obj
 

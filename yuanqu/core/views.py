@@ -73,7 +73,7 @@ def _audit_spec() -> ListSpec:
         columns=lambda r: [
             Column(_("Time"), lambda e: e.at),
             Column(_("User"), lambda e: e.actor_username),
-            Column(_("Role"), lambda e: e.get_role_display() if e.role in Role.values else e.role),
+            Column(_("Role"), lambda e: Role(e.role).label if e.role in Role.values else e.role),
             Column(_("IP address"), lambda e: e.ip),
             Column(_("Channel"), lambda e: e.channel),
             Column(_("Action"), lambda e: e.get_action_display()),

@@ -38,3 +38,11 @@ def wan(value: Any) -> str:
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     """``mapping[key]`` in a template."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def role_label(value: str) -> str:
+    """The display name of a role code (audit events store the code), or the code itself if unknown."""
+    from yuanqu.core.roles import Role
+
+    return str(Role(value).label) if value in Role.values else value
