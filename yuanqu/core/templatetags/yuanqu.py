@@ -46,3 +46,24 @@ def role_label(value: str) -> str:
     from yuanqu.core.roles import Role
 
     return str(Role(value).label) if value in Role.values else value
+
+
+@register.filter
+def model_label(value: str) -> str:
+    """The verbose name of a model label such as ``parks.Park`` (园区), or the label itself."""
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(value)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return value
+
+
+@register.filter
+def actor_label(event: Any) -> str:
+    """Who acted: the user name, or the server's command line for changes made there."""
+    from django.utils.translation import gettext
+
+    if event.actor_username:
+        return str(event.actor_username)
+    return gettext("server command line") if event.channel == "cli" else "—"
