@@ -32,3 +32,9 @@ def test_it_keeps_debug_off_by_default(tmp_path):
     result = _run({"SECRET_KEY": "s" * 60, "YUANQU_VAR_DIR": str(tmp_path)}, "shell", "-c",
                   "from django.conf import settings; print(settings.DEBUG)")
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_it_hashes_with_argon2_in_production(tmp_path):
+    result = _run({"SECRET_KEY": "s" * 60, "YUANQU_VAR_DIR": str(tmp_path)}, "shell", "-c",
+                  "from django.conf import settings; print(settings.PASSWORD_HASHERS[0])")
+    assert result.stdout.strip().splitlines()[-1] == "django.contrib.auth.hashers.Argon2PasswordHasher"

@@ -1,0 +1,63 @@
+"""The Licang demo reproduces the figures of the news report, and loading it twice changes nothing."""
+
+from decimal import Decimal
+
+from django.contrib.auth.hashers import check_password, identify_hasher
+from django.test import override_settings
+from django.urls import reverse
+
+from yuanqu.accounts.models import User
+from yuanqu.core.demo import demo_summary, load_demo
+from yuanqu.core.roles import Role
+from yuanqu.core.text import validate_uscc
+from yuanqu.enterprises.models import Enterprise, Settlement
+from yuanqu.parks.models import Park
+
+
+def test_it_reproduces_the_reported_figures(db):
+    loaded, accounts = load_demo()
+    assert loaded
+    summary = demo_summary()
+    assert summary["生命药洲"]["moved_in"] == 52
+    assert summary["信联天地"]["signed"] == 118
+    assert summary["信联天地"]["moved_in"] == 113
+    assert summary["人民金服青岛中心·中化云谷"]["investment_wan"] == Decimal("1020000")
+    assert summary["联东U谷青岛中心"]["investment_wan"] == Decimal("300000")
+    assert Park.objects.filter(region_id="370213").count() == 5
+    cornea = Enterprise.objects.get(name__contains="角膜")
+    assert cornea.settlements.get().moved_in_on.year == 2022
+    for uscc in Enterprise.objects.values_list("uscc", flat=True):
+        validate_uscc(uscc)
+    # One account per role, each with its own generated password, printed once.
+    assert {role for _name, role, _pw in accounts} == {str(r.label) for r in Role}
+    assert len({pw for _n, _r, pw in accounts}) == len(accounts)
+
+
+def test_it_keeps_the_data_when_loaded_again(db):
+    load_demo()
+    before = (Settlement.objects.count(), Enterprise.objects.count(), User.objects.count())
+    loaded, accounts = load_demo()
+    assert not loaded and accounts == []
+    assert (Settlement.objects.count(), Enterprise.objects.count(), User.objects.count()) == before
+
+
+def test_it_shows_the_reported_counts_on_the_park_pages(db, client):
+    load_demo()
+    client.force_login(User.objects.get(username="staff"))
+    xltd = Park.objects.get(name="信联天地")
+    html = client.get(reverse("parks:detail", args=[xltd.pk])).content.decode()
+    assert 'id="kpi-signed">118<' in html and 'id="kpi-moved-in">113<' in html
+    smyz = Park.objects.get(name="生命药洲")
+    html = client.get(reverse("parks:detail", args=[smyz.pk])).content.decode()
+    assert 'id="kpi-moved-in">52<' in html
+
+
+@override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"])
+def test_it_hashes_passwords_with_argon2(db):
+    from yuanqu.accounts.services import user_create_on_server
+    from yuanqu.core.models import Region
+
+    user, password = user_create_on_server(role=Role.LEADER, region=Region.objects.get(pk="370213"),
+                                           username="argon")
+    assert identify_hasher(user.password).algorithm == "argon2"
+    assert check_password(password, user.password)
