@@ -20,7 +20,7 @@ node_modules/.installed: package.json package-lock.json
 	touch node_modules/.installed
 
 setup: $(STAMP) node_modules/.installed
-	$(BIN)/yuanqu compile_translations
+	$(BIN)/python -m yuanqu.core.i18n
 
 # The Licang demo on the embedded SQLite database under var/, served on http://127.0.0.1:8000.
 demo: setup

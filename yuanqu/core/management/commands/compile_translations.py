@@ -7,18 +7,15 @@ Python dependency, so ``make demo`` works with Python alone.
 from pathlib import Path
 from typing import Any
 
-import polib
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from yuanqu.core.i18n import compile_catalogues
 
 
 class Command(BaseCommand):
     help = "Compile locale/*/LC_MESSAGES/*.po into .mo files"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count = 0
-        for locale_dir in settings.LOCALE_PATHS:
-            for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
-                polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
-                count += 1
+        count = compile_catalogues(Path(p) for p in settings.LOCALE_PATHS)
         self.stdout.write(f"compiled {count} catalogue(s)")
