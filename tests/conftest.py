@@ -24,6 +24,8 @@ from yuanqu.core.models import IndustryCode, Region
 from yuanqu.core.roles import Role
 from yuanqu.enterprises import services as ent
 from yuanqu.enterprises.models import Contact, Enterprise, Settlement
+from yuanqu.investment import services as inv
+from yuanqu.investment.models import Lead, LeadContact
 from yuanqu.parks import services as parks
 from yuanqu.parks.models import Building, Park, Unit
 
@@ -58,6 +60,10 @@ class World:
     laoshan_staff: User
     laoshan_building: Building
     laoshan_unit: Unit
+    lead_xltd: Lead
+    lead_smyz: Lead
+    lead_laoshan: Lead
+    lead_contact_xltd: LeadContact
 
     def user(self, role: str) -> User:
         return self.users[role]
@@ -129,7 +135,20 @@ def build_world() -> World:
     ):
         users[role.value] = user_create_on_server(role=role, region=licang, username=role.value,
                                                   password=TEST_PASSWORD, **extra)[0]
+    operator = users[Role.PARK_OPERATOR.value]
+    lead_xltd = inv.lead_create(actor=operator, name="青岛远航数据科技有限公司", target_park=xltd,
+                                source="one_to_one", intended_investment_wan=Decimal("5000"), expected_jobs=80,
+                                contacts=[{"name": "赵敏", "phone": "13611112222", "email": "zhaomin@example.cn"}])
+    inv.follow_up_create(actor=operator, lead=lead_xltd, kind="visit", on=dt.date(2025, 3, 1),
+                         summary="首次走访", next_step="报送方案", next_step_on=dt.date(2025, 3, 15))
+    lead_xltd.refresh_from_db()
+    lead_smyz = inv.lead_create(actor=staff, name="青岛康和医疗器械有限公司", target_park=smyz, source="expo",
+                                intended_investment_wan=Decimal("12000"), claim=False)
+    lead_laoshan = inv.lead_create(actor=laoshan_staff, name="青岛崂山蓝海生物有限公司", target_park=laoshan_park,
+                                   source="agency", intended_investment_wan=Decimal("3000"))
     return World(
+        lead_xltd=lead_xltd, lead_smyz=lead_smyz, lead_laoshan=lead_laoshan,
+        lead_contact_xltd=lead_xltd.contacts.get(),
         licang=licang, laoshan=laoshan, users=users, xltd=xltd, smyz=smyz, laoshan_park=laoshan_park, tower=tower,
         units=units, smyz_building=smyz_building, smyz_unit=smyz_unit, ent_xltd=ent_xltd,
         ent_xltd_fitout=ent_xltd_fitout, ent_smyz=ent_smyz, ent_laoshan=ent_laoshan, st_xltd=st_xltd,

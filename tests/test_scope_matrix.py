@@ -46,6 +46,7 @@ class Bundle:
     settlement: Any
     user: Any
     audit: Any
+    lead: Any = None
 
 
 def bundles(world: World) -> dict[str, Bundle]:
@@ -53,12 +54,12 @@ def bundles(world: World) -> dict[str, Bundle]:
     laoshan_event = AuditEvent.objects.filter(region_code="370212").first()
     return {
         "xltd": Bundle(world.xltd, world.tower, world.units[0], world.ent_xltd, world.contact_xltd, world.st_xltd,
-                       world.users[LEADER], licang_event),
+                       world.users[LEADER], licang_event, world.lead_xltd),
         "smyz": Bundle(world.smyz, world.smyz_building, world.smyz_unit, world.ent_smyz, world.contact_smyz,
-                       world.st_smyz, world.users[LEADER], licang_event),
+                       world.st_smyz, world.users[LEADER], licang_event, world.lead_smyz),
         "laoshan": Bundle(world.laoshan_park, world.laoshan_building, world.laoshan_unit, world.ent_laoshan,
                           world.contact_laoshan,
-                          world.st_laoshan, world.laoshan_staff, laoshan_event),
+                          world.st_laoshan, world.laoshan_staff, laoshan_event, world.lead_laoshan),
     }
 
 
@@ -117,6 +118,22 @@ CASES: dict[str, Case] = {
     "enterprises:settlement_advance": Case("POST", {STAFF, OPERATOR}, pk("settlement"),
                                            data={"to_stage": "exited", "on": "2025-01-01", "reason": "probe"}),
     "enterprises:settlement_units": Case("POST", {STAFF, OPERATOR}, pk("settlement"), data={"on": "2025-01-01"}),
+    "investment:board": Case("GET", {STAFF, LEADER, OPERATOR}, leak=lambda b: b.lead.name),
+    "investment:leads": Case("GET", {STAFF, LEADER, OPERATOR}, leak=lambda b: b.lead.name),
+    "investment:pool": Case("GET", {STAFF, LEADER, OPERATOR}, leak=lambda b: b.lead.name),
+    "investment:due": Case("GET", {STAFF, OPERATOR}, leak=lambda b: b.lead.name),
+    "investment:stale": Case("GET", {STAFF, LEADER, OPERATOR}, leak=lambda b: b.lead.name),
+    "investment:lead_create": Case("GET", {STAFF, OPERATOR}),
+    "investment:lead_detail": Case("GET", {STAFF, LEADER, OPERATOR}, pk("lead")),
+    "investment:lead_edit": Case("GET", {STAFF, OPERATOR}, pk("lead")),
+    "investment:lead_claim": Case("POST", {STAFF, OPERATOR}, pk("lead")),
+    "investment:lead_release": Case("POST", {STAFF, OPERATOR}, pk("lead")),
+    "investment:lead_status": Case("POST", {STAFF, OPERATOR}, pk("lead"),
+                                   data={"status": "lost", "reason": "probe"}),
+    "investment:lead_merge": Case("POST", {STAFF, OPERATOR}, pk("lead"), data={"target": ""}),
+    "investment:lead_convert": Case("GET", {STAFF, OPERATOR}, pk("lead")),
+    "investment:contact_create": Case("GET", {STAFF, OPERATOR}, pk("lead")),
+    "investment:follow_up_create": Case("GET", {STAFF, OPERATOR}, pk("lead")),
     "core:audit": Case("GET", {AUDITOR}, leak=lambda b: f"/audit/{b.audit.pk}/"),
     "core:audit_detail": Case("GET", {AUDITOR}, pk("audit")),
     "api:openapi-json": Case("GET", ALL, api=True),

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "investment"
+urlpatterns = [
+    path("board/", views.board, name="board"),
+    path("leads/", views.lead_list, name="leads"),
+    path("leads/pool/", views.lead_pool, name="pool"),
+    path("leads/due/", views.lead_due, name="due"),
+    path("leads/stale/", views.lead_stale, name="stale"),
+    path("leads/new/", views.lead_create, name="lead_create"),
+    path("leads/<int:pk>/", views.lead_detail, name="lead_detail"),
+    path("leads/<int:pk>/edit/", views.lead_edit, name="lead_edit"),
+    path("leads/<int:pk>/claim/", views.lead_claim, name="lead_claim"),
+    path("leads/<int:pk>/release/", views.lead_release, name="lead_release"),
+    path("leads/<int:pk>/status/", views.lead_status, name="lead_status"),
+    path("leads/<int:pk>/merge/", views.lead_merge, name="lead_merge"),
+    path("leads/<int:pk>/convert/", views.lead_convert, name="lead_convert"),
+    path("leads/<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
+    path("leads/<int:pk>/follow-ups/new/", views.follow_up_create, name="follow_up_create"),
+]
