@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.forms import StyledFormMixin
@@ -41,6 +42,7 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: Any, creating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["uscc"].validators = []
+        self.fields["intended_investment_wan"].validators.append(MinValueValidator(0))
         self.fields["region"].queryset = Region.objects.filter(code__startswith=user.region_id)
         self.fields["region"].required = False
         self.fields["target_park"].queryset = Park.objects.visible_to(user)

@@ -11,7 +11,7 @@ from yuanqu.core.roles import Role
 from yuanqu.core.text import mask_email, mask_phone
 
 from . import services
-from .models import FollowUp, Lead, LeadContact
+from .models import FollowUp, Lead, LeadContact, LeadQuerySet
 
 
 def may_see_personal_data(user: Any) -> bool:
@@ -30,17 +30,17 @@ def contacts_for(user: Any, lead: Lead) -> list[dict[str, Any]]:
     ]
 
 
-def leads_for_list(user: Any) -> QuerySet[Lead]:
+def leads_for_list(user: Any) -> LeadQuerySet:
     """Leads the user may see, for list pages."""
     return Lead.objects.visible_to(user).select_related("owner", "target_park", "industry")
 
 
-def pool_for(user: Any) -> QuerySet[Lead]:
+def pool_for(user: Any) -> LeadQuerySet:
     """Open leads without an owner the user may see (公海)."""
     return leads_for_list(user).pool()
 
 
-def due_for(user: Any) -> QuerySet[Lead]:
+def due_for(user: Any) -> LeadQuerySet:
     """The user's own open leads whose next step is due today or earlier."""
     return leads_for_list(user).open().filter(owner=user, next_step_on__lte=timezone.localdate())
 

@@ -117,7 +117,8 @@ def lead_create(
     _check_park(actor, lead.target_park)
     _prepare(lead)
     if not allow_duplicate:
-        dups = find_duplicates(actor=actor, name=lead.name, uscc=lead.uscc, phones=[c.get("phone", "") for c in contacts])
+        phones = [c.get("phone", "") for c in contacts]
+        dups = find_duplicates(actor=actor, name=lead.name, uscc=lead.uscc, phones=phones)
         if dups:
             raise ValidationError(
                 _("A similar lead exists already: %(names)s. Merge into it, or confirm this is a different company.")
@@ -324,12 +325,17 @@ def lead_convert(
             _("Give the unified social credit code of the registered company."), code="required")]})
     enterprise = Enterprise.objects.filter(uscc=code).first()
     if enterprise is None:
+        # Registering and signing in one step: a park operator may register only what it signs in.
         enterprise = ent_services.enterprise_create(
-            actor=actor, uscc=code, name=(name or lead.name).strip(), industry=lead.industry, region=lead.region)
-    elif not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists() \
-            and actor.role != Role.REGION_STAFF:
-        ent_services.check_uscc_free(actor=actor, uscc=code)
-    settlement = ent_services.settlement_create(actor=actor, enterprise=enterprise, park=park, signed_on=signed_on)
+            actor=actor, park=park, signed_on=signed_on, uscc=code, name=(name or lead.name).strip(),
+            industry=lead.industry, region=lead.region)
+        settlement = Settlement.objects.active().get(enterprise=enterprise, park=park)
+    else:
+        if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists() \
+                and actor.role != Role.REGION_STAFF:
+            ent_services.check_uscc_free(actor=actor, uscc=code)
+        settlement = ent_services.settlement_create(actor=actor, enterprise=enterprise, park=park,
+                                                    signed_on=signed_on)
     before = audit.snapshot(lead)
     lead.enterprise = enterprise
     lead.settlement = settlement

@@ -294,7 +294,7 @@ def board(request: AuthedRequest) -> HttpResponse:
     park = request.GET.get("park", "")
     if park.isdigit():
         qs = qs.filter(target_park_id=int(park))
-    totals = {row["status"]: row for row in qs.values("status").annotate(n=Count("id"),
+    totals: dict[str, Any] = {row["status"]: row for row in qs.values("status").annotate(n=Count("id"),
                                                                          amount=Sum("intended_investment_wan"))}
     columns = []
     for status in Lead.Status:
