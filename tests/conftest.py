@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 
 from yuanqu.accounts.models import User
@@ -25,7 +26,7 @@ from yuanqu.core.roles import Role
 from yuanqu.enterprises import services as ent
 from yuanqu.enterprises.models import Contact, Enterprise, Settlement
 from yuanqu.investment import services as inv
-from yuanqu.investment.models import Lead, LeadContact
+from yuanqu.investment.models import Lead, LeadContact, Project, StageChange
 from yuanqu.parks import services as parks
 from yuanqu.parks.models import Building, Park, Unit
 
@@ -64,6 +65,12 @@ class World:
     lead_smyz: Lead
     lead_laoshan: Lead
     lead_contact_xltd: LeadContact
+    project_xltd: Project
+    project_smyz: Project
+    project_laoshan: Project
+    change_xltd: StageChange
+    change_smyz: StageChange
+    change_laoshan: StageChange
 
     def user(self, role: str) -> User:
         return self.users[role]
@@ -146,7 +153,26 @@ def build_world() -> World:
                                 intended_investment_wan=Decimal("12000"), claim=False)
     lead_laoshan = inv.lead_create(actor=laoshan_staff, name="青岛崂山蓝海生物有限公司", target_park=laoshan_park,
                                    source="agency", intended_investment_wan=Decimal("3000"))
+    project_xltd = inv.project_create(actor=staff, name="信联天地数字总部项目", park=xltd, level="district",
+                                      total_investment_wan=Decimal("50000"))
+    inv.project_plan(actor=staff, project=project_xltd, plans={"signed": dt.date(2025, 1, 10),
+                                                               "registered": dt.date(2025, 2, 1)})
+    change_xltd = inv.stage_change_submit(actor=operator, project=project_xltd, to_stage="signed",
+                                          on=dt.date(2025, 1, 15),
+                                          evidence=[ContentFile(b"%PDF-1.4 test", name="合同.pdf")])
+    project_smyz = inv.project_create(actor=staff, name="生命药洲角膜产业化项目", park=smyz, level="city",
+                                      total_investment_wan=Decimal("20000"))
+    change_smyz = inv.stage_change_submit(actor=staff, project=project_smyz, to_stage="signed",
+                                          on=dt.date(2025, 2, 1),
+                                          evidence=[ContentFile(b"\x89PNG\r\n\x1a\n....", name="签约.png")])
+    project_laoshan = inv.project_create(actor=laoshan_staff, name="崂山海洋装备项目", park=laoshan_park,
+                                         total_investment_wan=Decimal("30000"))
+    change_laoshan = inv.stage_change_submit(actor=laoshan_staff, project=project_laoshan, to_stage="signed",
+                                             on=dt.date(2025, 2, 1),
+                                             evidence=[ContentFile(b"%PDF-1.7 x", name="崂山合同.pdf")])
     return World(
+        project_xltd=project_xltd, project_smyz=project_smyz, project_laoshan=project_laoshan,
+        change_xltd=change_xltd, change_smyz=change_smyz, change_laoshan=change_laoshan,
         lead_xltd=lead_xltd, lead_smyz=lead_smyz, lead_laoshan=lead_laoshan,
         lead_contact_xltd=lead_xltd.contacts.get(),
         licang=licang, laoshan=laoshan, users=users, xltd=xltd, smyz=smyz, laoshan_park=laoshan_park, tower=tower,
@@ -156,6 +182,12 @@ def build_world() -> World:
         contact_smyz=contact_smyz, contact_laoshan=contact_laoshan, laoshan_staff=laoshan_staff,
         laoshan_building=laoshan_building, laoshan_unit=laoshan_unit,
     )
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Uploaded files (evidence) go to a temporary directory, never the project's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

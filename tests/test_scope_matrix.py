@@ -47,6 +47,9 @@ class Bundle:
     user: Any
     audit: Any
     lead: Any = None
+    project: Any = None
+    change: Any = None
+    evidence: Any = None
 
 
 def bundles(world: World) -> dict[str, Bundle]:
@@ -54,12 +57,16 @@ def bundles(world: World) -> dict[str, Bundle]:
     laoshan_event = AuditEvent.objects.filter(region_code="370212").first()
     return {
         "xltd": Bundle(world.xltd, world.tower, world.units[0], world.ent_xltd, world.contact_xltd, world.st_xltd,
-                       world.users[LEADER], licang_event, world.lead_xltd),
+                       world.users[LEADER], licang_event, world.lead_xltd,
+                       world.project_xltd, world.change_xltd, world.change_xltd.evidence.first()),
         "smyz": Bundle(world.smyz, world.smyz_building, world.smyz_unit, world.ent_smyz, world.contact_smyz,
-                       world.st_smyz, world.users[LEADER], licang_event, world.lead_smyz),
+                       world.st_smyz, world.users[LEADER], licang_event, world.lead_smyz,
+                       world.project_smyz, world.change_smyz, world.change_smyz.evidence.first()),
         "laoshan": Bundle(world.laoshan_park, world.laoshan_building, world.laoshan_unit, world.ent_laoshan,
                           world.contact_laoshan,
-                          world.st_laoshan, world.laoshan_staff, laoshan_event, world.lead_laoshan),
+                          world.st_laoshan, world.laoshan_staff, laoshan_event, world.lead_laoshan,
+                          world.project_laoshan, world.change_laoshan,
+                          world.change_laoshan.evidence.first()),
     }
 
 
@@ -134,6 +141,17 @@ CASES: dict[str, Case] = {
     "investment:lead_convert": Case("GET", {STAFF, OPERATOR}, pk("lead")),
     "investment:contact_create": Case("GET", {STAFF, OPERATOR}, pk("lead")),
     "investment:follow_up_create": Case("GET", {STAFF, OPERATOR}, pk("lead")),
+    "investment:projects": Case("GET", {STAFF, LEADER, OPERATOR}, leak=lambda b: b.project.name),
+    "investment:project_create": Case("GET", {STAFF, OPERATOR}),
+    "investment:project_detail": Case("GET", {STAFF, LEADER, OPERATOR}, pk("project")),
+    "investment:project_stage": Case("POST", {STAFF, OPERATOR}, pk("project"),
+                                     data={"to_stage": "terminated", "on": "2025-03-01", "reason": "probe"}),
+    "investment:project_plan": Case("POST", {STAFF, OPERATOR}, pk("project"), data={"full": "2030-01-01"}),
+    "investment:project_month": Case("POST", {STAFF, OPERATOR}, pk("project"),
+                                     data={"month": "2025-01-01", "planned_wan": "1", "completed_wan": "1"}),
+    "investment:change_approve": Case("POST", {STAFF}, pk("change")),
+    "investment:change_return": Case("POST", {STAFF}, pk("change"), data={"reason": "probe"}),
+    "investment:evidence": Case("GET", {STAFF, LEADER, OPERATOR}, pk("evidence")),
     "core:audit": Case("GET", {AUDITOR}, leak=lambda b: f"/audit/{b.audit.pk}/"),
     "core:audit_detail": Case("GET", {AUDITOR}, pk("audit")),
     "api:openapi-json": Case("GET", ALL, api=True),

@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         entries.append(("enterprises", str(_("Enterprises")), reverse("enterprises:list")))
         entries.append(("settlements", str(_("Settlements")), reverse("enterprises:settlements")))
         entries.append(("investment", str(_("Investment promotion")), reverse("investment:leads")))
+        entries.append(("projects", str(_("Key projects")), reverse("investment:projects")))
     if role in (Role.REGION_STAFF, Role.PARK_OPERATOR):
         from yuanqu.investment.selectors import due_count
 

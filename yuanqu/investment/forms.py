@@ -12,9 +12,10 @@ from yuanqu.core.forms import StyledFormMixin
 from yuanqu.core.models import IndustryCode, Region
 from yuanqu.core.text import normalize_uscc, validate_uscc
 from yuanqu.enterprises.forms import IndustryChoiceField
+from yuanqu.enterprises.models import Enterprise
 from yuanqu.parks.models import Park
 
-from .models import FollowUp, Lead, LeadContact
+from .models import FollowUp, Lead, LeadContact, Project
 
 
 def _clean_phone(value: str) -> str:
@@ -126,3 +127,61 @@ class ConvertForm(StyledFormMixin, forms.Form):
         value = normalize_uscc(self.cleaned_data.get("uscc", ""))
         validate_uscc(value)
         return value
+
+
+class ProjectForm(StyledFormMixin, forms.ModelForm):
+    """Create a key project."""
+
+    industry = IndustryChoiceField(queryset=IndustryCode.objects.filter(level=4).order_by("code"), required=False,
+                                   label=_("industry"))
+
+    class Meta:
+        model = Project
+        fields = ["name", "level", "park", "region", "industry", "investor_enterprise", "investor_lead",
+                  "total_investment_wan", "fixed_asset_investment_wan", "note"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["park"].queryset = Park.objects.editable_by(user)
+        self.fields["region"].queryset = Region.objects.filter(code__startswith=user.region_id)
+        self.fields["region"].required = False
+        self.fields["investor_enterprise"].queryset = Enterprise.objects.visible_to(user)
+        self.fields["investor_lead"].queryset = Lead.objects.visible_to(user)
+        for name in ("total_investment_wan", "fixed_asset_investment_wan"):
+            self.fields[name].validators.append(MinValueValidator(0))
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class StageChangeForm(StyledFormMixin, forms.Form):
+    """Move a project to a stage on a date, with evidence files (given as ``evidence`` uploads)."""
+
+    to_stage = forms.ChoiceField(choices=Project.Stage.choices, label=_("stage"))
+    on = forms.DateField(label=_("reached on"), widget=forms.DateInput())
+    reason = forms.CharField(required=False, max_length=300, label=_("reason"))
+
+
+class ReturnForm(forms.Form):
+    """Return a stage change with a reason."""
+
+    reason = forms.CharField(max_length=300, label=_("reason returned"))
+
+
+class MonthForm(StyledFormMixin, forms.Form):
+    """A month's planned and completed investment (万元)."""
+
+    month = forms.DateField(label=_("month"), widget=forms.DateInput())
+    planned_wan = forms.DecimalField(min_value=0, max_digits=16, decimal_places=2, label=_("planned (10k yuan)"))
+    completed_wan = forms.DecimalField(min_value=0, max_digits=16, decimal_places=2,
+                                       label=_("completed (10k yuan)"))
+
+
+class PlanForm(StyledFormMixin, forms.Form):
+    """Planned dates of every stage."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for stage in Project.ORDER:
+            self.fields[stage] = forms.DateField(required=False, label=Project.Stage(stage).label,
+                                                 widget=forms.DateInput())

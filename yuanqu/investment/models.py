@@ -242,3 +242,205 @@ class FollowUp(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.on} {self.get_kind_display()}"
+
+
+class ProjectQuerySet(ScopedQuerySet["Project"]):
+    """Projects a user may see: the region's for district roles, those in their parks for operators."""
+
+    def visible_to(self, user: Any) -> ProjectQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.role in (Role.REGION_STAFF, Role.LEADER):
+            return self.filter(region__code__startswith=user.region_id)
+        if user.role == Role.PARK_OPERATOR:
+            return self.filter(park__in=user.parks.values("pk"))
+        return self.none()
+
+    def editable_by(self, user: Any) -> ProjectQuerySet:
+        """Projects ``user`` may submit stage changes and figures for."""
+        if getattr(user, "role", None) in (Role.REGION_STAFF, Role.PARK_OPERATOR):
+            return self.visible_to(user)
+        return self.none()
+
+
+class Project(TimeStamped):
+    """An investment project (重点项目) from 在谈 to 达产, with planned and actual dates per stage."""
+
+    class Stage(models.TextChoices):
+        TALKS = "talks", _("In talks")
+        SIGNED = "signed", _("Signed")
+        REGISTERED = "registered", _("Registered")
+        STARTED = "started", _("Construction started")
+        COMPLETED = "completed", _("Construction completed")
+        PRODUCING = "producing", _("In production")
+        FULL = "full", _("At full capacity")
+        TERMINATED = "terminated", _("Terminated")
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National key project")
+        PROVINCE = "province", _("Provincial key project")
+        CITY = "city", _("City key project")
+        DISTRICT = "district", _("District key project")
+        ORDINARY = "ordinary", _("Ordinary project")
+
+    ORDER = ("talks", "signed", "registered", "started", "completed", "producing", "full")
+
+    name = models.CharField(_("name"), max_length=150)
+    investor_enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, null=True,
+                                            blank=True, related_name="projects", verbose_name=_("investor"))
+    investor_lead = models.ForeignKey(Lead, on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="projects", verbose_name=_("investor (lead)"))
+    park = models.ForeignKey("parks.Park", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="projects", verbose_name=_("park"))
+    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="projects",
+                               verbose_name=_("region"))
+    industry = models.ForeignKey("core.IndustryCode", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="projects", verbose_name=_("industry"))
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.DISTRICT)
+    total_investment_wan = models.DecimalField(_("total investment (10k yuan)"), max_digits=16, decimal_places=2,
+                                               validators=[MinValueValidator(0)], help_text=_("In 万元"))
+    fixed_asset_investment_wan = models.DecimalField(_("fixed-asset investment (10k yuan)"), max_digits=16,
+                                                     decimal_places=2, null=True, blank=True,
+                                                     validators=[MinValueValidator(0)], help_text=_("In 万元"))
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.TALKS)
+    terminated_reason = models.CharField(_("reason terminated"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-total_investment_wan", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(stage__in=["talks", "signed", "registered", "started", "completed",
+                                                          "producing", "full", "terminated"]),
+                                   name="project_stage_valid"),
+            models.CheckConstraint(condition=~Q(stage="terminated") | ~Q(terminated_reason=""),
+                                   name="project_terminated_has_reason",
+                                   violation_error_message=_("Give the reason the project was terminated.")),
+            models.CheckConstraint(condition=Q(total_investment_wan__gte=0), name="project_total_nonneg"),
+            models.CheckConstraint(condition=Q(fixed_asset_investment_wan__isnull=True)
+                                   | Q(fixed_asset_investment_wan__gte=0), name="project_fixed_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def progress(self) -> int:
+        """Percent of the stages reached (达产 = 100)."""
+        if self.stage not in self.ORDER:
+            return 0
+        return round(100 * self.ORDER.index(self.stage) / (len(self.ORDER) - 1))
+
+
+class ProjectStage(models.Model):
+    """One stage of a project: when it is planned and when it was actually reached."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stages", verbose_name=_("project"))
+    stage = models.CharField(_("stage"), max_length=20, choices=Project.Stage.choices)
+    planned_on = models.DateField(_("planned on"), null=True, blank=True)
+    actual_on = models.DateField(_("reached on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("project stage")
+        verbose_name_plural = _("project stages")
+        constraints = [models.UniqueConstraint(fields=["project", "stage"], name="project_stage_once")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.stage}"
+
+
+class StageChangeQuerySet(ScopedQuerySet["StageChange"]):
+    """Stage changes of the projects a user may see."""
+
+    def visible_to(self, user: Any) -> StageChangeQuerySet:
+        return self.filter(project__in=Project.objects.visible_to(user))
+
+
+class StageChange(TimeStamped):
+    """A request to move a project to a stage. A park operator's waits for district staff's approval."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="changes", verbose_name=_("project"))
+    to_stage = models.CharField(_("stage"), max_length=20, choices=Project.Stage.choices)
+    on = models.DateField(_("reached on"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    return_reason = models.CharField(_("reason returned"), max_length=300, blank=True)
+
+    objects = StageChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(status="returned") | ~Q(return_reason=""),
+                                   name="stage_change_returned_has_reason",
+                                   violation_error_message=_("Give the reason for returning the request.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} → {self.get_to_stage_display()}"
+
+
+class StageEvidenceQuerySet(ScopedQuerySet["StageEvidence"]):
+    """Evidence of the projects a user may see."""
+
+    def visible_to(self, user: Any) -> StageEvidenceQuerySet:
+        return self.filter(change__project__in=Project.objects.visible_to(user))
+
+
+class StageEvidence(TimeStamped):
+    """A file proving a stage was reached: PDF or image only (checked by content), at most 20 MB."""
+
+    change = models.ForeignKey(StageChange, on_delete=models.CASCADE, related_name="evidence",
+                               verbose_name=_("stage change"))
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+
+    objects = StageEvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ProjectMonth(models.Model):
+    """Planned and completed investment of a project in one month (万元)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="months", verbose_name=_("project"))
+    month = models.DateField(_("month"), help_text=_("The first day of the month"))
+    planned_wan = models.DecimalField(_("planned investment (10k yuan)"), max_digits=16, decimal_places=2,
+                                      default=0, validators=[MinValueValidator(0)])
+    completed_wan = models.DecimalField(_("completed investment (10k yuan)"), max_digits=16, decimal_places=2,
+                                        default=0, validators=[MinValueValidator(0)])
+
+    class Meta:
+        verbose_name = _("monthly investment")
+        verbose_name_plural = _("monthly investment")
+        ordering = ["month"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "month"], name="project_month_once"),
+            models.CheckConstraint(condition=Q(planned_wan__gte=0) & Q(completed_wan__gte=0),
+                                   name="project_month_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.month:%Y-%m}"

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from yuanqu.core.roles import Role
 from yuanqu.core.text import mask_email, mask_phone
 
 from . import services
-from .models import FollowUp, Lead, LeadContact, LeadQuerySet
+from .models import FollowUp, Lead, LeadContact, LeadQuerySet, Project, ProjectMonth, ProjectQuerySet
 
 
 def may_see_personal_data(user: Any) -> bool:
@@ -60,3 +61,36 @@ def stale_for(user: Any) -> QuerySet[Lead]:
 def follow_ups_for(user: Any, lead: Lead) -> QuerySet[FollowUp]:
     """A lead's follow-ups, newest first."""
     return FollowUp.objects.visible_to(user).filter(lead=lead).select_related("author")
+
+
+def projects_for_list(user: Any) -> ProjectQuerySet:
+    """Projects the user may see, with an ``overdue`` count of stages past their planned date and not reached."""
+    today = timezone.localdate()
+    late = Q(stages__planned_on__lt=today, stages__actual_on__isnull=True)
+    return Project.objects.visible_to(user).select_related("park", "industry", "investor_enterprise").annotate(
+        overdue=Count("stages", filter=late & ~Q(stage=Project.Stage.TERMINATED)))
+
+
+def timeline(project: Project) -> list[dict[str, Any]]:
+    """The project's stages in order, planned against actual, each flagged when overdue."""
+    today = timezone.localdate()
+    rows = {s.stage: s for s in project.stages.all()}
+    out = []
+    for stage in Project.ORDER:
+        row = rows.get(stage)
+        planned, actual = (row.planned_on, row.actual_on) if row else (None, None)
+        out.append({"stage": stage, "label": Project.Stage(stage).label, "planned": planned, "actual": actual,
+                    "overdue": bool(planned and not actual and planned < today
+                                    and project.stage != Project.Stage.TERMINATED),
+                    "current": project.stage == stage})
+    return out
+
+
+def months_with_ytd(project: Project, year: int) -> dict[str, Any]:
+    """A year's monthly planned and completed investment (万元), with year-to-date sums."""
+    rows = list(ProjectMonth.objects.filter(project=project, month__year=year).order_by("month"))
+    return {
+        "rows": rows,
+        "ytd_planned": sum((r.planned_wan for r in rows), Decimal(0)),
+        "ytd_completed": sum((r.completed_wan for r in rows), Decimal(0)),
+    }

@@ -22,7 +22,17 @@ from yuanqu.enterprises import services as ent_services
 from yuanqu.enterprises.models import Enterprise, Settlement
 from yuanqu.parks.models import Park
 
-from .models import FollowUp, Lead, LeadContact, RegionSetting
+from .models import (
+    FollowUp,
+    Lead,
+    LeadContact,
+    Project,
+    ProjectMonth,
+    ProjectStage,
+    RegionSetting,
+    StageChange,
+    StageEvidence,
+)
 
 LEAD_FIELDS = (
     "name", "uscc", "industry", "region", "target_park", "source", "intended_investment_wan", "expected_jobs",
@@ -345,3 +355,209 @@ def lead_convert(
     save_updated(actor=actor, obj=lead, before=before)
     return settlement
 
+
+
+# --- Key projects (重点项目) -------------------------------------------------------------------
+
+PROJECT_FIELDS = (
+    "name", "investor_enterprise", "investor_lead", "park", "region", "industry", "level", "total_investment_wan",
+    "fixed_asset_investment_wan", "note",
+)
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+
+
+def sniff_evidence(head: bytes) -> str:
+    """The content type of an evidence file judged by its first bytes, or '' if it is no PDF or image."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return ""
+
+
+def _check_evidence(files: Iterable[Any]) -> list[tuple[Any, str]]:
+    checked = []
+    for f in files:
+        name = getattr(f, "name", "") or "file"
+        if f.size > MAX_EVIDENCE_BYTES:
+            raise ValidationError({"evidence": [ValidationError(
+                _("%(name)s is larger than 20 MB.") % {"name": name}, code="too_large")]})
+        f.seek(0)
+        kind = sniff_evidence(f.read(16))
+        f.seek(0)
+        if not kind:
+            raise ValidationError({"evidence": [ValidationError(
+                _("%(name)s is not a PDF or an image (judged by its content, not its name).") % {"name": name},
+                code="file_type")]})
+        checked.append((f, kind))
+    return checked
+
+
+def _require_project_editable(actor: Any, project: Project) -> None:
+    if not Project.objects.editable_by(actor).filter(pk=project.pk).exists():
+        raise PermissionDenied("project not editable")
+
+
+@transaction.atomic
+def project_create(*, actor: Any, **data: Any) -> Project:
+    """Register a project: district staff anywhere in the region, a park operator in its own park."""
+    require_role(actor, [Role.REGION_STAFF, Role.PARK_OPERATOR])
+    project = Project()
+    apply_changes(project, data, PROJECT_FIELDS)
+    if project.region_id is None:
+        project.region_id = project.park.region_id if project.park else actor.region_id
+    if not str(project.region_id).startswith(actor.region_id):
+        raise ValidationError({"region": [ValidationError(_("This region is outside your scope."), code="scope")]})
+    if project.park is None and actor.role == Role.PARK_OPERATOR:
+        raise ValidationError({"park": [ValidationError(_("Choose the park of the project."), code="required")]})
+    if project.park is not None and not Park.objects.editable_by(actor).filter(pk=project.park.pk).exists():
+        raise ValidationError({"park": [ValidationError(_("This park is outside your scope."), code="scope")]})
+    save_created(actor=actor, obj=project)
+    for stage in Project.ORDER:
+        save_created(actor=actor, obj=ProjectStage(project=project, stage=stage))
+    return project
+
+
+@transaction.atomic
+def project_plan(*, actor: Any, project: Project, plans: dict[str, dt.date | None]) -> Project:
+    """Set the planned date of stages (district staff, or the park's operator)."""
+    _require_project_editable(actor, project)
+    for stage, planned in plans.items():
+        row = ProjectStage.objects.get(project=project, stage=stage)
+        before = audit.snapshot(row)
+        row.planned_on = planned
+        save_updated(actor=actor, obj=row, before=before)
+    return project
+
+
+def _check_move(project: Project, to_stage: str, on: dt.date, reason: str) -> None:
+    if to_stage not in Project.Stage.values:
+        raise ValidationError({"to_stage": [ValidationError(_("Unknown stage."), code="invalid")]})
+    _not_in_future("on", on)
+    if project.stage == Project.Stage.TERMINATED:
+        raise ValidationError({"to_stage": [ValidationError(_("The project is terminated."), code="final")]})
+    if to_stage == Project.Stage.TERMINATED:
+        if not reason.strip():
+            raise ValidationError({"reason": [ValidationError(_("Give the reason the project was terminated."),
+                                                              code="required")]})
+        return
+    if Project.ORDER.index(to_stage) <= Project.ORDER.index(project.stage):
+        raise ValidationError({"to_stage": [ValidationError(
+            _("A project only moves forward; it is at %(stage)s already. To stop it, terminate it with a reason.")
+            % {"stage": project.get_stage_display()}, code="backwards")]})
+    earlier = ProjectStage.objects.filter(project=project, stage__in=Project.ORDER[:Project.ORDER.index(to_stage)],
+                                          actual_on__gt=on).first()
+    if earlier is not None:
+        raise ValidationError({"on": [ValidationError(
+            _("The date cannot be before the project reached %(stage)s.") % {"stage": earlier.get_stage_display()},
+            code="before_previous")]})
+
+
+def _apply(*, actor: Any, change: StageChange) -> None:
+    project = Project.objects.select_for_update().get(pk=change.project_id)
+    _check_move(project, change.to_stage, change.on, change.reason)
+    before = audit.snapshot(project)
+    project.stage = change.to_stage
+    if change.to_stage == Project.Stage.TERMINATED:
+        project.terminated_reason = change.reason.strip()
+    else:
+        row = ProjectStage.objects.get(project=project, stage=change.to_stage)
+        row_before = audit.snapshot(row)
+        row.actual_on = change.on
+        save_updated(actor=actor, obj=row, before=row_before)
+    project.full_clean()
+    project.save()
+    audit.record(actor=actor, action=AuditEvent.Action.STAGE, obj=project, before=before,
+                 after=audit.snapshot(project))
+
+
+@transaction.atomic
+def stage_change_submit(
+    *, actor: Any, project: Project, to_stage: str, on: dt.date, reason: str = "", evidence: Iterable[Any] = (),
+) -> StageChange:
+    """Ask to move a project to ``to_stage`` reached on ``on``, with evidence files.
+
+    District staff's change takes effect at once; a park operator's waits for their approval.
+    """
+    _require_project_editable(actor, project)
+    files = _check_evidence(evidence)
+    _check_move(project, to_stage, on, reason)
+    if StageChange.objects.filter(project=project, status=StageChange.Status.PENDING).exists():
+        raise ValidationError(_("A stage change of this project is awaiting approval already."), code="pending")
+    change = StageChange(project=project, to_stage=to_stage, on=on, reason=reason.strip(), requested_by=actor)
+    save_created(actor=actor, obj=change)
+    for f, kind in files:
+        ev = StageEvidence(change=change, file=f, original_name=(getattr(f, "name", "") or "file")[:200],
+                           content_type=kind, size=f.size)
+        save_created(actor=actor, obj=ev)
+    if actor.role == Role.REGION_STAFF:
+        _decide(actor=actor, change=change, status=StageChange.Status.APPROVED)
+        _apply(actor=actor, change=change)
+    return change
+
+
+def _decide(*, actor: Any, change: StageChange, status: str, reason: str = "") -> None:
+    before = audit.snapshot(change)
+    change.status = status
+    change.decided_by = actor
+    change.decided_at = timezone.now()
+    change.return_reason = reason.strip()
+    save_updated(actor=actor, obj=change, before=before)
+
+
+def _pending_for_staff(actor: Any, change: StageChange) -> StageChange:
+    """Only district staff decide, never on their own request, and only once."""
+    if getattr(actor, "role", None) != Role.REGION_STAFF \
+            or not StageChange.objects.visible_to(actor).filter(pk=change.pk).exists():
+        raise PermissionDenied("only district staff decide stage changes")
+    change = StageChange.objects.select_for_update().get(pk=change.pk)
+    if change.requested_by_id == actor.pk:
+        raise ValidationError(_("You cannot decide on your own request."), code="own_request")
+    if change.status != StageChange.Status.PENDING:
+        raise ValidationError(_("This request has been decided already."), code="decided")
+    return change
+
+
+@transaction.atomic
+def stage_change_approve(*, actor: Any, change: StageChange) -> StageChange:
+    """Approve a park operator's stage change; the project moves now."""
+    change = _pending_for_staff(actor, change)
+    _decide(actor=actor, change=change, status=StageChange.Status.APPROVED)
+    _apply(actor=actor, change=change)
+    return change
+
+
+@transaction.atomic
+def stage_change_return(*, actor: Any, change: StageChange, reason: str) -> StageChange:
+    """Send a park operator's stage change back with a reason; the project stays where it is."""
+    change = _pending_for_staff(actor, change)
+    if not reason.strip():
+        raise ValidationError({"reason": [ValidationError(_("Give the reason for returning the request."),
+                                                          code="required")]})
+    _decide(actor=actor, change=change, status=StageChange.Status.RETURNED, reason=reason)
+    return change
+
+
+@transaction.atomic
+def project_month_set(
+    *, actor: Any, project: Project, month: dt.date, planned_wan: Any, completed_wan: Any,
+) -> ProjectMonth:
+    """Record a month's planned and completed investment (万元); the month is kept as its first day."""
+    _require_project_editable(actor, project)
+    first = month.replace(day=1)
+    if first > timezone.localdate().replace(day=1) and completed_wan:
+        raise ValidationError({"completed_wan": [ValidationError(
+            _("Completed investment cannot be recorded for a future month."), code="future")]})
+    row = ProjectMonth.objects.filter(project=project, month=first).first()
+    if row is None:
+        row = ProjectMonth(project=project, month=first, planned_wan=planned_wan, completed_wan=completed_wan)
+        return save_created(actor=actor, obj=row)
+    before = audit.snapshot(row)
+    row.planned_wan, row.completed_wan = planned_wan, completed_wan
+    return save_updated(actor=actor, obj=row, before=before)

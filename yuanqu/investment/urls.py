@@ -20,3 +20,14 @@ urlpatterns = [
     path("leads/<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
     path("leads/<int:pk>/follow-ups/new/", views.follow_up_create, name="follow_up_create"),
 ]
+urlpatterns += [
+    path("projects/", views.project_list, name="projects"),
+    path("projects/new/", views.project_create, name="project_create"),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/stage/", views.project_stage, name="project_stage"),
+    path("projects/<int:pk>/plan/", views.project_plan, name="project_plan"),
+    path("projects/<int:pk>/month/", views.project_month, name="project_month"),
+    path("stage-changes/<int:pk>/approve/", views.change_approve, name="change_approve"),
+    path("stage-changes/<int:pk>/return/", views.change_return, name="change_return"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+]

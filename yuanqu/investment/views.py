@@ -6,11 +6,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet, Sum
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,8 +25,19 @@ from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park
 
 from . import selectors, services
-from .forms import ConvertForm, FollowUpForm, LeadContactForm, LeadForm, MergeForm, StatusForm
-from .models import Lead
+from .forms import (
+    ConvertForm,
+    FollowUpForm,
+    LeadContactForm,
+    LeadForm,
+    MergeForm,
+    MonthForm,
+    PlanForm,
+    ProjectForm,
+    StageChangeForm,
+    StatusForm,
+)
+from .models import Lead, Project, StageChange, StageEvidence
 
 LIST_ROLES = (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR)
 WRITE_ROLES = (Role.REGION_STAFF, Role.PARK_OPERATOR)
@@ -309,3 +321,169 @@ def board(request: AuthedRequest) -> HttpResponse:
                        "amount": r["amount"] or Decimal(0)} for r in by_source],
         "parks": _park_choices(request), "park": park,
     })
+
+
+# --- Key projects ------------------------------------------------------------------------------
+
+def _project_spec() -> ListSpec:
+    return ListSpec(
+        filters=[
+            Filter("stage", _("Stage"), Project.Stage.choices),
+            Filter("level", _("Level"), Project.Level.choices),
+            Filter("park", _("Park"), _park_choices, "park"),
+        ],
+        sorts={"name": ("name",), "investment": ("total_investment_wan",), "overdue": ("overdue",)},
+        default_sort="-investment",
+        search=lambda qs, q: qs.filter(name__icontains=q),
+        columns=lambda r: [
+            Column(_("Project"), lambda p: p.name),
+            Column(_("Level"), lambda p: p.get_level_display()),
+            Column(_("Park"), lambda p: p.park.name if p.park else ""),
+            Column(_("Stage"), lambda p: p.get_stage_display()),
+            Column(_("Total investment (10k yuan)"), lambda p: p.total_investment_wan),
+            Column(_("Fixed-asset investment (10k yuan)"), lambda p: p.fixed_asset_investment_wan),
+            Column(_("Overdue stages"), lambda p: p.overdue),
+        ],
+        export_name="projects",
+    )
+
+
+@login_required
+def project_list(request: AuthedRequest) -> HttpResponse:
+    """Projects in scope with stage progress and overdue markers."""
+    _require(request, LIST_ROLES)
+    return run_list(request, selectors.projects_for_list(request.user), _project_spec(),
+                    "investment/project_list.html", {"can_create": request.user.role in WRITE_ROLES})
+
+
+@login_required
+def project_create(request: AuthedRequest) -> HttpResponse:
+    """Register a key project."""
+    _require(request, WRITE_ROLES)
+    form = ProjectForm(request.POST or None, user=request.user, initial={"region": request.user.region_id})
+    if request.method == "POST" and form.is_valid():
+        project = call_service(form, lambda: services.project_create(actor=request.user, **form.cleaned_data))
+        if project is not None:
+            messages.success(request, _("Project %(name)s registered.") % {"name": project.name})
+            return redirect("investment:project_detail", pk=project.pk)
+    return render(request, "investment/form.html", {"form": form, "title": _("New project")})
+
+
+@login_required
+def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A project: its timeline (planned against actual), stage requests with evidence, monthly investment."""
+    project = get_visible_or_404(Project.objects.select_related("park", "industry", "region", "investor_enterprise",
+                                                                "investor_lead"), request.user, pk=pk)
+    editable = Project.objects.editable_by(request.user).filter(pk=pk).exists()
+    year = timezone.localdate().year
+    plans = {s.stage: s.planned_on for s in project.stages.all()}
+    return render(request, "investment/project_detail.html", {
+        "project": project,
+        "timeline": selectors.timeline(project),
+        "changes": StageChange.objects.visible_to(request.user).filter(project=project)
+        .select_related("requested_by", "decided_by").prefetch_related("evidence"),
+        "months": selectors.months_with_ytd(project, year),
+        "year": year,
+        "can_edit": editable,
+        "can_decide": request.user.role == Role.REGION_STAFF,
+        "stage_form": StageChangeForm(initial={"on": timezone.localdate()}) if editable else None,
+        "plan_form": PlanForm(initial=plans) if editable else None,
+        "month_form": MonthForm(initial={"month": timezone.localdate().replace(day=1)}) if editable else None,
+    })
+
+
+def _back(request: AuthedRequest, pk: int, error: str = "", done: str = "") -> HttpResponse:
+    if error:
+        messages.error(request, error)
+    elif done:
+        messages.success(request, done)
+    return redirect("investment:project_detail", pk=pk)
+
+
+def _form_error(form: forms.Form) -> str:
+    return " ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(str(m) for m in e)}"
+                    for f, e in form.errors.items())
+
+
+@login_required
+@require_POST
+def project_stage(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Submit a stage change with evidence; staff's applies at once, an operator's awaits approval."""
+    project = get_visible_or_404(Project.objects.editable_by(request.user), request.user, pk=pk)
+    form = StageChangeForm(request.POST)
+    if not form.is_valid():
+        return _back(request, pk, error=_form_error(form))
+    d = form.cleaned_data
+    try:
+        change = services.stage_change_submit(actor=request.user, project=project, to_stage=d["to_stage"],
+                                              on=d["on"], reason=d["reason"],
+                                              evidence=request.FILES.getlist("evidence"))
+    except ValidationError as exc:
+        return _back(request, pk, error=_error_text(exc))
+    return _back(request, pk, done=_("Stage updated.") if change.status == StageChange.Status.APPROVED
+                 else _("Submitted for approval."))
+
+
+@login_required
+@require_POST
+def project_plan(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Set the planned dates of the stages."""
+    project = get_visible_or_404(Project.objects.editable_by(request.user), request.user, pk=pk)
+    form = PlanForm(request.POST)
+    if not form.is_valid():
+        return _back(request, pk, error=_form_error(form))
+    services.project_plan(actor=request.user, project=project, plans=form.cleaned_data)
+    return _back(request, pk, done=_("Plan saved."))
+
+
+@login_required
+@require_POST
+def project_month(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Record a month's planned and completed investment."""
+    project = get_visible_or_404(Project.objects.editable_by(request.user), request.user, pk=pk)
+    form = MonthForm(request.POST)
+    if not form.is_valid():
+        return _back(request, pk, error=_form_error(form))
+    try:
+        services.project_month_set(actor=request.user, project=project, **form.cleaned_data)
+    except ValidationError as exc:
+        return _back(request, pk, error=_error_text(exc))
+    return _back(request, pk, done=_("Monthly investment saved."))
+
+
+def _decide_view(request: AuthedRequest, pk: int, act: Callable[[StageChange], Any], done: str) -> HttpResponse:
+    change = get_visible_or_404(StageChange.objects.all(), request.user, pk=pk)
+    if request.user.role != Role.REGION_STAFF:
+        raise Http404
+    try:
+        act(change)
+    except ValidationError as exc:
+        return _back(request, change.project_id, error=_error_text(exc))
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    return _back(request, change.project_id, done=done)
+
+
+@login_required
+@require_POST
+def change_approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Approve a pending stage change (district staff, never their own)."""
+    return _decide_view(request, pk, lambda c: services.stage_change_approve(actor=request.user, change=c),
+                        _("Approved."))
+
+
+@login_required
+@require_POST
+def change_return(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Return a pending stage change with a reason."""
+    reason = request.POST.get("reason", "")
+    return _decide_view(request, pk, lambda c: services.stage_change_return(actor=request.user, change=c,
+                                                                            reason=reason), _("Returned."))
+
+
+@login_required
+def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
+    """An evidence file, for whoever may see its project."""
+    ev = get_visible_or_404(StageEvidence.objects.all(), request.user, pk=pk)
+    return FileResponse(ev.file.open("rb"), content_type=ev.content_type, as_attachment=False,
+                        filename=ev.original_name)
