@@ -26,7 +26,7 @@ from yuanqu.core.roles import Role
 from yuanqu.enterprises import services as ent
 from yuanqu.enterprises.models import Contact, Enterprise, Settlement
 from yuanqu.investment import services as inv
-from yuanqu.investment.models import Lead, LeadContact, Project, StageChange
+from yuanqu.investment.models import Case, Lead, LeadContact, Project, StageChange
 from yuanqu.parks import services as parks
 from yuanqu.parks.models import Building, Park, Unit
 
@@ -71,6 +71,9 @@ class World:
     change_xltd: StageChange
     change_smyz: StageChange
     change_laoshan: StageChange
+    case_xltd: Case
+    case_smyz: Case
+    case_laoshan: Case
 
     def user(self, role: str) -> User:
         return self.users[role]
@@ -170,7 +173,16 @@ def build_world() -> World:
     change_laoshan = inv.stage_change_submit(actor=laoshan_staff, project=project_laoshan, to_stage="signed",
                                              on=dt.date(2025, 2, 1),
                                              evidence=[ContentFile(b"%PDF-1.7 x", name="崂山合同.pdf")])
+    case_xltd = inv.case_create(actor=staff, title="远航数据 用房补贴", kind="one_enterprise", request="三年租金减免",
+                                lead=lead_xltd)
+    inv.case_measure_create(actor=staff, case=case_xltd, text="报区政府常务会", owner="区发改局",
+                            due_on=dt.date(2025, 1, 31))
+    case_smyz = inv.case_create(actor=staff, title="角膜项目 设备补助", kind="one_matter", request="设备补助",
+                                project=project_smyz)
+    case_laoshan = inv.case_create(actor=laoshan_staff, title="崂山 人才公寓", kind="one_matter", request="公寓",
+                                   project=project_laoshan)
     return World(
+        case_xltd=case_xltd, case_smyz=case_smyz, case_laoshan=case_laoshan,
         project_xltd=project_xltd, project_smyz=project_smyz, project_laoshan=project_laoshan,
         change_xltd=change_xltd, change_smyz=change_smyz, change_laoshan=change_laoshan,
         lead_xltd=lead_xltd, lead_smyz=lead_smyz, lead_laoshan=lead_laoshan,

@@ -50,6 +50,7 @@ class Bundle:
     project: Any = None
     change: Any = None
     evidence: Any = None
+    case: Any = None
 
 
 def bundles(world: World) -> dict[str, Bundle]:
@@ -58,15 +59,15 @@ def bundles(world: World) -> dict[str, Bundle]:
     return {
         "xltd": Bundle(world.xltd, world.tower, world.units[0], world.ent_xltd, world.contact_xltd, world.st_xltd,
                        world.users[LEADER], licang_event, world.lead_xltd,
-                       world.project_xltd, world.change_xltd, world.change_xltd.evidence.first()),
+                       world.project_xltd, world.change_xltd, world.change_xltd.evidence.first(), world.case_xltd),
         "smyz": Bundle(world.smyz, world.smyz_building, world.smyz_unit, world.ent_smyz, world.contact_smyz,
                        world.st_smyz, world.users[LEADER], licang_event, world.lead_smyz,
-                       world.project_smyz, world.change_smyz, world.change_smyz.evidence.first()),
+                       world.project_smyz, world.change_smyz, world.change_smyz.evidence.first(), world.case_smyz),
         "laoshan": Bundle(world.laoshan_park, world.laoshan_building, world.laoshan_unit, world.ent_laoshan,
                           world.contact_laoshan,
                           world.st_laoshan, world.laoshan_staff, laoshan_event, world.lead_laoshan,
                           world.project_laoshan, world.change_laoshan,
-                          world.change_laoshan.evidence.first()),
+                          world.change_laoshan.evidence.first(), world.case_laoshan),
     }
 
 
@@ -152,6 +153,13 @@ CASES: dict[str, Case] = {
     "investment:change_approve": Case("POST", {STAFF}, pk("change")),
     "investment:change_return": Case("POST", {STAFF}, pk("change"), data={"reason": "probe"}),
     "investment:evidence": Case("GET", {STAFF, LEADER, OPERATOR}, pk("evidence")),
+    "investment:cases": Case("GET", {STAFF, LEADER, OPERATOR}, leak=lambda b: b.case.title),
+    "investment:case_create": Case("GET", {STAFF}),
+    "investment:case_detail": Case("GET", {STAFF, LEADER, OPERATOR}, pk("case")),
+    "investment:case_advance": Case("POST", {STAFF}, pk("case"), data={"status": "studying"}),
+    "investment:case_meeting": Case("POST", {STAFF}, pk("case"), data={"on": "2025-01-01", "minutes": "probe"}),
+    "investment:case_measure": Case("POST", {STAFF}, pk("case"),
+                                    data={"text": "probe", "owner": "probe", "due_on": "2025-01-01"}),
     "core:audit": Case("GET", {AUDITOR}, leak=lambda b: f"/audit/{b.audit.pk}/"),
     "core:audit_detail": Case("GET", {AUDITOR}, pk("audit")),
     "api:openapi-json": Case("GET", ALL, api=True),

@@ -25,6 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         entries.append(("settlements", str(_("Settlements")), reverse("enterprises:settlements")))
         entries.append(("investment", str(_("Investment promotion")), reverse("investment:leads")))
         entries.append(("projects", str(_("Key projects")), reverse("investment:projects")))
+        entries.append(("cases", str(_("Cases")), reverse("investment:cases")))
     if role in (Role.REGION_STAFF, Role.PARK_OPERATOR):
         from yuanqu.investment.selectors import due_count
 

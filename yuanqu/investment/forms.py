@@ -15,7 +15,7 @@ from yuanqu.enterprises.forms import IndustryChoiceField
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.parks.models import Park
 
-from .models import FollowUp, Lead, LeadContact, Project
+from .models import Case, CaseMeasure, CaseMeeting, FollowUp, Lead, LeadContact, Project
 
 
 def _clean_phone(value: str) -> str:
@@ -185,3 +185,52 @@ class PlanForm(StyledFormMixin, forms.Form):
         for stage in Project.ORDER:
             self.fields[stage] = forms.DateField(required=False, label=Project.Stage(stage).label,
                                                  widget=forms.DateInput())
+
+
+class CaseForm(StyledFormMixin, forms.Form):
+    """Open a case about an enterprise, a lead or a project."""
+
+    title = forms.CharField(max_length=150, label=_("title"))
+    kind = forms.ChoiceField(choices=Case.Kind.choices, label=_("kind"))
+    request = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label=_("request"))
+    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), required=False, label=_("enterprise"))
+    lead = forms.ModelChoiceField(queryset=Lead.objects.none(), required=False, label=_("lead"))
+    project = forms.ModelChoiceField(queryset=Project.objects.none(), required=False, label=_("project"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
+        self.fields["lead"].queryset = Lead.objects.visible_to(user)
+        self.fields["project"].queryset = Project.objects.visible_to(user)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("enterprise") or data.get("lead") or data.get("project")):
+            raise forms.ValidationError(_("Choose the enterprise, lead or project the case is about."),
+                                        code="no_subject")
+        return data
+
+
+class MeetingForm(StyledFormMixin, forms.ModelForm):
+    """Record a case meeting."""
+
+    class Meta:
+        model = CaseMeeting
+        fields = ["on", "attendees", "minutes", "decisions"]
+        widgets = {"on": forms.DateInput(), "minutes": forms.Textarea(attrs={"rows": 3}),
+                   "decisions": forms.Textarea(attrs={"rows": 3})}
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class MeasureForm(StyledFormMixin, forms.ModelForm):
+    """Add an agreed measure."""
+
+    class Meta:
+        model = CaseMeasure
+        fields = ["text", "owner", "due_on"]
+        widgets = {"due_on": forms.DateInput()}
+
+    def _post_clean(self) -> None:
+        pass

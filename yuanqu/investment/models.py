@@ -444,3 +444,115 @@ class ProjectMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.month:%Y-%m}"
+
+
+class CaseQuerySet(ScopedQuerySet["Case"]):
+    """Cases a user may see: the region's for district roles, those about their parks for operators."""
+
+    def visible_to(self, user: Any) -> CaseQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.role in (Role.REGION_STAFF, Role.LEADER):
+            return self.filter(region__code__startswith=user.region_id)
+        if user.role == Role.PARK_OPERATOR:
+            return self.filter(park__in=user.parks.values("pk"))
+        return self.none()
+
+    def editable_by(self, user: Any) -> CaseQuerySet:
+        """Cases are negotiated by the district: only its staff change them."""
+        if getattr(user, "role", None) == Role.REGION_STAFF:
+            return self.visible_to(user)
+        return self.none()
+
+
+class Case(TimeStamped):
+    """A negotiated-policy case (一事一议 / 一企一议) about an enterprise, a lead or a project."""
+
+    class Kind(models.TextChoices):
+        ONE_MATTER = "one_matter", _("One matter, one negotiation")
+        ONE_ENTERPRISE = "one_enterprise", _("One enterprise, one negotiation")
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        STUDYING = "studying", _("Under study")
+        AGREED = "agreed", _("Agreed")
+        IMPLEMENTING = "implementing", _("Being implemented")
+        CLOSED = "closed", _("Closed")
+
+    ORDER = ("accepted", "studying", "agreed", "implementing", "closed")
+
+    title = models.CharField(_("title"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    request = models.TextField(_("request"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACCEPTED)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="cases", verbose_name=_("enterprise"))
+    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+                             verbose_name=_("lead"))
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+                                verbose_name=_("project"))
+    park = models.ForeignKey("parks.Park", on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+                             verbose_name=_("park"))
+    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="cases",
+                               verbose_name=_("region"))
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(enterprise__isnull=False) | Q(lead__isnull=False) | Q(project__isnull=False),
+                name="case_has_subject",
+                violation_error_message=_("Choose the enterprise, lead or project the case is about."),
+            ),
+            models.CheckConstraint(condition=Q(status__in=["accepted", "studying", "agreed", "implementing",
+                                                           "closed"]), name="case_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CaseMeeting(TimeStamped):
+    """A meeting on a case, with its minutes and decisions."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("case"))
+    on = models.DateField(_("date"))
+    attendees = models.CharField(_("attendees"), max_length=300, blank=True)
+    minutes = models.TextField(_("minutes"))
+    decisions = models.TextField(_("decisions"), blank=True)
+
+    class Meta:
+        verbose_name = _("case meeting")
+        verbose_name_plural = _("case meetings")
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.on}"
+
+
+class CaseMeasure(TimeStamped):
+    """An agreed measure of a case: who does it, by when, and when it was done."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="measures", verbose_name=_("case"))
+    text = models.CharField(_("measure"), max_length=300)
+    owner = models.CharField(_("responsible"), max_length=100)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.done_on is None and self.due_on < timezone.localdate()

@@ -23,6 +23,9 @@ from yuanqu.enterprises.models import Enterprise, Settlement
 from yuanqu.parks.models import Park
 
 from .models import (
+    Case,
+    CaseMeasure,
+    CaseMeeting,
     FollowUp,
     Lead,
     LeadContact,
@@ -561,3 +564,73 @@ def project_month_set(
     before = audit.snapshot(row)
     row.planned_wan, row.completed_wan = planned_wan, completed_wan
     return save_updated(actor=actor, obj=row, before=before)
+
+
+# --- Cases (一事一议 / 一企一议) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_create(
+    *, actor: Any, title: str, kind: str, request: str, enterprise: Enterprise | None = None,
+    lead: Lead | None = None, project: Project | None = None,
+) -> Case:
+    """Open a case about an enterprise, a lead or a project the actor may see (district staff)."""
+    require_role(actor, [Role.REGION_STAFF])
+    for field, obj, qs in (("enterprise", enterprise, Enterprise.objects), ("lead", lead, Lead.objects),
+                           ("project", project, Project.objects)):
+        if obj is not None and not qs.visible_to(actor).filter(pk=obj.pk).exists():
+            raise ValidationError({field: [ValidationError(_("This is outside your scope."), code="scope")]})
+    park = (project.park if project else None) or (lead.target_park if lead else None)
+    if park is None and enterprise is not None:
+        settlement = enterprise.settlements.active().first()
+        park = settlement.park if settlement else None
+    case = Case(title=title, kind=kind, request=request, enterprise=enterprise, lead=lead, project=project,
+                park=park, region_id=actor.region_id)
+    return save_created(actor=actor, obj=case)
+
+
+def _require_case_editable(actor: Any, case: Case) -> None:
+    if not Case.objects.editable_by(actor).filter(pk=case.pk).exists():
+        raise PermissionDenied("case not editable")
+
+
+@transaction.atomic
+def case_advance(*, actor: Any, case: Case, status: str) -> Case:
+    """Move a case forward: 受理 → 研究 → 议定 → 落实 → 办结."""
+    _require_case_editable(actor, case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if status not in Case.ORDER or Case.ORDER.index(status) <= Case.ORDER.index(case.status):
+        raise ValidationError({"status": [ValidationError(_("A case only moves forward."), code="backwards")]})
+    before = audit.snapshot(case)
+    case.status = status
+    case.full_clean()
+    case.save()
+    audit.record(actor=actor, action=AuditEvent.Action.STAGE, obj=case, before=before, after=audit.snapshot(case))
+    return case
+
+
+@transaction.atomic
+def case_meeting_create(*, actor: Any, case: Case, on: dt.date, minutes: str, attendees: str = "",
+                        decisions: str = "") -> CaseMeeting:
+    """Record a meeting on a case with its minutes and decisions."""
+    _require_case_editable(actor, case)
+    _not_in_future("on", on)
+    meeting = CaseMeeting(case=case, on=on, minutes=minutes, attendees=attendees, decisions=decisions)
+    return save_created(actor=actor, obj=meeting)
+
+
+@transaction.atomic
+def case_measure_create(*, actor: Any, case: Case, text: str, owner: str, due_on: dt.date) -> CaseMeasure:
+    """Add an agreed measure with its owner and due date."""
+    _require_case_editable(actor, case)
+    return save_created(actor=actor, obj=CaseMeasure(case=case, text=text, owner=owner, due_on=due_on))
+
+
+@transaction.atomic
+def case_measure_done(*, actor: Any, measure: CaseMeasure, on: dt.date) -> CaseMeasure:
+    """Mark a measure done on a date (not in the future)."""
+    _require_case_editable(actor, measure.case)
+    _not_in_future("on", on)
+    before = audit.snapshot(measure)
+    measure.done_on = on
+    return save_updated(actor=actor, obj=measure, before=before)

@@ -31,3 +31,11 @@ urlpatterns += [
     path("stage-changes/<int:pk>/return/", views.change_return, name="change_return"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
 ]
+urlpatterns += [
+    path("cases/", views.case_list, name="cases"),
+    path("cases/new/", views.case_create, name="case_create"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/advance/", views.case_advance, name="case_advance"),
+    path("cases/<int:pk>/meetings/", views.case_meeting, name="case_meeting"),
+    path("cases/<int:pk>/measures/", views.case_measure, name="case_measure"),
+]

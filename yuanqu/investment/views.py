@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,10 +26,13 @@ from yuanqu.parks.models import Park
 
 from . import selectors, services
 from .forms import (
+    CaseForm,
     ConvertForm,
     FollowUpForm,
     LeadContactForm,
     LeadForm,
+    MeasureForm,
+    MeetingForm,
     MergeForm,
     MonthForm,
     PlanForm,
@@ -37,7 +40,7 @@ from .forms import (
     StageChangeForm,
     StatusForm,
 )
-from .models import Lead, Project, StageChange, StageEvidence
+from .models import Case, Lead, Project, StageChange, StageEvidence
 
 LIST_ROLES = (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR)
 WRITE_ROLES = (Role.REGION_STAFF, Role.PARK_OPERATOR)
@@ -487,3 +490,99 @@ def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
     ev = get_visible_or_404(StageEvidence.objects.all(), request.user, pk=pk)
     return FileResponse(ev.file.open("rb"), content_type=ev.content_type, as_attachment=False,
                         filename=ev.original_name)
+
+
+# --- Cases ---------------------------------------------------------------------------------------
+
+def _case_spec() -> ListSpec:
+    return ListSpec(
+        filters=[Filter("status", _("Status"), Case.Status.choices), Filter("kind", _("Kind"), Case.Kind.choices),
+                 Filter("park", _("Park"), _park_choices, "park")],
+        sorts={"created": ("created_at",), "title": ("title",)},
+        default_sort="-created",
+        search=lambda qs, q: qs.filter(title__icontains=q),
+        columns=lambda r: [
+            Column(_("Title"), lambda c: c.title), Column(_("Kind"), lambda c: c.get_kind_display()),
+            Column(_("Status"), lambda c: c.get_status_display()),
+            Column(_("Park"), lambda c: c.park.name if c.park else ""),
+            Column(_("Overdue measures"), lambda c: c.overdue_measures),
+        ],
+        export_name="cases",
+    )
+
+
+@login_required
+def case_list(request: AuthedRequest) -> HttpResponse:
+    """Cases in scope, with their overdue measures counted."""
+    _require(request, LIST_ROLES)
+    today = timezone.localdate()
+    qs = Case.objects.visible_to(request.user).select_related("park").annotate(
+        overdue_measures=Count("measures", filter=Q(measures__done_on__isnull=True, measures__due_on__lt=today)))
+    return run_list(request, qs, _case_spec(), "investment/case_list.html",
+                    {"can_create": request.user.role == Role.REGION_STAFF})
+
+
+@login_required
+def case_create(request: AuthedRequest) -> HttpResponse:
+    """Open a case (district staff)."""
+    _require(request, (Role.REGION_STAFF,))
+    form = CaseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        case = call_service(form, lambda: services.case_create(actor=request.user, **form.cleaned_data))
+        if case is not None:
+            return redirect("investment:case_detail", pk=case.pk)
+    return render(request, "investment/form.html", {"form": form, "title": _("New case")})
+
+
+@login_required
+def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A case: its request, status, meetings and measures (overdue flagged)."""
+    case = get_visible_or_404(Case.objects.select_related("enterprise", "lead", "project", "park"), request.user,
+                              pk=pk)
+    editable = Case.objects.editable_by(request.user).filter(pk=pk).exists()
+    return render(request, "investment/case_detail.html", {
+        "case": case, "meetings": case.meetings.all(), "measures": case.measures.all(), "can_edit": editable,
+        "later": [s for s in Case.Status if Case.ORDER.index(s.value) > Case.ORDER.index(case.status)],
+        "meeting_form": MeetingForm(initial={"on": timezone.localdate()}) if editable else None,
+        "measure_form": MeasureForm() if editable else None,
+    })
+
+
+def _case_post(request: AuthedRequest, pk: int, act: Callable[[Case], Any]) -> HttpResponse:
+    case = get_visible_or_404(Case.objects.editable_by(request.user), request.user, pk=pk)
+    try:
+        act(case)
+        messages.success(request, _("Changes saved."))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("investment:case_detail", pk=pk)
+
+
+def _valid(form: forms.BaseForm) -> dict[str, Any]:
+    if not form.is_valid():
+        raise ValidationError(_form_error(form))  # type: ignore[arg-type]
+    return dict(form.cleaned_data)
+
+
+@login_required
+@require_POST
+def case_advance(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Move a case to a later status."""
+    return _case_post(request, pk, lambda c: services.case_advance(actor=request.user, case=c,
+                                                                   status=request.POST.get("status", "")))
+
+
+@login_required
+@require_POST
+def case_meeting(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Record a meeting on a case."""
+    return _case_post(request, pk, lambda c: services.case_meeting_create(
+        actor=request.user, case=c, **_valid(MeetingForm(request.POST))))
+
+
+@login_required
+@require_POST
+def case_measure(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Add an agreed measure to a case."""
+    return _case_post(request, pk, lambda c: services.case_measure_create(
+        actor=request.user, case=c, **_valid(MeasureForm(request.POST))))
