@@ -288,3 +288,9 @@ def test_enterprise_users_see_no_leads(world: World, client_as) -> None:
     client = client_as("enterprise_user")
     assert client.get(reverse("investment:leads")).status_code == 404
     assert client.get(reverse("investment:lead_detail", args=[world.lead_xltd.pk])).status_code == 404
+
+
+def test_the_board_shows_the_funnel_by_park(world: World, client_as) -> None:
+    response = client_as("region_staff").get(reverse("investment:board"))
+    parks = {r["label"]: r["n"] for r in response.context["by_park"]}
+    assert parks == {"信联天地": 1, "生命药洲": 1}

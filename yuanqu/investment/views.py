@@ -318,7 +318,11 @@ def board(request: AuthedRequest) -> HttpResponse:
                         "leads": qs.filter(status=status.value).order_by("-intended_investment_wan", "pk")[:20]})
     by_source = qs.values("source").annotate(n=Count("id"), amount=Sum("intended_investment_wan")).order_by("-n")
     source_labels = dict(Lead.Source.choices)
+    by_park = (qs.values("target_park__name").annotate(n=Count("id"), amount=Sum("intended_investment_wan"))
+               .order_by("-n", "target_park__name"))
     return render(request, "investment/board.html", {
+        "by_park": [{"label": r["target_park__name"] or "—", "n": r["n"], "amount": r["amount"] or Decimal(0)}
+                    for r in by_park],
         "columns": columns,
         "by_source": [{"label": source_labels.get(r["source"], r["source"]), "n": r["n"],
                        "amount": r["amount"] or Decimal(0)} for r in by_source],
