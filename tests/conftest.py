@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 
 from yuanqu.accounts.models import User
@@ -24,6 +25,8 @@ from yuanqu.core.models import IndustryCode, Region
 from yuanqu.core.roles import Role
 from yuanqu.enterprises import services as ent
 from yuanqu.enterprises.models import Contact, Enterprise, Settlement
+from yuanqu.investment import services as inv
+from yuanqu.investment.models import Case, Lead, LeadContact, Project, StageChange
 from yuanqu.parks import services as parks
 from yuanqu.parks.models import Building, Park, Unit
 
@@ -58,6 +61,19 @@ class World:
     laoshan_staff: User
     laoshan_building: Building
     laoshan_unit: Unit
+    lead_xltd: Lead
+    lead_smyz: Lead
+    lead_laoshan: Lead
+    lead_contact_xltd: LeadContact
+    project_xltd: Project
+    project_smyz: Project
+    project_laoshan: Project
+    change_xltd: StageChange
+    change_smyz: StageChange
+    change_laoshan: StageChange
+    case_xltd: Case
+    case_smyz: Case
+    case_laoshan: Case
 
     def user(self, role: str) -> User:
         return self.users[role]
@@ -129,7 +145,48 @@ def build_world() -> World:
     ):
         users[role.value] = user_create_on_server(role=role, region=licang, username=role.value,
                                                   password=TEST_PASSWORD, **extra)[0]
+    operator = users[Role.PARK_OPERATOR.value]
+    lead_xltd = inv.lead_create(actor=operator, name="青岛远航数据科技有限公司", target_park=xltd,
+                                source="one_to_one", intended_investment_wan=Decimal("5000"), expected_jobs=80,
+                                contacts=[{"name": "赵敏", "phone": "13611112222", "email": "zhaomin@example.cn"}])
+    inv.follow_up_create(actor=operator, lead=lead_xltd, kind="visit", on=dt.date(2025, 3, 1),
+                         summary="首次走访", next_step="报送方案", next_step_on=dt.date(2025, 3, 15))
+    lead_xltd.refresh_from_db()
+    lead_smyz = inv.lead_create(actor=staff, name="青岛康和医疗器械有限公司", target_park=smyz, source="expo",
+                                intended_investment_wan=Decimal("12000"), claim=False)
+    lead_laoshan = inv.lead_create(actor=laoshan_staff, name="青岛崂山蓝海生物有限公司", target_park=laoshan_park,
+                                   source="agency", intended_investment_wan=Decimal("3000"))
+    project_xltd = inv.project_create(actor=staff, name="信联天地数字总部项目", park=xltd, level="district",
+                                      total_investment_wan=Decimal("50000"))
+    inv.project_plan(actor=staff, project=project_xltd, plans={"signed": dt.date(2025, 1, 10),
+                                                               "registered": dt.date(2025, 2, 1)})
+    change_xltd = inv.stage_change_submit(actor=operator, project=project_xltd, to_stage="signed",
+                                          on=dt.date(2025, 1, 15),
+                                          evidence=[ContentFile(b"%PDF-1.4 test", name="合同.pdf")])
+    project_smyz = inv.project_create(actor=staff, name="生命药洲角膜产业化项目", park=smyz, level="city",
+                                      total_investment_wan=Decimal("20000"))
+    change_smyz = inv.stage_change_submit(actor=staff, project=project_smyz, to_stage="signed",
+                                          on=dt.date(2025, 2, 1),
+                                          evidence=[ContentFile(b"\x89PNG\r\n\x1a\n....", name="签约.png")])
+    project_laoshan = inv.project_create(actor=laoshan_staff, name="崂山海洋装备项目", park=laoshan_park,
+                                         total_investment_wan=Decimal("30000"))
+    change_laoshan = inv.stage_change_submit(actor=laoshan_staff, project=project_laoshan, to_stage="signed",
+                                             on=dt.date(2025, 2, 1),
+                                             evidence=[ContentFile(b"%PDF-1.7 x", name="崂山合同.pdf")])
+    case_xltd = inv.case_create(actor=staff, title="远航数据 用房补贴", kind="one_enterprise", request="三年租金减免",
+                                lead=lead_xltd)
+    inv.case_measure_create(actor=staff, case=case_xltd, text="报区政府常务会", owner="区发改局",
+                            due_on=dt.date(2025, 1, 31))
+    case_smyz = inv.case_create(actor=staff, title="角膜项目 设备补助", kind="one_matter", request="设备补助",
+                                project=project_smyz)
+    case_laoshan = inv.case_create(actor=laoshan_staff, title="崂山 人才公寓", kind="one_matter", request="公寓",
+                                   project=project_laoshan)
     return World(
+        case_xltd=case_xltd, case_smyz=case_smyz, case_laoshan=case_laoshan,
+        project_xltd=project_xltd, project_smyz=project_smyz, project_laoshan=project_laoshan,
+        change_xltd=change_xltd, change_smyz=change_smyz, change_laoshan=change_laoshan,
+        lead_xltd=lead_xltd, lead_smyz=lead_smyz, lead_laoshan=lead_laoshan,
+        lead_contact_xltd=lead_xltd.contacts.get(),
         licang=licang, laoshan=laoshan, users=users, xltd=xltd, smyz=smyz, laoshan_park=laoshan_park, tower=tower,
         units=units, smyz_building=smyz_building, smyz_unit=smyz_unit, ent_xltd=ent_xltd,
         ent_xltd_fitout=ent_xltd_fitout, ent_smyz=ent_smyz, ent_laoshan=ent_laoshan, st_xltd=st_xltd,
@@ -137,6 +194,12 @@ def build_world() -> World:
         contact_smyz=contact_smyz, contact_laoshan=contact_laoshan, laoshan_staff=laoshan_staff,
         laoshan_building=laoshan_building, laoshan_unit=laoshan_unit,
     )
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Uploaded files (evidence) go to a temporary directory, never the project's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

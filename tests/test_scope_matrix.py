@@ -46,6 +46,11 @@ class Bundle:
     settlement: Any
     user: Any
     audit: Any
+    lead: Any = None
+    project: Any = None
+    change: Any = None
+    evidence: Any = None
+    case: Any = None
 
 
 def bundles(world: World) -> dict[str, Bundle]:
@@ -53,12 +58,16 @@ def bundles(world: World) -> dict[str, Bundle]:
     laoshan_event = AuditEvent.objects.filter(region_code="370212").first()
     return {
         "xltd": Bundle(world.xltd, world.tower, world.units[0], world.ent_xltd, world.contact_xltd, world.st_xltd,
-                       world.users[LEADER], licang_event),
+                       world.users[LEADER], licang_event, world.lead_xltd,
+                       world.project_xltd, world.change_xltd, world.change_xltd.evidence.first(), world.case_xltd),
         "smyz": Bundle(world.smyz, world.smyz_building, world.smyz_unit, world.ent_smyz, world.contact_smyz,
-                       world.st_smyz, world.users[LEADER], licang_event),
+                       world.st_smyz, world.users[LEADER], licang_event, world.lead_smyz,
+                       world.project_smyz, world.change_smyz, world.change_smyz.evidence.first(), world.case_smyz),
         "laoshan": Bundle(world.laoshan_park, world.laoshan_building, world.laoshan_unit, world.ent_laoshan,
                           world.contact_laoshan,
-                          world.st_laoshan, world.laoshan_staff, laoshan_event),
+                          world.st_laoshan, world.laoshan_staff, laoshan_event, world.lead_laoshan,
+                          world.project_laoshan, world.change_laoshan,
+                          world.change_laoshan.evidence.first(), world.case_laoshan),
     }
 
 
@@ -117,6 +126,40 @@ CASES: dict[str, Case] = {
     "enterprises:settlement_advance": Case("POST", {STAFF, OPERATOR}, pk("settlement"),
                                            data={"to_stage": "exited", "on": "2025-01-01", "reason": "probe"}),
     "enterprises:settlement_units": Case("POST", {STAFF, OPERATOR}, pk("settlement"), data={"on": "2025-01-01"}),
+    "investment:board": Case("GET", {STAFF, LEADER, OPERATOR}, leak=lambda b: b.lead.name),
+    "investment:leads": Case("GET", {STAFF, LEADER, OPERATOR}, leak=lambda b: b.lead.name),
+    "investment:pool": Case("GET", {STAFF, LEADER, OPERATOR}, leak=lambda b: b.lead.name),
+    "investment:due": Case("GET", {STAFF, OPERATOR}, leak=lambda b: b.lead.name),
+    "investment:stale": Case("GET", {STAFF, LEADER, OPERATOR}, leak=lambda b: b.lead.name),
+    "investment:lead_create": Case("GET", {STAFF, OPERATOR}),
+    "investment:lead_detail": Case("GET", {STAFF, LEADER, OPERATOR}, pk("lead")),
+    "investment:lead_edit": Case("GET", {STAFF, OPERATOR}, pk("lead")),
+    "investment:lead_claim": Case("POST", {STAFF, OPERATOR}, pk("lead")),
+    "investment:lead_release": Case("POST", {STAFF, OPERATOR}, pk("lead")),
+    "investment:lead_status": Case("POST", {STAFF, OPERATOR}, pk("lead"),
+                                   data={"status": "lost", "reason": "probe"}),
+    "investment:lead_merge": Case("POST", {STAFF, OPERATOR}, pk("lead"), data={"target": ""}),
+    "investment:lead_convert": Case("GET", {STAFF, OPERATOR}, pk("lead")),
+    "investment:contact_create": Case("GET", {STAFF, OPERATOR}, pk("lead")),
+    "investment:follow_up_create": Case("GET", {STAFF, OPERATOR}, pk("lead")),
+    "investment:projects": Case("GET", {STAFF, LEADER, OPERATOR}, leak=lambda b: b.project.name),
+    "investment:project_create": Case("GET", {STAFF, OPERATOR}),
+    "investment:project_detail": Case("GET", {STAFF, LEADER, OPERATOR}, pk("project")),
+    "investment:project_stage": Case("POST", {STAFF, OPERATOR}, pk("project"),
+                                     data={"to_stage": "terminated", "on": "2025-03-01", "reason": "probe"}),
+    "investment:project_plan": Case("POST", {STAFF, OPERATOR}, pk("project"), data={"full": "2030-01-01"}),
+    "investment:project_month": Case("POST", {STAFF, OPERATOR}, pk("project"),
+                                     data={"month": "2025-01-01", "planned_wan": "1", "completed_wan": "1"}),
+    "investment:change_approve": Case("POST", {STAFF}, pk("change")),
+    "investment:change_return": Case("POST", {STAFF}, pk("change"), data={"reason": "probe"}),
+    "investment:evidence": Case("GET", {STAFF, LEADER, OPERATOR}, pk("evidence")),
+    "investment:cases": Case("GET", {STAFF, LEADER, OPERATOR}, leak=lambda b: b.case.title),
+    "investment:case_create": Case("GET", {STAFF}),
+    "investment:case_detail": Case("GET", {STAFF, LEADER, OPERATOR}, pk("case")),
+    "investment:case_advance": Case("POST", {STAFF}, pk("case"), data={"status": "studying"}),
+    "investment:case_meeting": Case("POST", {STAFF}, pk("case"), data={"on": "2025-01-01", "minutes": "probe"}),
+    "investment:case_measure": Case("POST", {STAFF}, pk("case"),
+                                    data={"text": "probe", "owner": "probe", "due_on": "2025-01-01"}),
     "core:audit": Case("GET", {AUDITOR}, leak=lambda b: f"/audit/{b.audit.pk}/"),
     "core:audit_detail": Case("GET", {AUDITOR}, pk("audit")),
     "api:openapi-json": Case("GET", ALL, api=True),
@@ -144,6 +187,29 @@ CASES: dict[str, Case] = {
                                   data={"note": "probe"}),
     "api:advance_settlement": Case("POST", {STAFF, OPERATOR}, pk("settlement", "settlement_id"), api=True,
                                    data={"to_stage": "exited", "on": "2025-01-01", "reason": "probe"}),
+    "api:list_leads": Case("GET", ALL, api=True, leak=lambda b: b.lead.name),
+    "api:get_lead": Case("GET", {STAFF, LEADER, OPERATOR}, pk("lead", "lead_id"), api=True),
+    "api:create_lead": Case("POST", {STAFF, OPERATOR}, api=True,
+                            data=lambda b: {"name": "探针线索公司", "target_park": b.park.pk}),
+    "api:claim_lead": Case("POST", {STAFF, OPERATOR}, pk("lead", "lead_id"), api=True),
+    "api:release_lead": Case("POST", {STAFF, OPERATOR}, pk("lead", "lead_id"), api=True),
+    "api:set_lead_status": Case("POST", {STAFF, OPERATOR}, pk("lead", "lead_id"), api=True,
+                                data={"status": "lost", "reason": "probe"}),
+    "api:list_follow_ups": Case("GET", {STAFF, LEADER, OPERATOR}, pk("lead", "lead_id"), api=True),
+    "api:create_follow_up": Case("POST", {STAFF, OPERATOR}, pk("lead", "lead_id"), api=True,
+                                 data={"kind": "call", "on": "2025-01-01", "summary": "probe"}),
+    "api:list_projects": Case("GET", ALL, api=True, leak=lambda b: b.project.name),
+    "api:get_project": Case("GET", {STAFF, LEADER, OPERATOR}, pk("project", "project_id"), api=True),
+    "api:create_project": Case("POST", {STAFF, OPERATOR}, api=True,
+                               data=lambda b: {"name": "探针项目", "park": b.park.pk, "total_investment_wan": "1"}),
+    "api:submit_stage": Case("POST", {STAFF, OPERATOR}, pk("project", "project_id"), api=True,
+                             data={"to_stage": "terminated", "on": "2025-01-01", "reason": "probe"}),
+    "api:approve_stage": Case("POST", {STAFF}, pk("change", "change_id"), api=True),
+    "api:list_cases": Case("GET", ALL, api=True, leak=lambda b: b.case.title),
+    "api:get_case": Case("GET", {STAFF, LEADER, OPERATOR}, pk("case", "case_id"), api=True),
+    "api:create_case": Case("POST", {STAFF}, api=True,
+                            data=lambda b: {"title": "探针", "kind": "one_matter", "request": "x",
+                                            "project": b.project.pk}),
 }
 # Patterns that are not views of their own (the API root only lists nothing).
 NOT_VIEWS = {"api:api-root"}

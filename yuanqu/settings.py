@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "yuanqu.accounts",
     "yuanqu.parks",
     "yuanqu.enterprises",
+    "yuanqu.investment",
     "yuanqu.tabular",
     "yuanqu.api",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("yuanqu.accounts.urls")),
     path("parks/", include("yuanqu.parks.urls")),
     path("enterprises/", include("yuanqu.enterprises.urls")),
+    path("investment/", include("yuanqu.investment.urls")),
     path("audit/", include("yuanqu.core.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),

@@ -26,23 +26,36 @@ from yuanqu.core.text import normalize_uscc
 from yuanqu.enterprises import selectors as ent_selectors
 from yuanqu.enterprises import services as ent_services
 from yuanqu.enterprises.models import Enterprise, Settlement
+from yuanqu.investment import services as inv_services
+from yuanqu.investment.models import Case, FollowUp, Lead, Project, StageChange
 from yuanqu.parks import services as park_services
 from yuanqu.parks.models import Park, Unit
 
 from .auth import ActiveSessionAuth, TokenAuth
 from .schemas import (
+    CaseIn,
+    CaseOut,
     EnterpriseDetailOut,
     EnterpriseIn,
     EnterpriseOut,
     EnterprisePatch,
     ErrorOut,
+    FollowUpIn,
+    FollowUpOut,
+    LeadIn,
+    LeadOut,
+    LeadStatusIn,
     ParkIn,
     ParkOut,
     ParkPatch,
+    ProjectIn,
+    ProjectOut,
     SettlementAdvance,
     SettlementIn,
     SettlementOut,
     SettlementPatch,
+    StageChangeIn,
+    StageChangeOut,
 )
 
 api = NinjaAPI(
@@ -300,6 +313,167 @@ def advance_settlement(request: HttpRequest, settlement_id: int, payload: Settle
                                            on=payload.on, reason=payload.reason)
 
 
+leads = Router(tags=["leads"])
+projects = Router(tags=["projects"])
+cases = Router(tags=["cases"])
+
+
+class LeadFilter(Schema):
+    """Query parameters of the lead list."""
+
+    q: str = ""
+    status: str = ""
+    park: int | None = None
+    pool: bool = False
+
+
+@leads.get("/", response=list[LeadOut])
+@paginate(LimitOffsetPagination)
+def list_leads(request: HttpRequest, filters: Query[LeadFilter]) -> Any:
+    """Leads the caller may see; ``pool=true`` gives the shared pool (公海)."""
+    qs = Lead.objects.visible_to(request.user).search(filters.q)
+    if filters.pool:
+        qs = qs.pool()
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.park is not None:
+        qs = qs.filter(target_park_id=filters.park)
+    return qs.order_by("-created_at", "-pk")
+
+
+@leads.get("/{lead_id}", response={200: LeadOut, **ERRORS})
+def get_lead(request: HttpRequest, lead_id: int) -> Any:
+    """One lead."""
+    return get_visible_or_404(Lead.objects.all(), request.user, pk=lead_id)
+
+
+@leads.post("/", response={201: LeadOut, **ERRORS})
+def create_lead(request: HttpRequest, payload: LeadIn) -> Any:
+    """Record a lead; a likely duplicate is refused (422, code ``duplicate``) unless ``allow_duplicate``."""
+    require_role(request.user, [Role.REGION_STAFF, Role.PARK_OPERATOR])
+    data = payload.dict()
+    contacts = data.pop("contacts")
+    data["industry"] = _ref(IndustryCode, data["industry"], "industry")
+    data["region"] = _ref(Region, data["region"], "region")
+    data["target_park"] = _ref(Park, data["target_park"], "target_park", Park.objects.visible_to(request.user))
+    lead = inv_services.lead_create(actor=request.user, contacts=contacts, **data)
+    return Status(201, lead)
+
+
+@leads.post("/{lead_id}/claim", response={200: LeadOut, **ERRORS})
+def claim_lead(request: HttpRequest, lead_id: int) -> Any:
+    """Take a lead from the pool; 422 if someone else claimed it first."""
+    lead = get_visible_or_404(Lead.objects.editable_by(request.user), request.user, pk=lead_id)
+    return inv_services.lead_claim(actor=request.user, lead=lead)
+
+
+@leads.post("/{lead_id}/release", response={200: LeadOut, **ERRORS})
+def release_lead(request: HttpRequest, lead_id: int) -> Any:
+    """Put a lead back into the pool."""
+    lead = get_visible_or_404(Lead.objects.editable_by(request.user), request.user, pk=lead_id)
+    return inv_services.lead_release(actor=request.user, lead=lead)
+
+
+@leads.post("/{lead_id}/status", response={200: LeadOut, **ERRORS})
+def set_lead_status(request: HttpRequest, lead_id: int, payload: LeadStatusIn) -> Any:
+    """Change a lead's status (lost needs a reason)."""
+    lead = get_visible_or_404(Lead.objects.editable_by(request.user), request.user, pk=lead_id)
+    return inv_services.lead_set_status(actor=request.user, lead=lead, status=payload.status, reason=payload.reason)
+
+
+@leads.get("/{lead_id}/follow-ups", response={200: list[FollowUpOut], **ERRORS})
+def list_follow_ups(request: HttpRequest, lead_id: int) -> Any:
+    """A lead's follow-ups, newest first."""
+    lead = get_visible_or_404(Lead.objects.all(), request.user, pk=lead_id)
+    return list(FollowUp.objects.visible_to(request.user).filter(lead=lead))
+
+
+@leads.post("/{lead_id}/follow-ups", response={201: FollowUpOut, **ERRORS})
+def create_follow_up(request: HttpRequest, lead_id: int, payload: FollowUpIn) -> Any:
+    """Log a follow-up on a lead (its date not in the future)."""
+    lead = get_visible_or_404(Lead.objects.editable_by(request.user), request.user, pk=lead_id)
+    return Status(201, inv_services.follow_up_create(actor=request.user, lead=lead, **payload.dict()))
+
+
+@projects.get("/", response=list[ProjectOut])
+@paginate(LimitOffsetPagination)
+def list_projects(request: HttpRequest, stage: str = "", park: int | None = None) -> Any:
+    """Projects the caller may see."""
+    qs = Project.objects.visible_to(request.user)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if park is not None:
+        qs = qs.filter(park_id=park)
+    return qs.order_by("-total_investment_wan", "pk")
+
+
+@projects.get("/{project_id}", response={200: ProjectOut, **ERRORS})
+def get_project(request: HttpRequest, project_id: int) -> Any:
+    """One project."""
+    return get_visible_or_404(Project.objects.all(), request.user, pk=project_id)
+
+
+@projects.post("/", response={201: ProjectOut, **ERRORS})
+def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
+    """Register a key project (district staff; a park operator in its own park)."""
+    require_role(request.user, [Role.REGION_STAFF, Role.PARK_OPERATOR])
+    data = payload.dict()
+    data["park"] = _ref(Park, data["park"], "park", Park.objects.editable_by(request.user))
+    data["region"] = _ref(Region, data["region"], "region")
+    data["industry"] = _ref(IndustryCode, data["industry"], "industry")
+    data["investor_enterprise"] = _ref(Enterprise, data["investor_enterprise"], "investor_enterprise",
+                                       Enterprise.objects.visible_to(request.user))
+    data["investor_lead"] = _ref(Lead, data["investor_lead"], "investor_lead", Lead.objects.visible_to(request.user))
+    return Status(201, inv_services.project_create(actor=request.user, **data))
+
+
+@projects.post("/{project_id}/stage", response={201: StageChangeOut, **ERRORS})
+def submit_stage(request: HttpRequest, project_id: int, payload: StageChangeIn) -> Any:
+    """Report a stage: staff's applies now, a park operator's awaits approval."""
+    project = get_visible_or_404(Project.objects.editable_by(request.user), request.user, pk=project_id)
+    return Status(201, inv_services.stage_change_submit(actor=request.user, project=project, **payload.dict()))
+
+
+@projects.post("/stage-changes/{change_id}/approve", response={200: StageChangeOut, **ERRORS})
+def approve_stage(request: HttpRequest, change_id: int) -> Any:
+    """Approve a pending stage change (district staff, never their own)."""
+    change = get_visible_or_404(StageChange.objects.all(), request.user, pk=change_id)
+    return inv_services.stage_change_approve(actor=request.user, change=change)
+
+
+@cases.get("/", response=list[CaseOut])
+@paginate(LimitOffsetPagination)
+def list_cases(request: HttpRequest, status: str = "") -> Any:
+    """Cases the caller may see."""
+    qs = Case.objects.visible_to(request.user)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-pk")
+
+
+@cases.get("/{case_id}", response={200: CaseOut, **ERRORS})
+def get_case(request: HttpRequest, case_id: int) -> Any:
+    """One case."""
+    return get_visible_or_404(Case.objects.all(), request.user, pk=case_id)
+
+
+@cases.post("/", response={201: CaseOut, **ERRORS})
+def create_case(request: HttpRequest, payload: CaseIn) -> Any:
+    """Open a case about an enterprise, a lead or a project (district staff)."""
+    require_role(request.user, [Role.REGION_STAFF])
+    data = payload.dict()
+    data["enterprise"] = _ref(Enterprise, data["enterprise"], "enterprise",
+                              Enterprise.objects.visible_to(request.user))
+    data["lead"] = _ref(Lead, data["lead"], "lead", Lead.objects.visible_to(request.user))
+    data["project"] = _ref(Project, data["project"], "project", Project.objects.visible_to(request.user))
+    if not (data["enterprise"] or data["lead"] or data["project"]):
+        raise ValidationError({"__all__": [_("Choose the enterprise, lead or project the case is about.")]})
+    return Status(201, inv_services.case_create(actor=request.user, **data))
+
+
 api.add_router("/parks", parks)
 api.add_router("/enterprises", enterprises)
 api.add_router("/settlements", settlements)
+api.add_router("/leads", leads)
+api.add_router("/projects", projects)
+api.add_router("/cases", cases)

@@ -219,3 +219,155 @@ class SettlementOut(Schema):
     @staticmethod
     def resolve_units(obj: object) -> list[int]:
         return list(obj.occupancies.filter(active=True).values_list("unit_id", flat=True))  # type: ignore[attr-defined]
+
+
+class LeadContactIn(Schema):
+    """A contact person given with a new lead."""
+
+    name: str = Field(max_length=60)
+    title: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+class LeadIn(Schema):
+    """Fields to record a lead (招商线索)."""
+
+    name: str = Field(max_length=150)
+    uscc: str = ""
+    industry: str | None = Field(None, description="GB/T 4754-2017 class code")
+    region: str | None = Field(None, description="6-digit code; defaults to the target park's")
+    target_park: int | None = None
+    source: str = "other"
+    intended_investment_wan: Decimal | None = Field(None, description="万元")
+    expected_jobs: int | None = None
+    note: str = ""
+    contacts: list[LeadContactIn] = Field(default_factory=list)
+    claim: bool = Field(True, description="own the lead (false: put it in the shared pool)")
+    allow_duplicate: bool = False
+
+
+class LeadStatusIn(Schema):
+    """A status change; ``reason`` is required for lost."""
+
+    status: str
+    reason: str = ""
+
+
+class LeadOut(Schema):
+    """A lead as the API returns it (contacts masked unless the caller may see them)."""
+
+    id: int
+    name: str
+    uscc: str
+    industry: str | None = Field(alias="industry_id")
+    region: str = Field(alias="region_id")
+    target_park: int | None = Field(alias="target_park_id")
+    source: str
+    status: str
+    lost_reason: str
+    intended_investment_wan: Decimal | None
+    expected_jobs: int | None
+    owner: int | None = Field(alias="owner_id")
+    last_follow_up_on: dt.date | None
+    next_step_on: dt.date | None
+    enterprise: int | None = Field(alias="enterprise_id")
+    settlement: int | None = Field(alias="settlement_id")
+
+
+class FollowUpIn(Schema):
+    """A follow-up on a lead."""
+
+    kind: str
+    on: dt.date
+    participants: str = ""
+    summary: str
+    next_step: str = ""
+    next_step_on: dt.date | None = None
+
+
+class FollowUpOut(Schema):
+    """A follow-up as the API returns it."""
+
+    id: int
+    lead: int = Field(alias="lead_id")
+    kind: str
+    on: dt.date
+    participants: str
+    summary: str
+    next_step: str
+    next_step_on: dt.date | None
+
+
+class ProjectIn(Schema):
+    """Fields to register a key project."""
+
+    name: str = Field(max_length=150)
+    level: str = "district"
+    park: int | None = None
+    region: str | None = None
+    industry: str | None = None
+    investor_enterprise: int | None = None
+    investor_lead: int | None = None
+    total_investment_wan: Decimal = Field(description="万元")
+    fixed_asset_investment_wan: Decimal | None = Field(None, description="万元")
+    note: str = ""
+
+
+class ProjectOut(Schema):
+    """A project as the API returns it."""
+
+    id: int
+    name: str
+    level: str
+    park: int | None = Field(alias="park_id")
+    region: str = Field(alias="region_id")
+    stage: str
+    terminated_reason: str
+    total_investment_wan: Decimal
+    fixed_asset_investment_wan: Decimal | None
+
+
+class StageChangeIn(Schema):
+    """A stage change (evidence files are uploaded through the web page)."""
+
+    to_stage: str
+    on: dt.date
+    reason: str = ""
+
+
+class StageChangeOut(Schema):
+    """A stage change and where it stands."""
+
+    id: int
+    project: int = Field(alias="project_id")
+    to_stage: str
+    on: dt.date
+    status: str
+    reason: str
+    return_reason: str
+
+
+class CaseIn(Schema):
+    """Fields to open a case (一事一议 / 一企一议)."""
+
+    title: str = Field(max_length=150)
+    kind: str
+    request: str
+    enterprise: int | None = None
+    lead: int | None = None
+    project: int | None = None
+
+
+class CaseOut(Schema):
+    """A case as the API returns it."""
+
+    id: int
+    title: str
+    kind: str
+    request: str
+    status: str
+    enterprise: int | None = Field(alias="enterprise_id")
+    lead: int | None = Field(alias="lead_id")
+    project: int | None = Field(alias="project_id")
+    park: int | None = Field(alias="park_id")

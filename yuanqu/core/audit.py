@@ -7,6 +7,7 @@ import decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .models import AuditEvent
 from .request_context import current_request_meta
@@ -25,6 +26,8 @@ def _json_value(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):  # an uploaded file is recorded by its stored name
+        return value.name
     if isinstance(value, list | tuple | set):
         return [_json_value(v) for v in value]
     return value

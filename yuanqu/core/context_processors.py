@@ -23,6 +23,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if role in (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR):
         entries.append(("enterprises", str(_("Enterprises")), reverse("enterprises:list")))
         entries.append(("settlements", str(_("Settlements")), reverse("enterprises:settlements")))
+        entries.append(("investment", str(_("Investment promotion")), reverse("investment:leads")))
+        entries.append(("projects", str(_("Key projects")), reverse("investment:projects")))
+        entries.append(("cases", str(_("Cases")), reverse("investment:cases")))
+    if role in (Role.REGION_STAFF, Role.PARK_OPERATOR):
+        from yuanqu.investment.selectors import due_count
+
+        due = due_count(user)
+        label = str(_("Due follow-ups")) + (f" ({due})" if due else "")
+        entries.append(("investment_due", label, reverse("investment:due")))
     if role == Role.ENTERPRISE_USER:
         entries.append(("enterprises", str(_("My enterprise")),
                         reverse("enterprises:detail", args=[user.enterprise_id])))

@@ -270,8 +270,13 @@ def load_demo() -> tuple[bool, list[tuple[str, str, str]]]:
     old = renamed.enterprise.name
     ent.enterprise_update(actor=actor, enterprise=renamed.enterprise,
                           name=old.replace("有限公司（演示）", "集团有限公司（演示）"))
-    _ = rmjf
-    return True, ensure_users(region, xltd, renamed.enterprise)
+    accounts = ensure_users(region, xltd, renamed.enterprise)
+    from yuanqu.investment.demo import load_investment_demo
+
+    staff = User.objects.get(username="staff")
+    load_investment_demo(actor=actor, staff=staff,
+                         parks={"rmjf": rmjf, "ldug": ldug, "smyz": smyz, "xltd": xltd, "tscx": tscx})
+    return True, accounts
 
 
 def demo_summary() -> dict[str, Any]:

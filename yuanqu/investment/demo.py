@@ -1,0 +1,117 @@
+"""The Licang investment pipeline for the demo: the article's projects, leads in every status, cases.
+
+Called by :func:`yuanqu.core.demo.load_demo`. Every row goes through the services. Converted leads
+are not turned into settlements here, so the park counts the article states stay exact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from yuanqu.core.models import IndustryCode
+from yuanqu.parks.models import Park
+
+from . import services
+from .models import Lead
+
+
+def _industry(code: str) -> IndustryCode | None:
+    return IndustryCode.objects.filter(pk=code).first()
+
+
+def load_investment_demo(*, actor: Any, staff: Any, parks: dict[str, Park]) -> None:
+    """Create the demo projects, leads (owned by ``staff`` where owned) and cases."""
+    today = timezone.localdate()
+    rmjf, ldug, smyz, xltd, tscx = (parks[k] for k in ("rmjf", "ldug", "smyz", "xltd", "tscx"))
+
+    # The article: 人民金服青岛中心 and 中化云谷, 102亿元 together; 联东U谷青岛中心, 30亿元, started.
+    projects = []
+    for name, park, total, fixed, level, reached in (
+        ("人民金服青岛中心", rmjf, "520000", "380000", "city",
+         [("signed", dt.date(2021, 6, 18)), ("registered", dt.date(2021, 9, 1))]),
+        ("中化云谷", rmjf, "500000", "360000", "city",
+         [("signed", dt.date(2021, 6, 18)), ("registered", dt.date(2021, 10, 12))]),
+        ("联东U谷青岛中心", ldug, "300000", "240000", "district",
+         [("signed", dt.date(2021, 3, 5)), ("registered", dt.date(2021, 5, 20)), ("started", dt.date(2022, 4, 8))]),
+        ("明眸角膜产业化基地（演示）", smyz, "36000", "22000", "province",
+         [("signed", dt.date(2022, 1, 10)), ("registered", dt.date(2022, 2, 15)), ("started", dt.date(2022, 8, 1)),
+          ("completed", dt.date(2023, 10, 30)), ("producing", dt.date(2024, 3, 1))]),
+        ("信联天地总部经济楼层改造（演示）", xltd, "8000", "6500", "district",
+         [("signed", dt.date(2024, 5, 6)), ("registered", dt.date(2024, 6, 20))]),
+    ):
+        project = services.project_create(actor=actor, name=name, park=park, level=level,
+                                          total_investment_wan=Decimal(total),
+                                          fixed_asset_investment_wan=Decimal(fixed))
+        last = reached[-1][1]
+        plans: dict[str, dt.date | None] = {stage: on for stage, on in reached}
+        for i, stage in enumerate(("talks", "signed", "registered", "started", "completed", "producing", "full")):
+            if stage not in plans and stage != "talks":
+                plans[stage] = max(last, today - dt.timedelta(days=60)) + dt.timedelta(days=120 * i)
+        plans.pop("talks", None)
+        services.project_plan(actor=actor, project=project, plans=plans)
+        for stage, on in reached:
+            services.stage_change_submit(actor=actor, project=project, to_stage=stage, on=on)
+        projects.append(project)
+    for month in range(1, today.month + 1):
+        services.project_month_set(actor=actor, project=projects[2], month=dt.date(today.year, month, 1),
+                                   planned_wan=Decimal("6000"),
+                                   completed_wan=Decimal("5200") if month < today.month else Decimal(0))
+
+    # Leads in every status, with follow-ups.
+    specs: list[tuple[str, str, Park, str, str, str, int, str]] = [
+        ("青岛蓝鲸生物医药有限公司（演示）", "2710", smyz, "expo", "new", "15000", 120, ""),
+        ("山东云图数字科技有限公司（演示）", "6513", xltd, "online", "new", "3000", 60, ""),
+        ("青岛海晟医疗器械有限公司（演示）", "3581", smyz, "one_to_one", "contacted", "20000", 150, ""),
+        ("北京智算未来科技有限公司（演示）", "6520", tscx, "office", "contacted", "50000", 300, ""),
+        ("上海澄明基因技术有限公司（演示）", "7340", smyz, "agency", "negotiating", "80000", 400, ""),
+        ("深圳星链物联科技有限公司（演示）", "6512", xltd, "by_business", "negotiating", "12000", 90, ""),
+        ("青岛德瑞精密制造有限公司（演示）", "3493", ldug, "one_to_one", "signed", "30000", 260, ""),
+        ("杭州数澜信息技术有限公司（演示）", "6513", tscx, "online", "lost", "5000", 40, "已选址其他城市"),
+    ]
+    kinds = ["visit", "call", "meeting", "inspection", "matchmaking", "leader_docking"]
+    for n, (name, industry, park, source, status, invest, jobs, reason) in enumerate(specs):
+        lead = services.lead_create(actor=actor, name=name, industry=_industry(industry), target_park=park,
+                                    source=source, intended_investment_wan=Decimal(invest), expected_jobs=jobs,
+                                    claim=False, allow_duplicate=True,
+                                    contacts=[{"name": "联系人" + str(n + 1), "phone": f"1390532{n:04d}"}])
+        if status == "new" and n == 0:
+            continue  # stays in the shared pool, untouched
+        services.lead_claim(actor=staff, lead=lead)
+        if status == "new":
+            continue
+        steps = {"contacted": 1, "negotiating": 3, "signed": 4, "lost": 2}[status]
+        for i in range(steps):
+            kind = "leader_docking" if source == "one_to_one" and i == steps - 1 else kinds[(n + i) % 5]
+            on = today - dt.timedelta(days=10 * (steps - i) + n)
+            services.follow_up_create(
+                actor=staff, lead=lead, kind=kind, on=on,
+                participants="区委书记、区投资促进局" if kind == "leader_docking" else "区投资促进局",
+                summary=f"第{i + 1}次跟进：了解{name[:6]}的投资意向和用地、用房需求。",
+                next_step="补充项目建议书" if i == steps - 1 else "安排实地考察",
+                next_step_on=on + dt.timedelta(days=7))
+        if status in ("negotiating", "signed"):
+            services.lead_set_status(actor=staff, lead=lead, status="negotiating")
+        if status in ("signed", "lost"):
+            services.lead_set_status(actor=staff, lead=lead, status=status, reason=reason)
+
+    # 一事一议 / 一企一议 cases.
+    case = services.case_create(actor=actor, title="联东U谷青岛中心 配套道路建设", kind="one_matter",
+                                request="园区南侧规划道路需与项目同步建成，申请区级统筹。", project=projects[2])
+    services.case_advance(actor=actor, case=case, status="studying")
+    services.case_advance(actor=actor, case=case, status="agreed")
+    services.case_meeting_create(actor=actor, case=case, on=today - dt.timedelta(days=45),
+                                 attendees="分管副区长、区住建局、区自然资源局", minutes="研究配套道路建设时序。",
+                                 decisions="道路与项目一期同步竣工，区住建局牵头。")
+    services.case_measure_create(actor=actor, case=case, text="完成道路施工图审查", owner="区住建局",
+                                 due_on=today - dt.timedelta(days=5))
+    services.case_measure_create(actor=actor, case=case, text="道路开工", owner="区城投公司",
+                                 due_on=today + dt.timedelta(days=60))
+    negotiating = Lead.objects.get(name="上海澄明基因技术有限公司（演示）")
+    case2 = services.case_create(actor=actor, title="澄明基因 研发用房租金支持", kind="one_enterprise",
+                                 request="申请前三年研发用房租金减半。", lead=negotiating)
+    services.case_meeting_create(actor=actor, case=case2, on=today - dt.timedelta(days=12),
+                                 attendees="区投资促进局、生命药洲运营中心", minutes="听取企业诉求。")

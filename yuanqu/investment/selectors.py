@@ -1,0 +1,96 @@
+"""Scoped reads for investment promotion, with contacts' personal data masked by role."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from yuanqu.core.roles import Role
+from yuanqu.core.text import mask_email, mask_phone
+
+from . import services
+from .models import FollowUp, Lead, LeadContact, LeadQuerySet, Project, ProjectMonth, ProjectQuerySet
+
+
+def may_see_personal_data(user: Any) -> bool:
+    """Prospects' phones and e-mails in full: district staff only (they run the pipeline)."""
+    return bool(getattr(user, "role", None) == Role.REGION_STAFF)
+
+
+def contacts_for(user: Any, lead: Lead) -> list[dict[str, Any]]:
+    """A lead's contacts, with phone and e-mail masked as the user's role requires."""
+    full = may_see_personal_data(user)
+    return [
+        {"contact": c,
+         "phone": c.phone if full or not c.phone else mask_phone(c.phone),
+         "email": c.email if full or not c.email else mask_email(c.email)}
+        for c in LeadContact.objects.visible_to(user).filter(lead=lead)
+    ]
+
+
+def leads_for_list(user: Any) -> LeadQuerySet:
+    """Leads the user may see, for list pages."""
+    return Lead.objects.visible_to(user).select_related("owner", "target_park", "industry")
+
+
+def pool_for(user: Any) -> LeadQuerySet:
+    """Open leads without an owner the user may see (公海)."""
+    return leads_for_list(user).pool()
+
+
+def due_for(user: Any) -> LeadQuerySet:
+    """The user's own open leads whose next step is due today or earlier."""
+    return leads_for_list(user).open().filter(owner=user, next_step_on__lte=timezone.localdate())
+
+
+def due_count(user: Any) -> int:
+    """How many of the user's leads have a next step due, for the navigation."""
+    if getattr(user, "role", None) not in (Role.REGION_STAFF, Role.PARK_OPERATOR):
+        return 0
+    return due_for(user).count()
+
+
+def stale_for(user: Any) -> QuerySet[Lead]:
+    """Owned open leads the user may see that will return to the pool: no follow-up for N days."""
+    return services.stale_leads(leads_for_list(user))  # type: ignore[no-any-return]
+
+
+def follow_ups_for(user: Any, lead: Lead) -> QuerySet[FollowUp]:
+    """A lead's follow-ups, newest first."""
+    return FollowUp.objects.visible_to(user).filter(lead=lead).select_related("author")
+
+
+def projects_for_list(user: Any) -> ProjectQuerySet:
+    """Projects the user may see, with an ``overdue`` count of stages past their planned date and not reached."""
+    today = timezone.localdate()
+    late = Q(stages__planned_on__lt=today, stages__actual_on__isnull=True)
+    return Project.objects.visible_to(user).select_related("park", "industry", "investor_enterprise").annotate(
+        overdue=Count("stages", filter=late & ~Q(stage=Project.Stage.TERMINATED)))
+
+
+def timeline(project: Project) -> list[dict[str, Any]]:
+    """The project's stages in order, planned against actual, each flagged when overdue."""
+    today = timezone.localdate()
+    rows = {s.stage: s for s in project.stages.all()}
+    out = []
+    for stage in Project.ORDER:
+        row = rows.get(stage)
+        planned, actual = (row.planned_on, row.actual_on) if row else (None, None)
+        out.append({"stage": stage, "label": Project.Stage(stage).label, "planned": planned, "actual": actual,
+                    "overdue": bool(planned and not actual and planned < today
+                                    and project.stage != Project.Stage.TERMINATED),
+                    "current": project.stage == stage})
+    return out
+
+
+def months_with_ytd(project: Project, year: int) -> dict[str, Any]:
+    """A year's monthly planned and completed investment (万元), with year-to-date sums."""
+    rows = list(ProjectMonth.objects.filter(project=project, month__year=year).order_by("month"))
+    return {
+        "rows": rows,
+        "ytd_planned": sum((r.planned_wan for r in rows), Decimal(0)),
+        "ytd_completed": sum((r.completed_wan for r in rows), Decimal(0)),
+    }

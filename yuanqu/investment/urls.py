@@ -1,0 +1,41 @@
+from django.urls import path
+
+from . import views
+
+app_name = "investment"
+urlpatterns = [
+    path("board/", views.board, name="board"),
+    path("leads/", views.lead_list, name="leads"),
+    path("leads/pool/", views.lead_pool, name="pool"),
+    path("leads/due/", views.lead_due, name="due"),
+    path("leads/stale/", views.lead_stale, name="stale"),
+    path("leads/new/", views.lead_create, name="lead_create"),
+    path("leads/<int:pk>/", views.lead_detail, name="lead_detail"),
+    path("leads/<int:pk>/edit/", views.lead_edit, name="lead_edit"),
+    path("leads/<int:pk>/claim/", views.lead_claim, name="lead_claim"),
+    path("leads/<int:pk>/release/", views.lead_release, name="lead_release"),
+    path("leads/<int:pk>/status/", views.lead_status, name="lead_status"),
+    path("leads/<int:pk>/merge/", views.lead_merge, name="lead_merge"),
+    path("leads/<int:pk>/convert/", views.lead_convert, name="lead_convert"),
+    path("leads/<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
+    path("leads/<int:pk>/follow-ups/new/", views.follow_up_create, name="follow_up_create"),
+]
+urlpatterns += [
+    path("projects/", views.project_list, name="projects"),
+    path("projects/new/", views.project_create, name="project_create"),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/stage/", views.project_stage, name="project_stage"),
+    path("projects/<int:pk>/plan/", views.project_plan, name="project_plan"),
+    path("projects/<int:pk>/month/", views.project_month, name="project_month"),
+    path("stage-changes/<int:pk>/approve/", views.change_approve, name="change_approve"),
+    path("stage-changes/<int:pk>/return/", views.change_return, name="change_return"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+]
+urlpatterns += [
+    path("cases/", views.case_list, name="cases"),
+    path("cases/new/", views.case_create, name="case_create"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/advance/", views.case_advance, name="case_advance"),
+    path("cases/<int:pk>/meetings/", views.case_meeting, name="case_meeting"),
+    path("cases/<int:pk>/measures/", views.case_measure, name="case_measure"),
+]

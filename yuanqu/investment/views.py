@@ -1,0 +1,592 @@
+"""Investment-promotion pages: leads, the shared pool, follow-ups, due and stale lists, the board."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yuanqu.core.forms import call_service
+from yuanqu.core.listing import Column, Filter, ListSpec, run_list
+from yuanqu.core.roles import Role
+from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.core.types import AuthedRequest
+from yuanqu.parks.models import Park
+
+from . import selectors, services
+from .forms import (
+    CaseForm,
+    ConvertForm,
+    FollowUpForm,
+    LeadContactForm,
+    LeadForm,
+    MeasureForm,
+    MeetingForm,
+    MergeForm,
+    MonthForm,
+    PlanForm,
+    ProjectForm,
+    StageChangeForm,
+    StatusForm,
+)
+from .models import Case, Lead, Project, StageChange, StageEvidence
+
+LIST_ROLES = (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR)
+WRITE_ROLES = (Role.REGION_STAFF, Role.PARK_OPERATOR)
+
+
+def _require(request: AuthedRequest, roles: tuple[str, ...]) -> None:
+    if request.user.role not in roles:
+        raise Http404
+
+
+def _park_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
+    return list(Park.objects.visible_to(request.user).values_list("pk", "name"))
+
+
+def _owner_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
+    owners = selectors.leads_for_list(request.user).filter(owner__isnull=False).values_list(
+        "owner_id", "owner__display_name", "owner__username").distinct()
+    return [(pk, display or username) for pk, display, username in owners]
+
+
+def _error_text(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
+    return " ".join(exc.messages)
+
+
+def _lead_spec() -> ListSpec:
+    return ListSpec(
+        filters=[
+            Filter("status", _("Status"), Lead.Status.choices),
+            Filter("source", _("Source"), Lead.Source.choices),
+            Filter("park", _("Target park"), _park_choices, "target_park"),
+            Filter("owner", _("Owner"), _owner_choices, "owner"),
+        ],
+        sorts={"name": ("name_pinyin",), "created": ("created_at",), "investment": ("intended_investment_wan",),
+               "last": ("last_follow_up_on",), "due": ("next_step_on",)},
+        default_sort="-created",
+        search=lambda qs, q: qs.search(q),
+        columns=lambda r: [
+            Column(_("Company"), lambda x: x.name),
+            Column(_("Unified social credit code"), lambda x: x.uscc),
+            Column(_("Status"), lambda x: x.get_status_display()),
+            Column(_("Source"), lambda x: x.get_source_display()),
+            Column(_("Target park"), lambda x: x.target_park.name if x.target_park else ""),
+            Column(_("Industry"), lambda x: x.industry.name if x.industry else ""),
+            Column(_("Intended investment (10k yuan)"), lambda x: x.intended_investment_wan),
+            Column(_("Expected jobs"), lambda x: x.expected_jobs),
+            Column(_("Owner"), lambda x: str(x.owner) if x.owner else _("Shared pool")),
+            Column(_("Last follow-up"), lambda x: x.last_follow_up_on),
+            Column(_("Next step due"), lambda x: x.next_step_on),
+            Column(_("Reason lost"), lambda x: x.lost_reason),
+        ],
+        export_name="leads",
+    )
+
+
+def _leads_page(request: AuthedRequest, qs: QuerySet[Lead], title: str, which: str) -> HttpResponse:
+    _require(request, LIST_ROLES)
+    return run_list(request, qs, _lead_spec(), "investment/lead_list.html", {
+        "title": title, "which": which, "can_create": request.user.role in WRITE_ROLES,
+        "today": timezone.localdate()})
+
+
+@login_required
+def lead_list(request: AuthedRequest) -> HttpResponse:
+    """All leads in scope, with filters, pinyin search, sort, pagination and export."""
+    _require(request, LIST_ROLES)
+    return _leads_page(request, selectors.leads_for_list(request.user), _("Leads"), "all")
+
+
+@login_required
+def lead_pool(request: AuthedRequest) -> HttpResponse:
+    """The shared pool (公海): open leads without an owner, to be claimed."""
+    _require(request, LIST_ROLES)
+    return _leads_page(request, selectors.pool_for(request.user), _("Shared pool"), "pool")
+
+
+@login_required
+def lead_due(request: AuthedRequest) -> HttpResponse:
+    """My leads whose next step is due today or earlier."""
+    _require(request, WRITE_ROLES)
+    return _leads_page(request, selectors.due_for(request.user), _("My due follow-ups"), "due")
+
+
+@login_required
+def lead_stale(request: AuthedRequest) -> HttpResponse:
+    """Owned leads without a follow-up for N days; they return to the pool on their own."""
+    _require(request, LIST_ROLES)
+    return _leads_page(request, selectors.stale_for(request.user), _("Stale leads"), "stale")
+
+
+def _lead_data(form: LeadForm) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    for name in ("contact_name", "contact_phone", "to_pool", "allow_duplicate"):
+        data.pop(name, None)
+    return data
+
+
+@login_required
+def lead_create(request: AuthedRequest) -> HttpResponse:
+    """Record a lead. A likely duplicate is shown with a link to it, to merge rather than create."""
+    _require(request, WRITE_ROLES)
+    form = LeadForm(request.POST or None, user=request.user, creating=True,
+                    initial={"region": request.user.region_id, "target_park": request.GET.get("park")})
+    duplicates: list[Lead] = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        contacts = [{"name": d["contact_name"], "phone": d["contact_phone"]}] if d["contact_name"] else []
+        lead = call_service(form, lambda: services.lead_create(
+            actor=request.user, contacts=contacts, claim=not d["to_pool"], allow_duplicate=d["allow_duplicate"],
+            **_lead_data(form)))
+        if lead is not None:
+            messages.success(request, _("Lead %(name)s recorded.") % {"name": lead.name})
+            return redirect("investment:lead_detail", pk=lead.pk)
+        duplicates = services.find_duplicates(actor=request.user, name=d["name"], uscc=d["uscc"],
+                                              phones=[d["contact_phone"]])
+    return render(request, "investment/form.html", {"form": form, "title": _("New lead"), "duplicates": duplicates})
+
+
+@login_required
+def lead_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A lead: its record, owner, contacts (masked by role), follow-ups, and what it became."""
+    lead = get_visible_or_404(Lead.objects.select_related("owner", "target_park", "industry", "region",
+                                                          "enterprise", "settlement"), request.user, pk=pk)
+    editable = Lead.objects.editable_by(request.user).filter(pk=pk).exists()
+    return render(request, "investment/lead_detail.html", {
+        "lead": lead,
+        "contacts": selectors.contacts_for(request.user, lead),
+        "follow_ups": selectors.follow_ups_for(request.user, lead),
+        "duplicates": services.find_duplicates(actor=request.user, name=lead.name, uscc=lead.uscc,
+                                               phones=lead.contacts.values_list("phone", flat=True),
+                                               exclude_pk=lead.pk) if editable else [],
+        "can_edit": editable,
+        "merge_form": MergeForm(user=request.user, lead=lead) if editable else None,
+        "statuses": [s for s in Lead.Status if s.value != lead.status],
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+def lead_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Edit a lead's record."""
+    lead = get_visible_or_404(Lead.objects.editable_by(request.user), request.user, pk=pk)
+    form = LeadForm(request.POST or None, instance=lead, user=request.user, creating=False)
+    if request.method == "POST" and form.is_valid():
+        fresh = Lead.objects.get(pk=pk)
+        if call_service(form, lambda: services.lead_update(actor=request.user, lead=fresh,
+                                                            **_lead_data(form))) is not None:
+            messages.success(request, _("Changes saved."))
+            return redirect("investment:lead_detail", pk=pk)
+    return render(request, "investment/form.html", {"form": form, "lead": lead,
+                                                    "title": _("Edit %(name)s") % {"name": lead.name}})
+
+
+def _post_action(request: AuthedRequest, pk: int, action: Callable[[Lead], Any], done: str) -> HttpResponse:
+    """Run a one-button service on an editable lead; errors come back as a message."""
+    lead = get_visible_or_404(Lead.objects.editable_by(request.user), request.user, pk=pk)
+    try:
+        action(lead)
+        messages.success(request, done)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    return redirect("investment:lead_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def lead_claim(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Take a lead from the pool."""
+    return _post_action(request, pk, lambda lead: services.lead_claim(actor=request.user, lead=lead),
+                        _("The lead is yours now."))
+
+
+@login_required
+@require_POST
+def lead_release(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Put a lead back into the pool."""
+    return _post_action(request, pk, lambda lead: services.lead_release(actor=request.user, lead=lead),
+                        _("The lead is back in the shared pool."))
+
+
+@login_required
+@require_POST
+def lead_status(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Change a lead's status (已流失 with a reason)."""
+    form = StatusForm(request.POST)
+
+    def act(lead: Lead) -> Any:
+        if not form.is_valid():
+            raise ValidationError(" ".join(" ".join(str(m) for m in e) for e in form.errors.values()))
+        return services.lead_set_status(actor=request.user, lead=lead, status=form.cleaned_data["status"],
+                                        reason=form.cleaned_data["reason"])
+
+    return _post_action(request, pk, act, _("Status updated."))
+
+
+@login_required
+@require_POST
+def lead_merge(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Merge this lead into another one; go to the lead that remains."""
+    source = get_visible_or_404(Lead.objects.editable_by(request.user), request.user, pk=pk)
+    form = MergeForm(request.POST, user=request.user, lead=source)
+    if not form.is_valid():
+        messages.error(request, " ".join(" ".join(str(m) for m in e) for e in form.errors.values()))
+        return redirect("investment:lead_detail", pk=pk)
+    try:
+        target = services.lead_merge(actor=request.user, source=source, target=form.cleaned_data["target"])
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("investment:lead_detail", pk=pk)
+    messages.success(request, _("Merged into %(name)s.") % {"name": target.name})
+    return redirect("investment:lead_detail", pk=target.pk)
+
+
+@login_required
+def lead_convert(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Convert a lead into a settlement at 签约 (and a new enterprise if needed)."""
+    lead = get_visible_or_404(Lead.objects.editable_by(request.user), request.user, pk=pk)
+    form = ConvertForm(request.POST or None, user=request.user, initial={
+        "uscc": lead.uscc, "name": lead.name, "park": lead.target_park_id, "signed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        settlement = call_service(form, lambda: services.lead_convert(
+            actor=request.user, lead=lead, park=d["park"], signed_on=d["signed_on"], uscc=d["uscc"], name=d["name"]))
+        if settlement is not None:
+            messages.success(request, _("Converted: %(name)s signed into %(park)s.")
+                             % {"name": settlement.enterprise.name, "park": settlement.park.name})
+            return redirect("investment:lead_detail", pk=pk)
+    return render(request, "investment/form.html", {"form": form, "lead": lead,
+                                                    "title": _("Convert to a settlement")})
+
+
+@login_required
+def contact_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Add a contact to a lead."""
+    lead = get_visible_or_404(Lead.objects.editable_by(request.user), request.user, pk=pk)
+    form = LeadContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if call_service(form, lambda: services.lead_contact_create(actor=request.user, lead=lead,
+                                                                    **form.cleaned_data)) is not None:
+            messages.success(request, _("Contact added."))
+            return redirect("investment:lead_detail", pk=pk)
+    return render(request, "investment/form.html", {"form": form, "lead": lead, "title": _("New contact")})
+
+
+@login_required
+def follow_up_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Log a follow-up on a lead."""
+    lead = get_visible_or_404(Lead.objects.editable_by(request.user), request.user, pk=pk)
+    form = FollowUpForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        if call_service(form, lambda: services.follow_up_create(actor=request.user, lead=lead,
+                                                                 **form.cleaned_data)) is not None:
+            messages.success(request, _("Follow-up recorded."))
+            return redirect("investment:lead_detail", pk=pk)
+    return render(request, "investment/form.html", {"form": form, "lead": lead, "title": _("New follow-up")})
+
+
+@login_required
+def board(request: AuthedRequest) -> HttpResponse:
+    """The pipeline board: one column per status, with counts and intended investment (万元)."""
+    _require(request, LIST_ROLES)
+    qs = selectors.leads_for_list(request.user)
+    park = request.GET.get("park", "")
+    if park.isdigit():
+        qs = qs.filter(target_park_id=int(park))
+    totals: dict[str, Any] = {row["status"]: row for row in qs.values("status").annotate(n=Count("id"),
+                                                                         amount=Sum("intended_investment_wan"))}
+    columns = []
+    for status in Lead.Status:
+        row = totals.get(status.value, {})
+        columns.append({"status": status, "count": row.get("n", 0), "amount": row.get("amount") or Decimal(0),
+                        "leads": qs.filter(status=status.value).order_by("-intended_investment_wan", "pk")[:20]})
+    by_source = qs.values("source").annotate(n=Count("id"), amount=Sum("intended_investment_wan")).order_by("-n")
+    source_labels = dict(Lead.Source.choices)
+    by_park = (qs.values("target_park__name").annotate(n=Count("id"), amount=Sum("intended_investment_wan"))
+               .order_by("-n", "target_park__name"))
+    return render(request, "investment/board.html", {
+        "by_park": [{"label": r["target_park__name"] or "—", "n": r["n"], "amount": r["amount"] or Decimal(0)}
+                    for r in by_park],
+        "columns": columns,
+        "by_source": [{"label": source_labels.get(r["source"], r["source"]), "n": r["n"],
+                       "amount": r["amount"] or Decimal(0)} for r in by_source],
+        "parks": _park_choices(request), "park": park,
+    })
+
+
+# --- Key projects ------------------------------------------------------------------------------
+
+def _project_spec() -> ListSpec:
+    return ListSpec(
+        filters=[
+            Filter("stage", _("Stage"), Project.Stage.choices),
+            Filter("level", _("Level"), Project.Level.choices),
+            Filter("park", _("Park"), _park_choices, "park"),
+        ],
+        sorts={"name": ("name",), "investment": ("total_investment_wan",), "overdue": ("overdue",)},
+        default_sort="-investment",
+        search=lambda qs, q: qs.filter(name__icontains=q),
+        columns=lambda r: [
+            Column(_("Project"), lambda p: p.name),
+            Column(_("Level"), lambda p: p.get_level_display()),
+            Column(_("Park"), lambda p: p.park.name if p.park else ""),
+            Column(_("Stage"), lambda p: p.get_stage_display()),
+            Column(_("Total investment (10k yuan)"), lambda p: p.total_investment_wan),
+            Column(_("Fixed-asset investment (10k yuan)"), lambda p: p.fixed_asset_investment_wan),
+            Column(_("Overdue stages"), lambda p: p.overdue),
+        ],
+        export_name="projects",
+    )
+
+
+@login_required
+def project_list(request: AuthedRequest) -> HttpResponse:
+    """Projects in scope with stage progress and overdue markers."""
+    _require(request, LIST_ROLES)
+    return run_list(request, selectors.projects_for_list(request.user), _project_spec(),
+                    "investment/project_list.html", {"can_create": request.user.role in WRITE_ROLES})
+
+
+@login_required
+def project_create(request: AuthedRequest) -> HttpResponse:
+    """Register a key project."""
+    _require(request, WRITE_ROLES)
+    form = ProjectForm(request.POST or None, user=request.user, initial={"region": request.user.region_id})
+    if request.method == "POST" and form.is_valid():
+        project = call_service(form, lambda: services.project_create(actor=request.user, **form.cleaned_data))
+        if project is not None:
+            messages.success(request, _("Project %(name)s registered.") % {"name": project.name})
+            return redirect("investment:project_detail", pk=project.pk)
+    return render(request, "investment/form.html", {"form": form, "title": _("New project")})
+
+
+@login_required
+def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A project: its timeline (planned against actual), stage requests with evidence, monthly investment."""
+    project = get_visible_or_404(Project.objects.select_related("park", "industry", "region", "investor_enterprise",
+                                                                "investor_lead"), request.user, pk=pk)
+    editable = Project.objects.editable_by(request.user).filter(pk=pk).exists()
+    year = timezone.localdate().year
+    plans = {s.stage: s.planned_on for s in project.stages.all()}
+    return render(request, "investment/project_detail.html", {
+        "project": project,
+        "timeline": selectors.timeline(project),
+        "changes": StageChange.objects.visible_to(request.user).filter(project=project)
+        .select_related("requested_by", "decided_by").prefetch_related("evidence"),
+        "months": selectors.months_with_ytd(project, year),
+        "year": year,
+        "can_edit": editable,
+        "can_decide": request.user.role == Role.REGION_STAFF,
+        "stage_form": StageChangeForm(initial={"on": timezone.localdate()}) if editable else None,
+        "plan_form": PlanForm(initial=plans) if editable else None,
+        "month_form": MonthForm(initial={"month": timezone.localdate().replace(day=1)}) if editable else None,
+    })
+
+
+def _back(request: AuthedRequest, pk: int, error: str = "", done: str = "") -> HttpResponse:
+    if error:
+        messages.error(request, error)
+    elif done:
+        messages.success(request, done)
+    return redirect("investment:project_detail", pk=pk)
+
+
+def _form_error(form: forms.Form) -> str:
+    return " ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(str(m) for m in e)}"
+                    for f, e in form.errors.items())
+
+
+@login_required
+@require_POST
+def project_stage(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Submit a stage change with evidence; staff's applies at once, an operator's awaits approval."""
+    project = get_visible_or_404(Project.objects.editable_by(request.user), request.user, pk=pk)
+    form = StageChangeForm(request.POST)
+    if not form.is_valid():
+        return _back(request, pk, error=_form_error(form))
+    d = form.cleaned_data
+    try:
+        change = services.stage_change_submit(actor=request.user, project=project, to_stage=d["to_stage"],
+                                              on=d["on"], reason=d["reason"],
+                                              evidence=request.FILES.getlist("evidence"))
+    except ValidationError as exc:
+        return _back(request, pk, error=_error_text(exc))
+    return _back(request, pk, done=_("Stage updated.") if change.status == StageChange.Status.APPROVED
+                 else _("Submitted for approval."))
+
+
+@login_required
+@require_POST
+def project_plan(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Set the planned dates of the stages."""
+    project = get_visible_or_404(Project.objects.editable_by(request.user), request.user, pk=pk)
+    form = PlanForm(request.POST)
+    if not form.is_valid():
+        return _back(request, pk, error=_form_error(form))
+    services.project_plan(actor=request.user, project=project, plans=form.cleaned_data)
+    return _back(request, pk, done=_("Plan saved."))
+
+
+@login_required
+@require_POST
+def project_month(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Record a month's planned and completed investment."""
+    project = get_visible_or_404(Project.objects.editable_by(request.user), request.user, pk=pk)
+    form = MonthForm(request.POST)
+    if not form.is_valid():
+        return _back(request, pk, error=_form_error(form))
+    try:
+        services.project_month_set(actor=request.user, project=project, **form.cleaned_data)
+    except ValidationError as exc:
+        return _back(request, pk, error=_error_text(exc))
+    return _back(request, pk, done=_("Monthly investment saved."))
+
+
+def _decide_view(request: AuthedRequest, pk: int, act: Callable[[StageChange], Any], done: str) -> HttpResponse:
+    change = get_visible_or_404(StageChange.objects.all(), request.user, pk=pk)
+    if request.user.role != Role.REGION_STAFF:
+        raise Http404
+    try:
+        act(change)
+    except ValidationError as exc:
+        return _back(request, change.project_id, error=_error_text(exc))
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    return _back(request, change.project_id, done=done)
+
+
+@login_required
+@require_POST
+def change_approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Approve a pending stage change (district staff, never their own)."""
+    return _decide_view(request, pk, lambda c: services.stage_change_approve(actor=request.user, change=c),
+                        _("Approved."))
+
+
+@login_required
+@require_POST
+def change_return(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Return a pending stage change with a reason."""
+    reason = request.POST.get("reason", "")
+    return _decide_view(request, pk, lambda c: services.stage_change_return(actor=request.user, change=c,
+                                                                            reason=reason), _("Returned."))
+
+
+@login_required
+def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
+    """An evidence file, for whoever may see its project."""
+    ev = get_visible_or_404(StageEvidence.objects.all(), request.user, pk=pk)
+    return FileResponse(ev.file.open("rb"), content_type=ev.content_type, as_attachment=False,
+                        filename=ev.original_name)
+
+
+# --- Cases ---------------------------------------------------------------------------------------
+
+def _case_spec() -> ListSpec:
+    return ListSpec(
+        filters=[Filter("status", _("Status"), Case.Status.choices), Filter("kind", _("Kind"), Case.Kind.choices),
+                 Filter("park", _("Park"), _park_choices, "park")],
+        sorts={"created": ("created_at",), "title": ("title",)},
+        default_sort="-created",
+        search=lambda qs, q: qs.filter(title__icontains=q),
+        columns=lambda r: [
+            Column(_("Title"), lambda c: c.title), Column(_("Kind"), lambda c: c.get_kind_display()),
+            Column(_("Status"), lambda c: c.get_status_display()),
+            Column(_("Park"), lambda c: c.park.name if c.park else ""),
+            Column(_("Overdue measures"), lambda c: c.overdue_measures),
+        ],
+        export_name="cases",
+    )
+
+
+@login_required
+def case_list(request: AuthedRequest) -> HttpResponse:
+    """Cases in scope, with their overdue measures counted."""
+    _require(request, LIST_ROLES)
+    today = timezone.localdate()
+    qs = Case.objects.visible_to(request.user).select_related("park").annotate(
+        overdue_measures=Count("measures", filter=Q(measures__done_on__isnull=True, measures__due_on__lt=today)))
+    return run_list(request, qs, _case_spec(), "investment/case_list.html",
+                    {"can_create": request.user.role == Role.REGION_STAFF})
+
+
+@login_required
+def case_create(request: AuthedRequest) -> HttpResponse:
+    """Open a case (district staff)."""
+    _require(request, (Role.REGION_STAFF,))
+    form = CaseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        case = call_service(form, lambda: services.case_create(actor=request.user, **form.cleaned_data))
+        if case is not None:
+            return redirect("investment:case_detail", pk=case.pk)
+    return render(request, "investment/form.html", {"form": form, "title": _("New case")})
+
+
+@login_required
+def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A case: its request, status, meetings and measures (overdue flagged)."""
+    case = get_visible_or_404(Case.objects.select_related("enterprise", "lead", "project", "park"), request.user,
+                              pk=pk)
+    editable = Case.objects.editable_by(request.user).filter(pk=pk).exists()
+    return render(request, "investment/case_detail.html", {
+        "case": case, "meetings": case.meetings.all(), "measures": case.measures.all(), "can_edit": editable,
+        "later": [s for s in Case.Status if Case.ORDER.index(s.value) > Case.ORDER.index(case.status)],
+        "meeting_form": MeetingForm(initial={"on": timezone.localdate()}) if editable else None,
+        "measure_form": MeasureForm() if editable else None,
+    })
+
+
+def _case_post(request: AuthedRequest, pk: int, act: Callable[[Case], Any]) -> HttpResponse:
+    case = get_visible_or_404(Case.objects.editable_by(request.user), request.user, pk=pk)
+    try:
+        act(case)
+        messages.success(request, _("Changes saved."))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("investment:case_detail", pk=pk)
+
+
+def _valid(form: forms.BaseForm) -> dict[str, Any]:
+    if not form.is_valid():
+        raise ValidationError(_form_error(form))  # type: ignore[arg-type]
+    return dict(form.cleaned_data)
+
+
+@login_required
+@require_POST
+def case_advance(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Move a case to a later status."""
+    return _case_post(request, pk, lambda c: services.case_advance(actor=request.user, case=c,
+                                                                   status=request.POST.get("status", "")))
+
+
+@login_required
+@require_POST
+def case_meeting(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Record a meeting on a case."""
+    return _case_post(request, pk, lambda c: services.case_meeting_create(
+        actor=request.user, case=c, **_valid(MeetingForm(request.POST))))
+
+
+@login_required
+@require_POST
+def case_measure(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Add an agreed measure to a case."""
+    return _case_post(request, pk, lambda c: services.case_measure_create(
+        actor=request.user, case=c, **_valid(MeasureForm(request.POST))))
