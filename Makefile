@@ -38,10 +38,13 @@ lint: setup
 typecheck: setup
 	YUANQU_TESTING=1 $(BIN)/mypy yuanqu
 
-# pytest on SQLite always; again on PostgreSQL when DATABASE_URL is set. Browser tests included.
+# pytest on SQLite always; again on PostgreSQL when DATABASE_URL is set. The client tests run on
+# both cores; the browser tests run after them in one process (Playwright's loop stays on its thread).
+PYTEST := YUANQU_TESTING=1 $(BIN)/pytest
 pytest: setup
-	env -u DATABASE_URL YUANQU_TESTING=1 $(BIN)/pytest
-	if [ -n "$$DATABASE_URL" ]; then YUANQU_TESTING=1 $(BIN)/pytest; fi
+	env -u DATABASE_URL $(PYTEST) -n 2 --ignore=tests/e2e
+	env -u DATABASE_URL $(PYTEST) tests/e2e
+	if [ -n "$$DATABASE_URL" ]; then $(PYTEST) -n 2 --ignore=tests/e2e && $(PYTEST) tests/e2e; fi
 
 test: lint typecheck pytest
 
