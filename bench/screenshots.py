@@ -189,6 +189,26 @@ def run(shooter: Shooter) -> None:
         shooter.shot(page, "settlement-detail")
         shooter.shot(page, "api-tokens", "/accounts/tokens/")
         shooter.shot(page, "api-docs", "/api/docs")
+        investment(page, "")
+
+    def investment(page: Page, suffix: str) -> None:
+        """The investment pages (招商): board and funnel, leads, projects with their timeline, cases."""
+        shooter.shot(page, f"inv-board{suffix}", "/investment/board/")
+        shooter.shot(page, f"inv-pool{suffix}", "/investment/leads/pool/")
+        shooter.shot(page, f"inv-leads{suffix}", "/investment/leads/")
+        if page.locator("#lead-table tbody a").count():
+            follow_first(page, "#lead-table tbody a")
+            shooter.shot(page, f"inv-lead-detail{suffix}")
+        shooter.shot(page, f"inv-due{suffix}", "/investment/leads/due/")
+        shooter.shot(page, f"inv-stale{suffix}", "/investment/leads/stale/")
+        shooter.shot(page, f"inv-projects{suffix}", "/investment/projects/")
+        if page.locator("table tbody a[href*='/investment/projects/']").count():
+            follow_first(page, "table tbody a[href*='/investment/projects/']")
+            shooter.shot(page, f"inv-project-detail{suffix}")
+        shooter.shot(page, f"inv-cases{suffix}", "/investment/cases/")
+        if page.locator("table tbody a[href*='/investment/cases/']").count():
+            follow_first(page, "table tbody a[href*='/investment/cases/']")
+            shooter.shot(page, f"inv-case-detail{suffix}")
 
     def admin(page: Page) -> None:
         shooter.shot(page, "home-admin", "/")
@@ -206,6 +226,7 @@ def run(shooter: Shooter) -> None:
     def operator(page: Page) -> None:
         shooter.shot(page, "home-operator", "/")
         shooter.shot(page, "parks-list-operator", "/parks/")
+        investment(page, "-operator")
 
     def enterprise(page: Page) -> None:
         shooter.shot(page, "home-enterprise", "/")  # the enterprise's own page: it has no enterprise list

@@ -26,7 +26,7 @@ from yuanqu.core.roles import Role
 from yuanqu.enterprises import services as ent
 from yuanqu.enterprises.models import Contact, Enterprise, Settlement
 from yuanqu.investment import services as inv
-from yuanqu.investment.models import Case, Lead, LeadContact, Project, StageChange
+from yuanqu.investment.models import Case, CaseMeasure, Lead, LeadContact, Project, StageChange
 from yuanqu.parks import services as parks
 from yuanqu.parks.models import Building, Park, Unit
 
@@ -74,6 +74,12 @@ class World:
     case_xltd: Case
     case_smyz: Case
     case_laoshan: Case
+    # One contact and one measure per scope, for the scope matrix's per-object URLs.
+    lead_contact_smyz: LeadContact | None = None
+    lead_contact_laoshan: LeadContact | None = None
+    measure_xltd: CaseMeasure | None = None
+    measure_smyz: CaseMeasure | None = None
+    measure_laoshan: CaseMeasure | None = None
 
     def user(self, role: str) -> User:
         return self.users[role]
@@ -181,7 +187,16 @@ def build_world() -> World:
                                 project=project_smyz)
     case_laoshan = inv.case_create(actor=laoshan_staff, title="崂山 人才公寓", kind="one_matter", request="公寓",
                                    project=project_laoshan)
+    lead_contact_smyz = inv.lead_contact_create(actor=staff, lead=lead_smyz, name="钱磊", phone="13700007777")
+    lead_contact_laoshan = inv.lead_contact_create(actor=laoshan_staff, lead=lead_laoshan, name="孙丽",
+                                                   phone="13700008888")
+    measure_smyz = inv.case_measure_create(actor=staff, case=case_smyz, text="设备清单核定", owner="区工信局",
+                                           due_on=dt.date(2030, 6, 30))
+    measure_laoshan = inv.case_measure_create(actor=laoshan_staff, case=case_laoshan, text="房源核定", owner="崂山区",
+                                              due_on=dt.date(2030, 6, 30))
     return World(
+        lead_contact_smyz=lead_contact_smyz, lead_contact_laoshan=lead_contact_laoshan,
+        measure_xltd=case_xltd.measures.get(), measure_smyz=measure_smyz, measure_laoshan=measure_laoshan,
         case_xltd=case_xltd, case_smyz=case_smyz, case_laoshan=case_laoshan,
         project_xltd=project_xltd, project_smyz=project_smyz, project_laoshan=project_laoshan,
         change_xltd=change_xltd, change_smyz=change_smyz, change_laoshan=change_laoshan,

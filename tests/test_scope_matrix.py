@@ -51,6 +51,8 @@ class Bundle:
     change: Any = None
     evidence: Any = None
     case: Any = None
+    lead_contact: Any = None
+    measure: Any = None
 
 
 def bundles(world: World) -> dict[str, Bundle]:
@@ -59,15 +61,18 @@ def bundles(world: World) -> dict[str, Bundle]:
     return {
         "xltd": Bundle(world.xltd, world.tower, world.units[0], world.ent_xltd, world.contact_xltd, world.st_xltd,
                        world.users[LEADER], licang_event, world.lead_xltd,
-                       world.project_xltd, world.change_xltd, world.change_xltd.evidence.first(), world.case_xltd),
+                       world.project_xltd, world.change_xltd, world.change_xltd.evidence.first(), world.case_xltd,
+                       world.lead_contact_xltd, world.measure_xltd),
         "smyz": Bundle(world.smyz, world.smyz_building, world.smyz_unit, world.ent_smyz, world.contact_smyz,
                        world.st_smyz, world.users[LEADER], licang_event, world.lead_smyz,
-                       world.project_smyz, world.change_smyz, world.change_smyz.evidence.first(), world.case_smyz),
+                       world.project_smyz, world.change_smyz, world.change_smyz.evidence.first(), world.case_smyz,
+                       world.lead_contact_smyz, world.measure_smyz),
         "laoshan": Bundle(world.laoshan_park, world.laoshan_building, world.laoshan_unit, world.ent_laoshan,
                           world.contact_laoshan,
                           world.st_laoshan, world.laoshan_staff, laoshan_event, world.lead_laoshan,
                           world.project_laoshan, world.change_laoshan,
-                          world.change_laoshan.evidence.first(), world.case_laoshan),
+                          world.change_laoshan.evidence.first(), world.case_laoshan,
+                          world.lead_contact_laoshan, world.measure_laoshan),
     }
 
 
@@ -140,13 +145,17 @@ CASES: dict[str, Case] = {
                                    data={"status": "lost", "reason": "probe"}),
     "investment:lead_merge": Case("POST", {STAFF, OPERATOR}, pk("lead"), data={"target": ""}),
     "investment:lead_convert": Case("GET", {STAFF, OPERATOR}, pk("lead")),
+    "investment:lead_convert_project": Case("GET", {STAFF, OPERATOR}, pk("lead")),
     "investment:contact_create": Case("GET", {STAFF, OPERATOR}, pk("lead")),
+    "investment:contact_edit": Case("GET", {STAFF, OPERATOR}, pk("lead_contact")),
+    "investment:contact_delete": Case("POST", {STAFF, OPERATOR}, pk("lead_contact")),
     "investment:follow_up_create": Case("GET", {STAFF, OPERATOR}, pk("lead")),
     "investment:projects": Case("GET", {STAFF, LEADER, OPERATOR}, leak=lambda b: b.project.name),
     "investment:project_create": Case("GET", {STAFF, OPERATOR}),
     "investment:project_detail": Case("GET", {STAFF, LEADER, OPERATOR}, pk("project")),
     "investment:project_stage": Case("POST", {STAFF, OPERATOR}, pk("project"),
                                      data={"to_stage": "terminated", "on": "2025-03-01", "reason": "probe"}),
+    "investment:project_follow_up": Case("GET", {STAFF, OPERATOR}, pk("project")),
     "investment:project_plan": Case("POST", {STAFF, OPERATOR}, pk("project"), data={"full": "2030-01-01"}),
     "investment:project_month": Case("POST", {STAFF, OPERATOR}, pk("project"),
                                      data={"month": "2025-01-01", "planned_wan": "1", "completed_wan": "1"}),
@@ -160,6 +169,8 @@ CASES: dict[str, Case] = {
     "investment:case_meeting": Case("POST", {STAFF}, pk("case"), data={"on": "2025-01-01", "minutes": "probe"}),
     "investment:case_measure": Case("POST", {STAFF}, pk("case"),
                                     data={"text": "probe", "owner": "probe", "due_on": "2025-01-01"}),
+    "investment:case_measure_done": Case("POST", {STAFF}, pk("measure"), data={"on": "2025-01-01"}),
+    "investment:settings": Case("GET", {STAFF, ADMIN}),
     "core:audit": Case("GET", {AUDITOR}, leak=lambda b: f"/audit/{b.audit.pk}/"),
     "core:audit_detail": Case("GET", {AUDITOR}, pk("audit")),
     "api:openapi-json": Case("GET", ALL, api=True),

@@ -17,7 +17,10 @@ from yuanqu.enterprises import services
 from yuanqu.enterprises.models import Occupancy, Settlement
 from yuanqu.parks.models import Unit
 
-TOMORROW = timezone.localdate() + dt.timedelta(days=1)
+
+def tomorrow() -> dt.date:
+    """Tomorrow in the installation's time zone, read when the test runs (not at import)."""
+    return timezone.localdate() + dt.timedelta(days=1)
 
 
 def _advance(client, settlement: Settlement, to_stage: str, on: dt.date | str, reason: str = "", **extra: str):
@@ -97,18 +100,18 @@ def test_it_refuses_a_move_in_before_fitout_started(world, client_as):
 def test_it_refuses_a_date_in_the_future(world, client_as, stage):
     st = _sign(world, world.ent_smyz, world.xltd)
     before, last = _state(st), _last_event_id()
-    response = _advance(client_as("region_staff"), st, stage, TOMORROW, reason="合同到期")
+    response = _advance(client_as("region_staff"), st, stage, tomorrow(), reason="合同到期")
     assert _levels(response) == ["error"]
     assert _state(st) == before and _new_events(last) == []
     with pytest.raises(ValidationError) as exc:
-        services.settlement_advance(actor=world.user("region_staff"), settlement=st, to_stage=stage, on=TOMORROW,
+        services.settlement_advance(actor=world.user("region_staff"), settlement=st, to_stage=stage, on=tomorrow(),
                                     reason="合同到期")
     assert [e.code for errors in exc.value.error_dict.values() for e in errors] == ["future"]
 
 
 def test_it_refuses_a_signing_date_in_the_future(world, client_as):
     response = client_as("region_staff").post(reverse("enterprises:settlement_create"), {
-        "uscc": world.ent_smyz.uscc, "park": world.xltd.pk, "signed_on": TOMORROW.isoformat()})
+        "uscc": world.ent_smyz.uscc, "park": world.xltd.pk, "signed_on": tomorrow().isoformat()})
     assert error_codes(response, "signed_on") == ["future"]
     assert not Settlement.objects.filter(enterprise=world.ent_smyz, park=world.xltd).exists()
 
@@ -301,7 +304,7 @@ def test_it_shows_the_error_in_the_stage_block_and_changes_nothing(world, client
     before = _state(world.st_xltd_fitout)
     response = client_as("park_operator").post(
         reverse("enterprises:settlement_advance", args=[world.st_xltd_fitout.pk]),
-        {"to_stage": "moved_in", "on": TOMORROW.isoformat(), "view_stage": "fitout"},
+        {"to_stage": "moved_in", "on": tomorrow().isoformat(), "view_stage": "fitout"},
         headers={"HX-Request": "true"})
     html = response.content.decode()
     assert response.status_code == 200 and 'id="advance-error"' in html

@@ -10,7 +10,10 @@ from tests.conftest import World
 from tests.helpers import Api
 from yuanqu.investment.models import Lead
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    """Today in the installation's time zone, read when the test runs (not at import)."""
+    return timezone.localdate()
 
 
 def test_it_creates_claims_and_follows_up_a_lead(world: World) -> None:
@@ -25,7 +28,7 @@ def test_it_creates_claims_and_follows_up_a_lead(world: World) -> None:
     assert staff.post(f"/api/leads/{lead_id}/claim", {}).json()["owner"] == world.users["region_staff"].pk
     again = staff.post(f"/api/leads/{lead_id}/claim", {})
     assert again.status_code == 422
-    response = staff.post(f"/api/leads/{lead_id}/follow-ups", {"kind": "leader_docking", "on": str(TODAY),
+    response = staff.post(f"/api/leads/{lead_id}/follow-ups", {"kind": "leader_docking", "on": str(today()),
                                                                "participants": "区委书记", "summary": "对接"})
     assert response.status_code == 201
     assert len(staff.get(f"/api/leads/{lead_id}/follow-ups").json()) == 1
@@ -38,7 +41,7 @@ def test_it_refuses_bad_lead_input(world: World) -> None:
     assert dup.status_code == 422
     lead = world.lead_smyz
     assert staff.post(f"/api/leads/{lead.pk}/status", {"status": "lost"}).status_code == 422
-    future = staff.post(f"/api/leads/{lead.pk}/follow-ups", {"kind": "call", "on": str(TODAY + dt.timedelta(1)),
+    future = staff.post(f"/api/leads/{lead.pk}/follow-ups", {"kind": "call", "on": str(today() + dt.timedelta(1)),
                                                              "summary": "x"})
     assert future.status_code == 422 and "on" in future.json()["errors"]
     lead.refresh_from_db()
@@ -60,7 +63,7 @@ def test_an_operator_submits_and_staff_approve_a_stage(world: World) -> None:
     response = staff.post(f"/api/projects/stage-changes/{change_id}/approve", {})
     assert response.status_code == 200 and response.json()["status"] == "approved"
     assert staff.get(f"/api/projects/{world.project_xltd.pk}").json()["stage"] == "signed"
-    back = staff.post(f"/api/projects/{world.project_xltd.pk}/stage", {"to_stage": "talks", "on": str(TODAY)})
+    back = staff.post(f"/api/projects/{world.project_xltd.pk}/stage", {"to_stage": "talks", "on": str(today())})
     assert back.status_code == 422
 
 

@@ -11,7 +11,10 @@ from tests.conftest import World
 from tests.helpers import error_codes
 from yuanqu.investment.models import Case
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    """Today in the installation's time zone, read when the test runs (not at import)."""
+    return timezone.localdate()
 
 
 def test_it_opens_a_case_about_an_enterprise(world: World, client_as) -> None:
@@ -48,9 +51,9 @@ def test_it_records_meetings_but_not_in_the_future(world: World, client_as) -> N
     case = world.case_smyz
     client = client_as("region_staff")
     url = reverse("investment:case_meeting", args=[case.pk])
-    client.post(url, {"on": str(TODAY + dt.timedelta(days=3)), "minutes": "未来"})
+    client.post(url, {"on": str(today() + dt.timedelta(days=3)), "minutes": "未来"})
     assert not case.meetings.exists()
-    client.post(url, {"on": str(TODAY), "minutes": "专题会", "decisions": "给予设备补助 10%", "attendees": "副区长"})
+    client.post(url, {"on": str(today()), "minutes": "专题会", "decisions": "给予设备补助 10%", "attendees": "副区长"})
     assert case.meetings.get().decisions == "给予设备补助 10%"
 
 

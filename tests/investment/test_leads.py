@@ -21,7 +21,10 @@ from yuanqu.enterprises.models import Enterprise, Settlement
 from yuanqu.investment import services
 from yuanqu.investment.models import FollowUp, Lead, RegionSetting
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    """Today in the installation's time zone, read when the test runs (not at import)."""
+    return timezone.localdate()
 
 
 def claimed_long_ago(lead: Lead) -> None:
@@ -93,7 +96,7 @@ def test_it_merges_a_duplicate_keeping_every_follow_up(world: World, client_as) 
     staff = world.users["region_staff"]
     source = services.lead_create(actor=staff, name="青岛重复一号有限公司",
                                   contacts=[{"name": "甲", "phone": "13000000001"}])
-    services.follow_up_create(actor=staff, lead=source, kind="call", on=TODAY, summary="电话")
+    services.follow_up_create(actor=staff, lead=source, kind="call", on=today(), summary="电话")
     target = world.lead_smyz
     before = FollowUp.objects.filter(lead__in=[source, target]).count()
     response = client_as("region_staff").post(reverse("investment:lead_merge", args=[source.pk]),
@@ -164,19 +167,19 @@ def test_it_logs_a_follow_up_and_refuses_a_future_date(world: World, client_as) 
     lead = world.lead_smyz
     client = client_as("region_staff")
     url = reverse("investment:follow_up_create", args=[lead.pk])
-    response = client.post(url, {"kind": "leader_docking", "on": str(TODAY + dt.timedelta(days=1)),
+    response = client.post(url, {"kind": "leader_docking", "on": str(today() + dt.timedelta(days=1)),
                                  "summary": "未来"})
     assert response.status_code == 200 and "future" in error_codes(response, "on")
-    response = client.post(url, {"kind": "leader_docking", "on": str(TODAY), "participants": "区长 王某",
-                                 "summary": "一对一对接", "next_step": "考察", "next_step_on": str(TODAY)})
+    response = client.post(url, {"kind": "leader_docking", "on": str(today()), "participants": "区长 王某",
+                                 "summary": "一对一对接", "next_step": "考察", "next_step_on": str(today())})
     assert response.status_code == 302
     lead.refresh_from_db()
-    assert lead.status == "contacted" and lead.last_follow_up_on == TODAY and lead.next_step_on == TODAY
+    assert lead.status == "contacted" and lead.last_follow_up_on == today() and lead.next_step_on == today()
 
 
 def test_it_refuses_a_next_step_before_the_follow_up(world: World, client_as) -> None:
     response = client_as("region_staff").post(reverse("investment:follow_up_create", args=[world.lead_smyz.pk]), {
-        "kind": "call", "on": str(TODAY), "summary": "x", "next_step_on": str(TODAY - dt.timedelta(days=2))})
+        "kind": "call", "on": str(today()), "summary": "x", "next_step_on": str(today() - dt.timedelta(days=2))})
     assert response.status_code == 200
     assert not FollowUp.objects.filter(lead=world.lead_smyz).exists()
 
@@ -225,7 +228,7 @@ def test_it_converts_a_lead_into_an_enterprise_and_a_settlement(world: World, cl
     lead = world.lead_xltd
     code = make_uscc(random.Random(55), "370213")
     response = client_as("park_operator").post(reverse("investment:lead_convert", args=[lead.pk]), {
-        "uscc": code, "name": "青岛远航数据科技有限公司", "park": world.xltd.pk, "signed_on": str(TODAY)})
+        "uscc": code, "name": "青岛远航数据科技有限公司", "park": world.xltd.pk, "signed_on": str(today())})
     assert response.status_code == 302, response.context["form"].errors
     lead.refresh_from_db()
     enterprise = Enterprise.objects.get(uscc=code)
@@ -239,7 +242,7 @@ def test_it_converts_a_lead_into_an_enterprise_and_a_settlement(world: World, cl
 def test_it_converts_into_an_existing_enterprise(world: World, client_as) -> None:
     lead = world.lead_smyz
     client_as("region_staff").post(reverse("investment:lead_convert", args=[lead.pk]), {
-        "uscc": world.ent_laoshan.uscc, "name": "x", "park": world.smyz.pk, "signed_on": str(TODAY)})
+        "uscc": world.ent_laoshan.uscc, "name": "x", "park": world.smyz.pk, "signed_on": str(today())})
     lead.refresh_from_db()
     assert lead.enterprise == world.ent_laoshan and lead.settlement.park == world.smyz
 
@@ -248,10 +251,10 @@ def test_it_refuses_converting_with_a_bad_code_or_into_a_foreign_park(world: Wor
     lead = world.lead_xltd
     client = client_as("park_operator")
     url = reverse("investment:lead_convert", args=[lead.pk])
-    response = client.post(url, {"uscc": "123", "name": "x", "park": world.xltd.pk, "signed_on": str(TODAY)})
+    response = client.post(url, {"uscc": "123", "name": "x", "park": world.xltd.pk, "signed_on": str(today())})
     assert response.status_code == 200 and error_text(response, "uscc")
     response = client.post(url, {"uscc": make_uscc(random.Random(56)), "name": "x", "park": world.smyz.pk,
-                                 "signed_on": str(TODAY)})
+                                 "signed_on": str(today())})
     assert response.status_code == 200 and error_text(response, "park")
     lead.refresh_from_db()
     assert lead.settlement is None

@@ -13,7 +13,10 @@ from tests.conftest import World
 from yuanqu.investment import services
 from yuanqu.investment.models import Project, ProjectStage, StageChange, StageEvidence
 
-TODAY = timezone.localdate()
+
+def today() -> dt.date:
+    """Today in the installation's time zone, read when the test runs (not at import)."""
+    return timezone.localdate()
 PDF = b"%PDF-1.4\n%test\n"
 
 
@@ -77,7 +80,7 @@ def test_nobody_decides_on_their_own_request(world: World) -> None:
 
     staff = world.users["region_staff"]
     project = world.project_smyz
-    change = StageChange.objects.create(project=project, to_stage="registered", on=TODAY, requested_by=staff)
+    change = StageChange.objects.create(project=project, to_stage="registered", on=today(), requested_by=staff)
     try:
         services.stage_change_approve(actor=staff, change=change)
         raise AssertionError("approved its own request")
@@ -93,13 +96,13 @@ def test_nobody_decides_on_their_own_request(world: World) -> None:
 def test_it_refuses_moving_backwards_without_terminating(world: World, client_as) -> None:
     project = world.project_smyz  # at 签约
     client = client_as("region_staff")
-    client.post(stage_url(project), {"to_stage": "talks", "on": str(TODAY)})
+    client.post(stage_url(project), {"to_stage": "talks", "on": str(today())})
     project.refresh_from_db()
     assert project.stage == "signed"
-    client.post(stage_url(project), {"to_stage": "terminated", "on": str(TODAY)})
+    client.post(stage_url(project), {"to_stage": "terminated", "on": str(today())})
     project.refresh_from_db()
     assert project.stage == "signed"
-    client.post(stage_url(project), {"to_stage": "terminated", "on": str(TODAY), "reason": "投资方撤资"})
+    client.post(stage_url(project), {"to_stage": "terminated", "on": str(today()), "reason": "投资方撤资"})
     project.refresh_from_db()
     assert project.stage == "terminated" and project.terminated_reason == "投资方撤资"
 
@@ -107,7 +110,7 @@ def test_it_refuses_moving_backwards_without_terminating(world: World, client_as
 def test_it_refuses_an_actual_date_in_the_future(world: World, client_as) -> None:
     project = world.project_smyz
     client_as("region_staff").post(stage_url(project), {"to_stage": "registered",
-                                                        "on": str(TODAY + dt.timedelta(days=1))})
+                                                        "on": str(today() + dt.timedelta(days=1))})
     project.refresh_from_db()
     assert project.stage == "signed"
 
@@ -116,13 +119,13 @@ def test_it_accepts_evidence_by_content_and_refuses_disguised_files(world: World
     project = world.project_smyz
     client = client_as("region_staff")
     fake = SimpleUploadedFile("开工.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
-    response = client.post(stage_url(project), {"to_stage": "registered", "on": str(TODAY), "evidence": fake},
+    response = client.post(stage_url(project), {"to_stage": "registered", "on": str(today()), "evidence": fake},
                            follow=True)
     project.refresh_from_db()
     assert project.stage == "signed"
     assert "开工.pdf" in response.content.decode()
     real = SimpleUploadedFile("scan.bin", PDF, content_type="application/octet-stream")
-    client.post(stage_url(project), {"to_stage": "registered", "on": str(TODAY), "evidence": real})
+    client.post(stage_url(project), {"to_stage": "registered", "on": str(today()), "evidence": real})
     project.refresh_from_db()
     assert project.stage == "registered"
     ev = StageEvidence.objects.get(original_name="scan.bin")
@@ -134,7 +137,7 @@ def test_it_accepts_evidence_by_content_and_refuses_disguised_files(world: World
 def test_it_refuses_evidence_over_20_mb(world: World, client_as) -> None:
     project = world.project_smyz
     big = SimpleUploadedFile("big.pdf", PDF + b"0" * (20 * 1024 * 1024), content_type="application/pdf")
-    client_as("region_staff").post(stage_url(project), {"to_stage": "registered", "on": str(TODAY),
+    client_as("region_staff").post(stage_url(project), {"to_stage": "registered", "on": str(today()),
                                                         "evidence": big})
     project.refresh_from_db()
     assert project.stage == "signed"
@@ -155,7 +158,7 @@ def test_it_keeps_monthly_investment_with_year_to_date(world: World, client_as) 
     project = world.project_xltd
     client = client_as("park_operator")
     url = reverse("investment:project_month", args=[project.pk])
-    year = TODAY.year
+    year = today().year
     client.post(url, {"month": f"{year}-01-15", "planned_wan": "1000", "completed_wan": "800"})
     client.post(url, {"month": f"{year}-01-01", "planned_wan": "1200", "completed_wan": "900"})
     client.post(url, {"month": f"{year}-02-01", "planned_wan": "500", "completed_wan": "500"})

@@ -37,6 +37,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                         reverse("enterprises:detail", args=[user.enterprise_id])))
     if role == Role.REGION_ADMIN:
         entries.append(("users", str(_("Users")), reverse("accounts:users")))
+    if role in (Role.REGION_STAFF, Role.REGION_ADMIN):
+        entries.append(("investment_settings", str(_("Investment-promotion settings")),
+                        reverse("investment:settings")))
     if role == Role.AUDITOR:
         entries.append(("audit", str(_("Audit log")), reverse("core:audit")))
     current = request.resolver_match.namespace if request.resolver_match else ""

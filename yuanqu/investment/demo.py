@@ -98,6 +98,12 @@ def load_investment_demo(*, actor: Any, staff: Any, parks: dict[str, Park]) -> N
         if status in ("signed", "lost"):
             services.lead_set_status(actor=staff, lead=lead, status=status, reason=reason)
 
+    # A one-to-one docking on a key project, its next step due: it shows in staff's due follow-ups.
+    services.project_follow_up_create(
+        actor=staff, project=projects[2], kind="leader_docking", on=today - dt.timedelta(days=8),
+        participants="区长、区投资促进局、联东集团", summary="项目一对一对接：协调施工用电和配套道路。",
+        next_step="报送二期用地需求", next_step_on=today - dt.timedelta(days=1))
+
     # 一事一议 / 一企一议 cases.
     case = services.case_create(actor=actor, title="联东U谷青岛中心 配套道路建设", kind="one_matter",
                                 request="园区南侧规划道路需与项目同步建成，申请区级统筹。", project=projects[2])

@@ -183,8 +183,10 @@ class PlanForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for stage in Project.ORDER:
+            # Added after StyledFormMixin styled the declared fields, so styled here: a date picker, ISO value.
             self.fields[stage] = forms.DateField(required=False, label=Project.Stage(stage).label,
-                                                 widget=forms.DateInput())
+                                                 widget=forms.DateInput(attrs={"class": "form-control", "type": "date"},
+                                                                        format="%Y-%m-%d"))
 
 
 class CaseForm(StyledFormMixin, forms.Form):
@@ -234,3 +236,44 @@ class MeasureForm(StyledFormMixin, forms.ModelForm):
 
     def _post_clean(self) -> None:
         pass
+
+
+class LeadContactEditForm(LeadContactForm):
+    """Edit a lead's contact. Who sees phone and e-mail masked cannot edit them either."""
+
+    def __init__(self, *args: Any, full: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not full:
+            self.fields.pop("phone")
+            self.fields.pop("email")
+
+
+class MeasureDoneForm(forms.Form):
+    """Mark an agreed measure done on a date."""
+
+    on = forms.DateField(label=_("done on"), widget=forms.DateInput())
+
+
+class LeadProjectForm(StyledFormMixin, forms.Form):
+    """Turn a lead into a key project: name, park, level and investment (万元)."""
+
+    name = forms.CharField(label=_("name"), max_length=150)
+    park = forms.ModelChoiceField(queryset=Park.objects.none(), label=_("park"), required=False)
+    level = forms.ChoiceField(choices=Project.Level.choices, label=_("level"), initial=Project.Level.DISTRICT)
+    total_investment_wan = forms.DecimalField(label=_("total investment (10k yuan)"), max_digits=16,
+                                              decimal_places=2, min_value=0)
+    fixed_asset_investment_wan = forms.DecimalField(label=_("fixed-asset investment (10k yuan)"), max_digits=16,
+                                                    decimal_places=2, min_value=0, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["park"].queryset = Park.objects.editable_by(user)
+        if user.role == "park_operator":
+            self.fields["park"].required = True
+
+
+class RegionSettingForm(StyledFormMixin, forms.Form):
+    """N: days without a follow-up after which an owned lead returns to the shared pool."""
+
+    lead_stale_days = forms.IntegerField(label=_("days before an idle lead returns to the pool"), min_value=1,
+                                         max_value=3650)

@@ -198,14 +198,15 @@ class LeadContact(TimeStamped):
 
 
 class FollowUpQuerySet(ScopedQuerySet["FollowUp"]):
-    """Follow-ups on the leads a user may see."""
+    """Follow-ups on the leads and projects a user may see."""
 
     def visible_to(self, user: Any) -> FollowUpQuerySet:
-        return self.filter(lead__in=Lead.objects.visible_to(user))
+        return self.filter(Q(lead__in=Lead.objects.visible_to(user))
+                           | Q(project__in=Project.objects.visible_to(user)))
 
 
 class FollowUp(TimeStamped):
-    """A visit, call, meeting or one-to-one docking on a lead (跟进记录)."""
+    """A visit, call, meeting or one-to-one docking on a lead or on a project (跟进记录): exactly one of the two."""
 
     class Kind(models.TextChoices):
         VISIT = "visit", _("Visit")
@@ -215,7 +216,10 @@ class FollowUp(TimeStamped):
         MATCHMAKING = "matchmaking", _("Matchmaking event")
         LEADER_DOCKING = "leader_docking", _("Leader one-to-one docking")
 
-    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("lead"))
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, null=True, blank=True, related_name="follow_ups",
+                             verbose_name=_("lead"))
+    project = models.ForeignKey("Project", on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="follow_ups", verbose_name=_("project"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     on = models.DateField(_("date"))
     participants = models.CharField(_("participants"), max_length=300, blank=True,
@@ -237,6 +241,11 @@ class FollowUp(TimeStamped):
                 condition=Q(next_step_on__isnull=True) | Q(next_step_on__gte=models.F("on")),
                 name="followup_next_after_date",
                 violation_error_message=_("The next step cannot be due before the follow-up itself."),
+            ),
+            models.CheckConstraint(
+                condition=Q(lead__isnull=False, project__isnull=True) | Q(lead__isnull=True, project__isnull=False),
+                name="followup_lead_xor_project",
+                violation_error_message=_("A follow-up belongs to one lead or one project."),
             ),
         ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from yuanqu.core.roles import Role
@@ -46,11 +46,25 @@ def due_for(user: Any) -> LeadQuerySet:
     return leads_for_list(user).open().filter(owner=user, next_step_on__lte=timezone.localdate())
 
 
+def due_projects_for(user: Any) -> ProjectQuerySet:
+    """Projects still under way whose latest follow-up is the user's and has its next step due today or earlier.
+
+    Projects have no owner: whoever logged the latest follow-up owes its next step.
+    """
+    latest = FollowUp.objects.filter(project=OuterRef("pk")).order_by("-on", "-id")
+    return (Project.objects.visible_to(user).exclude(stage__in=[Project.Stage.TERMINATED, Project.Stage.FULL])
+            .select_related("park")
+            .annotate(next_on=Subquery(latest.values("next_step_on")[:1]),
+                      next_step_text=Subquery(latest.values("next_step")[:1]),
+                      next_author=Subquery(latest.values("author")[:1]))
+            .filter(next_author=user.pk, next_on__lte=timezone.localdate()).order_by("next_on", "pk"))
+
+
 def due_count(user: Any) -> int:
-    """How many of the user's leads have a next step due, for the navigation."""
+    """How many of the user's leads and projects have a next step due, for the navigation."""
     if getattr(user, "role", None) not in (Role.REGION_STAFF, Role.PARK_OPERATOR):
         return 0
-    return due_for(user).count()
+    return due_for(user).count() + due_projects_for(user).count()
 
 
 def stale_for(user: Any) -> QuerySet[Lead]:
@@ -61,6 +75,11 @@ def stale_for(user: Any) -> QuerySet[Lead]:
 def follow_ups_for(user: Any, lead: Lead) -> QuerySet[FollowUp]:
     """A lead's follow-ups, newest first."""
     return FollowUp.objects.visible_to(user).filter(lead=lead).select_related("author")
+
+
+def project_follow_ups_for(user: Any, project: Project) -> QuerySet[FollowUp]:
+    """A project's follow-ups, newest first."""
+    return FollowUp.objects.visible_to(user).filter(project=project).select_related("author")
 
 
 def projects_for_list(user: Any) -> ProjectQuerySet:

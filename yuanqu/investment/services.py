@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent
 from yuanqu.core.roles import Role
-from yuanqu.core.services import apply_changes, require_role, save_created, save_updated
+from yuanqu.core.services import apply_changes, delete_audited, require_role, save_created, save_updated
 from yuanqu.core.text import normalize_uscc, pinyin_keys
 from yuanqu.enterprises import services as ent_services
 from yuanqu.enterprises.models import Enterprise, Settlement
@@ -258,6 +258,39 @@ def lead_contact_create(*, actor: Any, lead: Lead, **data: Any) -> LeadContact:
 
 
 @transaction.atomic
+def lead_contact_update(*, actor: Any, contact: LeadContact, **data: Any) -> LeadContact:
+    """Change a lead's contact person; only the fields given change (a masked phone is never written back)."""
+    _require_editable(actor, contact.lead)
+    before = audit.snapshot(contact)
+    apply_changes(contact, data, CONTACT_FIELDS)
+    contact.phone = (contact.phone or "").replace(" ", "").replace("-", "")
+    return save_updated(actor=actor, obj=contact, before=before)
+
+
+@transaction.atomic
+def lead_contact_delete(*, actor: Any, contact: LeadContact) -> None:
+    """Remove a lead's contact person; the audit event keeps its last values."""
+    _require_editable(actor, contact.lead)
+    delete_audited(actor=actor, obj=contact)
+
+
+@transaction.atomic
+def region_setting_set(*, actor: Any, lead_stale_days: int) -> RegionSetting:
+    """Set N, the days after which an owned lead without follow-up returns to the pool, for the actor's region.
+
+    District staff (who run the pipeline) and the region's system administrator (configuration) may set it.
+    """
+    require_role(actor, [Role.REGION_STAFF, Role.REGION_ADMIN])
+    setting = RegionSetting.objects.select_for_update().filter(region_id=actor.region_id).first()
+    if setting is None:
+        setting = RegionSetting(region_id=actor.region_id, lead_stale_days=lead_stale_days)
+        return save_created(actor=actor, obj=setting)
+    before = audit.snapshot(setting)
+    setting.lead_stale_days = lead_stale_days
+    return save_updated(actor=actor, obj=setting, before=before)
+
+
+@transaction.atomic
 def follow_up_create(*, actor: Any, lead: Lead, **data: Any) -> FollowUp:
     """Log a follow-up on a lead; it refreshes the lead's last contact and next-step dates.
 
@@ -289,7 +322,7 @@ def lead_merge(*, actor: Any, source: Lead, target: Lead) -> Lead:
     _require_editable(actor, target)
     if source.pk == target.pk:
         raise ValidationError({"target": [ValidationError(_("Choose another lead."), code="same")]})
-    if source.enterprise_id or source.settlement_id:
+    if source.enterprise_id or source.settlement_id or source.projects.exists():
         raise ValidationError(_("A converted lead cannot be merged away."), code="converted")
     before = audit.snapshot(target)
     for fu in FollowUp.objects.filter(lead=source):
@@ -360,6 +393,30 @@ def lead_convert(
 
 
 
+@transaction.atomic
+def lead_convert_project(
+    *, actor: Any, lead: Lead, name: str, total_investment_wan: Any, level: str = Project.Level.DISTRICT,
+    park: Park | None = None, fixed_asset_investment_wan: Any = None,
+) -> Project:
+    """Turn a lead into a project whose investor is the lead (and its enterprise, once it has one).
+
+    The lead becomes 已签约 if it was still open; it keeps the link through ``Project.investor_lead``.
+    """
+    _require_editable(actor, lead)
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if lead.status == Lead.Status.LOST:
+        raise ValidationError(_("A lost lead cannot be converted."), code="lost")
+    project = project_create(
+        actor=actor, name=name, investor_lead=lead, investor_enterprise=lead.enterprise,
+        park=park or lead.target_park, industry=lead.industry, level=level,
+        total_investment_wan=total_investment_wan, fixed_asset_investment_wan=fixed_asset_investment_wan)
+    if lead.status != Lead.Status.SIGNED:
+        before = audit.snapshot(lead)
+        lead.status = Lead.Status.SIGNED
+        save_updated(actor=actor, obj=lead, before=before)
+    return project
+
+
 # --- Key projects (重点项目) -------------------------------------------------------------------
 
 PROJECT_FIELDS = (
@@ -425,6 +482,16 @@ def project_create(*, actor: Any, **data: Any) -> Project:
     for stage in Project.ORDER:
         save_created(actor=actor, obj=ProjectStage(project=project, stage=stage))
     return project
+
+
+@transaction.atomic
+def project_follow_up_create(*, actor: Any, project: Project, **data: Any) -> FollowUp:
+    """Log a visit, call, meeting or one-to-one docking on a project (by whoever may change the project)."""
+    _require_project_editable(actor, project)
+    follow_up = FollowUp(project=project, author=actor)
+    apply_changes(follow_up, data, FOLLOW_UP_FIELDS)
+    _not_in_future("on", follow_up.on)
+    return save_created(actor=actor, obj=follow_up)
 
 
 @transaction.atomic

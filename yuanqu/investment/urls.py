@@ -17,7 +17,10 @@ urlpatterns = [
     path("leads/<int:pk>/status/", views.lead_status, name="lead_status"),
     path("leads/<int:pk>/merge/", views.lead_merge, name="lead_merge"),
     path("leads/<int:pk>/convert/", views.lead_convert, name="lead_convert"),
+    path("leads/<int:pk>/convert-project/", views.lead_convert_project, name="lead_convert_project"),
     path("leads/<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
+    path("lead-contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
+    path("lead-contacts/<int:pk>/delete/", views.contact_delete, name="contact_delete"),
     path("leads/<int:pk>/follow-ups/new/", views.follow_up_create, name="follow_up_create"),
 ]
 urlpatterns += [
@@ -27,6 +30,7 @@ urlpatterns += [
     path("projects/<int:pk>/stage/", views.project_stage, name="project_stage"),
     path("projects/<int:pk>/plan/", views.project_plan, name="project_plan"),
     path("projects/<int:pk>/month/", views.project_month, name="project_month"),
+    path("projects/<int:pk>/follow-ups/new/", views.project_follow_up, name="project_follow_up"),
     path("stage-changes/<int:pk>/approve/", views.change_approve, name="change_approve"),
     path("stage-changes/<int:pk>/return/", views.change_return, name="change_return"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
@@ -38,4 +42,6 @@ urlpatterns += [
     path("cases/<int:pk>/advance/", views.case_advance, name="case_advance"),
     path("cases/<int:pk>/meetings/", views.case_meeting, name="case_meeting"),
     path("cases/<int:pk>/measures/", views.case_measure, name="case_measure"),
+    path("measures/<int:pk>/done/", views.case_measure_done, name="case_measure_done"),
+    path("settings/", views.region_settings, name="settings"),
 ]

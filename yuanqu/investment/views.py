@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from yuanqu.core.forms import call_service
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
+from yuanqu.core.models import IndustryCode
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
@@ -29,18 +31,32 @@ from .forms import (
     CaseForm,
     ConvertForm,
     FollowUpForm,
+    LeadContactEditForm,
     LeadContactForm,
     LeadForm,
+    LeadProjectForm,
+    MeasureDoneForm,
     MeasureForm,
     MeetingForm,
     MergeForm,
     MonthForm,
     PlanForm,
     ProjectForm,
+    RegionSettingForm,
     StageChangeForm,
     StatusForm,
 )
-from .models import Case, Lead, Project, StageChange, StageEvidence
+from .models import (
+    Case,
+    CaseMeasure,
+    Lead,
+    LeadContact,
+    Project,
+    ProjectStage,
+    RegionSetting,
+    StageChange,
+    StageEvidence,
+)
 
 LIST_ROLES = (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR)
 WRITE_ROLES = (Role.REGION_STAFF, Role.PARK_OPERATOR)
@@ -61,6 +77,72 @@ def _owner_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
     return [(pk, display or username) for pk, display, username in owners]
 
 
+def _section_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
+    """GB/T 4754 sections (门类), as the enterprise list offers them."""
+    return list(IndustryCode.objects.filter(level=1).values_list("code", "name"))
+
+
+def _project_owner_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
+    owners = selectors.projects_for_list(request.user).filter(investor_lead__owner__isnull=False).values_list(
+        "investor_lead__owner_id", "investor_lead__owner__display_name", "investor_lead__owner__username").distinct()
+    return [(pk, display or username) for pk, display, username in owners]
+
+
+def _period(request: AuthedRequest) -> tuple[dt.date | None, dt.date | None, dict[str, Any]]:
+    """The ``from``/``to`` dates of the query string; a date that does not parse is reported and ignored."""
+    found: dict[str, dt.date | None] = {}
+    for key in ("from", "to"):
+        raw = request.GET.get(key, "").strip()
+        found[key] = None
+        if raw:
+            try:
+                found[key] = dt.date.fromisoformat(raw)
+            except ValueError:
+                messages.error(request, _("The period needs dates such as 2025-01-31; “%(value)s” is not one.")
+                               % {"value": raw[:20]})
+    start, end = found["from"], found["to"]
+    if start and end and start > end:
+        messages.error(request, _("The period starts after it ends; the dates were ignored."))
+        start = end = None
+    return start, end, {"from": start.isoformat() if start else "", "to": end.isoformat() if end else ""}
+
+
+def _lead_period(request: AuthedRequest, qs: QuerySet[Lead]) -> tuple[QuerySet[Lead], dict[str, Any]]:
+    start, end, shown = _period(request)
+    if start:
+        qs = qs.filter(created_at__date__gte=start)
+    if end:
+        qs = qs.filter(created_at__date__lte=end)
+    return qs, {**shown, "label": _("Created between")}
+
+
+def _project_period(request: AuthedRequest, qs: QuerySet[Project]) -> tuple[QuerySet[Project], dict[str, Any]]:
+    """Projects signed within the period (the actual date of their 签约 stage)."""
+    start, end, shown = _period(request)
+    if start or end:
+        signed = ProjectStage.objects.filter(stage=Project.Stage.SIGNED, actual_on__isnull=False)
+        if start:
+            signed = signed.filter(actual_on__gte=start)
+        if end:
+            signed = signed.filter(actual_on__lte=end)
+        qs = qs.filter(pk__in=signed.values("project"))
+    return qs, {**shown, "label": _("Signed between")}
+
+
+def _apply_filters(request: AuthedRequest, qs: QuerySet[Any], filters: list[Filter]) -> tuple[QuerySet[Any], list[Any]]:
+    """Narrow ``qs`` by drop-down filters the way list pages do; return what the form shows."""
+    shown = []
+    for f in filters:
+        options = f.options(request)
+        value = request.GET.get(f.name, "").strip()
+        if value and value in {str(k) for k, _label in options}:
+            qs = qs.filter(**{f.lookup or f.name: value})
+        else:
+            value = ""
+        shown.append((f, options, value))
+    return qs, shown
+
+
 def _error_text(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
         return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
@@ -73,6 +155,7 @@ def _lead_spec() -> ListSpec:
             Filter("status", _("Status"), Lead.Status.choices),
             Filter("source", _("Source"), Lead.Source.choices),
             Filter("park", _("Target park"), _park_choices, "target_park"),
+            Filter("section", _("Industry section"), _section_choices, "industry__section"),
             Filter("owner", _("Owner"), _owner_choices, "owner"),
         ],
         sorts={"name": ("name_pinyin",), "created": ("created_at",), "investment": ("intended_investment_wan",),
@@ -97,11 +180,13 @@ def _lead_spec() -> ListSpec:
     )
 
 
-def _leads_page(request: AuthedRequest, qs: QuerySet[Lead], title: str, which: str) -> HttpResponse:
+def _leads_page(request: AuthedRequest, qs: QuerySet[Lead], title: str, which: str,
+               extra: dict[str, Any] | None = None) -> HttpResponse:
     _require(request, LIST_ROLES)
+    qs, period = _lead_period(request, qs)
     return run_list(request, qs, _lead_spec(), "investment/lead_list.html", {
         "title": title, "which": which, "can_create": request.user.role in WRITE_ROLES,
-        "today": timezone.localdate()})
+        "today": timezone.localdate(), "period": period, **(extra or {})})
 
 
 @login_required
@@ -122,7 +207,8 @@ def lead_pool(request: AuthedRequest) -> HttpResponse:
 def lead_due(request: AuthedRequest) -> HttpResponse:
     """My leads whose next step is due today or earlier."""
     _require(request, WRITE_ROLES)
-    return _leads_page(request, selectors.due_for(request.user), _("My due follow-ups"), "due")
+    return _leads_page(request, selectors.due_for(request.user), _("My due follow-ups"), "due",
+                       {"due_projects": selectors.due_projects_for(request.user)})
 
 
 @login_required
@@ -176,6 +262,7 @@ def lead_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_edit": editable,
         "merge_form": MergeForm(user=request.user, lead=lead) if editable else None,
         "statuses": [s for s in Lead.Status if s.value != lead.status],
+        "projects": selectors.projects_for_list(request.user).filter(investor_lead=lead),
         "today": timezone.localdate(),
     })
 
@@ -289,6 +376,49 @@ def contact_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def contact_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Edit a lead's contact; who sees the phone and e-mail masked edits the name and title only."""
+    contact = get_visible_or_404(LeadContact.objects.editable_by(request.user).select_related("lead"),
+                                 request.user, pk=pk)
+    full = selectors.may_see_personal_data(request.user)
+    form = LeadContactEditForm(request.POST or None, instance=contact, full=full)
+    if request.method == "POST" and form.is_valid():
+        fresh = LeadContact.objects.select_related("lead").get(pk=pk)
+        if call_service(form, lambda: services.lead_contact_update(actor=request.user, contact=fresh,
+                                                                    **form.cleaned_data)) is not None:
+            messages.success(request, _("Changes saved."))
+            return redirect("investment:lead_detail", pk=contact.lead_id)
+    return render(request, "investment/form.html", {"form": form, "lead": contact.lead, "title": contact.name})
+
+
+@login_required
+@require_POST
+def contact_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Remove a lead's contact."""
+    contact = get_visible_or_404(LeadContact.objects.editable_by(request.user).select_related("lead"),
+                                 request.user, pk=pk)
+    services.lead_contact_delete(actor=request.user, contact=contact)
+    messages.success(request, _("Contact removed."))
+    return redirect("investment:lead_detail", pk=contact.lead_id)
+
+
+@login_required
+def lead_convert_project(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Turn a lead into a key project; the project names the lead (and its enterprise) as investor."""
+    lead = get_visible_or_404(Lead.objects.editable_by(request.user), request.user, pk=pk)
+    form = LeadProjectForm(request.POST or None, user=request.user, initial={
+        "name": lead.name, "park": lead.target_park_id, "total_investment_wan": lead.intended_investment_wan})
+    if request.method == "POST" and form.is_valid():
+        project = call_service(form, lambda: services.lead_convert_project(
+            actor=request.user, lead=lead, **form.cleaned_data))
+        if project is not None:
+            messages.success(request, _("Project %(name)s registered.") % {"name": project.name})
+            return redirect("investment:lead_detail", pk=pk)
+    return render(request, "investment/form.html", {"form": form, "lead": lead,
+                                                    "title": _("Convert to a project")})
+
+
+@login_required
 def follow_up_create(request: AuthedRequest, pk: int) -> HttpResponse:
     """Log a follow-up on a lead."""
     lead = get_visible_or_404(Lead.objects.editable_by(request.user), request.user, pk=pk)
@@ -303,12 +433,26 @@ def follow_up_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def board(request: AuthedRequest) -> HttpResponse:
-    """The pipeline board: one column per status, with counts and intended investment (万元)."""
+    """The pipeline board: one column per status, with counts and intended investment (万元); funnels of leads
+    by source and park, and of projects by stage (counts and total investment, 万元).
+
+    Filterable by park, industry section, level (projects), owner and period (leads: created; projects: signed).
+    """
     _require(request, LIST_ROLES)
-    qs = selectors.leads_for_list(request.user)
+    qs, lead_filters = _apply_filters(request, selectors.leads_for_list(request.user), [
+        Filter("park", _("Park"), _park_choices, "target_park"),
+        Filter("section", _("Industry section"), _section_choices, "industry__section"),
+        Filter("owner", _("Owner"), _owner_choices, "owner"),
+    ])
+    qs, period = _lead_period(request, qs)
+    projects, project_filters = _apply_filters(request, Project.objects.visible_to(request.user), [
+        Filter("park", _("Park"), _park_choices, "park"),
+        Filter("section", _("Industry section"), _section_choices, "industry__section"),
+        Filter("level", _("Level"), Project.Level.choices, "level"),
+        Filter("owner", _("Owner"), _owner_choices, "investor_lead__owner"),
+    ])
+    projects, project_period = _project_period(request, projects)
     park = request.GET.get("park", "")
-    if park.isdigit():
-        qs = qs.filter(target_park_id=int(park))
     totals: dict[str, Any] = {row["status"]: row for row in qs.values("status").annotate(n=Count("id"),
                                                                          amount=Sum("intended_investment_wan"))}
     columns = []
@@ -320,12 +464,20 @@ def board(request: AuthedRequest) -> HttpResponse:
     source_labels = dict(Lead.Source.choices)
     by_park = (qs.values("target_park__name").annotate(n=Count("id"), amount=Sum("intended_investment_wan"))
                .order_by("-n", "target_park__name"))
+    stage_rows: dict[str, Any] = {r["stage"]: r for r in projects.order_by().values("stage").annotate(
+        n=Count("id"), amount=Sum("total_investment_wan"))}
+    by_stage = [{"stage": st.value, "label": st.label, "n": stage_rows.get(st.value, {}).get("n", 0),
+                 "amount": stage_rows.get(st.value, {}).get("amount") or Decimal(0)} for st in Project.Stage]
+    # The filter form shows each drop-down once: the lead board's, plus the projects' level.
+    shown = lead_filters + [f for f in project_filters if f[0].name == "level"]
     return render(request, "investment/board.html", {
         "by_park": [{"label": r["target_park__name"] or "—", "n": r["n"], "amount": r["amount"] or Decimal(0)}
                     for r in by_park],
         "columns": columns,
         "by_source": [{"label": source_labels.get(r["source"], r["source"]), "n": r["n"],
                        "amount": r["amount"] or Decimal(0)} for r in by_source],
+        "by_stage": by_stage,
+        "filters": shown, "period": {**period, "label": _("Period")}, "project_period": project_period,
         "parks": _park_choices(request), "park": park,
     })
 
@@ -338,6 +490,8 @@ def _project_spec() -> ListSpec:
             Filter("stage", _("Stage"), Project.Stage.choices),
             Filter("level", _("Level"), Project.Level.choices),
             Filter("park", _("Park"), _park_choices, "park"),
+            Filter("section", _("Industry section"), _section_choices, "industry__section"),
+            Filter("owner", _("Owner"), _project_owner_choices, "investor_lead__owner"),
         ],
         sorts={"name": ("name",), "investment": ("total_investment_wan",), "overdue": ("overdue",)},
         default_sort="-investment",
@@ -359,8 +513,9 @@ def _project_spec() -> ListSpec:
 def project_list(request: AuthedRequest) -> HttpResponse:
     """Projects in scope with stage progress and overdue markers."""
     _require(request, LIST_ROLES)
-    return run_list(request, selectors.projects_for_list(request.user), _project_spec(),
-                    "investment/project_list.html", {"can_create": request.user.role in WRITE_ROLES})
+    qs, period = _project_period(request, selectors.projects_for_list(request.user))
+    return run_list(request, qs, _project_spec(), "investment/project_list.html",
+                    {"can_create": request.user.role in WRITE_ROLES, "period": period})
 
 
 @login_required
@@ -396,7 +551,23 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "stage_form": StageChangeForm(initial={"on": timezone.localdate()}) if editable else None,
         "plan_form": PlanForm(initial=plans) if editable else None,
         "month_form": MonthForm(initial={"month": timezone.localdate().replace(day=1)}) if editable else None,
+        "follow_ups": selectors.project_follow_ups_for(request.user, project),
+        "follow_up_form": FollowUpForm(initial={"on": timezone.localdate()}) if editable else None,
     })
+
+
+@login_required
+def project_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Log a follow-up (visit, call, meeting, one-to-one docking) on a project."""
+    project = get_visible_or_404(Project.objects.editable_by(request.user), request.user, pk=pk)
+    form = FollowUpForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        if call_service(form, lambda: services.project_follow_up_create(actor=request.user, project=project,
+                                                                         **form.cleaned_data)) is not None:
+            messages.success(request, _("Follow-up recorded."))
+            return redirect("investment:project_detail", pk=pk)
+    return render(request, "investment/form.html", {"form": form, "project": project,
+                                                    "title": _("New follow-up")})
 
 
 def _back(request: AuthedRequest, pk: int, error: str = "", done: str = "") -> HttpResponse:
@@ -549,6 +720,7 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "later": [s for s in Case.Status if Case.ORDER.index(s.value) > Case.ORDER.index(case.status)],
         "meeting_form": MeetingForm(initial={"on": timezone.localdate()}) if editable else None,
         "measure_form": MeasureForm() if editable else None,
+        "today": timezone.localdate(),
     })
 
 
@@ -590,3 +762,45 @@ def case_measure(request: AuthedRequest, pk: int) -> HttpResponse:
     """Add an agreed measure to a case."""
     return _case_post(request, pk, lambda c: services.case_measure_create(
         actor=request.user, case=c, **_valid(MeasureForm(request.POST))))
+
+
+@login_required
+@require_POST
+def case_measure_done(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Mark an agreed measure done (today unless a date is given)."""
+    # A measure is scoped through its case; only those who may change the case may tick it off.
+    measure = CaseMeasure.objects.filter(case__in=Case.objects.editable_by(request.user), pk=pk).first()
+    if measure is None:
+        raise Http404
+    data = request.POST.copy()
+    data.setdefault("on", timezone.localdate().isoformat())
+    form = MeasureDoneForm(data)
+    try:
+        services.case_measure_done(actor=request.user, measure=measure, **_valid(form))
+        messages.success(request, _("Changes saved."))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("investment:case_detail", pk=measure.case_id)
+
+
+# --- Settings ----------------------------------------------------------------------------------
+
+SETTING_ROLES = (Role.REGION_STAFF, Role.REGION_ADMIN)
+
+
+@login_required
+def region_settings(request: AuthedRequest) -> HttpResponse:
+    """Set N for the user's region: days without a follow-up before an owned lead returns to the pool.
+
+    Open to district staff, who run the pipeline, and to the region's system administrator, since it is
+    configuration; both act on their own region only.
+    """
+    _require(request, SETTING_ROLES)
+    current = RegionSetting.stale_days_for(request.user.region_id)
+    form = RegionSettingForm(request.POST or None, initial={"lead_stale_days": current})
+    if request.method == "POST" and form.is_valid():
+        if call_service(form, lambda: services.region_setting_set(
+                actor=request.user, lead_stale_days=form.cleaned_data["lead_stale_days"])) is not None:
+            messages.success(request, _("Changes saved."))
+            return redirect("investment:settings")
+    return render(request, "investment/form.html", {"form": form, "title": _("Investment-promotion settings")})
