@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yuanqu.core.models import TimeStamped
 from yuanqu.core.roles import Role
@@ -90,7 +91,7 @@ class Lead(TimeStamped):
         NEW = "new", _("New lead")
         CONTACTED = "contacted", _("Contacted")
         NEGOTIATING = "negotiating", _("Negotiating")
-        SIGNED = "signed", _("Signed")
+        SIGNED = "signed", pgettext_lazy("lead status", "Signed")
         LOST = "lost", _("Lost")
 
     class Source(models.TextChoices):
