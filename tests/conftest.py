@@ -25,6 +25,8 @@ from yuanqu.core.models import IndustryCode, Region
 from yuanqu.core.roles import Role
 from yuanqu.enterprises import services as ent
 from yuanqu.enterprises.models import Contact, Enterprise, Settlement
+from yuanqu.stats import services as stats
+from yuanqu.stats.models import Report, Round
 from yuanqu.investment import services as inv
 from yuanqu.investment.models import Case, CaseMeasure, Lead, LeadContact, Project, StageChange
 from yuanqu.parks import services as parks
@@ -80,6 +82,11 @@ class World:
     measure_xltd: CaseMeasure | None = None
     measure_smyz: CaseMeasure | None = None
     measure_laoshan: CaseMeasure | None = None
+    round_licang: Round | None = None
+    round_laoshan: Round | None = None
+    report_xltd: Report | None = None
+    report_smyz: Report | None = None
+    report_laoshan: Report | None = None
 
     def user(self, role: str) -> User:
         return self.users[role]
@@ -194,7 +201,19 @@ def build_world() -> World:
                                            due_on=dt.date(2030, 6, 30))
     measure_laoshan = inv.case_measure_create(actor=laoshan_staff, case=case_laoshan, text="房源核定", owner="崂山区",
                                               due_on=dt.date(2030, 6, 30))
+    # Statistics: a June 2025 round in each region, one report per park (smyz and laoshan are
+    # attributed directly: their enterprises are only signed in this world).
+    round_licang = stats.open_round(actor=staff, region=licang, frequency="month", year=2025, month=6,
+                                    deadline=dt.date(2025, 7, 10))
+    round_laoshan = stats.open_round(actor=laoshan_staff, region=laoshan, frequency="month", year=2025, month=6,
+                                     deadline=dt.date(2025, 7, 10))
+    report_xltd = Report.objects.get(round=round_licang, enterprise=ent_xltd)
+    report_smyz = Report.objects.create(round=round_licang, enterprise=ent_smyz, park=smyz, industry_section="I")
+    report_laoshan = Report.objects.create(round=round_laoshan, enterprise=ent_laoshan, park=laoshan_park,
+                                           industry_section="I")
     return World(
+        round_licang=round_licang, round_laoshan=round_laoshan, report_xltd=report_xltd, report_smyz=report_smyz,
+        report_laoshan=report_laoshan,
         lead_contact_smyz=lead_contact_smyz, lead_contact_laoshan=lead_contact_laoshan,
         measure_xltd=case_xltd.measures.get(), measure_smyz=measure_smyz, measure_laoshan=measure_laoshan,
         case_xltd=case_xltd, case_smyz=case_smyz, case_laoshan=case_laoshan,

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "yuanqu.parks",
     "yuanqu.enterprises",
     "yuanqu.investment",
+    "yuanqu.stats",
     "yuanqu.tabular",
     "yuanqu.api",
 ]

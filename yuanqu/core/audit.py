@@ -56,7 +56,7 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[d
 
 #: Where a row's region is found, for rows that do not carry it themselves.
 REGION_PATHS = ("region_id", "park.region_id", "building.park.region_id", "settlement.park.region_id",
-                "enterprise.region_id", "unit.building.park.region_id")
+                "enterprise.region_id", "unit.building.park.region_id", "report.park.region_id")
 
 
 def region_of(obj: models.Model) -> str:

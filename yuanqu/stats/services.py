@@ -1,0 +1,483 @@
+"""Writes of the statistics app: rounds, the enterprise's entries, review, lock, targets, reminders.
+
+Every write checks the actor's role and scope, refuses changes to a locked round, and records an
+audit event in its own transaction.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yuanqu.core import audit
+from yuanqu.core.models import AuditEvent, Region
+from yuanqu.core.roles import Role
+from yuanqu.core.services import require_role
+from yuanqu.enterprises.models import Settlement
+from yuanqu.parks.models import Park
+
+from . import notify, rollups
+from .models import Frequency, Indicator, Notice, Report, ReportValue, Round, Target, months_of, previous_period
+
+#: A value this many times the last period's is almost always 元 typed where 万元 is asked.
+UNIT_SLIP_RATIO = Decimal("1000")
+
+
+def period_bounds(frequency: str, year: int, month: int) -> tuple[dt.date, dt.date]:
+    """First and last day of the period ending in (year, month)."""
+    span = {Frequency.MONTH: 1, Frequency.QUARTER: 3, Frequency.YEAR: 12}[Frequency(frequency)]
+    first_month = month - span + 1
+    return dt.date(year, first_month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _locked_error() -> ValidationError:
+    return ValidationError(_("This period is locked. Ask region staff to reopen it first."), code="locked")
+
+
+# --------------------------------------------------------------------------- rounds
+
+
+def settled_during(region_code: str, start: dt.date, end: dt.date) -> Any:
+    """Settlements of the region's parks that were moved in (入驻) at some time in [start, end]."""
+    return (Settlement.objects.filter(park__region__code__startswith=region_code, moved_in_on__isnull=False,
+                                      moved_in_on__lte=end)
+            .filter(Q(exited_on__isnull=True) | Q(exited_on__gte=start))
+            .select_related("enterprise", "enterprise__industry"))
+
+
+@transaction.atomic
+def open_round(*, actor: Any, region: Region, frequency: str, year: int, month: int, deadline: dt.date,
+               indicators: Iterable[Indicator] | None = None) -> Round:
+    """Open a round and give every enterprise settled in a park of the region during the period a task."""
+    require_role(actor, (Role.REGION_STAFF,))
+    if not region.code.startswith(actor.region_id):
+        raise PermissionDenied("region out of scope")
+    if month not in months_of(frequency):
+        raise ValidationError({"month": _("A %(frequency)s period cannot end in month %(month)d.")
+                               % {"frequency": Frequency(frequency).label, "month": month}}, code="month")
+    start, end = period_bounds(frequency, year, month)
+    if start > timezone.localdate():
+        raise ValidationError({"year": _("The period has not begun yet.")}, code="future")
+    if Round.objects.filter(region=region, frequency=frequency, year=year, month=month).exists():
+        raise ValidationError(_("A round for this period is open already."), code="duplicate")
+    chosen = list(indicators) if indicators is not None else list(
+        Indicator.objects.active().filter(frequency=frequency))
+    if not chosen:
+        raise ValidationError({"indicators": _("Choose at least one indicator.")}, code="no_indicators")
+    rnd = Round(region=region, frequency=frequency, year=year, month=month, deadline=deadline, created_by=actor)
+    rnd.full_clean()
+    rnd.save()
+    rnd.indicators.set(chosen)
+    tasks = create_tasks(rnd)
+    audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=rnd,
+                 after={**audit.snapshot(rnd), "tasks": tasks})
+    return rnd
+
+
+def create_tasks(rnd: Round) -> int:
+    """A report for every enterprise settled during the round's period that has none yet."""
+    start, end = period_bounds(rnd.frequency, rnd.year, rnd.month)
+    have = set(Report.objects.filter(round=rnd).values_list("enterprise_id", "park_id"))
+    new = []
+    for s in settled_during(rnd.region_id, start, end):
+        if (s.enterprise_id, s.park_id) in have:
+            continue
+        have.add((s.enterprise_id, s.park_id))
+        e = s.enterprise
+        new.append(Report(round=rnd, enterprise=e, park_id=s.park_id, above_scale=e.is_above_scale,
+                          industry_section=e.industry.section if e.industry_id and e.industry else ""))
+    Report.objects.bulk_create(new, batch_size=1000)
+    return len(new)
+
+
+def _require_district_round(actor: Any, rnd: Round) -> None:
+    require_role(actor, (Role.REGION_STAFF,))
+    if not Round.objects.editable_by(actor).filter(pk=rnd.pk).exists():
+        raise PermissionDenied("round out of scope")
+
+
+@transaction.atomic
+def lock_round(*, actor: Any, rnd: Round) -> Round:
+    """Lock the period (锁定): nothing in it changes until it is reopened."""
+    _require_district_round(actor, rnd)
+    rnd = Round.objects.select_for_update().get(pk=rnd.pk)
+    if rnd.locked:
+        raise ValidationError(_("The period is locked already."), code="locked_already")
+    before = audit.snapshot(rnd)
+    rnd.locked, rnd.locked_at = True, timezone.now()
+    rnd.save(update_fields=["locked", "locked_at", "updated_at"])
+    audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=rnd, before=before, after=audit.snapshot(rnd))
+    return rnd
+
+
+@transaction.atomic
+def reopen_round(*, actor: Any, rnd: Round, reason: str) -> Round:
+    """Reopen a locked period; the reason goes into the audit trail."""
+    _require_district_round(actor, rnd)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for reopening a locked period.")}, code="reason")
+    rnd = Round.objects.select_for_update().get(pk=rnd.pk)
+    if not rnd.locked:
+        raise ValidationError(_("The period is not locked."), code="not_locked")
+    before = audit.snapshot(rnd)
+    rnd.locked, rnd.locked_at = False, None
+    rnd.save(update_fields=["locked", "locked_at", "updated_at"])
+    audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=rnd, before=before,
+                 after={**audit.snapshot(rnd), "reopen_reason": reason})
+    return rnd
+
+
+# --------------------------------------------------------------------------- entries
+
+
+@dataclass
+class Entry:
+    """What the enterprise typed for one indicator."""
+
+    value: Decimal | None = None
+    no_data: bool = False
+    no_data_reason: str = ""
+    explanation: str = ""
+
+
+@dataclass
+class Check:
+    """The outcome of checking one entry: errors block, a warning needs an explanation."""
+
+    errors: list[str]
+    warning: str = ""
+
+
+def indicators_for(report: Report) -> list[Indicator]:
+    """The round's indicators that apply to the report's enterprise (as it was attributed)."""
+    result = []
+    for ind in report.round.indicators.all():
+        if ind.audience == Indicator.Audience.ABOVE_SCALE:
+            if report.above_scale:
+                result.append(ind)
+        elif ind.applies_to(report.enterprise):
+            result.append(ind)
+    return result
+
+
+def previous_values(report: Report, indicators: Iterable[Indicator]) -> dict[int, dict[str, Any]]:
+    """For each indicator: last period's value and the same period last year (as entered), for the form."""
+    out: dict[int, dict[str, Any]] = {}
+    for ind in indicators:
+        py, pm = previous_period(ind.frequency, report.round.year, report.round.month)
+        rows = dict(((y, m), (v, pv)) for y, m, v, pv in ReportValue.objects.filter(
+            enterprise_id=report.enterprise_id, indicator=ind,
+            year__in=(py, report.round.year - 1), month__in=(pm, report.round.month),
+        ).exclude(report__status=Report.Status.PENDING).values_list("year", "month", "value", "period_value"))
+        prev = rows.get((py, pm), (None, None))
+        last_year = rows.get((report.round.year - 1, report.round.month), (None, None))
+        out[ind.pk] = {"previous": prev[0], "previous_period_value": prev[1], "last_year": last_year[0]}
+    return out
+
+
+def _pct(new: Decimal, old: Decimal) -> Decimal:
+    return (new - old) / abs(old) * 100
+
+
+def _period_value_of(ind: Indicator, report: Report, value: Decimal) -> Decimal | None:
+    """What ``value`` means for the period alone (cumulative entries minus last period's)."""
+    if ind.basis == Indicator.Basis.PERIOD or ind.aggregation == Indicator.Aggregation.LATEST:
+        return value
+    year, month = report.round.year, report.round.month
+    if month == months_of(ind.frequency)[0]:
+        return value
+    py, pm = previous_period(ind.frequency, year, month)
+    prev = ReportValue.objects.filter(enterprise_id=report.enterprise_id, park_id=report.park_id, indicator=ind,
+                                      year=py, month=pm, value__isnull=False).values_list("value", flat=True).first()
+    return None if prev is None else value - prev
+
+
+def check_entry(ind: Indicator, report: Report, entry: Entry, entries: Mapping[int, Entry],
+                prev: Mapping[str, Any]) -> Check:
+    """Validate one entry against the indicator's rules and the enterprise's own history."""
+    errors: list[str] = []
+    if entry.no_data:
+        return Check(errors=[] if entry.no_data_reason.strip() else [
+            _("%(name)s: say why there is nothing to report.") % {"name": ind.name}])
+    value = entry.value
+    if value is None:
+        return Check(errors=[])
+    if ind.min_value is not None and value < ind.min_value:
+        if ind.min_value == 0:
+            errors.append(_("%(name)s cannot be negative.") % {"name": ind.name})
+        else:
+            errors.append(_("%(name)s cannot be less than %(min)s.") % {"name": ind.name, "min": ind.min_value})
+    if ind.max_value is not None and value > ind.max_value:
+        errors.append(_("%(name)s cannot be more than %(max)s.") % {"name": ind.name, "max": ind.max_value})
+    if ind.part_of_id and ind.part_of_id in entries:
+        whole = entries[ind.part_of_id].value
+        if whole is not None and value > whole:
+            errors.append(_("%(name)s cannot exceed %(whole)s.") % {"name": ind.name, "whole": ind.part_of})
+    warning = ""
+    base = prev.get("previous_period_value")
+    current = _period_value_of(ind, report, value)
+    if base is not None and current is not None and base != 0:
+        change = _pct(current, base)
+        if base > 0 and current >= base * UNIT_SLIP_RATIO:
+            warning = _("%(name)s is %(ratio)s times last period's. Was it entered in 元 instead of %(unit)s?") % {
+                "name": ind.name, "ratio": f"{current / base:,.0f}", "unit": ind.unit}
+        elif ind.change_threshold_pct is not None and abs(change) > ind.change_threshold_pct:
+            warning = _("%(name)s changed by %(change)s%% on last period, beyond the %(limit)s%% check.") % {
+                "name": ind.name, "change": f"{change:+.1f}", "limit": f"{ind.change_threshold_pct:g}"}
+    if warning and ind.change_action == Indicator.Action.BLOCK:
+        errors.append(warning)
+        warning = ""
+    return Check(errors=errors, warning=warning)
+
+
+def _require_entry_allowed(actor: Any, report: Report) -> None:
+    require_role(actor, (Role.ENTERPRISE_USER, Role.REGION_STAFF))
+    if not Report.objects.visible_to(actor).filter(pk=report.pk).exists():
+        raise PermissionDenied("report out of scope")
+
+
+@transaction.atomic
+def save_entries(*, actor: Any, report: Report, entries: Mapping[int, Entry], submit: bool) -> Report:
+    """Save the enterprise's entries as a draft, or submit them.
+
+    The report row is locked first, so two tabs submitting at once give one submission: the second
+    finds it submitted and gets a clear error. Values are upserted per (report, indicator).
+    """
+    _require_entry_allowed(actor, report)
+    report = Report.objects.select_for_update().select_related("round", "enterprise").get(pk=report.pk)
+    if report.round.locked:
+        raise _locked_error()
+    if report.status not in Report.EDITABLE:
+        raise ValidationError(_("This report has been submitted already; it can be changed only if it is returned."),
+                              code="submitted")
+    indicators = indicators_for(report)
+    by_id = {ind.pk: ind for ind in indicators}
+    unknown = set(entries) - set(by_id)
+    if unknown:
+        raise ValidationError(_("The report does not ask for these indicators."), code="unknown_indicator")
+    history = previous_values(report, indicators)
+    errors: dict[str, list[str]] = {}
+    checks: dict[int, Check] = {}
+    for ind in indicators:
+        entry = entries.get(ind.pk, Entry())
+        check = check_entry(ind, report, entry, entries, history[ind.pk])
+        checks[ind.pk] = check
+        field = f"v_{ind.pk}"
+        if check.errors:
+            errors[field] = check.errors
+        elif submit:
+            if not entry.no_data and entry.value is None and ind.required:
+                errors[field] = [_("%(name)s is required: enter a value or choose 无数据.") % {"name": ind.name}]
+            elif check.warning and not entry.explanation.strip():
+                errors[f"e_{ind.pk}"] = [_("%(warning)s Explain it before submitting.") % {"warning": check.warning}]
+    if errors:
+        raise ValidationError(errors)
+    before = {"status": report.status, "values": _values_snapshot(report)}
+    for ind in indicators:
+        entry = entries.get(ind.pk, Entry())
+        ReportValue.objects.update_or_create(
+            report=report, indicator=ind,
+            defaults=dict(park_id=report.park_id, enterprise_id=report.enterprise_id, year=report.round.year,
+                          month=report.round.month, value=None if entry.no_data else entry.value,
+                          no_data=entry.no_data, no_data_reason=entry.no_data_reason.strip() if entry.no_data else "",
+                          explanation=entry.explanation.strip(), warning=checks[ind.pk].warning))
+        rederive(report.enterprise_id, report.park_id, ind, report.round.year)
+    if submit:
+        report.status = Report.Status.SUBMITTED
+        report.submitted_at, report.submitted_by = timezone.now(), actor
+        report.return_reason = ""
+    elif report.status == Report.Status.PENDING:
+        report.status = Report.Status.DRAFT
+    report.save()
+    audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=report, before=before,
+                 after={"status": report.status, "values": _values_snapshot(report)})
+    return report
+
+
+def _values_snapshot(report: Report) -> dict[str, Any]:
+    return {code: ("无数据" if no_data else (str(value) if value is not None else None))
+            for code, value, no_data in report.values.values_list("indicator__code", "value", "no_data")}
+
+
+def rederive(enterprise_id: int, park_id: int, ind: Indicator, year: int) -> None:
+    """Recompute the period and year-to-date values of one enterprise's indicator through ``year``.
+
+    Called whenever a value changes, so a corrected earlier month carries into the later ones;
+    rollup cells of approved reports whose derived values moved are refreshed at once.
+    """
+    rows = list(ReportValue.objects.filter(enterprise_id=enterprise_id, park_id=park_id, indicator=ind, year=year)
+                .select_related("report").order_by("month"))
+    changed: list[ReportValue] = []
+    stale_months: set[int] = set()
+    prev_month_value: dict[int, Decimal | None] = {r.month: r.value for r in rows}
+    period_values: list[Decimal] = []
+    months = months_of(ind.frequency)
+    for row in rows:
+        value = row.value
+        if value is None:
+            period, ytd = None, None
+        elif ind.aggregation == Indicator.Aggregation.LATEST:
+            period, ytd = value, value
+        elif ind.basis == Indicator.Basis.CUMULATIVE:
+            ytd = value
+            if row.month == months[0]:
+                period = value
+            else:
+                _py, pm = previous_period(ind.frequency, year, row.month)
+                before = prev_month_value.get(pm)
+                period = None if before is None else value - before
+        else:
+            period = value
+            period_values.append(value)
+            total = sum(period_values, Decimal(0))
+            ytd = total if ind.aggregation == Indicator.Aggregation.SUM else total / len(period_values)
+        if row.period_value != period or row.ytd_value != ytd:
+            row.period_value, row.ytd_value = period, ytd
+            changed.append(row)
+            if row.report.status == Report.Status.APPROVED:
+                stale_months.add(row.month)
+    if changed:
+        ReportValue.objects.bulk_update(changed, ["period_value", "ytd_value"])
+    for month in sorted(stale_months):
+        rollups.refresh(park_id=park_id, indicator_ids=[ind.pk], year=year, month=month)
+
+
+# --------------------------------------------------------------------------- review
+
+
+def _review_scope(actor: Any, report: Report, roles: tuple[str, ...]) -> Report:
+    require_role(actor, roles)
+    if not Report.objects.visible_to(actor).filter(pk=report.pk).exists():
+        raise PermissionDenied("report out of scope")
+    report = Report.objects.select_for_update().select_related("round").get(pk=report.pk)
+    if report.round.locked:
+        raise _locked_error()
+    return report
+
+
+def _transition(actor: Any, report: Report, status: str, **fields: Any) -> Report:
+    before = {"status": report.status}
+    report.status = status
+    for key, value in fields.items():
+        setattr(report, key, value)
+    report.save()
+    audit.record(actor=actor, action=AuditEvent.Action.STAGE, obj=report, before=before,
+                 after={"status": status, **{k: str(v) for k, v in fields.items() if k == "return_reason"}})
+    return report
+
+
+@transaction.atomic
+def park_review(*, actor: Any, report: Report) -> Report:
+    """The park's first review (初审): submitted → awaiting the district."""
+    report = _review_scope(actor, report, (Role.PARK_OPERATOR, Role.REGION_STAFF))
+    if report.status != Report.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be reviewed by the park."), code="status")
+    return _transition(actor, report, Report.Status.PARK_REVIEWED, park_reviewed_at=timezone.now(),
+                       park_reviewed_by=actor)
+
+
+@transaction.atomic
+def approve(*, actor: Any, report: Report) -> Report:
+    """The district's approval (终审): its values enter the rollups at once."""
+    report = _review_scope(actor, report, (Role.REGION_STAFF,))
+    if report.status != Report.Status.PARK_REVIEWED:
+        raise ValidationError(_("Only a report the park has reviewed can be approved."), code="status")
+    report = _transition(actor, report, Report.Status.APPROVED, approved_at=timezone.now(), approved_by=actor)
+    rollups.refresh_report(report)
+    return report
+
+
+@transaction.atomic
+def return_report(*, actor: Any, report: Report, reason: str) -> Report:
+    """Send a report back to the enterprise with a reason (退回)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for returning the report.")}, code="reason")
+    report = _review_scope(actor, report, (Role.PARK_OPERATOR, Role.REGION_STAFF))
+    allowed = (Report.Status.SUBMITTED,) if actor.role == Role.PARK_OPERATOR else (
+        Report.Status.SUBMITTED, Report.Status.PARK_REVIEWED, Report.Status.APPROVED)
+    if report.status not in allowed:
+        raise ValidationError(_("This report cannot be returned in its present status."), code="status")
+    was_approved = report.status == Report.Status.APPROVED
+    report = _transition(actor, report, Report.Status.RETURNED, return_reason=reason[:500])
+    if was_approved:
+        rollups.refresh_report(report)
+    return report
+
+
+# --------------------------------------------------------------------------- targets and reminders
+
+
+@transaction.atomic
+def set_target(*, actor: Any, indicator: Indicator, year: int, value: Decimal, park: Park | None = None,
+               region: Region | None = None) -> Target:
+    """Set (or change) the annual target of a park or region for an indicator."""
+    require_role(actor, (Role.REGION_STAFF,))
+    if (park is None) == (region is None):
+        raise ValidationError(_("Choose a park or the region, not both."), code="scope")
+    if park is not None and not Park.objects.visible_to(actor).filter(pk=park.pk).exists():
+        raise PermissionDenied("park out of scope")
+    if region is not None and not region.code.startswith(actor.region_id):
+        raise PermissionDenied("region out of scope")
+    if value is None or value < 0:
+        raise ValidationError({"value": _("A target cannot be negative.")}, code="negative")
+    existing = Target.objects.filter(indicator=indicator, year=year, park=park, region=region).first()
+    if existing:
+        before = audit.snapshot(existing)
+        existing.value = value
+        existing.full_clean()
+        existing.save()
+        existing.refresh_from_db()
+        audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=existing, before=before,
+                     after=audit.snapshot(existing))
+        return existing
+    target = Target(indicator=indicator, year=year, park=park, region=region, value=value)
+    target.full_clean()
+    target.save()
+    audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=target, after=audit.snapshot(target))
+    return target
+
+
+@transaction.atomic
+def remind(*, actor: Any, reports: Iterable[Report], message: str = "") -> list[Notice]:
+    """Send a reminder (催报) for each report not yet submitted: in the app, and by any adapters switched on."""
+    require_role(actor, (Role.REGION_STAFF, Role.PARK_OPERATOR))
+    visible = Report.objects.visible_to(actor)
+    notices = []
+    for report in reports:
+        if not visible.filter(pk=report.pk).exists():
+            raise PermissionDenied("report out of scope")
+        if report.status not in Report.EDITABLE:
+            continue
+        text = (message or "").strip() or _(
+            "Please submit your %(period)s statistics report by %(deadline)s.") % {
+            "period": report.round.period_label, "deadline": report.round.deadline.isoformat()}
+        notice = Notice.objects.create(report=report, enterprise_id=report.enterprise_id, message=text[:500],
+                                       sent_by=actor)
+        delivered = notify.deliver(notice)
+        if delivered:
+            notice.channels = ",".join(delivered)
+            notice.save(update_fields=["channels"])
+        audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=notice,
+                     after={"report": report.pk, "enterprise": report.enterprise_id, "message": notice.message,
+                            "channels": notice.channels})
+        notices.append(notice)
+    return notices
+
+
+@transaction.atomic
+def mark_notices_read(*, actor: Any) -> int:
+    """The enterprise user has seen its reminders."""
+    require_role(actor, (Role.ENTERPRISE_USER,))
+    return Notice.objects.visible_to(actor).filter(read_at__isnull=True).update(read_at=timezone.now())
