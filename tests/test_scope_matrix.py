@@ -53,6 +53,7 @@ class Bundle:
     case: Any = None
     lead_contact: Any = None
     measure: Any = None
+    briefing: Any = None
 
 
 def bundles(world: World) -> dict[str, Bundle]:
@@ -62,18 +63,33 @@ def bundles(world: World) -> dict[str, Bundle]:
         "xltd": Bundle(world.xltd, world.tower, world.units[0], world.ent_xltd, world.contact_xltd, world.st_xltd,
                        world.users[LEADER], licang_event, world.lead_xltd,
                        world.project_xltd, world.change_xltd, world.change_xltd.evidence.first(), world.case_xltd,
-                       world.lead_contact_xltd, world.measure_xltd),
+                       world.lead_contact_xltd, world.measure_xltd, briefing_for(world, world.xltd)),
         "smyz": Bundle(world.smyz, world.smyz_building, world.smyz_unit, world.ent_smyz, world.contact_smyz,
                        world.st_smyz, world.users[LEADER], licang_event, world.lead_smyz,
                        world.project_smyz, world.change_smyz, world.change_smyz.evidence.first(), world.case_smyz,
-                       world.lead_contact_smyz, world.measure_smyz),
+                       world.lead_contact_smyz, world.measure_smyz, briefing_for(world, world.smyz)),
         "laoshan": Bundle(world.laoshan_park, world.laoshan_building, world.laoshan_unit, world.ent_laoshan,
                           world.contact_laoshan,
                           world.st_laoshan, world.laoshan_staff, laoshan_event, world.lead_laoshan,
                           world.project_laoshan, world.change_laoshan,
                           world.change_laoshan.evidence.first(), world.case_laoshan,
-                          world.lead_contact_laoshan, world.measure_laoshan),
+                          world.lead_contact_laoshan, world.measure_laoshan,
+                          briefing_for(world, world.laoshan_park)),
     }
+
+
+def briefing_for(world: World, park: Any) -> Any:
+    """A briefing of one park, marked written with stand-in files: the matrix probes pages, not the generator."""
+    from django.core.files.base import ContentFile
+
+    from yuanqu.briefings.models import Briefing
+
+    briefing, made = Briefing.objects.get_or_create(region=park.region, park=park, year=2024, month=12,
+                                                    defaults={"created_by": world.users[STAFF], "status": "done"})
+    if made:
+        briefing.pdf.save("probe.pdf", ContentFile(b"%PDF-1.4 probe"))
+        briefing.docx.save("probe.docx", ContentFile(b"PK probe"))
+    return briefing
 
 
 def outside_bundle_for(role: str) -> str:
@@ -171,6 +187,21 @@ CASES: dict[str, Case] = {
                                     data={"text": "probe", "owner": "probe", "due_on": "2025-01-01"}),
     "investment:case_measure_done": Case("POST", {STAFF}, pk("measure"), data={"on": "2025-01-01"}),
     "investment:settings": Case("GET", {STAFF, ADMIN}),
+    "dashboards:cockpit": Case("GET", {STAFF, LEADER, OPERATOR}),
+    "dashboards:chart": Case("GET", {STAFF, LEADER, OPERATOR}, lambda b: {"chart": "park_map"},
+                             leak=lambda b: b.park.name),
+    "dashboards:figures": Case("GET", {STAFF, LEADER, OPERATOR}, leak=lambda b: b.enterprise.name),
+    "dashboards:park": Case("GET", {STAFF, LEADER, OPERATOR}, pk("park")),
+    "dashboards:park_chart": Case("GET", {STAFF, LEADER, OPERATOR},
+                                  lambda b: {"pk": b.park.pk, "chart": "settlement_stages"}),
+    "dashboards:enterprise": Case("GET", {STAFF, LEADER, OPERATOR, ENTERPRISE}, pk("enterprise")),
+    "dashboards:enterprise_chart": Case("GET", {STAFF, LEADER, OPERATOR, ENTERPRISE},
+                                        lambda b: {"pk": b.enterprise.pk, "code": "output"}),
+    "briefings:list": Case("GET", {STAFF, LEADER, OPERATOR}, leak=lambda b: f"/briefings/{b.briefing.pk}/"),
+    "briefings:create": Case("GET", {STAFF, LEADER, OPERATOR}),
+    "briefings:detail": Case("GET", {STAFF, LEADER, OPERATOR}, pk("briefing")),
+    "briefings:download": Case("GET", {STAFF, LEADER, OPERATOR}, lambda b: {"pk": b.briefing.pk, "fmt": "pdf"}),
+    "briefings:regenerate": Case("POST", {STAFF, LEADER, OPERATOR}, pk("briefing")),
     "core:audit": Case("GET", {AUDITOR}, leak=lambda b: f"/audit/{b.audit.pk}/"),
     "core:audit_detail": Case("GET", {AUDITOR}, pk("audit")),
     "api:openapi-json": Case("GET", ALL, api=True),
@@ -281,7 +312,7 @@ def changed_marker() -> tuple[int, int]:
 def test_it_refuses_objects_outside_the_role_scope(world: World, name: str, role: str) -> None:
     case = CASES[name]
     outside = bundles(world)[outside_bundle_for(role)]
-    if case.kwargs is not None:
+    if case.kwargs is not None and case.leak is None:
         client = client_for(world, role, case)
         before = changed_marker()
         response = call(client, case, reverse(name, kwargs=case.kwargs(outside)), outside)
@@ -289,7 +320,8 @@ def test_it_refuses_objects_outside_the_role_scope(world: World, name: str, role
         assert changed_marker() == before
     else:
         assert case.leak is not None
-        response = call(client_for(world, role, case), case, reverse(name), outside)
+        url = reverse(name, kwargs=case.kwargs(outside) if case.kwargs else None)
+        response = call(client_for(world, role, case), case, url, outside)
         assert case.leak(outside) not in response.content.decode(), (name, role)
 
 

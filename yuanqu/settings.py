@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "yuanqu.enterprises",
     "yuanqu.investment",
     "yuanqu.stats",
+    "yuanqu.dashboards",
+    "yuanqu.briefings",
     "yuanqu.tabular",
     "yuanqu.api",
 ]

@@ -13,6 +13,8 @@ urlpatterns = [
     path("enterprises/", include("yuanqu.enterprises.urls")),
     path("investment/", include("yuanqu.investment.urls")),
     path("audit/", include("yuanqu.core.urls")),
+    path("dashboards/", include("yuanqu.dashboards.urls")),
+    path("briefings/", include("yuanqu.briefings.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

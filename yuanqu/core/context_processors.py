@@ -19,6 +19,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     role = user.role
     entries: list[tuple[str, str, str]] = [("home", str(_("Overview")), reverse("home"))]
     if role in (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR):
+        entries.append(("dashboards", str(_("Cockpit")), reverse("dashboards:cockpit")))
+        entries.append(("briefings", str(_("Briefings")), reverse("briefings:list")))
+    if role in (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR):
         entries.append(("parks", str(_("Parks")), reverse("parks:list")))
     if role in (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR):
         entries.append(("enterprises", str(_("Enterprises")), reverse("enterprises:list")))

@@ -67,3 +67,35 @@ def actor_label(event: Any) -> str:
     if event.actor_username:
         return str(event.actor_username)
     return gettext("server command line") if event.channel == "cli" else "—"
+
+
+@register.filter
+def money(value: Any) -> str:
+    """A 万元 amount by the Chinese conventions of ``yuanqu.core.numbers``: 55亿元, 3265万元."""
+    from yuanqu.core import numbers
+
+    return numbers.money(value)
+
+
+@register.filter
+def growth(value: Any, prefix: str = "同比") -> str:
+    """同比增长12.3% / 同比下降4.5% / 同比持平."""
+    from yuanqu.core import numbers
+
+    return numbers.growth(value, prefix) or "—"
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """12.3%."""
+    from yuanqu.core import numbers
+
+    return numbers.pct(value)
+
+
+@register.filter
+def quantity(value: Any, unit: str) -> str:
+    """A value in its unit (万元 amounts in 亿元 by magnitude)."""
+    from yuanqu.core import numbers
+
+    return numbers.quantity(value, unit)

@@ -1,0 +1,545 @@
+"""The figures of the dashboards (驾驶舱): KPI cards and chart data, each chart as an ECharts option.
+
+Every function takes a :class:`Scope` built from ``Park.objects.visible_to(user)`` (narrowed by the
+page's park filter), so no figure crosses a scope. Statistics come from the rollups (one GROUP BY over
+``stats_rollup`` per chart, never a scan of raw values), except the top-enterprise lists, which read the
+approved values of one indicator and period through its index.
+
+Each chart is a dict ``{"option": <ECharts option>, "money": bool, "empty": bool}``; every data item
+carries ``link``, the filtered list behind it, which the page opens on click.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yuanqu.core.models import IndustryCode
+from yuanqu.core.numbers import share
+from yuanqu.enterprises.models import Enterprise, Settlement
+from yuanqu.investment.models import Lead, Project, ProjectStage
+from yuanqu.parks.models import Park, Unit
+from yuanqu.stats import selectors as stats
+from yuanqu.stats.models import Indicator, Report, ReportValue, Rollup, Round, months_of, previous_period
+
+#: Key projects: every level above an ordinary project.
+KEY_LEVELS = (Project.Level.NATIONAL, Project.Level.PROVINCE, Project.Level.CITY, Project.Level.DISTRICT)
+#: Units that can be let: the vacancy rate is vacant area over these.
+LETTABLE = (Unit.Status.VACANT, Unit.Status.RESERVED, Unit.Status.LEASED, Unit.Status.SOLD)
+TOP_N = 10
+PARKS_IN_BAR = 20
+
+
+@dataclass
+class Scope:
+    """What a dashboard shows: the parks (already scoped to the user), the period and the park filter."""
+
+    user: Any
+    parks: QuerySet[Park]
+    year: int
+    month: int
+    park: Park | None = None
+    #: The region the scope lies in; leads and projects of briefings (no user) are read by it.
+    region_code: str = ""
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def region_wide(self) -> bool:
+        """No park filter: leads and projects without a park count too (district roles only)."""
+        return self.park is None
+
+    def params(self, **extra: Any) -> str:
+        data: dict[str, Any] = {"year": self.year, "month": self.month}
+        if self.park is not None:
+            data["park"] = self.park.pk
+        data.update({k: v for k, v in extra.items() if v is not None})
+        return urlencode(data)
+
+    def indicator(self, code: str) -> Indicator | None:
+        key = f"ind:{code}"
+        if key not in self._cache:
+            self._cache[key] = Indicator.objects.filter(code=code).first()
+        return self._cache[key]  # type: ignore[no-any-return]
+
+    def leads(self) -> QuerySet[Lead]:
+        qs = (Lead.objects.visible_to(self.user) if self.user is not None
+              else Lead.objects.filter(region__code__startswith=self.region_code))
+        return qs if self.region_wide else qs.filter(target_park__in=self.parks.values("pk"))
+
+    def projects(self) -> QuerySet[Project]:
+        qs = (Project.objects.visible_to(self.user) if self.user is not None
+              else Project.objects.filter(region__code__startswith=self.region_code))
+        return qs if self.region_wide else qs.filter(park__in=self.parks.values("pk"))
+
+
+def default_period(parks: QuerySet[Park]) -> tuple[int, int]:
+    """The latest month with approved output in ``parks``; else last month."""
+    output = Indicator.objects.filter(code="output").first()
+    if output is not None:
+        found = stats.latest_approved_period(output, parks)
+        if found:
+            return found
+    today = timezone.localdate()
+    return previous_period("month", today.year, today.month)
+
+
+def figures_link(scope: Scope, code: str, **extra: Any) -> str:
+    """The list of approved enterprise values behind a statistics chart."""
+    return reverse("dashboards:figures") + "?" + scope.params(indicator=code, **extra)
+
+
+# --------------------------------------------------------------------------- rollup sums (one GROUP BY each)
+
+
+def _rollups(scope: Scope, indicator: Indicator, segment: str = "all") -> QuerySet[Rollup]:
+    return Rollup.objects.filter(indicator=indicator, segment=segment, park__in=scope.parks.values("pk"))
+
+
+def total(scope: Scope, code: str, year: int | None = None, month: int | None = None) -> dict[str, Any]:
+    """An indicator summed over the scope: value, 累计, reporters, with last year's 累计 and 同比."""
+    ind = scope.indicator(code)
+    if ind is None:
+        return {"value": None, "ytd": None, "last_year_ytd": None, "yoy": None, "reporters": 0}
+    y, m = year or scope.year, month or scope.month
+    rows = {(r["year"], r["month"]): r for r in _rollups(scope, ind).filter(Q(year=y, month=m)
+                                                                           | Q(year=y - 1, month=m))
+            .values("year", "month").annotate(v=Sum("value"), ytd=Sum("ytd"), n=Sum("reporters"))}
+    now, ly = rows.get((y, m), {}), rows.get((y - 1, m), {})
+    result = {"value": now.get("v"), "ytd": now.get("ytd"), "reporters": now.get("n") or 0,
+              "last_year_ytd": ly.get("ytd"), "unit": ind.unit, "name": ind.name}
+    result["yoy"] = stats.change_pct(result["ytd"], result["last_year_ytd"])
+    return result
+
+
+def park_totals(scope: Scope, code: str) -> dict[int, Decimal]:
+    """park → 累计 of the period."""
+    ind = scope.indicator(code)
+    if ind is None:
+        return {}
+    return {p: ytd for p, ytd in _rollups(scope, ind).filter(year=scope.year, month=scope.month)
+            .values_list("park_id", "ytd") if ytd is not None}
+
+
+# --------------------------------------------------------------------------- KPI cards
+
+
+def settlement_counts(parks: QuerySet[Park]) -> dict[str, int]:
+    """Current settlements by stage in ``parks``."""
+    return dict(Settlement.objects.filter(park__in=parks.values("pk")).order_by().values_list("stage")
+                .annotate(n=Count("id")).values_list("stage", "n"))
+
+
+def kpis(scope: Scope) -> dict[str, Any]:
+    """The cockpit's cards: parks, enterprises settled and signed, new this year, output and tax 累计 with
+    同比, investment signed this year, key projects by stage, vacancy rate."""
+    stages = settlement_counts(scope.parks)
+    settled = stages.get(Settlement.Stage.MOVED_IN, 0)
+    signed = sum(n for s, n in stages.items() if s != Settlement.Stage.EXITED)
+    new_settled = Settlement.objects.filter(park__in=scope.parks.values("pk"), moved_in_on__year=scope.year).count()
+    new_signed = Settlement.objects.filter(park__in=scope.parks.values("pk"), signed_on__year=scope.year).count()
+    projects = scope.projects()
+    signed_this_year = projects.filter(pk__in=ProjectStage.objects.filter(
+        stage=Project.Stage.SIGNED, actual_on__year=scope.year).values("project_id"))
+    invest = signed_this_year.aggregate(n=Count("id"), amount=Sum("total_investment_wan"))
+    key_by_stage = dict(projects.filter(level__in=KEY_LEVELS).exclude(stage=Project.Stage.TERMINATED)
+                        .order_by().values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
+    units = Unit.objects.filter(building__park__in=scope.parks.values("pk"), status__in=LETTABLE).aggregate(
+        area=Sum("area_m2"), vacant=Sum("area_m2", filter=Q(status=Unit.Status.VACANT)))
+    return {
+        "parks": scope.parks.count(),
+        "settled": settled,
+        "signed": signed,
+        "new_settled": new_settled,
+        "new_signed": new_signed,
+        "output": total(scope, "output"),
+        "tax": total(scope, "tax"),
+        "invest_signed": {"count": invest["n"] or 0, "amount": invest["amount"] or Decimal(0)},
+        "key_projects": [(Project.Stage(s).label, key_by_stage.get(s, 0), s) for s in Project.ORDER
+                         if key_by_stage.get(s)],
+        "key_project_total": sum(key_by_stage.values()),
+        "vacancy": share(units["vacant"] or 0, units["area"]) if units["area"] else None,
+        "vacant_area": units["vacant"] or Decimal(0),
+        "lettable_area": units["area"] or Decimal(0),
+    }
+
+
+# --------------------------------------------------------------------------- chart helpers
+
+
+def _chart(option: dict[str, Any], *, money: bool = False, empty: bool = False) -> dict[str, Any]:
+    return {"option": option, "money": money, "empty": empty}
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def _month_label(m: int) -> str:
+    return _("%(month)d月") % {"month": m}
+
+
+# --------------------------------------------------------------------------- cockpit charts
+
+
+def chart_output_by_park(scope: Scope) -> dict[str, Any]:
+    """Bar: 工业总产值 累计 by park (the largest first), clicking through to the park's enterprise values."""
+    ind = scope.indicator("output")
+    totals = park_totals(scope, "output")
+    top = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)[:PARKS_IN_BAR]
+    names = dict(Park.objects.filter(pk__in=[p for p, _v in top]).values_list("pk", "name"))
+    data = [{"value": _num(v), "name": names[p], "link": figures_link(scope, "output", park=p)} for p, v in top]
+    data.reverse()  # ECharts draws a horizontal bar's first category at the bottom
+    return _chart({
+        "title": {"text": _("%(name)s by park, year to date") % {"name": ind.name if ind else _("Output")}},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 110, "right": 30, "top": 40, "bottom": 30},
+        "xAxis": {"type": "value"},
+        "yAxis": {"type": "category", "data": [d["name"] for d in data]},
+        "series": [{"type": "bar", "name": _("Year to date"), "data": data, "itemStyle": {"color": "#206bc4"}}],
+    }, money=True, empty=not data)
+
+
+def chart_output_trend(scope: Scope, code: str = "output") -> dict[str, Any]:
+    """Line: the monthly value this year against last year (当期), with the year to date of both."""
+    ind = scope.indicator(code)
+    if ind is None:
+        return _chart({}, empty=True)
+    months = [m for m in months_of(ind.frequency)]
+    rows = {(r["year"], r["month"]): r for r in _rollups(scope, ind).filter(year__in=(scope.year, scope.year - 1))
+            .values("year", "month").annotate(v=Sum("value"), ytd=Sum("ytd"))}
+
+    def points(year: int, until: int) -> list[dict[str, Any] | None]:
+        out: list[dict[str, Any] | None] = []
+        for m in months:
+            row = rows.get((year, m))
+            if m > until or row is None:
+                out.append(None)
+            else:
+                out.append({"value": _num(row["v"]), "link": figures_link(scope, code, year=year, month=m)})
+        return out
+
+    this_year, last_year = points(scope.year, scope.month), points(scope.year - 1, 12)
+    return _chart({
+        "title": {"text": _("%(name)s by month against last year") % {"name": ind.name}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 26},
+        "grid": {"left": 70, "right": 20, "top": 60, "bottom": 30},
+        "xAxis": {"type": "category", "data": [_month_label(m) for m in months]},
+        "yAxis": {"type": "value"},
+        "series": [
+            {"type": "line", "name": _("%(year)d") % {"year": scope.year}, "data": this_year, "smooth": True},
+            {"type": "line", "name": _("%(year)d") % {"year": scope.year - 1}, "data": last_year, "smooth": True,
+             "lineStyle": {"type": "dashed"}},
+        ],
+    }, money=ind.unit == "万元", empty=not any(this_year) and not any(last_year))
+
+
+def chart_industry_mix(scope: Scope) -> dict[str, Any]:
+    """Treemap: 工业总产值 累计 by industry section (GB/T 4754 门类)."""
+    ind = scope.indicator("output")
+    if ind is None:
+        return _chart({}, empty=True)
+    rows = (Rollup.objects.filter(indicator=ind, year=scope.year, month=scope.month, segment__startswith="ind:",
+                                  park__in=scope.parks.values("pk"))
+            .values("segment").annotate(ytd=Sum("ytd")).order_by("-ytd"))
+    sums = [(r["segment"][4:], r["ytd"]) for r in rows if r["ytd"]]
+    names = dict(IndustryCode.objects.filter(level=IndustryCode.Level.SECTION, code__in=[c for c, _v in sums])
+                 .values_list("code", "name"))
+    data = [{"name": names.get(c, c), "value": _num(v), "link": figures_link(scope, "output", section=c)}
+            for c, v in sums]
+    return _chart({
+        "title": {"text": _("Industry mix of %(name)s") % {"name": ind.name}},
+        "tooltip": {},
+        "series": [{"type": "treemap", "name": ind.name, "data": data, "roam": False, "nodeClick": False,
+                    "breadcrumb": {"show": False}, "top": 40, "label": {"show": True}}],
+    }, money=True, empty=not data)
+
+
+def chart_pipeline(scope: Scope) -> dict[str, Any]:
+    """Funnel: leads by status (新线索 → 已接洽 → 洽谈中 → 已签约), each opening the filtered lead list."""
+    counts = dict(scope.leads().order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    base = reverse("investment:leads") + "?"
+    park = {"park": scope.park.pk} if scope.park else {}
+    data = [{"name": str(Lead.Status(s).label), "value": counts.get(s, 0),
+             "link": base + urlencode({"status": s, **park})} for s in Lead.ORDER]
+    return _chart({
+        "title": {"text": _("Investment pipeline")},
+        "tooltip": {"trigger": "item"},
+        "series": [{"type": "funnel", "name": _("Leads"), "data": data, "sort": "none", "top": 40, "bottom": 10,
+                    "minSize": "20%", "label": {"show": True, "position": "inside", "formatter": "{b} {c}"}}],
+    }, empty=not any(counts.values()))
+
+
+def chart_project_stages(scope: Scope) -> dict[str, Any]:
+    """Bar: key projects by stage, count and total investment, each opening the filtered project list."""
+    rows = {r["stage"]: r for r in scope.projects().filter(level__in=KEY_LEVELS).order_by().values("stage")
+            .annotate(n=Count("id"), amount=Sum("total_investment_wan"))}
+    base = reverse("investment:projects") + "?"
+    park = {"park": scope.park.pk} if scope.park else {}
+    stages = list(Project.ORDER)
+    counts = [{"value": rows.get(s, {}).get("n", 0), "link": base + urlencode({"stage": s, **park})} for s in stages]
+    amounts = [{"value": _num(rows.get(s, {}).get("amount") or 0), "link": base + urlencode({"stage": s, **park})}
+               for s in stages]
+    return _chart({
+        "title": {"text": _("Key projects by stage")},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 26},
+        "grid": {"left": 50, "right": 70, "top": 60, "bottom": 30},
+        "xAxis": {"type": "category", "data": [str(Project.Stage(s).label) for s in stages]},
+        "yAxis": [{"type": "value", "name": _("Projects"), "minInterval": 1},
+                  {"type": "value", "name": _("Investment"), "yqMoney": True}],
+        "series": [{"type": "bar", "name": _("Projects"), "data": counts},
+                   {"type": "line", "name": _("Total investment"), "yAxisIndex": 1, "data": amounts,
+                    "yqMoney": True}],
+    }, empty=not rows)
+
+
+def chart_park_map(scope: Scope) -> dict[str, Any]:
+    """Scatter on longitude/latitude (no online tiles): one point per park, sized by enterprises settled."""
+    settled = dict(Settlement.objects.filter(park__in=scope.parks.values("pk"), stage=Settlement.Stage.MOVED_IN)
+                   .order_by().values_list("park_id").annotate(n=Count("id")).values_list("park_id", "n"))
+    outputs = park_totals(scope, "output")
+    data = []
+    for pk, name, lng, lat in scope.parks.filter(longitude__isnull=False, latitude__isnull=False).values_list(
+            "pk", "name", "longitude", "latitude"):
+        data.append({"name": name, "value": [float(lng), float(lat), settled.get(pk, 0), _num(outputs.get(pk))],
+                     "link": reverse("dashboards:park", args=[pk]) + "?" + urlencode(
+                         {"year": scope.year, "month": scope.month})})
+    return _chart({
+        "title": {"text": _("Parks on the map")},
+        "tooltip": {"trigger": "item", "yqMap": True},
+        "grid": {"left": 60, "right": 20, "top": 40, "bottom": 40},
+        "xAxis": {"type": "value", "scale": True, "name": _("Longitude"), "splitLine": {"show": False}},
+        "yAxis": {"type": "value", "scale": True, "name": _("Latitude"), "splitLine": {"show": False}},
+        "series": [{"type": "scatter", "name": _("Parks"), "data": data, "yqSizeByIndex": 2,
+                    "label": {"show": len(data) <= 30, "position": "right", "formatter": "{b}"}}],
+    }, empty=not data)
+
+
+def top_enterprises(scope: Scope, code: str, n: int = TOP_N) -> list[dict[str, Any]]:
+    """The ``n`` enterprises with the largest approved 累计 of ``code`` in the period."""
+    ind = scope.indicator(code)
+    if ind is None:
+        return []
+    rows = list(ReportValue.objects.filter(indicator=ind, year=scope.year, month=scope.month,
+                                           park__in=scope.parks.values("pk"), ytd_value__isnull=False,
+                                           report__status=Report.Status.APPROVED)
+                .order_by("-ytd_value", "enterprise_id").values("enterprise_id", "enterprise__name", "park__name",
+                                                                "ytd_value")[:n])
+    return rows
+
+
+def chart_top(scope: Scope, code: str) -> dict[str, Any]:
+    """Bar: the top enterprises by 累计 of ``code``, each opening its profile."""
+    ind = scope.indicator(code)
+    rows = top_enterprises(scope, code)
+    data = [{"value": _num(r["ytd_value"]), "name": r["enterprise__name"],
+             "link": reverse("dashboards:enterprise", args=[r["enterprise_id"]]) + "?" + urlencode(
+                 {"year": scope.year})} for r in rows]
+    data.reverse()
+    return _chart({
+        "title": {"text": _("Top enterprises by %(name)s") % {"name": ind.name if ind else code}},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 200, "right": 30, "top": 40, "bottom": 30},
+        "xAxis": {"type": "value"},
+        "yAxis": {"type": "category", "data": [d["name"] for d in data], "axisLabel": {"width": 190,
+                                                                                       "overflow": "truncate"}},
+        "series": [{"type": "bar", "name": _("Year to date"), "data": data,
+                    "itemStyle": {"color": "#2fb344" if code == "tax" else "#f59f00"}}],
+    }, money=True, empty=not data)
+
+
+# --------------------------------------------------------------------------- park dashboard charts
+
+
+def chart_unit_status(scope: Scope) -> dict[str, Any]:
+    """Pie: the park's units by status, with their area, each opening the park's vacancy board."""
+    rows = (Unit.objects.filter(building__park__in=scope.parks.values("pk")).order_by().values("status")
+            .annotate(n=Count("id"), area=Sum("area_m2")))
+    link = reverse("parks:detail", args=[scope.park.pk]) if scope.park else reverse("parks:list")
+    data = [{"name": str(Unit.Status(r["status"]).label), "value": r["n"], "area": _num(r["area"]),
+             "link": link + "#units"} for r in rows]
+    return _chart({
+        "title": {"text": _("Units by status")},
+        "tooltip": {"trigger": "item", "yqArea": True},
+        "legend": {"bottom": 0},
+        "series": [{"type": "pie", "name": _("Units"), "radius": ["35%", "65%"], "data": data,
+                    "label": {"formatter": "{b}: {c}"}}],
+    }, empty=not data)
+
+
+def chart_settlement_stages(scope: Scope) -> dict[str, Any]:
+    """Bar: enterprises by settlement stage, each opening the filtered settlement list."""
+    counts = settlement_counts(scope.parks)
+    base = reverse("enterprises:settlements") + "?"
+    park = {"park": scope.park.pk} if scope.park else {}
+    data = [{"value": counts.get(s, 0), "link": base + urlencode({"stage": s, **park})} for s in Settlement.ORDER]
+    return _chart({
+        "title": {"text": _("Enterprises by stage")},
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 40, "right": 20, "top": 40, "bottom": 30},
+        "xAxis": {"type": "category", "data": [str(Settlement.Stage(s).label) for s in Settlement.ORDER]},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [{"type": "bar", "name": _("Enterprises"), "data": data, "itemStyle": {"color": "#4299e1"}}],
+    }, empty=not any(counts.values()))
+
+
+def chart_enterprise_industries(scope: Scope) -> dict[str, Any]:
+    """Pie: enterprises currently settled (not exited) by industry section."""
+    rows = (Enterprise.objects.filter(settlements__park__in=scope.parks.values("pk"))
+            .exclude(settlements__stage=Settlement.Stage.EXITED).order_by().values("industry__section")
+            .annotate(n=Count("id", distinct=True)).order_by("-n"))
+    codes = [r["industry__section"] for r in rows if r["industry__section"]]
+    names = dict(IndustryCode.objects.filter(level=IndustryCode.Level.SECTION, code__in=codes)
+                 .values_list("code", "name"))
+    base = reverse("enterprises:list") + "?"
+    park = {"park": scope.park.pk} if scope.park else {}
+    data = [{"name": names.get(r["industry__section"], r["industry__section"] or _("Unclassified")),
+             "value": r["n"], "link": base + urlencode({"section": r["industry__section"] or "", **park})}
+            for r in rows]
+    return _chart({
+        "title": {"text": _("Enterprises by industry")},
+        "tooltip": {"trigger": "item"},
+        "series": [{"type": "pie", "name": _("Enterprises"), "radius": "60%", "top": 30, "data": data,
+                    "label": {"formatter": "{b}: {c}"}}],
+    }, empty=not data)
+
+
+def current_round(scope: Scope) -> Round | None:
+    """The latest monthly round of the scope's region."""
+    region = scope.park.region_id if scope.park else scope.region_code
+    return stats.latest_round(region)
+
+
+def chart_completion(scope: Scope) -> dict[str, Any]:
+    """Gauge: 已报/应报 of the current reporting round in the scope's parks."""
+    rnd = current_round(scope)
+    comp = stats.completion(rnd, scope.parks)
+    rate = _num(comp.rate) if comp.rate is not None else 0
+    return _chart({
+        "title": {"text": _("Reporting completion, %(period)s") % {"period": rnd.period_label if rnd else "—"}},
+        "series": [{"type": "gauge", "name": _("Completion"), "min": 0, "max": 100, "progress": {"show": True},
+                    "detail": {"formatter": "{value}%", "fontSize": 22},
+                    "data": [{"value": rate, "name": f"{comp.reported}/{comp.expected}",
+                              "link": figures_link(scope, "output")}]}],
+    }, empty=rnd is None or not comp.expected)
+
+
+# --------------------------------------------------------------------------- enterprise profile
+
+
+PROFILE_INDICATORS = ("output", "revenue", "tax", "employees")
+
+
+def enterprise_profile(enterprise: Enterprise, year: int) -> list[dict[str, Any]]:
+    """For each main indicator: the enterprise's approved values over two years against its park's median.
+
+    The median is over the approved values of the enterprises reporting in the same park and period.
+    """
+    out = []
+    years = (year - 1, year)
+    for code in PROFILE_INDICATORS:
+        ind = Indicator.objects.filter(code=code).first()
+        if ind is None:
+            continue
+        own = stats.enterprise_series(enterprise.pk, ind, years)
+        if not own:
+            continue
+        by_period: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
+        parks = {r["park_id"] for r in own}
+        field = "value" if ind.aggregation == Indicator.Aggregation.LATEST else "period_value"
+        for y, m, v in (ReportValue.objects.filter(indicator=ind, year__in=years, park_id__in=parks,
+                                                   report__status=Report.Status.APPROVED)
+                        .exclude(**{f"{field}__isnull": True}).values_list("year", "month", field)):
+            by_period[(y, m)].append(v)
+        points = []
+        for r in own:
+            values = by_period.get((r["year"], r["month"]), [])
+            points.append({"label": f"{r['year']}-{r['month']:02d}", "own": r[field],
+                           "median": statistics.median(values) if values else None})
+        out.append({"code": code, "name": ind.name, "unit": ind.unit, "points": points})
+    return out
+
+
+def chart_enterprise(enterprise: Enterprise, year: int, code: str) -> dict[str, Any]:
+    """Line: one indicator of the enterprise over time against its park's median."""
+    rows = [p for p in enterprise_profile(enterprise, year) if p["code"] == code]
+    if not rows:
+        return _chart({}, empty=True)
+    row = rows[0]
+    link = reverse("dashboards:enterprise", args=[enterprise.pk])
+    return _chart({
+        "title": {"text": _("%(name)s against the park median") % {"name": row["name"]}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 26},
+        "grid": {"left": 70, "right": 20, "top": 60, "bottom": 30},
+        "xAxis": {"type": "category", "data": [p["label"] for p in row["points"]]},
+        "yAxis": {"type": "value"},
+        "series": [
+            {"type": "line", "name": enterprise.name, "data": [{"value": _num(p["own"]), "link": link}
+                                                               for p in row["points"]]},
+            {"type": "line", "name": _("Park median"), "lineStyle": {"type": "dashed"},
+             "data": [{"value": _num(p["median"]), "link": link} for p in row["points"]]},
+        ],
+    }, money=row["unit"] == "万元", empty=not row["points"])
+
+
+#: The charts of each dashboard, by the name the page and the data endpoint use.
+COCKPIT_CHARTS: dict[str, Callable[[Scope], dict[str, Any]]] = {
+    "output_by_park": chart_output_by_park,
+    "output_trend": chart_output_trend,
+    "industry_mix": chart_industry_mix,
+    "pipeline": chart_pipeline,
+    "project_stages": chart_project_stages,
+    "park_map": chart_park_map,
+    "top_output": lambda s: chart_top(s, "output"),
+    "top_tax": lambda s: chart_top(s, "tax"),
+}
+PARK_CHARTS: dict[str, Callable[[Scope], dict[str, Any]]] = {
+    "unit_status": chart_unit_status,
+    "settlement_stages": chart_settlement_stages,
+    "enterprise_industries": chart_enterprise_industries,
+    "completion": chart_completion,
+    "output_trend": chart_output_trend,
+}
+CHARTS: dict[str, Callable[[Scope], dict[str, Any]]] = {**COCKPIT_CHARTS, **PARK_CHARTS}
+
+
+def park_summary(scope: Scope) -> dict[str, Any]:
+    """The park dashboard's cards: occupancy, enterprises, completion, output, leads and projects."""
+    units = Unit.objects.filter(building__park__in=scope.parks.values("pk")).aggregate(
+        n=Count("id"), area=Sum("area_m2"), vacant=Count("id", filter=Q(status=Unit.Status.VACANT)),
+        vacant_area=Sum("area_m2", filter=Q(status=Unit.Status.VACANT)),
+        let_area=Sum("area_m2", filter=Q(status__in=LETTABLE)))
+    stages = settlement_counts(scope.parks)
+    rnd = current_round(scope)
+    comp = stats.completion(rnd, scope.parks)
+    leads = scope.leads()
+    return {
+        "units": units,
+        "vacancy": share(units["vacant_area"] or 0, units["let_area"]) if units["let_area"] else None,
+        "settled": stages.get(Settlement.Stage.MOVED_IN, 0),
+        "signed": sum(n for s, n in stages.items() if s != Settlement.Stage.EXITED),
+        "round": rnd,
+        "completion": comp,
+        "output": total(scope, "output"),
+        "tax": total(scope, "tax"),
+        "leads_open": leads.filter(status__in=Lead.OPEN).count(),
+        "leads_signed": leads.filter(status=Lead.Status.SIGNED).count(),
+        "projects": scope.projects().exclude(stage=Project.Stage.TERMINATED).count(),
+    }
+
+
+def today() -> dt.date:
+    return timezone.localdate()
