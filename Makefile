@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test setup lint typecheck pytest clean serve
+.PHONY: demo test setup lint typecheck pytest clean serve bench-stats
 
 # Python environment: reinstalled when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -47,6 +47,18 @@ pytest: setup
 	if [ -n "$$DATABASE_URL" ]; then $(PYTEST) -n 2 --ignore=tests/e2e && $(PYTEST) tests/e2e; fi
 
 test: lint typecheck pytest
+
+# The statistics benchmark on PostgreSQL (BENCH_DATABASE_URL, default a yuanqu_bench database on
+# 127.0.0.1, created if missing). SCALE=city (100k enterprises, 21.6M values) or SCALE=district.
+SCALE ?= city
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/yuanqu_bench
+bench-stats: setup
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	psql "$(BENCH_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || \
+		psql "$(dir $(BENCH_DATABASE_URL))postgres" -c 'create database $(notdir $(BENCH_DATABASE_URL))'
+	DATABASE_URL=$(BENCH_DATABASE_URL) YUANQU_TESTING=1 $(BIN)/yuanqu migrate -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.stats.generate --scale $(SCALE)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.stats.run $(if $(filter district,$(SCALE)),--region 370213,)
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache

@@ -25,12 +25,12 @@ from yuanqu.core.models import IndustryCode, Region
 from yuanqu.core.roles import Role
 from yuanqu.enterprises import services as ent
 from yuanqu.enterprises.models import Contact, Enterprise, Settlement
-from yuanqu.stats import services as stats
-from yuanqu.stats.models import Report, Round
 from yuanqu.investment import services as inv
 from yuanqu.investment.models import Case, CaseMeasure, Lead, LeadContact, Project, StageChange
 from yuanqu.parks import services as parks
 from yuanqu.parks.models import Building, Park, Unit
+from yuanqu.stats import services as stats
+from yuanqu.stats.models import Report, Round
 
 TEST_PASSWORD = "Pa55word-for-tests"  # only ever set inside the test database
 

@@ -31,7 +31,8 @@ def test_open_round_gives_every_moved_in_enterprise_a_task(world):
 
 
 def test_the_whole_flow_reaches_the_rollups(world):
-    ent_user, operator, staff = world.users["enterprise_user"], world.users["park_operator"], world.users["region_staff"]
+    users = world.users
+    ent_user, operator, staff = users["enterprise_user"], users["park_operator"], users["region_staff"]
     report = services.save_entries(actor=ent_user, report=world.report_xltd, entries=full_entries(), submit=True)
     assert report.status == Report.Status.SUBMITTED
     report = services.park_review(actor=operator, report=report)

@@ -276,6 +276,9 @@ def load_demo() -> tuple[bool, list[tuple[str, str, str]]]:
     staff = User.objects.get(username="staff")
     load_investment_demo(actor=actor, staff=staff,
                          parks={"rmjf": rmjf, "ldug": ldug, "smyz": smyz, "xltd": xltd, "tscx": tscx})
+    from yuanqu.stats.demo import load_stats_demo
+
+    load_stats_demo(actor=actor, staff=staff)
     return True, accounts
 
 

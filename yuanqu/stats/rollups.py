@@ -14,22 +14,23 @@ from django.db import connection, transaction
 
 from .models import Report, Rollup
 
+#: (segment expression, condition, extra GROUP BY column)
 _SEGMENTS = (
-    ("'all'", ""),
-    ("'above'", "AND r.above_scale"),
-    ("'ind:' || r.industry_section", "AND r.industry_section <> ''"),
+    ("'all'", "", ""),
+    ("'above'", "AND r.above_scale", ""),
+    ("'ind:' || r.industry_section", "AND r.industry_section <> ''", ", r.industry_section"),
 )
 
 
 def _select(where: str) -> str:
     parts = []
-    for segment, condition in _SEGMENTS:
+    for segment, condition, group in _SEGMENTS:
         parts.append(
             f"SELECT v.park_id, v.indicator_id, v.year, v.month, {segment} AS segment, "
             "SUM(v.period_value), SUM(v.ytd_value), COUNT(*) "
             "FROM stats_reportvalue v JOIN stats_report r ON r.id = v.report_id "
             f"WHERE r.status = %s {condition} {where} "
-            f"GROUP BY v.park_id, v.indicator_id, v.year, v.month, {segment}"
+            f"GROUP BY v.park_id, v.indicator_id, v.year, v.month{group}"
         )
     return " UNION ALL ".join(parts)
 
@@ -63,7 +64,10 @@ def rebuild(park_ids: Iterable[int] | None = None) -> int:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
+                # Check deferred foreign keys now, or TRUNCATE refuses to run after writes in this transaction.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("TRUNCATE stats_rollup")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             Rollup.objects.all().delete()
         with connection.cursor() as cursor:

@@ -191,16 +191,14 @@ def _pct(new: Decimal, old: Decimal) -> Decimal:
 
 
 def _period_value_of(ind: Indicator, report: Report, value: Decimal) -> Decimal | None:
-    """What ``value`` means for the period alone (cumulative entries minus last period's)."""
+    """What ``value`` means for the period alone (a cumulative entry minus the last one of the year)."""
     if ind.basis == Indicator.Basis.PERIOD or ind.aggregation == Indicator.Aggregation.LATEST:
         return value
-    year, month = report.round.year, report.round.month
-    if month == months_of(ind.frequency)[0]:
-        return value
-    py, pm = previous_period(ind.frequency, year, month)
-    prev = ReportValue.objects.filter(enterprise_id=report.enterprise_id, park_id=report.park_id, indicator=ind,
-                                      year=py, month=pm, value__isnull=False).values_list("value", flat=True).first()
-    return None if prev is None else value - prev
+    earlier = (ReportValue.objects.filter(enterprise_id=report.enterprise_id, park_id=report.park_id, indicator=ind,
+                                          year=report.round.year, month__lt=report.round.month,
+                                          value__isnull=False)
+               .order_by("-month").values_list("value", flat=True).first())
+    return value - (earlier or 0)
 
 
 def check_entry(ind: Indicator, report: Report, entry: Entry, entries: Mapping[int, Entry],
@@ -320,9 +318,8 @@ def rederive(enterprise_id: int, park_id: int, ind: Indicator, year: int) -> Non
                 .select_related("report").order_by("month"))
     changed: list[ReportValue] = []
     stale_months: set[int] = set()
-    prev_month_value: dict[int, Decimal | None] = {r.month: r.value for r in rows}
     period_values: list[Decimal] = []
-    months = months_of(ind.frequency)
+    last_cumulative = Decimal(0)
     for row in rows:
         value = row.value
         if value is None:
@@ -330,13 +327,10 @@ def rederive(enterprise_id: int, park_id: int, ind: Indicator, year: int) -> Non
         elif ind.aggregation == Indicator.Aggregation.LATEST:
             period, ytd = value, value
         elif ind.basis == Indicator.Basis.CUMULATIVE:
-            ytd = value
-            if row.month == months[0]:
-                period = value
-            else:
-                _py, pm = previous_period(ind.frequency, year, row.month)
-                before = prev_month_value.get(pm)
-                period = None if before is None else value - before
+            # The period's share is what the total grew by since the last entry of the year
+            # (all of it for the first entry: January, or the month the enterprise arrived).
+            period, ytd = value - last_cumulative, value
+            last_cumulative = value
         else:
             period = value
             period_values.append(value)
