@@ -279,6 +279,9 @@ def load_demo() -> tuple[bool, list[tuple[str, str, str]]]:
     from yuanqu.stats.demo import load_stats_demo
 
     load_stats_demo(actor=actor, staff=staff)
+    from yuanqu.dashboards.demo import load_dashboard_demo
+
+    load_dashboard_demo(actor=actor)
     return True, accounts
 
 
