@@ -94,6 +94,10 @@ def e2e_world(live_server: Any) -> World:
         load_regions(Region)
     if not IndustryCode.objects.exists():
         load_industries(IndustryCode)
+    from yuanqu.stats.models import Indicator
+    from yuanqu.stats.standard import install_standard_indicators
+
+    install_standard_indicators(Indicator)  # also loaded by a data migration, so flushed after each test
     return build_world()
 
 

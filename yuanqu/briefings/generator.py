@@ -18,7 +18,7 @@ from yuanqu.core import numbers as n
 from yuanqu.dashboards import selectors as dash
 from yuanqu.dashboards.selectors import Scope
 from yuanqu.enterprises.models import Settlement
-from yuanqu.investment.models import Lead, Project, ProjectStage
+from yuanqu.investment.models import Lead, Project
 from yuanqu.parks.models import Park
 from yuanqu.stats import selectors as stats
 from yuanqu.stats.models import Round
@@ -86,9 +86,7 @@ def collect(scope: Scope) -> dict[str, Any]:
         figures["monthly"] = [{"month": r["month"], "value": _dec(r["value"]), "last_year": _dec(r["last_year"])}
                               for r in stats.series(output, scope.year, scope.parks, until_month=scope.month)]
     projects = scope.projects()
-    signed = projects.filter(pk__in=ProjectStage.objects.filter(stage=Project.Stage.SIGNED,
-                                                                actual_on__year=scope.year).values("project_id"))
-    agg = signed.aggregate(n=Count("id"), amount=Sum("total_investment_wan"))
+    agg = dash.signed_projects(scope).aggregate(n=Count("id"), amount=Sum("total_investment_wan"))
     key_by_stage = dict(projects.filter(level__in=dash.KEY_LEVELS).exclude(stage=Project.Stage.TERMINATED)
                         .order_by().values_list("stage").annotate(k=Count("id")).values_list("stage", "k"))
     figures["projects"] = {"signed": agg["n"] or 0, "signed_amount": _dec(agg["amount"] or Decimal(0)),
@@ -127,7 +125,7 @@ def write(briefing: Briefing) -> dict[str, Any]:
     if briefing.park is None:
         first = f"{name}{f['parks']}个园区已吸引{f['settled']}家企业入驻"
     if f["signed"] > f["settled"]:
-        first += f"，累计签约{f['signed']}家"
+        first += f"，另有{f['signed'] - f['settled']}家已签约、尚未入驻"
     if "output" in ind and ind["output"]["ytd"] is not None:
         first += f"，{period}实现产值{_with_growth(n.money(_d(ind['output']['ytd'])), ind['output']['yoy'])}"
     paragraphs.append(first + "。")
@@ -167,7 +165,7 @@ def write(briefing: Briefing) -> dict[str, Any]:
 
     # 4. Investment promotion.
     pr, leads = f["projects"], f["leads"]
-    inv = f"{briefing.year}年以来，新签约项目{pr['signed']}个，总投资{n.money(_d(pr['signed_amount']))}"
+    inv = f"{period}，新签约项目{pr['signed']}个，总投资{n.money(_d(pr['signed_amount']))}"
     if pr["key_total"]:
         stages = [(Project.Stage(s).label, k) for s, k in pr["key_by_stage"].items()]
         detail = "、".join(f"{label}{k}个" for label, k in sorted(stages, key=lambda x: -x[1]))
@@ -188,10 +186,10 @@ def write(briefing: Briefing) -> dict[str, Any]:
             continue
         row = ind[code]
         change = n.points(_d(row["yoy"])) if row["is_rate"] else (n.pct(_d(row["yoy"])) if row["yoy"] else "—")
-        main_rows.append([row["name"], row["unit"], n.quantity(_d(row["ytd"]), row["unit"]),
+        main_rows.append([row["name"], n.quantity(_d(row["ytd"]), row["unit"]),
                           n.quantity(_d(row["last_year_ytd"]), row["unit"]), change])
     tables = [{"title": f"表1 {name}{period}主要经济指标",
-               "header": ["指标", "单位", "本期累计", "上年同期", "同比"], "rows": main_rows}]
+               "header": ["指标", "本期累计", "上年同期", "同比"], "rows": main_rows}]
     charts = []
     if briefing.park is None and f.get("by_park"):
         total_ytd = _d(ind["output"]["ytd"]) if "output" in ind else None

@@ -83,8 +83,14 @@ class Scope:
         return qs if self.region_wide else qs.filter(park__in=self.parks.values("pk"))
 
 
-def default_period(parks: QuerySet[Park]) -> tuple[int, int]:
-    """The latest month with approved output in ``parks``; else last month."""
+def default_period(parks: QuerySet[Park], region_code: str = "") -> tuple[int, int]:
+    """The latest locked (complete) monthly round of the region; else the latest month with approved output
+    in ``parks``; else last month. A round still in progress would understate the year to date."""
+    if region_code:
+        locked = (Round.objects.filter(region__code__startswith=region_code, frequency="month", locked=True)
+                  .order_by("-year", "-month").values_list("year", "month").first())
+        if locked:
+            return locked[0], locked[1]
     output = Indicator.objects.filter(code="output").first()
     if output is not None:
         found = stats.latest_approved_period(output, parks)
@@ -134,6 +140,17 @@ def park_totals(scope: Scope, code: str) -> dict[int, Decimal]:
 # --------------------------------------------------------------------------- KPI cards
 
 
+def period_end(year: int, month: int) -> dt.date:
+    return (dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)) - dt.timedelta(days=1)
+
+
+def signed_projects(scope: Scope) -> QuerySet[Project]:
+    """Projects of the scope signed from January to the end of the period."""
+    return scope.projects().filter(pk__in=ProjectStage.objects.filter(
+        stage=Project.Stage.SIGNED, actual_on__year=scope.year,
+        actual_on__lte=period_end(scope.year, scope.month)).values("project_id"))
+
+
 def settlement_counts(parks: QuerySet[Park]) -> dict[str, int]:
     """Current settlements by stage in ``parks``."""
     return dict(Settlement.objects.filter(park__in=parks.values("pk")).order_by().values_list("stage")
@@ -149,9 +166,7 @@ def kpis(scope: Scope) -> dict[str, Any]:
     new_settled = Settlement.objects.filter(park__in=scope.parks.values("pk"), moved_in_on__year=scope.year).count()
     new_signed = Settlement.objects.filter(park__in=scope.parks.values("pk"), signed_on__year=scope.year).count()
     projects = scope.projects()
-    signed_this_year = projects.filter(pk__in=ProjectStage.objects.filter(
-        stage=Project.Stage.SIGNED, actual_on__year=scope.year).values("project_id"))
-    invest = signed_this_year.aggregate(n=Count("id"), amount=Sum("total_investment_wan"))
+    invest = signed_projects(scope).aggregate(n=Count("id"), amount=Sum("total_investment_wan"))
     key_by_stage = dict(projects.filter(level__in=KEY_LEVELS).exclude(stage=Project.Stage.TERMINATED)
                         .order_by().values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
     units = Unit.objects.filter(building__park__in=scope.parks.values("pk"), status__in=LETTABLE).aggregate(
@@ -204,7 +219,7 @@ def chart_output_by_park(scope: Scope) -> dict[str, Any]:
         "title": {"text": _("%(name)s by park, year to date") % {"name": ind.name if ind else _("Output")}},
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 110, "right": 30, "top": 40, "bottom": 30},
-        "xAxis": {"type": "value"},
+        "xAxis": {"type": "value", "splitNumber": 4},
         "yAxis": {"type": "category", "data": [d["name"] for d in data]},
         "series": [{"type": "bar", "name": _("Year to date"), "data": data, "itemStyle": {"color": "#206bc4"}}],
     }, money=True, empty=not data)
@@ -233,7 +248,7 @@ def chart_output_trend(scope: Scope, code: str = "output") -> dict[str, Any]:
     return _chart({
         "title": {"text": _("%(name)s by month against last year") % {"name": ind.name}},
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 26},
+        "legend": {"top": 2, "right": 10},
         "grid": {"left": 70, "right": 20, "top": 60, "bottom": 30},
         "xAxis": {"type": "category", "data": [_month_label(m) for m in months]},
         "yAxis": {"type": "value"},
@@ -294,11 +309,10 @@ def chart_project_stages(scope: Scope) -> dict[str, Any]:
     return _chart({
         "title": {"text": _("Key projects by stage")},
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 26},
+        "legend": {"top": 2, "right": 10},
         "grid": {"left": 50, "right": 70, "top": 60, "bottom": 30},
         "xAxis": {"type": "category", "data": [str(Project.Stage(s).label) for s in stages]},
-        "yAxis": [{"type": "value", "name": _("Projects"), "minInterval": 1},
-                  {"type": "value", "name": _("Investment"), "yqMoney": True}],
+        "yAxis": [{"type": "value", "minInterval": 1}, {"type": "value", "yqMoney": True, "splitNumber": 4}],
         "series": [{"type": "bar", "name": _("Projects"), "data": counts},
                    {"type": "line", "name": _("Total investment"), "yAxisIndex": 1, "data": amounts,
                     "yqMoney": True}],
@@ -310,18 +324,25 @@ def chart_park_map(scope: Scope) -> dict[str, Any]:
     settled = dict(Settlement.objects.filter(park__in=scope.parks.values("pk"), stage=Settlement.Stage.MOVED_IN)
                    .order_by().values_list("park_id").annotate(n=Count("id")).values_list("park_id", "n"))
     outputs = park_totals(scope, "output")
-    data = []
+    data: list[dict[str, Any]] = []
     for pk, name, lng, lat in scope.parks.filter(longitude__isnull=False, latitude__isnull=False).values_list(
             "pk", "name", "longitude", "latitude"):
         data.append({"name": name, "value": [float(lng), float(lat), settled.get(pk, 0), _num(outputs.get(pk))],
                      "link": reverse("dashboards:park", args=[pk]) + "?" + urlencode(
                          {"year": scope.year, "month": scope.month})})
+    def bounds(i: int) -> dict[str, float]:
+        values = [d["value"][i] for d in data] or [0.0]
+        pad = max(0.01, (max(values) - min(values)) * 0.15)
+        return {"min": round(min(values) - pad, 3), "max": round(max(values) + pad, 3)}
+
     return _chart({
         "title": {"text": _("Parks on the map")},
         "tooltip": {"trigger": "item", "yqMap": True},
-        "grid": {"left": 60, "right": 20, "top": 40, "bottom": 40},
-        "xAxis": {"type": "value", "scale": True, "name": _("Longitude"), "splitLine": {"show": False}},
-        "yAxis": {"type": "value", "scale": True, "name": _("Latitude"), "splitLine": {"show": False}},
+        "grid": {"left": 60, "right": 90, "top": 40, "bottom": 30},
+        "xAxis": {"type": "value", **bounds(0), "splitNumber": 4, "splitLine": {"show": False},
+                  "axisLabel": {"formatter": "{value}°E"}},
+        "yAxis": {"type": "value", **bounds(1), "splitNumber": 4, "splitLine": {"show": False},
+                  "axisLabel": {"formatter": "{value}°N"}},
         "series": [{"type": "scatter", "name": _("Parks"), "data": data, "yqSizeByIndex": 2,
                     "label": {"show": len(data) <= 30, "position": "right", "formatter": "{b}"}}],
     }, empty=not data)
@@ -352,7 +373,7 @@ def chart_top(scope: Scope, code: str) -> dict[str, Any]:
         "title": {"text": _("Top enterprises by %(name)s") % {"name": ind.name if ind else code}},
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 200, "right": 30, "top": 40, "bottom": 30},
-        "xAxis": {"type": "value"},
+        "xAxis": {"type": "value", "splitNumber": 3},
         "yAxis": {"type": "category", "data": [d["name"] for d in data], "axisLabel": {"width": 190,
                                                                                        "overflow": "truncate"}},
         "series": [{"type": "bar", "name": _("Year to date"), "data": data,
@@ -482,8 +503,8 @@ def chart_enterprise(enterprise: Enterprise, year: int, code: str) -> dict[str, 
     return _chart({
         "title": {"text": _("%(name)s against the park median") % {"name": row["name"]}},
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 26},
-        "grid": {"left": 70, "right": 20, "top": 60, "bottom": 30},
+        "legend": {"bottom": 0},
+        "grid": {"left": 70, "right": 20, "top": 40, "bottom": 60},
         "xAxis": {"type": "category", "data": [p["label"] for p in row["points"]]},
         "yAxis": {"type": "value"},
         "series": [

@@ -52,7 +52,7 @@ def _scope(request: AuthedRequest, park: Park | None = None) -> Scope:
     year = _int(request.GET.get("year"), 2000, 2100)
     month = _int(request.GET.get("month"), 1, 12)
     if year is None or month is None:
-        default = selectors.default_period(parks)
+        default = selectors.default_period(parks, request.user.region_id or "")
         year = year or default[0]
         month = month or (default[1] if year == default[0] else 12)
     return Scope(user=request.user, parks=parks, year=year, month=month, park=park,
@@ -133,7 +133,7 @@ def enterprise_profile(request: AuthedRequest, pk: int) -> HttpResponse:
         cases = Case.objects.visible_to(request.user).filter(
             Q(enterprise=enterprise) | Q(project__investor_enterprise=enterprise)).distinct()
     return render(request, "dashboards/enterprise.html", {
-        "enterprise": enterprise, "year": year, "year_str": str(year), "profile": profile, "settlements": settlements,
+        "enterprise": enterprise, "year": year, "year_str": str(year), "year_prev": year - 1, "profile": profile, "settlements": settlements,
         "projects": projects, "cases": cases,
     })
 

@@ -1,0 +1,119 @@
+"""The dashboards in Chromium: every chart holds data (read from the ECharts instances' options, not the
+canvas), a bar clicks through to its list, and a screenshot of each dashboard is kept in
+test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.conftest import World
+from tests.dashboards.helpers import add_statistics
+
+from .conftest import ARTIFACTS, login
+
+pytestmark = pytest.mark.e2e
+SCREENSHOTS = ARTIFACTS / "screenshots"
+PERIOD = "year=2025&month=6"
+
+#: For every chart on the page: its name, whether it loaded, and the number of data items in its options.
+CHART_STATE = """() => Array.from(document.querySelectorAll('.yq-chart')).map(el => {
+  const chart = window.echarts && echarts.getInstanceByDom(el);
+  const option = chart ? chart.getOption() : {series: []};
+  const items = (option.series || []).reduce((n, s) => n + (s.data || []).filter(d => d !== null &&
+      d !== undefined && (typeof d !== 'object' || d.value !== null)).length, 0);
+  return {name: el.dataset.chart, loaded: el.dataset.loaded, empty: el.dataset.empty, items: items,
+          types: (option.series || []).map(s => s.type)};
+})"""
+
+
+@pytest.fixture
+def world_with_stats(e2e_world: World) -> World:
+    add_statistics(e2e_world)
+    return e2e_world
+
+
+def charts_loaded(page: Page, expected: int) -> list[dict[str, Any]]:
+    page.wait_for_function(
+        f"document.querySelectorAll('.yq-chart[data-loaded=\"1\"]').length === {expected}", timeout=20_000)
+    page.wait_for_timeout(400)  # let the animations finish before the screenshot
+    return page.evaluate(CHART_STATE)  # type: ignore[no-any-return]
+
+
+def shoot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_the_cockpit_draws_every_chart_with_data(page: Page, live_server: Any, world_with_stats: World) -> None:
+    login(page, live_server.url, world_with_stats, "region_staff")
+    page.goto(f"{live_server.url}/dashboards/?{PERIOD}")
+    state = charts_loaded(page, 8)
+    assert {s["name"] for s in state} == {"output_by_park", "output_trend", "industry_mix", "pipeline",
+                                          "project_stages", "park_map", "top_output", "top_tax"}
+    for s in state:
+        assert s["empty"] == "0" and s["items"] > 0, s
+    assert {t for s in state for t in s["types"]} >= {"bar", "line", "treemap", "funnel", "scatter"}
+    assert "3200万元" in page.locator("#kpi-output").inner_text()
+    shoot(page, "cockpit-region-staff")
+
+    # Click the 信联天地 bar: the enterprise values of that park open.
+    box = page.locator("#chart-output_by_park").bounding_box()
+    assert box is not None
+    point = page.evaluate("""() => {
+      const chart = echarts.getInstanceByDom(document.getElementById('chart-output_by_park'));
+      const data = chart.getOption().series[0].data;
+      const i = data.findIndex(d => d.name === '信联天地');
+      return chart.convertToPixel({seriesIndex: 0}, [data[i].value / 2, i]);
+    }""")
+    with page.expect_navigation():
+        page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    assert "/dashboards/figures/" in page.url
+    assert page.locator("#figure-table").inner_text().count("青岛信达软件有限公司") == 1
+
+
+def test_the_leader_sees_the_cockpit(page: Page, live_server: Any, world_with_stats: World) -> None:
+    login(page, live_server.url, world_with_stats, "leader")
+    page.goto(f"{live_server.url}/dashboards/?{PERIOD}")
+    state = charts_loaded(page, 8)
+    assert all(s["items"] > 0 for s in state), state
+    shoot(page, "cockpit-leader")
+
+
+def test_the_operator_park_dashboard(page: Page, live_server: Any, world_with_stats: World) -> None:
+    login(page, live_server.url, world_with_stats, "park_operator")
+    page.goto(f"{live_server.url}/dashboards/parks/{world_with_stats.xltd.pk}/?{PERIOD}")
+    state = charts_loaded(page, 5)
+    for s in state:
+        assert s["empty"] == "0" and s["items"] > 0, s
+    assert {t for s in state for t in s["types"]} >= {"pie", "bar", "gauge", "line"}
+    shoot(page, "park-dashboard-operator")
+    # The operator's cockpit covers its own park only.
+    page.goto(f"{live_server.url}/dashboards/?{PERIOD}")
+    charts_loaded(page, 8)
+    names = page.evaluate("""() => echarts.getInstanceByDom(document.getElementById('chart-output_by_park'))
+                              .getOption().series[0].data.map(d => d.name)""")
+    assert names == ["信联天地"]
+    shoot(page, "cockpit-park-operator")
+
+
+def test_the_enterprise_profile(page: Page, live_server: Any, world_with_stats: World) -> None:
+    login(page, live_server.url, world_with_stats, "enterprise_user")
+    page.goto(f"{live_server.url}/dashboards/enterprises/{world_with_stats.ent_xltd.pk}/?year=2025")
+    state = charts_loaded(page, 4)
+    assert all(s["items"] > 0 for s in state), state
+    assert page.locator("#settlement-history").inner_text().count("信联天地") == 1
+    shoot(page, "enterprise-profile")
+
+
+def test_a_briefing_is_written_and_shown(page: Page, live_server: Any, world_with_stats: World) -> None:
+    login(page, live_server.url, world_with_stats, "region_staff")
+    page.goto(f"{live_server.url}/briefings/new/?{PERIOD}")
+    page.select_option("#id_park", str(world_with_stats.smyz.pk))
+    with page.expect_navigation():
+        page.click("#main-form button[type=submit]")
+    assert page.locator(".briefing-paragraph").first.inner_text().startswith("生命药洲园区已吸引")
+    assert page.locator("#download-pdf").is_visible()
+    shoot(page, "briefing")
