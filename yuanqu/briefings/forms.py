@@ -34,7 +34,7 @@ class BriefingForm(StyledFormMixin, forms.Form):
             self.fields["park"].empty_label = None
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         year, month = data.get("year"), data.get("month")
         today = timezone.localdate()
         if year and month and (year, month) > (today.year, today.month):

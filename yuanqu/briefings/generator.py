@@ -153,10 +153,17 @@ def write(briefing: Briefing) -> dict[str, Any]:
     # 3. Parks (a region) or industries (a park).
     if briefing.park is None and f.get("by_park"):
         total_ytd = _d(ind["output"]["ytd"]) if "output" in ind else None
-        leaders = f["by_park"][:3]
-        names = "、".join(f"{p['park']}（{n.money(_d(p['ytd']))}）" for p in leaders)
-        top_share = n.share(sum((_d(p["ytd"]) or Decimal(0) for p in leaders), Decimal(0)), total_ytd)
-        paragraphs.append(f"分园区看，产值居前的是{names}，合计占全区的{n.pct(top_share)}。")
+        parks = f["by_park"]
+        if len(parks) > 3:
+            leaders = parks[:3]
+            names = "、".join(f"{p['park']}（{n.money(_d(p['ytd']))}）" for p in leaders)
+            top_share = n.share(sum((_d(p["ytd"]) or Decimal(0) for p in leaders), Decimal(0)), total_ytd)
+            paragraphs.append(f"分园区看，产值居前的是{names}，合计占全区的{n.pct(top_share)}。")
+        else:
+            top = parks[0]
+            amount = _with_growth(n.money(_d(top["ytd"])), top["yoy"])
+            paragraphs.append(f"分园区看，{top['park']}产值最高，为{amount}，"
+                              f"占全区的{n.pct(n.share(_d(top['ytd']), total_ytd))}。")
     elif f.get("by_industry"):
         total_ytd = _d(ind["output"]["ytd"]) if "output" in ind else None
         lead = f["by_industry"][0]
@@ -165,7 +172,8 @@ def write(briefing: Briefing) -> dict[str, Any]:
 
     # 4. Investment promotion.
     pr, leads = f["projects"], f["leads"]
-    inv = f"{period}，新签约项目{pr['signed']}个，总投资{n.money(_d(pr['signed_amount']))}"
+    inv = (f"{period}，新签约项目{pr['signed']}个，总投资{n.money(_d(pr['signed_amount']))}" if pr["signed"]
+           else f"{period}，暂无新签约项目")
     if pr["key_total"]:
         stages = [(Project.Stage(s).label, k) for s, k in pr["key_by_stage"].items()]
         detail = "、".join(f"{label}{k}个" for label, k in sorted(stages, key=lambda x: -x[1]))

@@ -75,7 +75,7 @@ def briefing_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def briefing_download(request: AuthedRequest, pk: int, fmt: str) -> FileResponse:
     """The .docx or .pdf of a written briefing."""
     _require(request)
-    briefing = get_visible_or_404(Briefing.objects, request.user, pk=pk)
+    briefing = get_visible_or_404(Briefing.objects.all(), request.user, pk=pk)
     field = {"docx": briefing.docx, "pdf": briefing.pdf}.get(fmt)
     if field is None or not field or briefing.status != Briefing.Status.DONE:
         raise Http404
@@ -88,7 +88,7 @@ def briefing_download(request: AuthedRequest, pk: int, fmt: str) -> FileResponse
 def briefing_regenerate(request: AuthedRequest, pk: int) -> HttpResponse:
     """Write the briefing again from today's data, with its saved parameters."""
     _require(request)
-    briefing = get_visible_or_404(Briefing.objects, request.user, pk=pk)
+    briefing = get_visible_or_404(Briefing.objects.all(), request.user, pk=pk)
     try:
         services.briefing_regenerate(actor=request.user, briefing=briefing)
     except PermissionDenied as exc:

@@ -118,11 +118,13 @@ def total(scope: Scope, code: str, year: int | None = None, month: int | None = 
     if ind is None:
         return {"value": None, "ytd": None, "last_year_ytd": None, "yoy": None, "reporters": 0}
     y, m = year or scope.year, month or scope.month
-    rows = {(r["year"], r["month"]): r for r in _rollups(scope, ind).filter(Q(year=y, month=m)
-                                                                           | Q(year=y - 1, month=m))
-            .values("year", "month").annotate(v=Sum("value"), ytd=Sum("ytd"), n=Sum("reporters"))}
-    now, ly = rows.get((y, m), {}), rows.get((y - 1, m), {})
-    result = {"value": now.get("v"), "ytd": now.get("ytd"), "reporters": now.get("n") or 0,
+    rows: dict[tuple[int, int], dict[str, Any]] = {
+        (r["year"], r["month"]): dict(r)
+        for r in _rollups(scope, ind).filter(Q(year=y, month=m) | Q(year=y - 1, month=m))
+        .values("year", "month").annotate(v=Sum("value"), ytd=Sum("ytd"), n=Sum("reporters"))}
+    now: dict[str, Any] = rows.get((y, m), {})
+    ly: dict[str, Any] = rows.get((y - 1, m), {})
+    result: dict[str, Any] = {"value": now.get("v"), "ytd": now.get("ytd"), "reporters": now.get("n") or 0,
               "last_year_ytd": ly.get("ytd"), "unit": ind.unit, "name": ind.name}
     result["yoy"] = stats.change_pct(result["ytd"], result["last_year_ytd"])
     return result
@@ -298,7 +300,8 @@ def chart_pipeline(scope: Scope) -> dict[str, Any]:
 
 def chart_project_stages(scope: Scope) -> dict[str, Any]:
     """Bar: key projects by stage, count and total investment, each opening the filtered project list."""
-    rows = {r["stage"]: r for r in scope.projects().filter(level__in=KEY_LEVELS).order_by().values("stage")
+    rows: dict[str, dict[str, Any]] = {
+        r["stage"]: dict(r) for r in scope.projects().filter(level__in=KEY_LEVELS).order_by().values("stage")
             .annotate(n=Count("id"), amount=Sum("total_investment_wan"))}
     base = reverse("investment:projects") + "?"
     park = {"park": scope.park.pk} if scope.park else {}
@@ -327,7 +330,8 @@ def chart_park_map(scope: Scope) -> dict[str, Any]:
     data: list[dict[str, Any]] = []
     for pk, name, lng, lat in scope.parks.filter(longitude__isnull=False, latitude__isnull=False).values_list(
             "pk", "name", "longitude", "latitude"):
-        data.append({"name": name, "value": [float(lng), float(lat), settled.get(pk, 0), _num(outputs.get(pk))],
+        point = [float(lng or 0), float(lat or 0), settled.get(pk, 0), _num(outputs.get(pk))]
+        data.append({"name": name, "value": point,
                      "link": reverse("dashboards:park", args=[pk]) + "?" + urlencode(
                          {"year": scope.year, "month": scope.month})})
     def bounds(i: int) -> dict[str, float]:
@@ -353,11 +357,12 @@ def top_enterprises(scope: Scope, code: str, n: int = TOP_N) -> list[dict[str, A
     ind = scope.indicator(code)
     if ind is None:
         return []
-    rows = list(ReportValue.objects.filter(indicator=ind, year=scope.year, month=scope.month,
-                                           park__in=scope.parks.values("pk"), ytd_value__isnull=False,
-                                           report__status=Report.Status.APPROVED)
-                .order_by("-ytd_value", "enterprise_id").values("enterprise_id", "enterprise__name", "park__name",
-                                                                "ytd_value")[:n])
+    qs = (ReportValue.objects.filter(indicator=ind, year=scope.year, month=scope.month,
+                                     park__in=scope.parks.values("pk"), ytd_value__isnull=False,
+                                     report__status=Report.Status.APPROVED)
+          .order_by("-ytd_value", "enterprise_id")
+          .values("enterprise_id", "enterprise__name", "park__name", "ytd_value")[:n])
+    rows: list[dict[str, Any]] = [dict(r) for r in qs]
     return rows
 
 

@@ -46,7 +46,7 @@ def _scope(request: AuthedRequest, park: Park | None = None) -> Scope:
     """The user's parks, narrowed by ``park`` (or the ?park= filter, 404 outside the scope), and the period."""
     parks = Park.objects.visible_to(request.user)
     if park is None and request.GET.get("park"):
-        park = get_visible_or_404(Park.objects, request.user, pk=request.GET["park"])
+        park = get_visible_or_404(Park.objects.all(), request.user, pk=request.GET["park"])
     if park is not None:
         parks = parks.filter(pk=park.pk)
     year = _int(request.GET.get("year"), 2000, 2100)
@@ -91,7 +91,7 @@ def park_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
     """One park: occupancy, enterprises by stage and industry, reporting completion, output trend, leads
     and projects."""
     _require(request, DASHBOARD_ROLES)
-    park = get_visible_or_404(Park.objects, request.user, pk=pk)
+    park = get_visible_or_404(Park.objects.all(), request.user, pk=pk)
     scope = _scope(request, park)
     return render(request, "dashboards/park.html", {
         "scope": scope, "park": park, "summary": selectors.park_summary(scope), "charts": list(selectors.PARK_CHARTS),
@@ -104,7 +104,7 @@ def park_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
 def park_chart_data(request: AuthedRequest, pk: int, chart: str) -> JsonResponse:
     """One chart of a park's dashboard (JSON)."""
     _require(request, DASHBOARD_ROLES)
-    park = get_visible_or_404(Park.objects, request.user, pk=pk)
+    park = get_visible_or_404(Park.objects.all(), request.user, pk=pk)
     if chart not in selectors.PARK_CHARTS:
         raise Http404
     return JsonResponse(selectors.PARK_CHARTS[chart](_scope(request, park)))
@@ -118,7 +118,7 @@ def _profile_year(request: AuthedRequest) -> int:
 def enterprise_profile(request: AuthedRequest, pk: int) -> HttpResponse:
     """企业画像: the enterprise's indicators against its park's median, its settlements, projects and cases."""
     _require(request, PROFILE_ROLES)
-    enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=pk)
+    enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, pk=pk)
     year = _profile_year(request)
     profile = selectors.enterprise_profile(enterprise, year)
     if not profile:  # nothing approved this year or last: show the latest year with data
@@ -133,7 +133,8 @@ def enterprise_profile(request: AuthedRequest, pk: int) -> HttpResponse:
         cases = Case.objects.visible_to(request.user).filter(
             Q(enterprise=enterprise) | Q(project__investor_enterprise=enterprise)).distinct()
     return render(request, "dashboards/enterprise.html", {
-        "enterprise": enterprise, "year": year, "year_str": str(year), "year_prev": year - 1, "profile": profile, "settlements": settlements,
+        "enterprise": enterprise, "year": year, "year_str": str(year), "year_prev": year - 1, "profile": profile,
+        "settlements": settlements,
         "projects": projects, "cases": cases,
     })
 
@@ -143,7 +144,7 @@ def enterprise_profile(request: AuthedRequest, pk: int) -> HttpResponse:
 def enterprise_chart_data(request: AuthedRequest, pk: int, code: str) -> JsonResponse:
     """One indicator of an enterprise against its park's median (JSON)."""
     _require(request, PROFILE_ROLES)
-    enterprise = get_visible_or_404(Enterprise.objects, request.user, pk=pk)
+    enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, pk=pk)
     if code not in selectors.PROFILE_INDICATORS:
         raise Http404
     return JsonResponse(selectors.chart_enterprise(enterprise, _profile_year(request), code))
