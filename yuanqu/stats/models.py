@@ -340,7 +340,7 @@ class Rollup(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "year", "month", "segment", "park"], name="rollup_cell"),
+            models.UniqueConstraint(fields=["indicator", "segment", "year", "month", "park"], name="rollup_cell"),
         ]
 
     def __str__(self) -> str:
