@@ -153,8 +153,21 @@ def signed_projects(scope: Scope) -> QuerySet[Project]:
         actual_on__lte=period_end(scope.year, scope.month)).values("project_id"))
 
 
-def settlement_counts(parks: QuerySet[Park]) -> dict[str, int]:
-    """Current settlements by stage in ``parks``."""
+def settlement_grid(scope: Scope) -> dict[tuple[int, str], int]:
+    """(park, stage) → settlements: one scan, shared by the cards and the map of one request."""
+    if "grid" not in scope._cache:
+        scope._cache["grid"] = {(p, st): k for p, st, k in Settlement.objects.filter(
+            park__in=scope.parks.values("pk")).order_by().values_list("park_id", "stage").annotate(k=Count("id"))}
+    return scope._cache["grid"]  # type: ignore[no-any-return]
+
+
+def settlement_counts(parks: QuerySet[Park], scope: Scope | None = None) -> dict[str, int]:
+    """Current settlements by stage in ``parks`` (from the scope's grid when given)."""
+    if scope is not None:
+        counts: dict[str, int] = defaultdict(int)
+        for (_park, stage), k in settlement_grid(scope).items():
+            counts[stage] += k
+        return dict(counts)
     return dict(Settlement.objects.filter(park__in=parks.values("pk")).order_by().values_list("stage")
                 .annotate(n=Count("id")).values_list("stage", "n"))
 
@@ -162,11 +175,14 @@ def settlement_counts(parks: QuerySet[Park]) -> dict[str, int]:
 def kpis(scope: Scope) -> dict[str, Any]:
     """The cockpit's cards: parks, enterprises settled and signed, new this year, output and tax 累计 with
     同比, investment signed this year, key projects by stage, vacancy rate."""
-    stages = settlement_counts(scope.parks)
+    stages = settlement_counts(scope.parks, scope)
     settled = stages.get(Settlement.Stage.MOVED_IN, 0)
     signed = sum(n for s, n in stages.items() if s != Settlement.Stage.EXITED)
-    new_settled = Settlement.objects.filter(park__in=scope.parks.values("pk"), moved_in_on__year=scope.year).count()
-    new_signed = Settlement.objects.filter(park__in=scope.parks.values("pk"), signed_on__year=scope.year).count()
+    new = Settlement.objects.filter(park__in=scope.parks.values("pk")).filter(
+        Q(moved_in_on__year=scope.year) | Q(signed_on__year=scope.year)).aggregate(
+        settled=Count("id", filter=Q(moved_in_on__year=scope.year)),
+        signed=Count("id", filter=Q(signed_on__year=scope.year)))
+    new_settled, new_signed = new["settled"], new["signed"]
     projects = scope.projects()
     invest = signed_projects(scope).aggregate(n=Count("id"), amount=Sum("total_investment_wan"))
     key_by_stage = dict(projects.filter(level__in=KEY_LEVELS).exclude(stage=Project.Stage.TERMINATED)
@@ -324,16 +340,17 @@ def chart_project_stages(scope: Scope) -> dict[str, Any]:
 
 def chart_park_map(scope: Scope) -> dict[str, Any]:
     """Scatter on longitude/latitude (no online tiles): one point per park, sized by enterprises settled."""
-    settled = dict(Settlement.objects.filter(park__in=scope.parks.values("pk"), stage=Settlement.Stage.MOVED_IN)
-                   .order_by().values_list("park_id").annotate(n=Count("id")).values_list("park_id", "n"))
+    settled = {p: k for (p, stage), k in settlement_grid(scope).items() if stage == Settlement.Stage.MOVED_IN}
     outputs = park_totals(scope, "output")
     data: list[dict[str, Any]] = []
+    # One reverse() for a thousand parks: the pattern with a placeholder, filled in per park.
+    pattern = reverse("dashboards:park", args=[0]).replace("/0/", "/{}/") + "?" + urlencode(
+        {"year": scope.year, "month": scope.month})
     for pk, name, lng, lat in scope.parks.filter(longitude__isnull=False, latitude__isnull=False).values_list(
             "pk", "name", "longitude", "latitude"):
         point = [float(lng or 0), float(lat or 0), settled.get(pk, 0), _num(outputs.get(pk))]
         data.append({"name": name, "value": point,
-                     "link": reverse("dashboards:park", args=[pk]) + "?" + urlencode(
-                         {"year": scope.year, "month": scope.month})})
+                     "link": pattern.format(pk)})
     def bounds(i: int) -> dict[str, float]:
         values = [d["value"][i] for d in data] or [0.0]
         pad = max(0.01, (max(values) - min(values)) * 0.15)
