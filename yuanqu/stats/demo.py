@@ -108,7 +108,7 @@ def load_stats_demo(*, actor: Any, staff: Any, today: dt.date | None = None) -> 
     for y, m in periods:
         start, end = period_bounds(Frequency.MONTH, y, m)
         for s in settlements:
-            if s.moved_in_on <= end and (s.exited_on is None or s.exited_on >= start):
+            if s.moved_in_on and s.moved_in_on <= end and (s.exited_on is None or s.exited_on >= start):
                 present[(y, m)].append(s)
                 e = s.enterprise
                 yearly = gen.annual(s.park.name, e.is_above_scale, e.pk) * gen.trend(s.park.name, y)
@@ -124,13 +124,14 @@ def load_stats_demo(*, actor: Any, staff: Any, today: dt.date | None = None) -> 
         output[max(cells, key=lambda k: output[k])] += residual
 
     reports: list[Report] = []
-    report_keys: list[tuple[Settlement, str, int, int]] = []
+    report_keys: list[tuple[Settlement, str, int, int]] = []  # (settlement, frequency, year, month)
     latest = rounds[(Frequency.MONTH, *last)]
     for (y, m), here in present.items():
         for freq in (Frequency.MONTH, Frequency.QUARTER):
-            rnd = rounds.get((freq, y, m))
-            if rnd is None:
+            found = rounds.get((freq, y, m))
+            if found is None:
                 continue
+            rnd = found
             for s in here:
                 e = s.enterprise
                 status = Report.Status.APPROVED
@@ -148,11 +149,11 @@ def load_stats_demo(*, actor: Any, staff: Any, today: dt.date | None = None) -> 
     values: list[ReportValue] = []
     running: dict[tuple[int, str, int], Decimal] = defaultdict(Decimal)  # cumulative per (settlement, code, year)
     quarter_sum: dict[tuple[int, int, int], Decimal] = defaultdict(Decimal)
-    for report, (s, freq, y, m) in zip(reports, report_keys, strict=True):
+    for report, (s, kind, y, m) in zip(reports, report_keys, strict=True):
         if report.status == Report.Status.PENDING:
             continue
         e = s.enterprise
-        if freq == Frequency.QUARTER:
+        if kind == Frequency.QUARTER:
             months = [x for x in (m - 2, m - 1, m) if (s.pk, s.park_id, y, x) in output]
             rev = sum((output[(s.pk, s.park_id, y, x)] for x in months), Decimal(0)) * Decimal("1.05")
             key = (s.pk, y, 0)
