@@ -64,6 +64,7 @@ def test_it_refuses_text_in_a_numeric_field_with_a_field_error(world, client_as)
     form = response.context["form"]
     assert f"v_{ind('revenue').pk}" in form.errors
     assert form.errors[f"v_{ind('revenue').pk}"].as_data()[0].code == "not_a_number"
+    assert "请输入数字" in form.errors[f"v_{ind('revenue').pk}"][0]
     assert not ReportValue.objects.filter(report=world.report_xltd).exists()
 
 
@@ -127,6 +128,7 @@ def test_submitting_after_the_lock_is_refused_clearly(world, client_as):
     response = fill(client, world.report_xltd, {**REQUIRED, "output": "999"}, action="submit")
     assert response.status_code == 200
     assert any(e.code == "locked" for e in response.context["form"].non_field_errors().as_data())
+    assert "该报告期已锁定" in response.content.decode()
     assert status_of(world.report_xltd) == Report.Status.DRAFT
     assert ReportValue.objects.get(report=world.report_xltd, indicator=ind("output")).value == Decimal("1200")
     page = client.get(reverse("stats:report_fill", args=[world.report_xltd.pk]))
@@ -142,6 +144,7 @@ def test_the_same_report_submitted_from_two_tabs_gives_one_submission(world, cli
     assert first.status_code == 302
     assert second.status_code == 200
     assert any(e.code == "submitted" for e in second.context["form"].non_field_errors().as_data())
+    assert "该报表已提交" in second.content.decode()
     assert Report.objects.filter(round=world.round_licang, enterprise=world.ent_xltd).count() == 1
     values = ReportValue.objects.filter(report=world.report_xltd)
     assert values.count() == len(services.indicators_for(world.report_xltd))
