@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -26,6 +27,7 @@ from yuanqu.core.demo import make_uscc
 from yuanqu.core.models import AuditEvent
 from yuanqu.core.roles import Role
 from yuanqu.enterprises.models import Enterprise
+from yuanqu.stats.models import Indicator
 
 from .conftest import ROLES, World
 
@@ -54,12 +56,24 @@ class Bundle:
     lead_contact: Any = None
     measure: Any = None
     briefing: Any = None
+    round: Any = None
+    report: Any = None
+    indicator: Any = None
 
 
 def bundles(world: World) -> dict[str, Bundle]:
     licang_event = AuditEvent.objects.filter(region_code="370213").first()
     laoshan_event = AuditEvent.objects.filter(region_code="370212").first()
-    return {
+    found = {
+        "xltd": (world.round_licang, world.report_xltd),
+        # A round belongs to a whole region, and every 李沧 round is in the operator's region: the smyz
+        # bundle (outside the operator's and the enterprise user's scope) uses the 崂山 round.
+        "smyz": (world.round_laoshan, world.report_smyz),
+        "laoshan": (world.round_laoshan, world.report_laoshan),
+    }
+    # The indicator dictionary is shared by the deployment; its cases are marked ``shared``.
+    indicator = Indicator.objects.get(code="output")
+    made = {
         "xltd": Bundle(world.xltd, world.tower, world.units[0], world.ent_xltd, world.contact_xltd, world.st_xltd,
                        world.users[LEADER], licang_event, world.lead_xltd,
                        world.project_xltd, world.change_xltd, world.change_xltd.evidence.first(), world.case_xltd,
@@ -76,6 +90,10 @@ def bundles(world: World) -> dict[str, Bundle]:
                           world.lead_contact_laoshan, world.measure_laoshan,
                           briefing_for(world, world.laoshan_park)),
     }
+    for key, bundle in made.items():
+        bundle.round, bundle.report = found[key]
+        bundle.indicator = indicator
+    return made
 
 
 def briefing_for(world: World, park: Any) -> Any:
@@ -109,6 +127,8 @@ class Case:
     public: bool = False
     # For list endpoints: the text of an out-of-scope object that must not appear.
     leak: Callable[[Bundle], str] | None = None
+    # The object is shared by the whole deployment (the indicator dictionary): only the role limits it.
+    shared: bool = False
 
 
 def pk(attr: str, name: str = "pk") -> Callable[[Bundle], dict[str, Any]]:
@@ -253,6 +273,42 @@ CASES: dict[str, Case] = {
                             data=lambda b: {"title": "探针", "kind": "one_matter", "request": "x",
                                             "project": b.project.pk}),
 }
+STATS_ROLES = {STAFF, LEADER, OPERATOR}
+CASES.update({
+    "stats:aggregates": Case("GET", STATS_ROLES, leak=lambda b: b.park.name),
+    "stats:reports": Case("GET", STATS_ROLES | {ENTERPRISE}, leak=lambda b: b.enterprise.name),
+    "stats:report_detail": Case("GET", STATS_ROLES | {ENTERPRISE}, pk("report")),
+    "stats:report_fill": Case("GET", {STAFF, ENTERPRISE}, pk("report")),
+    "stats:report_check": Case("POST", {STAFF, ENTERPRISE}, pk("report"),
+                               data=lambda b: {"indicator": b.indicator.pk, f"v_{b.indicator.pk}": "1"}),
+    "stats:report_park_review": Case("POST", {STAFF, OPERATOR}, pk("report")),
+    "stats:report_approve": Case("POST", {STAFF}, pk("report")),
+    "stats:report_return": Case("POST", {STAFF, OPERATOR}, pk("report"), data={"reason": "probe"}),
+    "stats:report_remind": Case("POST", {STAFF, OPERATOR}, pk("report")),
+    "stats:rounds": Case("GET", STATS_ROLES, leak=lambda b: f"/stats/rounds/{b.round.pk}/"),
+    "stats:round_create": Case("GET", {STAFF}),
+    "stats:round_detail": Case("GET", STATS_ROLES, pk("round")),
+    "stats:round_remind": Case("POST", {STAFF, OPERATOR}, pk("round")),
+    "stats:round_lock": Case("POST", {STAFF}, pk("round")),
+    "stats:round_reopen": Case("POST", {STAFF}, pk("round"), data={"reason": "probe"}),
+    "stats:indicators": Case("GET", {STAFF, ADMIN, LEADER, OPERATOR}),
+    "stats:indicator_create": Case("GET", {STAFF, ADMIN}),
+    "stats:indicator_edit": Case("GET", {STAFF, ADMIN}, pk("indicator"), shared=True),
+    "stats:targets": Case("GET", STATS_ROLES),
+    "stats:target_set": Case("GET", {STAFF}),
+    "stats:notices": Case("GET", {ENTERPRISE}),
+    "stats:notice_read": Case("POST", {ENTERPRISE}),
+    "api:list_indicators": Case("GET", ALL, api=True),
+    "api:list_reports": Case("GET", ALL, api=True, leak=lambda b: b.enterprise.name),
+    "api:get_report": Case("GET", STATS_ROLES | {ENTERPRISE}, pk("report", "report_id"), api=True),
+    "api:save_report_entries": Case("POST", {STAFF, ENTERPRISE}, pk("report", "report_id"), api=True,
+                                    data={"entries": [{"indicator": "output", "value": "1"}]}),
+    "api:park_review_report": Case("POST", {STAFF, OPERATOR}, pk("report", "report_id"), api=True),
+    "api:approve_report": Case("POST", {STAFF}, pk("report", "report_id"), api=True),
+    "api:return_report": Case("POST", {STAFF, OPERATOR}, pk("report", "report_id"), api=True,
+                              data={"reason": "probe"}),
+    "api:get_aggregates": Case("GET", STATS_ROLES, api=True, leak=lambda b: b.park.name),
+})
 # Patterns that are not views of their own (the API root only lists nothing).
 NOT_VIEWS = {"api:api-root"}
 # Patterns tested separately because their object is per user: a token only its owner may revoke.
@@ -307,9 +363,22 @@ def changed_marker() -> tuple[int, int]:
     return writes.count(), writes.order_by("-id").values_list("id", flat=True).first() or 0
 
 
-@pytest.mark.parametrize("name", sorted(n for n, c in CASES.items() if c.kwargs or c.leak))
-@pytest.mark.parametrize("role", ROLES)
-def test_it_refuses_objects_outside_the_role_scope(world: World, name: str, role: str) -> None:
+def each_role(check: Callable[[str], None]) -> None:
+    """Run ``check`` for every role, each in a savepoint rolled back after it, so one role's write
+    never changes what the next role sees; report every role that fails, not just the first."""
+    failures = []
+    for role in ROLES:
+        try:
+            with transaction.atomic():
+                check(role)
+                transaction.set_rollback(True)
+        except AssertionError as exc:
+            failures.append(f"{role}: {exc}")
+    assert not failures, "\n".join(failures)
+
+
+def check_outside_scope(world: World, name: str, role: str) -> None:
+    """An object outside the role's scope: 404 and nothing written, or absent from the list."""
     case = CASES[name]
     outside = bundles(world)[outside_bundle_for(role)]
     if case.kwargs is not None and case.leak is None:
@@ -325,9 +394,8 @@ def test_it_refuses_objects_outside_the_role_scope(world: World, name: str, role
         assert case.leak(outside) not in response.content.decode(), (name, role)
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-@pytest.mark.parametrize("role", ROLES)
-def test_it_gives_each_role_exactly_its_pages(world: World, name: str, role: str) -> None:
+def check_inside_scope(world: World, name: str, role: str) -> None:
+    """An object inside the scope: allowed roles reach it, every other role gets 404."""
     case = CASES[name]
     inside = bundles(world)["xltd"]
     url = reverse(name, kwargs=case.kwargs(inside) if case.kwargs else None)
@@ -338,8 +406,7 @@ def test_it_gives_each_role_exactly_its_pages(world: World, name: str, role: str
         assert response.status_code == 404, (name, role, response.status_code)
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_it_sends_anonymous_users_to_log_in(world: World, name: str) -> None:
+def check_anonymous(world: World, name: str) -> None:
     case = CASES[name]
     if case.public:
         return
@@ -350,6 +417,16 @@ def test_it_sends_anonymous_users_to_log_in(world: World, name: str) -> None:
         assert response.status_code == 401
     else:
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], (name, response.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_role_gets_exactly_its_scope(world: World, name: str) -> None:
+    """One world per URL pattern; every role probed inside and outside its scope, then anonymous."""
+    each_role(lambda role: check_inside_scope(world, name, role))
+    case = CASES[name]
+    if (case.kwargs or case.leak) and not case.shared:
+        each_role(lambda role: check_outside_scope(world, name, role))
+    check_anonymous(world, name)
 
 
 def test_every_role_has_a_user(world: World) -> None:

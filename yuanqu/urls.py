@@ -12,6 +12,7 @@ urlpatterns = [
     path("parks/", include("yuanqu.parks.urls")),
     path("enterprises/", include("yuanqu.enterprises.urls")),
     path("investment/", include("yuanqu.investment.urls")),
+    path("stats/", include("yuanqu.stats.urls")),
     path("audit/", include("yuanqu.core.urls")),
     path("dashboards/", include("yuanqu.dashboards.urls")),
     path("briefings/", include("yuanqu.briefings.urls")),

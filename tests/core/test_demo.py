@@ -14,7 +14,8 @@ from yuanqu.enterprises.models import Enterprise, Settlement
 from yuanqu.parks.models import Park
 
 
-def test_it_reproduces_the_reported_figures(db):
+def test_it_reproduces_the_reported_figures_shows_them_and_keeps_them_when_loaded_again(db, client):
+    """One load of the demo (it is large), checked from every side."""
     loaded, accounts = load_demo()
     assert loaded
     summary = demo_summary()
@@ -32,6 +33,8 @@ def test_it_reproduces_the_reported_figures(db):
     assert {role for _name, role, _pw in accounts} == {str(r.label) for r in Role}
     assert len({pw for _n, _r, pw in accounts}) == len(accounts)
     _check_statistics()
+    _check_park_pages(client)
+    _check_reload()
 
 
 def _check_statistics() -> None:
@@ -66,16 +69,14 @@ def _check_statistics() -> None:
                 .order_by("pk").values_list("period_value", "ytd_value")) == before
 
 
-def test_it_keeps_the_data_when_loaded_again(db):
-    load_demo()
+def _check_reload() -> None:
     before = (Settlement.objects.count(), Enterprise.objects.count(), User.objects.count())
     loaded, accounts = load_demo()
     assert not loaded and accounts == []
     assert (Settlement.objects.count(), Enterprise.objects.count(), User.objects.count()) == before
 
 
-def test_it_shows_the_reported_counts_on_the_park_pages(db, client):
-    load_demo()
+def _check_park_pages(client) -> None:
     client.force_login(User.objects.get(username="staff"))
     xltd = Park.objects.get(name="信联天地")
     html = client.get(reverse("parks:detail", args=[xltd.pk])).content.decode()

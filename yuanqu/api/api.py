@@ -30,6 +30,7 @@ from yuanqu.investment import services as inv_services
 from yuanqu.investment.models import Case, FollowUp, Lead, Project, StageChange
 from yuanqu.parks import services as park_services
 from yuanqu.parks.models import Park, Unit
+from yuanqu.stats.api import router as stats_router
 
 from .auth import ActiveSessionAuth, TokenAuth
 from .schemas import (
@@ -477,3 +478,4 @@ api.add_router("/settlements", settlements)
 api.add_router("/leads", leads)
 api.add_router("/projects", projects)
 api.add_router("/cases", cases)
+api.add_router("/stats", stats_router)

@@ -35,11 +35,21 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         due = due_count(user)
         label = str(_("Due follow-ups")) + (f" ({due})" if due else "")
         entries.append(("investment_due", label, reverse("investment:due")))
+    if role in (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR):
+        entries.append(("stats", str(_("Economic statistics")), reverse("stats:aggregates")))
     if role == Role.ENTERPRISE_USER:
+        from yuanqu.stats.queries import unread_notice_count
+
         entries.append(("enterprises", str(_("My enterprise")),
                         reverse("enterprises:detail", args=[user.enterprise_id])))
+        entries.append(("stats", str(_("My statistics reports")), reverse("stats:reports")))
+        unread = unread_notice_count(user)
+        entries.append(("stats_notices", str(_("Reminders")) + (f" ({unread})" if unread else ""),
+                        reverse("stats:notices")))
     if role == Role.REGION_ADMIN:
         entries.append(("users", str(_("Users")), reverse("accounts:users")))
+    if role == Role.REGION_ADMIN:
+        entries.append(("stats", str(_("Indicators")), reverse("stats:indicators")))
     if role in (Role.REGION_STAFF, Role.REGION_ADMIN):
         entries.append(("investment_settings", str(_("Investment-promotion settings")),
                         reverse("investment:settings")))

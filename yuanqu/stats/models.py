@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yuanqu.core.models import TimeStamped
 from yuanqu.core.roles import Role
@@ -92,7 +93,7 @@ class Indicator(TimeStamped):
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=60)
-    unit = models.CharField(_("unit"), max_length=20)
+    unit = models.CharField(pgettext_lazy("measure", "unit"), max_length=20)
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.MONTH)
     aggregation = models.CharField(_("aggregation over time"), max_length=10, choices=Aggregation.choices,
                                    default=Aggregation.SUM)

@@ -230,13 +230,14 @@ class Progress:
 def target_progress(target: Target, month: int) -> Progress:
     """Progress of a target by the period ending in ``month``: % of target beside % of the year elapsed."""
     parks = (Park.objects.filter(pk=target.park_id) if target.park_id
-             else Park.objects.filter(region__code__startswith=target.region_id))
+             else Park.objects.filter(region__code__startswith=target.region_id or "-"))
     fig = figure(target.indicator, target.year, month, parks)
     return Progress(target=target.value, done=fig.ytd, year_elapsed_pct=Decimal(month) * 100 / 12)
 
 
 def enterprise_series(enterprise_id: int, indicator: Indicator, years: Iterable[int]) -> list[dict[str, Any]]:
     """One enterprise's approved values of an indicator over periods (for its profile)."""
-    return list(ReportValue.objects.filter(enterprise_id=enterprise_id, indicator=indicator, year__in=list(years),
+    rows: Any = (ReportValue.objects.filter(enterprise_id=enterprise_id, indicator=indicator, year__in=list(years),
                                            report__status=Report.Status.APPROVED)
                 .order_by("year", "month").values("year", "month", "park_id", "value", "period_value", "ytd_value"))
+    return list(rows)

@@ -1,0 +1,53 @@
+"""Shared helpers of the statistics page and API tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+from yuanqu.stats import services
+from yuanqu.stats.models import Indicator, Report, Round
+from yuanqu.stats.services import Entry
+
+REQUIRED = {"output": "1,200", "revenue": "1500", "tax": "80", "profit": "100", "employees": "120"}
+
+
+def ind(code: str) -> Indicator:
+    return Indicator.objects.get(code=code)
+
+
+def form_data(values: dict[str, str], action: str = "save", **extra: str) -> dict[str, str]:
+    """The report form's POST data: ``v_<id>`` per indicator code, plus ``n_``/``r_``/``e_`` fields by code."""
+    data = {"action": action}
+    for code, value in values.items():
+        data[f"v_{ind(code).pk}"] = value
+    for key, value in extra.items():
+        prefix, code = key.split("_", 1)
+        data[f"{prefix}_{ind(code).pk}"] = value
+    return data
+
+
+def fill(client: Client, report: Report, values: dict[str, str], action: str = "save", **extra: str) -> Any:
+    return client.post(reverse("stats:report_fill", args=[report.pk]), form_data(values, action, **extra))
+
+
+def may_round(world: Any, employees: str = "100") -> Report:
+    """A May 2025 round in 李沧 with the enterprise's approved May values (the base of June's checks)."""
+    staff = world.users["region_staff"]
+    rnd = services.open_round(actor=staff, region=world.licang, frequency="month", year=2025, month=5,
+                              deadline=dt.date(2025, 6, 10))
+    report = Report.objects.get(round=rnd, enterprise=world.ent_xltd)
+    entries = {ind(c).pk: Entry(value=Decimal(v)) for c, v in {
+        "output": 1000, "revenue": 1200, "tax": 60, "profit": 90, "employees": employees}.items()}
+    services.save_entries(actor=world.users["enterprise_user"], report=report, entries=entries, submit=True)
+    services.park_review(actor=world.users["park_operator"], report=report)
+    services.approve(actor=staff, report=report)
+    return report
+
+
+def round_of(report: Report) -> Round:
+    return Round.objects.get(pk=report.round_id)

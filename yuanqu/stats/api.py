@@ -1,0 +1,207 @@
+"""The statistics endpoints of the REST API (/api/stats/): the dictionary, reports, review, aggregates.
+
+Same scopes and services as the pages: an object outside the caller's scope is a 404; a refused
+input is a 422 with the reasons by field (``v_<indicator id>`` for a value, ``e_<id>`` for a
+missing explanation), in the caller's language.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from yuanqu.api.schemas import (
+    AggregatesOut,
+    EntriesIn,
+    ErrorOut,
+    IndicatorOut,
+    ReasonIn,
+    ReportDetailOut,
+    ReportOut,
+)
+from yuanqu.core.roles import Role
+from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.core.services import require_role
+from yuanqu.parks.models import Park
+
+from . import queries, services
+from .models import Indicator, Report, months_of
+from .services import Entry
+
+router = Router(tags=["statistics"])
+ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}
+
+
+@router.get("/indicators", response=list[IndicatorOut])
+def list_indicators(request: HttpRequest, active: bool = True) -> Any:
+    """The indicator dictionary (active indicators unless ``active=false``)."""
+    qs = Indicator.objects.visible_to(request.user)
+    return list(qs.filter(active=True) if active else qs)
+
+
+class ReportFilter(Schema):
+    """Query parameters of the report list."""
+
+    round: int | None = None
+    status: str = ""
+    park: int | None = None
+    enterprise: int | None = None
+
+
+@router.get("/reports", response=list[ReportOut])
+@paginate(LimitOffsetPagination)
+def list_reports(request: HttpRequest, filters: Query[ReportFilter]) -> Any:
+    """Reports the caller may see, by round, status, park or enterprise."""
+    qs = queries.reports_for_list(request.user)
+    if filters.round is not None:
+        qs = qs.filter(round_id=filters.round)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.park is not None:
+        qs = qs.filter(park_id=filters.park)
+    if filters.enterprise is not None:
+        qs = qs.filter(enterprise_id=filters.enterprise)
+    return qs.order_by("-round__year", "-round__month", "pk")
+
+
+def _detail(report: Report) -> Report:
+    report.values_out = [  # type: ignore[attr-defined]
+        {"indicator": v.indicator.code, "value": v.value, "no_data": v.no_data, "no_data_reason": v.no_data_reason,
+         "explanation": v.explanation, "warning": v.warning}
+        for v in report.values.select_related("indicator").order_by("indicator__sort_order", "indicator__code")]
+    return report
+
+
+def _report(request: HttpRequest, report_id: int) -> Report:
+    return get_visible_or_404(Report.objects.select_related("round", "enterprise", "park"), request.user,
+                              pk=report_id)
+
+
+class _DetailOut(ReportDetailOut):
+    @staticmethod
+    def resolve_values(obj: Any) -> list[dict[str, Any]]:
+        return list(getattr(obj, "values_out", []))
+
+
+@router.get("/reports/{report_id}", response={200: _DetailOut, **ERRORS})
+def get_report(request: HttpRequest, report_id: int) -> Any:
+    """One report with its values."""
+    require_role(request.user, (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR, Role.ENTERPRISE_USER))
+    return _detail(_report(request, report_id))
+
+
+@router.post("/reports/{report_id}/entries", response={200: _DetailOut, **ERRORS})
+def save_report_entries(request: HttpRequest, report_id: int, payload: EntriesIn) -> Any:
+    """Save the report's entries as a draft, or submit them (``submit: true``); indicators left out keep
+    what was saved before."""
+    require_role(request.user, (Role.ENTERPRISE_USER, Role.REGION_STAFF))
+    report = _report(request, report_id)
+    by_code = {ind.code: ind for ind in services.indicators_for(report)}
+    # The service saves every indicator of the report: what the call leaves out keeps its stored entry.
+    entries: dict[int, Entry] = {
+        v.indicator_id: Entry(value=v.value, no_data=v.no_data, no_data_reason=v.no_data_reason,
+                              explanation=v.explanation) for v in report.values.all()}
+    errors: dict[str, list[str]] = {}
+    for item in payload.entries:
+        ind = by_code.get(item.indicator)
+        if ind is None:
+            errors.setdefault("entries", []).append(
+                _("The report does not ask for the indicator %(code)s.") % {"code": item.indicator})
+            continue
+        try:
+            value = queries.parse_number(item.value)
+        except ValidationError as exc:
+            errors[f"v_{ind.pk}"] = [f"{ind.name}: {m}" for m in exc.messages]
+            continue
+        entries[ind.pk] = Entry(value=None if item.no_data else value, no_data=item.no_data,
+                                no_data_reason=item.no_data_reason, explanation=item.explanation)
+    if errors:
+        raise ValidationError(errors)
+    report = services.save_entries(actor=request.user, report=report, entries=entries, submit=payload.submit)
+    return _detail(_report(request, report.pk))
+
+
+@router.post("/reports/{report_id}/park-review", response={200: ReportOut, **ERRORS})
+def park_review_report(request: HttpRequest, report_id: int) -> Any:
+    """The park's first review (初审): submitted → awaiting the district."""
+    require_role(request.user, (Role.PARK_OPERATOR, Role.REGION_STAFF))
+    return services.park_review(actor=request.user, report=_report(request, report_id))
+
+
+@router.post("/reports/{report_id}/approve", response={200: ReportOut, **ERRORS})
+def approve_report(request: HttpRequest, report_id: int) -> Any:
+    """The district's approval (终审): the values enter the aggregates."""
+    require_role(request.user, (Role.REGION_STAFF,))
+    return services.approve(actor=request.user, report=_report(request, report_id))
+
+
+@router.post("/reports/{report_id}/return", response={200: ReportOut, **ERRORS})
+def return_report(request: HttpRequest, report_id: int, payload: ReasonIn) -> Any:
+    """Return a report to the enterprise with a reason (退回)."""
+    require_role(request.user, (Role.PARK_OPERATOR, Role.REGION_STAFF))
+    return services.return_report(actor=request.user, report=_report(request, report_id), reason=payload.reason)
+
+
+class AggregateFilter(Schema):
+    """Query parameters of the aggregates: indicator code, period, park, segment (all / above)."""
+
+    indicator: str = ""
+    year: int | None = None
+    month: int | None = None
+    park: int | None = None
+    segment: str = "all"
+
+
+def _row(park: Park | None, name: str, row: queries.AggregateRow) -> dict[str, Any]:
+    c = row.completion
+    return {"park": park.pk if park else None, "name": name, "value": row.figure.value, "ytd": row.figure.ytd,
+            "yoy_pct": _round(row.yoy), "mom_pct": _round(row.mom), "reporters": row.figure.reporters,
+            "expected": c.expected if c else None, "reported": c.reported if c else None,
+            "completion_pct": _round(c.rate) if c else None, "per_mu": _round(row.per_mu, 4)}
+
+
+def _round(value: Decimal | None, places: int = 2) -> Decimal | None:
+    return None if value is None else round(Decimal(value), places)
+
+
+@router.get("/aggregates", response={200: AggregatesOut, **ERRORS})
+def get_aggregates(request: HttpRequest, filters: Query[AggregateFilter]) -> Any:
+    """An indicator by park for a period, with 累计, 同比, 环比, reporters, completion and 亩均, and the total."""
+    require_role(request.user, (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR))
+    parks: QuerySet[Park] = Park.objects.visible_to(request.user)
+    indicators = Indicator.objects.visible_to(request.user)
+    if filters.indicator:
+        indicator = indicators.filter(code=filters.indicator).first()
+        if indicator is None:
+            raise ValidationError({"indicator": [_("No indicator has the code %(code)s.")
+                                                 % {"code": filters.indicator}]})
+    else:
+        indicator = indicators.active().first()
+        if indicator is None:
+            raise Http404
+    if filters.park is not None:
+        parks = parks.filter(pk=filters.park)
+        if not parks.exists():
+            raise Http404
+    if filters.segment not in ("all", "above"):
+        raise ValidationError({"segment": [_("The segment is all or above.")]})
+    if filters.year is None or filters.month is None:
+        year, month = queries.default_period(indicator, parks, getattr(request.user, "region_id", ""))
+    else:
+        year, month = filters.year, filters.month
+        if not 2000 <= year <= 2100:
+            raise ValidationError({"year": [_("Enter a year between 2000 and 2100.")]})
+        if month not in months_of(indicator.frequency):
+            raise ValidationError({"month": [_("%(name)s has no period ending in month %(month)s.")
+                                             % {"name": indicator.name, "month": month}]})
+    data = queries.aggregates(request.user, indicator, year, month, parks, filters.segment)
+    assert data.total is not None
+    return {"indicator": indicator.code, "unit": indicator.unit, "year": year, "month": month,
+            "segment": filters.segment, "parks": [_row(r.park, r.label, r) for r in data.rows],
+            "total": _row(None, str(data.total.label), data.total)}
+

@@ -1,0 +1,243 @@
+"""Reads (and the indicator dictionary's two writes) the statistics pages and API need beyond
+``selectors`` and ``services``: parsing typed numbers, report lists and history, missing reports with
+their contacts masked by role, unread reminders, and the aggregates table of one period.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from yuanqu.core import audit
+from yuanqu.core.models import AuditEvent
+from yuanqu.core.roles import Role
+from yuanqu.core.services import require_role, save_created, save_updated
+from yuanqu.enterprises.models import Contact
+from yuanqu.enterprises.selectors import contact_email, contact_phone
+from yuanqu.parks.models import Park
+
+from . import selectors
+from .models import Frequency, Indicator, Notice, Report, Round, Target, months_of, previous_period
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+#: Digits a value may have before the decimal point (the columns hold 20 digits, 4 after the point).
+MAX_INTEGER_DIGITS = 16
+
+
+def parse_number(raw: Any) -> Decimal | None:
+    """A number as users type it: full-width digits (１２３), thousands separators (1,234 or 1，234), spaces.
+
+    Empty gives None; anything else that is not a plain decimal number raises a ValidationError.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, Decimal | int):
+        return Decimal(raw)
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    text = text.replace(",", "").replace(" ", "").replace("\u3000", "")
+    if not text:
+        return None
+    # A Chinese full stop typed for the decimal point.
+    text = text.replace("。", ".")
+    if not _NUMBER.match(text):
+        raise ValidationError(_("Enter a number, such as 1234.5 (digits only, no units or words)."),
+                              code="not_a_number")
+    value = Decimal(text)
+    sign, digits, exponent = value.as_tuple()
+    decimals = -int(exponent) if isinstance(exponent, int) and exponent < 0 else 0
+    if decimals > 4:
+        raise ValidationError(_("Enter at most 4 decimal places."), code="decimals")
+    if len(digits) - decimals > MAX_INTEGER_DIGITS:
+        raise ValidationError(_("This number is too large."), code="too_large")
+    return value
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def reports_for_list(user: Any) -> QuerySet[Report]:
+    """Reports the user may see, for the list pages and the API."""
+    return Report.objects.visible_to(user).select_related("round", "enterprise", "park")
+
+
+def report_history(report: Report) -> QuerySet[AuditEvent]:
+    """The audit trail of one report: saves, submissions, reviews, returns, in order."""
+    return AuditEvent.objects.filter(object_type=Report._meta.label, object_id=str(report.pk)).order_by("at", "id")
+
+
+def history_rows(report: Report) -> list[dict[str, Any]]:
+    """The report's history as the detail page shows it: when, who, what became of the status, and why."""
+    labels = dict(Report.Status.choices)
+    rows = []
+    for event in report_history(report):
+        after = event.after or {}
+        before = event.before or {}
+        status = after.get("status") or ""
+        rows.append({
+            "at": event.at, "who": event.actor_username, "role": event.role,
+            "from": labels.get(before.get("status", ""), ""), "to": labels.get(status, ""),
+            "reason": after.get("return_reason", ""),
+            "values_changed": "values" in after,
+        })
+    return rows
+
+
+def unread_notice_count(user: Any) -> int:
+    """Reminders the enterprise user has not read yet (for the navigation badge)."""
+    if getattr(user, "role", None) != Role.ENTERPRISE_USER:
+        return 0
+    return Notice.objects.visible_to(user).filter(read_at__isnull=True).count()
+
+
+def missing_reports(user: Any, rnd: Round) -> QuerySet[Report]:
+    """The round's reports in the user's scope that are not submitted yet (未报: not started, draft, returned)."""
+    return reports_for_list(user).filter(round=rnd, status__in=Report.EDITABLE)
+
+
+def contacts_by_enterprise(user: Any, enterprise_ids: Any) -> dict[int, dict[str, str]]:
+    """The main contact of each enterprise (primary first), with phone and e-mail masked for ``user``."""
+    out: dict[int, dict[str, str]] = {}
+    contacts = (Contact.objects.visible_to(user).filter(enterprise_id__in=enterprise_ids)
+                .order_by("enterprise_id", "-is_primary", "pk"))
+    for c in contacts:
+        if c.enterprise_id in out:
+            continue
+        out[c.enterprise_id] = {"name": c.name, "phone": contact_phone(user, c), "email": contact_email(user, c)}
+    return out
+
+
+# --------------------------------------------------------------------------- aggregates
+
+
+def default_period(indicator: Indicator, parks: QuerySet[Park], region_code: str) -> tuple[int, int]:
+    """The period the aggregates page opens on: the latest with approved data, else the latest round."""
+    found = selectors.latest_approved_period(indicator, parks)
+    if found:
+        return found
+    rnd = Round.objects.filter(region__code__startswith=region_code, frequency=indicator.frequency).order_by(
+        "-year", "-month").first()
+    if rnd:
+        return rnd.year, rnd.month
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    year, month = previous_period(Frequency.MONTH, today.year, today.month)
+    months = [m for m in months_of(indicator.frequency) if m <= month]
+    return (year, months[-1]) if months else (year - 1, 12)
+
+
+def growth(new: Decimal | None, old: Decimal | None, rate: bool) -> Decimal | None:
+    """同比/环比: % for amounts, 个百分点 (the difference) for rates."""
+    if rate:
+        return None if new is None or old is None else Decimal(new) - Decimal(old)
+    return selectors.change_pct(new, old)
+
+
+@dataclass
+class AggregateRow:
+    """One line of the aggregates table."""
+
+    label: str
+    park: Park | None
+    figure: selectors.Figure
+    completion: selectors.Completion | None
+    yoy: Decimal | None = None
+    mom: Decimal | None = None
+    per_mu: Decimal | None = None
+
+
+@dataclass
+class Aggregates:
+    """The aggregates of one indicator and period over a set of parks."""
+
+    indicator: Indicator
+    year: int
+    month: int
+    segment: str
+    rows: list[AggregateRow] = field(default_factory=list)
+    total: AggregateRow | None = None
+    industries: list[AggregateRow] = field(default_factory=list)
+    targets: list[tuple[Target, selectors.Progress]] = field(default_factory=list)
+    round: Round | None = None
+
+    @property
+    def period_label(self) -> str:
+        from .models import period_label
+
+        return period_label(self.indicator.frequency, self.year, self.month)
+
+
+def aggregates(user: Any, indicator: Indicator, year: int, month: int, parks: QuerySet[Park],
+               segment: str = "all") -> Aggregates:
+    """By park, the region total, by industry, and target progress; ``parks`` is already scoped."""
+    rate = indicator.is_rate
+    # A city user sees the rounds of each of its districts; every park belongs to one of them.
+    rounds = list(Round.objects.filter(region__code__startswith=user.region_id, frequency=indicator.frequency,
+                                       year=year, month=month))
+    done: dict[int, selectors.Completion] = {}
+    overall: selectors.Completion | None = selectors.Completion() if rounds else None
+    for rnd in rounds:
+        for park, comp in selectors.completion_by_park(rnd, parks):
+            done[park.pk] = comp
+        part = selectors.completion(rnd, parks)
+        assert overall is not None
+        overall.expected += part.expected
+        overall.reported += part.reported
+        overall.approved += part.approved
+    result = Aggregates(indicator=indicator, year=year, month=month, segment=segment,
+                        round=rounds[0] if len(rounds) == 1 else None)
+    for park, fig in selectors.by_park(indicator, year, month, parks, segment):
+        result.rows.append(AggregateRow(
+            label=park.name, park=park, figure=fig, completion=done.get(park.pk),
+            yoy=growth(fig.ytd, fig.last_year_ytd, rate), mom=growth(fig.value, fig.previous, rate),
+            per_mu=fig.extra.get("per_mu")))
+    total = selectors.figure(indicator, year, month, parks, segment)
+    result.total = AggregateRow(label=_("Total"), park=None, figure=total,
+                                completion=overall,
+                                yoy=growth(total.ytd, total.last_year_ytd, rate),
+                                mom=growth(total.value, total.previous, rate))
+    for _code, name, fig in selectors.by_industry(indicator, year, month, parks):
+        result.industries.append(AggregateRow(label=name, park=None, figure=fig, completion=None,
+                                              yoy=growth(fig.ytd, fig.last_year_ytd, rate),
+                                              mom=growth(fig.value, fig.previous, rate)))
+    targets = Target.objects.visible_to(user).filter(indicator=indicator, year=year).select_related(
+        "park", "region", "indicator")
+    park_ids = set(parks.values_list("pk", flat=True))
+    for target in targets:
+        if target.park_id is not None and target.park_id not in park_ids:
+            continue
+        result.targets.append((target, selectors.target_progress(target, month)))
+    return result
+
+
+# --------------------------------------------------------------------------- the indicator dictionary (writes)
+
+INDICATOR_ROLES = (Role.REGION_ADMIN, Role.REGION_STAFF)
+
+
+@transaction.atomic
+def indicator_create(*, actor: Any, indicator: Indicator) -> Indicator:
+    """Add an indicator to the dictionary (region_admin or region_staff)."""
+    require_role(actor, INDICATOR_ROLES)
+    return save_created(actor=actor, obj=indicator)
+
+
+@transaction.atomic
+def indicator_update(*, actor: Any, indicator: Indicator, before: dict[str, Any]) -> Indicator:
+    """Change an indicator of the dictionary; ``before`` is its snapshot from before the form changed it."""
+    require_role(actor, INDICATOR_ROLES)
+    if indicator.part_of_id == indicator.pk:
+        raise ValidationError({"part_of": _("An indicator cannot be a part of itself.")})
+    return save_updated(actor=actor, obj=indicator, before=before)
+
+
+def indicator_snapshot(indicator: Indicator) -> dict[str, Any]:
+    return audit.snapshot(indicator)

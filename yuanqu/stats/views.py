@@ -1,0 +1,658 @@
+"""Statistics pages (经济指标): the enterprise's report form, review, rounds, aggregates, the indicator
+dictionary, targets and reminders.
+
+Every read goes through ``visible_to``; every write through ``services`` (or ``queries`` for the
+dictionary), whose refusals come back as form errors or messages, never as a 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yuanqu.core.forms import call_service
+from yuanqu.core.listing import Column, Filter, ListSpec, run_list
+from yuanqu.core.models import Region
+from yuanqu.core.roles import Role
+from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.core.types import AuthedRequest
+from yuanqu.parks.models import Park
+from yuanqu.tabular.export import export_response
+
+from . import queries, selectors, services
+from .forms import IndicatorForm, ReasonForm, ReportForm, RoundForm, TargetForm, initial_for
+from .models import Indicator, Notice, Report, ReportValue, Round, Target, period_label
+from .services import Entry
+
+DISTRICT = (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR)
+REPORT_ROLES = (*DISTRICT, Role.ENTERPRISE_USER)
+FILL_ROLES = (Role.ENTERPRISE_USER, Role.REGION_STAFF)
+DICTIONARY_READ = (Role.REGION_STAFF, Role.REGION_ADMIN, Role.LEADER, Role.PARK_OPERATOR)
+
+
+def _require(request: AuthedRequest, roles: tuple[str, ...]) -> None:
+    if request.user.role not in roles:
+        raise Http404
+
+
+def _error_text(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return " ".join(m for msgs in exc.message_dict.values() for m in msgs)
+    return " ".join(exc.messages)
+
+
+def _next_or(request: AuthedRequest, fallback: str, *args: Any) -> HttpResponse:
+    """Back to the page the action came from (same site only), else to ``fallback``."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback, *args)
+
+
+def _park_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
+    return list(Park.objects.visible_to(request.user).order_by("name").values_list("pk", "name"))
+
+
+def _round_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
+    rounds = Round.objects.visible_to(request.user).order_by("-year", "-month")[:48]
+    return [(r.pk, r.period_label) for r in rounds]
+
+
+# --------------------------------------------------------------------------- reports: list and detail
+
+
+def _report_spec() -> ListSpec:
+    return ListSpec(
+        filters=[
+            Filter("round", _("Reporting period"), _round_choices, "round"),
+            Filter("status", _("Status"), Report.Status.choices),
+            Filter("park", _("Park"), _park_choices, "park"),
+        ],
+        sorts={"period": ("round__year", "round__month"), "enterprise": ("enterprise__name_pinyin",),
+               "submitted": ("submitted_at",), "status": ("status",)},
+        default_sort="-period",
+        search=lambda qs, q: qs.filter(Q(enterprise__name__icontains=q) | Q(enterprise__name_pinyin__icontains=q)
+                                       | Q(enterprise__name_initials__icontains=q) | Q(enterprise__uscc=q.upper())),
+        columns=lambda r: [
+            Column(_("Reporting period"), lambda x: x.round.period_label),
+            Column(_("Enterprise"), lambda x: x.enterprise.name),
+            Column(_("Unified social credit code"), lambda x: x.enterprise.uscc),
+            Column(_("Park"), lambda x: x.park.name),
+            Column(_("Status"), lambda x: x.get_status_display()),
+            Column(_("Submitted at"), lambda x: x.submitted_at),
+            Column(_("Reason for return"), lambda x: x.return_reason),
+        ],
+        export_name="stat-reports",
+    )
+
+
+@login_required
+def report_list(request: AuthedRequest) -> HttpResponse:
+    """Reports in scope: the enterprise's own (to fill in), the park's and the district's (to review)."""
+    _require(request, REPORT_ROLES)
+    user = request.user
+    qs = queries.reports_for_list(user)
+    return run_list(request, qs, _report_spec(), "stats/report_list.html", {
+        "is_enterprise": user.role == Role.ENTERPRISE_USER,
+        "can_park_review": user.role in (Role.PARK_OPERATOR, Role.REGION_STAFF),
+        "can_approve": user.role == Role.REGION_STAFF,
+        "can_fill": user.role in FILL_ROLES,
+        "unread": queries.unread_notice_count(user),
+    })
+
+
+def _stored_values(report: Report) -> dict[int, ReportValue]:
+    return {v.indicator_id: v for v in report.values.select_related("indicator")}
+
+
+@login_required
+def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A report: its values with last period and last year beside them, warnings, explanations, history."""
+    _require(request, REPORT_ROLES)
+    report = get_visible_or_404(Report.objects.select_related("round", "enterprise", "park"), request.user, pk=pk)
+    indicators = services.indicators_for(report)
+    stored = _stored_values(report)
+    history = services.previous_values(report, indicators)
+    rows = [{"indicator": ind, "stored": stored.get(ind.pk), "previous": history[ind.pk]["previous"],
+             "last_year": history[ind.pk]["last_year"]} for ind in indicators]
+    role = request.user.role
+    locked = report.round.locked
+    return render(request, "stats/report_detail.html", {
+        "report": report, "rows": rows, "history": queries.history_rows(report),
+        "can_fill": role in FILL_ROLES and report.editable,
+        "can_park_review": role in (Role.PARK_OPERATOR, Role.REGION_STAFF) and not locked
+        and report.status == Report.Status.SUBMITTED,
+        "can_approve": role == Role.REGION_STAFF and not locked and report.status == Report.Status.PARK_REVIEWED,
+        "can_return": not locked and (
+            role == Role.PARK_OPERATOR and report.status == Report.Status.SUBMITTED
+            or role == Role.REGION_STAFF and report.status in Report.REPORTED),
+        "can_remind": role in (Role.REGION_STAFF, Role.PARK_OPERATOR) and report.status in Report.EDITABLE
+        and not locked,
+        "notices": Notice.objects.visible_to(request.user).filter(report=report)[:20],
+        "return_form": ReasonForm(),
+    })
+
+
+# --------------------------------------------------------------------------- the enterprise's form
+
+
+def _report_form_context(request: AuthedRequest, report: Report, form: ReportForm | None = None,
+                         ) -> dict[str, Any]:
+    indicators = services.indicators_for(report)
+    stored = _stored_values(report)
+    history = services.previous_values(report, indicators)
+    if form is None:
+        form = ReportForm(initial=initial_for(indicators, stored), indicators=indicators, report=report)
+    warnings = {pk: v.warning for pk, v in stored.items() if v.warning}
+    return {"report": report, "form": form, "rows": form.rows(history, stored), "warnings": warnings,
+            "editable": report.editable}
+
+
+@login_required
+def report_fill(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The enterprise fills in its report: save a draft or submit. Read-only once submitted or locked."""
+    _require(request, FILL_ROLES)
+    report = get_visible_or_404(Report.objects.select_related("round", "enterprise", "park"), request.user, pk=pk)
+    if request.method != "POST":
+        return render(request, "stats/report_form.html", _report_form_context(request, report))
+    indicators = services.indicators_for(report)
+    form = ReportForm(request.POST, indicators=indicators, report=report)
+    submit = request.POST.get("action") == "submit"
+    if form.is_valid():
+        try:
+            saved = call_service(form, lambda: services.save_entries(actor=request.user, report=report,
+                                                                     entries=form.entries(), submit=submit))
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        if saved is not None:
+            if submit:
+                messages.success(request, _("Report submitted. The park will review it."))
+                return redirect("stats:report_detail", pk=pk)
+            messages.success(request, _("Draft saved. Submit it when it is complete."))
+            return redirect("stats:report_fill", pk=pk)
+    report.refresh_from_db()
+    context = _report_form_context(request, report, form)
+    context["editable"] = report.editable
+    messages.error(request, _("The report was not saved: see the messages beside the fields."))
+    return render(request, "stats/report_form.html", context, status=200)
+
+
+@login_required
+@require_POST
+def report_check(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Live check of one value as it is typed (htmx): its errors, or a warning that needs an explanation."""
+    _require(request, FILL_ROLES)
+    report = get_visible_or_404(Report.objects.select_related("round", "enterprise"), request.user, pk=pk)
+    indicators = services.indicators_for(report)
+    by_id = {ind.pk: ind for ind in indicators}
+    try:
+        ind = by_id[int(request.POST.get("indicator", ""))]
+    except (KeyError, ValueError) as exc:
+        raise Http404 from exc
+    entries: dict[int, Entry] = {}
+    errors: list[str] = []
+    for other in indicators:
+        no_data = bool(request.POST.get(f"n_{other.pk}"))
+        try:
+            value = queries.parse_number(request.POST.get(f"v_{other.pk}", ""))
+        except ValidationError as exc:
+            if other.pk == ind.pk:
+                errors.extend(exc.messages)
+            value = None
+        entries[other.pk] = Entry(value=None if no_data else value, no_data=no_data,
+                                  no_data_reason=request.POST.get(f"r_{other.pk}", ""),
+                                  explanation=request.POST.get(f"e_{other.pk}", ""))
+    warning = ""
+    if not errors:
+        prev = services.previous_values(report, [ind])[ind.pk]
+        check = services.check_entry(ind, report, entries[ind.pk], entries, prev)
+        errors, warning = check.errors, check.warning
+    return render(request, "stats/_check.html", {
+        "ind": ind, "errors": errors, "warning": warning,
+        "explanation": request.POST.get(f"e_{ind.pk}", ""),
+    })
+
+
+# --------------------------------------------------------------------------- review actions
+
+
+def _report_action(request: AuthedRequest, pk: int, act: Callable[[Report], Any], done: str) -> HttpResponse:
+    report = get_visible_or_404(Report.objects.all(), request.user, pk=pk)
+    try:
+        act(report)
+        messages.success(request, done)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    return _next_or(request, "stats:report_detail", pk)
+
+
+@login_required
+@require_POST
+def report_park_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The park's first review (初审通过)."""
+    _require(request, (Role.PARK_OPERATOR, Role.REGION_STAFF))
+    return _report_action(request, pk, lambda r: services.park_review(actor=request.user, report=r),
+                          _("Reviewed: the report goes to the district for approval."))
+
+
+@login_required
+@require_POST
+def report_approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The district's approval (终审): the values enter the aggregates."""
+    _require(request, (Role.REGION_STAFF,))
+    return _report_action(request, pk, lambda r: services.approve(actor=request.user, report=r),
+                          _("Approved: the values now count in the aggregates."))
+
+
+@login_required
+@require_POST
+def report_return(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Return a report to the enterprise with a reason (退回)."""
+    _require(request, (Role.PARK_OPERATOR, Role.REGION_STAFF))
+    reason = request.POST.get("reason", "")
+    return _report_action(request, pk, lambda r: services.return_report(actor=request.user, report=r,
+                                                                        reason=reason),
+                          _("Returned to the enterprise."))
+
+
+@login_required
+@require_POST
+def report_remind(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Remind one enterprise to submit its report (催报)."""
+    _require(request, (Role.PARK_OPERATOR, Role.REGION_STAFF))
+
+    def act(report: Report) -> None:
+        if report.round.locked:
+            raise ValidationError(_("This period is locked. Ask region staff to reopen it first."))
+        if not services.remind(actor=request.user, reports=[report], message=request.POST.get("message", "")):
+            raise ValidationError(_("This report is submitted already; no reminder was sent."))
+
+    return _report_action(request, pk, act, _("Reminder sent."))
+
+
+# --------------------------------------------------------------------------- rounds
+
+
+def _round_spec() -> ListSpec:
+    return ListSpec(
+        filters=[Filter("frequency", _("Frequency"), Round._meta.get_field("frequency").choices or []),
+                 Filter("locked", _("Locked"), [("1", _("Locked")), ("0", _("Open"))], "locked")],
+        sorts={"period": ("year", "month"), "deadline": ("deadline",)},
+        default_sort="-period",
+        per_page=24,
+    )
+
+
+@login_required
+def round_list(request: AuthedRequest) -> HttpResponse:
+    """Reporting rounds of the region, each with its completion (已报/应报) within the user's parks."""
+    _require(request, DISTRICT)
+    in_scope = Q(reports__park__in=Park.objects.visible_to(request.user).values("pk"))
+    qs = Round.objects.visible_to(request.user).select_related("region").annotate(
+        expected=Count("reports", filter=in_scope),
+        reported=Count("reports", filter=in_scope & Q(reports__status__in=Report.REPORTED)),
+        approved=Count("reports", filter=in_scope & Q(reports__status=Report.Status.APPROVED)),
+    )
+    return run_list(request, qs, _round_spec(), "stats/round_list.html",
+                    {"can_open": request.user.role == Role.REGION_STAFF})
+
+
+@login_required
+def round_create(request: AuthedRequest) -> HttpResponse:
+    """Open a round for a period: every enterprise moved in during it gets a report to fill in."""
+    _require(request, (Role.REGION_STAFF,))
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    form = RoundForm(request.POST or None, initial={"year": today.year, "month": max(today.month - 1, 1),
+                                                     "deadline": today.replace(day=min(today.day + 10, 28))})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        region = Region.objects.get(pk=request.user.region_id)
+        try:
+            rnd = call_service(form, lambda: services.open_round(
+                actor=request.user, region=region, frequency=d["frequency"], year=d["year"], month=d["month"],
+                deadline=d["deadline"], indicators=list(d["indicators"]) or None))
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        if rnd is not None:
+            messages.success(request, _("Round %(period)s opened: %(n)d enterprises have a report to fill in.")
+                             % {"period": rnd.period_label, "n": rnd.reports.count()})
+            return redirect("stats:round_detail", pk=rnd.pk)
+    return render(request, "stats/form.html", {"form": form, "title": _("Open a reporting round"),
+                                               "back": ("stats:rounds", _("Reporting rounds"))})
+
+
+def _missing_spec(contacts: dict[int, dict[str, str]]) -> ListSpec:
+    def contact(r: Report, key: str) -> str:
+        return contacts.get(r.enterprise_id, {}).get(key, "")
+
+    return ListSpec(
+        filters=[Filter("park", _("Park"), _park_choices, "park"),
+                 Filter("status", _("Status"), [(s.value, s.label) for s in Report.Status
+                                                if s.value in Report.EDITABLE])],
+        sorts={"enterprise": ("enterprise__name_pinyin",), "park": ("park__name",)},
+        default_sort="park",
+        search=lambda qs, q: qs.filter(Q(enterprise__name__icontains=q) | Q(enterprise__name_pinyin__icontains=q)
+                                       | Q(enterprise__name_initials__icontains=q)),
+        columns=lambda r: [
+            Column(_("Enterprise"), lambda x: x.enterprise.name),
+            Column(_("Park"), lambda x: x.park.name),
+            Column(_("Status"), lambda x: x.get_status_display()),
+            Column(_("Contact"), lambda x: contact(x, "name")),
+            Column(_("Phone"), lambda x: contact(x, "phone")),
+            Column(_("E-mail"), lambda x: contact(x, "email")),
+        ],
+        export_name="stat-missing",
+        per_page=50,
+    )
+
+
+@login_required
+def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A round: completion by park, and the enterprises that have not submitted (contacts masked by role)."""
+    _require(request, DISTRICT)
+    rnd = get_visible_or_404(Round.objects.select_related("region", "created_by"), request.user, pk=pk)
+    parks = Park.objects.visible_to(request.user)
+    missing = queries.missing_reports(request.user, rnd)
+    contacts = queries.contacts_by_enterprise(request.user, missing.values("enterprise_id"))
+    role = request.user.role
+    return run_list(request, missing, _missing_spec(contacts), "stats/round_detail.html", {
+        "round": rnd,
+        "by_park": selectors.completion_by_park(rnd, parks),
+        "overall": selectors.completion(rnd, parks),
+        "contacts": contacts,
+        "indicators": rnd.indicators.all(),
+        "can_remind": role in (Role.REGION_STAFF, Role.PARK_OPERATOR) and not rnd.locked,
+        "can_lock": role == Role.REGION_STAFF,
+        "reopen_form": ReasonForm(),
+        "statuses": Report.Status,
+    })
+
+
+def _round_action(request: AuthedRequest, pk: int, act: Callable[[Round], Any], done: str) -> HttpResponse:
+    rnd = get_visible_or_404(Round.objects.all(), request.user, pk=pk)
+    try:
+        act(rnd)
+        messages.success(request, done)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    return redirect("stats:round_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def round_remind(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Remind every enterprise in scope that has not submitted for the round."""
+    _require(request, (Role.REGION_STAFF, Role.PARK_OPERATOR))
+    sent: list[Notice] = []
+
+    def act(rnd: Round) -> None:
+        if rnd.locked:
+            raise ValidationError(_("This period is locked. Ask region staff to reopen it first."))
+        sent.extend(services.remind(actor=request.user, reports=list(queries.missing_reports(request.user, rnd)),
+                                    message=request.POST.get("message", "")))
+
+    rnd = get_visible_or_404(Round.objects.all(), request.user, pk=pk)
+    try:
+        act(rnd)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("stats:round_detail", pk=pk)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    if sent:
+        messages.success(request, _("Reminders sent to %(n)d enterprises.") % {"n": len(sent)})
+    else:
+        messages.info(request, _("Every enterprise has submitted; no reminder was needed."))
+    return redirect("stats:round_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def round_lock(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Lock the period (锁定): nothing in it changes until it is reopened."""
+    _require(request, (Role.REGION_STAFF,))
+    return _round_action(request, pk, lambda r: services.lock_round(actor=request.user, rnd=r),
+                         _("The period is locked."))
+
+
+@login_required
+@require_POST
+def round_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Reopen a locked period, with the reason (audited)."""
+    _require(request, (Role.REGION_STAFF,))
+    reason = request.POST.get("reason", "")
+    return _round_action(request, pk, lambda r: services.reopen_round(actor=request.user, rnd=r, reason=reason),
+                         _("The period is reopened."))
+
+
+# --------------------------------------------------------------------------- aggregates
+
+
+def _int(value: str, low: int, high: int) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if low <= number <= high else None
+
+
+def aggregate_params(request: AuthedRequest, parks: QuerySet[Park]) -> tuple[Indicator, int, int, QuerySet[Park],
+                                                                                str, dict[str, Any]]:
+    """Indicator, period, parks and segment chosen on the aggregates page (defaults where missing or wrong)."""
+    indicators = Indicator.objects.visible_to(request.user).active()
+    code = request.GET.get("indicator", "")
+    indicator = indicators.filter(code=code).first() or indicators.first()
+    if indicator is None:
+        raise Http404
+    year = _int(request.GET.get("year", ""), 2000, 2100)
+    month = _int(request.GET.get("month", ""), 1, 12)
+    if year is None or month is None:
+        year, month = queries.default_period(indicator, parks, request.user.region_id)
+    from .models import months_of
+
+    if month not in months_of(indicator.frequency):
+        month = max([m for m in months_of(indicator.frequency) if m <= month] or [months_of(indicator.frequency)[-1]])
+    chosen = parks
+    park_id = request.GET.get("park", "")
+    if park_id:
+        chosen = parks.filter(pk=park_id) if park_id.isdigit() else parks.none()
+        if not chosen.exists():
+            raise Http404
+    segment = "above" if request.GET.get("segment") == "above" else "all"
+    return indicator, year, month, chosen, segment, {"park": park_id}
+
+
+def _fmt(value: Decimal | None, places: int = 2) -> Any:
+    return None if value is None else round(Decimal(value), places)
+
+
+@login_required
+def aggregates(request: AuthedRequest) -> HttpResponse:
+    """By park: value, 累计, 同比, 环比, reporters, completion, 亩均; the total; by industry; target progress."""
+    _require(request, DISTRICT)
+    parks = Park.objects.visible_to(request.user)
+    indicator, year, month, chosen, segment, shown = aggregate_params(request, parks)
+    data = queries.aggregates(request.user, indicator, year, month, chosen, segment)
+    fmt = request.GET.get("export")
+    if fmt in ("xlsx", "csv"):
+        unit = indicator.unit
+        rate = indicator.is_rate
+        change = _("(points)") if rate else "(%)"
+        headers = [_("Park"), f"{_('Value')} ({unit})", f"{_('Year to date')} ({unit})",
+                   f"{_('Year on year')} {change}", f"{_('Period on period')} {change}", _("Reporters"),
+                   _("Completion rate (%)"), f"{_('Per mu')} ({unit})"]
+        rows = [[r.label, _fmt(r.figure.value), _fmt(r.figure.ytd), _fmt(r.yoy, 1), _fmt(r.mom, 1),
+                 r.figure.reporters, _fmt(r.completion.rate, 1) if r.completion else None, _fmt(r.per_mu)]
+                for r in [*data.rows, *([data.total] if data.total else [])]]
+        return export_response(actor=request.user, fmt=fmt, name=f"stats-{indicator.code}-{year}-{month:02d}",
+                               headers=headers, rows=rows, object_type="stats.Rollup",
+                               filters={"indicator": indicator.code, "year": year, "month": month,
+                                        "segment": segment, **shown})
+    from .models import months_of
+
+    return render(request, "stats/aggregates.html", {
+        "data": data, "indicator": indicator, "year": year, "month": month, "segment": segment,
+        "indicators": Indicator.objects.visible_to(request.user).active(),
+        "parks": _park_choices(request), "park": shown["park"],
+        "months": months_of(indicator.frequency),
+        "years": list(range(year + 1, year - 6, -1)),
+        "rate": indicator.is_rate,
+        "query": request.GET.urlencode(),
+    })
+
+
+# --------------------------------------------------------------------------- the indicator dictionary
+
+
+def _indicator_spec() -> ListSpec:
+    return ListSpec(
+        filters=[Filter("frequency", _("Frequency"), Indicator._meta.get_field("frequency").choices or []),
+                 Filter("audience", _("Reported by"), Indicator.Audience.choices),
+                 Filter("active", _("Active"), [("1", _("Yes")), ("0", _("No"))], "active")],
+        sorts={"order": ("sort_order", "code"), "code": ("code",), "name": ("name",)},
+        default_sort="order",
+        search=lambda qs, q: qs.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(department__icontains=q)),
+        columns=lambda r: [
+            Column(_("Code"), lambda i: i.code), Column(_("Name"), lambda i: i.name),
+            Column(_("Unit of measure"), lambda i: i.unit), Column(_("Frequency"), lambda i: i.get_frequency_display()),
+            Column(_("Aggregation"), lambda i: i.get_aggregation_display()),
+            Column(_("Values are"), lambda i: i.get_basis_display()),
+            Column(_("Owner department"), lambda i: i.department),
+            Column(_("Reported by"), lambda i: i.get_audience_display()),
+            Column(_("Minimum"), lambda i: i.min_value), Column(_("Maximum"), lambda i: i.max_value),
+            Column(_("Change threshold (%)"), lambda i: i.change_threshold_pct),
+            Column(_("When tripped"), lambda i: i.get_change_action_display()),
+            Column(_("Active"), lambda i: i.active),
+        ],
+        export_name="indicators",
+        per_page=50,
+    )
+
+
+@login_required
+def indicator_list(request: AuthedRequest) -> HttpResponse:
+    """The indicator dictionary."""
+    _require(request, DICTIONARY_READ)
+    qs = Indicator.objects.visible_to(request.user).select_related("part_of")
+    return run_list(request, qs, _indicator_spec(), "stats/indicator_list.html", {
+        "can_edit": Indicator.objects.editable_by(request.user).exists() or request.user.role in
+        queries.INDICATOR_ROLES})
+
+
+@login_required
+def indicator_create(request: AuthedRequest) -> HttpResponse:
+    """Add an indicator."""
+    _require(request, queries.INDICATOR_ROLES)
+    form = IndicatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ind = call_service(form, lambda: queries.indicator_create(actor=request.user, indicator=form.instance))
+        if ind is not None:
+            messages.success(request, _("Indicator %(name)s added.") % {"name": ind.name})
+            return redirect("stats:indicators")
+    return render(request, "stats/form.html", {"form": form, "title": _("New indicator"),
+                                               "back": ("stats:indicators", _("Indicators"))})
+
+
+@login_required
+def indicator_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Change an indicator."""
+    _require(request, queries.INDICATOR_ROLES)
+    indicator = get_visible_or_404(Indicator.objects.editable_by(request.user), request.user, pk=pk)
+    before = queries.indicator_snapshot(indicator)
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        ind = call_service(form, lambda: queries.indicator_update(actor=request.user, indicator=form.instance,
+                                                                   before=before))
+        if ind is not None:
+            messages.success(request, _("Changes saved."))
+            return redirect("stats:indicators")
+    return render(request, "stats/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": indicator.name},
+                                               "back": ("stats:indicators", _("Indicators"))})
+
+
+# --------------------------------------------------------------------------- targets
+
+
+@login_required
+def target_list(request: AuthedRequest) -> HttpResponse:
+    """Annual targets in scope, with progress: % of target beside % of the year elapsed."""
+    _require(request, DISTRICT)
+    targets = Target.objects.visible_to(request.user).select_related("indicator", "park", "region")
+    year = _int(request.GET.get("year", ""), 2000, 2100)
+    if year:
+        targets = targets.filter(year=year)
+    parks = Park.objects.visible_to(request.user)
+    rows = []
+    for target in targets[:200]:
+        latest = selectors.latest_approved_period(target.indicator, parks.filter(pk=target.park_id)
+                                                  if target.park_id else parks)
+        month = latest[1] if latest and latest[0] == target.year else (12 if latest and latest[0] > target.year
+                                                                       else 0)
+        progress = selectors.target_progress(target, month) if month else None
+        rows.append({"target": target, "progress": progress,
+                     "period": period_label(target.indicator.frequency, target.year, month) if month else ""})
+    return render(request, "stats/target_list.html", {
+        "rows": rows, "year": year or "", "can_set": request.user.role == Role.REGION_STAFF})
+
+
+@login_required
+def target_set(request: AuthedRequest) -> HttpResponse:
+    """Set (or change) the annual target of a park or of the region."""
+    _require(request, (Role.REGION_STAFF,))
+    from django.utils import timezone
+
+    form = TargetForm(request.POST or None, user=request.user, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        region = None if d["park"] else Region.objects.get(pk=request.user.region_id)
+        try:
+            target = call_service(form, lambda: services.set_target(
+                actor=request.user, indicator=d["indicator"], year=d["year"], value=d["value"], park=d["park"],
+                region=region))
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        if target is not None:
+            messages.success(request, _("Target saved."))
+            return redirect("stats:targets")
+    return render(request, "stats/form.html", {"form": form, "title": _("Set an annual target"),
+                                               "back": ("stats:targets", _("Targets"))})
+
+
+# --------------------------------------------------------------------------- reminders for the enterprise
+
+
+@login_required
+def notice_list(request: AuthedRequest) -> HttpResponse:
+    """The enterprise's reminders, unread first."""
+    _require(request, (Role.ENTERPRISE_USER,))
+    notices = Notice.objects.visible_to(request.user).select_related("report", "report__round")
+    return render(request, "stats/notice_list.html", {
+        "notices": notices.order_by("read_at", "-sent_at")[:100],
+        "unread": queries.unread_notice_count(request.user)})
+
+
+@login_required
+@require_POST
+def notice_read(request: AuthedRequest) -> HttpResponse:
+    """Mark the enterprise's reminders read."""
+    _require(request, (Role.ENTERPRISE_USER,))
+    services.mark_notices_read(actor=request.user)
+    return redirect("stats:notices")
+
