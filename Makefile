@@ -43,8 +43,8 @@ typecheck: setup
 PYTEST := YUANQU_TESTING=1 $(BIN)/pytest
 pytest: setup
 	env -u DATABASE_URL $(PYTEST) -n 2 --ignore=tests/e2e
-	env -u DATABASE_URL $(PYTEST) tests/e2e
-	if [ -n "$$DATABASE_URL" ]; then $(PYTEST) -n 2 --ignore=tests/e2e && $(PYTEST) tests/e2e; fi
+	env -u DATABASE_URL YUANQU_E2E=1 $(PYTEST) tests/e2e
+	if [ -n "$$DATABASE_URL" ]; then $(PYTEST) -n 2 --ignore=tests/e2e && YUANQU_E2E=1 $(PYTEST) tests/e2e; fi
 
 test: lint typecheck pytest
 
