@@ -158,12 +158,11 @@ def test_a_period_that_has_not_ended_is_refused(client, stats_world):
     assert response.status_code == 200
 
 
-def test_the_demo_briefing_for_smyz_2022_states_52_enterprises_and_55_yi(client, db):
+def check_demo_briefing(client) -> None:
+    """On the loaded Licang demo (tests/core/test_demo.py loads it once): the 生命药洲 2022 briefing."""
     from yuanqu.accounts.models import User
-    from yuanqu.core.demo import load_demo
     from yuanqu.parks.models import Park
 
-    load_demo()
     staff = User.objects.get(username="staff")
     client.force_login(staff)
     smyz = Park.objects.get(name="生命药洲")

@@ -6,6 +6,7 @@ from django.contrib.auth.hashers import check_password, identify_hasher
 from django.test import override_settings
 from django.urls import reverse
 
+from tests.briefings.test_briefings import check_demo_briefing
 from yuanqu.accounts.models import User
 from yuanqu.core.demo import demo_summary, load_demo
 from yuanqu.core.roles import Role
@@ -35,6 +36,7 @@ def test_it_reproduces_the_reported_figures_shows_them_and_keeps_them_when_loade
     _check_statistics()
     _check_park_pages(client)
     _check_reload()
+    check_demo_briefing(client)
 
 
 def _check_statistics() -> None:
