@@ -13,6 +13,7 @@ urlpatterns = [
     path("enterprises/", include("yuanqu.enterprises.urls")),
     path("investment/", include("yuanqu.investment.urls")),
     path("audit/", include("yuanqu.core.urls")),
+    path("imports/", include("yuanqu.tabular.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

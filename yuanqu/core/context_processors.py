@@ -32,6 +32,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         due = due_count(user)
         label = str(_("Due follow-ups")) + (f" ({due})" if due else "")
         entries.append(("investment_due", label, reverse("investment:due")))
+    if role in (Role.REGION_STAFF, Role.PARK_OPERATOR):
+        entries.append(("tabular", str(_("Import")), reverse("tabular:imports")))
     if role == Role.ENTERPRISE_USER:
         entries.append(("enterprises", str(_("My enterprise")),
                         reverse("enterprises:detail", args=[user.enterprise_id])))
