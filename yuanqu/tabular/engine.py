@@ -56,7 +56,13 @@ def start_batch(*, actor: Any, entity: str, filename: str, data: bytes, park: An
 
 
 def _table(batch: ImportBatch, importer: Importer, header_row: int | None = None) -> Table:
-    rows, merged = reader.read_rows(bytes(batch.content), batch.fmt, batch.sheet)
+    # The same batch object is analysed and then checked or committed (CLI, tasks): read the sheet once.
+    cached = getattr(batch, "_sheet_cache", None)
+    if cached is not None and cached[0] == batch.sheet:
+        rows, merged = cached[1], cached[2]
+    else:
+        rows, merged = reader.read_rows(bytes(batch.content), batch.fmt, batch.sheet)
+        batch._sheet_cache = (batch.sheet, rows, merged)  # type: ignore[attr-defined]
     return find_table(rows, importer.vocabulary(), merged=merged, header_row=header_row)
 
 
@@ -131,21 +137,22 @@ def _parse_rows(importer: Importer, ctx: Context, batch: ImportBatch, table: Tab
     plan = []
     for col, fieldname in batch.mapping.items():
         spec, c = importer.spec(fieldname), columns.get(int(col), {})
-        plan.append((int(col), spec, c.get("unit", ""), c.get("header", spec.header())))
+        unit = c.get("unit", "")
+        plan.append((int(col), spec.parser(ctx, unit), c.get("header", spec.header()), spec.name))
     results: list[RowResult] = []
     total = len(table.rows)
     step = max(1000, total // 50)
     for n, (line, cells) in enumerate(table.rows, start=1):
         row = RowResult(line=line, raw=cells)
         values = row.values
-        for index, spec, unit, header in plan:
+        for index, parse, header, name in plan:
             raw = cells[index] if index < len(cells) else ""
             if isinstance(raw, str) and raw[:1] == "'" and raw[1:2] in FORMULA_PREFIXES:
                 raw = raw[1:]  # our own export's guard against formula injection
-            if raw is None or raw == "" or clean.is_empty(raw):
+            if raw is None or raw == "" or (type(raw) is str and len(raw) <= 5 and clean.is_empty(raw)):
                 continue
             try:
-                values[spec.name] = spec.parse(ctx, raw, unit)
+                values[name] = parse(raw)
             except clean.CellError as exc:
                 row.error(f"{header}: {exc}")
             except (ValueError, ArithmeticError):

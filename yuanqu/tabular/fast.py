@@ -8,52 +8,47 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, models
-from pypinyin import lazy_pinyin
-from pypinyin.constants import PINYIN_DICT
+from pypinyin import Style, lazy_pinyin
+from pypinyin.seg.simpleseg import seg
 
-from yuanqu.core.text import pinyin_keys
+_WORD_CACHE: dict[str, tuple[str, str]] = {}
+_KEEP = re.compile(r"[^0-9a-z]")
 
-_CHAR_CACHE: dict[str, str | None] = {}
 
-
-def _char_reading(ch: str) -> str | None:
-    """The toneless reading of a Chinese character with only one reading; None for polyphones."""
-    if ch in _CHAR_CACHE:
-        return _CHAR_CACHE[ch]
-    readings = PINYIN_DICT.get(ord(ch))
-    value = lazy_pinyin(ch)[0] if readings and "," not in readings else None
-    _CHAR_CACHE[ch] = value
-    return value
+def _word_keys(word: str) -> tuple[str, str]:
+    keys = _WORD_CACHE.get(word)
+    if keys is None:
+        if len(_WORD_CACHE) > 500_000:
+            _WORD_CACHE.clear()
+        full = "".join(lazy_pinyin(word, errors=list))  # type: ignore[arg-type]
+        first = "".join(lazy_pinyin(word, style=Style.FIRST_LETTER, errors=list))  # type: ignore[arg-type]
+        keys = _WORD_CACHE[word] = (full, first)
+    return keys
 
 
 def fast_pinyin_keys(text: str) -> tuple[str, str]:
-    """The same keys as :func:`yuanqu.core.text.pinyin_keys`, about 20× faster for most names.
+    """The same keys as :func:`yuanqu.core.text.pinyin_keys`, about ten times faster on long lists.
 
-    A name whose Chinese characters all have one reading needs no phrase segmentation: its pinyin is
-    the characters' readings in a row. A name with a polyphone (行, 重, 长 …) goes through pypinyin's
-    phrase mode as before. tests/tabular/test_fast.py checks both give the same keys.
+    pypinyin cuts a text into words (phrase dictionary, forward maximum matching) and reads each word on
+    its own; here the words' readings are cached, so 有限公司 or 科技 are looked up once per process
+    instead of once per name. tests/tabular/test_fast.py checks both give the same keys.
     """
     full: list[str] = []
     first: list[str] = []
-    for ch in text:
-        if "\u4e00" <= ch <= "\u9fff":
-            reading = _char_reading(ch)
-            if reading is None:
-                return pinyin_keys(text)
-            full.append(reading)
-            first.append(reading[:1])
-        else:
-            low = ch.lower()
-            if ("0" <= low <= "9") or ("a" <= low <= "z"):
-                full.append(low)
-                first.append(low)
-            elif ord(ch) > 0x2E7F and not ch.isascii() and ch.isalpha():
-                return pinyin_keys(text)  # other CJK ranges: let pypinyin decide
-    return "".join(full), "".join(first)
+    for word in seg(text):
+        if word.isascii():  # digits and Latin letters read as themselves
+            full.append(word)
+            first.append(word)
+            continue
+        a, b = _word_keys(word)
+        full.append(a)
+        first.append(b)
+    return _KEEP.sub("", "".join(full).lower()), _KEEP.sub("", "".join(first).lower())
 
 
 def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:

@@ -327,9 +327,11 @@ class EnterpriseImporter(Importer):
             for row in Enterprise.objects.filter(uscc__in=chunk).values(*names):
                 row["industry"], row["region"] = row.pop("industry_id"), row.pop("region_id")
                 db_values[row["uscc"]] = row
-            editable.update(
-                Enterprise.objects.editable_by(ctx.actor).filter(uscc__in=chunk).values_list("pk", flat=True)
-            )
+            found = [k for k in chunk if k in db_values]
+            if found:  # only stored enterprises need the scope check
+                editable.update(
+                    Enterprise.objects.editable_by(ctx.actor).filter(uscc__in=found).values_list("pk", flat=True)
+                )
         ids = [v["pk"] for v in db_values.values()]
         for i in range(0, len(ids), CHUNK):
             ctx.cache["settled"].update(

@@ -8,6 +8,7 @@ An app makes its data importable by subclassing :class:`Importer` and calling :f
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yuanqu.core.roles import Role
-from yuanqu.core.text import normalize_uscc, validate_uscc
+from yuanqu.core.text import USCC_ALPHABET, normalize_uscc, uscc_check_digit, validate_uscc
 
 from . import clean
 from .clean import CellError
@@ -65,6 +66,80 @@ class FieldSpec:
         """The choice labels in the current language, for drop-down lists."""
         return [str(label) for value, label in (self.choices() if self.choices else []) if value != ""]
 
+    def parser(self, ctx: Context, header_unit: str = "") -> Callable[[Any], Any]:
+        """A parser of this column's cells, with fast paths for the common cases (a large file has 10⁶ cells).
+
+        Every fast path gives the same value as :meth:`parse`, which handles everything else.
+        """
+        kind = self.kind
+
+        def slow(raw: Any) -> Any:
+            return self.parse(ctx, raw, header_unit)
+
+        if kind == "text":
+            most = self.max_length or 10**9
+            return lambda raw: raw.strip() if type(raw) is str and len(raw) <= most else slow(raw)
+        if kind == "uscc":
+            alphabet = frozenset(USCC_ALPHABET)
+
+            def code(raw: Any) -> Any:
+                if type(raw) is str and len(raw) == 18 and alphabet.issuperset(raw) and \
+                        uscc_check_digit(raw[:17]) == raw[17]:
+                    return raw
+                return slow(raw)
+
+            return code
+        if kind == "bool":
+            words = {w: True for w in ("是", "Y", "y", "√")} | {w: False for w in ("否", "N", "n", "×")}
+            return lambda raw: words[raw] if type(raw) is str and raw in words else slow(raw)
+        if kind == "choice":
+            exact: dict[str, str] = {}
+            for value, label in (self.choices() if self.choices else []):
+                for lang in ("en", "zh-hans"):
+                    with translation.override(lang):
+                        exact[str(label)] = value
+            exact.update(self.aliases)
+            return lambda raw: exact[raw] if type(raw) is str and raw in exact else slow(raw)
+        if kind == "date":
+            iso = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+            def date(raw: Any) -> Any:
+                if type(raw) is str and len(raw) == 10 and iso.fullmatch(raw):
+                    day = dt.date.fromisoformat(raw)
+                    if not (self.not_future and day > ctx.today):
+                        return day
+                return slow(raw)
+
+            return date
+        if kind == "decimal" and (not header_unit or header_unit == self.unit):
+            quantum = Decimal(1).scaleb(-self.decimal_places)
+            limit = Decimal(10) ** (self.max_digits - self.decimal_places)
+
+            def number(raw: Any) -> Any:
+                if type(raw) is float or type(raw) is int:
+                    value = Decimal(repr(raw)).quantize(quantum, rounding=ROUND_HALF_UP)
+                    if (self.min_value is None or value >= self.min_value) and abs(value) < limit:
+                        return value
+                return slow(raw)
+
+            return number
+        if kind == "ref":
+            memo: dict[Any, Any] = {}
+
+            def ref(raw: Any) -> Any:
+                try:
+                    return memo[raw]
+                except (KeyError, TypeError):
+                    value = slow(raw)
+                    try:
+                        memo[raw] = value
+                    except TypeError:
+                        pass
+                    return value
+
+            return ref
+        return slow
+
     def parse(self, ctx: Context, raw: Any, header_unit: str = "") -> Any:
         """The cell's value as this field's Python value; raises CellError with a Chinese message."""
         kind = self.kind
@@ -103,7 +178,9 @@ class FieldSpec:
         if kind == "bool":
             return clean.parse_bool(raw)
         if kind == "choice":
-            cmap = ctx.choice_maps.setdefault(self.name, self.choice_map())
+            cmap = ctx.choice_maps.get(self.name)
+            if cmap is None:
+                cmap = ctx.choice_maps[self.name] = self.choice_map()
             key = clean.match_key(clean.cell_text(raw))
             if key in cmap:
                 return cmap[key]

@@ -96,7 +96,7 @@ def find_table(rows: list[list[Any]], vocabulary: dict[str, str], *, key_columns
     row right below it that fills the header's gaps.
     """
     width = max((len(r) for r in rows), default=0)
-    grid = _spread(rows, merged, width)
+    grid = _spread(rows[:HEAD_SCAN + 3], merged, width)
     if header_row is None:
         best, best_score = 0, -1.0
         for i, row in enumerate(grid[:HEAD_SCAN]):
@@ -162,13 +162,13 @@ def find_table(rows: list[list[Any]], vocabulary: dict[str, str], *, key_columns
         columns.append(Column(index=c, header=header, label=label, unit=unit))
     table = Table(header_rows=header_rows, columns=columns)
     notes_started = False
-    for i in range(header_rows[-1] + 1, len(grid)):
-        row = rows[i] if i < len(rows) else []
-        filled = _nonempty(row)
-        if not filled:
+    for i in range(header_rows[-1] + 1, len(rows)):
+        row = rows[i]
+        filled = [c for c, v in enumerate(row) if v != "" and v is not None]
+        if not filled or (len(filled) == 1 and is_empty(row[filled[0]])):
             continue
-        first_texts = [halfwidth(cell_text(row[c])).replace(" ", "").lower() for c in filled[:3]]
-        if any(t.startswith(TOTAL_WORDS) or t in TOTAL_WORDS for t in first_texts):
+        heads = [row[c] for c in filled[:3] if isinstance(row[c], str)]
+        if heads and any(halfwidth(t).replace(" ", "").lower().startswith(TOTAL_WORDS) for t in heads):
             table.skipped.append((i + 1, "total"))
             continue
         lead = halfwidth(cell_text(row[filled[0]])).replace(" ", "")
@@ -177,7 +177,7 @@ def find_table(rows: list[list[Any]], vocabulary: dict[str, str], *, key_columns
             notes_started = True
             table.skipped.append((i + 1, "note"))
             continue
-        table.rows.append((i + 1, list(row) + [""] * (width - len(row))))
+        table.rows.append((i + 1, row if len(row) >= width else list(row) + [""] * (width - len(row))))
     return table
 
 
