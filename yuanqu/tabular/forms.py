@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from yuanqu.core.forms import StyledFormMixin
 from yuanqu.parks.models import Park
 
-from .reader import max_bytes
+from .reader import human_size, max_bytes
 from .registry import importers_for
 
 
@@ -19,8 +19,12 @@ class UploadForm(StyledFormMixin, forms.Form):
 
     entity = forms.ChoiceField(label=_("Data"))
     file = forms.FileField(label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"))
-    park = forms.ModelChoiceField(label=_("Park for new enterprises"), queryset=Park.objects.none(), required=False,
-                                  help_text=_("Used when the sheet has no park column."))
+    park = forms.ModelChoiceField(
+        label=_("Park for new enterprises"),
+        queryset=Park.objects.none(),
+        required=False,
+        help_text=_("Used when the sheet has no park column."),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -31,6 +35,9 @@ class UploadForm(StyledFormMixin, forms.Form):
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]
         if f.size > max_bytes():
-            raise forms.ValidationError(_("The file is %(size).1f MB; the limit is %(limit)d MB.") % {
-                "size": f.size / 1024 / 1024, "limit": max_bytes() // (1024 * 1024)}, code="too_large")
+            raise forms.ValidationError(
+                _("The file is %(size)s; the limit is %(limit)s.")
+                % {"size": human_size(f.size), "limit": human_size(max_bytes())},
+                code="too_large",
+            )
         return f

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as lazy
+from django.utils.translation import gettext_lazy
 
 from yuanqu.core.models import IndustryCode, Region
 from yuanqu.core.roles import Role
@@ -100,7 +100,7 @@ def _amount(name: str, label: Any, synonyms: Sequence[str], unit: str = "万元"
     return FieldSpec(name, label, "decimal", synonyms=synonyms, unit=unit, **kw)
 
 
-YES_NO_HELP = lazy("是 or 否")
+YES_NO_HELP = gettext_lazy("是 or 否")
 
 
 # --- enterprises ---------------------------------------------------------------------------------------------
@@ -110,14 +110,14 @@ class EnterpriseImporter(Importer):
     """Enterprises by USCC; with a park column (or the batch's park), new ones are signed into that park."""
 
     entity = "enterprises"
-    label = lazy("Enterprises")
+    label = gettext_lazy("Enterprises")
     model = Enterprise
     key_fields = ("uscc",)
     ignored_headers = ("Primary contact phone",)
     fields = (
         FieldSpec(
             "uscc",
-            lazy("Unified social credit code"),
+            gettext_lazy("Unified social credit code"),
             "uscc",
             required=True,
             synonyms=(
@@ -131,11 +131,11 @@ class EnterpriseImporter(Importer):
                 "USCC",
                 "组织机构代码",
             ),
-            help=lazy("18 characters, GB 32100-2015; the key of the row"),
+            help=gettext_lazy("18 characters, GB 32100-2015; the key of the row"),
         ),
         FieldSpec(
             "name",
-            lazy("Name"),
+            gettext_lazy("Name"),
             required=True,
             max_length=150,
             synonyms=(
@@ -153,7 +153,7 @@ class EnterpriseImporter(Importer):
         ),
         FieldSpec(
             "industry",
-            lazy("Industry code"),
+            gettext_lazy("Industry code"),
             "ref",
             resolve=resolve_industry,
             synonyms=(
@@ -166,11 +166,11 @@ class EnterpriseImporter(Importer):
                 "行业类别",
                 "行业门类",
             ),
-            help=lazy("GB/T 4754-2017 code or name"),
+            help=gettext_lazy("GB/T 4754-2017 code or name"),
         ),
         FieldSpec(
             "region",
-            lazy("Registered region"),
+            gettext_lazy("Registered region"),
             "ref",
             resolve=resolve_region,
             synonyms=(
@@ -184,11 +184,11 @@ class EnterpriseImporter(Importer):
                 "注册区域",
                 "行政区划代码",
             ),
-            help=lazy("6-digit division code or name; default: your region"),
+            help=gettext_lazy("6-digit division code or name; default: your region"),
         ),
         FieldSpec(
             "status",
-            lazy("Status"),
+            gettext_lazy("Status"),
             "choice",
             choices=lambda: Enterprise.Status.choices,
             synonyms=("经营状态", "登记状态", "企业状态", "状态"),
@@ -204,24 +204,24 @@ class EnterpriseImporter(Importer):
                 "已吊销": "revoked",
             },
         ),
-        _amount("registered_capital_wan", lazy("Registered capital"), ("注册资本", "注册资金", "认缴资本")),
+        _amount("registered_capital_wan", gettext_lazy("Registered capital"), ("注册资本", "注册资金", "认缴资本")),
         FieldSpec(
             "established_on",
-            lazy("Established on"),
+            gettext_lazy("Established on"),
             "date",
             not_future=True,
             synonyms=("成立日期", "成立时间", "注册日期", "成立年月", "登记日期", "注册时间"),
         ),
         FieldSpec(
             "is_high_tech",
-            lazy("High-tech enterprise"),
+            gettext_lazy("High-tech enterprise"),
             "bool",
             help=YES_NO_HELP,
             synonyms=("高新技术企业", "是否高新技术企业", "高企", "是否高企", "国家高新技术企业"),
         ),
         FieldSpec(
             "srdi_level",
-            lazy("Specialised and sophisticated level"),
+            gettext_lazy("Specialised and sophisticated level"),
             "choice",
             choices=lambda: Enterprise.SrdiLevel.choices,
             synonyms=("专精特新", "专精特新等级", "专精特新级别", "专精特新企业"),
@@ -239,14 +239,14 @@ class EnterpriseImporter(Importer):
         ),
         FieldSpec(
             "is_above_scale",
-            lazy("Above designated size"),
+            gettext_lazy("Above designated size"),
             "bool",
             help=YES_NO_HELP,
             synonyms=("规上企业", "是否规上", "规模以上", "是否规模以上企业", "规上", "规模以上企业"),
         ),
         FieldSpec(
             "listing",
-            lazy("Listing status"),
+            gettext_lazy("Listing status"),
             "choice",
             choices=lambda: Enterprise.Listing.choices,
             synonyms=("上市情况", "上市状态", "上市板块", "是否上市"),
@@ -266,21 +266,25 @@ class EnterpriseImporter(Importer):
         ),
         FieldSpec(
             "is_four_new",
-            lazy("Four-new economy"),
+            gettext_lazy("Four-new economy"),
             "bool",
             help=YES_NO_HELP,
             synonyms=("四新经济", "是否四新", "是否四新经济", "四新"),
         ),
         FieldSpec(
             "park",
-            lazy("Park"),
+            gettext_lazy("Park"),
             "ref",
             resolve=resolve_park,
             synonyms=("园区", "所在园区", "入驻园区", "载体", "所属园区", "园区名称", "所在载体"),
-            help=lazy("A park you manage; new enterprises are signed into it"),
+            help=gettext_lazy("A park you manage; new enterprises are signed into it"),
         ),
         FieldSpec(
-            "signed_on", lazy("Signed on"), "date", not_future=True, synonyms=("签约日期", "签约时间", "签约年月")
+            "signed_on",
+            gettext_lazy("Signed on"),
+            "date",
+            not_future=True,
+            synonyms=("签约日期", "签约时间", "签约年月"),
         ),
     )
     MODEL_FIELDS = (
@@ -547,39 +551,46 @@ class SettlementImporter(ServiceImporter):
     """Settlements by (USCC, park): new ones are signed; later steps are taken from their dates."""
 
     entity = "settlements"
-    label = lazy("Settlements")
+    label = gettext_lazy("Settlements")
     model = Settlement
     key_fields = ("uscc", "park")
     fields = (
         FieldSpec(
             "uscc",
-            lazy("Unified social credit code"),
+            gettext_lazy("Unified social credit code"),
             "uscc",
             required=True,
             synonyms=("统一社会信用代码", "信用代码", "社会信用代码", "统一代码"),
         ),
         FieldSpec(
             "park",
-            lazy("Park"),
+            gettext_lazy("Park"),
             "ref",
             required=True,
             resolve=_park_by_name,
             synonyms=("园区", "所在园区", "入驻园区", "载体", "园区名称"),
         ),
         FieldSpec(
-            "signed_on", lazy("Signed on"), "date", required=True, not_future=True, synonyms=("签约日期", "签约时间")
+            "signed_on",
+            gettext_lazy("Signed on"),
+            "date",
+            required=True,
+            not_future=True,
+            synonyms=("签约日期", "签约时间"),
         ),
         FieldSpec(
             "fitout_on",
-            lazy("Fit-out started on"),
+            gettext_lazy("Fit-out started on"),
             "date",
             not_future=True,
             synonyms=("装修日期", "装修开始日期", "开始装修"),
         ),
-        FieldSpec("moved_in_on", lazy("Moved in on"), "date", not_future=True, synonyms=("入驻日期", "入驻时间")),
-        FieldSpec("exited_on", lazy("Exited on"), "date", not_future=True, synonyms=("退出日期", "迁出日期")),
-        FieldSpec("exit_reason", lazy("Exit reason"), max_length=200, synonyms=("退出原因", "迁出原因")),
-        FieldSpec("note", lazy("Note"), synonyms=("备注",)),
+        FieldSpec(
+            "moved_in_on", gettext_lazy("Moved in on"), "date", not_future=True, synonyms=("入驻日期", "入驻时间")
+        ),
+        FieldSpec("exited_on", gettext_lazy("Exited on"), "date", not_future=True, synonyms=("退出日期", "迁出日期")),
+        FieldSpec("exit_reason", gettext_lazy("Exit reason"), max_length=200, synonyms=("退出原因", "迁出原因")),
+        FieldSpec("note", gettext_lazy("Note"), synonyms=("备注",)),
     )
     ignored_headers = ("Enterprise", "Stage")
 
@@ -633,16 +644,20 @@ class ParkImporter(ServiceImporter):
     """Parks by name within the region: district staff create; operators update their own."""
 
     entity = "parks"
-    label = lazy("Parks")
+    label = gettext_lazy("Parks")
     model = Park
     key_fields = ("name",)
     fields = (
         FieldSpec(
-            "name", lazy("Name"), required=True, max_length=100, synonyms=("园区名称", "园区", "名称", "载体名称")
+            "name",
+            gettext_lazy("Name"),
+            required=True,
+            max_length=100,
+            synonyms=("园区名称", "园区", "名称", "载体名称"),
         ),
         FieldSpec(
             "kind",
-            lazy("Kind"),
+            gettext_lazy("Kind"),
             "choice",
             choices=lambda: Park.Kind.choices,
             synonyms=("类型", "园区类型", "载体类型"),
@@ -658,7 +673,7 @@ class ParkImporter(ServiceImporter):
         ),
         FieldSpec(
             "status",
-            lazy("Status"),
+            gettext_lazy("Status"),
             "choice",
             choices=lambda: Park.Status.choices,
             synonyms=("状态", "建设状态", "运营状态"),
@@ -672,17 +687,19 @@ class ParkImporter(ServiceImporter):
         ),
         FieldSpec(
             "key_level",
-            lazy("Key-project level"),
+            gettext_lazy("Key-project level"),
             "choice",
             choices=lambda: Park.Level.choices,
             synonyms=("重点项目级别", "重点级别", "级别"),
         ),
-        FieldSpec("operator_name", lazy("Operator"), max_length=100, synonyms=("运营方", "运营单位", "运营主体")),
-        FieldSpec("address", lazy("Address"), max_length=200, synonyms=("地址", "园区地址", "位置")),
-        _amount("land_area_mu", lazy("Land area"), ("占地面积", "用地面积", "占地"), unit="亩"),
-        _amount("floor_area_m2", lazy("Floor area"), ("建筑面积", "总建筑面积", "面积"), unit="㎡"),
-        _amount("total_investment_wan", lazy("Total investment"), ("总投资", "投资额", "计划总投资")),
-        FieldSpec("opened_on", lazy("Opening date"), "date", synonyms=("开园日期", "开园时间", "投用日期")),
+        FieldSpec(
+            "operator_name", gettext_lazy("Operator"), max_length=100, synonyms=("运营方", "运营单位", "运营主体")
+        ),
+        FieldSpec("address", gettext_lazy("Address"), max_length=200, synonyms=("地址", "园区地址", "位置")),
+        _amount("land_area_mu", gettext_lazy("Land area"), ("占地面积", "用地面积", "占地"), unit="亩"),
+        _amount("floor_area_m2", gettext_lazy("Floor area"), ("建筑面积", "总建筑面积", "面积"), unit="㎡"),
+        _amount("total_investment_wan", gettext_lazy("Total investment"), ("总投资", "投资额", "计划总投资")),
+        FieldSpec("opened_on", gettext_lazy("Opening date"), "date", synonyms=("开园日期", "开园时间", "投用日期")),
     )
     ignored_headers = ("Region", "Enterprises signed", "Enterprises moved in")
 
@@ -702,28 +719,41 @@ class UnitImporter(ServiceImporter):
     """Units by (park, building, number); the building must exist."""
 
     entity = "units"
-    label = lazy("Units")
+    label = gettext_lazy("Units")
     model = Unit
     key_fields = ("park", "building", "number")
     fields = (
-        FieldSpec("park", lazy("Park"), "ref", required=True, resolve=_park_by_name, synonyms=("园区", "园区名称")),
         FieldSpec(
-            "building", lazy("Building"), required=True, max_length=60, synonyms=("楼宇", "楼栋", "楼号", "建筑")
+            "park", gettext_lazy("Park"), "ref", required=True, resolve=_park_by_name, synonyms=("园区", "园区名称")
+        ),
+        FieldSpec(
+            "building",
+            gettext_lazy("Building"),
+            required=True,
+            max_length=60,
+            synonyms=("楼宇", "楼栋", "楼号", "建筑"),
         ),
         FieldSpec(
             "number",
-            lazy("Unit number"),
+            gettext_lazy("Unit number"),
             required=True,
             max_length=20,
             synonyms=("房号", "房间号", "单元号", "房源编号", "单元"),
         ),
         FieldSpec(
-            "floor", lazy("Floor"), "int", required=True, min_value=Decimal(-10), synonyms=("楼层", "所在楼层", "层")
+            "floor",
+            gettext_lazy("Floor"),
+            "int",
+            required=True,
+            min_value=Decimal(-10),
+            synonyms=("楼层", "所在楼层", "层"),
         ),
-        _amount("area_m2", lazy("Area"), ("面积", "建筑面积", "房源面积", "使用面积"), unit="㎡", required=True),
+        _amount(
+            "area_m2", gettext_lazy("Area"), ("面积", "建筑面积", "房源面积", "使用面积"), unit="㎡", required=True
+        ),
         FieldSpec(
             "status",
-            lazy("Status"),
+            gettext_lazy("Status"),
             "choice",
             choices=lambda: Unit.Status.choices,
             synonyms=("状态", "房源状态", "租售状态"),
@@ -763,42 +793,53 @@ class LeadImporter(ServiceImporter):
     """Leads by company name (normalised as the duplicate check does); new ones are owned by the importer."""
 
     entity = "leads"
-    label = lazy("Leads")
+    label = gettext_lazy("Leads")
     model = Lead
     key_fields = ("name",)
     fields = (
         FieldSpec(
             "name",
-            lazy("Company"),
+            gettext_lazy("Company"),
             required=True,
             max_length=150,
             synonyms=("企业名称", "公司名称", "单位名称", "线索名称", "客户名称", "名称", "企业"),
         ),
-        FieldSpec("uscc", lazy("Unified social credit code"), "uscc", synonyms=("统一社会信用代码", "信用代码")),
+        FieldSpec(
+            "uscc", gettext_lazy("Unified social credit code"), "uscc", synonyms=("统一社会信用代码", "信用代码")
+        ),
         FieldSpec(
             "source",
-            lazy("Source"),
+            gettext_lazy("Source"),
             "choice",
             choices=lambda: Lead.Source.choices,
             synonyms=("来源", "线索来源", "信息来源"),
         ),
         FieldSpec(
             "target_park",
-            lazy("Target park"),
+            gettext_lazy("Target park"),
             "ref",
             resolve=_park_by_name,
             synonyms=("意向园区", "目标园区", "园区", "拟落户园区"),
         ),
         FieldSpec(
-            "industry", lazy("Industry"), "ref", resolve=resolve_industry, synonyms=("行业", "所属行业", "行业代码")
+            "industry",
+            gettext_lazy("Industry"),
+            "ref",
+            resolve=resolve_industry,
+            synonyms=("行业", "所属行业", "行业代码"),
         ),
         _amount(
-            "intended_investment_wan", lazy("Intended investment"), ("意向投资额", "投资额", "拟投资额", "投资规模")
+            "intended_investment_wan",
+            gettext_lazy("Intended investment"),
+            ("意向投资额", "投资额", "拟投资额", "投资规模"),
         ),
         FieldSpec(
-            "expected_jobs", lazy("Expected jobs"), "int", synonyms=("预计用工", "预计就业", "就业人数", "用工人数")
+            "expected_jobs",
+            gettext_lazy("Expected jobs"),
+            "int",
+            synonyms=("预计用工", "预计就业", "就业人数", "用工人数"),
         ),
-        FieldSpec("note", lazy("Note"), synonyms=("备注", "说明", "情况说明")),
+        FieldSpec("note", gettext_lazy("Note"), synonyms=("备注", "说明", "情况说明")),
     )
     ignored_headers = ("Status", "Owner", "Last follow-up", "Next step due", "Reason lost")
 
@@ -818,26 +859,34 @@ class ProjectImporter(ServiceImporter):
     """Projects by name; new ones are registered (在谈), existing ones updated."""
 
     entity = "projects"
-    label = lazy("Projects")
+    label = gettext_lazy("Projects")
     model = Project
     key_fields = ("name",)
     fields = (
-        FieldSpec("name", lazy("Project"), required=True, max_length=150, synonyms=("项目名称", "项目", "名称")),
         FieldSpec(
-            "park", lazy("Park"), "ref", resolve=_park_by_name, synonyms=("园区", "所在园区", "落户园区", "载体")
+            "name", gettext_lazy("Project"), required=True, max_length=150, synonyms=("项目名称", "项目", "名称")
+        ),
+        FieldSpec(
+            "park",
+            gettext_lazy("Park"),
+            "ref",
+            resolve=_park_by_name,
+            synonyms=("园区", "所在园区", "落户园区", "载体"),
         ),
         FieldSpec(
             "level",
-            lazy("Level"),
+            gettext_lazy("Level"),
             "choice",
             choices=lambda: Project.Level.choices,
             synonyms=("项目级别", "级别", "重点项目级别"),
             aliases={"省重点": "province", "市重点": "city", "区重点": "district"},
         ),
-        FieldSpec("industry", lazy("Industry"), "ref", resolve=resolve_industry, synonyms=("行业", "所属行业")),
-        _amount("total_investment_wan", lazy("Total investment"), ("总投资", "计划总投资", "投资额", "总投资额")),
-        _amount("fixed_asset_investment_wan", lazy("Fixed-asset investment"), ("固定资产投资", "固投")),
-        FieldSpec("note", lazy("Note"), synonyms=("备注", "建设内容")),
+        FieldSpec("industry", gettext_lazy("Industry"), "ref", resolve=resolve_industry, synonyms=("行业", "所属行业")),
+        _amount(
+            "total_investment_wan", gettext_lazy("Total investment"), ("总投资", "计划总投资", "投资额", "总投资额")
+        ),
+        _amount("fixed_asset_investment_wan", gettext_lazy("Fixed-asset investment"), ("固定资产投资", "固投")),
+        FieldSpec("note", gettext_lazy("Note"), synonyms=("备注", "建设内容")),
     )
     ignored_headers = ("Stage", "Overdue stages")
 

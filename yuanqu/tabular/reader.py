@@ -39,6 +39,15 @@ class ImportRefused(Exception):
         self.code = code
 
 
+def human_size(n: float) -> str:
+    """1536 → "1.5 KB", 20971520 → "20 MB"."""
+    for unit in ("B", "KB", "MB"):
+        if n < 1024 or unit == "MB":
+            return f"{n:.1f} {unit}".replace(".0 ", " ")
+        n /= 1024
+    return f"{n:.1f} MB"
+
+
 def max_bytes() -> int:
     return int(getattr(settings, "TABULAR_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 
@@ -154,8 +163,8 @@ def check_upload(filename: str, data: bytes) -> str:
     """Refuse unsafe or unreadable uploads; return the format ("xlsx", "xls", "ods" or "csv")."""
     if len(data) > max_bytes():
         raise ImportRefused(
-            _("The file is %(size).1f MB; the limit is %(limit)d MB.")
-            % {"size": len(data) / 1024 / 1024, "limit": max_bytes() // (1024 * 1024)},
+            _("The file is %(size)s; the limit is %(limit)s.")
+            % {"size": human_size(len(data)), "limit": human_size(max_bytes())},
             "too_large",
         )
     if not data:

@@ -209,7 +209,8 @@ def batch_errors(request: AuthedRequest, pk: int) -> HttpResponse:
     """The rows with errors as .xlsx, with a reason column: fix them and import the file again."""
     batch = get_visible_or_404(ImportBatch.objects.all(), request.user, pk=pk)
     name = batch.filename.rsplit(".", 1)[0]
-    return _download(engine.error_rows_xlsx(batch), f"{name}-{_('errors')}.xlsx")
+    suffix = _("errors")
+    return _download(engine.error_rows_xlsx(batch), f"{name}-{suffix}.xlsx")
 
 
 @login_required
@@ -219,7 +220,8 @@ def template(request: AuthedRequest) -> HttpResponse:
     importer = get_importer(request.GET.get("entity", "enterprises"))
     if importer is None or not importer.allowed(request.user):
         raise Http404
-    return _download(template_xlsx(importer), f"{importer.label}-{_('template')}.xlsx")
+    suffix = _("template")
+    return _download(template_xlsx(importer), f"{importer.label}-{suffix}.xlsx")
 
 
 def context_labels() -> dict[str, Any]:
