@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yuanqu.core import audit
@@ -73,7 +73,10 @@ def analyse(batch: ImportBatch, *, sheet: str | None = None, header_row: int | N
         batch.sheet = sheet
     table = _table(batch, importer, header_row)
     proposals = propose_mapping(table.columns, importer.synonyms())
-    ignored = {clean.match_key(h) for h in importer.ignored_headers}
+    ignored = set()
+    for lang in ("en", "zh-hans"):
+        with translation.override(lang):
+            ignored |= {clean.match_key(_(h)) for h in importer.ignored_headers}
     batch.header_rows = [r + 1 for r in table.header_rows]
     batch.columns = [
         {"index": p.column.index, "header": p.column.header, "unit": p.column.unit,
@@ -307,7 +310,7 @@ def commit(batch: ImportBatch, *, actor: Any, progress: Progress | None = None) 
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED,
                                                        error=_("Nothing was imported: %(why)s") % {"why": message})
         batch.refresh_from_db()
-    except Exception:
+    except BaseException:  # an error, or the process told to stop: the transaction is rolled back
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.Status.FAILED, error=_("Nothing was imported: the import stopped with an error."))
         raise
