@@ -709,7 +709,7 @@ class ParkImporter(ServiceImporter):
     def create(self, ctx: Context, row: RowResult) -> Any:
         v = dict(row.values)
         v.setdefault("kind", Park.Kind.INDUSTRIAL)
-        return park_services.park_create(actor=ctx.actor, region_id=ctx.actor.region_id, **v)
+        return park_services.park_create(actor=ctx.actor, region=Region.objects.get(pk=ctx.actor.region_id), **v)
 
     def update(self, ctx: Context, obj: Any, row: RowResult) -> Any:
         return park_services.park_update(actor=ctx.actor, park=obj, **row.changes)

@@ -105,8 +105,11 @@ class FieldSpec:
 
             def date(raw: Any) -> Any:
                 if type(raw) is str and len(raw) == 10 and iso.fullmatch(raw):
-                    day = dt.date.fromisoformat(raw)
-                    if not (self.not_future and day > ctx.today):
+                    try:
+                        day = dt.date.fromisoformat(raw)
+                    except ValueError:
+                        return slow(raw)
+                    if not (self.not_future and day > ctx.today) and day.year >= 1900:
                         return day
                 return slow(raw)
 
