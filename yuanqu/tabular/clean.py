@@ -75,12 +75,18 @@ def cell_text(value: Any) -> str:
     return str(value).strip().replace("\u3000", " ").strip()
 
 
+#: The markers as typed, including in full-width forms (／, ＮＵＬＬ), so no normalisation is needed per cell.
+_EMPTY_ALL = frozenset(EMPTY_MARKERS | {"".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in m)
+                                        for m in EMPTY_MARKERS})
+
+
 def is_empty(value: Any) -> bool:
     """True for empty cells and the markers people use for nothing (—, /, 无 …)."""
     if value is None:
         return True
     if isinstance(value, str):
-        return halfwidth(value).strip().lower() in EMPTY_MARKERS
+        text = value.strip(" \t\r\n\u3000")
+        return text in _EMPTY_ALL or text.lower() in _EMPTY_ALL
     return False
 
 

@@ -14,9 +14,12 @@ from typing import Any
 
 from django.db import connection, models
 from pypinyin import Style, lazy_pinyin
-from pypinyin.seg.simpleseg import seg
+from pypinyin.constants import RE_HANS
+from pypinyin.seg import mmseg
 
 _WORD_CACHE: dict[str, tuple[str, str]] = {}
+# pypinyin's own test for "a run of Chinese characters", as a splitter: ^(?:[…])+$ → ([…]+)
+_HAN_RUNS = re.compile("(" + RE_HANS.pattern[len("^(?:"):-len(")+$")] + "+)")
 _KEEP = re.compile(r"[^0-9a-z]")
 
 
@@ -40,14 +43,15 @@ def fast_pinyin_keys(text: str) -> tuple[str, str]:
     """
     full: list[str] = []
     first: list[str] = []
-    for word in seg(text):
-        if word.isascii():  # digits and Latin letters read as themselves
-            full.append(word)
-            first.append(word)
+    for n, run in enumerate(_HAN_RUNS.split(text)):
+        if n % 2 == 0:  # not Chinese: read as itself (the final filter keeps digits and Latin letters)
+            full.append(run)
+            first.append(run)
             continue
-        a, b = _word_keys(word)
-        full.append(a)
-        first.append(b)
+        for word in mmseg.seg.cut(run):  # the same words as pypinyin's phrase mode
+            a, b = _word_keys(word)
+            full.append(a)
+            first.append(b)
     return _KEEP.sub("", "".join(full).lower()), _KEEP.sub("", "".join(first).lower())
 
 
@@ -56,7 +60,14 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
         return lambda v: v
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
-        return lambda v: None if v is None else ops.adapt_datetimefield_value(v)
+        memo: dict[Any, Any] = {}  # a batch stamps every row with the same time
+
+        def stamp(v: Any) -> Any:
+            if v not in memo:
+                memo[v] = None if v is None else ops.adapt_datetimefield_value(v)
+            return memo[v]
+
+        return stamp
     if isinstance(field, models.DateField):
         return lambda v: None if v is None else v.isoformat()
     if isinstance(field, models.DecimalField):

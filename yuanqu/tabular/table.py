@@ -15,7 +15,7 @@ from .clean import cell_text, halfwidth, is_empty, match_key, split_header_unit
 
 TOTAL_WORDS = ("合计", "小计", "总计", "共计", "累计", "总数", "total", "subtotal")
 NOTE_PREFIXES = ("注", "备注", "说明", "填表", "制表", "审核", "负责人", "数据来源", "资料来源", "单位负责人",
-                 "统计负责人", "联系电话", "填报", "*", "※")
+                 "统计负责人", "联系电话", "填报", "*", "※", "＊", "（注", "(注")
 #: How many rows from the top may be titles or headers.
 HEAD_SCAN = 30
 
@@ -167,11 +167,11 @@ def find_table(rows: list[list[Any]], vocabulary: dict[str, str], *, key_columns
         filled = [c for c, v in enumerate(row) if v != "" and v is not None]
         if not filled or (len(filled) == 1 and is_empty(row[filled[0]])):
             continue
-        heads = [row[c] for c in filled[:3] if isinstance(row[c], str)]
-        if heads and any(halfwidth(t).replace(" ", "").lower().startswith(TOTAL_WORDS) for t in heads):
+        heads = [row[c] for c in filled[:3] if type(row[c]) is str]
+        if heads and any(t.replace(" ", "").replace("\u3000", "").lower().startswith(TOTAL_WORDS) for t in heads):
             table.skipped.append((i + 1, "total"))
             continue
-        lead = halfwidth(cell_text(row[filled[0]])).replace(" ", "")
+        lead = cell_text(row[filled[0]]).replace(" ", "")
         if notes_started or (len(filled) == 1 and (lead.startswith(NOTE_PREFIXES) or len(lead) > 30)) or (
                 len(filled) <= 2 and lead.startswith(NOTE_PREFIXES) and table.rows):
             notes_started = True
