@@ -167,8 +167,10 @@ def _parse_rows(importer: Importer, ctx: Context, batch: ImportBatch, table: Tab
                 row.values[name] = parse(raw)
             except clean.CellError as exc:
                 row.error(f"{header}: {exc}")
+                row.extra.setdefault("unreadable", set()).add(name)
             except (ValueError, ArithmeticError):
                 row.error(f"{header}: " + _("cannot read %(value)s.") % {"value": clean.cell_text(raw)})
+                row.extra.setdefault("unreadable", set()).add(name)
         done += len(results)
         if progress:
             progress("read", done, total)
@@ -191,8 +193,10 @@ def validate(batch: ImportBatch, *, actor: Any, progress: Progress | None = None
     for row in rows:
         key = importer.key_of(row)
         if key is None:
-            missing = [importer.spec(k).header() for k in importer.key_fields if row.values.get(k) in (None, "")]
-            if not any(importer.spec(k).header() in e for e in row.errors for k in importer.key_fields):
+            unreadable = row.extra.get("unreadable", set())
+            missing = [importer.spec(k).header() for k in importer.key_fields
+                       if row.values.get(k) in (None, "") and k not in unreadable]
+            if missing:
                 row.error(_("%(fields)s: required.") % {"fields": "、".join(missing)})
             continue
         if key in seen:
@@ -333,7 +337,17 @@ def commit(batch: ImportBatch, *, actor: Any, progress: Progress | None = None) 
 
 def error_rows_xlsx(batch: ImportBatch) -> bytes:
     """The rows with errors, with the original header and a reason column, ready to fix and import again."""
-    headers = [c["header"] for c in batch.columns]
+    importer = importer_for(batch)
+    # mapped columns get the field's own header, so the fixed file maps itself when imported again
+    # (keeping the unit the values are in: a column in 亿元 stays in 亿元)
+    headers = []
+    for c in batch.columns:
+        name = batch.mapping.get(str(c["index"]))
+        if name is None:
+            headers.append(c["header"])
+        else:
+            spec = importer.spec(name)
+            headers.append(f"{spec.label}({c['unit']})" if c["unit"] else spec.header())
     indexes = [c["index"] for c in batch.columns]
     rows = []
     for line, status, _action, reasons, _label, raw in batch.report:

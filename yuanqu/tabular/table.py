@@ -114,7 +114,8 @@ def find_table(rows: list[list[Any]], vocabulary: dict[str, str], *, key_columns
         if above < 0:
             break
         filled = _nonempty(grid[above])
-        if len(filled) < 2 or not all(_is_texty(grid[above][c]) for c in filled):
+        distinct = {cell_text(grid[above][c]) for c in filled}  # a title merged across the table is one text
+        if len(distinct) < 2 or not all(_is_texty(grid[above][c]) for c in filled):
             break
         header_rows.insert(0, above)
     # a lower level: the row below fills gaps of the header row and holds only texts

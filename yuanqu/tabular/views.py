@@ -97,7 +97,8 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     fields = [(f.name, f.header()) for f in importer.fields]
     columns = [
-        {**c, "field": batch.mapping.get(str(c["index"]), ""), "percent": int(100 * c["confidence"])}
+        {**c, "field": batch.mapping.get(str(c["index"]), ""), "percent": int(100 * c["confidence"]),
+         "by_user": batch.mapping.get(str(c["index"]), "") != c["field"]}
         for c in batch.columns
     ]
     counts = batch.counts or {}
