@@ -71,3 +71,12 @@ def test_users_who_may_not_import_get_404(world: World, client_as: Callable[[str
         client = client_as(role)
         assert client.get("/imports/").status_code == 404, role
         assert client.get("/imports/template/?entity=enterprises").status_code == 404, role
+
+
+def test_an_operator_export_round_trips(world: World, client_as: Callable[[str], Client]) -> None:
+    operator = world.users["park_operator"]
+    Enterprise.objects.filter(pk=world.ent_xltd_fitout.pk).update(region_id="370212")  # registered elsewhere
+    export = client_as("park_operator").get("/enterprises/?export=xlsx")
+    batch = engine.commit(engine.start_batch(actor=operator, entity="enterprises", filename="op.xlsx",
+                                             data=export.content), actor=operator)
+    assert batch.counts["unchanged"] == batch.counts["total"] == 2, batch.report

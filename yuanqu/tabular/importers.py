@@ -350,10 +350,11 @@ class EnterpriseImporter(Importer):
         park = v.get("park") or ctx.default_park
         if park is not None:
             row.extra["park"] = park
-        if "region" in v and not str(v["region"]).startswith(ctx.actor.region_id) and park is None:
-            row.error(_("Registered region: this region is outside your scope; give a park you manage."))
+        outside = "region" in v and not str(v["region"]).startswith(ctx.actor.region_id) and park is None
         if existing is None:
             row.action = "new"
+            if outside:
+                row.error(_("Registered region: this region is outside your scope; give a park you manage."))
             if not v.get("name"):
                 row.error(_("Name: required for a new enterprise."))
             if ctx.actor.role == Role.PARK_OPERATOR and park is None:
@@ -372,6 +373,8 @@ class EnterpriseImporter(Importer):
             v.pop("region", None)
         row.existing = existing
         row.changes = changed(existing, v, self.MODEL_FIELDS)
+        if outside and "region" in row.changes:
+            row.error(_("Registered region: this region is outside your scope; give a park you manage."))
         row.extra["settle"] = park is not None and (existing["pk"], park.pk) not in ctx.cache["settled"]
         row.action = "update" if row.changes or row.extra["settle"] else "unchanged"
 
