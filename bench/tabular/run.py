@@ -284,12 +284,6 @@ def phase_floor(db_url: str, path: Path) -> dict[str, float]:
 PHASES = {"engine": phase_engine, "die": phase_die, "floor": phase_floor}
 
 
-def best_of(repeat: int, name: str, db_url: str, path: Path) -> dict[str, float]:
-    """The fastest of ``repeat`` runs (the machine may be shared; the fastest run is the least disturbed)."""
-    runs = [run_phase(name, db_url, path) for _ in range(repeat)]
-    return min(runs, key=lambda r: r["seconds"])
-
-
 def run_phase(name: str, db_url: str, path: Path) -> dict[str, float]:
     """Run one phase in a fresh process on an emptied database."""
     cmd = [sys.executable, __file__, "--phase", name, "--db", db_url, "--file", str(path)]
@@ -335,9 +329,12 @@ def main() -> None:
         databases.append(("PostgreSQL", args.pg))
     for label, url in databases:
         print(f"\n== {label} (best of {args.repeat} runs each) ==")
-        engine = best_of(args.repeat, "engine", url, big)
-        floor = best_of(args.repeat, "floor", url, big)
-        die = best_of(args.repeat, "die", url, small)
+        # interleaved, so that each measurement sees the same share of a busy machine
+        runs: dict[str, list[dict[str, float]]] = {"engine": [], "floor": [], "die": []}
+        for _ in range(args.repeat):
+            for name, path in (("engine", big), ("floor", big), ("die", small)):
+                runs[name].append(run_phase(name, url, path))
+        engine, floor, die = (min(runs[n], key=lambda r: r["seconds"]) for n in ("engine", "floor", "die"))
         die_full = die["seconds"] * args.rows / args.die_rows
         print(
             f"  yuanqu engine       {engine['seconds']:8.2f} s  {args.rows / engine['seconds']:9.0f} rows/s  "
