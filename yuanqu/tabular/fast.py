@@ -6,8 +6,6 @@ audit event is written by the engine in the same transaction (DESIGN.md, rule 6)
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -55,26 +53,17 @@ def fast_pinyin_keys(text: str) -> tuple[str, str]:
     return _KEEP.sub("", "".join(full).lower()), _KEEP.sub("", "".join(first).lower())
 
 
-def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
-    if connection.vendor != "sqlite":
-        return lambda v: v
+def _stamp(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    """SQLite: an aware datetime as Django stores it (naive UTC text); a batch stamps every row alike."""
     ops = connection.ops
-    if isinstance(field, models.DateTimeField):
-        memo: dict[Any, Any] = {}  # a batch stamps every row with the same time
+    memo: dict[Any, Any] = {}
 
-        def stamp(v: Any) -> Any:
-            if v not in memo:
-                memo[v] = None if v is None else ops.adapt_datetimefield_value(v)
-            return memo[v]
+    def stamp(v: Any) -> Any:
+        if v not in memo:
+            memo[v] = None if v is None else ops.adapt_datetimefield_value(v)
+        return memo[v]
 
-        return stamp
-    if isinstance(field, models.DateField):
-        return lambda v: None if v is None else v.isoformat()
-    if isinstance(field, models.DecimalField):
-        return lambda v: None if v is None else str(v)
-    if isinstance(field, models.BooleanField):
-        return lambda v: None if v is None else int(v)
-    return lambda v: v
+    return stamp
 
 
 def fast_insert(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -96,12 +85,16 @@ def fast_insert(model: type[models.Model], names: Sequence[str], rows: Sequence[
                 for row in rows:
                     copy.write_row(row)
         else:
-            convert = [_converter(f) for f in fields]  # type: ignore[arg-type]
-            prepared = [tuple(c(v) for c, v in zip(convert, row, strict=True)) for row in rows]
+            # Django's SQLite backend adapts Decimal, date and bool itself; aware datetimes need its conversion
+            stamps = [(i, _stamp(f)) for i, f in enumerate(fields) if isinstance(f, models.DateTimeField)]  # type: ignore[arg-type]
+            prepared: Sequence[Sequence[Any]] = rows
+            if stamps:
+                prepared = []
+                for row in rows:
+                    values = list(row)
+                    for i, convert in stamps:
+                        values[i] = convert(values[i])
+                    prepared.append(values)
             placeholders = ", ".join(["%s"] * len(columns))
             sql = f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) VALUES ({placeholders})"
             cursor.executemany(sql, prepared)
-
-
-def is_plain(value: Any) -> bool:
-    return isinstance(value, str | int | float | decimal.Decimal | dt.date | bool) or value is None

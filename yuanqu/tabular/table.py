@@ -165,16 +165,24 @@ def find_table(rows: list[list[Any]], vocabulary: dict[str, str], *, key_columns
     notes_started = False
     for i in range(header_rows[-1] + 1, len(rows)):
         row = rows[i]
-        filled = [c for c, v in enumerate(row) if v != "" and v is not None]
-        if not filled or (len(filled) == 1 and is_empty(row[filled[0]])):
+        count = len(row) - row.count("") - row.count(None)  # counted in C: this loop sees every row
+        if not count:
             continue
-        heads = [row[c] for c in filled[:3] if type(row[c]) is str]
+        firsts = []
+        for v in row:
+            if v != "" and v is not None:
+                firsts.append(v)
+                if len(firsts) == 3:
+                    break
+        if count == 1 and is_empty(firsts[0]):
+            continue
+        heads = [t for t in firsts if type(t) is str]
         if heads and any(t.replace(" ", "").replace("\u3000", "").lower().startswith(TOTAL_WORDS) for t in heads):
             table.skipped.append((i + 1, "total"))
             continue
-        lead = cell_text(row[filled[0]]).replace(" ", "")
-        if notes_started or (len(filled) == 1 and (lead.startswith(NOTE_PREFIXES) or len(lead) > 30)) or (
-                len(filled) <= 2 and lead.startswith(NOTE_PREFIXES) and table.rows):
+        lead = cell_text(firsts[0]).replace(" ", "")
+        if notes_started or (count == 1 and (lead.startswith(NOTE_PREFIXES) or len(lead) > 30)) or (
+                count <= 2 and lead.startswith(NOTE_PREFIXES) and table.rows):
             notes_started = True
             table.skipped.append((i + 1, "note"))
             continue
