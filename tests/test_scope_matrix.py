@@ -135,6 +135,38 @@ def pk(attr: str, name: str = "pk") -> Callable[[Bundle], dict[str, Any]]:
     return lambda b: {name: getattr(b, attr).pk}
 
 
+def batch_of(b: Bundle) -> Any:
+    """An import batch of the bundle's park: by its operator (信联天地) or by district staff of its region."""
+    from yuanqu.accounts.models import User
+    from yuanqu.tabular.models import ImportBatch
+
+    name = f"probe-{b.park.pk}.csv"
+    batch = ImportBatch.objects.filter(filename=name).first()
+    if batch is not None:
+        return batch
+    if b.park.name == "信联天地":
+        creator = User.objects.get(username="park_operator")
+    else:
+        creator = User.objects.filter(role=STAFF, region_id=b.park.region_id).first()
+    return ImportBatch.objects.create(
+        entity="enterprises", filename=name, fmt="csv", content="统一社会信用代码,企业名称\n".encode(),
+        created_by=creator, region_code=creator.region_id, status="previewed", sheets=["CSV"], sheet="CSV",
+        header_rows=[1], columns=[{"index": 0, "header": "统一社会信用代码", "unit": "", "field": "uscc",
+                                   "confidence": 1.0, "sample": []},
+                                  {"index": 1, "header": "企业名称", "unit": "", "field": "name",
+                                   "confidence": 1.0, "sample": []}],
+        mapping={"0": "uscc", "1": "name"}, counts={"total": 0}, report=[])
+
+
+def batch_pk(b: Bundle) -> dict[str, Any]:
+    return {"pk": batch_of(b).pk}
+
+
+def with_batch(b: Bundle) -> dict[str, Any]:
+    batch_of(b)  # exists before the list is fetched, so the leak check is meaningful
+    return {}
+
+
 CASES: dict[str, Case] = {
     "home": Case("GET", ALL),
     "set_language": Case("POST", ALL, data={"language": "en"}, public=True),
@@ -222,6 +254,14 @@ CASES: dict[str, Case] = {
     "briefings:detail": Case("GET", {STAFF, LEADER, OPERATOR}, pk("briefing")),
     "briefings:download": Case("GET", {STAFF, LEADER, OPERATOR}, lambda b: {"pk": b.briefing.pk, "fmt": "pdf"}),
     "briefings:regenerate": Case("POST", {STAFF, LEADER, OPERATOR}, pk("briefing")),
+    "tabular:imports": Case("GET", {STAFF, OPERATOR}, data=with_batch, leak=lambda b: batch_of(b).filename),
+    "tabular:template": Case("GET", {STAFF, OPERATOR}),
+    "tabular:batch": Case("GET", {STAFF, OPERATOR}, batch_pk),
+    "tabular:progress": Case("GET", {STAFF, OPERATOR}, batch_pk),
+    "tabular:errors": Case("GET", {STAFF, OPERATOR}, batch_pk),
+    # Only the user who uploaded a batch maps and commits it: on 信联天地 that is the operator.
+    "tabular:mapping": Case("POST", {OPERATOR}, batch_pk, data={"col_0": "uscc", "col_1": "name"}),
+    "tabular:commit": Case("POST", {OPERATOR}, batch_pk),
     "core:audit": Case("GET", {AUDITOR}, leak=lambda b: f"/audit/{b.audit.pk}/"),
     "core:audit_detail": Case("GET", {AUDITOR}, pk("audit")),
     "api:openapi-json": Case("GET", ALL, api=True),

@@ -198,6 +198,12 @@ if not (DEMO or DEBUG or TESTING):
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Spreadsheet import: the largest upload, and the limits a zip container must keep when unpacked.
+TABULAR_MAX_UPLOAD_BYTES = int(os.environ.get("TABULAR_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+TABULAR_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("TABULAR_MAX_UNCOMPRESSED_MB", "300")) * 1024 * 1024
+TABULAR_MAX_ZIP_ENTRIES = int(os.environ.get("TABULAR_MAX_ZIP_ENTRIES", "1000"))
+# Files above this size are checked and imported by the task worker, with a progress bar.
+TABULAR_SYNC_MAX_BYTES = int(os.environ.get("TABULAR_SYNC_MAX_KB", "512")) * 1024
 # The district this installation serves; the demo is Licang (370213).
 YUANQU_REGION_CODE = os.environ.get("YUANQU_REGION_CODE", "370213")
 YUANQU_REGION_LABEL = _("Park platform")

@@ -37,6 +37,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         entries.append(("investment_due", label, reverse("investment:due")))
     if role in (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR):
         entries.append(("stats", str(_("Economic statistics")), reverse("stats:aggregates")))
+    if role in (Role.REGION_STAFF, Role.PARK_OPERATOR):
+        entries.append(("tabular", str(_("Import")), reverse("tabular:imports")))
     if role == Role.ENTERPRISE_USER:
         from yuanqu.stats.queries import unread_notice_count
 

@@ -485,6 +485,18 @@ def project_create(*, actor: Any, **data: Any) -> Project:
 
 
 @transaction.atomic
+def project_update(*, actor: Any, project: Project, **data: Any) -> Project:
+    """Change a project's record (its stage changes only through stage changes); used by the import."""
+    _require_project_editable(actor, project)
+    before = audit.snapshot(project)
+    data.pop("region", None)
+    apply_changes(project, data, PROJECT_FIELDS)
+    if project.park is not None and not Park.objects.editable_by(actor).filter(pk=project.park.pk).exists():
+        raise ValidationError({"park": [ValidationError(_("This park is outside your scope."), code="scope")]})
+    return save_updated(actor=actor, obj=project, before=before)
+
+
+@transaction.atomic
 def project_follow_up_create(*, actor: Any, project: Project, **data: Any) -> FollowUp:
     """Log a visit, call, meeting or one-to-one docking on a project (by whoever may change the project)."""
     _require_project_editable(actor, project)

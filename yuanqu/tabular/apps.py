@@ -3,8 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TabularConfig(AppConfig):
-    """Spreadsheet export (and, later, import) shared by every list."""
+    """Spreadsheet import and export shared by every list."""
 
     name = "yuanqu.tabular"
     label = "tabular"
     verbose_name = _("Spreadsheets")
+
+    def ready(self) -> None:
+        from . import importers  # noqa: F401  (registers the first entities' importers)

@@ -1,0 +1,117 @@
+"""Import batches (one uploaded file, its mapping, preview and outcome) and saved column mappings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.core.models import TimeStamped
+from yuanqu.core.roles import Role
+from yuanqu.core.scoping import ScopedQuerySet
+
+
+class ImportBatchQuerySet(ScopedQuerySet["ImportBatch"]):
+    """Batches a user may see: district staff those of their region; a park operator its own."""
+
+    def visible_to(self, user: Any) -> ImportBatchQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.role == Role.REGION_STAFF:
+            return self.filter(region_code__startswith=user.region_id)
+        if user.role == Role.PARK_OPERATOR:
+            return self.filter(created_by=user)
+        return self.none()
+
+    def editable_by(self, user: Any) -> ImportBatchQuerySet:
+        """Batches ``user`` may map, preview and commit: only their own."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(created_by=user, created_by__role__in=[Role.REGION_STAFF, Role.PARK_OPERATOR])
+
+
+class ImportBatch(TimeStamped):
+    """One uploaded spreadsheet on its way in: the file, the chosen sheet and mapping, the row report.
+
+    Uploaded → previewed (every row validated, nothing written) → committed (all valid rows written in
+    one transaction, one audit event) or failed. The file is kept so the batch can be previewed again
+    with another mapping, and looked at later.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        VALIDATING = "validating", _("Checking rows")
+        PREVIEWED = "previewed", _("Checked")
+        COMMITTING = "committing", _("Importing")
+        COMMITTED = "committed", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    entity = models.CharField(_("data"), max_length=40)
+    filename = models.CharField(_("file"), max_length=255)
+    fmt = models.CharField(_("format"), max_length=8)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    content = models.BinaryField(editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("user"))
+    region_code = models.CharField(max_length=12, db_index=True)
+    default_park = models.ForeignKey("parks.Park", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                     verbose_name=_("park"))
+    sheets = models.JSONField(default=list, blank=True)
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    header_rows = models.JSONField(default=list, blank=True)
+    columns = models.JSONField(default=list, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    mapping_source = models.CharField(max_length=10, blank=True)
+    signature = models.CharField(max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.UPLOADED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    report = models.JSONField(default=list, blank=True)
+    skipped = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.entity})"
+
+    @property
+    def percent(self) -> int:
+        """Progress of the running step, 0–100."""
+        if not self.progress_total:
+            return 0 if self.status in (self.Status.UPLOADED, self.Status.VALIDATING) else 100
+        return min(100, int(100 * self.progress_done / self.progress_total))
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.VALIDATING, self.Status.COMMITTING)
+
+
+class SavedMapping(TimeStamped):
+    """The column mapping a user confirmed for a header, reused for the next file with the same header."""
+
+    entity = models.CharField(max_length=40)
+    signature = models.CharField(max_length=40)
+    region_code = models.CharField(max_length=12)
+    mapping = models.JSONField(default=dict)
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+
+    class Meta:
+        verbose_name = _("saved column mapping")
+        verbose_name_plural = _("saved column mappings")
+        constraints = [models.UniqueConstraint(fields=["entity", "signature", "region_code"],
+                                               name="saved_mapping_unique_header")]
+
+    def __str__(self) -> str:
+        return f"{self.entity} {self.signature[:8]}"

@@ -1,0 +1,235 @@
+"""Finding the table in a sheet: title rows above, one to three header rows (merged cells spread over
+their span), the data rows, and the total rows and notes that are not data.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .clean import cell_text, halfwidth, is_empty, match_key, split_header_unit
+
+TOTAL_WORDS = ("合计", "小计", "总计", "共计", "累计", "总数", "total", "subtotal")
+NOTE_PREFIXES = ("注", "备注", "说明", "填表", "制表", "审核", "负责人", "数据来源", "资料来源", "单位负责人",
+                 "统计负责人", "联系电话", "填报", "*", "※", "＊", "（注", "(注")
+#: How many rows from the top may be titles or headers.
+HEAD_SCAN = 30
+
+
+@dataclass
+class Column:
+    """A column of the table: its position, its (joined) header and the unit the header names."""
+
+    index: int
+    header: str
+    label: str
+    unit: str
+
+
+@dataclass
+class Table:
+    """The table found in a sheet."""
+
+    header_rows: list[int]
+    columns: list[Column]
+    #: (sheet row number counted from 1, cells) for each data row.
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def signature(self) -> str:
+        """A key of the header, to find a saved mapping for the next file with the same header."""
+        joined = "\x1f".join(match_key(c.header) for c in self.columns)
+        return hashlib.sha1(joined.encode()).hexdigest()
+
+
+def _nonempty(row: Sequence[Any]) -> list[int]:
+    return [i for i, v in enumerate(row) if not is_empty(v) and cell_text(v) != ""]
+
+
+def _is_texty(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    text = halfwidth(value).strip()
+    return bool(text) and not re.fullmatch(r"[-+0-9.,%\s]+", text)
+
+
+def header_score(row: Sequence[Any], vocabulary: dict[str, str]) -> float:
+    """How much a row looks like the header of this entity: cells matching known column names."""
+    score = 0.0
+    for v in row:
+        if not isinstance(v, str) or not v.strip():
+            continue
+        key = match_key(split_header_unit(v)[0])
+        if key in vocabulary:
+            score += 1
+        elif key and any(len(s) >= 2 and (s in key or key in s) for s in vocabulary):
+            score += 0.5
+    return score
+
+
+def _spread(rows: list[list[Any]], merged: Sequence[tuple[int, int, int, int]], width: int) -> list[list[Any]]:
+    """Copy each merged cell's value over its whole range, so a header spanning columns names each of them."""
+    grid = [list(r) + [""] * (width - len(r)) for r in rows]
+    for r0, c0, r1, c1 in merged:
+        if r0 >= len(grid) or c0 >= width:
+            continue
+        value = grid[r0][c0]
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            for c in range(c0, min(c1, width - 1) + 1):
+                if is_empty(grid[r][c]):
+                    grid[r][c] = value
+    return grid
+
+
+def find_table(rows: list[list[Any]], vocabulary: dict[str, str], *, key_columns: Sequence[str] = (),
+               merged: Sequence[tuple[int, int, int, int]] = (), header_row: int | None = None) -> Table:
+    """Locate the header among the first rows and split the rest into data rows and skipped rows.
+
+    ``vocabulary`` maps normalised column names (synonyms) to fields; the row matching most of them is
+    the header. One or two rows above it that hold several texts (not a single title) and sit over
+    merged or empty spans become the upper levels of the header ("2022年" over "产值" and "税收"); so does a
+    row right below it that fills the header's gaps.
+    """
+    width = max((len(r) for r in rows), default=0)
+    grid = _spread(rows[:HEAD_SCAN + 3], merged, width)
+    if header_row is None:
+        best, best_score = 0, -1.0
+        for i, row in enumerate(grid[:HEAD_SCAN]):
+            filled = _nonempty(row)
+            if len(filled) < 2:
+                continue
+            s = header_score(row, vocabulary) + 0.01 * sum(_is_texty(row[c]) for c in filled) / max(1, len(filled))
+            if s > best_score:
+                best, best_score = i, s
+        header_row = best
+    header_rows = [header_row]
+    # upper levels: rows directly above with ≥2 texts, where some header cell below sits under a span
+    for _level in range(2):
+        above = header_rows[0] - 1
+        if above < 0:
+            break
+        filled = _nonempty(grid[above])
+        distinct = {cell_text(grid[above][c]) for c in filled}  # a title merged across the table is one text
+        if len(distinct) < 2 or not all(_is_texty(grid[above][c]) for c in filled):
+            break
+        header_rows.insert(0, above)
+    # a lower level: the row below fills gaps of the header row and holds only texts
+    below = header_row + 1
+    if below < len(grid):
+        filled = _nonempty(grid[below])
+        head = grid[header_row]
+        gaps = [c for c in filled if c < len(head) and is_empty(rows[header_row][c] if c < len(rows[header_row])
+                                                                  else "")]
+        if filled and all(_is_texty(grid[below][c]) for c in filled) and (
+                gaps or header_score(grid[below], vocabulary) > 0 and len(filled) < len(_nonempty(head))):
+            header_rows.append(below)
+    # forward-fill upper levels to the right over empty cells (a merged title read without merge info)
+    columns: list[Column] = []
+    filled_levels: list[list[str]] = []
+    for level, r in enumerate(header_rows):
+        texts = [cell_text(v) if not is_empty(v) else "" for v in grid[r]] + [""] * width
+        texts = texts[:width]
+        if level < len(header_rows) - 1:
+            last = ""
+            for c in range(width):
+                if texts[c]:
+                    last = texts[c]
+                elif last and any(
+                        cell_text(grid[rr][c]) for rr in header_rows[level + 1:] if c < len(grid[rr])):
+                    texts[c] = last
+                else:
+                    last = ""
+        filled_levels.append(texts)
+    for c in range(width):
+        parts: list[str] = []
+        for texts in filled_levels:
+            t = texts[c]
+            if t and (not parts or parts[-1] != t):
+                parts.append(t)
+        if not parts:
+            continue
+        header = " ".join(parts)
+        label, unit = split_header_unit(parts[-1])
+        if not unit:
+            for p in parts[:-1]:
+                _l, unit = split_header_unit(p)
+                if unit:
+                    break
+        columns.append(Column(index=c, header=header, label=label, unit=unit))
+    table = Table(header_rows=header_rows, columns=columns)
+    notes_started = False
+    for i in range(header_rows[-1] + 1, len(rows)):
+        row = rows[i]
+        count = len(row) - row.count("") - row.count(None)  # counted in C: this loop sees every row
+        if not count:
+            continue
+        firsts = []
+        for v in row:
+            if v != "" and v is not None:
+                firsts.append(v)
+                if len(firsts) == 3:
+                    break
+        if count == 1 and is_empty(firsts[0]):
+            continue
+        heads = [t for t in firsts if type(t) is str]
+        if heads and any(t.replace(" ", "").replace("\u3000", "").lower().startswith(TOTAL_WORDS) for t in heads):
+            table.skipped.append((i + 1, "total"))
+            continue
+        lead = cell_text(firsts[0]).replace(" ", "")
+        if notes_started or (count == 1 and (lead.startswith(NOTE_PREFIXES) or len(lead) > 30)) or (
+                count <= 2 and lead.startswith(NOTE_PREFIXES) and table.rows):
+            notes_started = True
+            table.skipped.append((i + 1, "note"))
+            continue
+        table.rows.append((i + 1, row if len(row) >= width else list(row) + [""] * (width - len(row))))
+    return table
+
+
+@dataclass
+class Proposal:
+    """The automatic mapping of one column: the field it goes to (or "") and how sure the match is."""
+
+    column: Column
+    field: str
+    confidence: float
+
+
+def propose_mapping(columns: Sequence[Column], synonyms: Mapping[str, Sequence[str]]) -> list[Proposal]:
+    """Match each column to at most one field and each field to at most one column, surest first."""
+    candidates: list[tuple[float, int, str]] = []
+    keyed = {f: [match_key(s) for s in names] for f, names in synonyms.items()}
+    for pos, col in enumerate(columns):
+        label_key = match_key(col.label)
+        full_key = match_key(split_header_unit(col.header)[0])
+        for f, keys in keyed.items():
+            score = 0.0
+            for k in keys:
+                if not k:
+                    continue
+                if k == label_key or k == full_key:
+                    score = max(score, 1.0)
+                elif len(k) >= 2 and (k in label_key or label_key.endswith(k)):
+                    score = max(score, 0.85 if label_key.endswith(k) else 0.75)
+                elif len(label_key) >= 2 and label_key in k:
+                    score = max(score, 0.7)
+                else:
+                    r = difflib.SequenceMatcher(None, label_key, k).ratio()
+                    if r >= 0.6:
+                        score = max(score, round(r * 0.8, 2))
+            if score > 0:
+                candidates.append((score, -pos, f))
+    candidates.sort(reverse=True)
+    taken_cols: dict[int, tuple[str, float]] = {}
+    taken_fields: set[str] = set()
+    for score, negpos, f in candidates:
+        pos = -negpos
+        if pos in taken_cols or f in taken_fields:
+            continue
+        taken_cols[pos] = (f, score)
+        taken_fields.add(f)
+    return [Proposal(col, *taken_cols.get(pos, ("", 0.0))) for pos, col in enumerate(columns)]

@@ -1,0 +1,24 @@
+"""Background tasks of the import: checking and committing a batch off the request (run by ``db_worker``)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from yuanqu.accounts.models import User
+
+from . import engine
+from .models import ImportBatch
+
+
+@task()
+def preview_batch(batch_id: int, user_id: int) -> str:
+    """Check every row of a batch and store its row report."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+    return engine.preview(batch, actor=User.objects.get(pk=user_id)).status
+
+
+@task()
+def commit_batch(batch_id: int, user_id: int) -> str:
+    """Write a batch's valid rows, all or nothing."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+    return engine.commit(batch, actor=User.objects.get(pk=user_id)).status

@@ -1,0 +1,229 @@
+"""Import pages: upload, mapping, preview with the row report, progress, error rows, commit; templates."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.core.types import AuthedRequest
+
+from . import engine, tasks
+from .export import template_xlsx
+from .forms import UploadForm
+from .models import ImportBatch
+from .reader import ImportRefused
+from .registry import get_importer, importers_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STATUS_LABELS = {
+    "new": gettext_lazy("New"),
+    "update": gettext_lazy("Update"),
+    "unchanged": gettext_lazy("Unchanged"),
+    "error": gettext_lazy("Error"),
+    "warning": gettext_lazy("Warning"),
+}
+STATUS_COLORS = {"new": "green", "update": "blue", "unchanged": "secondary", "error": "red", "warning": "yellow"}
+
+
+def _may_import(request: AuthedRequest) -> None:
+    if not importers_for(request.user):
+        raise Http404
+
+
+def _download(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _run_in_background(batch: ImportBatch) -> bool:
+    return batch.size > int(getattr(settings, "TABULAR_SYNC_MAX_BYTES", 512 * 1024))
+
+
+@login_required
+def imports(request: AuthedRequest) -> HttpResponse:
+    """Upload a spreadsheet; below, the batches imported before."""
+    _may_import(request)
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = engine.start_batch(
+                actor=request.user,
+                entity=form.cleaned_data["entity"],
+                filename=upload.name,
+                data=upload.read(),
+                park=form.cleaned_data.get("park"),
+            )
+        except ImportRefused as exc:
+            form.add_error("file", exc.message)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            return redirect("tabular:batch", pk=batch.pk)
+    batches = ImportBatch.objects.visible_to(request.user).select_related("created_by").defer("content", "report")
+    return render(
+        request,
+        "tabular/imports.html",
+        {
+            "form": form,
+            "batches": batches[:50],
+            "importers": importers_for(request.user),
+            "labels": {i.entity: i.label for i in importers_for(request.user)},
+        },
+    )
+
+
+@login_required
+def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A batch: its mapping (while it can still change), the row report, and what was imported."""
+    batch = get_visible_or_404(ImportBatch.objects.defer("content"), request.user, pk=pk)
+    importer = engine.importer_for(batch)
+    editable = batch.created_by_id == request.user.pk and batch.status != ImportBatch.Status.COMMITTED
+    status = request.GET.get("status", "")
+    rows = [r for r in batch.report if not status or r[1] == status]
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    fields = [(f.name, f.header()) for f in importer.fields]
+    columns = [
+        {**c, "field": batch.mapping.get(str(c["index"]), ""), "percent": int(100 * c["confidence"]),
+         "by_user": batch.mapping.get(str(c["index"]), "") != c["field"]}
+        for c in batch.columns
+    ]
+    counts = batch.counts or {}
+    return render(
+        request,
+        "tabular/batch.html",
+        {
+            "batch": batch,
+            "importer": importer,
+            "editable": editable,
+            "columns": columns,
+            "fields": fields,
+            "problems": engine.mapping_problems(batch) if editable else [],
+            "page_obj": page,
+            "rows": [
+                {
+                    "line": r[0],
+                    "status": r[1],
+                    "label": STATUS_LABELS.get(r[1], r[1]),
+                    "color": STATUS_COLORS.get(r[1]),
+                    "reasons": r[3],
+                    "key": r[4],
+                }
+                for r in page.object_list
+            ],
+            "status": status,
+            "query_without_page": f"status={status}" if status else "",
+            "status_labels": [(k, v, counts.get(k, 0)) for k, v in STATUS_LABELS.items()],
+            "to_write": counts.get("new", 0) + counts.get("update", 0) + counts.get("warning", 0),
+            "entity_label": importer.label,
+        },
+    )
+
+
+@login_required
+def batch_progress(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The progress bar (htmx polls it while the batch runs; when done it reloads the page)."""
+    batch = get_visible_or_404(ImportBatch.objects.defer("content", "report"), request.user, pk=pk)
+    response = render(request, "tabular/_progress.html", {"batch": batch})
+    if not batch.running and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def batch_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Choose the sheet or confirm the mapping, then check every row (the preview)."""
+    batch = get_visible_or_404(ImportBatch.objects.editable_by(request.user), request.user, pk=pk)
+    if batch.status == ImportBatch.Status.COMMITTED:
+        raise Http404
+    sheet = request.POST.get("sheet")
+    if sheet and sheet != batch.sheet and sheet in batch.sheets:
+        engine.analyse(batch, sheet=sheet)
+        messages.info(request, _("Sheet %(name)s chosen; check the mapping.") % {"name": sheet})
+        return redirect("tabular:batch", pk=pk)
+    mapping = {str(c["index"]): request.POST.get(f"col_{c['index']}", "") for c in batch.columns}
+    engine.set_mapping(batch, {k: v for k, v in mapping.items() if v}, actor=request.user)
+    problems = engine.mapping_problems(batch)
+    if problems:
+        for p in problems:
+            messages.error(request, p)
+        return redirect("tabular:batch", pk=pk)
+    if _run_in_background(batch):
+        ImportBatch.objects.filter(pk=pk).update(
+            status=ImportBatch.Status.VALIDATING, progress_done=0, progress_total=0
+        )
+        tasks.preview_batch.enqueue(batch.pk, request.user.pk)
+    else:
+        engine.preview(batch, actor=request.user)
+    return redirect("tabular:batch", pk=pk)
+
+
+@login_required
+@require_POST
+def batch_commit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Import the batch's valid rows, all in one transaction."""
+    batch = get_visible_or_404(ImportBatch.objects.editable_by(request.user), request.user, pk=pk)
+    if batch.status != ImportBatch.Status.PREVIEWED:
+        messages.error(request, _("Check the rows before importing them."))
+        return redirect("tabular:batch", pk=pk)
+    if _run_in_background(batch):
+        ImportBatch.objects.filter(pk=pk).update(status=ImportBatch.Status.VALIDATING, progress_done=0)
+        tasks.commit_batch.enqueue(batch.pk, request.user.pk)
+        return redirect("tabular:batch", pk=pk)
+    batch = engine.commit(batch, actor=request.user)
+    if batch.status == ImportBatch.Status.COMMITTED:
+        c = batch.counts
+        messages.success(
+            request,
+            _(
+                "Imported: %(new)d new, %(update)d updated, %(unchanged)d unchanged, "
+                "%(error)d rows with errors left out."
+            )
+            % {
+                "new": c.get("new", 0),
+                "update": c.get("update", 0),
+                "unchanged": c.get("unchanged", 0),
+                "error": c.get("error", 0),
+            },
+        )
+    else:
+        messages.error(request, batch.error)
+    return redirect("tabular:batch", pk=pk)
+
+
+@login_required
+def batch_errors(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The rows with errors as .xlsx, with a reason column: fix them and import the file again."""
+    batch = get_visible_or_404(ImportBatch.objects.all(), request.user, pk=pk)
+    name = batch.filename.rsplit(".", 1)[0]
+    suffix = _("errors")
+    return _download(engine.error_rows_xlsx(batch), f"{name}-{suffix}.xlsx")
+
+
+@login_required
+def template(request: AuthedRequest) -> HttpResponse:
+    """An empty .xlsx template of an entity, with header comments and drop-down lists."""
+    _may_import(request)
+    importer = get_importer(request.GET.get("entity", "enterprises"))
+    if importer is None or not importer.allowed(request.user):
+        raise Http404
+    suffix = _("template")
+    return _download(template_xlsx(importer), f"{importer.label}-{suffix}.xlsx")
+
+
+def context_labels() -> dict[str, Any]:
+    return {"status_labels": STATUS_LABELS}
