@@ -230,6 +230,8 @@ class Settlement(TimeStamped):
         verbose_name = _("settlement")
         verbose_name_plural = _("settlements")
         ordering = ["-signed_on", "-id"]
+        # The park dashboards and cockpit count settlements by park and stage: an index-only scan.
+        indexes = [models.Index(fields=["park", "stage"], name="settlement_park_stage")]
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise", "park"],
