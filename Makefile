@@ -67,8 +67,8 @@ bench-cockpit: setup
 	psql "$(COCKPIT_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || \
 		psql "$(dir $(COCKPIT_DATABASE_URL))postgres" -c 'create database $(notdir $(COCKPIT_DATABASE_URL))'
 	DATABASE_URL=$(COCKPIT_DATABASE_URL) YUANQU_TESTING=1 $(BIN)/yuanqu migrate -v0
-	DATABASE_URL=$(COCKPIT_DATABASE_URL) YUANQU_TESTING=1 $(BIN)/python -c "from yuanqu.stats.models import ReportValue as V; \
-		raise SystemExit(0 if V.objects.exists() else 1)" 2>/dev/null || \
+	DATABASE_URL=$(COCKPIT_DATABASE_URL) YUANQU_TESTING=1 $(BIN)/yuanqu shell -c "from yuanqu.stats.models import ReportValue as V; \
+		raise SystemExit(0 if V.objects.exists() else 1)" || \
 		DATABASE_URL=$(COCKPIT_DATABASE_URL) $(BIN)/python -m bench.stats.generate --scale city
 	DATABASE_URL=$(COCKPIT_DATABASE_URL) $(BIN)/python -m bench.dashboards.run
 
