@@ -8,3 +8,10 @@ class StatsConfig(AppConfig):
     label = "stats"
     name = "yuanqu.stats"
     verbose_name = _("Economic statistics")
+
+    def ready(self) -> None:
+        from yuanqu.tabular.registry import register
+
+        from .importers import ReportValueImporter
+
+        register(ReportValueImporter())
