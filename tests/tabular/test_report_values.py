@@ -162,3 +162,15 @@ def test_the_template_and_the_entity_list(world: World, client_as: Callable[[str
     rows = read_xlsx(client.get("/imports/template/?entity=report_values"))
     assert rows[0][:3] == ["统一社会信用代码", "企业名称", "园区"] and "工业总产值(万元)" in rows[0]
     assert client_as("enterprise_user").get("/imports/template/?entity=report_values").status_code == 404
+
+
+def test_an_indicator_deactivated_after_the_upload_is_ignored(world: World) -> None:
+    staff = world.users["region_staff"]
+    e = world.ent_xltd
+    batch = engine.start_batch(actor=staff, entity="report_values", filename="h.xlsx", data=_sheet(
+        world, [e.uscc, e.name, "信联天地", "2023年1月", 0.1, 900, "", ""]))
+    Indicator.objects.filter(code="revenue").update(active=False)
+    Indicator.objects.get(code="output").save()  # any save of the dictionary: the columns are read again
+    batch = engine.commit(batch, actor=staff)
+    assert batch.status == "committed" and batch.counts["new"] == 1, batch.report
+    assert set(ReportValue.objects.filter(enterprise=e).values_list("indicator__code", flat=True)) == {"output"}

@@ -149,8 +149,19 @@ class ReportValueImporter(Importer):
             self._loaded = time.monotonic()
         return self._fields
 
-    def forget_fields(self) -> None:
+    def forget_fields(self, **_signal: Any) -> None:
+        """Read the indicator dictionary again next time (connected to the indicator's save and delete)."""
         self._fields = ()
+
+    def spec(self, name: str) -> FieldSpec:
+        """The field ``name``; a column mapped to an indicator deactivated since is read and then ignored."""
+        found = next((f for f in self.fields if f.name == name), None)
+        if found is None:
+            self.forget_fields()
+            found = next((f for f in self.fields if f.name == name), None)
+        if found is None:
+            found = FieldSpec(name, name.removeprefix(FIELD_PREFIX))
+        return found
 
     def indicator_specs(self) -> list[IndicatorSpec]:
         return [f for f in self.fields if isinstance(f, IndicatorSpec)]
