@@ -8,3 +8,16 @@ class StatsConfig(AppConfig):
     label = "stats"
     name = "yuanqu.stats"
     verbose_name = _("Economic statistics")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from yuanqu.tabular.registry import register
+
+        from .importers import ReportValueImporter
+        from .models import Indicator
+
+        importer = ReportValueImporter()
+        register(importer)
+        post_save.connect(importer.forget_fields, sender=Indicator, weak=False)
+        post_delete.connect(importer.forget_fields, sender=Indicator, weak=False)

@@ -475,3 +475,93 @@ def mark_notices_read(*, actor: Any) -> int:
     """The enterprise user has seen its reminders."""
     require_role(actor, (Role.ENTERPRISE_USER,))
     return Notice.objects.visible_to(actor).filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+# --------------------------------------------------------------------------- history imported from spreadsheets
+
+
+@dataclass
+class HistoryRow:
+    """One enterprise's values in one park for one period, as a spreadsheet of past statistics gives them."""
+
+    enterprise: Any
+    park: Park
+    year: int
+    month: int
+    entries: Mapping[Indicator, Entry]
+
+
+def history_round(region: Region, frequency: str, year: int, month: int, *, actor: Any) -> Round:
+    """The round of a past period, opened (without tasks) if there is none; a locked one is refused."""
+    rnd = Round.objects.select_for_update().filter(region=region, frequency=frequency, year=year, month=month).first()
+    if rnd is None:
+        rnd = Round(region=region, frequency=frequency, year=year, month=month,
+                    deadline=period_bounds(frequency, year, month)[1], created_by=actor)
+        rnd.full_clean()
+        rnd.save()
+    if rnd.locked:
+        raise _locked_error()
+    return rnd
+
+
+@transaction.atomic
+def import_history(*, actor: Any, rows: Iterable[HistoryRow]) -> dict[str, int]:
+    """Store past statistics as approved reports: historical data is data the district accepted.
+
+    Each (enterprise, park, period) gets its round (found or opened) and its report (found or created,
+    attributed from the enterprise, marked approved); each given entry is upserted, indicators not given
+    are left as they are. Derived values and the rollup cells touched are recomputed at the end. The
+    spreadsheet engine calls this inside its transaction and records the batch's audit event.
+    """
+    require_role(actor, (Role.REGION_STAFF, Role.PARK_OPERATOR))
+    editable = set(Park.objects.editable_by(actor).values_list("pk", flat=True))
+    now = timezone.now()
+    touched_series: set[tuple[int, int, int, int]] = set()  # (enterprise, park, indicator, year)
+    touched_cells: dict[tuple[int, int, int], set[int]] = {}  # (park, year, month) → indicators
+    indicators: dict[int, Indicator] = {}
+    rounds: dict[tuple[str, str, int, int], Round] = {}
+    counts = {"reports": 0, "values": 0}
+    for row in rows:
+        if row.park.pk not in editable:
+            raise PermissionDenied("park out of scope")
+        by_frequency: dict[str, dict[Indicator, Entry]] = {}
+        for ind, entry in row.entries.items():
+            if row.month not in months_of(ind.frequency):
+                raise ValidationError(_("A %(frequency)s period cannot end in month %(month)d.")
+                                      % {"frequency": Frequency(ind.frequency).label, "month": row.month})
+            by_frequency.setdefault(ind.frequency, {})[ind] = entry
+        for frequency, entries in by_frequency.items():
+            key = (row.park.region_id, frequency, row.year, row.month)
+            if key not in rounds:
+                rounds[key] = history_round(row.park.region, frequency, row.year, row.month, actor=actor)
+            rnd = rounds[key]
+            rnd.indicators.add(*[ind for ind in entries if ind.pk])
+            e = row.enterprise
+            report, _created = Report.objects.select_for_update().get_or_create(
+                round=rnd, enterprise=e, park=row.park,
+                defaults=dict(above_scale=e.is_above_scale,
+                              industry_section=e.industry.section if e.industry_id and e.industry else ""))
+            if report.status != Report.Status.APPROVED:
+                report.status, report.approved_at, report.approved_by = Report.Status.APPROVED, now, actor
+                report.return_reason = ""
+                report.save()
+                # every value of the report now counts in the rollups, not only the imported ones
+                cell = touched_cells.setdefault((row.park.pk, row.year, row.month), set())
+                cell.update(report.values.values_list("indicator_id", flat=True))
+            counts["reports"] += 1
+            for ind, entry in entries.items():
+                ReportValue.objects.update_or_create(
+                    report=report, indicator=ind,
+                    defaults=dict(park_id=row.park.pk, enterprise_id=e.pk, year=row.year, month=row.month,
+                                  value=None if entry.no_data else entry.value, no_data=entry.no_data,
+                                  no_data_reason=entry.no_data_reason if entry.no_data else "",
+                                  explanation=entry.explanation, warning=""))
+                counts["values"] += 1
+                indicators[ind.pk] = ind
+                touched_series.add((e.pk, row.park.pk, ind.pk, row.year))
+                touched_cells.setdefault((row.park.pk, row.year, row.month), set()).add(ind.pk)
+    for enterprise_id, park_id, indicator_id, year in sorted(touched_series):
+        rederive(enterprise_id, park_id, indicators[indicator_id], year)
+    for (park_id, year, month), ids in sorted(touched_cells.items()):
+        rollups.refresh(park_id=park_id, indicator_ids=sorted(ids), year=year, month=month)
+    return counts
