@@ -190,6 +190,7 @@ def run(shooter: Shooter) -> None:
         shooter.shot(page, "api-tokens", "/accounts/tokens/")
         shooter.shot(page, "api-docs", "/api/docs")
         investment(page, "")
+        statistics(page, "")
 
     def investment(page: Page, suffix: str) -> None:
         """The investment pages (招商): board and funnel, leads, projects with their timeline, cases."""
@@ -210,6 +211,18 @@ def run(shooter: Shooter) -> None:
             follow_first(page, "table tbody a[href*='/investment/cases/']")
             shooter.shot(page, f"inv-case-detail{suffix}")
 
+    def statistics(page: Page, suffix: str) -> None:
+        shooter.shot(page, f"stats-aggregates{suffix}", "/stats/")
+        shooter.shot(page, f"stats-reports{suffix}", "/stats/reports/")
+        shooter.shot(page, f"stats-rounds{suffix}", "/stats/rounds/")
+        if page.locator("table tbody a[href*='/stats/rounds/']").count():
+            follow_first(page, "table tbody a[href*='/stats/rounds/']")
+            shooter.shot(page, f"stats-round-detail{suffix}")
+        shooter.shot(page, f"stats-targets{suffix}", "/stats/targets/")
+        shooter.shot(page, f"cockpit{suffix}", "/dashboards/")
+        shooter.shot(page, f"briefings{suffix}", "/briefings/")
+        shooter.shot(page, f"imports{suffix}", "/imports/")
+
     def admin(page: Page) -> None:
         shooter.shot(page, "home-admin", "/")
         shooter.shot(page, "users-list", "/accounts/users/")
@@ -222,16 +235,19 @@ def run(shooter: Shooter) -> None:
 
     def leader(page: Page) -> None:
         shooter.shot(page, "home-leader", "/")
+        shooter.shot(page, "cockpit-leader", "/dashboards/")
 
     def operator(page: Page) -> None:
         shooter.shot(page, "home-operator", "/")
         shooter.shot(page, "parks-list-operator", "/parks/")
         investment(page, "-operator")
+        statistics(page, "-operator")
 
     def enterprise(page: Page) -> None:
         shooter.shot(page, "home-enterprise", "/")  # the enterprise's own page: it has no enterprise list
         follow_first(page, "a[href*='/settlements/']")
         shooter.shot(page, "settlement-detail-enterprise")
+        shooter.shot(page, "stats-my-reports-enterprise", "/stats/reports/")
 
     steps = [(None, anonymous), ("region_staff", staff), ("region_admin", admin), ("auditor", auditor),
              ("leader", leader), ("park_operator", operator), ("enterprise_user", enterprise)]
