@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test setup lint typecheck pytest clean serve bench-stats bench-cockpit
+.PHONY: demo test setup lint typecheck pytest clean serve bench-stats bench-cockpit bench-tabular
 
 # Python environment: reinstalled when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -71,6 +71,14 @@ bench-cockpit: setup
 		raise SystemExit(0 if V.objects.exists() else 1)" || \
 		DATABASE_URL=$(COCKPIT_DATABASE_URL) $(BIN)/python -m bench.stats.generate --scale city
 	DATABASE_URL=$(COCKPIT_DATABASE_URL) $(BIN)/python -m bench.dashboards.run
+
+# The import benchmark: 100k enterprises from .xlsx on SQLite and PostgreSQL, against django-import-export
+# and the raw floor (bench/tabular/run.py; TABULAR_DATABASE_URL is created if missing).
+TABULAR_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_tabular
+bench-tabular: setup
+	psql "$(TABULAR_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || \
+		psql "$(dir $(TABULAR_DATABASE_URL))postgres" -c 'create database $(notdir $(TABULAR_DATABASE_URL))'
+	$(BIN)/python bench/tabular/run.py --pg $(TABULAR_DATABASE_URL)
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache
