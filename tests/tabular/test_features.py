@@ -142,6 +142,19 @@ def test_fast_pinyin_keys_match_the_phrase_mode() -> None:
     assert [fast_pinyin_keys(n) for n in names] == [pinyin_keys(n) for n in names]
 
 
+def test_fast_pinyin_keys_match_on_many_names_sharing_their_endings() -> None:
+    """Cached remainders (生物科技有限公司 …) give the same keys as cutting each name whole."""
+    import random
+
+    rng = random.Random(5)
+    chars = "青岛重庆长安行银华海泰恒瑞丰达鑫源博创新远航康盛和信誉景明德嘉宏兴合安晟弘元光正通宇汇隆昌祥富乐都"
+    tails = ["生物科技有限公司", "银行股份有限公司", "重工集团有限公司", "长安汽车", "行业协会", "科技有限公司", "",
+             "医药有限责任公司", "数据科技", "重庆分行", "长江实业"]
+    names = ["".join(rng.choice(chars) for _ in range(rng.randint(1, 6))) + rng.choice(tails) for _ in range(3000)]
+    assert [fast_pinyin_keys(n) for n in names] == [pinyin_keys(n) for n in names]
+    assert [fast_pinyin_keys(n) for n in reversed(names)] == [pinyin_keys(n) for n in reversed(names)]
+
+
 def test_parks_units_leads_and_projects_import(world: World) -> None:
     staff = world.users["region_staff"]
 
