@@ -27,7 +27,7 @@ from yuanqu.enterprises.models import Enterprise, Settlement
 from yuanqu.tabular import clean
 from yuanqu.tabular.clean import CellError
 from yuanqu.tabular.importers import resolve_park
-from yuanqu.tabular.registry import Context, FieldSpec, Importer, RowResult
+from yuanqu.tabular.registry import PARK_SYNONYMS, USCC_SYNONYMS, Context, FieldSpec, Importer, RowResult
 
 from . import services
 from .models import Frequency, Indicator, Report, ReportValue, Round, months_of
@@ -104,8 +104,7 @@ def _indicator_spec(ind: Indicator) -> IndicatorSpec:
 BASE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "uscc", gettext_lazy("Unified social credit code"), "uscc", required=True,
-        synonyms=("统一社会信用代码", "信用代码", "社会信用代码", "统一代码", "社会统一信用代码", "纳税人识别号",
-                  "税号", "USCC"),
+        synonyms=USCC_SYNONYMS,
         help=gettext_lazy("18 characters, GB 32100-2015; the enterprise must be registered already"),
     ),
     FieldSpec(
@@ -115,7 +114,7 @@ BASE_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec(
         "park", gettext_lazy("Park"), "ref", required=True, resolve=resolve_park,
-        synonyms=("园区", "所在园区", "入驻园区", "载体", "所属园区", "园区名称"),
+        synonyms=PARK_SYNONYMS,
         help=gettext_lazy("A park you manage, where the enterprise is or was settled"),
     ),
     FieldSpec("year", gettext_lazy("Year"), "ref", resolve=_resolve_year,

@@ -8,6 +8,7 @@ through their own services inside the batch's one transaction: their lists are s
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -29,7 +30,7 @@ from yuanqu.parks.models import Building, Park, Unit
 
 from .clean import CellError, halfwidth, match_key
 from .fast import fast_insert, fast_pinyin_keys
-from .registry import Context, FieldSpec, Importer, RowResult, changed, register
+from .registry import PARK_SYNONYMS, USCC_SYNONYMS, Context, FieldSpec, Importer, RowResult, changed, register
 
 CHUNK = 5000
 
@@ -120,17 +121,7 @@ class EnterpriseImporter(Importer):
             gettext_lazy("Unified social credit code"),
             "uscc",
             required=True,
-            synonyms=(
-                "统一社会信用代码",
-                "信用代码",
-                "社会信用代码",
-                "统一代码",
-                "社会统一信用代码",
-                "纳税人识别号",
-                "税号",
-                "USCC",
-                "组织机构代码",
-            ),
+            synonyms=USCC_SYNONYMS,
             help=gettext_lazy("18 characters, GB 32100-2015; the key of the row"),
         ),
         FieldSpec(
@@ -276,7 +267,7 @@ class EnterpriseImporter(Importer):
             gettext_lazy("Park"),
             "ref",
             resolve=resolve_park,
-            synonyms=("园区", "所在园区", "入驻园区", "载体", "所属园区", "园区名称", "所在载体"),
+            synonyms=PARK_SYNONYMS,
             help=gettext_lazy("A park you manage; new enterprises are signed into it"),
         ),
         FieldSpec(
@@ -493,14 +484,17 @@ class ServiceImporter(Importer):
     services would raise.
     """
 
+    @abstractmethod
     def find(self, ctx: Context, row: RowResult) -> Any:
-        raise NotImplementedError
+        """The stored object the row's key names, among those the actor may change, or None."""
 
+    @abstractmethod
     def create(self, ctx: Context, row: RowResult) -> Any:
-        raise NotImplementedError
+        """Create the row's object through the entity's service."""
 
+    @abstractmethod
     def update(self, ctx: Context, obj: Any, row: RowResult) -> Any:
-        raise NotImplementedError
+        """Change ``obj`` to the row's values through the entity's service."""
 
     def compare_fields(self) -> list[str]:
         return [f.name for f in self.fields if f.name not in self.key_fields]
@@ -573,7 +567,7 @@ class SettlementImporter(ServiceImporter):
             gettext_lazy("Unified social credit code"),
             "uscc",
             required=True,
-            synonyms=("统一社会信用代码", "信用代码", "社会信用代码", "统一代码"),
+            synonyms=USCC_SYNONYMS,
         ),
         FieldSpec(
             "park",
@@ -581,7 +575,7 @@ class SettlementImporter(ServiceImporter):
             "ref",
             required=True,
             resolve=_park_by_name,
-            synonyms=("园区", "所在园区", "入驻园区", "载体", "园区名称"),
+            synonyms=PARK_SYNONYMS,
         ),
         FieldSpec(
             "signed_on",
@@ -818,7 +812,7 @@ class LeadImporter(ServiceImporter):
             synonyms=("企业名称", "公司名称", "单位名称", "线索名称", "客户名称", "名称", "企业"),
         ),
         FieldSpec(
-            "uscc", gettext_lazy("Unified social credit code"), "uscc", synonyms=("统一社会信用代码", "信用代码")
+            "uscc", gettext_lazy("Unified social credit code"), "uscc", synonyms=USCC_SYNONYMS
         ),
         FieldSpec(
             "source",
@@ -884,7 +878,7 @@ class ProjectImporter(ServiceImporter):
             gettext_lazy("Park"),
             "ref",
             resolve=_park_by_name,
-            synonyms=("园区", "所在园区", "落户园区", "载体"),
+            synonyms=PARK_SYNONYMS,
         ),
         FieldSpec(
             "level",

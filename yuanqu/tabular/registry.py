@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -25,6 +26,12 @@ from yuanqu.core.text import USCC_ALPHABET, USCC_WEIGHTS, normalize_uscc, valida
 
 from . import clean
 from .clean import CellError
+
+#: Headers that name a USCC or a park, in every importer that has such a column (a sheet that says
+#: 社会信用代码 or 所属园区 maps the same way whatever it imports).
+USCC_SYNONYMS = ("统一社会信用代码", "信用代码", "社会信用代码", "统一代码", "社会统一信用代码", "纳税人识别号", "税号",
+                 "USCC", "组织机构代码")
+PARK_SYNONYMS = ("园区", "所在园区", "入驻园区", "落户园区", "载体", "所属园区", "园区名称", "所在载体")
 
 
 @dataclass
@@ -236,7 +243,7 @@ class Context:
     batch: Any = None
 
 
-class Importer:
+class Importer(ABC):
     """How one entity is imported. Subclasses set the class attributes and the three hooks."""
 
     entity: str = ""
@@ -269,18 +276,20 @@ class Importer:
         return {clean.match_key(s): f for f, names in self.synonyms().items() for s in names}
 
     def begin(self, ctx: Context) -> None:
-        """Load the lookups the rows need (called once per run)."""
+        """Load the lookups the rows need (called once per run); nothing by default."""
+        return None
 
     def prefetch(self, ctx: Context, rows: Sequence[RowResult]) -> None:
-        """Load the stored rows the file's keys point at (called once, before :meth:`check`)."""
+        """Load the stored rows the file's keys point at (called once, before :meth:`check`); nothing by default."""
+        return None
 
+    @abstractmethod
     def check(self, ctx: Context, row: RowResult) -> None:
         """Decide new / update / unchanged and add the scope and business-rule errors."""
-        raise NotImplementedError
 
+    @abstractmethod
     def apply(self, ctx: Context, rows: Sequence[RowResult], progress: Callable[[int], None]) -> None:
         """Write the valid rows (inside the engine's transaction)."""
-        raise NotImplementedError
 
     def row_label(self, row: RowResult) -> str:
         return " ".join(str(row.values.get(k, "")) for k in self.key_fields)
