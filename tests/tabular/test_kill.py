@@ -1,7 +1,8 @@
 """An import process killed (SIGKILL) in the middle of its commit leaves nothing of the batch behind.
 
-A real ``yuanqu import`` runs in a child process against a scratch SQLite database; once it has written
-its first chunk inside the transaction, the test kills it with SIGKILL and reads the database file.
+A real ``yuanqu import`` runs in a child process against a scratch database of its own (a SQLite file,
+or with DATABASE_URL a scratch PostgreSQL database beside the test one); once it has written its first
+chunk inside the transaction, the test kills it with SIGKILL and counts what the database kept.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -51,11 +53,48 @@ IMPORT = textwrap.dedent("""
 """)
 
 
-@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="runs once, against its own SQLite file")
-def test_a_killed_import_leaves_nothing_partial(tmp_path: Path) -> None:
+COUNTS = ("SELECT COUNT(*) FROM enterprises_enterprise", "SELECT COUNT(*) FROM enterprises_settlement",
+          "SELECT COUNT(*) FROM core_auditevent WHERE action = 'import'")
+
+
+@pytest.fixture
+def scratch_db(tmp_path: Path) -> Iterator[tuple[dict[str, str], Callable[[], tuple[int, ...]]]]:
+    """The child's environment and a function counting what its database holds."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(YUANQU_VAR_DIR=str(tmp_path / "var"), YUANQU_TESTING="1", DJANGO_SETTINGS_MODULE="yuanqu.settings",
                PYTHONPATH=str(PROJECT))
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        def count_sqlite() -> tuple[int, ...]:
+            db = sqlite3.connect(tmp_path / "var" / "yuanqu.sqlite3")
+            try:
+                return tuple(db.execute(q).fetchone()[0] for q in COUNTS)
+            finally:
+                db.close()
+
+        yield env, count_sqlite
+        return
+    import psycopg
+
+    base, name = url.rsplit("/", 1)[0], f"yuanqu_killtest_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    env["DATABASE_URL"] = f"{base}/{name}"
+
+    def count_pg() -> tuple[int, ...]:
+        with psycopg.connect(env["DATABASE_URL"]) as conn:
+            return tuple(conn.execute(q).fetchone()[0] for q in COUNTS)  # type: ignore[index]
+
+    try:
+        yield env, count_pg
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_a_killed_import_leaves_nothing_partial(tmp_path: Path, scratch_db) -> None:
+    env, count = scratch_db
     subprocess.run([sys.executable, "-c", SETUP], env=env, cwd=PROJECT, check=True, timeout=300)
     codes = files.usccs(12_000, seed=1234)
     sheet = tmp_path / "企业名录.csv"
@@ -76,11 +115,4 @@ def test_a_killed_import_leaves_nothing_partial(tmp_path: Path) -> None:
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
-    db = sqlite3.connect(tmp_path / "var" / "yuanqu.sqlite3")
-    try:
-        stored = db.execute("SELECT COUNT(*) FROM enterprises_enterprise").fetchone()[0]
-        settled = db.execute("SELECT COUNT(*) FROM enterprises_settlement").fetchone()[0]
-        imports = db.execute("SELECT COUNT(*) FROM core_auditevent WHERE action = 'import'").fetchone()[0]
-    finally:
-        db.close()
-    assert (stored, settled, imports) == (0, 0, 0)
+    assert count() == (0, 0, 0)
