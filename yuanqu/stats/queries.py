@@ -12,14 +12,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent
 from yuanqu.core.roles import Role
-from yuanqu.core.services import require_role, save_created, save_updated
 from yuanqu.enterprises.models import Contact
 from yuanqu.enterprises.selectors import contact_email, contact_phone
 from yuanqu.parks.models import Park
@@ -219,25 +216,3 @@ def aggregates(user: Any, indicator: Indicator, year: int, month: int, parks: Qu
 
 
 # --------------------------------------------------------------------------- the indicator dictionary (writes)
-
-INDICATOR_ROLES = (Role.REGION_ADMIN, Role.REGION_STAFF)
-
-
-@transaction.atomic
-def indicator_create(*, actor: Any, indicator: Indicator) -> Indicator:
-    """Add an indicator to the dictionary (region_admin or region_staff)."""
-    require_role(actor, INDICATOR_ROLES)
-    return save_created(actor=actor, obj=indicator)
-
-
-@transaction.atomic
-def indicator_update(*, actor: Any, indicator: Indicator, before: dict[str, Any]) -> Indicator:
-    """Change an indicator of the dictionary; ``before`` is its snapshot from before the form changed it."""
-    require_role(actor, INDICATOR_ROLES)
-    if indicator.part_of_id == indicator.pk:
-        raise ValidationError({"part_of": _("An indicator cannot be a part of itself.")})
-    return save_updated(actor=actor, obj=indicator, before=before)
-
-
-def indicator_snapshot(indicator: Indicator) -> dict[str, Any]:
-    return audit.snapshot(indicator)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, Region
 from yuanqu.core.roles import Role
-from yuanqu.core.services import require_role
+from yuanqu.core.services import require_role, save_created, save_updated
 from yuanqu.enterprises.models import Settlement
 from yuanqu.parks.models import Park
 
@@ -565,3 +565,25 @@ def import_history(*, actor: Any, rows: Iterable[HistoryRow]) -> dict[str, int]:
     for (park_id, year, month), ids in sorted(touched_cells.items()):
         rollups.refresh(park_id=park_id, indicator_ids=sorted(ids), year=year, month=month)
     return counts
+
+
+# --------------------------------------------------------------------------- the indicator dictionary
+
+
+INDICATOR_ROLES = (Role.REGION_ADMIN, Role.REGION_STAFF)
+
+
+@transaction.atomic
+def indicator_create(*, actor: Any, indicator: Indicator) -> Indicator:
+    """Add an indicator to the dictionary (region_admin or region_staff)."""
+    require_role(actor, INDICATOR_ROLES)
+    return save_created(actor=actor, obj=indicator)
+
+
+@transaction.atomic
+def indicator_update(*, actor: Any, indicator: Indicator, before: dict[str, Any]) -> Indicator:
+    """Change an indicator of the dictionary; ``before`` is its snapshot from before the form changed it."""
+    require_role(actor, INDICATOR_ROLES)
+    if indicator.part_of_id == indicator.pk:
+        raise ValidationError({"part_of": _("An indicator cannot be a part of itself.")})
+    return save_updated(actor=actor, obj=indicator, before=before)

@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yuanqu.core import audit
 from yuanqu.core.forms import call_service
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import Region
@@ -553,16 +554,16 @@ def indicator_list(request: AuthedRequest) -> HttpResponse:
     qs = Indicator.objects.visible_to(request.user).select_related("part_of")
     return run_list(request, qs, _indicator_spec(), "stats/indicator_list.html", {
         "can_edit": Indicator.objects.editable_by(request.user).exists() or request.user.role in
-        queries.INDICATOR_ROLES})
+        services.INDICATOR_ROLES})
 
 
 @login_required
 def indicator_create(request: AuthedRequest) -> HttpResponse:
     """Add an indicator."""
-    _require(request, queries.INDICATOR_ROLES)
+    _require(request, services.INDICATOR_ROLES)
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ind = call_service(form, lambda: queries.indicator_create(actor=request.user, indicator=form.instance))
+        ind = call_service(form, lambda: services.indicator_create(actor=request.user, indicator=form.instance))
         if ind is not None:
             messages.success(request, _("Indicator %(name)s added.") % {"name": ind.name})
             return redirect("stats:indicators")
@@ -573,12 +574,12 @@ def indicator_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 def indicator_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Change an indicator."""
-    _require(request, queries.INDICATOR_ROLES)
+    _require(request, services.INDICATOR_ROLES)
     indicator = get_visible_or_404(Indicator.objects.editable_by(request.user), request.user, pk=pk)
-    before = queries.indicator_snapshot(indicator)
+    before = audit.snapshot(indicator)
     form = IndicatorForm(request.POST or None, instance=indicator)
     if request.method == "POST" and form.is_valid():
-        ind = call_service(form, lambda: queries.indicator_update(actor=request.user, indicator=form.instance,
+        ind = call_service(form, lambda: services.indicator_update(actor=request.user, indicator=form.instance,
                                                                    before=before))
         if ind is not None:
             messages.success(request, _("Changes saved."))
