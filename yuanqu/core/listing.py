@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from yuanqu.core.export import export_response
 from yuanqu.core.types import AuthedRequest
-from yuanqu.tabular.export import export_response
 
 
 @dataclass

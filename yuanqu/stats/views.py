@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yuanqu.core import audit
+from yuanqu.core.export import export_response
 from yuanqu.core.forms import call_service
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import Region
@@ -29,7 +30,6 @@ from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park
-from yuanqu.tabular.export import export_response
 
 from . import queries, selectors, services
 from .forms import IndicatorForm, ReasonForm, ReportForm, RoundForm, TargetForm, initial_for

@@ -16,10 +16,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yuanqu.core import audit
+from yuanqu.core.export import FORMULA_PREFIXES, xlsx_bytes
 from yuanqu.core.models import AuditEvent
 
 from . import clean, reader
-from .export import FORMULA_PREFIXES, xlsx_bytes
 from .models import ImportBatch, SavedMapping
 from .registry import Context, Importer, RowResult, get_importer
 from .table import Table, find_table, propose_mapping
