@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "yuanqu.briefings",
     "yuanqu.tabular",
     "yuanqu.api",
+    "yuanqu.site",
 ]
 
 MIDDLEWARE = [
@@ -102,7 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "yuanqu.core.context_processors.navigation",
+                "yuanqu.site.context_processors.navigation",
             ],
         },
     }

@@ -4,12 +4,16 @@ from django.urls import include, path
 
 from yuanqu.api.api import api
 from yuanqu.core import views as core_views
+from yuanqu.enterprises import park_urls
+from yuanqu.parks import urls as parks_urls
+from yuanqu.site import views as site_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("yuanqu.accounts.urls")),
-    path("parks/", include("yuanqu.parks.urls")),
+    # The park list and detail pages show tenants, so enterprises (a floor higher) serves them in this namespace.
+    path("parks/", include((park_urls.urlpatterns + parks_urls.urlpatterns, parks_urls.app_name))),
     path("enterprises/", include("yuanqu.enterprises.urls")),
     path("investment/", include("yuanqu.investment.urls")),
     path("stats/", include("yuanqu.stats.urls")),

@@ -8,11 +8,11 @@ from django.urls import reverse
 
 from tests.briefings.test_briefings import check_demo_briefing
 from yuanqu.accounts.models import User
-from yuanqu.core.demo import demo_summary, load_demo
 from yuanqu.core.roles import Role
 from yuanqu.core.text import validate_uscc
 from yuanqu.enterprises.models import Enterprise, Settlement
 from yuanqu.parks.models import Park
+from yuanqu.site.demo import demo_summary, load_demo
 
 
 def test_it_reproduces_the_reported_figures_shows_them_and_keeps_them_when_loaded_again(db, client):

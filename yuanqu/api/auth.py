@@ -1,30 +1,38 @@
-"""API authentication: bearer tokens (for scripts) and the browser session (with CSRF)."""
+"""API authentication: bearer tokens (for scripts) and the browser session (with CSRF).
+
+The token table belongs to accounts, a floor above the API root: accounts registers the lookup here from
+``AccountsConfig.ready()`` (:func:`register_token_lookup`), so this module imports no higher app.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
-from yuanqu.accounts.models import ApiToken
+_token_lookup: Callable[[str], Any] | None = None
+
+
+def register_token_lookup(lookup: Callable[[str], Any]) -> None:
+    """Set the function that maps a raw bearer token to its active user (or None)."""
+    global _token_lookup
+    _token_lookup = lookup
 
 
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer yq_…``; only the token's SHA-256 is stored."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        row = (ApiToken.objects.select_related("user")
-               .filter(token_hash=ApiToken.hash(token), revoked=False).first())
-        if row is None or not row.user.is_active:
+        if _token_lookup is None:
+            raise ImproperlyConfigured("no API token lookup registered (accounts is not installed)")
+        user = _token_lookup(token)
+        if user is None:
             return None
-        if row.expires_at is not None and row.expires_at <= timezone.now():
-            return None
-        # Bookkeeping, not a business write: no audit event for every call.
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-        request.user = row.user
-        return row.user
+        request.user = user
+        return user
 
 
 class ActiveSessionAuth(SessionAuth):

@@ -8,3 +8,9 @@ class CoreConfig(AppConfig):
     name = "yuanqu.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from .registry import nav
+        from .roles import Role
+
+        nav.register(key="core", label=_("Audit log"), url_name="core:audit", roles={Role.AUDITOR}, order=190)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from yuanqu.core.demo import DemoContext
 from yuanqu.parks import services as parks
 from yuanqu.parks.models import Park
 
@@ -26,3 +27,9 @@ def load_dashboard_demo(*, actor: Any, region_code: str = "370213") -> int:
         parks.park_update(actor=actor, park=park, longitude=Decimal(lng), latitude=Decimal(lat))
         changed += 1
     return changed
+
+
+def load_demo_part(ctx: DemoContext) -> None:
+    """The registered loader: coordinates for the parks of a fresh demo."""
+    if ctx.fresh:
+        load_dashboard_demo(actor=ctx.actor, region_code=ctx.region.code)

@@ -8,3 +8,17 @@ class EnterprisesConfig(AppConfig):
     name = "yuanqu.enterprises"
     label = "enterprises"
     verbose_name = _("Enterprises")
+
+    def ready(self) -> None:
+        from yuanqu.core.registry import demo, nav
+        from yuanqu.core.roles import Role
+
+        from .demo import load_enterprises_demo
+
+        district = {Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR}
+        nav.register(key="enterprises", label=_("Enterprises"), url_name="enterprises:list", roles=district, order=50)
+        nav.register(key="settlements", label=_("Settlements"), url_name="enterprises:settlements", roles=district,
+                     order=60)
+        nav.register(key="enterprises", label=_("My enterprise"), url_name="enterprises:detail",
+                     roles={Role.ENTERPRISE_USER}, order=130, url_args=lambda user: [user.enterprise_id])
+        demo.register("enterprises", load_enterprises_demo, order=20)

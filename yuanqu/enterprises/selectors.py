@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from yuanqu.core.roles import Role
 from yuanqu.core.text import mask_email, mask_phone
+from yuanqu.parks.models import Park, Unit
 
-from .models import Contact, Enterprise, Settlement
+from .models import Contact, Enterprise, Occupancy, Settlement
 
 
 def may_see_personal_data(user: Any, enterprise_id: int) -> bool:
@@ -49,3 +52,52 @@ def enterprises_for_list(user: Any) -> QuerySet[Enterprise]:
 def settlements_for_list(user: Any) -> QuerySet[Settlement]:
     """Settlements the user may see, for the list page."""
     return Settlement.objects.visible_to(user).select_related("enterprise", "park")
+
+
+# The tenant side of the park pages (list counts, vacancy board, enterprises by stage): parks cannot
+# import settlements, so these reads live here, with the park pages that use them (park_views.py).
+
+
+def parks_for_list(user: Any) -> QuerySet[Park]:
+    """Parks the user may see, with settled and moved-in counts for the list."""
+    return Park.objects.visible_to(user).select_related("region").annotate(
+        active_count=Count("settlements", filter=~Q(settlements__stage=Settlement.Stage.EXITED), distinct=True),
+        moved_in_count=Count("settlements", filter=Q(settlements__stage=Settlement.Stage.MOVED_IN), distinct=True),
+    )
+
+
+def vacancy_board(park: Park) -> list[dict[str, Any]]:
+    """Per building: floors from top to bottom, each with its units and their tenant, plus totals."""
+    active = Occupancy.objects.filter(active=True).select_related("settlement__enterprise")
+    buildings = park.buildings.prefetch_related(
+        Prefetch("units", queryset=Unit.objects.order_by("-floor", "number").prefetch_related(
+            Prefetch("occupancies", queryset=active, to_attr="active_occupancies")))
+    )
+    board = []
+    for building in buildings:
+        floors: OrderedDict[int, list[Unit]] = OrderedDict()
+        totals = {s.value: Decimal(0) for s in Unit.Status}
+        for unit in building.units.all():
+            floors.setdefault(unit.floor, []).append(unit)
+            totals[unit.status] += unit.area_m2
+        area = sum(totals.values(), Decimal(0))
+        board.append({
+            "building": building,
+            "floors": list(floors.items()),
+            "unit_count": sum(len(u) for u in floors.values()),
+            "area": area,
+            "vacant_area": totals[Unit.Status.VACANT],
+            "vacancy_rate": (totals[Unit.Status.VACANT] / area * 100) if area else None,
+        })
+    return board
+
+
+def park_stage_summary(park: Park, user: Any) -> dict[str, Any]:
+    """Counts per settlement stage and the settlements of the chosen stage, for the park page."""
+    settlements = Settlement.objects.visible_to(user).filter(park=park)
+    counts = dict(settlements.order_by().values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
+    return {
+        "counts": [(s, counts.get(s.value, 0)) for s in Settlement.ORDER],
+        "signed_total": sum(counts.values()),
+        "active_total": sum(n for s, n in counts.items() if s != Settlement.Stage.EXITED),
+    }

@@ -20,11 +20,11 @@ from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park
-from yuanqu.parks.views import stages_partial
 
 from . import selectors, services
 from .forms import AdvanceForm, ContactForm, EnterpriseForm, SettlementCreateForm, UnitsForm
 from .models import Contact, Enterprise, Settlement
+from .park_views import stages_partial
 
 LIST_ROLES = (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR)
 

@@ -8,3 +8,22 @@ class InvestmentConfig(AppConfig):
     label = "investment"
     name = "yuanqu.investment"
     verbose_name = _("Investment promotion")
+
+    def ready(self) -> None:
+        from yuanqu.core.registry import demo, nav
+        from yuanqu.core.roles import Role
+
+        from . import demo as investment_demo
+        from .selectors import due_count
+
+        district = {Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR}
+        nav.register(key="investment", label=_("Investment promotion"), url_name="investment:leads", roles=district,
+                     order=70)
+        nav.register(key="projects", label=_("Key projects"), url_name="investment:projects", roles=district,
+                     order=80)
+        nav.register(key="cases", label=_("Cases"), url_name="investment:cases", roles=district, order=90)
+        nav.register(key="investment_due", label=_("Due follow-ups"), url_name="investment:due",
+                     roles={Role.REGION_STAFF, Role.PARK_OPERATOR}, order=100, badge=due_count)
+        nav.register(key="investment_settings", label=_("Investment-promotion settings"),
+                     url_name="investment:settings", roles={Role.REGION_STAFF, Role.REGION_ADMIN}, order=180)
+        demo.register("investment", investment_demo.load_demo_part, order=40)

@@ -1,7 +1,7 @@
 """The Licang investment pipeline for the demo: the article's projects, leads in every status, cases.
 
-Called by :func:`yuanqu.core.demo.load_demo`. Every row goes through the services. Converted leads
-are not turned into settlements here, so the park counts the article states stay exact.
+Registered as a demo loader from ``InvestmentConfig.ready()``, after the role accounts. Every row goes through
+the services. Converted leads are not turned into settlements here, so the park counts the article states stay exact.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from yuanqu.core.demo import DemoContext
 from yuanqu.core.models import IndustryCode
 from yuanqu.parks.models import Park
 
@@ -121,3 +122,9 @@ def load_investment_demo(*, actor: Any, staff: Any, parks: dict[str, Park]) -> N
                                  request="申请前三年研发用房租金减半。", lead=negotiating)
     services.case_meeting_create(actor=actor, case=case2, on=today - dt.timedelta(days=12),
                                  attendees="区投资促进局、生命药洲运营中心", minutes="听取企业诉求。")
+
+
+def load_demo_part(ctx: DemoContext) -> None:
+    """The registered loader: the pipeline of a fresh demo, its leads owned by the demo's district staff."""
+    if ctx.fresh:
+        load_investment_demo(actor=ctx.actor, staff=ctx.objects["staff"], parks=ctx.objects["parks"])

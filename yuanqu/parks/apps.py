@@ -8,3 +8,13 @@ class ParksConfig(AppConfig):
     name = "yuanqu.parks"
     label = "parks"
     verbose_name = _("Parks")
+
+    def ready(self) -> None:
+        from yuanqu.core.registry import demo, nav
+        from yuanqu.core.roles import Role
+
+        from .demo import load_parks_demo
+
+        nav.register(key="parks", label=_("Parks"), url_name="parks:list",
+                     roles={Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR}, order=40)
+        demo.register("parks", load_parks_demo, order=10)

@@ -1,12 +1,13 @@
+"""Park forms. The list and detail pages (they show tenants) are added to this namespace from
+``yuanqu.enterprises.park_urls`` by the project's urls.py."""
+
 from django.urls import path
 
 from . import views
 
 app_name = "parks"
 urlpatterns = [
-    path("", views.park_list, name="list"),
     path("new/", views.park_create, name="create"),
-    path("<int:pk>/", views.park_detail, name="detail"),
     path("<int:pk>/edit/", views.park_edit, name="edit"),
     path("<int:pk>/buildings/new/", views.building_create, name="building_create"),
     path("buildings/<int:pk>/edit/", views.building_edit, name="building_edit"),

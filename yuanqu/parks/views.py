@@ -1,4 +1,8 @@
-"""Park pages: list, detail (buildings, vacancy board, enterprises by stage), forms."""
+"""Park forms: create and edit parks, buildings and units.
+
+The list and the detail page show tenants (settlements), so they live a floor higher, in
+``yuanqu.enterprises.park_views``, under the same URL names (``parks:list``, ``parks:detail``).
+"""
 
 from __future__ import annotations
 
@@ -7,100 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuanqu.core.forms import call_service
-from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
-from yuanqu.enterprises.models import Settlement
 
-from . import selectors, services
+from . import services
 from .forms import BuildingForm, ParkForm, UnitForm
 from .models import Building, Park, Unit
-
-
-def _spec() -> ListSpec:
-    return ListSpec(
-        filters=[
-            Filter("kind", _("Kind"), Park.Kind.choices),
-            Filter("status", _("Status"), Park.Status.choices),
-            Filter("key_level", _("Key-project level"), [c for c in Park.Level.choices if c[0]]),
-        ],
-        sorts={
-            "name": ("name_pinyin",),
-            "opened_on": ("opened_on",),
-            "active": ("active_count",),
-            "moved_in": ("moved_in_count",),
-            "investment": ("total_investment_wan",),
-        },
-        default_sort="name",
-        search=lambda qs, q: qs.search(q),
-        columns=lambda r: [
-            Column(_("Name"), lambda p: p.name),
-            Column(_("Region"), lambda p: p.region.name),
-            Column(_("Kind"), lambda p: p.get_kind_display()),
-            Column(_("Status"), lambda p: p.get_status_display()),
-            Column(_("Key-project level"), lambda p: p.get_key_level_display() if p.key_level else ""),
-            Column(_("Operator"), lambda p: p.operator_name),
-            Column(_("Address"), lambda p: p.address),
-            Column(_("Land area (mu)"), lambda p: p.land_area_mu),
-            Column(_("Floor area (m²)"), lambda p: p.floor_area_m2),
-            Column(_("Total investment (10k yuan)"), lambda p: p.total_investment_wan),
-            Column(_("Opening date"), lambda p: p.opened_on),
-            Column(_("Enterprises signed"), lambda p: p.active_count),
-            Column(_("Enterprises moved in"), lambda p: p.moved_in_count),
-        ],
-        export_name="parks",
-    )
-
-
-@login_required
-def park_list(request: AuthedRequest) -> HttpResponse:
-    """The parks the user may see, with filters, pinyin search, sorting, pagination and export."""
-    if request.user.role not in (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR):
-        raise Http404
-    return run_list(request, selectors.parks_for_list(request.user), _spec(), "parks/park_list.html",
-                    {"can_create": request.user.role == Role.REGION_STAFF})
-
-
-def _stage_context(request: AuthedRequest, park: Park, stage: str) -> dict[str, object]:
-    summary = selectors.stage_summary(park, request.user)
-    if stage not in Settlement.Stage.values:
-        stage = Settlement.Stage.MOVED_IN
-    settlements = (Settlement.objects.visible_to(request.user).filter(park=park, stage=stage)
-                   .select_related("enterprise").order_by("enterprise__name_pinyin"))
-    return {
-        "park": park,
-        "summary": summary,
-        "stage": stage,
-        "settlements": settlements,
-        "can_advance": Park.objects.editable_by(request.user).filter(pk=park.pk).exists(),
-        "today": timezone.localdate(),
-    }
-
-
-@login_required
-def park_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    """A park: its record, buildings, vacancy board and enterprises by settlement stage."""
-    park = get_visible_or_404(Park.objects.select_related("region"), request.user, pk=pk)
-    ctx = _stage_context(request, park, request.GET.get("stage", Settlement.Stage.MOVED_IN))
-    if request.htmx and request.GET.get("part") == "stages":
-        return render(request, "parks/_stages.html", ctx)
-    ctx.update({
-        "board": selectors.vacancy_board(park),
-        "can_edit": Park.objects.editable_by(request.user).filter(pk=park.pk).exists(),
-        "industries": park.industries.all(),
-        "Unit": Unit,
-    })
-    return render(request, "parks/park_detail.html", ctx)
-
-
-def stages_partial(request: AuthedRequest, park: Park, stage: str, error: str = "") -> HttpResponse:
-    """The enterprises-by-stage block, re-rendered after a settlement moves (htmx)."""
-    return render(request, "parks/_stages.html", {**_stage_context(request, park, stage), "error": error})
 
 
 @login_required

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from yuanqu.core.demo import DemoContext
 from yuanqu.core.models import Region
 from yuanqu.enterprises.models import Settlement
 from yuanqu.parks.models import Park
@@ -230,3 +231,9 @@ def _warning_example(rnd: Round) -> None:
         value.warning = "工业总产值较上期增长超过300%"
         value.explanation = "本月新生产线投产，集中交付海外订单"
         value.save(update_fields=["warning", "explanation"])
+
+
+def load_demo_part(ctx: DemoContext) -> None:
+    """The registered loader: the statistics of a fresh demo, reviewed by the demo's district staff."""
+    if ctx.fresh:
+        load_stats_demo(actor=ctx.actor, staff=ctx.objects["staff"])

@@ -7,14 +7,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from yuanqu.accounts.models import User
-from yuanqu.parks.models import Park
 from yuanqu.tabular import engine
 from yuanqu.tabular.reader import ImportRefused
 from yuanqu.tabular.registry import REGISTRY
+from yuanqu.tabular.selectors import parks_for_import
 
 
 class Command(BaseCommand):
@@ -44,13 +44,14 @@ class Command(BaseCommand):
         path = Path(opts["file"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
+        user_model = get_user_model()
         try:
-            user = User.objects.get(username=opts["user"], is_active=True)
-        except User.DoesNotExist as exc:
+            user = user_model.objects.get(username=opts["user"], is_active=True)
+        except user_model.DoesNotExist as exc:
             raise CommandError(f"no active user {opts['user']}") from exc
         park = None
         if opts["park"]:
-            park = Park.objects.editable_by(user).filter(name=opts["park"]).first()
+            park = parks_for_import(user).filter(name=opts["park"]).first()
             if park is None:
                 raise CommandError(f"{opts['park']}: not a park {user} manages")
         started = time.perf_counter()

@@ -22,9 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        from django.core.wsgi import get_wsgi_application
         from waitress import serve
 
-        from yuanqu.wsgi import application
+        # The command runs with settings configured already; the project's wsgi.py would only set them again.
+        application = get_wsgi_application()
 
         call_command("collectstatic", interactive=False, verbosity=0)
         worker = None

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from yuanqu.core.demo import demo_summary, load_demo
+from yuanqu.site.demo import demo_summary, load_demo
 
 
 class Command(BaseCommand):
