@@ -19,7 +19,7 @@ class UploadForm(StyledFormMixin, forms.Form):
 
     entity = forms.ChoiceField(label=_("Data"))
     file = forms.FileField(label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"))
-    park = forms.ModelChoiceField(
+    park: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=_("Park for new enterprises"),
         queryset=None,  # the parks the user may edit, set in __init__
         required=False,
