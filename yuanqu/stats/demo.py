@@ -24,7 +24,7 @@ from yuanqu.parks.models import Park
 
 from . import rollups
 from .models import Frequency, Indicator, Report, ReportValue, Round, Target, months_of
-from .services import period_bounds
+from .selectors import period_bounds
 
 SEED = 20221231
 FIRST_YEAR = 2022
