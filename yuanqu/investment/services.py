@@ -45,12 +45,12 @@ def _not_in_future(field: str, day: dt.date | None) -> None:
         raise ValidationError({field: [ValidationError(_("The date cannot be in the future."), code="future")]})
 
 
-def _require_editable(actor: User, lead: Lead) -> None:
+def _require_editable(*, actor: User, lead: Lead) -> None:
     if not Lead.objects.editable_by(actor).filter(pk=lead.pk).exists():
         raise PermissionDenied("lead not editable")
 
 
-def _check_park(actor: User, park: Park | None) -> None:
+def _check_park(*, actor: User, park: Park | None) -> None:
     """The target park must be one the actor may see; an operator's lead must target its own park."""
     if park is None:
         if getattr(actor, "role", None) == Role.PARK_OPERATOR:
@@ -99,7 +99,7 @@ def lead_create(
         lead.region_id = lead.target_park.region_id if lead.target_park else actor.region_id
     if not str(lead.region_id).startswith(actor.region_id):
         raise ValidationError({"region": [ValidationError(_("This region is outside your scope."), code="scope")]})
-    _check_park(actor, lead.target_park)
+    _check_park(actor=actor, park=lead.target_park)
     _prepare(lead)
     if not allow_duplicate:
         phones = [c.get("phone", "") for c in contacts]
@@ -134,13 +134,13 @@ def lead_update(
 ) -> Lead:
     """Change a lead's record; only the fields given change (its status changes only through
     :func:`lead_set_status`)."""
-    _require_editable(actor, lead)
+    _require_editable(actor=actor, lead=lead)
     before = audit.snapshot(lead)
     assign(lead, name=name, uscc=uscc, industry=industry, region=region, target_park=target_park, source=source,
            intended_investment_wan=intended_investment_wan, expected_jobs=expected_jobs, note=note)
     if not str(lead.region_id).startswith(actor.region_id):
         raise ValidationError({"region": [ValidationError(_("This region is outside your scope."), code="scope")]})
-    _check_park(actor, lead.target_park)
+    _check_park(actor=actor, park=lead.target_park)
     _prepare(lead)
     return save_updated(actor=actor, obj=lead, before=before)
 
@@ -151,7 +151,7 @@ def lead_set_status(*, actor: User, lead: Lead, status: str, reason: str = "") -
 
     Signed and lost are final. A lost lead keeps its reason; the database refuses one without.
     """
-    _require_editable(actor, lead)
+    _require_editable(actor=actor, lead=lead)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if status not in Lead.Status.values:
         raise ValidationError({"status": [ValidationError(_("Unknown status."), code="invalid")]})
@@ -178,7 +178,7 @@ def lead_claim(*, actor: User, lead: Lead) -> Lead:
     One conditional UPDATE (… WHERE owner IS NULL) decides between two people claiming at the
     same moment: the second one gets a clear error, never the lead.
     """
-    _require_editable(actor, lead)
+    _require_editable(actor=actor, lead=lead)
     before = audit.snapshot(lead)
     now = timezone.now()
     taken = Lead.objects.filter(pk=lead.pk, owner__isnull=True, status__in=Lead.OPEN).update(
@@ -194,7 +194,7 @@ def lead_claim(*, actor: User, lead: Lead) -> Lead:
 @transaction.atomic
 def lead_release(*, actor: User, lead: Lead) -> Lead:
     """Put a lead back into the pool: its owner may, and district staff may for any lead."""
-    _require_editable(actor, lead)
+    _require_editable(actor=actor, lead=lead)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.owner_id is None:
         raise ValidationError(_("The lead is in the pool already."), code="in_pool")
@@ -227,7 +227,7 @@ def lead_contact_create(
     *, actor: User, lead: Lead, name: str = "", title: str = "", phone: str = "", email: str = "",
 ) -> LeadContact:
     """Add a contact person to a lead."""
-    _require_editable(actor, lead)
+    _require_editable(actor=actor, lead=lead)
     contact = LeadContact(lead=lead, name=name, title=title, phone=phone, email=email)
     contact.phone = (contact.phone or "").replace(" ", "").replace("-", "")
     return save_created(actor=actor, obj=contact)
@@ -244,7 +244,7 @@ def lead_contact_update(
     email: str | Unset = UNSET,
 ) -> LeadContact:
     """Change a lead's contact person; only the fields given change (a masked phone is never written back)."""
-    _require_editable(actor, contact.lead)
+    _require_editable(actor=actor, lead=contact.lead)
     before = audit.snapshot(contact)
     assign(contact, name=name, title=title, phone=phone, email=email)
     contact.phone = (contact.phone or "").replace(" ", "").replace("-", "")
@@ -254,7 +254,7 @@ def lead_contact_update(
 @transaction.atomic
 def lead_contact_delete(*, actor: User, contact: LeadContact) -> None:
     """Remove a lead's contact person; the audit event keeps its last values."""
-    _require_editable(actor, contact.lead)
+    _require_editable(actor=actor, lead=contact.lead)
     delete_audited(actor=actor, obj=contact)
 
 
@@ -290,7 +290,7 @@ def follow_up_create(
 
     A new lead that gets its first follow-up counts as contacted (已接洽).
     """
-    _require_editable(actor, lead)
+    _require_editable(actor=actor, lead=lead)
     follow_up = FollowUp(lead=lead, author=actor, kind=kind, participants=participants, summary=summary,
                          next_step=next_step, next_step_on=next_step_on)
     assign(follow_up, on=on)  # None when not given, so full_clean names the missing date
@@ -313,8 +313,8 @@ def lead_merge(*, actor: User, source: Lead, target: Lead) -> Lead:
 
     The source is deleted; both sides are audited, the deletion naming the lead it went into.
     """
-    _require_editable(actor, source)
-    _require_editable(actor, target)
+    _require_editable(actor=actor, lead=source)
+    _require_editable(actor=actor, lead=target)
     if source.pk == target.pk:
         raise ValidationError({"target": [ValidationError(_("Choose another lead."), code="same")]})
     if source.enterprise_id or source.settlement_id or source.projects.exists():
@@ -354,7 +354,7 @@ def lead_convert(
 
     The lead becomes 已签约 and keeps links to the enterprise and the settlement it became.
     """
-    _require_editable(actor, lead)
+    _require_editable(actor=actor, lead=lead)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.settlement_id is not None:
         raise ValidationError(_("This lead has been converted already."), code="converted")
@@ -397,7 +397,7 @@ def lead_convert_project(
 
     The lead becomes 已签约 if it was still open; it keeps the link through ``Project.investor_lead``.
     """
-    _require_editable(actor, lead)
+    _require_editable(actor=actor, lead=lead)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.status == Lead.Status.LOST:
         raise ValidationError(_("A lost lead cannot be converted."), code="lost")
@@ -450,7 +450,7 @@ def _check_evidence(files: Iterable[Any]) -> list[tuple[Any, str]]:
     return checked
 
 
-def _require_project_editable(actor: User, project: Project) -> None:
+def _require_project_editable(*, actor: User, project: Project) -> None:
     if not Project.objects.editable_by(actor).filter(pk=project.pk).exists():
         raise PermissionDenied("project not editable")
 
@@ -510,7 +510,7 @@ def project_update(
 
     The region is fixed when the project is registered, and the stage changes only through stage changes.
     """
-    _require_project_editable(actor, project)
+    _require_project_editable(actor=actor, project=project)
     before = audit.snapshot(project)
     assign(project, name=name, investor_enterprise=investor_enterprise, investor_lead=investor_lead, park=park,
            industry=industry, level=level, total_investment_wan=total_investment_wan,
@@ -533,7 +533,7 @@ def project_follow_up_create(
     next_step_on: dt.date | None = None,
 ) -> FollowUp:
     """Log a visit, call, meeting or one-to-one docking on a project (by whoever may change the project)."""
-    _require_project_editable(actor, project)
+    _require_project_editable(actor=actor, project=project)
     follow_up = FollowUp(project=project, author=actor, kind=kind, participants=participants,
                          summary=summary, next_step=next_step, next_step_on=next_step_on)
     assign(follow_up, on=on)  # None when not given, so full_clean names the missing date
@@ -544,7 +544,7 @@ def project_follow_up_create(
 @transaction.atomic
 def project_plan(*, actor: User, project: Project, plans: dict[str, dt.date | None]) -> Project:
     """Set the planned date of stages (district staff, or the park's operator)."""
-    _require_project_editable(actor, project)
+    _require_project_editable(actor=actor, project=project)
     for stage, planned in plans.items():
         row = ProjectStage.objects.get(project=project, stage=stage)
         before = audit.snapshot(row)
@@ -602,7 +602,7 @@ def stage_change_submit(
 
     District staff's change takes effect at once; a park operator's waits for their approval.
     """
-    _require_project_editable(actor, project)
+    _require_project_editable(actor=actor, project=project)
     files = _check_evidence(evidence)
     _check_move(project, to_stage, on, reason)
     if StageChange.objects.filter(project=project, status=StageChange.Status.PENDING).exists():
@@ -628,7 +628,7 @@ def _decide(*, actor: User, change: StageChange, status: str, reason: str = "") 
     save_updated(actor=actor, obj=change, before=before)
 
 
-def _pending_for_staff(actor: User, change: StageChange) -> StageChange:
+def _pending_for_staff(*, actor: User, change: StageChange) -> StageChange:
     """Only district staff decide, never on their own request, and only once."""
     if getattr(actor, "role", None) != Role.REGION_STAFF \
             or not StageChange.objects.visible_to(actor).filter(pk=change.pk).exists():
@@ -644,7 +644,7 @@ def _pending_for_staff(actor: User, change: StageChange) -> StageChange:
 @transaction.atomic
 def stage_change_approve(*, actor: User, change: StageChange) -> StageChange:
     """Approve a park operator's stage change; the project moves now."""
-    change = _pending_for_staff(actor, change)
+    change = _pending_for_staff(actor=actor, change=change)
     _decide(actor=actor, change=change, status=StageChange.Status.APPROVED)
     _apply(actor=actor, change=change)
     return change
@@ -653,7 +653,7 @@ def stage_change_approve(*, actor: User, change: StageChange) -> StageChange:
 @transaction.atomic
 def stage_change_return(*, actor: User, change: StageChange, reason: str) -> StageChange:
     """Send a park operator's stage change back with a reason; the project stays where it is."""
-    change = _pending_for_staff(actor, change)
+    change = _pending_for_staff(actor=actor, change=change)
     if not reason.strip():
         raise ValidationError({"reason": [ValidationError(_("Give the reason for returning the request."),
                                                           code="required")]})
@@ -666,7 +666,7 @@ def project_month_set(
     *, actor: User, project: Project, month: dt.date, planned_wan: Any, completed_wan: Any,
 ) -> ProjectMonth:
     """Record a month's planned and completed investment (万元); the month is kept as its first day."""
-    _require_project_editable(actor, project)
+    _require_project_editable(actor=actor, project=project)
     first = month.replace(day=1)
     if first > timezone.localdate().replace(day=1) and completed_wan:
         raise ValidationError({"completed_wan": [ValidationError(
@@ -703,7 +703,7 @@ def case_create(
     return save_created(actor=actor, obj=case)
 
 
-def _require_case_editable(actor: User, case: Case) -> None:
+def _require_case_editable(*, actor: User, case: Case) -> None:
     if not Case.objects.editable_by(actor).filter(pk=case.pk).exists():
         raise PermissionDenied("case not editable")
 
@@ -711,7 +711,7 @@ def _require_case_editable(actor: User, case: Case) -> None:
 @transaction.atomic
 def case_advance(*, actor: User, case: Case, status: str) -> Case:
     """Move a case forward: 受理 → 研究 → 议定 → 落实 → 办结."""
-    _require_case_editable(actor, case)
+    _require_case_editable(actor=actor, case=case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if status not in Case.ORDER or Case.ORDER.index(status) <= Case.ORDER.index(case.status):
         raise ValidationError({"status": [ValidationError(_("A case only moves forward."), code="backwards")]})
@@ -727,7 +727,7 @@ def case_advance(*, actor: User, case: Case, status: str) -> Case:
 def case_meeting_create(*, actor: User, case: Case, on: dt.date, minutes: str, attendees: str = "",
                         decisions: str = "") -> CaseMeeting:
     """Record a meeting on a case with its minutes and decisions."""
-    _require_case_editable(actor, case)
+    _require_case_editable(actor=actor, case=case)
     _not_in_future("on", on)
     meeting = CaseMeeting(case=case, on=on, minutes=minutes, attendees=attendees, decisions=decisions)
     return save_created(actor=actor, obj=meeting)
@@ -736,14 +736,14 @@ def case_meeting_create(*, actor: User, case: Case, on: dt.date, minutes: str, a
 @transaction.atomic
 def case_measure_create(*, actor: User, case: Case, text: str, owner: str, due_on: dt.date) -> CaseMeasure:
     """Add an agreed measure with its owner and due date."""
-    _require_case_editable(actor, case)
+    _require_case_editable(actor=actor, case=case)
     return save_created(actor=actor, obj=CaseMeasure(case=case, text=text, owner=owner, due_on=due_on))
 
 
 @transaction.atomic
 def case_measure_done(*, actor: User, measure: CaseMeasure, on: dt.date) -> CaseMeasure:
     """Mark a measure done on a date (not in the future)."""
-    _require_case_editable(actor, measure.case)
+    _require_case_editable(actor=actor, case=measure.case)
     _not_in_future("on", on)
     before = audit.snapshot(measure)
     measure.done_on = on

@@ -34,7 +34,7 @@ def _set_search_keys(park: Park) -> None:
     park.name_pinyin, park.name_initials = pinyin_keys(park.name)
 
 
-def _check_region(actor: User, park: Park) -> None:
+def _check_region(*, actor: User, park: Park) -> None:
     if not str(park.region_id).startswith(actor.region_id):
         raise PermissionDenied("park outside the actor's region")
 
@@ -67,7 +67,7 @@ def park_create(
         floor_area_m2=floor_area_m2, total_investment_wan=total_investment_wan, opened_on=opened_on,
         description=description,
     )
-    _check_region(actor, park)
+    _check_region(actor=actor, park=park)
     _set_search_keys(park)
     return save_created(actor=actor, obj=park, m2m={"industries": list(industries)})
 
@@ -107,7 +107,7 @@ def park_update(
         floor_area_m2=floor_area_m2, total_investment_wan=total_investment_wan, opened_on=opened_on,
         description=description,
     )
-    _check_region(actor, park)
+    _check_region(actor=actor, park=park)
     _set_search_keys(park)
     m2m: dict[str, Iterable[Any]] | None = {"industries": list(industries)} if industries is not None else None
     return save_updated(actor=actor, obj=park, before=before, m2m=m2m)
