@@ -31,6 +31,7 @@ from .selectors import Check, check_entry, indicators_for, period_bounds, previo
 if TYPE_CHECKING:
     from yuanqu.accounts.models import User
 
+
 def _locked_error() -> ValidationError:
     return ValidationError(_("This period is locked. Ask region staff to reopen it first."), code="locked")
 
