@@ -203,9 +203,9 @@ def build_world() -> World:
                                               due_on=dt.date(2030, 6, 30))
     # Statistics: a June 2025 round in each region, one report per park (smyz and laoshan are
     # attributed directly: their enterprises are only signed in this world).
-    round_licang = stats.open_round(actor=staff, region=licang, frequency="month", year=2025, month=6,
+    round_licang = stats.round_open(actor=staff, region=licang, frequency="month", year=2025, month=6,
                                     deadline=dt.date(2025, 7, 10))
-    round_laoshan = stats.open_round(actor=laoshan_staff, region=laoshan, frequency="month", year=2025, month=6,
+    round_laoshan = stats.round_open(actor=laoshan_staff, region=laoshan, frequency="month", year=2025, month=6,
                                      deadline=dt.date(2025, 7, 10))
     report_xltd = Report.objects.get(round=round_licang, enterprise=ent_xltd)
     report_smyz = Report.objects.create(round=round_licang, enterprise=ent_smyz, park=smyz, industry_section="I")

@@ -215,5 +215,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
-# A briefing of a region with more parks than this is written by the task worker, not in the request.
-BRIEFING_SYNC_MAX_PARKS = int(os.environ.get("BRIEFING_SYNC_MAX_PARKS", "20"))

@@ -9,9 +9,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.db import transaction
+from django.test import TestCase
 from django.urls import reverse
 
 from tests.dashboards.helpers import add_statistics
+from yuanqu.briefings import render, services
 from yuanqu.briefings.models import Briefing
 from yuanqu.core.models import AuditEvent
 
@@ -45,7 +48,9 @@ def docx_text(data: bytes) -> tuple[str, list[list[str]]]:
 
 
 def request_briefing(client, **data):
-    response = client.post(reverse("briefings:create"), data)
+    """Request a briefing through the page; the task enqueued on commit (immediate backend in tests) writes it."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("briefings:create"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     return Briefing.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
 
@@ -104,13 +109,14 @@ def test_the_docx_sets_east_asian_fonts(client, stats_world):
     assert len(doc.inline_shapes) >= 1  # the chart
 
 
-def test_a_large_scope_is_written_by_the_task_worker(client, stats_world, settings,
-                                                     django_capture_on_commit_callbacks):
-    settings.BRIEFING_SYNC_MAX_PARKS = 1
+def test_every_briefing_is_written_by_the_task_worker_after_the_request(client, stats_world,
+                                                                        django_capture_on_commit_callbacks):
     login(client, stats_world, "region_staff")
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        b = request_briefing(client, park="", year=2025, month=6)
-    assert b.status == Briefing.Status.QUEUED and not b.pdf
+    for park in ("", stats_world.xltd.pk):  # a region, and a single park: both go to the worker
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            response = client.post(reverse("briefings:create"), {"park": park, "year": 2025, "month": 6})
+        b = Briefing.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+        assert b.status == Briefing.Status.QUEUED and not b.pdf and len(callbacks) == 1
     assert "briefing-pending" in client.get(reverse("briefings:detail", args=[b.pk])).content.decode()
     assert client.get(reverse("briefings:download", args=[b.pk, "pdf"])).status_code == 404
     for callback in callbacks:  # the immediate backend runs the task when it is enqueued
@@ -123,12 +129,32 @@ def test_it_is_saved_with_its_parameters_and_regenerated_from_them(client, stats
     login(client, stats_world, "region_staff")
     b = request_briefing(client, park=stats_world.xltd.pk, year=2025, month=6)
     first = b.generated_at
-    response = client.post(reverse("briefings:regenerate", args=[b.pk]))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("briefings:regenerate", args=[b.pk]))
     assert response.status_code == 302
     b.refresh_from_db()
     assert (b.park_id, b.year, b.month, b.status) == (stats_world.xltd.pk, 2025, 6, Briefing.Status.DONE)
     assert b.generated_at > first
     assert AuditEvent.objects.filter(object_type="briefings.Briefing", object_id=str(b.pk)).count() == 2
+
+
+def test_a_briefing_requested_in_a_transaction_that_rolls_back_renders_nothing(stats_world, monkeypatch,
+                                                                               django_capture_on_commit_callbacks):
+    rendered = []
+    monkeypatch.setattr(render, "pdf_bytes", lambda content: rendered.append(content) or b"%PDF-")
+    monkeypatch.setattr(render, "docx_bytes", lambda content: rendered.append(content) or b"PK")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.briefing_request(actor=stats_world.users["region_staff"], year=2025, month=6,
+                                      park=stats_world.xltd)
+            raise RuntimeError("the request failed after the briefing was saved")
+    assert callbacks == [] and rendered == [] and not Briefing.objects.exists()
+    # The same request that commits is written, once, by the task.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        b = services.briefing_request(actor=stats_world.users["region_staff"], year=2025, month=6,
+                                      park=stats_world.xltd)
+    b.refresh_from_db()
+    assert len(callbacks) == 1 and len(rendered) == 2 and b.status == Briefing.Status.DONE
 
 
 def test_an_operator_writes_briefings_of_its_own_parks_only(client, stats_world):

@@ -66,7 +66,7 @@ def _check_statistics() -> None:
     before = list(ReportValue.objects.filter(enterprise_id=sample.enterprise_id, year=2023)
                   .order_by("pk").values_list("period_value", "ytd_value"))
     for indicator in Indicator.objects.filter(frequency="month"):
-        services.rederive(sample.enterprise_id, sample.park_id, indicator, 2023)
+        services.rederive(enterprise_id=sample.enterprise_id, park_id=sample.park_id, indicator=indicator, year=2023)
     assert list(ReportValue.objects.filter(enterprise_id=sample.enterprise_id, year=2023)
                 .order_by("pk").values_list("period_value", "ytd_value")) == before
 

@@ -25,9 +25,9 @@ def approve(world: Any, report: Report, values: dict[str, str]) -> Report:
     """Enter, submit, review and approve ``report`` as district staff."""
     staff = world.users["region_staff"]
     entries = {Indicator.objects.get(code=c).pk: Entry(value=Decimal(v)) for c, v in values.items()}
-    report = stats.save_entries(actor=staff, report=report, entries=entries, submit=True)
-    report = stats.park_review(actor=staff, report=report)
-    return stats.approve(actor=staff, report=report)
+    report = stats.report_save(actor=staff, report=report, entries=entries, submit=True)
+    report = stats.report_park_review(actor=staff, report=report)
+    return stats.report_approve(actor=staff, report=report)
 
 
 def add_statistics(world: Any) -> None:
@@ -35,7 +35,7 @@ def add_statistics(world: Any) -> None:
     staff = world.users["region_staff"]
     approve(world, world.report_xltd, XLTD_2025)
     approve(world, world.report_smyz, SMYZ_2025)
-    round_2024 = stats.open_round(actor=staff, region=world.licang, frequency="month", year=2024, month=6,
+    round_2024 = stats.round_open(actor=staff, region=world.licang, frequency="month", year=2024, month=6,
                                   deadline=dt.date(2024, 7, 10))
     approve(world, Report.objects.get(round=round_2024, enterprise=world.ent_xltd), XLTD_2024)
     for park, lng, lat in ((world.xltd, "120.4285", "36.1630"), (world.smyz, "120.4520", "36.1790")):

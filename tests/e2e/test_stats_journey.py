@@ -37,14 +37,14 @@ def switch(page: Page, base: str, world: World, role: str) -> None:
 def last_year(world: World) -> None:
     """June 2024, approved: 工业总产值 累计 800 万元 (the 同比 base)."""
     staff = world.users["region_staff"]
-    rnd = services.open_round(actor=staff, region=world.licang, frequency="month", year=2024, month=6,
+    rnd = services.round_open(actor=staff, region=world.licang, frequency="month", year=2024, month=6,
                               deadline=dt.date(2024, 7, 10))
     report = Report.objects.get(round=rnd, enterprise=world.ent_xltd)
     entries = {ind(c).pk: Entry(value=Decimal(v)) for c, v in {
         "output": "800", "revenue": "900", "tax": "50", "profit": "70", "employees": "90"}.items()}
-    services.save_entries(actor=world.users["enterprise_user"], report=report, entries=entries, submit=True)
-    services.park_review(actor=world.users["park_operator"], report=report)
-    services.approve(actor=staff, report=report)
+    services.report_save(actor=world.users["enterprise_user"], report=report, entries=entries, submit=True)
+    services.report_park_review(actor=world.users["park_operator"], report=report)
+    services.report_approve(actor=staff, report=report)
 
 
 def test_it_reports_returns_resubmits_reviews_approves_and_moves_the_aggregates(

@@ -38,14 +38,14 @@ def fill(client: Client, report: Report, values: dict[str, str], action: str = "
 def may_round(world: Any, employees: str = "100") -> Report:
     """A May 2025 round in 李沧 with the enterprise's approved May values (the base of June's checks)."""
     staff = world.users["region_staff"]
-    rnd = services.open_round(actor=staff, region=world.licang, frequency="month", year=2025, month=5,
+    rnd = services.round_open(actor=staff, region=world.licang, frequency="month", year=2025, month=5,
                               deadline=dt.date(2025, 6, 10))
     report = Report.objects.get(round=rnd, enterprise=world.ent_xltd)
     entries = {ind(c).pk: Entry(value=Decimal(v)) for c, v in {
         "output": 1000, "revenue": 1200, "tax": 60, "profit": 90, "employees": employees}.items()}
-    services.save_entries(actor=world.users["enterprise_user"], report=report, entries=entries, submit=True)
-    services.park_review(actor=world.users["park_operator"], report=report)
-    services.approve(actor=staff, report=report)
+    services.report_save(actor=world.users["enterprise_user"], report=report, entries=entries, submit=True)
+    services.report_park_review(actor=world.users["park_operator"], report=report)
+    services.report_approve(actor=staff, report=report)
     return report
 
 

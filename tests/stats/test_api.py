@@ -78,7 +78,7 @@ def test_a_warning_needs_an_explanation_through_the_api_too(world: World) -> Non
 
 
 def test_submitting_after_the_lock_is_422(world: World) -> None:
-    services.lock_round(actor=world.users["region_staff"], rnd=world.round_licang)
+    services.round_lock(actor=world.users["region_staff"], rnd=world.round_licang)
     response = Api(world.users["enterprise_user"]).post(f"/api/stats/reports/{world.report_xltd.pk}/entries",
                                                          {"entries": ENTRIES, "submit": True})
     assert response.status_code == 422

@@ -33,10 +33,10 @@ def test_open_round_gives_every_moved_in_enterprise_a_task(world):
 def test_the_whole_flow_reaches_the_rollups(world):
     users = world.users
     ent_user, operator, staff = users["enterprise_user"], users["park_operator"], users["region_staff"]
-    report = services.save_entries(actor=ent_user, report=world.report_xltd, entries=full_entries(), submit=True)
+    report = services.report_save(actor=ent_user, report=world.report_xltd, entries=full_entries(), submit=True)
     assert report.status == Report.Status.SUBMITTED
-    report = services.park_review(actor=operator, report=report)
-    report = services.approve(actor=staff, report=report)
+    report = services.report_park_review(actor=operator, report=report)
+    report = services.report_approve(actor=staff, report=report)
     fig = selectors.figure(ind("output"), 2025, 6, world.xltd.__class__.objects.filter(pk=world.xltd.pk))
     assert fig.ytd == Decimal("1200") and fig.reporters == 1
     cells = sorted(Rollup.objects.values_list("park_id", "indicator_id", "year", "month", "segment", "value", "ytd",
@@ -48,7 +48,7 @@ def test_the_whole_flow_reaches_the_rollups(world):
 
 def test_a_negative_output_is_refused(world):
     with pytest.raises(ValidationError) as err:
-        services.save_entries(actor=world.users["enterprise_user"], report=world.report_xltd,
+        services.report_save(actor=world.users["enterprise_user"], report=world.report_xltd,
                               entries=full_entries(output=Decimal("-5")), submit=False)
     assert "不能为负数" in str(err.value)
     assert not ReportValue.objects.filter(report=world.report_xltd).exists()
@@ -56,4 +56,4 @@ def test_a_negative_output_is_refused(world):
 
 def test_an_operator_cannot_approve_and_another_park_is_out_of_scope(world):
     with pytest.raises(PermissionDenied):
-        services.park_review(actor=world.users["park_operator"], report=world.report_smyz)
+        services.report_park_review(actor=world.users["park_operator"], report=world.report_smyz)

@@ -22,7 +22,7 @@ def _cells() -> list[tuple]:
 
 def _entries(report: Report, rng: random.Random, scale: Decimal) -> dict[int, Entry]:
     out = {}
-    for ind in services.indicators_for(report):
+    for ind in selectors.indicators_for(report):
         if rng.random() < 0.1 and not ind.required:
             out[ind.pk] = Entry(no_data=True, no_data_reason="本期未发生")
         elif ind.code == "tax_local":
@@ -43,26 +43,26 @@ def test_incremental_rollups_equal_a_rebuild_through_approvals_returns_and_corre
                                   region=world.licang, is_above_scale=above)
         s = ent.settlement_create(actor=staff, enterprise=e, park=world.xltd, signed_on=dt.date(2024, 1, 2))
         ent.settlement_advance(actor=staff, settlement=s, to_stage="moved_in", on=dt.date(2024, 1, 20))
-    rounds = [services.open_round(actor=staff, region=world.licang, frequency="month", year=2024, month=m,
+    rounds = [services.round_open(actor=staff, region=world.licang, frequency="month", year=2024, month=m,
                                   deadline=dt.date(2024, m + 1, 10)) for m in (1, 2, 3)]
     for rnd in rounds:
         for report in Report.objects.filter(round=rnd).select_related("round", "enterprise"):
             actor = staff
             cumulative = Decimal(100 * rnd.month)
-            services.save_entries(actor=actor, report=report, entries=_entries(report, rng, cumulative), submit=True)
-            services.park_review(actor=operator, report=report)
+            services.report_save(actor=actor, report=report, entries=_entries(report, rng, cumulative), submit=True)
+            services.report_park_review(actor=operator, report=report)
             if rng.random() < 0.8:
-                services.approve(actor=staff, report=report)
+                services.report_approve(actor=staff, report=report)
             assert _cells() == _rebuilt()
     # A correction: February is returned after approval, changed and approved again; March moves with it.
     feb = Report.objects.filter(round=rounds[1], status=Report.Status.APPROVED).first()
     assert feb is not None
-    services.return_report(actor=staff, report=feb, reason="产值口径有误")
+    services.report_return(actor=staff, report=feb, reason="产值口径有误")
     assert _cells() == _rebuilt()
-    services.save_entries(actor=world.users["region_staff"], report=feb,
+    services.report_save(actor=world.users["region_staff"], report=feb,
                           entries=_entries(feb, rng, Decimal("150")), submit=True)
-    services.park_review(actor=operator, report=feb)
-    services.approve(actor=staff, report=feb)
+    services.report_park_review(actor=operator, report=feb)
+    services.report_approve(actor=staff, report=feb)
     assert _cells() == _rebuilt()
     output = Indicator.objects.get(code="output")
     parks = world.xltd.__class__.objects.filter(pk=world.xltd.pk)

@@ -30,13 +30,13 @@ def entries(**values: Decimal | Entry) -> dict[int, Entry]:
 
 
 def approve_all(world, report, data) -> Report:
-    services.save_entries(actor=world.users["enterprise_user"], report=report, entries=data, submit=True)
-    services.park_review(actor=world.users["park_operator"], report=report)
-    return services.approve(actor=world.users["region_staff"], report=report)
+    services.report_save(actor=world.users["enterprise_user"], report=report, entries=data, submit=True)
+    services.report_park_review(actor=world.users["park_operator"], report=report)
+    return services.report_approve(actor=world.users["region_staff"], report=report)
 
 
 def may_round(world) -> Round:
-    return services.open_round(actor=world.users["region_staff"], region=world.licang, frequency="month",
+    return services.round_open(actor=world.users["region_staff"], region=world.licang, frequency="month",
                                year=2025, month=5, deadline=dt.date(2025, 6, 10))
 
 
@@ -56,16 +56,16 @@ def test_a_jump_needs_an_explanation_and_a_unit_slip_is_named(world):
     user = world.users["enterprise_user"]
     # 1,000 → 5,000,000 for the month alone: 10,000× — 元 typed where 万元 is asked.
     with pytest.raises(ValidationError) as err:
-        services.save_entries(actor=user, report=june, entries=entries(output=Decimal("5000500")), submit=True)
+        services.report_save(actor=user, report=june, entries=entries(output=Decimal("5000500")), submit=True)
     message = " ".join(err.value.message_dict[f"e_{ind('output').pk}"])
     assert "万元" in message and "10,000" in message
     # A +300 % jump: a warning, so submission needs an explanation …
     with pytest.raises(ValidationError):
-        services.save_entries(actor=user, report=june, entries=entries(output=Decimal("2600")), submit=True)
+        services.report_save(actor=user, report=june, entries=entries(output=Decimal("2600")), submit=True)
     # … which a draft does not, and with it the submission goes through and keeps both.
-    services.save_entries(actor=user, report=june, entries=entries(output=Decimal("2600")), submit=False)
+    services.report_save(actor=user, report=june, entries=entries(output=Decimal("2600")), submit=False)
     data = entries(output=Entry(value=Decimal("2600"), explanation="新产线投产"))
-    report = services.save_entries(actor=user, report=june, entries=data, submit=True)
+    report = services.report_save(actor=user, report=june, entries=data, submit=True)
     value = report.values.get(indicator__code="output")
     assert value.warning and value.explanation == "新产线投产"
     assert value.period_value == Decimal("2100") and value.ytd_value == Decimal("2600")
@@ -76,7 +76,7 @@ def test_a_blocking_threshold_refuses_the_value(world):
     may = Report.objects.get(round=may_round(world), enterprise=world.ent_xltd)
     approve_all(world, may, entries(output=Decimal("500")))
     with pytest.raises(ValidationError) as err:
-        services.save_entries(actor=world.users["enterprise_user"], report=world.report_xltd,
+        services.report_save(actor=world.users["enterprise_user"], report=world.report_xltd,
                               entries=entries(output=Entry(value=Decimal("9000"), explanation="x")), submit=False)
     assert f"v_{ind('output').pk}" in err.value.message_dict
 
@@ -84,12 +84,12 @@ def test_a_blocking_threshold_refuses_the_value(world):
 def test_no_data_is_an_answer_with_a_reason_and_differs_from_no_answer(world):
     user = world.users["enterprise_user"]
     with pytest.raises(ValidationError) as err:
-        services.save_entries(actor=user, report=world.report_xltd, entries=entries(profit=None), submit=True)
+        services.report_save(actor=user, report=world.report_xltd, entries=entries(profit=None), submit=True)
     assert f"v_{ind('profit').pk}" in err.value.message_dict
     with pytest.raises(ValidationError):
-        services.save_entries(actor=user, report=world.report_xltd,
+        services.report_save(actor=user, report=world.report_xltd,
                               entries=entries(profit=Entry(no_data=True)), submit=True)
-    report = services.save_entries(actor=user, report=world.report_xltd,
+    report = services.report_save(actor=user, report=world.report_xltd,
                                    entries=entries(profit=Entry(no_data=True, no_data_reason="尚未结账")), submit=True)
     profit = report.values.get(indicator__code="profit")
     assert profit.no_data and profit.value is None and profit.no_data_reason == "尚未结账"
@@ -99,47 +99,47 @@ def test_no_data_is_an_answer_with_a_reason_and_differs_from_no_answer(world):
 
 def test_a_part_cannot_exceed_its_whole(world):
     with pytest.raises(ValidationError) as err:
-        services.save_entries(actor=world.users["enterprise_user"], report=world.report_xltd,
+        services.report_save(actor=world.users["enterprise_user"], report=world.report_xltd,
                               entries=entries(tax=Decimal("60"), tax_local=Decimal("61")), submit=False)
     assert f"v_{ind('tax_local').pk}" in err.value.message_dict
 
 
 def test_submitting_twice_gives_one_submission_and_no_duplicate_values(world):
     user = world.users["enterprise_user"]
-    services.save_entries(actor=user, report=world.report_xltd, entries=entries(), submit=True)
+    services.report_save(actor=user, report=world.report_xltd, entries=entries(), submit=True)
     with pytest.raises(ValidationError) as err:
-        services.save_entries(actor=user, report=world.report_xltd, entries=entries(), submit=True)
+        services.report_save(actor=user, report=world.report_xltd, entries=entries(), submit=True)
     assert err.value.code == "submitted"
     assert ReportValue.objects.filter(report=world.report_xltd).count() == len(
-        services.indicators_for(world.report_xltd))
+        selectors.indicators_for(world.report_xltd))
 
 
 def test_the_lock_stops_every_change_and_reopening_needs_a_reason(world):
     staff, user = world.users["region_staff"], world.users["enterprise_user"]
-    services.lock_round(actor=staff, rnd=world.round_licang)
+    services.round_lock(actor=staff, rnd=world.round_licang)
     with pytest.raises(ValidationError) as err:
-        services.save_entries(actor=user, report=world.report_xltd, entries=entries(), submit=True)
+        services.report_save(actor=user, report=world.report_xltd, entries=entries(), submit=True)
     assert err.value.code == "locked"
     with pytest.raises(ValidationError):
-        services.reopen_round(actor=staff, rnd=world.round_licang, reason="  ")
+        services.round_reopen(actor=staff, rnd=world.round_licang, reason="  ")
     with pytest.raises(PermissionDenied):
-        services.lock_round(actor=world.users["park_operator"], rnd=world.round_licang)
-    services.reopen_round(actor=staff, rnd=world.round_licang, reason="税务数据更正")
+        services.round_lock(actor=world.users["park_operator"], rnd=world.round_licang)
+    services.round_reopen(actor=staff, rnd=world.round_licang, reason="税务数据更正")
     event = AuditEvent.objects.filter(object_type="stats.Round", object_id=str(world.round_licang.pk)).latest("at")
     assert event.after["reopen_reason"] == "税务数据更正"
-    services.save_entries(actor=user, report=world.report_xltd, entries=entries(), submit=True)
+    services.report_save(actor=user, report=world.report_xltd, entries=entries(), submit=True)
 
 
 def test_review_order_and_return_with_reason(world):
     staff, operator, user = world.users["region_staff"], world.users["park_operator"], world.users["enterprise_user"]
-    report = services.save_entries(actor=user, report=world.report_xltd, entries=entries(), submit=True)
+    report = services.report_save(actor=user, report=world.report_xltd, entries=entries(), submit=True)
     with pytest.raises(ValidationError):
-        services.approve(actor=staff, report=report)  # the park reviews first
+        services.report_approve(actor=staff, report=report)  # the park reviews first
     with pytest.raises(ValidationError):
-        services.return_report(actor=operator, report=report, reason="")
-    report = services.return_report(actor=operator, report=report, reason="税收口径不对")
+        services.report_return(actor=operator, report=report, reason="")
+    report = services.report_return(actor=operator, report=report, reason="税收口径不对")
     assert report.status == Report.Status.RETURNED and report.return_reason == "税收口径不对"
-    report = services.save_entries(actor=user, report=report, entries=entries(tax=Decimal("70")), submit=True)
+    report = services.report_save(actor=user, report=report, entries=entries(tax=Decimal("70")), submit=True)
     assert report.status == Report.Status.SUBMITTED and report.return_reason == ""
 
 
@@ -155,7 +155,7 @@ def test_history_keeps_the_park_the_enterprise_was_in(world):
     assert report.park == world.xltd
     xltd = Park.objects.filter(pk=world.xltd.pk)
     assert selectors.figure(ind("output"), 2025, 6, xltd).ytd == Decimal("1000")
-    september = services.open_round(actor=world.users["region_staff"], region=world.licang, frequency="month",
+    september = services.round_open(actor=world.users["region_staff"], region=world.licang, frequency="month",
                                     year=2025, month=9, deadline=dt.date(2025, 10, 10))
     assert Report.objects.get(round=september, enterprise=world.ent_xltd).park == world.smyz
 
@@ -165,7 +165,7 @@ def test_aggregates_give_ytd_yoy_mom_segments_per_mu_and_completion(world):
     Park.objects.filter(pk=world.xltd.pk).update(land_area_mu=Decimal("50"))
     rounds = {}
     for year, month in ((2024, 6), (2025, 5)):
-        rounds[(year, month)] = services.open_round(actor=staff, region=world.licang, frequency="month", year=year,
+        rounds[(year, month)] = services.round_open(actor=staff, region=world.licang, frequency="month", year=year,
                                                     month=month, deadline=dt.date(year, month + 1, 10))
     approve_all(world, Report.objects.get(round=rounds[(2024, 6)], enterprise=world.ent_xltd),
                 entries(output=Decimal("800")))
@@ -189,31 +189,38 @@ def test_aggregates_give_ytd_yoy_mom_segments_per_mu_and_completion(world):
 
 def test_target_progress_beside_the_year_elapsed(world):
     approve_all(world, world.report_xltd, entries(output=Decimal("1000")))
-    target = services.set_target(actor=world.users["region_staff"], indicator=ind("output"), year=2025,
+    target = services.target_set(actor=world.users["region_staff"], indicator=ind("output"), year=2025,
                                  value=Decimal("4000"), park=world.xltd)
     progress = selectors.target_progress(target, 6)
     assert progress.pct == Decimal("25") and progress.year_elapsed_pct == Decimal("50")
-    again = services.set_target(actor=world.users["region_staff"], indicator=ind("output"), year=2025,
+    again = services.target_set(actor=world.users["region_staff"], indicator=ind("output"), year=2025,
                                 value=Decimal("5000"), park=world.xltd)
     assert again.pk == target.pk and Target.objects.count() == 1
     with pytest.raises(ValidationError):
-        services.set_target(actor=world.users["region_staff"], indicator=ind("output"), year=2025,
+        services.target_set(actor=world.users["region_staff"], indicator=ind("output"), year=2025,
                             value=Decimal("-1"), park=world.xltd)
     with pytest.raises(PermissionDenied):
-        services.set_target(actor=world.users["region_staff"], indicator=ind("output"), year=2025,
+        services.target_set(actor=world.users["region_staff"], indicator=ind("output"), year=2025,
                             value=Decimal("1"), park=world.laoshan_park)
 
 
-def test_reminders_are_in_the_app_logged_and_delivered_only_by_adapters_switched_on(world, settings):
+def test_reminders_are_in_the_app_logged_and_delivered_only_by_adapters_switched_on(
+        world, settings, django_capture_on_commit_callbacks):
     staff, operator = world.users["region_staff"], world.users["park_operator"]
-    notices = services.remind(actor=operator, reports=[world.report_xltd])
+    with django_capture_on_commit_callbacks(execute=True):
+        notices = services.report_remind(actor=operator, reports=[world.report_xltd])
     assert len(notices) == 1 and notices[0].channels == "" and len(mail.outbox) == 0
     assert "2025年6月" in notices[0].message
     assert Notice.objects.visible_to(world.users["enterprise_user"]).count() == 1
     assert AuditEvent.objects.filter(object_type="stats.Notice").count() == 1
     settings.YUANQU_NOTICE_ADAPTERS = ["yuanqu.stats.notify.email"]
-    notices = services.remind(actor=staff, reports=[world.report_xltd], message="请于本周内报送")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        notices = services.report_remind(actor=staff, reports=[world.report_xltd], message="请于本周内报送")
+    # Nothing leaves the building until the reminder's transaction has committed.
+    assert len(callbacks) == 1 and len(mail.outbox) == 0 and notices[0].channels == ""
+    callbacks[0]()
     assert notices[0].channels == "email" and mail.outbox[0].to == ["zhangwei@example.cn"]
+    assert Notice.objects.get(pk=notices[0].pk).channels == "email"
     with pytest.raises(PermissionDenied):
-        services.remind(actor=operator, reports=[world.report_smyz])
-    assert services.mark_notices_read(actor=world.users["enterprise_user"]) == 2
+        services.report_remind(actor=operator, reports=[world.report_smyz])
+    assert services.notices_mark_read(actor=world.users["enterprise_user"]) == 2

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from yuanqu.core.models import AuditEvent
-from yuanqu.stats import services
+from yuanqu.stats import selectors, services
 from yuanqu.stats.models import Indicator, Notice, Report, ReportValue, Round, Target
 
 from .helpers import REQUIRED, fill, form_data, ind, may_round
@@ -123,7 +123,7 @@ def test_the_live_check_returns_the_warning_and_the_errors(world, client_as):
 
 def test_submitting_after_the_lock_is_refused_clearly(world, client_as):
     fill(client_as("enterprise_user"), world.report_xltd, REQUIRED)
-    services.lock_round(actor=world.users["region_staff"], rnd=world.round_licang)
+    services.round_lock(actor=world.users["region_staff"], rnd=world.round_licang)
     client = client_as("enterprise_user")
     response = fill(client, world.report_xltd, {**REQUIRED, "output": "999"}, action="submit")
     assert response.status_code == 200
@@ -147,7 +147,7 @@ def test_the_same_report_submitted_from_two_tabs_gives_one_submission(world, cli
     assert "该报表已提交" in second.content.decode()
     assert Report.objects.filter(round=world.round_licang, enterprise=world.ent_xltd).count() == 1
     values = ReportValue.objects.filter(report=world.report_xltd)
-    assert values.count() == len(services.indicators_for(world.report_xltd))
+    assert values.count() == len(selectors.indicators_for(world.report_xltd))
     assert values.get(indicator=ind("output")).value == Decimal("1200")
     submissions = [e for e in AuditEvent.objects.filter(object_type="stats.Report", object_id=str(world.report_xltd.pk))
                    if (e.after or {}).get("status") == Report.Status.SUBMITTED]
@@ -216,7 +216,7 @@ def test_a_return_needs_a_reason_and_goes_back_to_the_enterprise(world, client_a
 
 
 def test_an_operator_cannot_review_a_report_of_another_park(world, client_as):
-    services.save_entries(actor=world.users["region_staff"], report=world.report_smyz, submit=True,
+    services.report_save(actor=world.users["region_staff"], report=world.report_smyz, submit=True,
                           entries={ind(c).pk: services.Entry(value=Decimal(v.replace(",", "")))
                                    for c, v in REQUIRED.items()})
     operator = client_as("park_operator")
@@ -314,8 +314,8 @@ def test_the_round_list_shows_completion_in_scope(world, client_as):
 
 def approve_june(world, client_as, output: str = "1,200"):
     fill(client_as("enterprise_user"), world.report_xltd, {**REQUIRED, "output": output}, action="submit")
-    services.park_review(actor=world.users["park_operator"], report=world.report_xltd)
-    services.approve(actor=world.users["region_staff"], report=world.report_xltd)
+    services.report_park_review(actor=world.users["park_operator"], report=world.report_xltd)
+    services.report_approve(actor=world.users["region_staff"], report=world.report_xltd)
 
 
 def test_the_aggregates_page_shows_approved_values_by_park(world, client_as):

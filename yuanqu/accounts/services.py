@@ -6,7 +6,6 @@ import datetime as dt
 import secrets
 import string
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -20,13 +19,11 @@ from django.utils.translation import gettext as _
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, Region
 from yuanqu.core.roles import GRANTABLE_BY_REGION_ADMIN, Role
-from yuanqu.core.services import save_created, save_updated
+from yuanqu.core.services import UNSET, Unset, assign, save_created, save_updated
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.parks.models import Park
 
 from .models import ApiToken, User
-
-USER_FIELDS = ("username", "display_name", "email", "phone", "role", "region", "enterprise", "is_active")
 
 
 def generate_password(length: int = 16) -> str:
@@ -92,7 +89,7 @@ def logout_record(*, user: User) -> None:
 
 
 def _check_grant(
-    actor: User, *, target: User | None, role: str, region: Region, parks: Iterable[Park],
+    *, actor: User, target: User | None, role: str, region: Region, parks: Iterable[Park],
     enterprise: Enterprise | None,
 ) -> None:
     if actor.role != Role.REGION_ADMIN:
@@ -122,19 +119,26 @@ def _check_grant(
 
 @transaction.atomic
 def user_create(
-    *, actor: User, password: str | None = None, parks: Iterable[Park] = (), **data: Any
+    *,
+    actor: User,
+    username: str = "",
+    region: Region,
+    role: str = "",
+    display_name: str = "",
+    email: str = "",
+    phone: str = "",
+    enterprise: Enterprise | None = None,
+    is_active: bool = True,
+    password: str | None = None,
+    parks: Iterable[Park] = (),
 ) -> tuple[User, str]:
     """Create a business user in the actor's region; returns the user and its first password."""
     parks = list(parks)
-    role = data.get("role", "")
     if role != Role.ENTERPRISE_USER:
-        data["enterprise"] = None
-    _check_grant(actor, target=None, role=role, region=data["region"], parks=parks,
-                 enterprise=data.get("enterprise"))
-    user = User()
-    for key in USER_FIELDS:
-        if key in data:
-            setattr(user, key, data[key])
+        enterprise = None
+    _check_grant(actor=actor, target=None, role=role, region=region, parks=parks, enterprise=enterprise)
+    user = User(username=username, display_name=display_name, email=email, phone=phone, role=role, region=region,
+                enterprise=enterprise, is_active=is_active)
     password = password or generate_password()
     validate_password(password, user)
     user.set_password(password)
@@ -143,22 +147,34 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, actor: User, user: User, parks: Iterable[Park] | None = None, **data: Any) -> User:
-    """Change a user's details, role or scope, within what the actor may grant."""
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    username: str | Unset = UNSET,
+    display_name: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+    phone: str | Unset = UNSET,
+    role: str | Unset = UNSET,
+    region: Region | Unset = UNSET,
+    enterprise: Enterprise | None | Unset = UNSET,
+    is_active: bool | Unset = UNSET,
+    parks: Iterable[Park] | None = None,
+) -> User:
+    """Change a user's details, role or scope, within what the actor may grant; only the fields given change."""
     if not User.objects.visible_to(actor).filter(pk=user.pk).exists():
         raise PermissionDenied("user outside scope")
-    role = data.get("role", user.role)
+    new_role = user.role if role is UNSET else role
     park_list = list(parks) if parks is not None else list(user.parks.all())
-    if role != Role.ENTERPRISE_USER:
-        data["enterprise"] = None
-    _check_grant(actor, target=user, role=role, region=data.get("region", user.region), parks=park_list,
-                 enterprise=data.get("enterprise", user.enterprise))
+    if new_role != Role.ENTERPRISE_USER:
+        enterprise = None
+    _check_grant(actor=actor, target=user, role=new_role, region=user.region if region is UNSET else region,
+                 parks=park_list, enterprise=user.enterprise if enterprise is UNSET else enterprise)
     before = audit.snapshot(user)
-    for key in USER_FIELDS:
-        if key in data:
-            setattr(user, key, data[key])
+    assign(user, username=username, display_name=display_name, email=email, phone=phone, role=role, region=region,
+           enterprise=enterprise, is_active=is_active)
     return save_updated(actor=actor, obj=user, before=before,
-                        m2m={"parks": park_list if role == Role.PARK_OPERATOR else []})
+                        m2m={"parks": park_list if new_role == Role.PARK_OPERATOR else []})
 
 
 @transaction.atomic

@@ -1,23 +1,32 @@
 """Rendering a briefing's content: charts as PNG (Pillow, Noto CJK), the .docx (python-docx, East-Asian
-fonts set on every run's w:eastAsia) and the .pdf (WeasyPrint, Noto CJK through fontconfig)."""
+fonts set on every run's w:eastAsia) and the .pdf (WeasyPrint, Noto CJK through fontconfig); and
+:func:`render_briefing`, which the task worker runs to write all of them for a saved briefing."""
 
 from __future__ import annotations
 
 import base64
 import functools
 import io
+import logging
 import shutil
 import subprocess
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from yuanqu.core import numbers
+
+from . import generator
+from .models import Briefing
 
 SERIF = "Noto Serif CJK SC"
 SANS = "Noto Sans CJK SC"
 COLORS = ["#1d4e89", "#f59f00", "#2fb344", "#d63939"]
+
+log = logging.getLogger(__name__)
 
 
 @functools.cache
@@ -205,3 +214,31 @@ def pdf_bytes(content: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=html(content)).write_pdf()  # type: ignore[no-any-return]
+
+
+def render_briefing(briefing: Briefing) -> Briefing:
+    """Write the content, the .docx and the .pdf of ``briefing`` and store them on it (the task calls this).
+
+    Runs in the task worker, after the transaction that saved the request has committed. A failure is
+    stored on the briefing (the page shows it) rather than raised, so the worker carries on.
+    """
+    Briefing.objects.filter(pk=briefing.pk).update(status=Briefing.Status.RUNNING)
+    try:
+        content = generator.write(briefing)
+        docx = docx_bytes(content)
+        pdf = pdf_bytes(content)
+    except Exception as exc:  # the request or worker must survive; the page shows the failure
+        log.exception("briefing %s failed", briefing.pk)
+        Briefing.objects.filter(pk=briefing.pk).update(status=Briefing.Status.FAILED, error=str(exc)[:500])
+        briefing.refresh_from_db()
+        return briefing
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
+    for field in (briefing.docx, briefing.pdf):
+        if field:
+            field.delete(save=False)
+    briefing.docx.save(f"briefing-{briefing.pk}-{stamp}.docx", ContentFile(docx), save=False)
+    briefing.pdf.save(f"briefing-{briefing.pk}-{stamp}.pdf", ContentFile(pdf), save=False)
+    briefing.content, briefing.title = content, content["title"]
+    briefing.status, briefing.error, briefing.generated_at = Briefing.Status.DONE, "", timezone.now()
+    briefing.save()
+    return briefing

@@ -42,7 +42,7 @@ def briefing_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def briefing_create(request: AuthedRequest) -> HttpResponse:
-    """Choose a scope and a period; the briefing is written at once, or queued when the scope is large."""
+    """Choose a scope and a period; the briefing is saved and queued, and the task worker writes it."""
     _require(request)
     if request.method == "POST":
         form = BriefingForm(request.POST, user=request.user)

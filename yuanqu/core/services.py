@@ -1,40 +1,71 @@
-"""Helpers every app's services share: role checks and audited create/update/delete."""
+"""Helpers every app's services share: role checks, the UNSET default of updates, audited create/update/delete."""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 
 from . import audit
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from yuanqu.accounts.models import User
+
 M = TypeVar("M", bound=models.Model)
 
 
-def require_role(actor: Any, roles: Iterable[str]) -> None:
+class _Unset(enum.Enum):
+    """The type of :data:`UNSET`: one member, so ``x is UNSET`` narrows the type of ``x``."""
+
+    UNSET = "UNSET"
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+#: The default of an update service's field parameters: "not given, leave the field as it is".
+#: ``None`` cannot play this part, since setting a nullable field to None is a real change.
+UNSET: Final = _Unset.UNSET
+#: The annotation of a parameter that may be left UNSET: ``name: str | Unset = UNSET``.
+Unset = Literal[_Unset.UNSET]
+
+
+def require_role(actor: User | AnonymousUser | None, roles: Iterable[str]) -> None:
     """Refuse the write unless ``actor`` holds one of ``roles``."""
-    if not getattr(actor, "is_authenticated", False) or actor.role not in set(roles):
+    if not getattr(actor, "is_authenticated", False) or getattr(actor, "role", None) not in set(roles):
         raise PermissionDenied("role not allowed")
 
 
-def require_editable(queryset: Any, actor: Any, obj: models.Model) -> None:
+def require_editable(queryset: Any, actor: User, obj: models.Model) -> None:
     """Refuse the write unless ``obj`` is among the rows ``actor`` may change (``editable_by``)."""
     if not queryset.editable_by(actor).filter(pk=obj.pk).exists():
         raise PermissionDenied(f"{obj._meta.label} not editable")
 
 
-def apply_changes(obj: M, data: dict[str, Any], fields: Iterable[str]) -> None:
-    """Copy the keys of ``data`` that are in ``fields`` onto ``obj``."""
-    allowed = set(fields)
-    for key, value in data.items():
-        if key in allowed:
-            setattr(obj, key, value)
+def assign(obj: models.Model, **values: Any) -> None:
+    """Set the given fields of ``obj``; values left :data:`UNSET` are skipped.
+
+    The services spell out their fields as typed keyword parameters and pass them on here, so this
+    helper refuses a name that is not a field of the model (a TypeError, as a misspelt keyword is)
+    rather than setting a stray attribute that would never be saved.
+    """
+    for name, value in values.items():
+        if value is UNSET:
+            continue
+        try:
+            obj._meta.get_field(name)
+        except FieldDoesNotExist:
+            raise TypeError(f"{obj._meta.label} has no field {name!r}") from None
+        setattr(obj, name, value)
 
 
-def save_created(*, actor: Any, obj: M, m2m: dict[str, Iterable[Any]] | None = None) -> M:
+def save_created(*, actor: User | None, obj: M, m2m: dict[str, Iterable[Any]] | None = None) -> M:
     """Validate, insert and audit a new row (call inside the service's transaction)."""
     obj.full_clean()
     obj.save()
@@ -45,7 +76,7 @@ def save_created(*, actor: Any, obj: M, m2m: dict[str, Iterable[Any]] | None = N
 
 
 def save_updated(
-    *, actor: Any, obj: M, before: dict[str, Any], m2m: dict[str, Iterable[Any]] | None = None
+    *, actor: User | None, obj: M, before: dict[str, Any], m2m: dict[str, Iterable[Any]] | None = None
 ) -> M:
     """Validate, update and audit a changed row; ``before`` is its snapshot from before the change."""
     obj.full_clean()
@@ -58,7 +89,7 @@ def save_updated(
     return obj
 
 
-def delete_audited(*, actor: Any, obj: models.Model) -> None:
+def delete_audited(*, actor: User, obj: models.Model) -> None:
     """Delete and audit a row, keeping its last values in the event."""
     before = audit.snapshot(obj)
     audit.record(actor=actor, action=AuditEvent.Action.DELETE, obj=obj, before=before)

@@ -82,3 +82,20 @@ def mask_email(email: str) -> str:
     if not sep:
         return "***"
     return (local[:1] + "***" + sep + domain) if local else "***" + sep + domain
+
+
+#: Legal-form endings and noise that two spellings of the same company name may differ by.
+_SUFFIXES = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团|公司)$")
+_NOISE = re.compile(r"[\s()（）·,，.。\-]")
+
+
+def normalize_name(name: str) -> str:
+    """A company name reduced for duplicate checks: no spaces, brackets or legal-form suffix.
+
+    ``青岛 海川科技（集团）有限公司`` and ``青岛海川科技集团`` both give ``青岛海川科技``.
+    """
+    key = _NOISE.sub("", name or "").lower()
+    previous = None
+    while previous != key:
+        previous, key = key, _SUFFIXES.sub("", key)
+    return key

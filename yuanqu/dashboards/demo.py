@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from yuanqu.core.demo import DemoContext
 from yuanqu.parks import services as parks
 from yuanqu.parks.models import Park
+
+if TYPE_CHECKING:
+    from yuanqu.accounts.models import User
 
 #: Approximate WGS-84 positions inside 李沧区, so the cockpit's park map has something to draw.
 COORDINATES = {
@@ -19,7 +22,7 @@ COORDINATES = {
 }
 
 
-def load_dashboard_demo(*, actor: Any, region_code: str = "370213") -> int:
+def load_dashboard_demo(*, actor: User, region_code: str = "370213") -> int:
     """Give the demo parks their coordinates (through the park service, audited); returns how many changed."""
     changed = 0
     for park in Park.objects.filter(region_id=region_code, name__in=COORDINATES, longitude__isnull=True):

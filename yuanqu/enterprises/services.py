@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuanqu.core import audit
-from yuanqu.core.models import AuditEvent
+from yuanqu.core.models import AuditEvent, IndustryCode, Region
 from yuanqu.core.roles import Role
 from yuanqu.core.services import (
-    apply_changes,
+    UNSET,
+    Unset,
+    assign,
     delete_audited,
     require_editable,
     require_role,
@@ -27,14 +30,10 @@ from yuanqu.parks.models import Park, Unit
 
 from .models import Contact, Enterprise, EnterpriseName, Occupancy, Settlement
 
-ENTERPRISE_FIELDS = (
-    "uscc", "name", "industry", "region", "is_high_tech", "srdi_level", "is_above_scale", "listing",
-    "is_four_new", "registered_capital_wan", "established_on", "status",
-)
-CONTACT_FIELDS = ("name", "title", "phone", "email", "is_primary")
+if TYPE_CHECKING:
+    from yuanqu.accounts.models import User
 
-
-def check_uscc_free(*, actor: Any, uscc: str, exclude_pk: Any = None) -> None:
+def check_uscc_free(*, actor: User, uscc: str, exclude_pk: Any = None) -> None:
     """Refuse a USCC that is already registered.
 
     The message names the existing enterprise only when ``actor`` may see it, so the check
@@ -61,10 +60,21 @@ def _not_in_future(field: str, day: dt.date | None) -> None:
 @transaction.atomic
 def enterprise_create(
     *,
-    actor: Any,
+    actor: User,
+    uscc: str = "",
+    name: str = "",
+    industry: IndustryCode | None = None,
+    region: Region | None = None,
+    is_high_tech: bool = False,
+    srdi_level: str = "",
+    is_above_scale: bool = False,
+    listing: str = Enterprise.Listing.UNLISTED,
+    is_four_new: bool = False,
+    registered_capital_wan: Decimal | None = None,
+    established_on: dt.date | None = None,
+    status: str = Enterprise.Status.ACTIVE,
     park: Park | None = None,
     signed_on: dt.date | None = None,
-    **data: Any,
 ) -> Enterprise:
     """Register an enterprise; with ``park``, also sign it into that park (a 签约 settlement).
 
@@ -76,9 +86,11 @@ def enterprise_create(
                                                         code="required")]})
     if park is not None:
         require_editable(Park.objects, actor, park)
-    enterprise = Enterprise()
-    apply_changes(enterprise, data, ENTERPRISE_FIELDS)
-    enterprise.uscc = normalize_uscc(enterprise.uscc or "")
+    enterprise = Enterprise(
+        uscc=normalize_uscc(uscc or ""), name=name, industry=industry, region=region, is_high_tech=is_high_tech,
+        srdi_level=srdi_level, is_above_scale=is_above_scale, listing=listing, is_four_new=is_four_new,
+        registered_capital_wan=registered_capital_wan, established_on=established_on, status=status,
+    )
     check_uscc_free(actor=actor, uscc=enterprise.uscc)
     _not_in_future("established_on", enterprise.established_on)
     enterprise.name_pinyin, enterprise.name_initials = pinyin_keys(enterprise.name)
@@ -89,18 +101,37 @@ def enterprise_create(
 
 
 @transaction.atomic
-def enterprise_update(*, actor: Any, enterprise: Enterprise, **data: Any) -> Enterprise:
-    """Change an enterprise's record. A rename keeps the old name in the name history.
+def enterprise_update(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    uscc: str | Unset = UNSET,
+    name: str | Unset = UNSET,
+    industry: IndustryCode | None | Unset = UNSET,
+    region: Region | Unset = UNSET,
+    is_high_tech: bool | Unset = UNSET,
+    srdi_level: str | Unset = UNSET,
+    is_above_scale: bool | Unset = UNSET,
+    listing: str | Unset = UNSET,
+    is_four_new: bool | Unset = UNSET,
+    registered_capital_wan: Decimal | None | Unset = UNSET,
+    established_on: dt.date | None | Unset = UNSET,
+    status: str | Unset = UNSET,
+) -> Enterprise:
+    """Change an enterprise's record; only the fields given change. A rename keeps the old name in the history.
 
-    Enterprise users may not change their own USCC or registered region.
+    Enterprise users may not change their own USCC or registered region (those they give are ignored).
     """
     require_editable(Enterprise.objects, actor, enterprise)
     if actor.role == Role.ENTERPRISE_USER:
-        data.pop("uscc", None)
-        data.pop("region", None)
+        uscc = region = UNSET
     before = audit.snapshot(enterprise)
     old_name = enterprise.name
-    apply_changes(enterprise, data, ENTERPRISE_FIELDS)
+    assign(
+        enterprise, uscc=uscc, name=name, industry=industry, region=region, is_high_tech=is_high_tech,
+        srdi_level=srdi_level, is_above_scale=is_above_scale, listing=listing, is_four_new=is_four_new,
+        registered_capital_wan=registered_capital_wan, established_on=established_on, status=status,
+    )
     enterprise.uscc = normalize_uscc(enterprise.uscc)
     check_uscc_free(actor=actor, uscc=enterprise.uscc, exclude_pk=enterprise.pk)
     _not_in_future("established_on", enterprise.established_on)
@@ -113,31 +144,48 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, **data: Any) -> Ent
 
 
 @transaction.atomic
-def contact_create(*, actor: Any, enterprise: Enterprise, **data: Any) -> Contact:
+def contact_create(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    name: str = "",
+    title: str = "",
+    phone: str = "",
+    email: str = "",
+    is_primary: bool = False,
+) -> Contact:
     """Add a contact person to an enterprise."""
     require_editable(Enterprise.objects, actor, enterprise)
-    contact = Contact(enterprise=enterprise)
-    apply_changes(contact, data, CONTACT_FIELDS)
+    contact = Contact(enterprise=enterprise, name=name, title=title, phone=phone, email=email, is_primary=is_primary)
     return save_created(actor=actor, obj=contact)
 
 
 @transaction.atomic
-def contact_update(*, actor: Any, contact: Contact, **data: Any) -> Contact:
-    """Change a contact person."""
+def contact_update(
+    *,
+    actor: User,
+    contact: Contact,
+    name: str | Unset = UNSET,
+    title: str | Unset = UNSET,
+    phone: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+    is_primary: bool | Unset = UNSET,
+) -> Contact:
+    """Change a contact person; only the fields given change."""
     require_editable(Contact.objects, actor, contact)
     before = audit.snapshot(contact)
-    apply_changes(contact, data, CONTACT_FIELDS)
+    assign(contact, name=name, title=title, phone=phone, email=email, is_primary=is_primary)
     return save_updated(actor=actor, obj=contact, before=before)
 
 
 @transaction.atomic
-def contact_delete(*, actor: Any, contact: Contact) -> None:
+def contact_delete(*, actor: User, contact: Contact) -> None:
     """Remove a contact person."""
     require_editable(Contact.objects, actor, contact)
     delete_audited(actor=actor, obj=contact)
 
 
-def _occupy(*, actor: Any, settlement: Settlement, units: Iterable[Unit], since: dt.date) -> None:
+def _occupy(*, actor: User, settlement: Settlement, units: Iterable[Unit], since: dt.date) -> None:
     for unit in units:
         if unit.building.park_id != settlement.park_id:
             raise ValidationError({"units": [ValidationError(
@@ -163,7 +211,7 @@ def _occupy(*, actor: Any, settlement: Settlement, units: Iterable[Unit], since:
             save_updated(actor=actor, obj=unit, before=before)
 
 
-def _release(*, actor: Any, settlement: Settlement, until: dt.date, units: Iterable[Unit] | None = None) -> None:
+def _release(*, actor: User, settlement: Settlement, until: dt.date, units: Iterable[Unit] | None = None) -> None:
     qs = Occupancy.objects.filter(settlement=settlement, active=True).select_related("unit")
     if units is not None:
         qs = qs.filter(unit__in=list(units))
@@ -181,7 +229,7 @@ def _release(*, actor: Any, settlement: Settlement, until: dt.date, units: Itera
 @transaction.atomic
 def settlement_create(
     *,
-    actor: Any,
+    actor: User,
     enterprise: Enterprise,
     park: Park,
     signed_on: dt.date,
@@ -200,7 +248,7 @@ def settlement_create(
 
 @transaction.atomic
 def settlement_advance(
-    *, actor: Any, settlement: Settlement, to_stage: str, on: dt.date, reason: str = ""
+    *, actor: User, settlement: Settlement, to_stage: str, on: dt.date, reason: str = ""
 ) -> Settlement:
     """Move a settlement forward to ``to_stage`` on date ``on``.
 
@@ -234,7 +282,7 @@ def settlement_advance(
 
 
 @transaction.atomic
-def settlement_set_units(*, actor: Any, settlement: Settlement, units: Iterable[Unit], on: dt.date) -> Settlement:
+def settlement_set_units(*, actor: User, settlement: Settlement, units: Iterable[Unit], on: dt.date) -> Settlement:
     """Make ``units`` the units the settlement occupies from ``on``: new ones taken, dropped ones freed."""
     require_editable(Settlement.objects, actor, settlement)
     if settlement.stage == Settlement.Stage.EXITED:
@@ -249,14 +297,27 @@ def settlement_set_units(*, actor: Any, settlement: Settlement, units: Iterable[
 
 
 @transaction.atomic
-def settlement_update(*, actor: Any, settlement: Settlement, note: str | None = None, **dates: Any) -> Settlement:
-    """Correct a settlement's dates or note (the stage itself changes only by advancing)."""
+def settlement_update(
+    *,
+    actor: User,
+    settlement: Settlement,
+    signed_on: dt.date | Unset = UNSET,
+    fitout_on: dt.date | None | Unset = UNSET,
+    moved_in_on: dt.date | None | Unset = UNSET,
+    exited_on: dt.date | None | Unset = UNSET,
+    note: str | None | Unset = UNSET,
+) -> Settlement:
+    """Correct a settlement's dates or note (the stage itself changes only by advancing).
+
+    Only the fields given change; a ``note`` of None also leaves the note as it is.
+    """
     require_editable(Settlement.objects, actor, settlement)
     before = audit.snapshot(settlement)
-    for field in ("signed_on", "fitout_on", "moved_in_on", "exited_on"):
-        if field in dates:
-            _not_in_future(field, dates[field])
-            setattr(settlement, field, dates[field])
+    dates = {"signed_on": signed_on, "fitout_on": fitout_on, "moved_in_on": moved_in_on, "exited_on": exited_on}
+    for field, day in dates.items():
+        if day is not UNSET:
+            _not_in_future(field, day)
+    assign(settlement, **dates)
     if note is not None:
-        settlement.note = note
+        assign(settlement, note=note)
     return save_updated(actor=actor, obj=settlement, before=before)

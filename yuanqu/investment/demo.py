@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -19,12 +19,15 @@ from yuanqu.parks.models import Park
 from . import services
 from .models import Lead
 
+if TYPE_CHECKING:
+    from yuanqu.accounts.models import User
+
 
 def _industry(code: str) -> IndustryCode | None:
     return IndustryCode.objects.filter(pk=code).first()
 
 
-def load_investment_demo(*, actor: Any, staff: Any, parks: dict[str, Park]) -> None:
+def load_investment_demo(*, actor: User, staff: User, parks: dict[str, Park]) -> None:
     """Create the demo projects, leads (owned by ``staff`` where owned) and cases."""
     today = timezone.localdate()
     rmjf, ldug, smyz, xltd, tscx = (parks[k] for k in ("rmjf", "ldug", "smyz", "xltd", "tscx"))

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from yuanqu.core.roles import Role
-from yuanqu.core.text import mask_email, mask_phone
+from yuanqu.core.text import mask_email, mask_phone, normalize_name, normalize_uscc
 
-from . import services
-from .models import FollowUp, Lead, LeadContact, LeadQuerySet, Project, ProjectMonth, ProjectQuerySet
+from .models import (
+    FollowUp,
+    Lead,
+    LeadContact,
+    LeadQuerySet,
+    Project,
+    ProjectMonth,
+    ProjectQuerySet,
+    RegionSetting,
+)
+
+if TYPE_CHECKING:
+    from yuanqu.accounts.models import User
 
 
 def may_see_personal_data(user: Any) -> bool:
@@ -69,7 +82,7 @@ def due_count(user: Any) -> int:
 
 def stale_for(user: Any) -> QuerySet[Lead]:
     """Owned open leads the user may see that will return to the pool: no follow-up for N days."""
-    return services.stale_leads(leads_for_list(user))  # type: ignore[no-any-return]
+    return stale_leads(leads_for_list(user))  # type: ignore[no-any-return]
 
 
 def follow_ups_for(user: Any, lead: Lead) -> QuerySet[FollowUp]:
@@ -113,3 +126,35 @@ def months_with_ytd(project: Project, year: int) -> dict[str, Any]:
         "ytd_planned": sum((r.planned_wan for r in rows), Decimal(0)),
         "ytd_completed": sum((r.completed_wan for r in rows), Decimal(0)),
     }
+
+
+def find_duplicates(
+    *, actor: User, name: str = "", uscc: str = "", phones: Iterable[str] = (), exclude_pk: Any = None
+) -> list[Lead]:
+    """Leads the actor may see with the same USCC, the same normalised name or a shared contact phone."""
+    cond = Q()
+    uscc = normalize_uscc(uscc or "")
+    if uscc:
+        cond |= Q(uscc=uscc)
+    key = normalize_name(name)
+    if key:
+        cond |= Q(name_key=key)
+    phones = [p for p in phones if p]
+    if phones:
+        cond |= Q(pk__in=LeadContact.objects.filter(phone__in=phones).values("lead_id"))
+    if not cond:
+        return []
+    return list(Lead.objects.visible_to(actor).filter(cond).exclude(pk=exclude_pk).distinct()
+                .select_related("owner", "target_park"))
+
+
+def stale_leads(qs: Any = None, *, today: dt.date | None = None) -> Any:
+    """Owned open leads whose last follow-up (or the claim, if none since) is older than their region's N days."""
+    today = today or timezone.localdate()
+    base = (qs if qs is not None else Lead.objects.all()).open().filter(owner__isnull=False)
+    cond = Q(pk__in=[])
+    for region_code in base.values_list("region_id", flat=True).distinct():
+        cutoff = today - dt.timedelta(days=RegionSetting.stale_days_for(region_code))
+        active_since = Q(last_follow_up_on__gte=cutoff) | Q(owned_since__date__gte=cutoff)
+        cond |= Q(region_id=region_code) & ~active_since
+    return base.filter(cond)

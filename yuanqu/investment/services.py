@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuanqu.core import audit
-from yuanqu.core.models import AuditEvent
+from yuanqu.core.models import AuditEvent, IndustryCode, Region
 from yuanqu.core.roles import Role
-from yuanqu.core.services import apply_changes, delete_audited, require_role, save_created, save_updated
-from yuanqu.core.text import normalize_uscc, pinyin_keys
+from yuanqu.core.services import UNSET, Unset, assign, delete_audited, require_role, save_created, save_updated
+from yuanqu.core.text import normalize_name, normalize_uscc, pinyin_keys
 from yuanqu.enterprises import services as ent_services
 from yuanqu.enterprises.models import Enterprise, Settlement
 from yuanqu.parks.models import Park
@@ -36,41 +35,22 @@ from .models import (
     StageChange,
     StageEvidence,
 )
+from .selectors import find_duplicates, stale_leads
 
-LEAD_FIELDS = (
-    "name", "uscc", "industry", "region", "target_park", "source", "intended_investment_wan", "expected_jobs",
-    "note",
-)
-CONTACT_FIELDS = ("name", "title", "phone", "email")
-FOLLOW_UP_FIELDS = ("kind", "on", "participants", "summary", "next_step", "next_step_on")
-
-_SUFFIXES = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团|公司)$")
-_NOISE = re.compile(r"[\s()（）·,，.。\-]")
-
-
-def normalize_name(name: str) -> str:
-    """A company name reduced for duplicate checks: no spaces, brackets or legal-form suffix.
-
-    ``青岛 海川科技（集团）有限公司`` and ``青岛海川科技集团`` both give ``青岛海川科技``.
-    """
-    key = _NOISE.sub("", name or "").lower()
-    previous = None
-    while previous != key:
-        previous, key = key, _SUFFIXES.sub("", key)
-    return key
-
+if TYPE_CHECKING:
+    from yuanqu.accounts.models import User
 
 def _not_in_future(field: str, day: dt.date | None) -> None:
     if day is not None and day > timezone.localdate():
         raise ValidationError({field: [ValidationError(_("The date cannot be in the future."), code="future")]})
 
 
-def _require_editable(actor: Any, lead: Lead) -> None:
+def _require_editable(*, actor: User, lead: Lead) -> None:
     if not Lead.objects.editable_by(actor).filter(pk=lead.pk).exists():
         raise PermissionDenied("lead not editable")
 
 
-def _check_park(actor: Any, park: Park | None) -> None:
+def _check_park(*, actor: User, park: Park | None) -> None:
     """The target park must be one the actor may see; an operator's lead must target its own park."""
     if park is None:
         if getattr(actor, "role", None) == Role.PARK_OPERATOR:
@@ -82,26 +62,6 @@ def _check_park(actor: Any, park: Park | None) -> None:
                                                                code="scope")]})
 
 
-def find_duplicates(
-    *, actor: Any, name: str = "", uscc: str = "", phones: Iterable[str] = (), exclude_pk: Any = None
-) -> list[Lead]:
-    """Leads the actor may see with the same USCC, the same normalised name or a shared contact phone."""
-    cond = Q()
-    uscc = normalize_uscc(uscc or "")
-    if uscc:
-        cond |= Q(uscc=uscc)
-    key = normalize_name(name)
-    if key:
-        cond |= Q(name_key=key)
-    phones = [p for p in phones if p]
-    if phones:
-        cond |= Q(pk__in=LeadContact.objects.filter(phone__in=phones).values("lead_id"))
-    if not cond:
-        return []
-    return list(Lead.objects.visible_to(actor).filter(cond).exclude(pk=exclude_pk).distinct()
-                .select_related("owner", "target_park"))
-
-
 def _prepare(lead: Lead) -> None:
     lead.uscc = normalize_uscc(lead.uscc or "")
     lead.name = (lead.name or "").strip()
@@ -111,8 +71,20 @@ def _prepare(lead: Lead) -> None:
 
 @transaction.atomic
 def lead_create(
-    *, actor: Any, contacts: Iterable[dict[str, Any]] = (), claim: bool = True, allow_duplicate: bool = False,
-    **data: Any,
+    *,
+    actor: User,
+    name: str = "",
+    uscc: str = "",
+    industry: IndustryCode | None = None,
+    region: Region | None = None,
+    target_park: Park | None = None,
+    source: str = Lead.Source.OTHER,
+    intended_investment_wan: Decimal | None = None,
+    expected_jobs: int | None = None,
+    note: str = "",
+    contacts: Iterable[dict[str, Any]] = (),
+    claim: bool = True,
+    allow_duplicate: bool = False,
 ) -> Lead:
     """Record a lead. The creator owns it unless ``claim`` is False (then it goes to the pool).
 
@@ -121,13 +93,13 @@ def lead_create(
     """
     require_role(actor, [Role.REGION_STAFF, Role.PARK_OPERATOR])
     contacts = [c for c in contacts if c.get("name")]
-    lead = Lead()
-    apply_changes(lead, data, LEAD_FIELDS)
+    lead = Lead(name=name, uscc=uscc, industry=industry, region=region, target_park=target_park, source=source,
+                intended_investment_wan=intended_investment_wan, expected_jobs=expected_jobs, note=note)
     if lead.region_id is None:
         lead.region_id = lead.target_park.region_id if lead.target_park else actor.region_id
     if not str(lead.region_id).startswith(actor.region_id):
         raise ValidationError({"region": [ValidationError(_("This region is outside your scope."), code="scope")]})
-    _check_park(actor, lead.target_park)
+    _check_park(actor=actor, park=lead.target_park)
     _prepare(lead)
     if not allow_duplicate:
         phones = [c.get("phone", "") for c in contacts]
@@ -146,25 +118,40 @@ def lead_create(
 
 
 @transaction.atomic
-def lead_update(*, actor: Any, lead: Lead, **data: Any) -> Lead:
-    """Change a lead's record (its status changes only through :func:`lead_set_status`)."""
-    _require_editable(actor, lead)
+def lead_update(
+    *,
+    actor: User,
+    lead: Lead,
+    name: str | Unset = UNSET,
+    uscc: str | Unset = UNSET,
+    industry: IndustryCode | None | Unset = UNSET,
+    region: Region | Unset = UNSET,
+    target_park: Park | None | Unset = UNSET,
+    source: str | Unset = UNSET,
+    intended_investment_wan: Decimal | None | Unset = UNSET,
+    expected_jobs: int | None | Unset = UNSET,
+    note: str | Unset = UNSET,
+) -> Lead:
+    """Change a lead's record; only the fields given change (its status changes only through
+    :func:`lead_set_status`)."""
+    _require_editable(actor=actor, lead=lead)
     before = audit.snapshot(lead)
-    apply_changes(lead, data, LEAD_FIELDS)
+    assign(lead, name=name, uscc=uscc, industry=industry, region=region, target_park=target_park, source=source,
+           intended_investment_wan=intended_investment_wan, expected_jobs=expected_jobs, note=note)
     if not str(lead.region_id).startswith(actor.region_id):
         raise ValidationError({"region": [ValidationError(_("This region is outside your scope."), code="scope")]})
-    _check_park(actor, lead.target_park)
+    _check_park(actor=actor, park=lead.target_park)
     _prepare(lead)
     return save_updated(actor=actor, obj=lead, before=before)
 
 
 @transaction.atomic
-def lead_set_status(*, actor: Any, lead: Lead, status: str, reason: str = "") -> Lead:
+def lead_set_status(*, actor: User, lead: Lead, status: str, reason: str = "") -> Lead:
     """Move a lead along 新线索 → 已接洽 → 洽谈中 → 已签约, or mark it 已流失 with a reason.
 
     Signed and lost are final. A lost lead keeps its reason; the database refuses one without.
     """
-    _require_editable(actor, lead)
+    _require_editable(actor=actor, lead=lead)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if status not in Lead.Status.values:
         raise ValidationError({"status": [ValidationError(_("Unknown status."), code="invalid")]})
@@ -185,13 +172,13 @@ def lead_set_status(*, actor: Any, lead: Lead, status: str, reason: str = "") ->
 
 
 @transaction.atomic
-def lead_claim(*, actor: Any, lead: Lead) -> Lead:
+def lead_claim(*, actor: User, lead: Lead) -> Lead:
     """Take a lead from the pool.
 
     One conditional UPDATE (… WHERE owner IS NULL) decides between two people claiming at the
     same moment: the second one gets a clear error, never the lead.
     """
-    _require_editable(actor, lead)
+    _require_editable(actor=actor, lead=lead)
     before = audit.snapshot(lead)
     now = timezone.now()
     taken = Lead.objects.filter(pk=lead.pk, owner__isnull=True, status__in=Lead.OPEN).update(
@@ -205,9 +192,9 @@ def lead_claim(*, actor: Any, lead: Lead) -> Lead:
 
 
 @transaction.atomic
-def lead_release(*, actor: Any, lead: Lead) -> Lead:
+def lead_release(*, actor: User, lead: Lead) -> Lead:
     """Put a lead back into the pool: its owner may, and district staff may for any lead."""
-    _require_editable(actor, lead)
+    _require_editable(actor=actor, lead=lead)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.owner_id is None:
         raise ValidationError(_("The lead is in the pool already."), code="in_pool")
@@ -217,18 +204,6 @@ def lead_release(*, actor: Any, lead: Lead) -> Lead:
     lead.owner = None
     lead.owned_since = None
     return save_updated(actor=actor, obj=lead, before=before)
-
-
-def stale_leads(qs: Any = None, *, today: dt.date | None = None) -> Any:
-    """Owned open leads whose last follow-up (or the claim, if none since) is older than their region's N days."""
-    today = today or timezone.localdate()
-    base = (qs if qs is not None else Lead.objects.all()).open().filter(owner__isnull=False)
-    cond = Q(pk__in=[])
-    for region_code in base.values_list("region_id", flat=True).distinct():
-        cutoff = today - dt.timedelta(days=RegionSetting.stale_days_for(region_code))
-        active_since = Q(last_follow_up_on__gte=cutoff) | Q(owned_since__date__gte=cutoff)
-        cond |= Q(region_id=region_code) & ~active_since
-    return base.filter(cond)
 
 
 @transaction.atomic
@@ -248,34 +223,43 @@ def return_stale_leads(*, today: dt.date | None = None) -> int:
 
 
 @transaction.atomic
-def lead_contact_create(*, actor: Any, lead: Lead, **data: Any) -> LeadContact:
+def lead_contact_create(
+    *, actor: User, lead: Lead, name: str = "", title: str = "", phone: str = "", email: str = "",
+) -> LeadContact:
     """Add a contact person to a lead."""
-    _require_editable(actor, lead)
-    contact = LeadContact(lead=lead)
-    apply_changes(contact, data, CONTACT_FIELDS)
+    _require_editable(actor=actor, lead=lead)
+    contact = LeadContact(lead=lead, name=name, title=title, phone=phone, email=email)
     contact.phone = (contact.phone or "").replace(" ", "").replace("-", "")
     return save_created(actor=actor, obj=contact)
 
 
 @transaction.atomic
-def lead_contact_update(*, actor: Any, contact: LeadContact, **data: Any) -> LeadContact:
+def lead_contact_update(
+    *,
+    actor: User,
+    contact: LeadContact,
+    name: str | Unset = UNSET,
+    title: str | Unset = UNSET,
+    phone: str | Unset = UNSET,
+    email: str | Unset = UNSET,
+) -> LeadContact:
     """Change a lead's contact person; only the fields given change (a masked phone is never written back)."""
-    _require_editable(actor, contact.lead)
+    _require_editable(actor=actor, lead=contact.lead)
     before = audit.snapshot(contact)
-    apply_changes(contact, data, CONTACT_FIELDS)
+    assign(contact, name=name, title=title, phone=phone, email=email)
     contact.phone = (contact.phone or "").replace(" ", "").replace("-", "")
     return save_updated(actor=actor, obj=contact, before=before)
 
 
 @transaction.atomic
-def lead_contact_delete(*, actor: Any, contact: LeadContact) -> None:
+def lead_contact_delete(*, actor: User, contact: LeadContact) -> None:
     """Remove a lead's contact person; the audit event keeps its last values."""
-    _require_editable(actor, contact.lead)
+    _require_editable(actor=actor, lead=contact.lead)
     delete_audited(actor=actor, obj=contact)
 
 
 @transaction.atomic
-def region_setting_set(*, actor: Any, lead_stale_days: int) -> RegionSetting:
+def region_setting_set(*, actor: User, lead_stale_days: int) -> RegionSetting:
     """Set N, the days after which an owned lead without follow-up returns to the pool, for the actor's region.
 
     District staff (who run the pipeline) and the region's system administrator (configuration) may set it.
@@ -291,14 +275,25 @@ def region_setting_set(*, actor: Any, lead_stale_days: int) -> RegionSetting:
 
 
 @transaction.atomic
-def follow_up_create(*, actor: Any, lead: Lead, **data: Any) -> FollowUp:
+def follow_up_create(
+    *,
+    actor: User,
+    lead: Lead,
+    kind: str = "",
+    on: dt.date | None = None,
+    participants: str = "",
+    summary: str = "",
+    next_step: str = "",
+    next_step_on: dt.date | None = None,
+) -> FollowUp:
     """Log a follow-up on a lead; it refreshes the lead's last contact and next-step dates.
 
     A new lead that gets its first follow-up counts as contacted (已接洽).
     """
-    _require_editable(actor, lead)
-    follow_up = FollowUp(lead=lead, author=actor)
-    apply_changes(follow_up, data, FOLLOW_UP_FIELDS)
+    _require_editable(actor=actor, lead=lead)
+    follow_up = FollowUp(lead=lead, author=actor, kind=kind, participants=participants, summary=summary,
+                         next_step=next_step, next_step_on=next_step_on)
+    assign(follow_up, on=on)  # None when not given, so full_clean names the missing date
     _not_in_future("on", follow_up.on)
     save_created(actor=actor, obj=follow_up)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
@@ -313,13 +308,13 @@ def follow_up_create(*, actor: Any, lead: Lead, **data: Any) -> FollowUp:
 
 
 @transaction.atomic
-def lead_merge(*, actor: Any, source: Lead, target: Lead) -> Lead:
+def lead_merge(*, actor: User, source: Lead, target: Lead) -> Lead:
     """Fold a duplicate ``source`` into ``target``: every follow-up and contact moves over, blanks are filled.
 
     The source is deleted; both sides are audited, the deletion naming the lead it went into.
     """
-    _require_editable(actor, source)
-    _require_editable(actor, target)
+    _require_editable(actor=actor, lead=source)
+    _require_editable(actor=actor, lead=target)
     if source.pk == target.pk:
         raise ValidationError({"target": [ValidationError(_("Choose another lead."), code="same")]})
     if source.enterprise_id or source.settlement_id or source.projects.exists():
@@ -353,13 +348,13 @@ def lead_merge(*, actor: Any, source: Lead, target: Lead) -> Lead:
 
 @transaction.atomic
 def lead_convert(
-    *, actor: Any, lead: Lead, park: Park, signed_on: dt.date, uscc: str = "", name: str = "",
+    *, actor: User, lead: Lead, park: Park, signed_on: dt.date, uscc: str = "", name: str = "",
 ) -> Settlement:
     """Turn a lead into a settlement at 签约 in ``park``, registering the enterprise if it is new.
 
     The lead becomes 已签约 and keeps links to the enterprise and the settlement it became.
     """
-    _require_editable(actor, lead)
+    _require_editable(actor=actor, lead=lead)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.settlement_id is not None:
         raise ValidationError(_("This lead has been converted already."), code="converted")
@@ -395,14 +390,14 @@ def lead_convert(
 
 @transaction.atomic
 def lead_convert_project(
-    *, actor: Any, lead: Lead, name: str, total_investment_wan: Any, level: str = Project.Level.DISTRICT,
+    *, actor: User, lead: Lead, name: str, total_investment_wan: Any, level: str = Project.Level.DISTRICT,
     park: Park | None = None, fixed_asset_investment_wan: Any = None,
 ) -> Project:
     """Turn a lead into a project whose investor is the lead (and its enterprise, once it has one).
 
     The lead becomes 已签约 if it was still open; it keeps the link through ``Project.investor_lead``.
     """
-    _require_editable(actor, lead)
+    _require_editable(actor=actor, lead=lead)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.status == Lead.Status.LOST:
         raise ValidationError(_("A lost lead cannot be converted."), code="lost")
@@ -419,10 +414,6 @@ def lead_convert_project(
 
 # --- Key projects (重点项目) -------------------------------------------------------------------
 
-PROJECT_FIELDS = (
-    "name", "investor_enterprise", "investor_lead", "park", "region", "industry", "level", "total_investment_wan",
-    "fixed_asset_investment_wan", "note",
-)
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
 
@@ -459,17 +450,33 @@ def _check_evidence(files: Iterable[Any]) -> list[tuple[Any, str]]:
     return checked
 
 
-def _require_project_editable(actor: Any, project: Project) -> None:
+def _require_project_editable(*, actor: User, project: Project) -> None:
     if not Project.objects.editable_by(actor).filter(pk=project.pk).exists():
         raise PermissionDenied("project not editable")
 
 
 @transaction.atomic
-def project_create(*, actor: Any, **data: Any) -> Project:
+def project_create(
+    *,
+    actor: User,
+    name: str = "",
+    investor_enterprise: Enterprise | None = None,
+    investor_lead: Lead | None = None,
+    park: Park | None = None,
+    region: Region | None = None,
+    industry: IndustryCode | None = None,
+    level: str = Project.Level.DISTRICT,
+    total_investment_wan: Decimal | None = None,
+    fixed_asset_investment_wan: Decimal | None = None,
+    note: str = "",
+) -> Project:
     """Register a project: district staff anywhere in the region, a park operator in its own park."""
     require_role(actor, [Role.REGION_STAFF, Role.PARK_OPERATOR])
-    project = Project()
-    apply_changes(project, data, PROJECT_FIELDS)
+    project = Project(name=name, investor_enterprise=investor_enterprise, investor_lead=investor_lead, park=park,
+                      region=region, industry=industry, level=level,
+                      fixed_asset_investment_wan=fixed_asset_investment_wan, note=note)
+    # None when not given (an imported row may lack it), so full_clean names the missing amount.
+    assign(project, total_investment_wan=total_investment_wan)
     if project.region_id is None:
         project.region_id = project.park.region_id if project.park else actor.region_id
     if not str(project.region_id).startswith(actor.region_id):
@@ -485,31 +492,59 @@ def project_create(*, actor: Any, **data: Any) -> Project:
 
 
 @transaction.atomic
-def project_update(*, actor: Any, project: Project, **data: Any) -> Project:
-    """Change a project's record (its stage changes only through stage changes); used by the import."""
-    _require_project_editable(actor, project)
+def project_update(
+    *,
+    actor: User,
+    project: Project,
+    name: str | Unset = UNSET,
+    investor_enterprise: Enterprise | None | Unset = UNSET,
+    investor_lead: Lead | None | Unset = UNSET,
+    park: Park | None | Unset = UNSET,
+    industry: IndustryCode | None | Unset = UNSET,
+    level: str | Unset = UNSET,
+    total_investment_wan: Decimal | Unset = UNSET,
+    fixed_asset_investment_wan: Decimal | None | Unset = UNSET,
+    note: str | Unset = UNSET,
+) -> Project:
+    """Change a project's record; only the fields given change. Used by the import.
+
+    The region is fixed when the project is registered, and the stage changes only through stage changes.
+    """
+    _require_project_editable(actor=actor, project=project)
     before = audit.snapshot(project)
-    data.pop("region", None)
-    apply_changes(project, data, PROJECT_FIELDS)
+    assign(project, name=name, investor_enterprise=investor_enterprise, investor_lead=investor_lead, park=park,
+           industry=industry, level=level, total_investment_wan=total_investment_wan,
+           fixed_asset_investment_wan=fixed_asset_investment_wan, note=note)
     if project.park is not None and not Park.objects.editable_by(actor).filter(pk=project.park.pk).exists():
         raise ValidationError({"park": [ValidationError(_("This park is outside your scope."), code="scope")]})
     return save_updated(actor=actor, obj=project, before=before)
 
 
 @transaction.atomic
-def project_follow_up_create(*, actor: Any, project: Project, **data: Any) -> FollowUp:
+def project_follow_up_create(
+    *,
+    actor: User,
+    project: Project,
+    kind: str = "",
+    on: dt.date | None = None,
+    participants: str = "",
+    summary: str = "",
+    next_step: str = "",
+    next_step_on: dt.date | None = None,
+) -> FollowUp:
     """Log a visit, call, meeting or one-to-one docking on a project (by whoever may change the project)."""
-    _require_project_editable(actor, project)
-    follow_up = FollowUp(project=project, author=actor)
-    apply_changes(follow_up, data, FOLLOW_UP_FIELDS)
+    _require_project_editable(actor=actor, project=project)
+    follow_up = FollowUp(project=project, author=actor, kind=kind, participants=participants,
+                         summary=summary, next_step=next_step, next_step_on=next_step_on)
+    assign(follow_up, on=on)  # None when not given, so full_clean names the missing date
     _not_in_future("on", follow_up.on)
     return save_created(actor=actor, obj=follow_up)
 
 
 @transaction.atomic
-def project_plan(*, actor: Any, project: Project, plans: dict[str, dt.date | None]) -> Project:
+def project_plan(*, actor: User, project: Project, plans: dict[str, dt.date | None]) -> Project:
     """Set the planned date of stages (district staff, or the park's operator)."""
-    _require_project_editable(actor, project)
+    _require_project_editable(actor=actor, project=project)
     for stage, planned in plans.items():
         row = ProjectStage.objects.get(project=project, stage=stage)
         before = audit.snapshot(row)
@@ -541,7 +576,7 @@ def _check_move(project: Project, to_stage: str, on: dt.date, reason: str) -> No
             code="before_previous")]})
 
 
-def _apply(*, actor: Any, change: StageChange) -> None:
+def _apply(*, actor: User, change: StageChange) -> None:
     project = Project.objects.select_for_update().get(pk=change.project_id)
     _check_move(project, change.to_stage, change.on, change.reason)
     before = audit.snapshot(project)
@@ -561,13 +596,13 @@ def _apply(*, actor: Any, change: StageChange) -> None:
 
 @transaction.atomic
 def stage_change_submit(
-    *, actor: Any, project: Project, to_stage: str, on: dt.date, reason: str = "", evidence: Iterable[Any] = (),
+    *, actor: User, project: Project, to_stage: str, on: dt.date, reason: str = "", evidence: Iterable[Any] = (),
 ) -> StageChange:
     """Ask to move a project to ``to_stage`` reached on ``on``, with evidence files.
 
     District staff's change takes effect at once; a park operator's waits for their approval.
     """
-    _require_project_editable(actor, project)
+    _require_project_editable(actor=actor, project=project)
     files = _check_evidence(evidence)
     _check_move(project, to_stage, on, reason)
     if StageChange.objects.filter(project=project, status=StageChange.Status.PENDING).exists():
@@ -584,7 +619,7 @@ def stage_change_submit(
     return change
 
 
-def _decide(*, actor: Any, change: StageChange, status: str, reason: str = "") -> None:
+def _decide(*, actor: User, change: StageChange, status: str, reason: str = "") -> None:
     before = audit.snapshot(change)
     change.status = status
     change.decided_by = actor
@@ -593,7 +628,7 @@ def _decide(*, actor: Any, change: StageChange, status: str, reason: str = "") -
     save_updated(actor=actor, obj=change, before=before)
 
 
-def _pending_for_staff(actor: Any, change: StageChange) -> StageChange:
+def _pending_for_staff(*, actor: User, change: StageChange) -> StageChange:
     """Only district staff decide, never on their own request, and only once."""
     if getattr(actor, "role", None) != Role.REGION_STAFF \
             or not StageChange.objects.visible_to(actor).filter(pk=change.pk).exists():
@@ -607,18 +642,18 @@ def _pending_for_staff(actor: Any, change: StageChange) -> StageChange:
 
 
 @transaction.atomic
-def stage_change_approve(*, actor: Any, change: StageChange) -> StageChange:
+def stage_change_approve(*, actor: User, change: StageChange) -> StageChange:
     """Approve a park operator's stage change; the project moves now."""
-    change = _pending_for_staff(actor, change)
+    change = _pending_for_staff(actor=actor, change=change)
     _decide(actor=actor, change=change, status=StageChange.Status.APPROVED)
     _apply(actor=actor, change=change)
     return change
 
 
 @transaction.atomic
-def stage_change_return(*, actor: Any, change: StageChange, reason: str) -> StageChange:
+def stage_change_return(*, actor: User, change: StageChange, reason: str) -> StageChange:
     """Send a park operator's stage change back with a reason; the project stays where it is."""
-    change = _pending_for_staff(actor, change)
+    change = _pending_for_staff(actor=actor, change=change)
     if not reason.strip():
         raise ValidationError({"reason": [ValidationError(_("Give the reason for returning the request."),
                                                           code="required")]})
@@ -628,10 +663,10 @@ def stage_change_return(*, actor: Any, change: StageChange, reason: str) -> Stag
 
 @transaction.atomic
 def project_month_set(
-    *, actor: Any, project: Project, month: dt.date, planned_wan: Any, completed_wan: Any,
+    *, actor: User, project: Project, month: dt.date, planned_wan: Any, completed_wan: Any,
 ) -> ProjectMonth:
     """Record a month's planned and completed investment (万元); the month is kept as its first day."""
-    _require_project_editable(actor, project)
+    _require_project_editable(actor=actor, project=project)
     first = month.replace(day=1)
     if first > timezone.localdate().replace(day=1) and completed_wan:
         raise ValidationError({"completed_wan": [ValidationError(
@@ -650,7 +685,7 @@ def project_month_set(
 
 @transaction.atomic
 def case_create(
-    *, actor: Any, title: str, kind: str, request: str, enterprise: Enterprise | None = None,
+    *, actor: User, title: str, kind: str, request: str, enterprise: Enterprise | None = None,
     lead: Lead | None = None, project: Project | None = None,
 ) -> Case:
     """Open a case about an enterprise, a lead or a project the actor may see (district staff)."""
@@ -668,15 +703,15 @@ def case_create(
     return save_created(actor=actor, obj=case)
 
 
-def _require_case_editable(actor: Any, case: Case) -> None:
+def _require_case_editable(*, actor: User, case: Case) -> None:
     if not Case.objects.editable_by(actor).filter(pk=case.pk).exists():
         raise PermissionDenied("case not editable")
 
 
 @transaction.atomic
-def case_advance(*, actor: Any, case: Case, status: str) -> Case:
+def case_advance(*, actor: User, case: Case, status: str) -> Case:
     """Move a case forward: 受理 → 研究 → 议定 → 落实 → 办结."""
-    _require_case_editable(actor, case)
+    _require_case_editable(actor=actor, case=case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if status not in Case.ORDER or Case.ORDER.index(status) <= Case.ORDER.index(case.status):
         raise ValidationError({"status": [ValidationError(_("A case only moves forward."), code="backwards")]})
@@ -689,26 +724,26 @@ def case_advance(*, actor: Any, case: Case, status: str) -> Case:
 
 
 @transaction.atomic
-def case_meeting_create(*, actor: Any, case: Case, on: dt.date, minutes: str, attendees: str = "",
+def case_meeting_create(*, actor: User, case: Case, on: dt.date, minutes: str, attendees: str = "",
                         decisions: str = "") -> CaseMeeting:
     """Record a meeting on a case with its minutes and decisions."""
-    _require_case_editable(actor, case)
+    _require_case_editable(actor=actor, case=case)
     _not_in_future("on", on)
     meeting = CaseMeeting(case=case, on=on, minutes=minutes, attendees=attendees, decisions=decisions)
     return save_created(actor=actor, obj=meeting)
 
 
 @transaction.atomic
-def case_measure_create(*, actor: Any, case: Case, text: str, owner: str, due_on: dt.date) -> CaseMeasure:
+def case_measure_create(*, actor: User, case: Case, text: str, owner: str, due_on: dt.date) -> CaseMeasure:
     """Add an agreed measure with its owner and due date."""
-    _require_case_editable(actor, case)
+    _require_case_editable(actor=actor, case=case)
     return save_created(actor=actor, obj=CaseMeasure(case=case, text=text, owner=owner, due_on=due_on))
 
 
 @transaction.atomic
-def case_measure_done(*, actor: Any, measure: CaseMeasure, on: dt.date) -> CaseMeasure:
+def case_measure_done(*, actor: User, measure: CaseMeasure, on: dt.date) -> CaseMeasure:
     """Mark a measure done on a date (not in the future)."""
-    _require_case_editable(actor, measure.case)
+    _require_case_editable(actor=actor, case=measure.case)
     _not_in_future("on", on)
     before = audit.snapshot(measure)
     measure.done_on = on

@@ -241,7 +241,7 @@ def lead_create(request: AuthedRequest) -> HttpResponse:
         if lead is not None:
             messages.success(request, _("Lead %(name)s recorded.") % {"name": lead.name})
             return redirect("investment:lead_detail", pk=lead.pk)
-        duplicates = services.find_duplicates(actor=request.user, name=d["name"], uscc=d["uscc"],
+        duplicates = selectors.find_duplicates(actor=request.user, name=d["name"], uscc=d["uscc"],
                                               phones=[d["contact_phone"]])
     return render(request, "investment/form.html", {"form": form, "title": _("New lead"), "duplicates": duplicates})
 
@@ -256,7 +256,7 @@ def lead_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "lead": lead,
         "contacts": selectors.contacts_for(request.user, lead),
         "follow_ups": selectors.follow_ups_for(request.user, lead),
-        "duplicates": services.find_duplicates(actor=request.user, name=lead.name, uscc=lead.uscc,
+        "duplicates": selectors.find_duplicates(actor=request.user, name=lead.name, uscc=lead.uscc,
                                                phones=lead.contacts.values_list("phone", flat=True),
                                                exclude_pk=lead.pk) if editable else [],
         "can_edit": editable,

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -27,9 +27,10 @@ from yuanqu.api.schemas import (
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import require_role
+from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park
 
-from . import queries, services
+from . import queries, selectors, services
 from .models import Indicator, Report, months_of
 from .services import Entry
 
@@ -38,7 +39,7 @@ ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}
 
 
 @router.get("/indicators", response=list[IndicatorOut])
-def list_indicators(request: HttpRequest, active: bool = True) -> Any:
+def list_indicators(request: AuthedRequest, active: bool = True) -> Any:
     """The indicator dictionary (active indicators unless ``active=false``)."""
     qs = Indicator.objects.visible_to(request.user)
     return list(qs.filter(active=True) if active else qs)
@@ -55,7 +56,7 @@ class ReportFilter(Schema):
 
 @router.get("/reports", response=list[ReportOut])
 @paginate(LimitOffsetPagination)
-def list_reports(request: HttpRequest, filters: Query[ReportFilter]) -> Any:
+def list_reports(request: AuthedRequest, filters: Query[ReportFilter]) -> Any:
     """Reports the caller may see, by round, status, park or enterprise."""
     qs = queries.reports_for_list(request.user)
     if filters.round is not None:
@@ -77,7 +78,7 @@ def _detail(report: Report) -> Report:
     return report
 
 
-def _report(request: HttpRequest, report_id: int) -> Report:
+def _report(request: AuthedRequest, report_id: int) -> Report:
     return get_visible_or_404(Report.objects.select_related("round", "enterprise", "park"), request.user,
                               pk=report_id)
 
@@ -89,19 +90,19 @@ class _DetailOut(ReportDetailOut):
 
 
 @router.get("/reports/{report_id}", response={200: _DetailOut, **ERRORS})
-def get_report(request: HttpRequest, report_id: int) -> Any:
+def get_report(request: AuthedRequest, report_id: int) -> Any:
     """One report with its values."""
     require_role(request.user, (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR, Role.ENTERPRISE_USER))
     return _detail(_report(request, report_id))
 
 
 @router.post("/reports/{report_id}/entries", response={200: _DetailOut, **ERRORS})
-def save_report_entries(request: HttpRequest, report_id: int, payload: EntriesIn) -> Any:
+def save_report_entries(request: AuthedRequest, report_id: int, payload: EntriesIn) -> Any:
     """Save the report's entries as a draft, or submit them (``submit: true``); indicators left out keep
     what was saved before."""
     require_role(request.user, (Role.ENTERPRISE_USER, Role.REGION_STAFF))
     report = _report(request, report_id)
-    by_code = {ind.code: ind for ind in services.indicators_for(report)}
+    by_code = {ind.code: ind for ind in selectors.indicators_for(report)}
     # The service saves every indicator of the report: what the call leaves out keeps its stored entry.
     entries: dict[int, Entry] = {
         v.indicator_id: Entry(value=v.value, no_data=v.no_data, no_data_reason=v.no_data_reason,
@@ -122,29 +123,29 @@ def save_report_entries(request: HttpRequest, report_id: int, payload: EntriesIn
                                 no_data_reason=item.no_data_reason, explanation=item.explanation)
     if errors:
         raise ValidationError(errors)
-    report = services.save_entries(actor=request.user, report=report, entries=entries, submit=payload.submit)
+    report = services.report_save(actor=request.user, report=report, entries=entries, submit=payload.submit)
     return _detail(_report(request, report.pk))
 
 
 @router.post("/reports/{report_id}/park-review", response={200: ReportOut, **ERRORS})
-def park_review_report(request: HttpRequest, report_id: int) -> Any:
+def park_review_report(request: AuthedRequest, report_id: int) -> Any:
     """The park's first review (初审): submitted → awaiting the district."""
     require_role(request.user, (Role.PARK_OPERATOR, Role.REGION_STAFF))
-    return services.park_review(actor=request.user, report=_report(request, report_id))
+    return services.report_park_review(actor=request.user, report=_report(request, report_id))
 
 
 @router.post("/reports/{report_id}/approve", response={200: ReportOut, **ERRORS})
-def approve_report(request: HttpRequest, report_id: int) -> Any:
+def approve_report(request: AuthedRequest, report_id: int) -> Any:
     """The district's approval (终审): the values enter the aggregates."""
     require_role(request.user, (Role.REGION_STAFF,))
-    return services.approve(actor=request.user, report=_report(request, report_id))
+    return services.report_approve(actor=request.user, report=_report(request, report_id))
 
 
 @router.post("/reports/{report_id}/return", response={200: ReportOut, **ERRORS})
-def return_report(request: HttpRequest, report_id: int, payload: ReasonIn) -> Any:
+def return_report(request: AuthedRequest, report_id: int, payload: ReasonIn) -> Any:
     """Return a report to the enterprise with a reason (退回)."""
     require_role(request.user, (Role.PARK_OPERATOR, Role.REGION_STAFF))
-    return services.return_report(actor=request.user, report=_report(request, report_id), reason=payload.reason)
+    return services.report_return(actor=request.user, report=_report(request, report_id), reason=payload.reason)
 
 
 class AggregateFilter(Schema):
@@ -170,7 +171,7 @@ def _round(value: Decimal | None, places: int = 2) -> Decimal | None:
 
 
 @router.get("/aggregates", response={200: AggregatesOut, **ERRORS})
-def get_aggregates(request: HttpRequest, filters: Query[AggregateFilter]) -> Any:
+def get_aggregates(request: AuthedRequest, filters: Query[AggregateFilter]) -> Any:
     """An indicator by park for a period, with 累计, 同比, 环比, reporters, completion and 亩均, and the total."""
     require_role(request.user, (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR))
     parks: QuerySet[Park] = Park.objects.visible_to(request.user)

@@ -13,7 +13,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -25,7 +25,10 @@ from yuanqu.parks.models import Park
 
 from . import rollups
 from .models import Frequency, Indicator, Report, ReportValue, Round, Target, months_of
-from .services import period_bounds
+from .selectors import period_bounds
+
+if TYPE_CHECKING:
+    from yuanqu.accounts.models import User
 
 SEED = 20221231
 FIRST_YEAR = 2022
@@ -79,7 +82,7 @@ class _Gen:
 
 
 @transaction.atomic
-def load_stats_demo(*, actor: Any, staff: Any, today: dt.date | None = None) -> dict[str, int]:
+def load_stats_demo(*, actor: User, staff: User, today: dt.date | None = None) -> dict[str, int]:
     """Create the rounds, reports, values and targets, then build the rollups."""
     today = today or timezone.localdate()
     region = Region.objects.get(pk="370213")

@@ -318,6 +318,6 @@ class ReportValueImporter(Importer):
             }
             history.append(services.HistoryRow(enterprise=row.extra["enterprise"], park=row.values["park"],
                                                year=year, month=month, entries=entries))
-        services.import_history(actor=ctx.actor, rows=history)
+        services.history_import(actor=ctx.actor, rows=history)
         progress(len(rows))
 

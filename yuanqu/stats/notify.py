@@ -1,7 +1,9 @@
 """Delivery of reminders beyond the app: pluggable adapters, none switched on by default.
 
 ``YUANQU_NOTICE_ADAPTERS`` lists dotted paths of callables ``adapter(notice) -> bool`` (True when
-delivered). The in-app notice is always recorded; adapters only add channels. Two ship here:
+delivered). The in-app notice is always recorded; adapters only add channels. The services run them
+through :func:`deliver_and_record` in ``transaction.on_commit``, never inside the transaction that writes
+the notice. Two ship here:
 
 - ``yuanqu.stats.notify.email``: Django's mail to the enterprise's primary contacts' e-mail.
 - ``yuanqu.stats.notify.sms``: posts to the gateway at ``YUANQU_SMS_GATEWAY_URL`` (an operator's
@@ -18,6 +20,8 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
+
+from .models import Notice
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +50,23 @@ def sms(notice: Any) -> bool:
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (operator-configured URL)
         return 200 <= response.status < 300
+
+
+def adapter_names() -> list[str]:
+    """The short names of the adapters switched on (``email``, ``sms``), as ``Notice.channels`` records them."""
+    return [path.rsplit(".", 1)[-1] for path in getattr(settings, "YUANQU_NOTICE_ADAPTERS", [])]
+
+
+def deliver_and_record(notice: Notice) -> list[str]:
+    """Deliver a committed notice by the adapters switched on and store the channels that delivered it.
+
+    Runs after the reminder's transaction has committed: the notice exists whatever the gateways do.
+    """
+    delivered = deliver(notice)
+    if delivered:
+        notice.channels = ",".join(delivered)
+        Notice.objects.filter(pk=notice.pk).update(channels=notice.channels)
+    return delivered
 
 
 def deliver(notice: Any) -> list[str]:

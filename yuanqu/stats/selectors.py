@@ -6,18 +6,35 @@ Every function takes the parks to aggregate as a queryset the caller has already
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from yuanqu.core.models import IndustryCode
+from yuanqu.enterprises.models import Settlement
 from yuanqu.parks.models import Park
 
-from .models import Indicator, Report, ReportValue, Rollup, Round, Target, months_of, previous_period
+from .models import (
+    Frequency,
+    Indicator,
+    Report,
+    ReportValue,
+    Rollup,
+    Round,
+    Target,
+    months_of,
+    previous_period,
+)
+
+if TYPE_CHECKING:
+    from .services import Entry
 
 Period = tuple[int, int]
 
@@ -241,3 +258,113 @@ def enterprise_series(enterprise_id: int, indicator: Indicator, years: Iterable[
                                            report__status=Report.Status.APPROVED)
                 .order_by("year", "month").values("year", "month", "park_id", "value", "period_value", "ytd_value"))
     return list(rows)
+
+
+# --------------------------------------------------------------------------- rounds and entries
+
+
+#: A value this many times the last period's is almost always 元 typed where 万元 is asked.
+UNIT_SLIP_RATIO = Decimal("1000")
+
+
+def period_bounds(frequency: str, year: int, month: int) -> tuple[dt.date, dt.date]:
+    """First and last day of the period ending in (year, month)."""
+    span = {Frequency.MONTH: 1, Frequency.QUARTER: 3, Frequency.YEAR: 12}[Frequency(frequency)]
+    first_month = month - span + 1
+    return dt.date(year, first_month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def settled_during(region_code: str, start: dt.date, end: dt.date) -> Any:
+    """Settlements of the region's parks that were moved in (入驻) at some time in [start, end]."""
+    return (Settlement.objects.filter(park__region__code__startswith=region_code, moved_in_on__isnull=False,
+                                      moved_in_on__lte=end)
+            .filter(Q(exited_on__isnull=True) | Q(exited_on__gte=start))
+            .select_related("enterprise", "enterprise__industry"))
+
+
+@dataclass
+class Check:
+    """The outcome of checking one entry: errors block, a warning needs an explanation."""
+
+    errors: list[str]
+    warning: str = ""
+
+
+def indicators_for(report: Report) -> list[Indicator]:
+    """The round's indicators that apply to the report's enterprise (as it was attributed)."""
+    result = []
+    for ind in report.round.indicators.all():
+        if ind.audience == Indicator.Audience.ABOVE_SCALE:
+            if report.above_scale:
+                result.append(ind)
+        elif ind.applies_to(report.enterprise):
+            result.append(ind)
+    return result
+
+
+def previous_values(report: Report, indicators: Iterable[Indicator]) -> dict[int, dict[str, Any]]:
+    """For each indicator: last period's value and the same period last year (as entered), for the form."""
+    out: dict[int, dict[str, Any]] = {}
+    for ind in indicators:
+        py, pm = previous_period(ind.frequency, report.round.year, report.round.month)
+        rows = dict(((y, m), (v, pv)) for y, m, v, pv in ReportValue.objects.filter(
+            enterprise_id=report.enterprise_id, indicator=ind,
+            year__in=(py, report.round.year - 1), month__in=(pm, report.round.month),
+        ).exclude(report__status=Report.Status.PENDING).values_list("year", "month", "value", "period_value"))
+        prev = rows.get((py, pm), (None, None))
+        last_year = rows.get((report.round.year - 1, report.round.month), (None, None))
+        out[ind.pk] = {"previous": prev[0], "previous_period_value": prev[1], "last_year": last_year[0]}
+    return out
+
+
+def _pct(new: Decimal, old: Decimal) -> Decimal:
+    return (new - old) / abs(old) * 100
+
+
+def _period_value_of(ind: Indicator, report: Report, value: Decimal) -> Decimal | None:
+    """What ``value`` means for the period alone (a cumulative entry minus the last one of the year)."""
+    if ind.basis == Indicator.Basis.PERIOD or ind.aggregation == Indicator.Aggregation.LATEST:
+        return value
+    earlier = (ReportValue.objects.filter(enterprise_id=report.enterprise_id, park_id=report.park_id, indicator=ind,
+                                          year=report.round.year, month__lt=report.round.month,
+                                          value__isnull=False)
+               .order_by("-month").values_list("value", flat=True).first())
+    return value - (earlier or 0)
+
+
+def check_entry(ind: Indicator, report: Report, entry: Entry, entries: Mapping[int, Entry],
+                prev: Mapping[str, Any]) -> Check:
+    """Validate one entry against the indicator's rules and the enterprise's own history."""
+    errors: list[str] = []
+    if entry.no_data:
+        return Check(errors=[] if entry.no_data_reason.strip() else [
+            _("%(name)s: say why there is nothing to report.") % {"name": ind.name}])
+    value = entry.value
+    if value is None:
+        return Check(errors=[])
+    if ind.min_value is not None and value < ind.min_value:
+        if ind.min_value == 0:
+            errors.append(_("%(name)s cannot be negative.") % {"name": ind.name})
+        else:
+            errors.append(_("%(name)s cannot be less than %(min)s.") % {"name": ind.name, "min": ind.min_value})
+    if ind.max_value is not None and value > ind.max_value:
+        errors.append(_("%(name)s cannot be more than %(max)s.") % {"name": ind.name, "max": ind.max_value})
+    if ind.part_of_id and ind.part_of_id in entries:
+        whole = entries[ind.part_of_id].value
+        if whole is not None and value > whole:
+            errors.append(_("%(name)s cannot exceed %(whole)s.") % {"name": ind.name, "whole": ind.part_of})
+    warning = ""
+    base = prev.get("previous_period_value")
+    current = _period_value_of(ind, report, value)
+    if base is not None and current is not None and base != 0:
+        change = _pct(current, base)
+        if base > 0 and current >= base * UNIT_SLIP_RATIO:
+            warning = _("%(name)s is %(ratio)s times last period's. Was it entered in 元 instead of %(unit)s?") % {
+                "name": ind.name, "ratio": f"{current / base:,.0f}", "unit": ind.unit}
+        elif ind.change_threshold_pct is not None and abs(change) > ind.change_threshold_pct:
+            warning = _("%(name)s changed by %(change)s%% on last period, beyond the %(limit)s%% check.") % {
+                "name": ind.name, "change": f"{change:+.1f}", "limit": f"{ind.change_threshold_pct:g}"}
+    if warning and ind.change_action == Indicator.Action.BLOCK:
+        errors.append(warning)
+        warning = ""
+    return Check(errors=errors, warning=warning)

@@ -6,38 +6,30 @@ audit event in its own transaction.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, Region
 from yuanqu.core.roles import Role
-from yuanqu.core.services import require_role, save_created, save_updated
-from yuanqu.enterprises.models import Settlement
+from yuanqu.core.services import UNSET, Unset, assign, require_role, save_created, save_updated
 from yuanqu.parks.models import Park
 
 from . import notify, rollups
-from .models import Frequency, Indicator, Notice, Report, ReportValue, Round, Target, months_of, previous_period
+from .models import Frequency, Indicator, Notice, Report, ReportValue, Round, Target, months_of
+from .selectors import Check, check_entry, indicators_for, period_bounds, previous_values, settled_during
 
-#: A value this many times the last period's is almost always 元 typed where 万元 is asked.
-UNIT_SLIP_RATIO = Decimal("1000")
-
-
-def period_bounds(frequency: str, year: int, month: int) -> tuple[dt.date, dt.date]:
-    """First and last day of the period ending in (year, month)."""
-    span = {Frequency.MONTH: 1, Frequency.QUARTER: 3, Frequency.YEAR: 12}[Frequency(frequency)]
-    first_month = month - span + 1
-    return dt.date(year, first_month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+if TYPE_CHECKING:
+    from yuanqu.accounts.models import User
 
 
 def _locked_error() -> ValidationError:
@@ -47,16 +39,8 @@ def _locked_error() -> ValidationError:
 # --------------------------------------------------------------------------- rounds
 
 
-def settled_during(region_code: str, start: dt.date, end: dt.date) -> Any:
-    """Settlements of the region's parks that were moved in (入驻) at some time in [start, end]."""
-    return (Settlement.objects.filter(park__region__code__startswith=region_code, moved_in_on__isnull=False,
-                                      moved_in_on__lte=end)
-            .filter(Q(exited_on__isnull=True) | Q(exited_on__gte=start))
-            .select_related("enterprise", "enterprise__industry"))
-
-
 @transaction.atomic
-def open_round(*, actor: Any, region: Region, frequency: str, year: int, month: int, deadline: dt.date,
+def round_open(*, actor: User, region: Region, frequency: str, year: int, month: int, deadline: dt.date,
                indicators: Iterable[Indicator] | None = None) -> Round:
     """Open a round and give every enterprise settled in a park of the region during the period a task."""
     require_role(actor, (Role.REGION_STAFF,))
@@ -78,13 +62,13 @@ def open_round(*, actor: Any, region: Region, frequency: str, year: int, month: 
     rnd.full_clean()
     rnd.save()
     rnd.indicators.set(chosen)
-    tasks = create_tasks(rnd)
+    tasks = _create_tasks(rnd)
     audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=rnd,
                  after={**audit.snapshot(rnd), "tasks": tasks})
     return rnd
 
 
-def create_tasks(rnd: Round) -> int:
+def _create_tasks(rnd: Round) -> int:
     """A report for every enterprise settled during the round's period that has none yet."""
     start, end = period_bounds(rnd.frequency, rnd.year, rnd.month)
     have = set(Report.objects.filter(round=rnd).values_list("enterprise_id", "park_id"))
@@ -100,16 +84,16 @@ def create_tasks(rnd: Round) -> int:
     return len(new)
 
 
-def _require_district_round(actor: Any, rnd: Round) -> None:
+def _require_district_round(*, actor: User, rnd: Round) -> None:
     require_role(actor, (Role.REGION_STAFF,))
     if not Round.objects.editable_by(actor).filter(pk=rnd.pk).exists():
         raise PermissionDenied("round out of scope")
 
 
 @transaction.atomic
-def lock_round(*, actor: Any, rnd: Round) -> Round:
+def round_lock(*, actor: User, rnd: Round) -> Round:
     """Lock the period (锁定): nothing in it changes until it is reopened."""
-    _require_district_round(actor, rnd)
+    _require_district_round(actor=actor, rnd=rnd)
     rnd = Round.objects.select_for_update().get(pk=rnd.pk)
     if rnd.locked:
         raise ValidationError(_("The period is locked already."), code="locked_already")
@@ -121,9 +105,9 @@ def lock_round(*, actor: Any, rnd: Round) -> Round:
 
 
 @transaction.atomic
-def reopen_round(*, actor: Any, rnd: Round, reason: str) -> Round:
+def round_reopen(*, actor: User, rnd: Round, reason: str) -> Round:
     """Reopen a locked period; the reason goes into the audit trail."""
-    _require_district_round(actor, rnd)
+    _require_district_round(actor=actor, rnd=rnd)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for reopening a locked period.")}, code="reason")
@@ -151,108 +135,20 @@ class Entry:
     explanation: str = ""
 
 
-@dataclass
-class Check:
-    """The outcome of checking one entry: errors block, a warning needs an explanation."""
-
-    errors: list[str]
-    warning: str = ""
-
-
-def indicators_for(report: Report) -> list[Indicator]:
-    """The round's indicators that apply to the report's enterprise (as it was attributed)."""
-    result = []
-    for ind in report.round.indicators.all():
-        if ind.audience == Indicator.Audience.ABOVE_SCALE:
-            if report.above_scale:
-                result.append(ind)
-        elif ind.applies_to(report.enterprise):
-            result.append(ind)
-    return result
-
-
-def previous_values(report: Report, indicators: Iterable[Indicator]) -> dict[int, dict[str, Any]]:
-    """For each indicator: last period's value and the same period last year (as entered), for the form."""
-    out: dict[int, dict[str, Any]] = {}
-    for ind in indicators:
-        py, pm = previous_period(ind.frequency, report.round.year, report.round.month)
-        rows = dict(((y, m), (v, pv)) for y, m, v, pv in ReportValue.objects.filter(
-            enterprise_id=report.enterprise_id, indicator=ind,
-            year__in=(py, report.round.year - 1), month__in=(pm, report.round.month),
-        ).exclude(report__status=Report.Status.PENDING).values_list("year", "month", "value", "period_value"))
-        prev = rows.get((py, pm), (None, None))
-        last_year = rows.get((report.round.year - 1, report.round.month), (None, None))
-        out[ind.pk] = {"previous": prev[0], "previous_period_value": prev[1], "last_year": last_year[0]}
-    return out
-
-
-def _pct(new: Decimal, old: Decimal) -> Decimal:
-    return (new - old) / abs(old) * 100
-
-
-def _period_value_of(ind: Indicator, report: Report, value: Decimal) -> Decimal | None:
-    """What ``value`` means for the period alone (a cumulative entry minus the last one of the year)."""
-    if ind.basis == Indicator.Basis.PERIOD or ind.aggregation == Indicator.Aggregation.LATEST:
-        return value
-    earlier = (ReportValue.objects.filter(enterprise_id=report.enterprise_id, park_id=report.park_id, indicator=ind,
-                                          year=report.round.year, month__lt=report.round.month,
-                                          value__isnull=False)
-               .order_by("-month").values_list("value", flat=True).first())
-    return value - (earlier or 0)
-
-
-def check_entry(ind: Indicator, report: Report, entry: Entry, entries: Mapping[int, Entry],
-                prev: Mapping[str, Any]) -> Check:
-    """Validate one entry against the indicator's rules and the enterprise's own history."""
-    errors: list[str] = []
-    if entry.no_data:
-        return Check(errors=[] if entry.no_data_reason.strip() else [
-            _("%(name)s: say why there is nothing to report.") % {"name": ind.name}])
-    value = entry.value
-    if value is None:
-        return Check(errors=[])
-    if ind.min_value is not None and value < ind.min_value:
-        if ind.min_value == 0:
-            errors.append(_("%(name)s cannot be negative.") % {"name": ind.name})
-        else:
-            errors.append(_("%(name)s cannot be less than %(min)s.") % {"name": ind.name, "min": ind.min_value})
-    if ind.max_value is not None and value > ind.max_value:
-        errors.append(_("%(name)s cannot be more than %(max)s.") % {"name": ind.name, "max": ind.max_value})
-    if ind.part_of_id and ind.part_of_id in entries:
-        whole = entries[ind.part_of_id].value
-        if whole is not None and value > whole:
-            errors.append(_("%(name)s cannot exceed %(whole)s.") % {"name": ind.name, "whole": ind.part_of})
-    warning = ""
-    base = prev.get("previous_period_value")
-    current = _period_value_of(ind, report, value)
-    if base is not None and current is not None and base != 0:
-        change = _pct(current, base)
-        if base > 0 and current >= base * UNIT_SLIP_RATIO:
-            warning = _("%(name)s is %(ratio)s times last period's. Was it entered in 元 instead of %(unit)s?") % {
-                "name": ind.name, "ratio": f"{current / base:,.0f}", "unit": ind.unit}
-        elif ind.change_threshold_pct is not None and abs(change) > ind.change_threshold_pct:
-            warning = _("%(name)s changed by %(change)s%% on last period, beyond the %(limit)s%% check.") % {
-                "name": ind.name, "change": f"{change:+.1f}", "limit": f"{ind.change_threshold_pct:g}"}
-    if warning and ind.change_action == Indicator.Action.BLOCK:
-        errors.append(warning)
-        warning = ""
-    return Check(errors=errors, warning=warning)
-
-
-def _require_entry_allowed(actor: Any, report: Report) -> None:
+def _require_entry_allowed(*, actor: User, report: Report) -> None:
     require_role(actor, (Role.ENTERPRISE_USER, Role.REGION_STAFF))
     if not Report.objects.visible_to(actor).filter(pk=report.pk).exists():
         raise PermissionDenied("report out of scope")
 
 
 @transaction.atomic
-def save_entries(*, actor: Any, report: Report, entries: Mapping[int, Entry], submit: bool) -> Report:
+def report_save(*, actor: User, report: Report, entries: Mapping[int, Entry], submit: bool) -> Report:
     """Save the enterprise's entries as a draft, or submit them.
 
     The report row is locked first, so two tabs submitting at once give one submission: the second
     finds it submitted and gets a clear error. Values are upserted per (report, indicator).
     """
-    _require_entry_allowed(actor, report)
+    _require_entry_allowed(actor=actor, report=report)
     report = Report.objects.select_for_update().select_related("round", "enterprise").get(pk=report.pk)
     if report.round.locked:
         raise _locked_error()
@@ -290,7 +186,7 @@ def save_entries(*, actor: Any, report: Report, entries: Mapping[int, Entry], su
                           month=report.round.month, value=None if entry.no_data else entry.value,
                           no_data=entry.no_data, no_data_reason=entry.no_data_reason.strip() if entry.no_data else "",
                           explanation=entry.explanation.strip(), warning=checks[ind.pk].warning))
-        rederive(report.enterprise_id, report.park_id, ind, report.round.year)
+        rederive(enterprise_id=report.enterprise_id, park_id=report.park_id, indicator=ind, year=report.round.year)
     if submit:
         report.status = Report.Status.SUBMITTED
         report.submitted_at, report.submitted_by = timezone.now(), actor
@@ -308,13 +204,13 @@ def _values_snapshot(report: Report) -> dict[str, Any]:
             for code, value, no_data in report.values.values_list("indicator__code", "value", "no_data")}
 
 
-def rederive(enterprise_id: int, park_id: int, ind: Indicator, year: int) -> None:
+def rederive(*, enterprise_id: int, park_id: int, indicator: Indicator, year: int) -> None:
     """Recompute the period and year-to-date values of one enterprise's indicator through ``year``.
 
     Called whenever a value changes, so a corrected earlier month carries into the later ones;
     rollup cells of approved reports whose derived values moved are refreshed at once.
     """
-    rows = list(ReportValue.objects.filter(enterprise_id=enterprise_id, park_id=park_id, indicator=ind, year=year)
+    rows = list(ReportValue.objects.filter(enterprise_id=enterprise_id, park_id=park_id, indicator=indicator, year=year)
                 .select_related("report").order_by("month"))
     changed: list[ReportValue] = []
     stale_months: set[int] = set()
@@ -324,9 +220,9 @@ def rederive(enterprise_id: int, park_id: int, ind: Indicator, year: int) -> Non
         value = row.value
         if value is None:
             period, ytd = None, None
-        elif ind.aggregation == Indicator.Aggregation.LATEST:
+        elif indicator.aggregation == Indicator.Aggregation.LATEST:
             period, ytd = value, value
-        elif ind.basis == Indicator.Basis.CUMULATIVE:
+        elif indicator.basis == Indicator.Basis.CUMULATIVE:
             # The period's share is what the total grew by since the last entry of the year
             # (all of it for the first entry: January, or the month the enterprise arrived).
             period, ytd = value - last_cumulative, value
@@ -335,7 +231,7 @@ def rederive(enterprise_id: int, park_id: int, ind: Indicator, year: int) -> Non
             period = value
             period_values.append(value)
             total = sum(period_values, Decimal(0))
-            ytd = total if ind.aggregation == Indicator.Aggregation.SUM else total / len(period_values)
+            ytd = total if indicator.aggregation == Indicator.Aggregation.SUM else total / len(period_values)
         if row.period_value != period or row.ytd_value != ytd:
             row.period_value, row.ytd_value = period, ytd
             changed.append(row)
@@ -344,13 +240,13 @@ def rederive(enterprise_id: int, park_id: int, ind: Indicator, year: int) -> Non
     if changed:
         ReportValue.objects.bulk_update(changed, ["period_value", "ytd_value"])
     for month in sorted(stale_months):
-        rollups.refresh(park_id=park_id, indicator_ids=[ind.pk], year=year, month=month)
+        rollups.refresh(park_id=park_id, indicator_ids=[indicator.pk], year=year, month=month)
 
 
 # --------------------------------------------------------------------------- review
 
 
-def _review_scope(actor: Any, report: Report, roles: tuple[str, ...]) -> Report:
+def _review_scope(*, actor: User, report: Report, roles: tuple[str, ...]) -> Report:
     require_role(actor, roles)
     if not Report.objects.visible_to(actor).filter(pk=report.pk).exists():
         raise PermissionDenied("report out of scope")
@@ -360,51 +256,64 @@ def _review_scope(actor: Any, report: Report, roles: tuple[str, ...]) -> Report:
     return report
 
 
-def _transition(actor: Any, report: Report, status: str, **fields: Any) -> Report:
+def _transition(
+    *,
+    actor: User,
+    report: Report,
+    status: str,
+    park_reviewed_at: dt.datetime | Unset = UNSET,
+    park_reviewed_by: User | Unset = UNSET,
+    approved_at: dt.datetime | Unset = UNSET,
+    approved_by: User | Unset = UNSET,
+    return_reason: str | Unset = UNSET,
+) -> Report:
     before = {"status": report.status}
     report.status = status
-    for key, value in fields.items():
-        setattr(report, key, value)
+    assign(report, park_reviewed_at=park_reviewed_at, park_reviewed_by=park_reviewed_by, approved_at=approved_at,
+           approved_by=approved_by, return_reason=return_reason)
     report.save()
-    audit.record(actor=actor, action=AuditEvent.Action.STAGE, obj=report, before=before,
-                 after={"status": status, **{k: str(v) for k, v in fields.items() if k == "return_reason"}})
+    after: dict[str, Any] = {"status": status}
+    if return_reason is not UNSET:
+        after["return_reason"] = return_reason
+    audit.record(actor=actor, action=AuditEvent.Action.STAGE, obj=report, before=before, after=after)
     return report
 
 
 @transaction.atomic
-def park_review(*, actor: Any, report: Report) -> Report:
+def report_park_review(*, actor: User, report: Report) -> Report:
     """The park's first review (初审): submitted → awaiting the district."""
-    report = _review_scope(actor, report, (Role.PARK_OPERATOR, Role.REGION_STAFF))
+    report = _review_scope(actor=actor, report=report, roles=(Role.PARK_OPERATOR, Role.REGION_STAFF))
     if report.status != Report.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be reviewed by the park."), code="status")
-    return _transition(actor, report, Report.Status.PARK_REVIEWED, park_reviewed_at=timezone.now(),
-                       park_reviewed_by=actor)
+    return _transition(actor=actor, report=report, status=Report.Status.PARK_REVIEWED,
+                       park_reviewed_at=timezone.now(), park_reviewed_by=actor)
 
 
 @transaction.atomic
-def approve(*, actor: Any, report: Report) -> Report:
+def report_approve(*, actor: User, report: Report) -> Report:
     """The district's approval (终审): its values enter the rollups at once."""
-    report = _review_scope(actor, report, (Role.REGION_STAFF,))
+    report = _review_scope(actor=actor, report=report, roles=(Role.REGION_STAFF,))
     if report.status != Report.Status.PARK_REVIEWED:
         raise ValidationError(_("Only a report the park has reviewed can be approved."), code="status")
-    report = _transition(actor, report, Report.Status.APPROVED, approved_at=timezone.now(), approved_by=actor)
+    report = _transition(actor=actor, report=report, status=Report.Status.APPROVED, approved_at=timezone.now(),
+                         approved_by=actor)
     rollups.refresh_report(report)
     return report
 
 
 @transaction.atomic
-def return_report(*, actor: Any, report: Report, reason: str) -> Report:
+def report_return(*, actor: User, report: Report, reason: str) -> Report:
     """Send a report back to the enterprise with a reason (退回)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for returning the report.")}, code="reason")
-    report = _review_scope(actor, report, (Role.PARK_OPERATOR, Role.REGION_STAFF))
+    report = _review_scope(actor=actor, report=report, roles=(Role.PARK_OPERATOR, Role.REGION_STAFF))
     allowed = (Report.Status.SUBMITTED,) if actor.role == Role.PARK_OPERATOR else (
         Report.Status.SUBMITTED, Report.Status.PARK_REVIEWED, Report.Status.APPROVED)
     if report.status not in allowed:
         raise ValidationError(_("This report cannot be returned in its present status."), code="status")
     was_approved = report.status == Report.Status.APPROVED
-    report = _transition(actor, report, Report.Status.RETURNED, return_reason=reason[:500])
+    report = _transition(actor=actor, report=report, status=Report.Status.RETURNED, return_reason=reason[:500])
     if was_approved:
         rollups.refresh_report(report)
     return report
@@ -414,7 +323,7 @@ def return_report(*, actor: Any, report: Report, reason: str) -> Report:
 
 
 @transaction.atomic
-def set_target(*, actor: Any, indicator: Indicator, year: int, value: Decimal, park: Park | None = None,
+def target_set(*, actor: User, indicator: Indicator, year: int, value: Decimal, park: Park | None = None,
                region: Region | None = None) -> Target:
     """Set (or change) the annual target of a park or region for an indicator."""
     require_role(actor, (Role.REGION_STAFF,))
@@ -444,8 +353,13 @@ def set_target(*, actor: Any, indicator: Indicator, year: int, value: Decimal, p
 
 
 @transaction.atomic
-def remind(*, actor: Any, reports: Iterable[Report], message: str = "") -> list[Notice]:
-    """Send a reminder (催报) for each report not yet submitted: in the app, and by any adapters switched on."""
+def report_remind(*, actor: User, reports: Iterable[Report], message: str = "") -> list[Notice]:
+    """Send a reminder (催报) for each report not yet submitted: in the app, and by any adapters switched on.
+
+    The in-app notice and its audit event are written in this transaction. E-mail and SMS (slow, external,
+    a 10 s timeout) go out only once it has committed, so a gateway can neither hold the transaction open
+    nor be sent a reminder that was rolled back; a failing adapter is logged and loses nothing.
+    """
     require_role(actor, (Role.REGION_STAFF, Role.PARK_OPERATOR))
     visible = Report.objects.visible_to(actor)
     notices = []
@@ -459,19 +373,16 @@ def remind(*, actor: Any, reports: Iterable[Report], message: str = "") -> list[
             "period": report.round.period_label, "deadline": report.round.deadline.isoformat()}
         notice = Notice.objects.create(report=report, enterprise_id=report.enterprise_id, message=text[:500],
                                        sent_by=actor)
-        delivered = notify.deliver(notice)
-        if delivered:
-            notice.channels = ",".join(delivered)
-            notice.save(update_fields=["channels"])
         audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=notice,
                      after={"report": report.pk, "enterprise": report.enterprise_id, "message": notice.message,
-                            "channels": notice.channels})
+                            "adapters": notify.adapter_names()})
+        transaction.on_commit(partial(notify.deliver_and_record, notice), robust=True)
         notices.append(notice)
     return notices
 
 
 @transaction.atomic
-def mark_notices_read(*, actor: Any) -> int:
+def notices_mark_read(*, actor: User) -> int:
     """The enterprise user has seen its reminders."""
     require_role(actor, (Role.ENTERPRISE_USER,))
     return Notice.objects.visible_to(actor).filter(read_at__isnull=True).update(read_at=timezone.now())
@@ -491,7 +402,7 @@ class HistoryRow:
     entries: Mapping[Indicator, Entry]
 
 
-def history_round(region: Region, frequency: str, year: int, month: int, *, actor: Any) -> Round:
+def _history_round(*, actor: User, region: Region, frequency: str, year: int, month: int) -> Round:
     """The round of a past period, opened (without tasks) if there is none; a locked one is refused."""
     rnd = Round.objects.select_for_update().filter(region=region, frequency=frequency, year=year, month=month).first()
     if rnd is None:
@@ -505,7 +416,7 @@ def history_round(region: Region, frequency: str, year: int, month: int, *, acto
 
 
 @transaction.atomic
-def import_history(*, actor: Any, rows: Iterable[HistoryRow]) -> dict[str, int]:
+def history_import(*, actor: User, rows: Iterable[HistoryRow]) -> dict[str, int]:
     """Store past statistics as approved reports: historical data is data the district accepted.
 
     Each (enterprise, park, period) gets its round (found or opened) and its report (found or created,
@@ -533,7 +444,8 @@ def import_history(*, actor: Any, rows: Iterable[HistoryRow]) -> dict[str, int]:
         for frequency, entries in by_frequency.items():
             key = (row.park.region_id, frequency, row.year, row.month)
             if key not in rounds:
-                rounds[key] = history_round(row.park.region, frequency, row.year, row.month, actor=actor)
+                rounds[key] = _history_round(actor=actor, region=row.park.region, frequency=frequency, year=row.year,
+                                             month=row.month)
             rnd = rounds[key]
             rnd.indicators.add(*[ind for ind in entries if ind.pk])
             e = row.enterprise
@@ -561,7 +473,7 @@ def import_history(*, actor: Any, rows: Iterable[HistoryRow]) -> dict[str, int]:
                 touched_series.add((e.pk, row.park.pk, ind.pk, row.year))
                 touched_cells.setdefault((row.park.pk, row.year, row.month), set()).add(ind.pk)
     for enterprise_id, park_id, indicator_id, year in sorted(touched_series):
-        rederive(enterprise_id, park_id, indicators[indicator_id], year)
+        rederive(enterprise_id=enterprise_id, park_id=park_id, indicator=indicators[indicator_id], year=year)
     for (park_id, year, month), ids in sorted(touched_cells.items()):
         rollups.refresh(park_id=park_id, indicator_ids=sorted(ids), year=year, month=month)
     return counts
@@ -574,14 +486,14 @@ INDICATOR_ROLES = (Role.REGION_ADMIN, Role.REGION_STAFF)
 
 
 @transaction.atomic
-def indicator_create(*, actor: Any, indicator: Indicator) -> Indicator:
+def indicator_create(*, actor: User, indicator: Indicator) -> Indicator:
     """Add an indicator to the dictionary (region_admin or region_staff)."""
     require_role(actor, INDICATOR_ROLES)
     return save_created(actor=actor, obj=indicator)
 
 
 @transaction.atomic
-def indicator_update(*, actor: Any, indicator: Indicator, before: dict[str, Any]) -> Indicator:
+def indicator_update(*, actor: User, indicator: Indicator, before: dict[str, Any]) -> Indicator:
     """Change an indicator of the dictionary; ``before`` is its snapshot from before the form changed it."""
     require_role(actor, INDICATOR_ROLES)
     if indicator.part_of_id == indicator.pk:

@@ -122,9 +122,9 @@ def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A report: its values with last period and last year beside them, warnings, explanations, history."""
     _require(request, REPORT_ROLES)
     report = get_visible_or_404(Report.objects.select_related("round", "enterprise", "park"), request.user, pk=pk)
-    indicators = services.indicators_for(report)
+    indicators = selectors.indicators_for(report)
     stored = _stored_values(report)
-    history = services.previous_values(report, indicators)
+    history = selectors.previous_values(report, indicators)
     rows = [{"indicator": ind, "stored": stored.get(ind.pk), "previous": history[ind.pk]["previous"],
              "last_year": history[ind.pk]["last_year"]} for ind in indicators]
     role = request.user.role
@@ -150,9 +150,9 @@ def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _report_form_context(request: AuthedRequest, report: Report, form: ReportForm | None = None,
                          ) -> dict[str, Any]:
-    indicators = services.indicators_for(report)
+    indicators = selectors.indicators_for(report)
     stored = _stored_values(report)
-    history = services.previous_values(report, indicators)
+    history = selectors.previous_values(report, indicators)
     if form is None:
         form = ReportForm(initial=initial_for(indicators, stored), indicators=indicators, report=report)
     warnings = {pk: v.warning for pk, v in stored.items() if v.warning}
@@ -167,12 +167,12 @@ def report_fill(request: AuthedRequest, pk: int) -> HttpResponse:
     report = get_visible_or_404(Report.objects.select_related("round", "enterprise", "park"), request.user, pk=pk)
     if request.method != "POST":
         return render(request, "stats/report_form.html", _report_form_context(request, report))
-    indicators = services.indicators_for(report)
+    indicators = selectors.indicators_for(report)
     form = ReportForm(request.POST, indicators=indicators, report=report)
     submit = request.POST.get("action") == "submit"
     if form.is_valid():
         try:
-            saved = call_service(form, lambda: services.save_entries(actor=request.user, report=report,
+            saved = call_service(form, lambda: services.report_save(actor=request.user, report=report,
                                                                      entries=form.entries(), submit=submit))
         except PermissionDenied as exc:
             raise Http404 from exc
@@ -195,7 +195,7 @@ def report_check(request: AuthedRequest, pk: int) -> HttpResponse:
     """Live check of one value as it is typed (htmx): its errors, or a warning that needs an explanation."""
     _require(request, FILL_ROLES)
     report = get_visible_or_404(Report.objects.select_related("round", "enterprise"), request.user, pk=pk)
-    indicators = services.indicators_for(report)
+    indicators = selectors.indicators_for(report)
     by_id = {ind.pk: ind for ind in indicators}
     try:
         ind = by_id[int(request.POST.get("indicator", ""))]
@@ -216,8 +216,8 @@ def report_check(request: AuthedRequest, pk: int) -> HttpResponse:
                                   explanation=request.POST.get(f"e_{other.pk}", ""))
     warning = ""
     if not errors:
-        prev = services.previous_values(report, [ind])[ind.pk]
-        check = services.check_entry(ind, report, entries[ind.pk], entries, prev)
+        prev = selectors.previous_values(report, [ind])[ind.pk]
+        check = selectors.check_entry(ind, report, entries[ind.pk], entries, prev)
         errors, warning = check.errors, check.warning
     return render(request, "stats/_check.html", {
         "ind": ind, "errors": errors, "warning": warning,
@@ -245,7 +245,7 @@ def _report_action(request: AuthedRequest, pk: int, act: Callable[[Report], Any]
 def report_park_review(request: AuthedRequest, pk: int) -> HttpResponse:
     """The park's first review (初审通过)."""
     _require(request, (Role.PARK_OPERATOR, Role.REGION_STAFF))
-    return _report_action(request, pk, lambda r: services.park_review(actor=request.user, report=r),
+    return _report_action(request, pk, lambda r: services.report_park_review(actor=request.user, report=r),
                           _("Reviewed: the report goes to the district for approval."))
 
 
@@ -254,7 +254,7 @@ def report_park_review(request: AuthedRequest, pk: int) -> HttpResponse:
 def report_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     """The district's approval (终审): the values enter the aggregates."""
     _require(request, (Role.REGION_STAFF,))
-    return _report_action(request, pk, lambda r: services.approve(actor=request.user, report=r),
+    return _report_action(request, pk, lambda r: services.report_approve(actor=request.user, report=r),
                           _("Approved: the values now count in the aggregates."))
 
 
@@ -264,7 +264,7 @@ def report_return(request: AuthedRequest, pk: int) -> HttpResponse:
     """Return a report to the enterprise with a reason (退回)."""
     _require(request, (Role.PARK_OPERATOR, Role.REGION_STAFF))
     reason = request.POST.get("reason", "")
-    return _report_action(request, pk, lambda r: services.return_report(actor=request.user, report=r,
+    return _report_action(request, pk, lambda r: services.report_return(actor=request.user, report=r,
                                                                         reason=reason),
                           _("Returned to the enterprise."))
 
@@ -278,7 +278,7 @@ def report_remind(request: AuthedRequest, pk: int) -> HttpResponse:
     def act(report: Report) -> None:
         if report.round.locked:
             raise ValidationError(_("This period is locked. Ask region staff to reopen it first."))
-        if not services.remind(actor=request.user, reports=[report], message=request.POST.get("message", "")):
+        if not services.report_remind(actor=request.user, reports=[report], message=request.POST.get("message", "")):
             raise ValidationError(_("This report is submitted already; no reminder was sent."))
 
     return _report_action(request, pk, act, _("Reminder sent."))
@@ -324,7 +324,7 @@ def round_create(request: AuthedRequest) -> HttpResponse:
         d = form.cleaned_data
         region = Region.objects.get(pk=request.user.region_id)
         try:
-            rnd = call_service(form, lambda: services.open_round(
+            rnd = call_service(form, lambda: services.round_open(
                 actor=request.user, region=region, frequency=d["frequency"], year=d["year"], month=d["month"],
                 deadline=d["deadline"], indicators=list(d["indicators"]) or None))
         except PermissionDenied as exc:
@@ -406,7 +406,7 @@ def round_remind(request: AuthedRequest, pk: int) -> HttpResponse:
     def act(rnd: Round) -> None:
         if rnd.locked:
             raise ValidationError(_("This period is locked. Ask region staff to reopen it first."))
-        sent.extend(services.remind(actor=request.user, reports=list(queries.missing_reports(request.user, rnd)),
+        sent.extend(services.report_remind(actor=request.user, reports=list(queries.missing_reports(request.user, rnd)),
                                     message=request.POST.get("message", "")))
 
     rnd = get_visible_or_404(Round.objects.all(), request.user, pk=pk)
@@ -429,7 +429,7 @@ def round_remind(request: AuthedRequest, pk: int) -> HttpResponse:
 def round_lock(request: AuthedRequest, pk: int) -> HttpResponse:
     """Lock the period (锁定): nothing in it changes until it is reopened."""
     _require(request, (Role.REGION_STAFF,))
-    return _round_action(request, pk, lambda r: services.lock_round(actor=request.user, rnd=r),
+    return _round_action(request, pk, lambda r: services.round_lock(actor=request.user, rnd=r),
                          _("The period is locked."))
 
 
@@ -439,7 +439,7 @@ def round_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
     """Reopen a locked period, with the reason (audited)."""
     _require(request, (Role.REGION_STAFF,))
     reason = request.POST.get("reason", "")
-    return _round_action(request, pk, lambda r: services.reopen_round(actor=request.user, rnd=r, reason=reason),
+    return _round_action(request, pk, lambda r: services.round_reopen(actor=request.user, rnd=r, reason=reason),
                          _("The period is reopened."))
 
 
@@ -624,7 +624,7 @@ def target_set(request: AuthedRequest) -> HttpResponse:
         d = form.cleaned_data
         region = None if d["park"] else Region.objects.get(pk=request.user.region_id)
         try:
-            target = call_service(form, lambda: services.set_target(
+            target = call_service(form, lambda: services.target_set(
                 actor=request.user, indicator=d["indicator"], year=d["year"], value=d["value"], park=d["park"],
                 region=region))
         except PermissionDenied as exc:
@@ -654,6 +654,6 @@ def notice_list(request: AuthedRequest) -> HttpResponse:
 def notice_read(request: AuthedRequest) -> HttpResponse:
     """Mark the enterprise's reminders read."""
     _require(request, (Role.ENTERPRISE_USER,))
-    services.mark_notices_read(actor=request.user)
+    services.notices_mark_read(actor=request.user)
     return redirect("stats:notices")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,6 +24,9 @@ from .models import ImportBatch, SavedMapping
 from .registry import Context, Importer, RowResult, get_importer
 from .table import Table, find_table, propose_mapping
 
+if TYPE_CHECKING:
+    from yuanqu.accounts.models import User
+
 Progress = Callable[[str, int, int], None]
 #: How many row reports keep their cell values (error and warning rows always keep them).
 REPORT_ROWS_WITH_VALUES = 2000
@@ -36,7 +39,7 @@ def importer_for(batch: ImportBatch) -> Importer:
     return importer
 
 
-def start_batch(*, actor: Any, entity: str, filename: str, data: bytes, park: Any = None) -> ImportBatch:
+def start_batch(*, actor: User, entity: str, filename: str, data: bytes, park: Any = None) -> ImportBatch:
     """Check the upload, keep it as a batch and propose a mapping. Raises ImportRefused or PermissionDenied."""
     importer = get_importer(entity)
     if importer is None or not importer.allowed(actor):
@@ -108,7 +111,7 @@ def analyse(batch: ImportBatch, *, sheet: str | None = None, header_row: int | N
     return batch
 
 
-def set_mapping(batch: ImportBatch, mapping: dict[str, str], *, actor: Any, remember: bool = True) -> None:
+def set_mapping(batch: ImportBatch, mapping: dict[str, str], *, actor: User, remember: bool = True) -> None:
     """Use ``mapping`` (column index → field) for this batch, and remember it for the same header."""
     importer = importer_for(batch)
     valid = {f.name for f in importer.fields}
@@ -177,7 +180,7 @@ def _parse_rows(importer: Importer, ctx: Context, batch: ImportBatch, table: Tab
     return results
 
 
-def validate(batch: ImportBatch, *, actor: Any, progress: Progress | None = None) -> tuple[Importer, Context,
+def validate(batch: ImportBatch, *, actor: User, progress: Progress | None = None) -> tuple[Importer, Context,
                                                                                              list[RowResult]]:
     """Read, parse and check every row against the database; nothing is written."""
     importer = importer_for(batch)
@@ -249,7 +252,7 @@ def _save_progress(batch: ImportBatch, done: int, total: int) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(progress_done=done, progress_total=total)
 
 
-def preview(batch: ImportBatch, *, actor: Any, progress: Progress | None = None) -> ImportBatch:
+def preview(batch: ImportBatch, *, actor: User, progress: Progress | None = None) -> ImportBatch:
     """Check every row and store the row report; nothing is written to the data."""
     batch.status = ImportBatch.Status.VALIDATING
     batch.save(update_fields=["status", "updated_at"])
@@ -277,7 +280,7 @@ def preview(batch: ImportBatch, *, actor: Any, progress: Progress | None = None)
 _after_chunk: Callable[[int], None] | None = None
 
 
-def commit(batch: ImportBatch, *, actor: Any, progress: Progress | None = None) -> ImportBatch:
+def commit(batch: ImportBatch, *, actor: User, progress: Progress | None = None) -> ImportBatch:
     """Check every row again and write all valid rows in one transaction, with one audit event.
 
     Rows with errors are left out (download them, fix them, import them again); if anything fails

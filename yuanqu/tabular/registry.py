@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -26,6 +26,9 @@ from yuanqu.core.text import USCC_ALPHABET, USCC_WEIGHTS, normalize_uscc, valida
 
 from . import clean
 from .clean import CellError
+
+if TYPE_CHECKING:
+    from yuanqu.accounts.models import User
 
 #: Headers that name a USCC or a park, in every importer that has such a column (a sheet that says
 #: 社会信用代码 or 所属园区 maps the same way whatever it imports).
@@ -235,7 +238,7 @@ class RowResult:
 class Context:
     """What an import run knows: who imports, into which park, and lookups loaded once per batch."""
 
-    actor: Any
+    actor: User
     default_park: Any = None
     today: dt.date = field(default_factory=timezone.localdate)
     choice_maps: dict[str, dict[str, str]] = field(default_factory=dict)
