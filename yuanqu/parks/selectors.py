@@ -6,9 +6,9 @@ from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 
-from yuanqu.enterprises.models import Occupancy, Settlement
+from yuanqu.enterprises.models import Occupancy, Settlement, signed_q, stage_q
 
 from .models import Building, Park, Unit
 
@@ -16,8 +16,9 @@ from .models import Building, Park, Unit
 def parks_for_list(user: Any) -> QuerySet[Park]:
     """Parks the user may see, with settled and moved-in counts for the list."""
     return Park.objects.visible_to(user).select_related("region").annotate(
-        active_count=Count("settlements", filter=~Q(settlements__stage=Settlement.Stage.EXITED), distinct=True),
-        moved_in_count=Count("settlements", filter=Q(settlements__stage=Settlement.Stage.MOVED_IN), distinct=True),
+        active_count=Count("settlements", filter=signed_q(prefix="settlements__"), distinct=True),
+        moved_in_count=Count("settlements", filter=stage_q(Settlement.Stage.MOVED_IN, prefix="settlements__"),
+                             distinct=True),
     )
 
 
@@ -49,13 +50,8 @@ def vacancy_board(park: Park) -> list[dict[str, Any]]:
 
 def stage_summary(park: Park, user: Any) -> dict[str, Any]:
     """Counts per settlement stage and the settlements of the chosen stage, for the park page."""
-    settlements = Settlement.objects.visible_to(user).filter(park=park)
-    counts = dict(settlements.order_by().values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
-    return {
-        "counts": [(s, counts.get(s.value, 0)) for s in Settlement.ORDER],
-        "signed_total": sum(counts.values()),
-        "active_total": sum(n for s, n in counts.items() if s != Settlement.Stage.EXITED),
-    }
+    counts = Settlement.objects.visible_to(user).filter(park=park).counts_by_stage()
+    return {"counts": list(counts.items()), "active_total": counts.signed}
 
 
 def unit_area_total(building: Building) -> Decimal:
