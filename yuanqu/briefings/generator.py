@@ -145,7 +145,7 @@ def write(briefing: Briefing) -> dict[str, Any]:
         sentence = (f"其中，规模以上企业{above['reporters']}家，实现产值"
                     f"{_with_growth(n.money(_d(above['ytd'])), above.get('yoy'))}，占{whole}产值的{n.pct(share_now)}")
         if share_now is not None and share_then is not None:
-            sentence += f"，比上年同期{n.points(share_now - share_then)}"
+            sentence += f"，比上年同期{n.points(n.pct_points(share_now, share_then))}"
         paragraphs.append(sentence + "。")
 
     # 3. Parks (a region) or industries (a park).

@@ -1,12 +1,16 @@
-"""Form helpers shared by every app: service errors shown beside their fields, in Chinese."""
+"""Form helpers shared by every app: service errors shown beside their fields, in Chinese; numbers typed as
+people type them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from yuanqu.core.numbers import NumberError, parse_number
 
 T = TypeVar("T")
 
@@ -49,6 +53,35 @@ class StyledFormMixin:
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"
+
+
+#: The limits of the number columns values are typed into: 20 digits, 4 of them after the point.
+INPUT_PLACES = 4
+INPUT_MAX_DIGITS = 20
+
+
+def parse_number_input(raw: Any, *, unit: str = "") -> Decimal | None:
+    """A typed number (a form field, an API entry) in ``unit``, by the one parser of ``yuanqu.core.numbers``;
+    None when nothing is typed. Raises a ValidationError with the parser's Chinese message and code."""
+    try:
+        return parse_number(raw, unit=unit, places=INPUT_PLACES, max_digits=INPUT_MAX_DIGITS)
+    except NumberError as exc:
+        raise ValidationError(str(exc), code=exc.code) from exc
+
+
+class NumberField(forms.CharField):
+    """A number typed the way people type it (５５亿, 1,234.5, 一百零二亿), read into ``unit``."""
+
+    def __init__(self, *args: Any, unit: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        self.widget.attrs.setdefault("maxlength", "40")
+        self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        return parse_number_input(super().to_python(value), unit=self.unit)
 
 
 NON_FIELD = NON_FIELD_ERRORS

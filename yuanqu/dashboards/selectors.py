@@ -25,8 +25,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yuanqu.core import numbers
 from yuanqu.core.models import IndustryCode
-from yuanqu.core.numbers import share
+from yuanqu.core.numbers import growth_pct, share
 from yuanqu.enterprises.models import Enterprise, Settlement, StageCounts, signed_q
 from yuanqu.investment.models import Lead, Project, ProjectStage
 from yuanqu.parks.models import Park, Unit
@@ -126,7 +127,7 @@ def total(scope: Scope, code: str, year: int | None = None, month: int | None = 
     ly: dict[str, Any] = rows.get((y - 1, m), {})
     result: dict[str, Any] = {"value": now.get("v"), "ytd": now.get("ytd"), "reporters": now.get("n") or 0,
               "last_year_ytd": ly.get("ytd"), "unit": ind.unit, "name": ind.name}
-    result["yoy"] = stats.change_pct(result["ytd"], result["last_year_ytd"])
+    result["yoy"] = growth_pct(result["ytd"], result["last_year_ytd"])
     return result
 
 
@@ -213,7 +214,29 @@ def kpis(scope: Scope) -> dict[str, Any]:
 
 
 def _chart(option: dict[str, Any], *, money: bool = False, empty: bool = False) -> dict[str, Any]:
+    """The chart payload. Money is labelled here, by ``yuanqu.core.numbers``, so the browser shows the
+    server's words: each data item of a money series (the whole chart when ``money``, else a series marked
+    ``yqMoney``) gets its ``yqLabel`` (55亿元, 3265万元; not ``label``, which ECharts reads as a style), and
+    each money value axis its ``yqUnit``."""
+    money_series = [s for s in option.get("series", []) if money or s.get("yqMoney")]
+    largest: Decimal | None = None
+    for series in money_series:
+        for item in series.get("data", []):
+            if isinstance(item, dict) and isinstance(item.get("value"), int | float):
+                item["yqLabel"] = numbers.money(Decimal(str(item["value"])))
+                value = abs(Decimal(str(item["value"])))
+                largest = value if largest is None or value > largest else largest
+    axes = [*_as_list(option.get("xAxis")), *_as_list(option.get("yAxis"))]
+    for axis in axes:
+        # The value axis money is read on: every unnamed one of a money chart, or one marked yqMoney.
+        if axis.get("type") == "value" and (axis.get("yqMoney") or (money and not axis.get("name")
+                                                                     and axis.get("yqMoney") is not False)):
+            axis["yqUnit"] = numbers.money_axis_unit(largest)
     return {"option": option, "money": money, "empty": empty}
+
+
+def _as_list(axis: Any) -> list[dict[str, Any]]:
+    return [] if axis is None else axis if isinstance(axis, list) else [axis]
 
 
 def _num(value: Any) -> float | None:
@@ -351,7 +374,7 @@ def chart_park_map(scope: Scope) -> dict[str, Any]:
     for pk, name, lng, lat in scope.parks.filter(longitude__isnull=False, latitude__isnull=False).values_list(
             "pk", "name", "longitude", "latitude"):
         point = [float(lng or 0), float(lat or 0), settled.get(pk, 0), _num(outputs.get(pk))]
-        data.append({"name": name, "value": point,
+        data.append({"name": name, "value": point, "yqLabel": numbers.money(outputs.get(pk)),
                      "link": pattern.format(pk)})
     def bounds(i: int) -> dict[str, float]:
         values = [d["value"][i] for d in data] or [0.0]

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 
+from yuanqu.core.numbers import share
 from yuanqu.enterprises.models import Occupancy, Settlement, signed_q, stage_q
 
 from .models import Building, Park, Unit
@@ -43,7 +44,7 @@ def vacancy_board(park: Park) -> list[dict[str, Any]]:
             "unit_count": sum(len(u) for u in floors.values()),
             "area": area,
             "vacant_area": totals[Unit.Status.VACANT],
-            "vacancy_rate": (totals[Unit.Status.VACANT] / area * 100) if area else None,
+            "vacancy_rate": share(totals[Unit.Status.VACANT], area),
         })
     return board
 

@@ -15,18 +15,12 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from yuanqu.core.models import IndustryCode
+from yuanqu.core.numbers import growth_pct, share
 from yuanqu.parks.models import Park
 
 from .models import Indicator, Report, ReportValue, Rollup, Round, Target, months_of, previous_period
 
 Period = tuple[int, int]
-
-
-def change_pct(new: Decimal | None, old: Decimal | None) -> Decimal | None:
-    """Growth in % (同比/环比); None when there is nothing to compare with."""
-    if new is None or old is None or old == 0:
-        return None
-    return (Decimal(new) - Decimal(old)) / abs(Decimal(old)) * 100
 
 
 @dataclass
@@ -44,17 +38,17 @@ class Figure:
     @property
     def yoy_pct(self) -> Decimal | None:
         """同比 of the year to date."""
-        return change_pct(self.ytd, self.last_year_ytd)
+        return growth_pct(self.ytd, self.last_year_ytd)
 
     @property
     def value_yoy_pct(self) -> Decimal | None:
         """同比 of the period alone."""
-        return change_pct(self.value, self.last_year)
+        return growth_pct(self.value, self.last_year)
 
     @property
     def mom_pct(self) -> Decimal | None:
         """环比."""
-        return change_pct(self.value, self.previous)
+        return growth_pct(self.value, self.previous)
 
 
 def _add(a: Decimal | None, b: Any) -> Decimal | None:
@@ -171,7 +165,7 @@ class Completion:
 
     @property
     def rate(self) -> Decimal | None:
-        return None if not self.expected else Decimal(self.reported) * 100 / self.expected
+        return share(self.reported, self.expected)
 
 
 def completion(rnd: Round | None, parks: QuerySet[Park]) -> Completion:
@@ -222,9 +216,7 @@ class Progress:
 
     @property
     def pct(self) -> Decimal | None:
-        if self.done is None or not self.target:
-            return None
-        return self.done * 100 / self.target
+        return share(self.done, self.target)
 
 
 def target_progress(target: Target, month: int) -> Progress:
@@ -232,7 +224,7 @@ def target_progress(target: Target, month: int) -> Progress:
     parks = (Park.objects.filter(pk=target.park_id) if target.park_id
              else Park.objects.filter(region__code__startswith=target.region_id or "-"))
     fig = figure(target.indicator, target.year, month, parks)
-    return Progress(target=target.value, done=fig.ytd, year_elapsed_pct=Decimal(month) * 100 / 12)
+    return Progress(target=target.value, done=fig.ytd, year_elapsed_pct=share(month, 12) or Decimal(0))
 
 
 def enterprise_series(enterprise_id: int, indicator: Indicator, years: Iterable[int]) -> list[dict[str, Any]]:

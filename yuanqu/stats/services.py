@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, Region
+from yuanqu.core.numbers import growth_pct
 from yuanqu.core.roles import Role
 from yuanqu.core.services import require_role, save_created, save_updated
 from yuanqu.enterprises.models import Settlement
@@ -186,10 +187,6 @@ def previous_values(report: Report, indicators: Iterable[Indicator]) -> dict[int
     return out
 
 
-def _pct(new: Decimal, old: Decimal) -> Decimal:
-    return (new - old) / abs(old) * 100
-
-
 def _period_value_of(ind: Indicator, report: Report, value: Decimal) -> Decimal | None:
     """What ``value`` means for the period alone (a cumulative entry minus the last one of the year)."""
     if ind.basis == Indicator.Basis.PERIOD or ind.aggregation == Indicator.Aggregation.LATEST:
@@ -225,8 +222,8 @@ def check_entry(ind: Indicator, report: Report, entry: Entry, entries: Mapping[i
     warning = ""
     base = prev.get("previous_period_value")
     current = _period_value_of(ind, report, value)
-    if base is not None and current is not None and base != 0:
-        change = _pct(current, base)
+    change = growth_pct(current, base)
+    if change is not None and base is not None and current is not None:
         if base > 0 and current >= base * UNIT_SLIP_RATIO:
             warning = _("%(name)s is %(ratio)s times last period's. Was it entered in 元 instead of %(unit)s?") % {
                 "name": ind.name, "ratio": f"{current / base:,.0f}", "unit": ind.unit}

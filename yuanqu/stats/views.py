@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yuanqu.core import audit
-from yuanqu.core.forms import call_service
+from yuanqu.core.forms import call_service, parse_number_input
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import Region
 from yuanqu.core.roles import Role
@@ -206,7 +206,7 @@ def report_check(request: AuthedRequest, pk: int) -> HttpResponse:
     for other in indicators:
         no_data = bool(request.POST.get(f"n_{other.pk}"))
         try:
-            value = queries.parse_number(request.POST.get(f"v_{other.pk}", ""))
+            value = parse_number_input(request.POST.get(f"v_{other.pk}", ""), unit=other.unit)
         except ValidationError as exc:
             if other.pk == ind.pk:
                 errors.extend(exc.messages)
