@@ -8,11 +8,14 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404
 
 from yuanqu.core.numbers import NumberError, parse_number
 
 T = TypeVar("T")
+M = TypeVar("M", bound=models.Model)
 
 
 def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -33,6 +36,21 @@ def call_service(form: forms.BaseForm, fn: Callable[[], T]) -> T | None:
     except ValidationError as exc:
         attach_errors(form, exc)
         return None
+
+
+def save_edit(form: forms.BaseForm, obj: M, update: Callable[[M], T]) -> T | None:
+    """The edit idiom of every edit view: call ``update`` (the service) with the object as stored, for a valid
+    ModelForm bound to ``obj``; a ValidationError goes onto the form (None is returned), a PermissionDenied
+    is a 404.
+
+    ``is_valid()`` copies the typed values onto the form's instance (``obj``), so the service must not get
+    that object: its audit record's "before" would already hold the new values. The object is read again by
+    its key (the view found ``obj`` through the user's scope; this read only undoes the form's changes)."""
+    stored = type(obj)._default_manager.get(pk=obj.pk)
+    try:
+        return call_service(form, lambda: update(stored))
+    except PermissionDenied as exc:
+        raise Http404 from exc
 
 
 class StyledFormMixin:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yuanqu.core.forms import call_service
+from yuanqu.core.forms import call_service, save_edit
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.roles import Role
@@ -137,8 +137,7 @@ def enterprise_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = get_visible_or_404(Enterprise.objects.editable_by(request.user), request.user, pk=pk)
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user, creating=False)
     if request.method == "POST" and form.is_valid():
-        fresh = Enterprise.objects.get(pk=pk)
-        if call_service(form, lambda: services.enterprise_update(actor=request.user, enterprise=fresh,
+        if save_edit(form, enterprise, lambda fresh: services.enterprise_update(actor=request.user, enterprise=fresh,
                                                                   **_enterprise_data(form))) is not None:
             messages.success(request, _("Changes saved."))
             return redirect("enterprises:detail", pk=pk)
@@ -167,8 +166,7 @@ def contact_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                                  request.user, pk=pk)
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
-        fresh = Contact.objects.get(pk=pk)
-        if call_service(form, lambda: services.contact_update(actor=request.user, contact=fresh,
+        if save_edit(form, contact, lambda fresh: services.contact_update(actor=request.user, contact=fresh,
                                                                **form.cleaned_data)) is not None:
             messages.success(request, _("Changes saved."))
             return redirect("enterprises:detail", pk=contact.enterprise_id)
