@@ -16,6 +16,14 @@ from yuanqu.core.roles import Role
 from yuanqu.core.scoping import ScopedQuerySet
 from yuanqu.core.text import validate_uscc
 
+#: The fields of an enterprise's record that people type, edit, import and export, in the order the form and the
+#: export show them. The one list: the services accept these, the form and the export columns derive from it
+#: (a test holds the importer's and the API's copies to it until they read it too).
+ENTERPRISE_FIELDS = (
+    "uscc", "name", "industry", "region", "status", "registered_capital_wan", "established_on",
+    "is_high_tech", "srdi_level", "is_above_scale", "is_four_new", "listing",
+)
+
 
 class EnterpriseQuerySet(ScopedQuerySet["Enterprise"]):
     """Enterprises a user may see.

@@ -25,12 +25,8 @@ from yuanqu.core.services import (
 from yuanqu.core.text import normalize_uscc, pinyin_keys
 from yuanqu.parks.models import Park, Unit
 
-from .models import Contact, Enterprise, EnterpriseName, Occupancy, Settlement
+from .models import ENTERPRISE_FIELDS, Contact, Enterprise, EnterpriseName, Occupancy, Settlement
 
-ENTERPRISE_FIELDS = (
-    "uscc", "name", "industry", "region", "is_high_tech", "srdi_level", "is_above_scale", "listing",
-    "is_four_new", "registered_capital_wan", "established_on", "status",
-)
 CONTACT_FIELDS = ("name", "title", "phone", "email", "is_primary")
 
 

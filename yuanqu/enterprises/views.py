@@ -24,7 +24,7 @@ from yuanqu.parks.views import stages_partial
 
 from . import selectors, services
 from .forms import AdvanceForm, ContactForm, EnterpriseForm, SettlementCreateForm, UnitsForm
-from .models import Contact, Enterprise, Settlement
+from .models import ENTERPRISE_FIELDS, Contact, Enterprise, Settlement
 
 LIST_ROLES = (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR)
 
@@ -40,6 +40,26 @@ def _park_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
 def _primary_phone(user: Any, e: Enterprise) -> str:
     contact = next(iter(e.contacts.all()), None)
     return selectors.contact_phone(user, contact) if contact else ""
+
+
+def _enterprise_columns() -> dict[str, list[Column]]:
+    """The export columns of each field of ENTERPRISE_FIELDS (a field missing here is a KeyError at once)."""
+    return {
+        "uscc": [Column(_("Unified social credit code"), lambda e: e.uscc)],
+        "name": [Column(_("Name"), lambda e: e.name)],
+        "industry": [Column(_("Industry code"), lambda e: e.industry_id or ""),
+                     Column(_("Industry"), lambda e: e.industry.name if e.industry else "")],
+        "region": [Column(_("Registered region"), lambda e: e.region_id)],
+        "status": [Column(_("Status"), lambda e: e.get_status_display())],
+        "registered_capital_wan": [Column(_("Registered capital (10k yuan)"), lambda e: e.registered_capital_wan)],
+        "established_on": [Column(_("Established on"), lambda e: e.established_on)],
+        "is_high_tech": [Column(_("High-tech enterprise"), lambda e: e.is_high_tech)],
+        "srdi_level": [Column(_("Specialised and sophisticated level"),
+                              lambda e: e.get_srdi_level_display() if e.srdi_level else "")],
+        "is_above_scale": [Column(_("Above designated size"), lambda e: e.is_above_scale)],
+        "is_four_new": [Column(_("Four-new economy"), lambda e: e.is_four_new)],
+        "listing": [Column(_("Listing status"), lambda e: e.get_listing_display())],
+    }
 
 
 def _enterprise_spec() -> ListSpec:
@@ -59,23 +79,8 @@ def _enterprise_spec() -> ListSpec:
         sorts={"name": ("name_pinyin",), "established": ("established_on",), "capital": ("registered_capital_wan",)},
         default_sort="name",
         search=lambda qs, q: qs.search(q),
-        columns=lambda r: [
-            Column(_("Unified social credit code"), lambda e: e.uscc),
-            Column(_("Name"), lambda e: e.name),
-            Column(_("Industry code"), lambda e: e.industry_id or ""),
-            Column(_("Industry"), lambda e: e.industry.name if e.industry else ""),
-            Column(_("Registered region"), lambda e: e.region_id),
-            Column(_("Status"), lambda e: e.get_status_display()),
-            Column(_("Registered capital (10k yuan)"), lambda e: e.registered_capital_wan),
-            Column(_("Established on"), lambda e: e.established_on),
-            Column(_("High-tech enterprise"), lambda e: e.is_high_tech),
-            Column(_("Specialised and sophisticated level"),
-                   lambda e: e.get_srdi_level_display() if e.srdi_level else ""),
-            Column(_("Above designated size"), lambda e: e.is_above_scale),
-            Column(_("Four-new economy"), lambda e: e.is_four_new),
-            Column(_("Listing status"), lambda e: e.get_listing_display()),
-            Column(_("Primary contact phone"), lambda e: _primary_phone(r.user, e)),
-        ],
+        columns=lambda r: [*(c for name in ENTERPRISE_FIELDS for c in _enterprise_columns()[name]),
+                           Column(_("Primary contact phone"), lambda e: _primary_phone(r.user, e))],
         export_name="enterprises",
     )
 
