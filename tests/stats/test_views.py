@@ -58,14 +58,25 @@ def test_it_refuses_a_negative_output_value_and_keeps_nothing(world, client_as):
 
 
 def test_it_refuses_text_in_a_numeric_field_with_a_field_error(world, client_as):
-    response = fill(client_as("enterprise_user"), world.report_xltd, {**REQUIRED, "revenue": "一千二百万"},
+    response = fill(client_as("enterprise_user"), world.report_xltd, {**REQUIRED, "revenue": "一千二百多"},
                     action="submit")
     assert response.status_code == 200
     form = response.context["form"]
     assert f"v_{ind('revenue').pk}" in form.errors
     assert form.errors[f"v_{ind('revenue').pk}"].as_data()[0].code == "not_a_number"
-    assert "请输入数字" in form.errors[f"v_{ind('revenue').pk}"][0]
+    assert form.errors[f"v_{ind('revenue').pk}"][0] == "应为数字，实际为“一千二百多”。"
     assert not ReportValue.objects.filter(report=world.report_xltd).exists()
+
+
+def test_it_reads_chinese_numerals_and_units_into_the_indicators_unit(world, client_as):
+    """The report form reads numbers as the spreadsheet import does (one parser): 一千二百万 of revenue (万元)
+    is 1200; ０.１２亿 is 1200."""
+    for typed in ("一千二百万", "０.１２亿"):
+        form = fill(client_as("enterprise_user"), world.report_xltd, {**REQUIRED, "revenue": typed},
+                    action="save").context
+        assert form is None or f"v_{ind('revenue').pk}" not in form["form"].errors
+        stored = ReportValue.objects.get(report=world.report_xltd, indicator=ind("revenue"))
+        assert stored.value == Decimal("1200"), typed
 
 
 def test_it_requires_the_required_values_or_no_data_to_submit(world, client_as):

@@ -14,6 +14,7 @@ from django.test import Client
 from python_calamine import CalamineWorkbook
 
 from tests.conftest import World
+from yuanqu.core.numbers import parse_number
 from yuanqu.core.text import pinyin_keys
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.investment.models import Lead, Project
@@ -124,7 +125,7 @@ def test_the_cli_imports_with_a_progress_bar(world: World, tmp_path: Path, capsy
     ("一千二百", "", "", "1200"), ("12.5%", "", "", "0.125"), ("800", "万元", "元", "0.08"),
 ])
 def test_numbers_as_people_write_them(text: object, unit: str, header_unit: str, expected: str) -> None:
-    assert clean.parse_decimal(text, unit=unit, header_unit=header_unit) == Decimal(expected)
+    assert parse_number(text, unit=unit, header_unit=header_unit) == Decimal(expected)
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yuanqu.core.forms import attach_errors, call_service
+from yuanqu.core.forms import attach_errors, call_service, save_edit
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
@@ -113,13 +113,8 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     target = get_visible_or_404(User.objects.all(), request.user, pk=pk)
     form = UserForm(request.POST or None, instance=target, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        fresh = User.objects.get(pk=pk)
-        try:
-            done = call_service(form, lambda: services.user_update(
-                actor=request.user, user=fresh, parks=form.cleaned_data["parks"], **_user_data(form)))
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        if done is not None:
+        if save_edit(form, target, lambda fresh: services.user_update(
+                actor=request.user, user=fresh, parks=form.cleaned_data["parks"], **_user_data(form))) is not None:
             messages.success(request, _("Changes saved."))
             return redirect("accounts:users")
     return render(request, "accounts/form.html", {"form": form, "title": target.username, "target": target})

@@ -17,7 +17,6 @@ from django.utils import timezone
 from yuanqu.core import numbers as n
 from yuanqu.dashboards import selectors as dash
 from yuanqu.dashboards.selectors import Scope
-from yuanqu.enterprises.models import Settlement
 from yuanqu.investment.models import Lead, Project
 from yuanqu.parks.models import Park
 from yuanqu.stats import selectors as stats
@@ -52,13 +51,12 @@ def _dec(value: Any) -> str | None:
 
 def collect(scope: Scope) -> dict[str, Any]:
     """Every figure the bulletin states, as plain JSON (Decimals as strings)."""
-    stages = dash.settlement_counts(scope.parks)
+    stages = dash.settlement_counts(scope)
     figures: dict[str, Any] = {
         "parks": scope.parks.count(),
-        "settled": stages.get("moved_in", 0),
-        "signed": sum(v for k, v in stages.items() if k != "exited"),
-        "new_settled": Settlement.objects.filter(park__in=scope.parks.values("pk"),
-                                                 moved_in_on__year=scope.year).count(),
+        "settled": stages.moved_in,
+        "signed": stages.signed,
+        "new_settled": dash.new_settlements(scope)["settled"],
         "indicators": {},
     }
     for code in TABLE_INDICATORS:
@@ -147,7 +145,7 @@ def write(briefing: Briefing) -> dict[str, Any]:
         sentence = (f"其中，规模以上企业{above['reporters']}家，实现产值"
                     f"{_with_growth(n.money(_d(above['ytd'])), above.get('yoy'))}，占{whole}产值的{n.pct(share_now)}")
         if share_now is not None and share_then is not None:
-            sentence += f"，比上年同期{n.points(share_now - share_then)}"
+            sentence += f"，比上年同期{n.points(n.pct_points(share_now, share_then))}"
         paragraphs.append(sentence + "。")
 
     # 3. Parks (a region) or industries (a park).

@@ -52,8 +52,8 @@ def _font(size: int) -> Any:
     return ImageFont.load_default(size)
 
 
-def _axis_money(value: float) -> str:
-    return numbers.money(Decimal(str(value))) if value else "0"
+def _axis_money(value: float, short: bool = False) -> str:
+    return numbers.money(Decimal(str(value)), short=short) if value else "0"
 
 
 def chart_png(chart: dict[str, Any], width: int = 1200, height: int = 620) -> bytes:
@@ -84,7 +84,7 @@ def chart_png(chart: dict[str, Any], width: int = 1200, height: int = 620) -> by
         for step in range(5):
             y = bottom - (bottom - y0) * step / 4
             draw.line([left, y, right, y], fill="#eee")
-            draw.text((left - 8, y), _axis_money(top * step / 4).replace("万元", "万").replace("亿元", "亿"),
+            draw.text((left - 8, y), _axis_money(top * step / 4, short=True),
                       font=small, fill="#666", anchor="rm")
         for si, values in enumerate(series):
             for i, value in enumerate(values):

@@ -5,12 +5,20 @@
   number from 100万元 up (3265万元), to two decimals below (36.5万元).
 - Growth: 同比增长 x% / 同比下降 x% (one decimal), 持平 when it rounds to zero.
 - Rates change by 个百分点, never by a percentage of themselves.
+- Reading: :func:`parse_number` is the one parser of numbers as people type them, in a form or a
+  spreadsheet cell (55亿, ５５亿元, 1,234.5, 一百零二亿, 3万平方米), into the unit asked for.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
+
+import cn2an
+from django.utils.translation import gettext as _
+
+from yuanqu.core.text import halfwidth
 
 YI = Decimal(10000)  # 1亿元 in 万元
 
@@ -44,14 +52,24 @@ def money_parts(wan: Any) -> tuple[str, str]:
     return plain(amount, 2), "万元"
 
 
-def money(wan: Any, grouping: bool = False) -> str:
-    """A 万元 amount as read aloud: 55亿元, 5.5亿元, 3265万元; '—' when unknown."""
+def money(wan: Any, grouping: bool = False, short: bool = False) -> str:
+    """A 万元 amount as read aloud: 55亿元, 5.5亿元, 3265万元; '—' when unknown. ``short`` drops the 元
+    (55亿, 3265万) where space is tight, as on a chart's axis."""
     if wan is None or wan == "":
         return "—"
     number, unit = money_parts(wan)
     if grouping and unit == "万元":
         number = plain(_dec(wan), 0 if abs(_dec(wan)) >= 100 else 2, grouping=True)
-    return f"{number}{unit}"
+    return f"{number}{unit[:-1] if short else unit}"
+
+
+def money_axis_unit(largest_wan: Any) -> dict[str, Any]:
+    """The unit of a chart axis of 万元 amounts whose largest value is ``largest_wan``: the same threshold as
+    :func:`money`, for the whole axis (ticks of one axis share one unit). The browser divides each tick by
+    ``divisor`` and appends ``unit``; it applies no rule of its own."""
+    if largest_wan is not None and abs(_round(_dec(largest_wan), 0)) >= YI:
+        return {"divisor": int(YI), "unit": "亿"}
+    return {"divisor": 1, "unit": "万"}
 
 
 def quantity(value: Any, unit: str) -> str:
@@ -96,8 +114,184 @@ def points(delta: Any, places: int = 1, up: str = "提高", down: str = "下降"
     return f"{up if rounded > 0 else down}{plain(abs(rounded), places)}个百分点"
 
 
+def signed_change(value: Any, rate: bool = False) -> str:
+    """A change for a table column: +12.3% for amounts, +1.20个百分点 for rates; '—' when unknown."""
+    if value is None:
+        return "—"
+    amount = _dec(value)
+    return f"{amount:+,.2f}个百分点" if rate else f"{amount:+,.1f}%"
+
+
+# --------------------------------------------------------------------------- computing (Decimal in, Decimal out)
+
+
 def share(part: Any, whole: Any) -> Decimal | None:
-    """``part`` as a % of ``whole``; None when the whole is unknown or zero."""
+    """``part`` as a % of ``whole`` (a rate, a completion, a vacancy); None when either is unknown or the
+    whole is zero."""
     if part is None or whole in (None, 0) or _dec(whole) == 0:
         return None
     return _dec(part) * 100 / _dec(whole)
+
+
+def growth_pct(current: Any, previous: Any) -> Decimal | None:
+    """Growth of ``current`` over ``previous`` in % (同比/环比); None when there is nothing to compare with
+    (either unknown, or a zero base). A negative base grows when the value rises: the base is taken absolute."""
+    if current is None or previous is None or _dec(previous) == 0:
+        return None
+    return (_dec(current) - _dec(previous)) / abs(_dec(previous)) * 100
+
+
+def pct_points(a: Any, b: Any) -> Decimal | None:
+    """The change from rate ``b`` to rate ``a`` in 个百分点: rates change by points, never by a % of
+    themselves. None when either is unknown."""
+    if a is None or b is None:
+        return None
+    return _dec(a) - _dec(b)
+
+
+def change(current: Any, previous: Any, rate: bool = False) -> Decimal | None:
+    """同比/环比 of an indicator: :func:`pct_points` for a rate, :func:`growth_pct` for an amount."""
+    return pct_points(current, previous) if rate else growth_pct(current, previous)
+
+
+# --------------------------------------------------------------------------- reading numbers as people type them
+
+#: Units by dimension: the factor to the dimension's base unit. 万 and 亿 alone are multipliers: in a cell of
+#: a 万元 column, 55亿 is 550000 (万元); in a head-count, 3万 is 30000.
+UNITS: dict[str, tuple[str, Decimal]] = {
+    "元": ("money", Decimal(1)),
+    "千元": ("money", Decimal(1000)),
+    "万元": ("money", Decimal(10_000)),
+    "百万元": ("money", Decimal(1_000_000)),
+    "亿元": ("money", Decimal(100_000_000)),
+    "万": ("count", Decimal(10_000)),
+    "亿": ("money", Decimal(100_000_000)),
+    "m2": ("area", Decimal(1)),
+    "㎡": ("area", Decimal(1)),
+    "平方米": ("area", Decimal(1)),
+    "平米": ("area", Decimal(1)),
+    "万平方米": ("area", Decimal(10_000)),
+    "万㎡": ("area", Decimal(10_000)),
+    "万m2": ("area", Decimal(10_000)),
+    "公顷": ("area", Decimal(10_000)),
+    "km2": ("area", Decimal(1_000_000)),
+    "平方公里": ("area", Decimal(1_000_000)),
+    "亩": ("mu", Decimal(1)),
+    "万亩": ("mu", Decimal(10_000)),
+    "人": ("people", Decimal(1)),
+    "万人": ("people", Decimal(10_000)),
+    "个": ("count", Decimal(1)),
+    "家": ("count", Decimal(1)),
+    "%": ("percent", Decimal(1)),
+}
+UNIT_ALTERNATIVES = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
+_NUMBER_WITH_UNIT = re.compile(r"^([-+]?[0-9.]+)\s*(" + UNIT_ALTERNATIVES + r")?$", re.IGNORECASE)
+_CN_NUMERAL = re.compile(r"^[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点负]+$")
+#: Chinese digits written one by one (二〇二三) to ASCII digits.
+CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_UNITS_LONGEST_FIRST = sorted(UNITS, key=len, reverse=True)
+
+
+class NumberError(ValueError):
+    """A value that cannot be read as a number; the message says why, in Chinese. ``code`` names the rule
+    (``not_a_number``, ``unit``, ``decimals``, ``too_large``) for forms and tests."""
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def unit_factor(from_unit: str, to_unit: str) -> Decimal | None:
+    """The factor converting ``from_unit`` to ``to_unit`` (1 if either is missing); None when incompatible."""
+    if not from_unit or not to_unit or from_unit == to_unit:
+        return Decimal(1)
+    a, b = UNITS.get(from_unit), UNITS.get(to_unit)
+    if a is None or b is None or a[0] != b[0]:
+        return None
+    return a[1] / b[1]
+
+
+def _chinese_number(text: str) -> Decimal:
+    if all(c in "〇零一二三四五六七八九点" for c in text) and len(text) > 1 and "点" not in text[:1]:
+        # digit by digit, as in 二〇二三
+        return Decimal(text.replace("点", ".").translate(CN_DIGITS))
+    return Decimal(str(cn2an.cn2an(text, "smart")))
+
+
+def _not_a_number(value: Any) -> NumberError:
+    return NumberError(_("Expected a number, found %(value)s.") % {"value": value}, code="not_a_number")
+
+
+def _read(text: str, unit: str, original: Any) -> tuple[Decimal, str]:
+    """(number, the unit written after it) from normalised text."""
+    m = _NUMBER_WITH_UNIT.match(text)
+    if m:
+        try:
+            return Decimal(m.group(1)), m.group(2) or ""
+        except InvalidOperation as exc:
+            raise _not_a_number(original) from exc
+    # Chinese numerals, maybe followed by a unit: 五十五亿元, 三万平方米
+    body, tail = text, ""
+    for u in _UNITS_LONGEST_FIRST:
+        if text.endswith(u) and len(text) > len(u):
+            body, tail = text[: -len(u)], u
+            break
+    try:
+        number = _chinese_number(body) if _CN_NUMERAL.match(body) else Decimal(str(cn2an.cn2an(body, "smart")))
+    except (ValueError, InvalidOperation, KeyError, TypeError) as exc:
+        raise _not_a_number(original) from exc
+    # 一百零二亿 is 102 with the multiplier 亿 after it, read as 55亿 is (the spreadsheet parser once took
+    # it for 元 here, so 一百零二亿 in a 万元 column came out 10,000 times too large).
+    return number, tail
+
+
+def parse_number(value: Any, *, unit: str = "", header_unit: str = "", places: int | None = None,
+                 max_digits: int | None = None) -> Decimal | None:
+    """A number as people type it, in ``unit``: None for nothing typed.
+
+    Reads full-width digits (５５), thousands separators (1,234.5 / 1，234), a Chinese full stop for the
+    point, Chinese numerals (一百零二亿, 五十五), and a unit after the number (55亿, 55亿元, 3万平方米, 12.5%),
+    converted to ``unit`` (55亿 in 万元 is 550000). ``header_unit`` is the unit a spreadsheet column's header
+    names; a unit in the value wins over it. ``places`` and ``max_digits`` are the column's limits: more
+    decimals, or more digits, is an error rather than a silent rounding. Raises :class:`NumberError` with a
+    Chinese message.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise _not_a_number(value)
+    if isinstance(value, Decimal | int):
+        number, written = Decimal(value), ""
+    elif isinstance(value, float):
+        number, written = Decimal(repr(value)), ""
+    else:
+        text = halfwidth(str(value)).strip().replace(",", "").replace(" ", "").replace("，", "").replace("。", ".")
+        text = text.removesuffix("整")
+        if not text:
+            return None
+        number, written = _read(text, unit, value)
+    source = written or header_unit
+    if source == "%" and unit != "%":
+        number, source = number / 100, ""
+    if source in ("万", "亿") and UNITS.get(unit, ("", 0))[0] != "count":
+        number *= UNITS[source][1]
+        if unit and UNITS.get(unit):
+            number = number / UNITS[unit][1]
+    else:
+        factor = unit_factor(source, unit)
+        if factor is None:
+            raise NumberError(_("The unit %(got)s cannot be converted to %(want)s.") % {"got": source, "want": unit},
+                              code="unit")
+        number *= factor
+    return _within(number, places, max_digits)
+
+
+def _within(number: Decimal, places: int | None, max_digits: int | None) -> Decimal:
+    _sign, digits, exponent = number.as_tuple()
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if places is not None and decimals > places:
+        raise NumberError(_("Enter at most %(n)d decimal places.") % {"n": places}, code="decimals")
+    whole_digits = len(digits) - decimals + (exponent if isinstance(exponent, int) and exponent > 0 else 0)
+    if max_digits is not None and whole_digits > max_digits - (places or 0):
+        raise NumberError(_("The number is too large."), code="too_large")
+    return number

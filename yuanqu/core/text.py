@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,11 @@ from pypinyin import Style, lazy_pinyin
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
+
+
+def halfwidth(text: str) -> str:
+    """Full-width digits, letters and punctuation to ASCII; ideographic space to a space (NFKC)."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def uscc_check_digit(first17: str) -> str:

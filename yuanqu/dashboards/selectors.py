@@ -25,9 +25,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yuanqu.core import numbers
 from yuanqu.core.models import IndustryCode
-from yuanqu.core.numbers import share
-from yuanqu.enterprises.models import Enterprise, Settlement
+from yuanqu.core.numbers import growth_pct, share
+from yuanqu.enterprises.models import Enterprise, Settlement, StageCounts, signed_q
 from yuanqu.investment.models import Lead, Project, ProjectStage
 from yuanqu.parks.models import Park, Unit
 from yuanqu.stats import selectors as stats
@@ -126,7 +127,7 @@ def total(scope: Scope, code: str, year: int | None = None, month: int | None = 
     ly: dict[str, Any] = rows.get((y - 1, m), {})
     result: dict[str, Any] = {"value": now.get("v"), "ytd": now.get("ytd"), "reporters": now.get("n") or 0,
               "last_year_ytd": ly.get("ytd"), "unit": ind.unit, "name": ind.name}
-    result["yoy"] = stats.change_pct(result["ytd"], result["last_year_ytd"])
+    result["yoy"] = growth_pct(result["ytd"], result["last_year_ytd"])
     return result
 
 
@@ -153,36 +154,38 @@ def signed_projects(scope: Scope) -> QuerySet[Project]:
         actual_on__lte=period_end(scope.year, scope.month)).values("project_id"))
 
 
-def settlement_grid(scope: Scope) -> dict[tuple[int, str], int]:
-    """(park, stage) → settlements: one scan, shared by the cards and the map of one request."""
+def settlement_grid(scope: Scope) -> dict[int, StageCounts]:
+    """park → settlements by stage at the period's end: one scan, shared by the cards and the map of one
+    request."""
     if "grid" not in scope._cache:
-        scope._cache["grid"] = {(p, st): k for p, st, k in Settlement.objects.filter(
-            park__in=scope.parks.values("pk")).order_by().values_list("park_id", "stage").annotate(k=Count("id"))}
+        scope._cache["grid"] = Settlement.objects.filter(park__in=scope.parks.values("pk")).counts_by_park_and_stage(
+            on=period_end(scope.year, scope.month))
     return scope._cache["grid"]  # type: ignore[no-any-return]
 
 
-def settlement_counts(parks: QuerySet[Park], scope: Scope | None = None) -> dict[str, int]:
-    """Current settlements by stage in ``parks`` (from the scope's grid when given)."""
-    if scope is not None:
-        counts: dict[str, int] = defaultdict(int)
-        for (_park, stage), k in settlement_grid(scope).items():
+def settlement_counts(scope: Scope) -> StageCounts:
+    """Settlements of the scope's parks by stage at the end of the period (from the scope's grid)."""
+    counts = StageCounts({s.value: 0 for s in Settlement.ORDER})
+    for by_stage in settlement_grid(scope).values():
+        for stage, k in by_stage.items():
             counts[stage] += k
-        return dict(counts)
-    return dict(Settlement.objects.filter(park__in=parks.values("pk")).order_by().values_list("stage")
-                .annotate(n=Count("id")).values_list("stage", "n"))
+    return counts
+
+
+def new_settlements(scope: Scope) -> dict[str, int]:
+    """Settlements moved in and signed from January to the end of the period (flow figures, DESIGN rule 11)."""
+    start, end = dt.date(scope.year, 1, 1), period_end(scope.year, scope.month)
+    return Settlement.objects.filter(park__in=scope.parks.values("pk")).filter(
+        Q(moved_in_on__range=(start, end)) | Q(signed_on__range=(start, end))).aggregate(
+        settled=Count("id", filter=Q(moved_in_on__range=(start, end))),
+        signed=Count("id", filter=Q(signed_on__range=(start, end))))
 
 
 def kpis(scope: Scope) -> dict[str, Any]:
     """The cockpit's cards: parks, enterprises settled and signed, new this year, output and tax 累计 with
     同比, investment signed this year, key projects by stage, vacancy rate."""
-    stages = settlement_counts(scope.parks, scope)
-    settled = stages.get(Settlement.Stage.MOVED_IN, 0)
-    signed = sum(n for s, n in stages.items() if s != Settlement.Stage.EXITED)
-    new = Settlement.objects.filter(park__in=scope.parks.values("pk")).filter(
-        Q(moved_in_on__year=scope.year) | Q(signed_on__year=scope.year)).aggregate(
-        settled=Count("id", filter=Q(moved_in_on__year=scope.year)),
-        signed=Count("id", filter=Q(signed_on__year=scope.year)))
-    new_settled, new_signed = new["settled"], new["signed"]
+    stages = settlement_counts(scope)
+    new = new_settlements(scope)
     projects = scope.projects()
     invest = signed_projects(scope).aggregate(n=Count("id"), amount=Sum("total_investment_wan"))
     key_by_stage = dict(projects.filter(level__in=KEY_LEVELS).exclude(stage=Project.Stage.TERMINATED)
@@ -191,10 +194,10 @@ def kpis(scope: Scope) -> dict[str, Any]:
         area=Sum("area_m2"), vacant=Sum("area_m2", filter=Q(status=Unit.Status.VACANT)))
     return {
         "parks": scope.parks.count(),
-        "settled": settled,
-        "signed": signed,
-        "new_settled": new_settled,
-        "new_signed": new_signed,
+        "settled": stages.moved_in,
+        "signed": stages.signed,
+        "new_settled": new["settled"],
+        "new_signed": new["signed"],
         "output": total(scope, "output"),
         "tax": total(scope, "tax"),
         "invest_signed": {"count": invest["n"] or 0, "amount": invest["amount"] or Decimal(0)},
@@ -211,7 +214,29 @@ def kpis(scope: Scope) -> dict[str, Any]:
 
 
 def _chart(option: dict[str, Any], *, money: bool = False, empty: bool = False) -> dict[str, Any]:
+    """The chart payload. Money is labelled here, by ``yuanqu.core.numbers``, so the browser shows the
+    server's words: each data item of a money series (the whole chart when ``money``, else a series marked
+    ``yqMoney``) gets its ``yqLabel`` (55亿元, 3265万元; not ``label``, which ECharts reads as a style), and
+    each money value axis its ``yqUnit``."""
+    money_series = [s for s in option.get("series", []) if money or s.get("yqMoney")]
+    largest: Decimal | None = None
+    for series in money_series:
+        for item in series.get("data", []):
+            if isinstance(item, dict) and isinstance(item.get("value"), int | float):
+                item["yqLabel"] = numbers.money(Decimal(str(item["value"])))
+                value = abs(Decimal(str(item["value"])))
+                largest = value if largest is None or value > largest else largest
+    axes = [*_as_list(option.get("xAxis")), *_as_list(option.get("yAxis"))]
+    for axis in axes:
+        # The value axis money is read on: every unnamed one of a money chart, or one marked yqMoney.
+        if axis.get("type") == "value" and (axis.get("yqMoney") or (money and not axis.get("name")
+                                                                     and axis.get("yqMoney") is not False)):
+            axis["yqUnit"] = numbers.money_axis_unit(largest)
     return {"option": option, "money": money, "empty": empty}
+
+
+def _as_list(axis: Any) -> list[dict[str, Any]]:
+    return [] if axis is None else axis if isinstance(axis, list) else [axis]
 
 
 def _num(value: Any) -> float | None:
@@ -340,7 +365,7 @@ def chart_project_stages(scope: Scope) -> dict[str, Any]:
 
 def chart_park_map(scope: Scope) -> dict[str, Any]:
     """Scatter on longitude/latitude (no online tiles): one point per park, sized by enterprises settled."""
-    settled = {p: k for (p, stage), k in settlement_grid(scope).items() if stage == Settlement.Stage.MOVED_IN}
+    settled = {p: counts.moved_in for p, counts in settlement_grid(scope).items()}
     outputs = park_totals(scope, "output")
     data: list[dict[str, Any]] = []
     # One reverse() for a thousand parks: the pattern with a placeholder, filled in per park.
@@ -349,7 +374,7 @@ def chart_park_map(scope: Scope) -> dict[str, Any]:
     for pk, name, lng, lat in scope.parks.filter(longitude__isnull=False, latitude__isnull=False).values_list(
             "pk", "name", "longitude", "latitude"):
         point = [float(lng or 0), float(lat or 0), settled.get(pk, 0), _num(outputs.get(pk))]
-        data.append({"name": name, "value": point,
+        data.append({"name": name, "value": point, "yqLabel": numbers.money(outputs.get(pk)),
                      "link": pattern.format(pk)})
     def bounds(i: int) -> dict[str, float]:
         values = [d["value"][i] for d in data] or [0.0]
@@ -424,7 +449,7 @@ def chart_unit_status(scope: Scope) -> dict[str, Any]:
 
 def chart_settlement_stages(scope: Scope) -> dict[str, Any]:
     """Bar: enterprises by settlement stage, each opening the filtered settlement list."""
-    counts = settlement_counts(scope.parks)
+    counts = settlement_counts(scope)
     base = reverse("enterprises:settlements") + "?"
     park = {"park": scope.park.pk} if scope.park else {}
     data = [{"value": counts.get(s, 0), "link": base + urlencode({"stage": s, **park})} for s in Settlement.ORDER]
@@ -440,8 +465,11 @@ def chart_settlement_stages(scope: Scope) -> dict[str, Any]:
 
 def chart_enterprise_industries(scope: Scope) -> dict[str, Any]:
     """Pie: enterprises currently settled (not exited) by industry section."""
-    rows = (Enterprise.objects.filter(settlements__park__in=scope.parks.values("pk"))
-            .exclude(settlements__stage=Settlement.Stage.EXITED).order_by().values("industry__section")
+    # One filter() call, so both conditions hold for the same settlement: an enterprise that left another
+    # park still counts here.
+    rows = (Enterprise.objects.filter(Q(settlements__park__in=scope.parks.values("pk"))
+                                      & signed_q(period_end(scope.year, scope.month), "settlements__"))
+            .order_by().values("industry__section")
             .annotate(n=Count("id", distinct=True)).order_by("-n"))
     codes = [r["industry__section"] for r in rows if r["industry__section"]]
     names = dict(IndustryCode.objects.filter(level=IndustryCode.Level.SECTION, code__in=codes)
@@ -565,15 +593,15 @@ def park_summary(scope: Scope) -> dict[str, Any]:
         n=Count("id"), area=Sum("area_m2"), vacant=Count("id", filter=Q(status=Unit.Status.VACANT)),
         vacant_area=Sum("area_m2", filter=Q(status=Unit.Status.VACANT)),
         let_area=Sum("area_m2", filter=Q(status__in=LETTABLE)))
-    stages = settlement_counts(scope.parks)
+    stages = settlement_counts(scope)
     rnd = current_round(scope)
     comp = stats.completion(rnd, scope.parks)
     leads = scope.leads()
     return {
         "units": units,
         "vacancy": share(units["vacant_area"] or 0, units["let_area"]) if units["let_area"] else None,
-        "settled": stages.get(Settlement.Stage.MOVED_IN, 0),
-        "signed": sum(n for s, n in stages.items() if s != Settlement.Stage.EXITED),
+        "settled": stages.moved_in,
+        "signed": stages.signed,
         "round": rnd,
         "completion": comp,
         "output": total(scope, "output"),

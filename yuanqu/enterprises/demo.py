@@ -168,10 +168,10 @@ def demo_summary(region_code: str = REGION) -> dict[str, Any]:
     """The aggregates the news report states, read back from the database."""
     out: dict[str, Any] = {}
     for park in Park.objects.filter(region_id=region_code):
-        active = park.settlements.exclude(stage="exited")
+        counts = park.settlements.all().counts_by_stage()
         out[park.name] = {
-            "signed": active.count(),
-            "moved_in": active.filter(stage="moved_in").count(),
+            "signed": counts.signed,
+            "moved_in": counts.moved_in,
             "investment_wan": park.total_investment_wan,
         }
     return out

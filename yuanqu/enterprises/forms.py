@@ -12,7 +12,7 @@ from yuanqu.core.models import IndustryCode, Region
 from yuanqu.core.text import normalize_uscc, validate_uscc
 from yuanqu.parks.models import Park, Unit
 
-from .models import Contact, Enterprise, Settlement
+from .models import ENTERPRISE_FIELDS, Contact, Enterprise, Settlement
 
 
 class IndustryChoiceField(forms.ModelChoiceField):
@@ -32,10 +32,7 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "uscc", "name", "industry", "region", "status", "registered_capital_wan", "established_on",
-            "listing", "srdi_level", "is_high_tech", "is_above_scale", "is_four_new",
-        ]
+        fields = list(ENTERPRISE_FIELDS)
         widgets = {"established_on": forms.DateInput()}
 
     def __init__(self, *args: Any, user: Any, creating: bool, **kwargs: Any) -> None:

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from yuanqu.core.numbers import share
 from yuanqu.core.roles import Role
 from yuanqu.core.text import mask_email, mask_phone
 from yuanqu.parks.models import Park, Unit
 
-from .models import Contact, Enterprise, Occupancy, Settlement
+from .models import Contact, Enterprise, Occupancy, Settlement, signed_q, stage_q
 
 
 def may_see_personal_data(user: Any, enterprise_id: int) -> bool:
@@ -61,8 +62,9 @@ def settlements_for_list(user: Any) -> QuerySet[Settlement]:
 def parks_for_list(user: Any) -> QuerySet[Park]:
     """Parks the user may see, with settled and moved-in counts for the list."""
     return Park.objects.visible_to(user).select_related("region").annotate(
-        active_count=Count("settlements", filter=~Q(settlements__stage=Settlement.Stage.EXITED), distinct=True),
-        moved_in_count=Count("settlements", filter=Q(settlements__stage=Settlement.Stage.MOVED_IN), distinct=True),
+        active_count=Count("settlements", filter=signed_q(prefix="settlements__"), distinct=True),
+        moved_in_count=Count("settlements", filter=stage_q(Settlement.Stage.MOVED_IN, prefix="settlements__"),
+                             distinct=True),
     )
 
 
@@ -87,17 +89,12 @@ def vacancy_board(park: Park) -> list[dict[str, Any]]:
             "unit_count": sum(len(u) for u in floors.values()),
             "area": area,
             "vacant_area": totals[Unit.Status.VACANT],
-            "vacancy_rate": (totals[Unit.Status.VACANT] / area * 100) if area else None,
+            "vacancy_rate": share(totals[Unit.Status.VACANT], area),
         })
     return board
 
 
 def park_stage_summary(park: Park, user: Any) -> dict[str, Any]:
     """Counts per settlement stage and the settlements of the chosen stage, for the park page."""
-    settlements = Settlement.objects.visible_to(user).filter(park=park)
-    counts = dict(settlements.order_by().values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
-    return {
-        "counts": [(s, counts.get(s.value, 0)) for s in Settlement.ORDER],
-        "signed_total": sum(counts.values()),
-        "active_total": sum(n for s, n in counts.items() if s != Settlement.Stage.EXITED),
-    }
+    counts = Settlement.objects.visible_to(user).filter(park=park).counts_by_stage()
+    return {"counts": list(counts.items()), "active_total": counts.signed}

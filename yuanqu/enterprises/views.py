@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yuanqu.core.forms import call_service
+from yuanqu.core.forms import call_service, save_edit
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.roles import Role
@@ -23,7 +23,7 @@ from yuanqu.parks.models import Park
 
 from . import selectors, services
 from .forms import AdvanceForm, ContactForm, EnterpriseForm, SettlementCreateForm, UnitsForm
-from .models import Contact, Enterprise, Settlement
+from .models import ENTERPRISE_FIELDS, Contact, Enterprise, Settlement
 from .park_views import stages_partial
 
 LIST_ROLES = (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR)
@@ -40,6 +40,26 @@ def _park_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
 def _primary_phone(user: Any, e: Enterprise) -> str:
     contact = next(iter(e.contacts.all()), None)
     return selectors.contact_phone(user, contact) if contact else ""
+
+
+def _enterprise_columns() -> dict[str, list[Column]]:
+    """The export columns of each field of ENTERPRISE_FIELDS (a field missing here is a KeyError at once)."""
+    return {
+        "uscc": [Column(_("Unified social credit code"), lambda e: e.uscc)],
+        "name": [Column(_("Name"), lambda e: e.name)],
+        "industry": [Column(_("Industry code"), lambda e: e.industry_id or ""),
+                     Column(_("Industry"), lambda e: e.industry.name if e.industry else "")],
+        "region": [Column(_("Registered region"), lambda e: e.region_id)],
+        "status": [Column(_("Status"), lambda e: e.get_status_display())],
+        "registered_capital_wan": [Column(_("Registered capital (10k yuan)"), lambda e: e.registered_capital_wan)],
+        "established_on": [Column(_("Established on"), lambda e: e.established_on)],
+        "is_high_tech": [Column(_("High-tech enterprise"), lambda e: e.is_high_tech)],
+        "srdi_level": [Column(_("Specialised and sophisticated level"),
+                              lambda e: e.get_srdi_level_display() if e.srdi_level else "")],
+        "is_above_scale": [Column(_("Above designated size"), lambda e: e.is_above_scale)],
+        "is_four_new": [Column(_("Four-new economy"), lambda e: e.is_four_new)],
+        "listing": [Column(_("Listing status"), lambda e: e.get_listing_display())],
+    }
 
 
 def _enterprise_spec() -> ListSpec:
@@ -59,23 +79,8 @@ def _enterprise_spec() -> ListSpec:
         sorts={"name": ("name_pinyin",), "established": ("established_on",), "capital": ("registered_capital_wan",)},
         default_sort="name",
         search=lambda qs, q: qs.search(q),
-        columns=lambda r: [
-            Column(_("Unified social credit code"), lambda e: e.uscc),
-            Column(_("Name"), lambda e: e.name),
-            Column(_("Industry code"), lambda e: e.industry_id or ""),
-            Column(_("Industry"), lambda e: e.industry.name if e.industry else ""),
-            Column(_("Registered region"), lambda e: e.region_id),
-            Column(_("Status"), lambda e: e.get_status_display()),
-            Column(_("Registered capital (10k yuan)"), lambda e: e.registered_capital_wan),
-            Column(_("Established on"), lambda e: e.established_on),
-            Column(_("High-tech enterprise"), lambda e: e.is_high_tech),
-            Column(_("Specialised and sophisticated level"),
-                   lambda e: e.get_srdi_level_display() if e.srdi_level else ""),
-            Column(_("Above designated size"), lambda e: e.is_above_scale),
-            Column(_("Four-new economy"), lambda e: e.is_four_new),
-            Column(_("Listing status"), lambda e: e.get_listing_display()),
-            Column(_("Primary contact phone"), lambda e: _primary_phone(r.user, e)),
-        ],
+        columns=lambda r: [*(c for name in ENTERPRISE_FIELDS for c in _enterprise_columns()[name]),
+                           Column(_("Primary contact phone"), lambda e: _primary_phone(r.user, e))],
         export_name="enterprises",
     )
 
@@ -137,8 +142,7 @@ def enterprise_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = get_visible_or_404(Enterprise.objects.editable_by(request.user), request.user, pk=pk)
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user, creating=False)
     if request.method == "POST" and form.is_valid():
-        fresh = Enterprise.objects.get(pk=pk)
-        if call_service(form, lambda: services.enterprise_update(actor=request.user, enterprise=fresh,
+        if save_edit(form, enterprise, lambda fresh: services.enterprise_update(actor=request.user, enterprise=fresh,
                                                                   **_enterprise_data(form))) is not None:
             messages.success(request, _("Changes saved."))
             return redirect("enterprises:detail", pk=pk)
@@ -167,8 +171,7 @@ def contact_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                                  request.user, pk=pk)
     form = ContactForm(request.POST or None, instance=contact)
     if request.method == "POST" and form.is_valid():
-        fresh = Contact.objects.get(pk=pk)
-        if call_service(form, lambda: services.contact_update(actor=request.user, contact=fresh,
+        if save_edit(form, contact, lambda fresh: services.contact_update(actor=request.user, contact=fresh,
                                                                **form.cleaned_data)) is not None:
             messages.success(request, _("Changes saved."))
             return redirect("enterprises:detail", pk=contact.enterprise_id)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yuanqu.core.forms import call_service
+from yuanqu.core.forms import call_service, save_edit
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.roles import Role
@@ -273,8 +273,7 @@ def lead_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     lead = get_visible_or_404(Lead.objects.editable_by(request.user), request.user, pk=pk)
     form = LeadForm(request.POST or None, instance=lead, user=request.user, creating=False)
     if request.method == "POST" and form.is_valid():
-        fresh = Lead.objects.get(pk=pk)
-        if call_service(form, lambda: services.lead_update(actor=request.user, lead=fresh,
+        if save_edit(form, lead, lambda fresh: services.lead_update(actor=request.user, lead=fresh,
                                                             **_lead_data(form))) is not None:
             messages.success(request, _("Changes saved."))
             return redirect("investment:lead_detail", pk=pk)
@@ -383,8 +382,7 @@ def contact_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     full = selectors.may_see_personal_data(request.user)
     form = LeadContactEditForm(request.POST or None, instance=contact, full=full)
     if request.method == "POST" and form.is_valid():
-        fresh = LeadContact.objects.select_related("lead").get(pk=pk)
-        if call_service(form, lambda: services.lead_contact_update(actor=request.user, contact=fresh,
+        if save_edit(form, contact, lambda fresh: services.lead_contact_update(actor=request.user, contact=fresh,
                                                                     **form.cleaned_data)) is not None:
             messages.success(request, _("Changes saved."))
             return redirect("investment:lead_detail", pk=contact.lead_id)

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from yuanqu.core.forms import call_service
+from yuanqu.core.forms import call_service, save_edit
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
@@ -47,9 +46,8 @@ def park_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         industries = data.pop("industries", None)
-        fresh = Park.objects.get(pk=park.pk)
-        if call_service(form, lambda: services.park_update(actor=request.user, park=fresh, industries=industries,
-                                                            **data)) is not None:
+        if save_edit(form, park, lambda fresh: services.park_update(actor=request.user, park=fresh,
+                                                                    industries=industries, **data)) is not None:
             messages.success(request, _("Changes saved."))
             return redirect("parks:detail", pk=park.pk)
     return render(request, "parks/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": park.name},
@@ -76,8 +74,7 @@ def building_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                                   request.user, pk=pk)
     form = BuildingForm(request.POST or None, instance=building)
     if request.method == "POST" and form.is_valid():
-        fresh = Building.objects.get(pk=building.pk)
-        if call_service(form, lambda: services.building_update(actor=request.user, building=fresh,
+        if save_edit(form, building, lambda fresh: services.building_update(actor=request.user, building=fresh,
                                                                 **form.cleaned_data)) is not None:
             messages.success(request, _("Changes saved."))
             return redirect("parks:detail", pk=building.park_id)
@@ -106,13 +103,8 @@ def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                               request.user, pk=pk)
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
-        fresh = Unit.objects.get(pk=unit.pk)
-        try:
-            done = call_service(form, lambda: services.unit_update(actor=request.user, unit=fresh,
-                                                                    **form.cleaned_data))
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        if done is not None:
+        if save_edit(form, unit, lambda fresh: services.unit_update(actor=request.user, unit=fresh,
+                                                             **form.cleaned_data)) is not None:
             messages.success(request, _("Changes saved."))
             return redirect("parks:detail", pk=unit.building.park_id)
     return render(request, "parks/form.html", {"form": form, "title": str(unit), "park": unit.building.park})

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 
 from yuanqu.core.roles import Role
 from yuanqu.core.types import AuthedRequest
-from yuanqu.enterprises.models import Enterprise, Settlement
+from yuanqu.enterprises.models import Enterprise, Settlement, signed_q, stage_q
 from yuanqu.parks.models import Park, Unit
 
 
@@ -25,17 +25,17 @@ def home(request: AuthedRequest) -> HttpResponse:
         return redirect("enterprises:detail", pk=user.enterprise_id)
     parks = Park.objects.visible_to(user)
     settlements = Settlement.objects.visible_to(user)
-    stage_counts = dict(settlements.values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
+    stage_counts = settlements.counts_by_stage()
     units = Unit.objects.visible_to(user)
     unit_counts = units.aggregate(total=Count("id"), vacant=Count("id", filter=Q(status=Unit.Status.VACANT)))
     park_rows = parks.annotate(
-        signed=Count("settlements", filter=~Q(settlements__stage=Settlement.Stage.EXITED)),
-        moved_in=Count("settlements", filter=Q(settlements__stage=Settlement.Stage.MOVED_IN)),
+        signed=Count("settlements", filter=signed_q(prefix="settlements__")),
+        moved_in=Count("settlements", filter=stage_q(Settlement.Stage.MOVED_IN, prefix="settlements__")),
     ).order_by("-moved_in", "name")
     return render(request, "site/home.html", {
         "park_count": parks.count(),
         "enterprise_count": Enterprise.objects.visible_to(user).count(),
-        "stage_counts": [(s, stage_counts.get(s.value, 0)) for s in Settlement.ORDER],
+        "stage_counts": list(stage_counts.items()),
         "unit_counts": unit_counts,
         "park_rows": park_rows,
     })

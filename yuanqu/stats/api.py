@@ -24,6 +24,7 @@ from yuanqu.api.schemas import (
     ReportDetailOut,
     ReportOut,
 )
+from yuanqu.core.forms import parse_number_input
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import require_role
@@ -115,7 +116,7 @@ def save_report_entries(request: AuthedRequest, report_id: int, payload: Entries
                 _("The report does not ask for the indicator %(code)s.") % {"code": item.indicator})
             continue
         try:
-            value = queries.parse_number(item.value)
+            value = parse_number_input(item.value, unit=ind.unit)
         except ValidationError as exc:
             errors[f"v_{ind.pk}"] = [f"{ind.name}: {m}" for m in exc.messages]
             continue

@@ -9,26 +9,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.core.forms import StyledFormMixin
+from yuanqu.core.forms import NumberField, StyledFormMixin, parse_number_input
 from yuanqu.parks.models import Park
 
 from .models import Frequency, Indicator, Report
-from .queries import parse_number
 from .services import Entry
-
-
-class NumberField(forms.CharField):
-    """A number typed the way people type it: full-width digits and thousands separators accepted."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.setdefault("maxlength", "40")
-        self.widget.attrs.setdefault("inputmode", "decimal")
-        self.widget.attrs.setdefault("autocomplete", "off")
-
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        return parse_number(super().to_python(value))
 
 
 class ReportForm(forms.Form):
@@ -43,7 +28,7 @@ class ReportForm(forms.Form):
         self.indicators = indicators
         self.report = report
         for ind in indicators:
-            self.fields[f"v_{ind.pk}"] = NumberField(label=ind.name)
+            self.fields[f"v_{ind.pk}"] = NumberField(label=ind.name, unit=ind.unit)
             self.fields[f"v_{ind.pk}"].widget.attrs.update({"class": "form-control text-end value-input",
                                                             "data-indicator": str(ind.pk)})
             self.fields[f"n_{ind.pk}"] = forms.BooleanField(required=False, label=_("No data"))
@@ -172,7 +157,8 @@ class TargetForm(StyledFormMixin, forms.Form):
     year = forms.IntegerField(min_value=2000, max_value=2100, label=_("Year"))
     park = forms.ModelChoiceField(queryset=Park.objects.none(), required=False, label=_("Park"),
                                   empty_label=_("The whole region"))
-    value = NumberField(required=True, label=_("Target"))
+    # Read in clean_value, in the unit of the indicator chosen (55亿 for a 万元 target is 550000).
+    value = forms.CharField(max_length=40, label=_("Target"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -180,7 +166,8 @@ class TargetForm(StyledFormMixin, forms.Form):
         self.fields["park"].queryset = Park.objects.visible_to(user).order_by("name")
 
     def clean_value(self) -> Decimal:
-        value = self.cleaned_data.get("value")
+        indicator = self.cleaned_data.get("indicator")
+        value = parse_number_input(self.cleaned_data.get("value"), unit=indicator.unit if indicator else "")
         if value is None:
             raise ValidationError(_("Enter the target."))
         if value < 0:

@@ -5,16 +5,14 @@ their contacts masked by role, unread reminders, and the aggregates table of one
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from yuanqu.core import numbers
 from yuanqu.core.models import AuditEvent
 from yuanqu.core.roles import Role
 from yuanqu.enterprises.models import Contact
@@ -23,39 +21,6 @@ from yuanqu.parks.models import Park
 
 from . import selectors
 from .models import Frequency, Indicator, Notice, Report, Round, Target, months_of, previous_period
-
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-#: Digits a value may have before the decimal point (the columns hold 20 digits, 4 after the point).
-MAX_INTEGER_DIGITS = 16
-
-
-def parse_number(raw: Any) -> Decimal | None:
-    """A number as users type it: full-width digits (１２３), thousands separators (1,234 or 1，234), spaces.
-
-    Empty gives None; anything else that is not a plain decimal number raises a ValidationError.
-    """
-    if raw is None:
-        return None
-    if isinstance(raw, Decimal | int):
-        return Decimal(raw)
-    text = unicodedata.normalize("NFKC", str(raw)).strip()
-    text = text.replace(",", "").replace(" ", "").replace("\u3000", "")
-    if not text:
-        return None
-    # A Chinese full stop typed for the decimal point.
-    text = text.replace("。", ".")
-    if not _NUMBER.match(text):
-        raise ValidationError(_("Enter a number, such as 1234.5 (digits only, no units or words)."),
-                              code="not_a_number")
-    value = Decimal(text)
-    sign, digits, exponent = value.as_tuple()
-    decimals = -int(exponent) if isinstance(exponent, int) and exponent < 0 else 0
-    if decimals > 4:
-        raise ValidationError(_("Enter at most 4 decimal places."), code="decimals")
-    if len(digits) - decimals > MAX_INTEGER_DIGITS:
-        raise ValidationError(_("This number is too large."), code="too_large")
-    return value
-
 
 # --------------------------------------------------------------------------- reports
 
@@ -131,13 +96,6 @@ def default_period(indicator: Indicator, parks: QuerySet[Park], region_code: str
     return (year, months[-1]) if months else (year - 1, 12)
 
 
-def growth(new: Decimal | None, old: Decimal | None, rate: bool) -> Decimal | None:
-    """同比/环比: % for amounts, 个百分点 (the difference) for rates."""
-    if rate:
-        return None if new is None or old is None else Decimal(new) - Decimal(old)
-    return selectors.change_pct(new, old)
-
-
 @dataclass
 class AggregateRow:
     """One line of the aggregates table."""
@@ -194,17 +152,17 @@ def aggregates(user: Any, indicator: Indicator, year: int, month: int, parks: Qu
     for park, fig in selectors.by_park(indicator, year, month, parks, segment):
         result.rows.append(AggregateRow(
             label=park.name, park=park, figure=fig, completion=done.get(park.pk),
-            yoy=growth(fig.ytd, fig.last_year_ytd, rate), mom=growth(fig.value, fig.previous, rate),
+            yoy=numbers.change(fig.ytd, fig.last_year_ytd, rate), mom=numbers.change(fig.value, fig.previous, rate),
             per_mu=fig.extra.get("per_mu")))
     total = selectors.figure(indicator, year, month, parks, segment)
     result.total = AggregateRow(label=_("Total"), park=None, figure=total,
                                 completion=overall,
-                                yoy=growth(total.ytd, total.last_year_ytd, rate),
-                                mom=growth(total.value, total.previous, rate))
+                                yoy=numbers.change(total.ytd, total.last_year_ytd, rate),
+                                mom=numbers.change(total.value, total.previous, rate))
     for _code, name, fig in selectors.by_industry(indicator, year, month, parks):
         result.industries.append(AggregateRow(label=name, park=None, figure=fig, completion=None,
-                                              yoy=growth(fig.ytd, fig.last_year_ytd, rate),
-                                              mom=growth(fig.value, fig.previous, rate)))
+                                              yoy=numbers.change(fig.ytd, fig.last_year_ytd, rate),
+                                              mom=numbers.change(fig.value, fig.previous, rate)))
     targets = Target.objects.visible_to(user).filter(indicator=indicator, year=year).select_related(
         "park", "region", "indicator")
     park_ids = set(parks.values_list("pk", flat=True))

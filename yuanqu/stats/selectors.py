@@ -18,6 +18,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from yuanqu.core.models import IndustryCode
+from yuanqu.core.numbers import growth_pct, share
 from yuanqu.enterprises.models import Settlement
 from yuanqu.parks.models import Park
 
@@ -39,13 +40,6 @@ if TYPE_CHECKING:
 Period = tuple[int, int]
 
 
-def change_pct(new: Decimal | None, old: Decimal | None) -> Decimal | None:
-    """Growth in % (同比/环比); None when there is nothing to compare with."""
-    if new is None or old is None or old == 0:
-        return None
-    return (Decimal(new) - Decimal(old)) / abs(Decimal(old)) * 100
-
-
 @dataclass
 class Figure:
     """One indicator over a set of parks for one period, with its comparisons."""
@@ -61,17 +55,17 @@ class Figure:
     @property
     def yoy_pct(self) -> Decimal | None:
         """同比 of the year to date."""
-        return change_pct(self.ytd, self.last_year_ytd)
+        return growth_pct(self.ytd, self.last_year_ytd)
 
     @property
     def value_yoy_pct(self) -> Decimal | None:
         """同比 of the period alone."""
-        return change_pct(self.value, self.last_year)
+        return growth_pct(self.value, self.last_year)
 
     @property
     def mom_pct(self) -> Decimal | None:
         """环比."""
-        return change_pct(self.value, self.previous)
+        return growth_pct(self.value, self.previous)
 
 
 def _add(a: Decimal | None, b: Any) -> Decimal | None:
@@ -188,7 +182,7 @@ class Completion:
 
     @property
     def rate(self) -> Decimal | None:
-        return None if not self.expected else Decimal(self.reported) * 100 / self.expected
+        return share(self.reported, self.expected)
 
 
 def completion(rnd: Round | None, parks: QuerySet[Park]) -> Completion:
@@ -239,9 +233,7 @@ class Progress:
 
     @property
     def pct(self) -> Decimal | None:
-        if self.done is None or not self.target:
-            return None
-        return self.done * 100 / self.target
+        return share(self.done, self.target)
 
 
 def target_progress(target: Target, month: int) -> Progress:
@@ -249,7 +241,7 @@ def target_progress(target: Target, month: int) -> Progress:
     parks = (Park.objects.filter(pk=target.park_id) if target.park_id
              else Park.objects.filter(region__code__startswith=target.region_id or "-"))
     fig = figure(target.indicator, target.year, month, parks)
-    return Progress(target=target.value, done=fig.ytd, year_elapsed_pct=Decimal(month) * 100 / 12)
+    return Progress(target=target.value, done=fig.ytd, year_elapsed_pct=share(month, 12) or Decimal(0))
 
 
 def enterprise_series(enterprise_id: int, indicator: Indicator, years: Iterable[int]) -> list[dict[str, Any]]:
@@ -317,10 +309,6 @@ def previous_values(report: Report, indicators: Iterable[Indicator]) -> dict[int
     return out
 
 
-def _pct(new: Decimal, old: Decimal) -> Decimal:
-    return (new - old) / abs(old) * 100
-
-
 def _period_value_of(ind: Indicator, report: Report, value: Decimal) -> Decimal | None:
     """What ``value`` means for the period alone (a cumulative entry minus the last one of the year)."""
     if ind.basis == Indicator.Basis.PERIOD or ind.aggregation == Indicator.Aggregation.LATEST:
@@ -356,8 +344,8 @@ def check_entry(ind: Indicator, report: Report, entry: Entry, entries: Mapping[i
     warning = ""
     base = prev.get("previous_period_value")
     current = _period_value_of(ind, report, value)
-    if base is not None and current is not None and base != 0:
-        change = _pct(current, base)
+    change = growth_pct(current, base)
+    if change is not None and base is not None and current is not None:
         if base > 0 and current >= base * UNIT_SLIP_RATIO:
             warning = _("%(name)s is %(ratio)s times last period's. Was it entered in 元 instead of %(unit)s?") % {
                 "name": ind.name, "ratio": f"{current / base:,.0f}", "unit": ind.unit}

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from yuanqu.core import audit
 from yuanqu.core.export import export_response
-from yuanqu.core.forms import call_service
+from yuanqu.core.forms import call_service, parse_number_input, save_edit
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import Region
 from yuanqu.core.roles import Role
@@ -171,18 +171,15 @@ def report_fill(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ReportForm(request.POST, indicators=indicators, report=report)
     submit = request.POST.get("action") == "submit"
     if form.is_valid():
-        try:
-            saved = call_service(form, lambda: services.report_save(actor=request.user, report=report,
-                                                                     entries=form.entries(), submit=submit))
-        except PermissionDenied as exc:
-            raise Http404 from exc
+        # The service works on the report as stored, so a failed save leaves ``report`` as it was for the page.
+        saved = save_edit(form, report, lambda stored: services.report_save(
+            actor=request.user, report=stored, entries=form.entries(), submit=submit))
         if saved is not None:
             if submit:
                 messages.success(request, _("Report submitted. The park will review it."))
                 return redirect("stats:report_detail", pk=pk)
             messages.success(request, _("Draft saved. Submit it when it is complete."))
             return redirect("stats:report_fill", pk=pk)
-    report.refresh_from_db()
     context = _report_form_context(request, report, form)
     context["editable"] = report.editable
     messages.error(request, _("The report was not saved: see the messages beside the fields."))
@@ -206,7 +203,7 @@ def report_check(request: AuthedRequest, pk: int) -> HttpResponse:
     for other in indicators:
         no_data = bool(request.POST.get(f"n_{other.pk}"))
         try:
-            value = queries.parse_number(request.POST.get(f"v_{other.pk}", ""))
+            value = parse_number_input(request.POST.get(f"v_{other.pk}", ""), unit=other.unit)
         except ValidationError as exc:
             if other.pk == ind.pk:
                 errors.extend(exc.messages)

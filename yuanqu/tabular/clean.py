@@ -3,65 +3,33 @@
 Full-width digits and punctuation, Chinese numerals (五十五亿), thousands separators, units inside the
 cell or the header (亿元 → 万元), "—" / "/" / "无" for nothing, dates as 2023.06, 2023年6月, 2023-6-1 or
 Excel serial numbers. Each parser returns a value or raises :class:`CellError` with a Chinese message.
+Numbers are read by the one parser of ``yuanqu.core.numbers`` (:func:`~yuanqu.core.numbers.parse_number`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import cn2an
 from django.utils.translation import gettext as _
 
+from yuanqu.core.numbers import CN_DIGITS, UNIT_ALTERNATIVES, NumberError, unit_factor
+from yuanqu.core.text import halfwidth
+
+__all__ = ["CellError", "halfwidth", "unit_factor"]  # re-exported for the importers
+
 #: Cell contents that mean "nothing here".
 EMPTY_MARKERS = frozenset({"", "-", "--", "—", "——", "–", "－", "/", "\\", "无", "暂无", "空", "n/a", "na", "null",
                            "none", "#n/a", "—/—", "---"})
 
-#: Units by dimension: the factor to the dimension's base unit.
-UNITS: dict[str, tuple[str, Decimal]] = {
-    "元": ("money", Decimal(1)),
-    "千元": ("money", Decimal(1000)),
-    "万元": ("money", Decimal(10_000)),
-    "百万元": ("money", Decimal(1_000_000)),
-    "亿元": ("money", Decimal(100_000_000)),
-    "万": ("count", Decimal(10_000)),
-    "亿": ("money", Decimal(100_000_000)),
-    "m2": ("area", Decimal(1)),
-    "㎡": ("area", Decimal(1)),
-    "平方米": ("area", Decimal(1)),
-    "平米": ("area", Decimal(1)),
-    "万平方米": ("area", Decimal(10_000)),
-    "万㎡": ("area", Decimal(10_000)),
-    "万m2": ("area", Decimal(10_000)),
-    "公顷": ("area", Decimal(10_000)),
-    "km2": ("area", Decimal(1_000_000)),
-    "平方公里": ("area", Decimal(1_000_000)),
-    "亩": ("mu", Decimal(1)),
-    "万亩": ("mu", Decimal(10_000)),
-    "人": ("people", Decimal(1)),
-    "万人": ("people", Decimal(10_000)),
-    "个": ("count", Decimal(1)),
-    "家": ("count", Decimal(1)),
-    "%": ("percent", Decimal(1)),
-}
-_UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
-_HEADER_UNIT = re.compile(r"[（(\[【]\s*(?:单位[:：])?\s*(" + _UNIT_ALT + r")\s*[)）\]】]\s*$", re.IGNORECASE)
-_HEADER_UNIT_TAIL = re.compile(r"(?:单位[:：]|/)\s*(" + _UNIT_ALT + r")\s*$", re.IGNORECASE)
-_NUMBER_WITH_UNIT = re.compile(r"^([-+]?[0-9.]+)\s*(" + _UNIT_ALT + r")?$", re.IGNORECASE)
-_CN_NUMERAL = re.compile(r"^[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点负]+$")
-_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_HEADER_UNIT = re.compile(r"[（(\[【]\s*(?:单位[:：])?\s*(" + UNIT_ALTERNATIVES + r")\s*[)）\]】]\s*$", re.IGNORECASE)
+_HEADER_UNIT_TAIL = re.compile(r"(?:单位[:：]|/)\s*(" + UNIT_ALTERNATIVES + r")\s*$", re.IGNORECASE)
 
-
-class CellError(ValueError):
-    """A cell that cannot be read as its column's type; the message says why, in Chinese."""
-
-
-def halfwidth(text: str) -> str:
-    """Full-width digits, letters and punctuation to ASCII; ideographic space to a space (NFKC)."""
-    return unicodedata.normalize("NFKC", text)
+#: A cell that cannot be read as its column's type; the message says why, in Chinese. The class of the
+#: number parser's errors, so a number that cannot be read is a cell error like any other.
+CellError = NumberError
 
 
 def cell_text(value: Any) -> str:
@@ -100,89 +68,6 @@ def split_header_unit(header: str) -> tuple[str, str]:
             unit = "m2" if unit.lower() == "m2" else unit
             return text[: m.start()].strip(), unit
     return text, ""
-
-
-def unit_factor(from_unit: str, to_unit: str) -> Decimal | None:
-    """The factor converting ``from_unit`` to ``to_unit`` (1 if either is missing); None when incompatible."""
-    if not from_unit or not to_unit or from_unit == to_unit:
-        return Decimal(1)
-    a, b = UNITS.get(from_unit), UNITS.get(to_unit)
-    if a is None or b is None:
-        return None
-    if a[0] != b[0]:
-        return None
-    return a[1] / b[1]
-
-
-def _chinese_number(text: str) -> Decimal:
-    if all(c in "〇零一二三四五六七八九点" for c in text) and len(text) > 1 and "点" not in text[:1]:
-        # digit-by-digit, as in 二〇二三
-        return Decimal(text.replace("点", ".").translate(_CN_DIGITS))
-    return Decimal(str(cn2an.cn2an(text, "smart")))
-
-
-def parse_decimal(value: Any, *, unit: str = "", header_unit: str = "") -> Decimal:
-    """A number from a cell: 1,234.5 / １２３４ / 五十五亿 / 55亿元 / 12.5% / 3万平方米, converted to ``unit``.
-
-    ``header_unit`` is the unit the column's header names; a unit inside the cell wins over it.
-    """
-    if isinstance(value, bool):
-        raise CellError(_("Expected a number, found %(value)s.") % {"value": value})
-    if isinstance(value, int):
-        number, cell_unit = Decimal(value), ""
-    elif isinstance(value, float):
-        number, cell_unit = Decimal(repr(value)), ""
-    else:
-        text = halfwidth(str(value)).strip().replace(",", "").replace(" ", "").replace("，", "")
-        text = text.removesuffix("整")
-        cell_unit = ""
-        m = _NUMBER_WITH_UNIT.match(text)
-        if m:
-            try:
-                number = Decimal(m.group(1))
-            except InvalidOperation as exc:
-                raise CellError(_("Expected a number, found %(value)s.") % {"value": value}) from exc
-            cell_unit = m.group(2) or ""
-        else:
-            # Chinese numerals, maybe followed by a unit: 五十五亿元, 三万平方米
-            body, tail = text, ""
-            for u in sorted(UNITS, key=len, reverse=True):
-                if text.endswith(u) and len(text) > len(u):
-                    body, tail = text[: -len(u)], u
-                    break
-            try:
-                if _CN_NUMERAL.match(body):
-                    number = _chinese_number(body)
-                else:
-                    number = Decimal(str(cn2an.cn2an(body, "smart")))
-            except (ValueError, InvalidOperation, KeyError, TypeError) as exc:
-                raise CellError(_("Expected a number, found %(value)s.") % {"value": value}) from exc
-            if tail in ("万", "亿") and unit not in ("", "万", "亿"):
-                number *= UNITS[tail][1]
-                tail = ""
-            cell_unit = tail
-    source_unit = cell_unit or header_unit
-    if source_unit == "%" and unit != "%":
-        number = number / 100
-        source_unit = ""
-    if source_unit in ("万", "亿") and UNITS.get(unit, ("", 0))[0] != "count":
-        number *= UNITS[source_unit][1]
-        source_unit = ""
-        if unit and UNITS.get(unit):
-            number = number / UNITS[unit][1]
-        return number
-    factor = unit_factor(source_unit, unit)
-    if factor is None:
-        raise CellError(_("The unit %(got)s cannot be converted to %(want)s.") % {"got": source_unit, "want": unit})
-    return number * factor
-
-
-def parse_int(value: Any, *, unit: str = "", header_unit: str = "") -> int:
-    """A whole number (e.g. a head-count), with the same tolerance as :func:`parse_decimal`."""
-    number = parse_decimal(value, unit=unit, header_unit=header_unit)
-    if number != number.to_integral_value():
-        raise CellError(_("Expected a whole number, found %(value)s.") % {"value": cell_text(value)})
-    return int(number)
 
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -228,7 +113,7 @@ def parse_date(value: Any) -> dt.date:
 def _cn_date_part(text: str) -> str:
     if "十" in text:
         return str(cn2an.cn2an(text, "smart"))
-    return text.translate(_CN_DIGITS)
+    return text.translate(CN_DIGITS)
 
 
 TRUE_WORDS = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "有", "对", "t"})

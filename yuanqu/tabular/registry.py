@@ -21,6 +21,7 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from yuanqu.core.numbers import parse_number
 from yuanqu.core.roles import Role
 from yuanqu.core.text import USCC_ALPHABET, USCC_WEIGHTS, normalize_uscc, validate_uscc
 
@@ -172,7 +173,9 @@ class FieldSpec:
                                                                                    "got": len(text)})
             return text
         if kind in ("decimal", "int"):
-            number = clean.parse_decimal(raw, unit=self.unit, header_unit=header_unit)
+            number = parse_number(raw, unit=self.unit, header_unit=header_unit)
+            if number is None:
+                raise CellError(_("Expected a number, found %(value)s.") % {"value": clean.cell_text(raw)})
             if self.min_value is not None and number < self.min_value:
                 raise CellError(_("Must not be negative.") if self.min_value == 0 else
                                 _("Must be at least %(n)s.") % {"n": self.min_value})

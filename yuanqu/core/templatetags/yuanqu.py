@@ -1,8 +1,8 @@
-"""Template helpers: sortable headers, masked personal data, money in 万元/亿元."""
+"""Template helpers: sortable headers, labels, and the one filter each for money (万元/亿元), growth and
+percentages, by the rules of ``yuanqu.core.numbers``."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -21,17 +21,6 @@ def sort_header(context: dict[str, Any], key: str, label: str) -> SafeString:
     arrow = " ▲" if current == key else (" ▼" if current == f"-{key}" else "")
     sep = "&" if base else ""
     return format_html('<a class="sort-link" href="?{}{}sort={}">{}{}</a>', base, sep, new, label, arrow)
-
-
-@register.filter
-def wan(value: Any) -> str:
-    """A 万元 amount for reading: 亿元 from 10,000 万元 up."""
-    if value in (None, ""):
-        return "—"
-    amount = Decimal(value)
-    if abs(amount) >= 10000:
-        return f"{amount / 10000:,.2f} 亿元".replace(".00 ", " ")
-    return f"{amount:,.2f} 万元".replace(".00 ", " ")
 
 
 @register.filter
@@ -78,16 +67,19 @@ def money(value: Any) -> str:
 
 
 @register.filter
-def growth(value: Any, prefix: str = "同比") -> str:
-    """同比增长12.3% / 同比下降4.5% / 同比持平."""
+def growth(value: Any, style: str | bool = "同比") -> str:
+    """A growth in %: in words (同比增长12.3% / 环比下降4.5% / 同比持平, the word given); or, given an indicator's
+    ``is_rate`` flag (``|growth:rate``), signed for a table column: +12.3%, or +1.20个百分点 for a rate."""
     from yuanqu.core import numbers
 
-    return numbers.growth(value, prefix) or "—"
+    if isinstance(style, bool):
+        return numbers.signed_change(value, rate=style)
+    return numbers.growth(value, style) or "—"
 
 
 @register.filter
 def percent(value: Any) -> str:
-    """12.3%."""
+    """A share in % with one decimal: 12.3%; '—' when unknown."""
     from yuanqu.core import numbers
 
     return numbers.pct(value)

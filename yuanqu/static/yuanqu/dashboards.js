@@ -1,37 +1,31 @@
-/* Dashboards: each .yq-chart element loads its ECharts option from its data-url (JSON), formats money
-   in 万元/亿元, and opens the list behind a data item on click (every item carries its `link`). */
+/* Dashboards: each .yq-chart element loads its ECharts option from its data-url (JSON) and opens the list
+   behind a data item on click (every item carries its `link`). Money is worded by the server
+   (yuanqu/core/numbers.py): each money data item carries its `yqLabel` ("55亿元", "3265万元") and each money
+   axis its `yqUnit` ({divisor, unit}); this file shows them and applies no money rule of its own. */
 (function () {
   "use strict";
 
-  /* 万元 → "55亿元" / "3,265万元", the same rules as yuanqu/core/numbers.py. */
-  function money(v) {
-    if (v === null || v === undefined || v === "" || isNaN(v)) return "—";
-    var n = Number(v);
-    if (Math.abs(Math.round(n)) >= 10000) {
-      return (Math.round(n / 100) / 100).toLocaleString("zh-CN", {maximumFractionDigits: 2}) + "亿元";
-    }
-    if (Math.abs(n) >= 100) return Math.round(n).toLocaleString("zh-CN") + "万元";
-    return (Math.round(n * 100) / 100).toLocaleString("zh-CN", {maximumFractionDigits: 2}) + "万元";
+  function itemLabel(item) {
+    return item && typeof item === "object" && item.yqLabel ? item.yqLabel : "—";
   }
-  /* Axis labels stay short: 亿 / 万. */
-  function moneyAxis(v) {
-    var n = Number(v);
-    if (Math.abs(n) >= 10000) return (Math.round(n / 100) / 100).toLocaleString("zh-CN") + "亿";
-    return n.toLocaleString("zh-CN") + "万";
-  }
-  window.yqMoney = money;
 
   function decorate(payload) {
     var opt = payload.option;
     var axes = [].concat(opt.xAxis || [], opt.yAxis || []);
     axes.forEach(function (axis) {
-      if (axis.type === "value" && (payload.money && !axis.name && axis.yqMoney !== false || axis.yqMoney)) {
-        axis.axisLabel = Object.assign({}, axis.axisLabel || {}, {formatter: moneyAxis});
+      if (axis.yqUnit) {
+        var unit = axis.yqUnit;
+        axis.axisLabel = Object.assign({}, axis.axisLabel || {}, {formatter: function (v) {
+          return (Number(v) / unit.divisor).toLocaleString("zh-CN", {maximumFractionDigits: 2}) + unit.unit;
+        }});
       }
     });
     (opt.series || []).forEach(function (s) {
       if (payload.money || s.yqMoney) {
-        s.tooltip = Object.assign({}, s.tooltip || {}, {valueFormatter: money});
+        var data = s.data || [];
+        s.tooltip = Object.assign({}, s.tooltip || {}, {
+          valueFormatter: function (value, dataIndex) { return itemLabel(data[dataIndex]); }
+        });
       }
       if (s.yqSizeByIndex !== undefined) {
         var i = s.yqSizeByIndex;
@@ -42,7 +36,7 @@
       opt.tooltip.formatter = function (p) {
         var v = p.value || [];
         return p.name + "<br>" + (document.documentElement.lang === "en" ? "Enterprises: " : "入驻企业：") + v[2] +
-          "<br>" + (document.documentElement.lang === "en" ? "Output YTD: " : "产值累计：") + money(v[3]);
+          "<br>" + (document.documentElement.lang === "en" ? "Output YTD: " : "产值累计：") + itemLabel(p.data);
       };
     }
     if (opt.tooltip && opt.tooltip.yqArea) {
@@ -52,7 +46,7 @@
     }
     if (payload.money && opt.series && opt.series[0] && opt.series[0].type === "treemap") {
       opt.series[0].label = Object.assign({}, opt.series[0].label, {
-        formatter: function (p) { return p.name + "\n" + money(p.value); }
+        formatter: function (p) { return p.name + "\n" + itemLabel(p.data); }
       });
     }
     opt.textStyle = {fontFamily: getComputedStyle(document.body).fontFamily};

@@ -1,4 +1,5 @@
-"""Template helpers of the statistics pages: numbers with their decimals, growth in % or 个百分点."""
+"""Template helpers of the statistics pages: numbers with their indicator's decimals. Growth and shares use
+the ``growth`` and ``percent`` filters of ``yuanqu`` (core)."""
 
 from __future__ import annotations
 
@@ -21,22 +22,3 @@ def num(value: Any, places: Any = 2) -> str:
     except (ValueError, TypeError, ArithmeticError):
         return str(value)
     return f"{amount:,.{places}f}"
-
-
-@register.filter
-def growth(value: Any, rate: bool = False) -> str:
-    """+12.3% for amounts; +1.2个百分点 for rates; — when there is nothing to compare with."""
-    if value is None:
-        return "—"
-    amount = Decimal(value)
-    if rate:
-        return f"{amount:+,.2f}个百分点"
-    return f"{amount:+,.1f}%"
-
-
-@register.filter
-def pct(value: Any) -> str:
-    """A share in % with one decimal, or —."""
-    if value is None:
-        return "—"
-    return f"{Decimal(value):,.1f}%"
