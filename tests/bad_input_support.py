@@ -8,11 +8,16 @@ field, wrote an audit event or left half a row behind fails, whatever the view d
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from django.apps import apps
+from django.db import transaction
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, override_settings
+
+from tests.conftest import World, build_world
 
 # Reference tables (thousands of rows, never written by a request) are left out of the snapshot.
 _SKIPPED = {"core.Region", "core.IndustryCode"}
@@ -46,6 +51,29 @@ NEW_USCC = "91350100M000100Y43"
 BAD_CHECK_USCC = "91350100M000100Y44"
 HUGE = 2**63
 EMOJI = "🏭园区🚀"
+
+
+@pytest.fixture(scope="module", name="world")
+def module_world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[World]:
+    """The shared world (tests/conftest.py's ``build_world``), built once per module instead of once per test.
+
+    A bad-input module runs hundreds of requests against the same world; each test still runs in its own
+    savepoint (``each_test_rolled_back``), so what one test writes is gone before the next starts. The outer
+    transaction is rolled back when the module ends.
+    """
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def each_test_rolled_back(db: Any) -> None:
+    """Every test of a bad-input module runs in a savepoint of the module's world (pytest-django's ``db``)."""
 
 
 def db_state() -> dict[str, list[dict[str, Any]]]:
@@ -105,7 +133,7 @@ def api_post(client: Client, path: str, body: Any, method: str = "post") -> Http
 
 def assert_api_refused(response: HttpResponse, field: str | None, text: str | None = None,
                        status: int = 422) -> dict[str, Any]:
-    """The API refused with ``status``, a Chinese ``detail``, and (for 422) an error on ``field`` containing ``text``."""
+    """The API refused with ``status``, a Chinese ``detail`` and (422) an error on ``field`` containing ``text``."""
     assert response.status_code == status, f"expected {status}, got {response.status_code}: {response.content[:300]!r}"
     body = response.json()
     if status == 404:

@@ -23,6 +23,8 @@ from tests.bad_input_support import (
     assert_form_refused,
     assert_unchanged,
     db_state,
+    each_test_rolled_back,  # noqa: F401 (a fixture: each test in a savepoint)
+    module_world,  # noqa: F401 (a fixture: the shared world, once per module)
 )
 from yuanqu.parks.models import Building, Park, Unit
 
