@@ -174,7 +174,7 @@ def test_it_renames_with_the_edit_data_the_bad_cases_start_from(world, client_as
     assert Enterprise.objects.get(pk=world.ent_smyz.pk).name == "青岛药研生物科技有限公司"
 
 
-@pytest.mark.parametrize("pk", [lambda w: w.ent_laoshan.pk, lambda w: 2**31 - 1])
+@pytest.mark.parametrize("pk", [lambda w: w.ent_laoshan.pk, lambda w: 2**31 - 1, lambda w: 2**64])
 def test_it_answers_404_to_an_edit_of_another_districts_or_a_missing_enterprise(world, client_as, pk):
     client = client_as("region_staff")
     before = db_state()

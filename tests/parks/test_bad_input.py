@@ -287,6 +287,8 @@ def test_it_refuses_a_bad_unit_edit_and_keeps_the_unit(world, client_as, field, 
     ("parks:unit_edit", lambda w: [w.laoshan_unit.pk]),
     ("parks:edit", lambda w: [2**31]),
     ("parks:unit_edit", lambda w: [2**31]),
+    ("parks:edit", lambda w: [2**64]),
+    ("parks:building_create", lambda w: [2**64]),
 ])
 def test_it_answers_404_to_a_post_on_another_districts_or_a_missing_object(world, client_as, name, args):
     before = db_state()
