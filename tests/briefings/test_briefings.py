@@ -8,7 +8,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
 from django.urls import reverse
 
 from tests.conftest import add_statistics, login
@@ -93,7 +92,8 @@ def test_the_above_scale_share_changes_by_percentage_points(client, world):
     login(client, world.users["leader"])
     b = request_briefing(client, park="", year=2025, month=6)
     text = " ".join(b.content["paragraphs"])
-    assert "其中，规模以上企业1家，实现产值1200万元，同比增长20%，占全区产值的37.5%，比上年同期下降62.5个百分点。" in text
+    assert ("其中，规模以上企业1家，实现产值1200万元，同比增长20%，"
+            "占全区产值的37.5%，比上年同期下降62.5个百分点。") in text
 
 
 def test_the_docx_sets_east_asian_fonts(client, stats_world):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.urls import reverse
 
 from yuanqu.dashboards import selectors
+from yuanqu.investment import services as inv
 
 
 def test_the_park_dashboard_shows_occupancy_completion_and_pipeline(client_as, stats_world):
@@ -53,9 +56,19 @@ def test_another_enterprise_is_404_for_the_enterprise_user(client_as, stats_worl
 
 
 def test_staff_see_projects_and_cases_on_the_profile(client_as, stats_world):
-    response = client_as("region_staff").get(reverse("dashboards:enterprise", args=[stats_world.ent_xltd.pk]))
+    w = stats_world
+    staff = w.users["region_staff"]
+    project = inv.project_create(actor=staff, name="信达软件二期", park=w.xltd, level="district",
+                                 total_investment_wan=Decimal("800"), investor_enterprise=w.ent_xltd)
+    case = inv.case_create(actor=staff, title="信达软件 人才补贴", kind="one_enterprise", request="人才公寓",
+                           enterprise=w.ent_xltd)
+    response = client_as("region_staff").get(reverse("dashboards:enterprise", args=[w.ent_xltd.pk]))
     assert response.status_code == 200
-    assert response.context["projects"] is not None and response.context["cases"] is not None
+    assert list(response.context["projects"]) == [project] and list(response.context["cases"]) == [case]
+    # The enterprise's own user sees its profile without the district's pipeline.
+    own = client_as("enterprise_user").get(reverse("dashboards:enterprise", args=[w.ent_xltd.pk]))
+    assert own.status_code == 200
+    assert own.context["projects"] is None and own.context["cases"] is None
 
 
 def test_the_figures_list_filters_and_exports(client_as, stats_world):
