@@ -9,7 +9,7 @@ Every object is created through the services, as the app would.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -305,13 +305,22 @@ def staff_of(world: World, report: Report) -> User:
     return world.laoshan_staff if report.round.region_id == world.laoshan.pk else world.users[Role.REGION_STAFF]
 
 
-def approve_report(world: World, report: Report, values: dict[str, str]) -> Report:
-    """Enter ``values``, submit, review and approve ``report`` as its region's district staff (which writes the
-    derived values and the rollups)."""
+def approve_entries(world: World, report: Report, entries: Mapping[int, Entry]) -> Report:
+    """Enter ``entries``, submit, review and approve ``report`` as the app's flow has it: the enterprise user
+    enters its own enterprise's report and the operator reviews its park's, district staff do the rest; the
+    approval writes the derived values and the rollups."""
     staff = staff_of(world, report)
-    report = stats.save_entries(actor=staff, report=report, entries=_entries(values), submit=True)
-    report = stats.park_review(actor=staff, report=report)
+    enterprise_user, operator = world.users[Role.ENTERPRISE_USER], world.users[Role.PARK_OPERATOR]
+    enters = enterprise_user if report.enterprise_id == enterprise_user.enterprise_id else staff
+    reviews = operator if operator.parks.filter(pk=report.park_id).exists() else staff
+    report = stats.save_entries(actor=enters, report=report, entries=entries, submit=True)
+    report = stats.park_review(actor=reviews, report=report)
     return stats.approve(actor=staff, report=report)
+
+
+def approve_report(world: World, report: Report, values: dict[str, str]) -> Report:
+    """:func:`approve_entries` with values by indicator code."""
+    return approve_entries(world, report, _entries(values))
 
 
 def _report_in(world: World, rnd: Round, enterprise: Enterprise, park: Park) -> Report:
