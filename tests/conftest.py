@@ -9,8 +9,8 @@ Every object is created through the services, as the app would.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.test import Client
 from yuanqu.accounts.models import User
 from yuanqu.accounts.services import user_create_on_server
 from yuanqu.core.demo import make_uscc
+from yuanqu.core.i18n import compile_catalogues
 from yuanqu.core.models import IndustryCode, Region
 from yuanqu.core.roles import Role
 from yuanqu.enterprises import services as ent
@@ -30,7 +31,8 @@ from yuanqu.investment.models import Case, CaseMeasure, Lead, LeadContact, Proje
 from yuanqu.parks import services as parks
 from yuanqu.parks.models import Building, Park, Unit
 from yuanqu.stats import services as stats
-from yuanqu.stats.models import Report, Round
+from yuanqu.stats.models import Indicator, Report, Round
+from yuanqu.stats.services import Entry
 
 TEST_PASSWORD = "Pa55word-for-tests"  # only ever set inside the test database
 
@@ -87,6 +89,14 @@ class World:
     report_xltd: Report | None = None
     report_smyz: Report | None = None
     report_laoshan: Report | None = None
+    # Added by the ``stats_world`` fixture only.
+    round_licang_2024: Round | None = None
+    report_xltd_2024: Report | None = None
+    round_licang_march: Round | None = None
+    round_licang_april: Round | None = None
+    round_laoshan_april: Round | None = None
+    #: One report per status other than approved (the June reports are approved), by status.
+    reports_by_status: dict[str, Report] = field(default_factory=dict)
 
     def user(self, role: str) -> User:
         return self.users[role]
@@ -242,17 +252,131 @@ def world(db: Any) -> World:
     return build_world()
 
 
+def login(client: Client, user: User) -> Client:
+    """The one way a test logs a client in (``client_as`` uses it too): a session for ``user``, without the
+    log-in form, whose own behaviour (lockout, 2FA, audit) tests/accounts tests through the form."""
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def client_as(world: World) -> Callable[[str], Client]:
     """A logged-in test client for one of the shared users, by role (or 'anonymous')."""
 
     def make(role: str) -> Client:
         client = Client()
-        if role != "anonymous":
-            client.force_login(world.users[role])
-        return client
+        return client if role == "anonymous" else login(client, world.users[role])
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations() -> None:
+    """Compile the .mo from the .po before any test, so any test file runs alone in a fresh checkout (the .mo
+    is not committed). Django may have read the catalogues already (or found none): forget them, as Django's
+    own ``setting_changed`` handler does, so the next request loads the fresh ones."""
+    from asgiref.local import Local
+    from django.utils.translation import trans_real
+
+    compile_catalogues()
+    trans_real._default = None
+    trans_real._active = Local()
+    trans_real._translations = {}
+    trans_real.translation_catalog_exists.cache_clear()
+
+
+# --- Statistics: one world with rounds, reports in every status, approved values, rollups, coordinates ---
+
+XLTD_2025 = {"output": "1200", "revenue": "1500", "tax": "80", "profit": "100", "employees": "120"}
+XLTD_2024 = {"output": "1000", "revenue": "1300", "tax": "100", "profit": "90", "employees": "110"}
+SMYZ_2025 = {"output": "2000", "revenue": "2100", "tax": "150", "profit": "300", "employees": "60"}
+LAOSHAN_2025 = {"output": "700", "revenue": "800", "tax": "40", "profit": "50", "employees": "30"}
+#: Park coordinates (longitude, latitude): every park of both districts is on the map.
+COORDINATES = {"信联天地": ("120.4285", "36.1630"), "生命药洲": ("120.4520", "36.1790"),
+               "崂山科创园": ("120.4680", "36.1070")}
+
+
+def _entries(values: dict[str, str]) -> dict[int, Entry]:
+    return {Indicator.objects.get(code=c).pk: Entry(value=Decimal(v)) for c, v in values.items()}
+
+
+def staff_of(world: World, report: Report) -> User:
+    """The district staff member whose region holds ``report``."""
+    return world.laoshan_staff if report.round.region_id == world.laoshan.pk else world.users[Role.REGION_STAFF]
+
+
+def approve_entries(world: World, report: Report, entries: Mapping[int, Entry]) -> Report:
+    """Enter ``entries``, submit, review and approve ``report`` as the app's flow has it: the enterprise user
+    enters its own enterprise's report and the operator reviews its park's, district staff do the rest; the
+    approval writes the derived values and the rollups."""
+    staff = staff_of(world, report)
+    enterprise_user, operator = world.users[Role.ENTERPRISE_USER], world.users[Role.PARK_OPERATOR]
+    enters = enterprise_user if report.enterprise_id == enterprise_user.enterprise_id else staff
+    reviews = operator if operator.parks.filter(pk=report.park_id).exists() else staff
+    report = stats.report_save(actor=enters, report=report, entries=entries, submit=True)
+    report = stats.report_park_review(actor=reviews, report=report)
+    return stats.report_approve(actor=staff, report=report)
+
+
+def approve_report(world: World, report: Report, values: dict[str, str]) -> Report:
+    """:func:`approve_entries` with values by indicator code."""
+    return approve_entries(world, report, _entries(values))
+
+
+def _report_in(world: World, rnd: Round, enterprise: Enterprise, park: Park) -> Report:
+    """The enterprise's report in ``rnd``: made by the round if it was moved in, attributed to ``park`` if not."""
+    found = Report.objects.filter(round=rnd, enterprise=enterprise).first()
+    return found or Report.objects.create(round=rnd, enterprise=enterprise, park=park, industry_section="I")
+
+
+def add_statistics(world: World) -> World:
+    """Approved June 2025 reports in every park (信联天地 1200, 生命药洲 2000, 崂山科创园 700 万元 output), June 2024
+    for 信联天地 (1000), the other statuses in March and April 2023, and every park's coordinates.
+
+    So the 李沧 cockpit for 2025-06 has output 累计 3200 万元 against 1000 a year earlier, and 崂山's 700 万元
+    is there to show if it ever leaks into 李沧's figures.
+    """
+    staff = world.users[Role.REGION_STAFF]
+    deadline: dict[str, Any] = {"deadline": dt.date(2025, 7, 10), "frequency": "month"}
+    assert world.report_xltd and world.report_smyz and world.report_laoshan
+    world.report_xltd = approve_report(world, world.report_xltd, XLTD_2025)
+    world.report_smyz = approve_report(world, world.report_smyz, SMYZ_2025)
+    world.report_laoshan = approve_report(world, world.report_laoshan, LAOSHAN_2025)
+    world.round_licang_2024 = stats.round_open(actor=staff, region=world.licang, year=2024, month=6, **deadline)
+    world.report_xltd_2024 = approve_report(
+        world, Report.objects.get(round=world.round_licang_2024, enterprise=world.ent_xltd), XLTD_2024)
+    # The statuses before approval, where no value counts yet, in March and April 2023: a year of their own,
+    # since entering a value re-derives the period values of later months of the same year.
+    deadline["deadline"] = dt.date(2023, 5, 10)
+    world.round_licang_march = stats.round_open(actor=staff, region=world.licang, year=2023, month=3, **deadline)
+    world.round_licang_april = stats.round_open(actor=staff, region=world.licang, year=2023, month=4, **deadline)
+    world.round_laoshan_april = stats.round_open(actor=world.laoshan_staff, region=world.laoshan, year=2023,
+                                                 month=4, **deadline)
+    pending = _report_in(world, world.round_licang_march, world.ent_xltd, world.xltd)
+    draft = stats.report_save(actor=world.users[Role.ENTERPRISE_USER], submit=False, entries=_entries(XLTD_2025),
+                               report=_report_in(world, world.round_licang_april, world.ent_xltd, world.xltd))
+    submitted = stats.report_save(actor=staff, submit=True, entries=_entries(XLTD_2025),
+                                   report=_report_in(world, world.round_licang_april, world.ent_xltd_fitout,
+                                                     world.xltd))
+    returned = stats.report_save(actor=staff, submit=True, entries=_entries(SMYZ_2025),
+                                  report=_report_in(world, world.round_licang_april, world.ent_smyz, world.smyz))
+    returned = stats.report_return(actor=staff, report=returned, reason="数据有误")
+    reviewed = stats.report_save(actor=world.laoshan_staff, submit=True, entries=_entries(LAOSHAN_2025),
+                                  report=_report_in(world, world.round_laoshan_april, world.ent_laoshan,
+                                                    world.laoshan_park))
+    reviewed = stats.report_park_review(actor=world.laoshan_staff, report=reviewed)
+    world.reports_by_status = {r.status: r for r in (pending, draft, submitted, returned, reviewed)}
+    for park in (world.xltd, world.smyz, world.laoshan_park):
+        lng, lat = COORDINATES[park.name]
+        parks.park_update(actor=staff_of(world, world.report_laoshan) if park == world.laoshan_park else staff,
+                          park=park, longitude=Decimal(lng), latitude=Decimal(lat))
+    return world
+
+
+@pytest.fixture
+def stats_world(world: World) -> World:
+    """The shared world with statistics: see :func:`add_statistics`."""
+    return add_statistics(world)
 
 
 ROLES = [r.value for r in Role]

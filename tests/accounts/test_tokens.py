@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import login
 from yuanqu.accounts import services
 from yuanqu.accounts.models import ApiToken
 from yuanqu.core.models import AuditEvent
@@ -117,8 +118,7 @@ def test_it_revokes_by_post_only_and_not_when_logged_out(world):
     token, _raw = services.token_create(actor=world.user("leader"), name="脚本")
     response = Client().post(reverse("accounts:token_revoke", args=[token.pk]))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
-    client = Client()
-    client.force_login(world.user("leader"))
+    client = login(Client(), world.user("leader"))
     assert client.get(reverse("accounts:token_revoke", args=[token.pk])).status_code == 405
     assert not ApiToken.objects.get(pk=token.pk).revoked
 

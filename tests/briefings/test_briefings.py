@@ -13,21 +13,12 @@ from django.db import transaction
 from django.test import TestCase
 from django.urls import reverse
 
-from tests.dashboards.helpers import add_statistics
+from tests.conftest import add_statistics, login
 from yuanqu.briefings import render, services
 from yuanqu.briefings.models import Briefing
 from yuanqu.core.models import AuditEvent
-
-
-@pytest.fixture
-def stats_world(world):
-    add_statistics(world)
-    return world
-
-
-def login(client, world, role):
-    client.force_login(world.users[role])
-    return client
+from yuanqu.enterprises.services import enterprise_update
+from yuanqu.stats.models import Report
 
 
 def pdf_text(data: bytes) -> str:
@@ -56,7 +47,7 @@ def request_briefing(client, **data):
 
 
 def test_a_park_briefing_states_the_dashboard_figures_in_pdf_and_docx(client, stats_world):
-    login(client, stats_world, "region_staff")
+    login(client, stats_world.users["region_staff"])
     b = request_briefing(client, park=stats_world.smyz.pk, year=2025, month=6)
     assert b.status == Briefing.Status.DONE, b.error
     assert b.title == "生命药洲园区2025年1—6月经济运行简报"
@@ -78,15 +69,15 @@ def test_a_park_briefing_states_the_dashboard_figures_in_pdf_and_docx(client, st
 
 
 def test_a_region_briefing_compares_with_last_year_and_ranks_the_parks(client, stats_world):
-    login(client, stats_world, "leader")
+    login(client, stats_world.users["leader"])
     b = request_briefing(client, park="", year=2025, month=6)
     text = " ".join(b.content["paragraphs"])
     assert ("李沧区2个园区已吸引1家企业入驻，另有2家已签约、尚未入驻，"
             "2025年1—6月实现产值3200万元，同比增长220%。") in text
     assert "实现税收230万元，同比增长130%" in text
     assert "分园区看，生命药洲产值最高，为2000万元，占全区的62.5%。" in text
-    # The 规上 share changes by 个百分点, not by a percentage.
-    assert "个百分点" in text or "规模以上" not in text
+    # No enterprise of this world is above designated size: no 规上 sentence (see the next test for one).
+    assert "规模以上" not in text
     paragraphs, cells = docx_text(b.docx.read())
     assert "同比增长220%" in paragraphs
     assert ["生命药洲", "2000万元", "—", "62.5%"] in cells
@@ -95,11 +86,27 @@ def test_a_region_briefing_compares_with_last_year_and_ranks_the_parks(client, s
     assert dash.context["kpi"]["output"]["ytd"] == 3200
 
 
+def test_the_above_scale_share_changes_by_percentage_points(client, world):
+    """青岛信达软件 reports as above designated size (规上) in both years: its share of the region's output went
+    from 100% (1000 of 1000 万元) to 37.5% (1200 of 3200 万元), a change stated in 个百分点, not in %."""
+    enterprise_update(actor=world.users["region_staff"], enterprise=world.ent_xltd, is_above_scale=True)
+    # The June report was made before the change (a report keeps the size of its round); the 2024 one is made
+    # by add_statistics after it. Both before the approvals roll the values up.
+    Report.objects.filter(pk=world.report_xltd.pk).update(above_scale=True)
+    add_statistics(world)
+    assert Report.objects.filter(round__year=2024, enterprise=world.ent_xltd, above_scale=True).exists()
+    login(client, world.users["leader"])
+    b = request_briefing(client, park="", year=2025, month=6)
+    text = " ".join(b.content["paragraphs"])
+    assert ("其中，规模以上企业1家，实现产值1200万元，同比增长20%，"
+            "占全区产值的37.5%，比上年同期下降62.5个百分点。") in text
+
+
 def test_the_docx_sets_east_asian_fonts(client, stats_world):
     from docx import Document
     from docx.oxml.ns import qn
 
-    login(client, stats_world, "region_staff")
+    login(client, stats_world.users["region_staff"])
     b = request_briefing(client, park=stats_world.xltd.pk, year=2025, month=6)
     doc = Document(b.docx.open("rb"))
     rfonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
@@ -111,7 +118,7 @@ def test_the_docx_sets_east_asian_fonts(client, stats_world):
 
 def test_every_briefing_is_written_by_the_task_worker_after_the_request(client, stats_world,
                                                                         django_capture_on_commit_callbacks):
-    login(client, stats_world, "region_staff")
+    login(client, stats_world.users["region_staff"])
     for park in ("", stats_world.xltd.pk):  # a region, and a single park: both go to the worker
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             response = client.post(reverse("briefings:create"), {"park": park, "year": 2025, "month": 6})
@@ -126,7 +133,7 @@ def test_every_briefing_is_written_by_the_task_worker_after_the_request(client, 
 
 
 def test_it_is_saved_with_its_parameters_and_regenerated_from_them(client, stats_world):
-    login(client, stats_world, "region_staff")
+    login(client, stats_world.users["region_staff"])
     b = request_briefing(client, park=stats_world.xltd.pk, year=2025, month=6)
     first = b.generated_at
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -158,7 +165,7 @@ def test_a_briefing_requested_in_a_transaction_that_rolls_back_renders_nothing(s
 
 
 def test_an_operator_writes_briefings_of_its_own_parks_only(client, stats_world):
-    login(client, stats_world, "park_operator")
+    login(client, stats_world.users["park_operator"])
     before = Briefing.objects.count()
     for park in (stats_world.smyz.pk, ""):
         response = client.post(reverse("briefings:create"), {"park": park, "year": 2025, "month": 6})
@@ -167,16 +174,16 @@ def test_an_operator_writes_briefings_of_its_own_parks_only(client, stats_world)
     b = request_briefing(client, park=stats_world.xltd.pk, year=2025, month=6)
     assert "生命药洲" not in str(b.content)
     # A briefing of another park stays invisible to the operator.
-    login(client, stats_world, "region_staff")
+    login(client, stats_world.users["region_staff"])
     other = request_briefing(client, park=stats_world.smyz.pk, year=2025, month=6)
-    login(client, stats_world, "park_operator")
+    login(client, stats_world.users["park_operator"])
     assert client.get(reverse("briefings:detail", args=[other.pk])).status_code == 404
     assert client.get(reverse("briefings:download", args=[other.pk, "docx"])).status_code == 404
     assert f"/briefings/{other.pk}/" not in client.get(reverse("briefings:list")).content.decode()
 
 
 def test_a_period_that_has_not_ended_is_refused(client, stats_world):
-    login(client, stats_world, "region_staff")
+    login(client, stats_world.users["region_staff"])
     from django.utils import timezone
 
     year = timezone.localdate().year + 1
@@ -190,7 +197,7 @@ def check_demo_briefing(client) -> None:
     from yuanqu.parks.models import Park
 
     staff = User.objects.get(username="staff")
-    client.force_login(staff)
+    login(client, staff)
     smyz = Park.objects.get(name="生命药洲")
     b = request_briefing(client, park=smyz.pk, year=2022, month=12)
     assert b.status == Briefing.Status.DONE, b.error

@@ -7,6 +7,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from tests.briefings.test_briefings import check_demo_briefing
+from tests.conftest import login
 from yuanqu.accounts.models import User
 from yuanqu.core.roles import Role
 from yuanqu.core.text import validate_uscc
@@ -79,7 +80,7 @@ def _check_reload() -> None:
 
 
 def _check_park_pages(client) -> None:
-    client.force_login(User.objects.get(username="staff"))
+    login(client, User.objects.get(username="staff"))
     xltd = Park.objects.get(name="信联天地")
     html = client.get(reverse("parks:detail", args=[xltd.pk])).content.decode()
     assert 'id="kpi-signed">118<' in html and 'id="kpi-moved-in">113<' in html

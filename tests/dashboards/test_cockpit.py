@@ -21,8 +21,8 @@ def items(payload):
     return [d for s in payload["option"].get("series", []) for d in s.get("data", []) if d]
 
 
-def test_it_shows_the_kpi_cards_with_year_on_year_change(as_role):
-    response = as_role("leader").get(reverse("dashboards:cockpit") + "?" + PERIOD)
+def test_it_shows_the_kpi_cards_with_year_on_year_change(client_as, stats_world):
+    response = client_as("leader").get(reverse("dashboards:cockpit") + "?" + PERIOD)
     assert response.status_code == 200
     kpi = response.context["kpi"]
     assert kpi["parks"] == 2
@@ -34,8 +34,8 @@ def test_it_shows_the_kpi_cards_with_year_on_year_change(as_role):
     assert "3200万元" in html and "同比增长220%" in html and "同比增长130%" in html
 
 
-def test_every_chart_holds_data_and_links_to_the_list_behind_it(as_role, stats_world):
-    client = as_role("region_staff")
+def test_every_chart_holds_data_and_links_to_the_list_behind_it(client_as, stats_world):
+    client = client_as("region_staff")
     for name in selectors.COCKPIT_CHARTS:
         payload = chart(client, name)
         assert not payload["empty"], name
@@ -46,8 +46,8 @@ def test_every_chart_holds_data_and_links_to_the_list_behind_it(as_role, stats_w
             assert client.get(item["link"]).status_code == 200, (name, item["link"])
 
 
-def test_the_output_bar_opens_the_park_enterprise_values(as_role, stats_world):
-    client = as_role("region_staff")
+def test_the_output_bar_opens_the_park_enterprise_values(client_as, stats_world):
+    client = client_as("region_staff")
     bars = {d["name"]: d for d in items(chart(client, "output_by_park"))}
     assert bars["生命药洲"]["value"] == 2000 and bars["信联天地"]["value"] == 1200
     page = client.get(bars["信联天地"]["link"])
@@ -55,8 +55,8 @@ def test_the_output_bar_opens_the_park_enterprise_values(as_role, stats_world):
     assert "青岛信达软件有限公司" in html and "青岛药研生物有限公司" not in html
 
 
-def test_the_pipeline_funnel_opens_the_leads_of_that_status(as_role, stats_world):
-    client = as_role("region_staff")
+def test_the_pipeline_funnel_opens_the_leads_of_that_status(client_as, stats_world):
+    client = client_as("region_staff")
     funnel = {d["name"]: d for d in items(chart(client, "pipeline"))}
     new = funnel["新线索"] if "新线索" in funnel else next(iter(funnel.values()))
     query = urlparse(new["link"]).query
@@ -64,15 +64,15 @@ def test_the_pipeline_funnel_opens_the_leads_of_that_status(as_role, stats_world
     assert client.get(new["link"]).status_code == 200
 
 
-def test_the_trend_compares_with_last_year(as_role):
-    payload = chart(as_role("region_staff"), "output_trend")
+def test_the_trend_compares_with_last_year(client_as, stats_world):
+    payload = chart(client_as("region_staff"), "output_trend")
     this_year, last_year = payload["option"]["series"]
     assert this_year["data"][5]["value"] == 1200 + 2000  # June: the only month reported, so the period is 累计
     assert last_year["data"][5]["value"] == 1000
 
 
-def test_a_park_operator_sees_only_its_parks(as_role, stats_world):
-    client = as_role("park_operator")
+def test_a_park_operator_sees_only_its_parks(client_as, stats_world):
+    client = client_as("park_operator")
     response = client.get(reverse("dashboards:cockpit") + "?" + PERIOD)
     assert response.context["kpi"]["parks"] == 1
     assert response.context["kpi"]["output"]["ytd"] == 1200
@@ -86,20 +86,20 @@ def test_a_park_operator_sees_only_its_parks(as_role, stats_world):
     assert client.get(reverse("dashboards:chart", args=["top_tax"]) + f"?park={stats_world.smyz.pk}").status_code == 404
 
 
-def test_the_park_filter_narrows_every_figure(as_role, stats_world):
-    client = as_role("region_staff")
+def test_the_park_filter_narrows_every_figure(client_as, stats_world):
+    client = client_as("region_staff")
     response = client.get(reverse("dashboards:cockpit") + f"?{PERIOD}&park={stats_world.smyz.pk}")
     assert response.context["kpi"]["output"]["ytd"] == 2000
     assert [d["name"] for d in items(chart(client, "output_by_park", f"{PERIOD}&park={stats_world.smyz.pk}"))] == [
         "生命药洲"]
 
 
-def test_an_unknown_chart_or_a_wrong_role_is_404(as_role):
-    assert as_role("region_staff").get(reverse("dashboards:chart", args=["nope"])).status_code == 404
-    assert as_role("enterprise_user").get(reverse("dashboards:cockpit")).status_code == 404
-    assert as_role("auditor").get(reverse("dashboards:chart", args=["pipeline"])).status_code == 404
+def test_an_unknown_chart_or_a_wrong_role_is_404(client_as, stats_world):
+    assert client_as("region_staff").get(reverse("dashboards:chart", args=["nope"])).status_code == 404
+    assert client_as("enterprise_user").get(reverse("dashboards:cockpit")).status_code == 404
+    assert client_as("auditor").get(reverse("dashboards:chart", args=["pipeline"])).status_code == 404
 
 
-def test_a_bad_period_falls_back_to_the_latest_approved_month(as_role):
-    response = as_role("region_staff").get(reverse("dashboards:cockpit") + "?year=abc&month=13")
+def test_a_bad_period_falls_back_to_the_latest_approved_month(client_as, stats_world):
+    response = client_as("region_staff").get(reverse("dashboards:cockpit") + "?year=abc&month=13")
     assert (response.context["scope"].year, response.context["scope"].month) == (2025, 6)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.urls import reverse
 
 from yuanqu.dashboards import selectors
+from yuanqu.investment import services as inv
 
 
-def test_the_park_dashboard_shows_occupancy_completion_and_pipeline(as_role, stats_world):
-    client = as_role("park_operator")
+def test_the_park_dashboard_shows_occupancy_completion_and_pipeline(client_as, stats_world):
+    client = client_as("park_operator")
     response = client.get(reverse("dashboards:park", args=[stats_world.xltd.pk]) + "?year=2025&month=6")
     assert response.status_code == 200
     s = response.context["summary"]
@@ -23,14 +26,14 @@ def test_the_park_dashboard_shows_occupancy_completion_and_pipeline(as_role, sta
         assert "生命药洲" not in str(payload), name
 
 
-def test_another_park_is_404_for_the_operator(as_role, stats_world):
-    client = as_role("park_operator")
+def test_another_park_is_404_for_the_operator(client_as, stats_world):
+    client = client_as("park_operator")
     assert client.get(reverse("dashboards:park", args=[stats_world.smyz.pk])).status_code == 404
     assert client.get(reverse("dashboards:park_chart", args=[stats_world.smyz.pk, "unit_status"])).status_code == 404
 
 
-def test_the_enterprise_user_sees_its_profile_against_the_park_median(as_role, stats_world):
-    client = as_role("enterprise_user")
+def test_the_enterprise_user_sees_its_profile_against_the_park_median(client_as, stats_world):
+    client = client_as("enterprise_user")
     response = client.get(reverse("dashboards:enterprise", args=[stats_world.ent_xltd.pk]) + "?year=2025")
     assert response.status_code == 200
     codes = [row["code"] for row in response.context["profile"]]
@@ -45,21 +48,31 @@ def test_the_enterprise_user_sees_its_profile_against_the_park_median(as_role, s
     assert response.context["projects"] is None
 
 
-def test_another_enterprise_is_404_for_the_enterprise_user(as_role, stats_world):
-    client = as_role("enterprise_user")
+def test_another_enterprise_is_404_for_the_enterprise_user(client_as, stats_world):
+    client = client_as("enterprise_user")
     assert client.get(reverse("dashboards:enterprise", args=[stats_world.ent_smyz.pk])).status_code == 404
     assert client.get(reverse("dashboards:enterprise_chart", args=[stats_world.ent_smyz.pk, "output"])
                       ).status_code == 404
 
 
-def test_staff_see_projects_and_cases_on_the_profile(as_role, stats_world):
-    response = as_role("region_staff").get(reverse("dashboards:enterprise", args=[stats_world.ent_xltd.pk]))
+def test_staff_see_projects_and_cases_on_the_profile(client_as, stats_world):
+    w = stats_world
+    staff = w.users["region_staff"]
+    project = inv.project_create(actor=staff, name="信达软件二期", park=w.xltd, level="district",
+                                 total_investment_wan=Decimal("800"), investor_enterprise=w.ent_xltd)
+    case = inv.case_create(actor=staff, title="信达软件 人才补贴", kind="one_enterprise", request="人才公寓",
+                           enterprise=w.ent_xltd)
+    response = client_as("region_staff").get(reverse("dashboards:enterprise", args=[w.ent_xltd.pk]))
     assert response.status_code == 200
-    assert response.context["projects"] is not None and response.context["cases"] is not None
+    assert list(response.context["projects"]) == [project] and list(response.context["cases"]) == [case]
+    # The enterprise's own user sees its profile without the district's pipeline.
+    own = client_as("enterprise_user").get(reverse("dashboards:enterprise", args=[w.ent_xltd.pk]))
+    assert own.status_code == 200
+    assert own.context["projects"] is None and own.context["cases"] is None
 
 
-def test_the_figures_list_filters_and_exports(as_role, stats_world):
-    client = as_role("leader")
+def test_the_figures_list_filters_and_exports(client_as, stats_world):
+    client = client_as("leader")
     url = reverse("dashboards:figures") + "?indicator=tax&year=2025&month=6"
     html = client.get(url).content.decode()
     assert "青岛信达软件有限公司" in html and "青岛药研生物有限公司" in html

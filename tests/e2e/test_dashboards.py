@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import World
-from tests.dashboards.helpers import add_statistics
+from tests.conftest import World, add_statistics
 
 from .conftest import ARTIFACTS, login
 

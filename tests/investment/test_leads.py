@@ -10,10 +10,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import World
+from tests.conftest import World, login
 from tests.helpers import error_codes, error_text, read_xlsx
 from yuanqu.core.demo import make_uscc
 from yuanqu.core.models import AuditEvent
@@ -137,10 +138,9 @@ def test_it_fails_the_second_claim_cleanly(world: World, client_as) -> None:
     assert exc.value.code == "claimed"
     lead.refresh_from_db()
     assert lead.owner == first
-    client = client_as("region_staff")
-    client.force_login(other)
+    client = login(Client(), other)
     response = client.post(reverse("investment:lead_claim", args=[lead.pk]), follow=True)
-    assert "claimed this lead" in response.content.decode() or "认领" in response.content.decode()
+    assert [str(m) for m in response.context["messages"]] == ["该线索刚刚已被他人认领，或已不在公海中。"]
     lead.refresh_from_db()
     assert lead.owner == first
 

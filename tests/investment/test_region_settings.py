@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tests.conftest import World
+from tests.conftest import World, login
 from yuanqu.investment.models import RegionSetting
 
 URL = reverse("investment:settings")
@@ -42,8 +42,7 @@ def test_it_refuses_other_roles(world: World, client_as) -> None:
 def test_it_changes_only_the_region_of_the_user(world: World) -> None:
     from django.test import Client
 
-    client = Client()
-    client.force_login(world.laoshan_staff)
+    client = login(Client(), world.laoshan_staff)
     assert client.post(URL, {"lead_stale_days": "7"}).status_code == 302
     assert RegionSetting.stale_days_for(world.laoshan.code) == 7
     assert RegionSetting.stale_days_for(world.licang.code) == 30

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import approve_report
 from yuanqu.stats import services
 from yuanqu.stats.models import Indicator, Report, Round
-from yuanqu.stats.services import Entry
 
 REQUIRED = {"output": "1,200", "revenue": "1500", "tax": "80", "profit": "100", "employees": "120"}
 
@@ -41,12 +40,8 @@ def may_round(world: Any, employees: str = "100") -> Report:
     rnd = services.round_open(actor=staff, region=world.licang, frequency="month", year=2025, month=5,
                               deadline=dt.date(2025, 6, 10))
     report = Report.objects.get(round=rnd, enterprise=world.ent_xltd)
-    entries = {ind(c).pk: Entry(value=Decimal(v)) for c, v in {
-        "output": 1000, "revenue": 1200, "tax": 60, "profit": 90, "employees": employees}.items()}
-    services.report_save(actor=world.users["enterprise_user"], report=report, entries=entries, submit=True)
-    services.report_park_review(actor=world.users["park_operator"], report=report)
-    services.report_approve(actor=staff, report=report)
-    return report
+    return approve_report(world, report, {"output": "1000", "revenue": "1200", "tax": "60", "profit": "90",
+                                          "employees": employees})
 
 
 def round_of(report: Report) -> Round:

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from tests.conftest import approve_entries
 from yuanqu.core.models import AuditEvent
 from yuanqu.enterprises import services as ent
 from yuanqu.parks.models import Park
@@ -29,10 +30,6 @@ def entries(**values: Decimal | Entry) -> dict[int, Entry]:
     return {ind(k).pk: v if isinstance(v, Entry) else Entry(value=v) for k, v in base.items()}
 
 
-def approve_all(world, report, data) -> Report:
-    services.report_save(actor=world.users["enterprise_user"], report=report, entries=data, submit=True)
-    services.report_park_review(actor=world.users["park_operator"], report=report)
-    return services.report_approve(actor=world.users["region_staff"], report=report)
 
 
 def may_round(world) -> Round:
@@ -51,7 +48,7 @@ def test_the_standard_set_is_installed(db):
 
 def test_a_jump_needs_an_explanation_and_a_unit_slip_is_named(world):
     may = Report.objects.get(round=may_round(world), enterprise=world.ent_xltd)
-    approve_all(world, may, entries(output=Decimal("500")))
+    approve_entries(world, may, entries(output=Decimal("500")))
     june = world.report_xltd
     user = world.users["enterprise_user"]
     # 1,000 → 5,000,000 for the month alone: 10,000× — 元 typed where 万元 is asked.
@@ -74,7 +71,7 @@ def test_a_jump_needs_an_explanation_and_a_unit_slip_is_named(world):
 def test_a_blocking_threshold_refuses_the_value(world):
     Indicator.objects.filter(code="output").update(change_action=Indicator.Action.BLOCK)
     may = Report.objects.get(round=may_round(world), enterprise=world.ent_xltd)
-    approve_all(world, may, entries(output=Decimal("500")))
+    approve_entries(world, may, entries(output=Decimal("500")))
     with pytest.raises(ValidationError) as err:
         services.report_save(actor=world.users["enterprise_user"], report=world.report_xltd,
                               entries=entries(output=Entry(value=Decimal("9000"), explanation="x")), submit=False)
@@ -144,7 +141,7 @@ def test_review_order_and_return_with_reason(world):
 
 
 def test_history_keeps_the_park_the_enterprise_was_in(world):
-    report = approve_all(world, world.report_xltd, entries())
+    report = approve_entries(world, world.report_xltd, entries())
     # The enterprise later moves to 生命药洲: June 2025 stays with 信联天地.
     ent.settlement_advance(actor=world.users["region_staff"], settlement=world.st_xltd, to_stage="exited",
                            on=dt.date(2025, 8, 1), reason="迁至生命药洲")
@@ -167,11 +164,11 @@ def test_aggregates_give_ytd_yoy_mom_segments_per_mu_and_completion(world):
     for year, month in ((2024, 6), (2025, 5)):
         rounds[(year, month)] = services.round_open(actor=staff, region=world.licang, frequency="month", year=year,
                                                     month=month, deadline=dt.date(year, month + 1, 10))
-    approve_all(world, Report.objects.get(round=rounds[(2024, 6)], enterprise=world.ent_xltd),
+    approve_entries(world, Report.objects.get(round=rounds[(2024, 6)], enterprise=world.ent_xltd),
                 entries(output=Decimal("800")))
-    approve_all(world, Report.objects.get(round=rounds[(2025, 5)], enterprise=world.ent_xltd),
+    approve_entries(world, Report.objects.get(round=rounds[(2025, 5)], enterprise=world.ent_xltd),
                 entries(output=Decimal("400")))
-    approve_all(world, world.report_xltd, entries(output=Decimal("1000")))
+    approve_entries(world, world.report_xltd, entries(output=Decimal("1000")))
     xltd = Park.objects.filter(pk=world.xltd.pk)
     fig = selectors.figure(ind("output"), 2025, 6, xltd)
     assert (fig.value, fig.ytd, fig.previous, fig.last_year_ytd) == (Decimal("600"), Decimal("1000"),
@@ -188,7 +185,7 @@ def test_aggregates_give_ytd_yoy_mom_segments_per_mu_and_completion(world):
 
 
 def test_target_progress_beside_the_year_elapsed(world):
-    approve_all(world, world.report_xltd, entries(output=Decimal("1000")))
+    approve_entries(world, world.report_xltd, entries(output=Decimal("1000")))
     target = services.target_set(actor=world.users["region_staff"], indicator=ind("output"), year=2025,
                                  value=Decimal("4000"), park=world.xltd)
     progress = selectors.target_progress(target, 6)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,7 +20,12 @@ def compile_catalogues(locale_dirs: Iterable[Path] = (LOCALE_DIR,)) -> int:
     count = 0
     for locale_dir in locale_dirs:
         for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
-            polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+            # Written beside and renamed into place: parallel test workers each compile at start, and a reader
+            # must never see a half-written catalogue.
+            mo_path = po_path.with_suffix(".mo")
+            tmp_path = mo_path.with_name(f".{mo_path.name}.{os.getpid()}.tmp")
+            polib.pofile(str(po_path)).save_as_mofile(str(tmp_path))
+            os.replace(tmp_path, mo_path)
             count += 1
     return count
 

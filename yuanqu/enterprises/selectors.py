@@ -6,7 +6,7 @@ from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from yuanqu.core.numbers import share
 from yuanqu.core.roles import Role

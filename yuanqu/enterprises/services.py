@@ -28,7 +28,7 @@ from yuanqu.core.services import (
 from yuanqu.core.text import normalize_uscc, pinyin_keys
 from yuanqu.parks.models import Park, Unit
 
-from .models import ENTERPRISE_FIELDS, Contact, Enterprise, EnterpriseName, Occupancy, Settlement
+from .models import Contact, Enterprise, EnterpriseName, Occupancy, Settlement
 
 if TYPE_CHECKING:
     from yuanqu.accounts.models import User

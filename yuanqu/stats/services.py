@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, Region
-from yuanqu.core.numbers import growth_pct
 from yuanqu.core.roles import Role
 from yuanqu.core.services import UNSET, Unset, assign, require_role, save_created, save_updated
 from yuanqu.parks.models import Park

@@ -1,0 +1,71 @@
+"""The scope matrix bites: a list that returns every tenant's rows makes it fail.
+
+Each case runs the matrix's own list check (``check_list``) twice on the matrix's list world: as the code is,
+where it must pass, then with one model's scope removed for the duration of the test, where it must raise
+AssertionError naming the leaked rows. So the matrix stays able to catch a leak as the code changes: if a
+list stopped being checked by parsed ids, or the world lost its out-of-scope rows, this file fails.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import models
+
+from yuanqu.enterprises.models import Enterprise
+from yuanqu.investment.models import Case, Lead, Project
+from yuanqu.parks.models import Park
+from yuanqu.stats.models import Report
+
+from .conftest import World
+from .test_scope_matrix import CASES, STAFF, check_list, list_world
+
+
+def leak_every_row(monkeypatch: pytest.MonkeyPatch, model: type[models.Model], user: Any) -> None:
+    """Make ``model``'s ``visible_to(user)`` return every row, for this model only, until the test ends.
+
+    Patched where every read of the model starts, its manager: ``Model.objects`` builds each queryset from
+    its ``_queryset_class``, which is replaced by a subclass whose ``visible_to`` ignores the user. That holds
+    whether ``visible_to`` is written on the model's own queryset class (as today) or generated once on a
+    shared ``ScopedQuerySet`` from a declared scope, and it leaves the other models' scope alone, so the failure
+    is this list's. Should a manager build its querysets some other way, the queryset class itself is patched
+    (which may leak other models too: still a leak in this list). Either way, the leak is checked to be real.
+    """
+    manager: Any = model._default_manager
+
+    def everything(self: models.QuerySet[Any], user: Any) -> models.QuerySet[Any]:
+        return self.all()
+
+    base = manager._queryset_class
+    monkeypatch.setattr(manager, "_queryset_class", type(f"Leaking{base.__name__}", (base,),
+                                                          {"visible_to": everything}))
+    if manager.visible_to(user).count() != manager.count():
+        monkeypatch.setattr(type(manager.all()), "visible_to", everything)
+    assert manager.visible_to(user).count() == manager.count() > 0, "the patch did not remove the scope"
+
+
+#: (URL pattern, the model whose scope is removed): HTML lists, the API lists of issue 10 and the charts.
+MUTANTS = [
+    ("enterprises:list", Enterprise),
+    ("investment:leads", Lead),
+    ("stats:reports", Report),
+    ("api:list_enterprises", Enterprise),
+    ("api:list_leads", Lead),
+    ("api:list_projects", Project),
+    ("api:list_cases", Case),
+    ("dashboards:chart", Park),  # the park map (JSON)
+    ("dashboards:figures", Park),
+    ("api:get_aggregates", Park),
+]
+
+
+@pytest.mark.parametrize(("name", "model"), MUTANTS, ids=[name for name, _model in MUTANTS])
+def test_a_list_that_returns_every_row_fails_the_matrix(world: World, monkeypatch: pytest.MonkeyPatch, name: str,
+                                                        model: type[models.Model]) -> None:
+    assert CASES[name].listing is not None, f"{name} is no longer checked as a list"
+    list_world(world)
+    check_list(world, name, STAFF)  # the code as it is: passes
+    leak_every_row(monkeypatch, model, world.users[STAFF])
+    with pytest.raises(AssertionError, match="rows outside the scope"):
+        check_list(world, name, STAFF)
