@@ -8,3 +8,11 @@ class EnterprisesConfig(AppConfig):
     name = "yuanqu.enterprises"
     label = "enterprises"
     verbose_name = _("Enterprises")
+
+    def ready(self) -> None:
+        from yuanqu.tabular.registry import register
+
+        from .importers import EnterpriseImporter, SettlementImporter
+
+        register(EnterpriseImporter())
+        register(SettlementImporter())

@@ -8,3 +8,11 @@ class InvestmentConfig(AppConfig):
     label = "investment"
     name = "yuanqu.investment"
     verbose_name = _("Investment promotion")
+
+    def ready(self) -> None:
+        from yuanqu.tabular.registry import register
+
+        from .importers import LeadImporter, ProjectImporter
+
+        register(LeadImporter())
+        register(ProjectImporter())

@@ -8,3 +8,11 @@ class ParksConfig(AppConfig):
     name = "yuanqu.parks"
     label = "parks"
     verbose_name = _("Parks")
+
+    def ready(self) -> None:
+        from yuanqu.tabular.registry import register
+
+        from .importers import ParkImporter, UnitImporter
+
+        register(ParkImporter())
+        register(UnitImporter())

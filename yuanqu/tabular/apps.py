@@ -8,6 +8,3 @@ class TabularConfig(AppConfig):
     name = "yuanqu.tabular"
     label = "tabular"
     verbose_name = _("Spreadsheets")
-
-    def ready(self) -> None:
-        from . import importers  # noqa: F401  (registers the first entities' importers)
