@@ -8,3 +8,10 @@ class AccountsConfig(AppConfig):
     name = "yuanqu.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from yuanqu.api.auth import set_token_lookup
+
+        from .api import token_user
+
+        set_token_lookup(token_user)

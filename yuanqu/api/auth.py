@@ -1,30 +1,35 @@
-"""API authentication: bearer tokens (for scripts) and the browser session (with CSRF)."""
+"""API authentication: bearer tokens (for scripts) and the browser session (with CSRF).
+
+The tokens belong to the accounts app (a floor above this one), which hands its lookup to
+:func:`set_token_lookup` from its ``AppConfig.ready``; until then no bearer token is accepted.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
-from yuanqu.accounts.models import ApiToken
+_token_lookup: Callable[[str], Any] | None = None
+
+
+def set_token_lookup(lookup: Callable[[str], Any]) -> None:
+    """Use ``lookup`` (raw token → its active user, or None) to authenticate bearer tokens."""
+    global _token_lookup
+    _token_lookup = lookup
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer yq_…``; only the token's SHA-256 is stored."""
+    """``Authorization: Bearer yq_…``; the lookup compares the token's SHA-256 with the stored ones."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        row = (ApiToken.objects.select_related("user")
-               .filter(token_hash=ApiToken.hash(token), revoked=False).first())
-        if row is None or not row.user.is_active:
+        user = _token_lookup(token) if _token_lookup is not None else None
+        if user is None:
             return None
-        if row.expires_at is not None and row.expires_at <= timezone.now():
-            return None
-        # Bookkeeping, not a business write: no audit event for every call.
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-        request.user = row.user
-        return row.user
+        request.user = user
+        return user
 
 
 class ActiveSessionAuth(SessionAuth):

@@ -10,9 +10,12 @@ class ParksConfig(AppConfig):
     verbose_name = _("Parks")
 
     def ready(self) -> None:
+        from yuanqu.api.api import LEGACY_OPERATION_IDS, add_router
         from yuanqu.tabular.registry import register
 
+        from . import api as endpoints
         from .importers import ParkImporter, UnitImporter
 
         register(ParkImporter())
         register(UnitImporter())
+        add_router("/parks", endpoints.parks, operation_id_prefix=LEGACY_OPERATION_IDS)

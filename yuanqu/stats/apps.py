@@ -12,8 +12,10 @@ class StatsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from yuanqu.api.api import add_router
         from yuanqu.tabular.registry import register
 
+        from .api import router
         from .importers import ReportValueImporter
         from .models import Indicator
 
@@ -21,3 +23,4 @@ class StatsConfig(AppConfig):
         register(importer)
         post_save.connect(importer.forget_fields, sender=Indicator, weak=False)
         post_delete.connect(importer.forget_fields, sender=Indicator, weak=False)
+        add_router("/stats", router)

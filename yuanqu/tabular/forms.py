@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.forms import StyledFormMixin
-from yuanqu.parks.models import Park
 
+from .models import ImportBatch
 from .reader import human_size, max_bytes
 from .registry import importers_for
 
@@ -21,7 +21,7 @@ class UploadForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"))
     park = forms.ModelChoiceField(
         label=_("Park for new enterprises"),
-        queryset=Park.objects.none(),
+        queryset=ImportBatch.park_model().objects.none(),
         required=False,
         help_text=_("Used when the sheet has no park column."),
     )
@@ -29,7 +29,7 @@ class UploadForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["entity"].choices = [(i.entity, i.label) for i in importers_for(user)]
-        self.fields["park"].queryset = Park.objects.editable_by(user)
+        self.fields["park"].queryset = ImportBatch.park_model().objects.editable_by(user)  # type: ignore[attr-defined]
         self.fields["file"].widget.attrs["accept"] = ".xlsx,.xls,.ods,.csv"
 
     def clean_file(self) -> Any:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django_tasks import task
-
-from yuanqu.accounts.models import User
 
 from . import engine
 from .models import ImportBatch
@@ -14,11 +13,11 @@ from .models import ImportBatch
 def preview_batch(batch_id: int, user_id: int) -> str:
     """Check every row of a batch and store its row report."""
     batch = ImportBatch.objects.get(pk=batch_id)
-    return engine.preview(batch, actor=User.objects.get(pk=user_id)).status
+    return engine.preview(batch, actor=get_user_model().objects.get(pk=user_id)).status
 
 
 @task()
 def commit_batch(batch_id: int, user_id: int) -> str:
     """Write a batch's valid rows, all or nothing."""
     batch = ImportBatch.objects.get(pk=batch_id)
-    return engine.commit(batch, actor=User.objects.get(pk=user_id)).status
+    return engine.commit(batch, actor=get_user_model().objects.get(pk=user_id)).status

@@ -7,12 +7,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from yuanqu.accounts.models import User
-from yuanqu.parks.models import Park
 from yuanqu.tabular import engine
+from yuanqu.tabular.models import ImportBatch
 from yuanqu.tabular.reader import ImportRefused
 from yuanqu.tabular.registry import REGISTRY
 
@@ -45,12 +45,13 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         try:
-            user = User.objects.get(username=opts["user"], is_active=True)
-        except User.DoesNotExist as exc:
+            user = get_user_model().objects.get(username=opts["user"], is_active=True)
+        except get_user_model().DoesNotExist as exc:
             raise CommandError(f"no active user {opts['user']}") from exc
         park = None
         if opts["park"]:
-            park = Park.objects.editable_by(user).filter(name=opts["park"]).first()
+            park = ImportBatch.park_model().objects.editable_by(user).filter(  # type: ignore[attr-defined]
+                name=opts["park"]).first()
             if park is None:
                 raise CommandError(f"{opts['park']}: not a park {user} manages")
         started = time.perf_counter()
@@ -62,7 +63,7 @@ class Command(BaseCommand):
         except PermissionDenied as exc:
             raise CommandError(f"{user} may not import {opts['entity']}") from exc
         if opts["sheet"]:
-            engine.analyse(batch, sheet=opts["sheet"])
+            engine.analyse(batch, actor=user, sheet=opts["sheet"])
         for c in batch.columns:
             target = batch.mapping.get(str(c["index"]), "")
             self.stdout.write(f"  {c['header']!s:<30} → {target or '-'} ({int(c['confidence'] * 100)}%)")
