@@ -295,7 +295,7 @@ class EnterpriseImporter(Importer):
     def apply(self, ctx: Context, rows: Sequence[RowResult], progress: Callable[[int], None]) -> None:
         now = timezone.now()
         # what a row leaves out takes the model's default, as Enterprise() would; the region defaults to the actor's
-        defaults = [Enterprise._meta.get_field(n).get_default() for n in ENTERPRISE_FIELDS]
+        defaults = [Enterprise._meta.get_field(n).get_default() for n in ENTERPRISE_FIELDS]  # type: ignore[union-attr]
         defaults[ENTERPRISE_FIELDS.index("region")] = ctx.actor.region_id
         plan = list(zip(ENTERPRISE_FIELDS, defaults, strict=True))
         new = [r for r in rows if r.action == "new"]
