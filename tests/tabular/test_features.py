@@ -32,7 +32,7 @@ def test_hidden_sheets_are_ignored_and_a_sheet_can_be_chosen(world: World) -> No
                       ("名录", [["企业名称", "信用代码"], ["青岛选中有限公司", b]]), hidden=["隐藏"])
     batch = engine.start_batch(actor=staff, entity="enterprises", filename="s.xlsx", data=data)
     assert batch.sheets == ["说明", "名录"]
-    engine.analyse(batch, sheet="名录")
+    engine.analyse(batch, actor=staff, sheet="名录")
     batch = engine.commit(batch, actor=staff)
     assert batch.counts["new"] == 1
     assert Enterprise.objects.filter(uscc=b).exists() and not Enterprise.objects.filter(uscc=a).exists()

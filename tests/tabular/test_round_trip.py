@@ -98,8 +98,11 @@ def test_the_same_file_twice_gives_one_change_set(world: World) -> None:
     assert second.status == "committed"
     assert (second.counts["new"], second.counts["update"], second.counts["unchanged"]) == (0, 0, 5)
     assert snapshot() == state
-    # the second batch is on record, but changed nothing
-    assert AuditEvent.objects.exclude(action__in=["login", "export"]).count() == writes + 1
+    # the second batch is on record (its upload and its import), but changed nothing
+    new_events = AuditEvent.objects.exclude(action__in=["login", "export"]).order_by("-id")[:2]
+    assert AuditEvent.objects.exclude(action__in=["login", "export"]).count() == writes + 2
+    assert [(e.action, e.object_type, e.object_id) for e in new_events] == [
+        ("import", "enterprises.Enterprise", str(second.pk)), ("create", "tabular.ImportBatch", str(second.pk))]
     event = AuditEvent.objects.filter(action="import").latest("id")
     assert event.after["new"] == 0 and event.after["file"] == "a.xlsx" and event.actor == staff
 
@@ -112,7 +115,10 @@ def test_one_audit_event_names_the_batch(world: World) -> None:
     batch = engine.commit(engine.start_batch(actor=staff, entity="enterprises", filename="审计.csv", data=data),
                           actor=staff)
     events = AuditEvent.objects.filter(pk__gt=0).order_by("-id")[: AuditEvent.objects.count() - before]
-    assert [e.action for e in events] == ["import"]
+    # the upload is recorded on the batch; the rows written, however many, by one import event
+    assert [e.action for e in events] == ["import", "create"]
+    assert (events[1].object_type, events[1].object_id, events[1].after["filename"]) == (
+        "tabular.ImportBatch", str(batch.pk), "审计.csv")
     event = events[0]
     assert event.object_id == str(batch.pk) and event.object_repr == "审计.csv"
     assert event.after["rows"] == 3 and event.after["new"] == 3 and event.actor_username == "staff"
@@ -123,8 +129,7 @@ def test_an_interrupted_commit_leaves_nothing(world: World, monkeypatch: pytest.
     codes = files.usccs(12_000, seed=99)
     data = files.csv_file([["统一社会信用代码", "企业名称", "园区"]]
                           + [[c, f"青岛中断{i}有限公司", "信联天地"] for i, c in enumerate(codes)])
-    ent_before, st_before, audit_before = Enterprise.objects.count(), Settlement.objects.count(), \
-        AuditEvent.objects.count()
+    ent_before, st_before = Enterprise.objects.count(), Settlement.objects.count()
 
     def boom(done: int) -> None:
         if done >= 5000:  # after the first chunk is written, before the rest
@@ -132,6 +137,7 @@ def test_an_interrupted_commit_leaves_nothing(world: World, monkeypatch: pytest.
 
     monkeypatch.setattr(engine, "_after_chunk", boom)
     batch = engine.start_batch(actor=staff, entity="enterprises", filename="big.csv", data=data)
+    audit_before = AuditEvent.objects.count()  # the upload's event is on record; the commit must add none
     with pytest.raises(KeyboardInterrupt):
         engine.commit(batch, actor=staff)
     assert Enterprise.objects.count() == ent_before

@@ -10,16 +10,15 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from yuanqu.api.auth import register_token_lookup
+        from yuanqu.api.auth import set_token_lookup
         from yuanqu.core.registry import demo, nav
         from yuanqu.core.roles import Role
 
         from . import demo as accounts_demo
-        from .api_auth import user_for_token
-
-        register_token_lookup(user_for_token)
+        from .api import token_user
 
         nav.register(key="accounts", label=_("Users"), url_name="accounts:users", roles={Role.REGION_ADMIN},
                      order=160)
         demo.register("loader account", accounts_demo.load_loader_account, order=0)
         demo.register("role accounts", accounts_demo.load_role_accounts, order=30)
+        set_token_lookup(token_user)

@@ -1,7 +1,7 @@
 """API authentication: bearer tokens (for scripts) and the browser session (with CSRF).
 
-The token table belongs to accounts, a floor above the API root: accounts registers the lookup here from
-``AccountsConfig.ready()`` (:func:`register_token_lookup`), so this module imports no higher app.
+The tokens belong to the accounts app (a floor above this one), which hands its lookup to
+:func:`set_token_lookup` from its ``AppConfig.ready``; until then no bearer token is accepted.
 """
 
 from __future__ import annotations
@@ -9,26 +9,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 _token_lookup: Callable[[str], Any] | None = None
 
 
-def register_token_lookup(lookup: Callable[[str], Any]) -> None:
-    """Set the function that maps a raw bearer token to its active user (or None)."""
+def set_token_lookup(lookup: Callable[[str], Any]) -> None:
+    """Use ``lookup`` (raw token → its active user, or None) to authenticate bearer tokens."""
     global _token_lookup
     _token_lookup = lookup
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer yq_…``; only the token's SHA-256 is stored."""
+    """``Authorization: Bearer yq_…``; the lookup compares the token's SHA-256 with the stored ones."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        if _token_lookup is None:
-            raise ImproperlyConfigured("no API token lookup registered (accounts is not installed)")
-        user = _token_lookup(token)
+        user = _token_lookup(token) if _token_lookup is not None else None
         if user is None:
             return None
         request.user = user

@@ -10,10 +10,14 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises")
 
     def ready(self) -> None:
+        from yuanqu.api.api import LEGACY_OPERATION_IDS, add_router
         from yuanqu.core.registry import demo, nav
         from yuanqu.core.roles import Role
+        from yuanqu.tabular.registry import register
 
+        from . import api as endpoints
         from .demo import load_enterprises_demo
+        from .importers import EnterpriseImporter, SettlementImporter
 
         district = {Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR}
         nav.register(key="enterprises", label=_("Enterprises"), url_name="enterprises:list", roles=district, order=50)
@@ -22,3 +26,7 @@ class EnterprisesConfig(AppConfig):
         nav.register(key="enterprises", label=_("My enterprise"), url_name="enterprises:detail",
                      roles={Role.ENTERPRISE_USER}, order=130, url_args=lambda user: [user.enterprise_id])
         demo.register("enterprises", load_enterprises_demo, order=20)
+        register(EnterpriseImporter())
+        register(SettlementImporter())
+        add_router("/enterprises", endpoints.enterprises, operation_id_prefix=LEGACY_OPERATION_IDS)
+        add_router("/settlements", endpoints.settlements, operation_id_prefix=LEGACY_OPERATION_IDS)

@@ -10,10 +10,14 @@ class InvestmentConfig(AppConfig):
     verbose_name = _("Investment promotion")
 
     def ready(self) -> None:
+        from yuanqu.api.api import LEGACY_OPERATION_IDS, add_router
         from yuanqu.core.registry import demo, nav
         from yuanqu.core.roles import Role
+        from yuanqu.tabular.registry import register
 
+        from . import api as endpoints
         from . import demo as investment_demo
+        from .importers import LeadImporter, ProjectImporter
         from .selectors import due_count
 
         district = {Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR}
@@ -27,3 +31,8 @@ class InvestmentConfig(AppConfig):
         nav.register(key="investment_settings", label=_("Investment-promotion settings"),
                      url_name="investment:settings", roles={Role.REGION_STAFF, Role.REGION_ADMIN}, order=180)
         demo.register("investment", investment_demo.load_demo_part, order=40)
+        register(LeadImporter())
+        register(ProjectImporter())
+        add_router("/leads", endpoints.leads, operation_id_prefix=LEGACY_OPERATION_IDS)
+        add_router("/projects", endpoints.projects, operation_id_prefix=LEGACY_OPERATION_IDS)
+        add_router("/cases", endpoints.cases, operation_id_prefix=LEGACY_OPERATION_IDS)

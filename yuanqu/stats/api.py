@@ -5,6 +5,7 @@ input is a 422 with the reasons by field (``v_<indicator id>`` for a value, ``e_
 missing explanation), in the caller's language.
 """
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -12,18 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from yuanqu.api.schemas import (
-    AggregatesOut,
-    EntriesIn,
-    ErrorOut,
-    IndicatorOut,
-    ReasonIn,
-    ReportDetailOut,
-    ReportOut,
-)
+from yuanqu.api.api import ERRORS
 from yuanqu.core.forms import parse_number_input
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
@@ -35,8 +28,117 @@ from . import queries, selectors, services
 from .models import Indicator, Report, months_of
 from .services import Entry
 
+
+class IndicatorOut(Schema):
+    """An indicator of the dictionary."""
+
+    id: int
+    code: str
+    name: str
+    unit: str
+    frequency: str
+    aggregation: str
+    basis: str
+    department: str
+    audience: str
+    part_of: int | None = Field(alias="part_of_id")
+    required: bool
+    min_value: Decimal | None
+    max_value: Decimal | None
+    change_threshold_pct: Decimal | None
+    change_action: str
+    decimals: int
+    active: bool
+
+
+class ReportOut(Schema):
+    """A statistics report: whose, for which period and park, and where it stands."""
+
+    id: int
+    round: int = Field(alias="round_id")
+    year: int = Field(alias="round.year")
+    month: int = Field(alias="round.month")
+    frequency: str = Field(alias="round.frequency")
+    enterprise: int = Field(alias="enterprise_id")
+    enterprise_name: str = Field(alias="enterprise.name")
+    park: int = Field(alias="park_id")
+    status: str
+    locked: bool = Field(alias="round.locked")
+    submitted_at: dt.datetime | None
+    park_reviewed_at: dt.datetime | None
+    approved_at: dt.datetime | None
+    return_reason: str
+
+
+class ReportValueOut(Schema):
+    """One value of a report (``value`` is null for 无数据 or not answered)."""
+
+    indicator: str
+    value: Decimal | None
+    no_data: bool
+    no_data_reason: str
+    explanation: str
+    warning: str
+
+
+class ReportDetailOut(ReportOut):
+    """A report with its values."""
+
+    values: list[ReportValueOut]
+
+
+class EntryIn(Schema):
+    """One indicator's entry: a number (a string may use full-width digits and separators), or 无数据."""
+
+    indicator: str = Field(description="indicator code, e.g. output")
+    value: Decimal | str | None = None
+    no_data: bool = False
+    no_data_reason: str = ""
+    explanation: str = ""
+
+
+class EntriesIn(Schema):
+    """The entries of a report; ``submit`` submits it, otherwise it is saved as a draft."""
+
+    entries: list[EntryIn]
+    submit: bool = False
+
+
+class ReasonIn(Schema):
+    """A reason (for returning a report)."""
+
+    reason: str
+
+
+class AggregateRowOut(Schema):
+    """One park's figures for the period (or the total, with ``park`` null)."""
+
+    park: int | None
+    name: str
+    value: Decimal | None
+    ytd: Decimal | None
+    yoy_pct: Decimal | None = Field(description="同比 of 累计: % (个百分点 for a rate)")
+    mom_pct: Decimal | None = Field(description="环比: % (个百分点 for a rate)")
+    reporters: int
+    expected: int | None
+    reported: int | None
+    completion_pct: Decimal | None
+    per_mu: Decimal | None
+
+
+class AggregatesOut(Schema):
+    """Aggregates of one indicator and period over the caller's parks."""
+
+    indicator: str
+    unit: str
+    year: int
+    month: int
+    segment: str
+    parks: list[AggregateRowOut]
+    total: AggregateRowOut
+
+
 router = Router(tags=["statistics"])
-ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}
 
 
 @router.get("/indicators", response=list[IndicatorOut])

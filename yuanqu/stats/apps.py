@@ -12,11 +12,13 @@ class StatsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from yuanqu.api.api import add_router
         from yuanqu.core.registry import demo, nav
         from yuanqu.core.roles import Role
         from yuanqu.tabular.registry import register
 
         from . import demo as stats_demo
+        from .api import router
         from .importers import ReportValueImporter
         from .models import Indicator
         from .queries import unread_notice_count
@@ -25,6 +27,7 @@ class StatsConfig(AppConfig):
         register(importer)
         post_save.connect(importer.forget_fields, sender=Indicator, weak=False)
         post_delete.connect(importer.forget_fields, sender=Indicator, weak=False)
+
         nav.register(key="stats", label=_("Economic statistics"), url_name="stats:aggregates",
                      roles={Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR}, order=110)
         nav.register(key="stats", label=_("My statistics reports"), url_name="stats:reports",
@@ -34,3 +37,4 @@ class StatsConfig(AppConfig):
         nav.register(key="stats", label=_("Indicators"), url_name="stats:indicators", roles={Role.REGION_ADMIN},
                      order=170)
         demo.register("statistics", stats_demo.load_demo_part, order=50)
+        add_router("/stats", router)

@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy
 
 from yuanqu.core.roles import Role
 from yuanqu.enterprises.models import Enterprise, Settlement
+from yuanqu.parks.importers import resolve_park
 from yuanqu.tabular import clean
 from yuanqu.tabular.clean import CellError
-from yuanqu.tabular.importers import resolve_park
 from yuanqu.tabular.registry import PARK_SYNONYMS, USCC_SYNONYMS, Context, FieldSpec, Importer, RowResult
 
 from . import services

@@ -13,7 +13,5 @@ class TabularConfig(AppConfig):
         from yuanqu.core.registry import nav
         from yuanqu.core.roles import Role
 
-        from . import importers  # noqa: F401  (registers the first entities' importers)
-
         nav.register(key="tabular", label=_("Import"), url_name="tabular:imports",
                      roles={Role.REGION_STAFF, Role.PARK_OPERATOR}, order=120)

@@ -12,14 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from yuanqu.core import audit
 from yuanqu.core.export import FORMULA_PREFIXES, xlsx_bytes
-from yuanqu.core.models import AuditEvent
 
-from . import clean, reader
+from . import clean, reader, services
 from .models import ImportBatch, SavedMapping
 from .registry import Context, Importer, RowResult, get_importer
 from .table import Table, find_table, propose_mapping
@@ -40,7 +38,10 @@ def importer_for(batch: ImportBatch) -> Importer:
 
 
 def start_batch(*, actor: User, entity: str, filename: str, data: bytes, park: Any = None) -> ImportBatch:
-    """Check the upload, keep it as a batch and propose a mapping. Raises ImportRefused or PermissionDenied."""
+    """Check the upload, find its table, propose a mapping and store it all as a batch, in one transaction.
+
+    Raises ImportRefused (nothing stored) or PermissionDenied.
+    """
     importer = get_importer(entity)
     if importer is None or not importer.allowed(actor):
         raise PermissionDenied("import not allowed")
@@ -50,13 +51,13 @@ def start_batch(*, actor: User, entity: str, filename: str, data: bytes, park: A
     sheets = [s.name for s in reader.visible_sheets(data, fmt)]
     if not sheets:
         raise reader.ImportRefused(_("The workbook has no visible sheet."), "no_sheet")
-    batch = ImportBatch.objects.create(
+    batch = ImportBatch(
         entity=entity, filename=filename[:255], fmt=fmt, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
         content=data, created_by=actor, region_code=actor.region_id or "", default_park=park, sheets=sheets,
         sheet=sheets[0],
     )
-    analyse(batch)
-    return batch
+    _analyse(batch)
+    return services.batch_create(actor=actor, batch=batch)
 
 
 def _table(batch: ImportBatch, importer: Importer, header_row: int | None = None) -> Table:
@@ -76,8 +77,14 @@ def _table(batch: ImportBatch, importer: Importer, header_row: int | None = None
     return table
 
 
-def analyse(batch: ImportBatch, *, sheet: str | None = None, header_row: int | None = None) -> ImportBatch:
-    """Find the table of the chosen sheet and propose a mapping (a saved one for a known header wins)."""
+def analyse(batch: ImportBatch, *, actor: Any, sheet: str | None = None, header_row: int | None = None
+            ) -> ImportBatch:
+    """Find the table of the sheet ``actor`` chose and propose a mapping (a saved one for a known header wins)."""
+    _analyse(batch, sheet=sheet, header_row=header_row)
+    return services.batch_analysed(actor=actor, batch=batch)
+
+
+def _analyse(batch: ImportBatch, *, sheet: str | None = None, header_row: int | None = None) -> None:
     importer = importer_for(batch)
     if sheet is not None and sheet in batch.sheets:
         batch.sheet = sheet
@@ -106,29 +113,11 @@ def analyse(batch: ImportBatch, *, sheet: str | None = None, header_row: int | N
         valid = {f.name for f in importer.fields}
         batch.mapping = {k: v for k, v in saved.mapping.items() if v in valid}
         batch.mapping_source = "saved"
-    batch.status = ImportBatch.Status.UPLOADED
-    batch.save()
-    return batch
 
 
 def set_mapping(batch: ImportBatch, mapping: dict[str, str], *, actor: User, remember: bool = True) -> None:
     """Use ``mapping`` (column index → field) for this batch, and remember it for the same header."""
-    importer = importer_for(batch)
-    valid = {f.name for f in importer.fields}
-    columns = {str(c["index"]) for c in batch.columns}
-    clean_map: dict[str, str] = {}
-    used: set[str] = set()
-    for col, fieldname in mapping.items():
-        if col in columns and fieldname in valid and fieldname not in used:
-            clean_map[col] = fieldname
-            used.add(fieldname)
-    batch.mapping = clean_map
-    batch.mapping_source = "user"
-    batch.save(update_fields=["mapping", "mapping_source", "updated_at"])
-    if remember:
-        SavedMapping.objects.update_or_create(
-            entity=batch.entity, signature=batch.signature, region_code=batch.region_code,
-            defaults={"mapping": clean_map, "saved_by": actor})
+    services.batch_set_mapping(actor=actor, batch=batch, mapping=mapping, remember=remember)
 
 
 def mapping_problems(batch: ImportBatch) -> list[str]:
@@ -248,14 +237,12 @@ def _save_progress(batch: ImportBatch, done: int, total: int) -> None:
     if done < total and now - getattr(batch, "_progress_saved", 0.0) < 0.5:
         return
     batch._progress_saved = now  # type: ignore[attr-defined]
-    batch.progress_done, batch.progress_total = done, total
-    ImportBatch.objects.filter(pk=batch.pk).update(progress_done=done, progress_total=total)
+    services.batch_progress(batch=batch, done=done, total=total)
 
 
 def preview(batch: ImportBatch, *, actor: User, progress: Progress | None = None) -> ImportBatch:
     """Check every row and store the row report; nothing is written to the data."""
-    batch.status = ImportBatch.Status.VALIDATING
-    batch.save(update_fields=["status", "updated_at"])
+    services.batch_start(batch=batch)
 
     def report_progress(step: str, done: int, total: int) -> None:
         _save_progress(batch, done, total)
@@ -265,15 +252,9 @@ def preview(batch: ImportBatch, *, actor: User, progress: Progress | None = None
     try:
         importer, _ctx, rows = validate(batch, actor=actor, progress=report_progress)
     except reader.ImportRefused as exc:
-        batch.status, batch.error = ImportBatch.Status.FAILED, exc.message
-        batch.save()
-        return batch
-    batch.counts, batch.report = _report(importer, rows)
-    batch.status = ImportBatch.Status.PREVIEWED
-    batch.progress_done = batch.progress_total = len(rows)
-    batch.error = ""
-    batch.save()
-    return batch
+        return services.batch_fail(batch=batch, error=exc.message)
+    counts, report = _report(importer, rows)
+    return services.batch_previewed(batch=batch, counts=counts, report=report)
 
 
 #: Tests set this to a callable to interrupt a commit half-way (it runs after each chunk is written).
@@ -290,8 +271,7 @@ def commit(batch: ImportBatch, *, actor: User, progress: Progress | None = None)
         return batch
     if batch.created_by_id != actor.pk:
         raise PermissionDenied("not your batch")
-    batch.status = ImportBatch.Status.VALIDATING
-    batch.save(update_fields=["status", "updated_at"])
+    services.batch_start(batch=batch)
 
     def report_progress(step: str, done: int, total: int) -> None:
         _save_progress(batch, done, total)
@@ -302,8 +282,7 @@ def commit(batch: ImportBatch, *, actor: User, progress: Progress | None = None)
         importer, ctx, rows = validate(batch, actor=actor, progress=report_progress)
         counts, report = _report(importer, rows)
         todo = [r for r in rows if not r.errors and r.action in ("new", "update")]
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.COMMITTING, progress_done=0,
-                                                       progress_total=len(todo))
+        services.batch_start(batch=batch, status=ImportBatch.Status.COMMITTING, total=len(todo))
         with transaction.atomic():
             def step(done: int) -> None:
                 if progress:
@@ -312,28 +291,14 @@ def commit(batch: ImportBatch, *, actor: User, progress: Progress | None = None)
                     _after_chunk(done)
 
             importer.apply(ctx, todo, step)
-            audit.record(
-                actor=actor, action=AuditEvent.Action.IMPORT, object_type=importer.model._meta.label,
-                object_id=str(batch.pk), object_repr=batch.filename,
-                after={"batch": batch.pk, "entity": batch.entity, "file": batch.filename, "sha256": batch.sha256,
-                       "sheet": batch.sheet, "rows": counts["total"], "new": counts["new"], "update": counts["update"],
-                       "unchanged": counts["unchanged"], "error": counts["error"], "warning": counts["warning"],
-                       "skipped": len(batch.skipped)},
-            )
-            batch.counts, batch.report = counts, report
-            batch.status = ImportBatch.Status.COMMITTED
-            batch.committed_at = timezone.now()
-            batch.progress_done = batch.progress_total = len(todo)
-            batch.error = ""
-            batch.save()
+            services.batch_commit(actor=actor, batch=batch, label=importer.model._meta.label, counts=counts,
+                                  report=report, written=len(todo))
     except (ValidationError, reader.ImportRefused) as exc:
         message = exc.message if isinstance(exc, reader.ImportRefused) else " ".join(exc.messages)
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.FAILED,
-                                                       error=_("Nothing was imported: %(why)s") % {"why": message})
+        services.batch_fail(batch=batch, error=_("Nothing was imported: %(why)s") % {"why": message})
         batch.refresh_from_db()
     except BaseException:  # an error, or the process told to stop: the transaction is rolled back
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.FAILED, error=_("Nothing was imported: the import stopped with an error."))
+        services.batch_fail(batch=batch, error=_("Nothing was imported: the import stopped with an error."))
         raise
     return batch
 

@@ -96,6 +96,11 @@ class ImportBatch(TimeStamped):
     def running(self) -> bool:
         return self.status in (self.Status.VALIDATING, self.Status.COMMITTING)
 
+    @classmethod
+    def park_model(cls) -> type[models.Model]:
+        """The park model (of the parks app, a floor above tabular), as the default park's foreign key names it."""
+        return cls._meta.get_field("default_park").related_model  # type: ignore[return-value]
+
 
 class SavedMapping(TimeStamped):
     """The column mapping a user confirmed for a header, reused for the next file with the same header."""

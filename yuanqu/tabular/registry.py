@@ -260,6 +260,9 @@ class Importer(ABC):
     roles: Sequence[str] = (Role.REGION_STAFF, Role.PARK_OPERATOR)
     #: Export columns that are not imported (e.g. a masked phone): headers whose columns are ignored.
     ignored_headers: Sequence[str] = ()
+    #: Where the entity comes in the upload form's list (apps register in INSTALLED_APPS order, which is not
+    #: the order users look for: enterprises first).
+    position: int = 100
 
     def allowed(self, user: Any) -> bool:
         return bool(getattr(user, "is_authenticated", False)) and user.role in self.roles
@@ -323,7 +326,8 @@ def get_importer(entity: str) -> Importer | None:
 
 
 def importers_for(user: Any) -> list[Importer]:
-    return [i for i in REGISTRY.values() if i.allowed(user)]
+    """The importers ``user`` may use, in the upload form's order."""
+    return sorted((i for i in REGISTRY.values() if i.allowed(user)), key=lambda i: i.position)
 
 
 def changed(existing: Any, values: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:

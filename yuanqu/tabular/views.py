@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
 
-from . import engine, tasks
+from . import engine, services, tasks
 from .export import template_xlsx
 from .forms import UploadForm
 from .models import ImportBatch
@@ -152,7 +152,7 @@ def batch_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404
     sheet = request.POST.get("sheet")
     if sheet and sheet != batch.sheet and sheet in batch.sheets:
-        engine.analyse(batch, sheet=sheet)
+        engine.analyse(batch, actor=request.user, sheet=sheet)
         messages.info(request, _("Sheet %(name)s chosen; check the mapping.") % {"name": sheet})
         return redirect("tabular:batch", pk=pk)
     mapping = {str(c["index"]): request.POST.get(f"col_{c['index']}", "") for c in batch.columns}
@@ -163,9 +163,7 @@ def batch_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.error(request, p)
         return redirect("tabular:batch", pk=pk)
     if _run_in_background(batch):
-        ImportBatch.objects.filter(pk=pk).update(
-            status=ImportBatch.Status.VALIDATING, progress_done=0, progress_total=0
-        )
+        services.batch_start(batch=batch)
         tasks.preview_batch.enqueue(batch.pk, request.user.pk)
     else:
         engine.preview(batch, actor=request.user)
@@ -181,7 +179,7 @@ def batch_commit(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Check the rows before importing them."))
         return redirect("tabular:batch", pk=pk)
     if _run_in_background(batch):
-        ImportBatch.objects.filter(pk=pk).update(status=ImportBatch.Status.VALIDATING, progress_done=0)
+        services.batch_start(batch=batch, total=batch.progress_total)
         tasks.commit_batch.enqueue(batch.pk, request.user.pk)
         return redirect("tabular:batch", pk=pk)
     batch = engine.commit(batch, actor=request.user)

@@ -63,7 +63,7 @@ class Command(BaseCommand):
         except PermissionDenied as exc:
             raise CommandError(f"{user} may not import {opts['entity']}") from exc
         if opts["sheet"]:
-            engine.analyse(batch, sheet=opts["sheet"])
+            engine.analyse(batch, actor=user, sheet=opts["sheet"])
         for c in batch.columns:
             target = batch.mapping.get(str(c["index"]), "")
             self.stdout.write(f"  {c['header']!s:<30} → {target or '-'} ({int(c['confidence'] * 100)}%)")
