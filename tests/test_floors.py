@@ -36,17 +36,7 @@ FLOORS: dict[str, int] = {
 
 #: Known edges that other lanes of issue 10 remove; the coordinator deletes each entry once its lane is merged.
 #: Each is (importing module, imported app) for app edges, or (module, module) for the module circle.
-PENDING: set[tuple[str, str]] = {
-    # lane "split": api/api.py and api/schemas.py become each app's api.py router, registered from the apps.
-    ("yuanqu.api.api", "enterprises"), ("yuanqu.api.api", "investment"), ("yuanqu.api.api", "parks"),
-    ("yuanqu.api.api", "stats"),
-    # lane "split": tabular/importers.py becomes parks/, enterprises/, investment/importers.py, registered from
-    # the apps.
-    ("yuanqu.tabular.importers", "enterprises"), ("yuanqu.tabular.importers", "investment"),
-    ("yuanqu.tabular.importers", "parks"),
-    # lane "services": briefing rendering becomes a task after commit; services and tasks stop importing each other.
-    ("yuanqu.briefings.services", "yuanqu.briefings.tasks"), ("yuanqu.briefings.tasks", "yuanqu.briefings.services"),
-}
+PENDING: set[tuple[str, str]] = set()  # known upward edges awaiting a fix: none
 
 
 @dataclass(frozen=True)
