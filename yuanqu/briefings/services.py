@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, Region
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import TENANT_READERS, Role
+from yuanqu.core.scoping import region_within
 from yuanqu.core.services import require_role
 from yuanqu.parks.models import Park
 
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 #: Roles that may request a briefing: district staff and leaders (a briefing is a reading of the data, not a
 #: change to it), and park operators for their own parks.
-REQUEST_ROLES = (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR)
+REQUEST_ROLES = TENANT_READERS
 
 
 def sync_max_parks() -> int:
@@ -42,13 +43,13 @@ def _check_scope(actor: Any, region: Region | None, park: Park | None) -> Region
         if not Park.objects.visible_to(actor).filter(pk=park.pk).exists():
             raise PermissionDenied("park out of scope")
         return park.region
-    if actor.role == Role.PARK_OPERATOR or region is None or not region.code.startswith(actor.region_id):
+    if actor.role == Role.PARK_OPERATOR or region is None or not region_within(region.code, actor):
         raise PermissionDenied("region out of scope")
     return region
 
 
 def _schedule(briefing: Briefing) -> None:
-    parks = 1 if briefing.park_id else Park.objects.filter(region__code__startswith=briefing.region_id).count()
+    parks = 1 if briefing.park_id else Park.objects.in_region(briefing.region_id).count()
     if parks > sync_max_parks():
         from .tasks import generate_briefing
 

@@ -31,7 +31,17 @@ from yuanqu.enterprises.models import Enterprise, Settlement
 from yuanqu.investment.models import Lead, Project, ProjectStage
 from yuanqu.parks.models import Park, Unit
 from yuanqu.stats import selectors as stats
-from yuanqu.stats.models import Indicator, Report, ReportValue, Rollup, Round, months_of, previous_period
+from yuanqu.stats.models import (
+    Indicator,
+    Report,
+    ReportValue,
+    ReportValueQuerySet,
+    Rollup,
+    RollupQuerySet,
+    Round,
+    months_of,
+    previous_period,
+)
 
 #: Key projects: every level above an ordinary project.
 KEY_LEVELS = (Project.Level.NATIONAL, Project.Level.PROVINCE, Project.Level.CITY, Project.Level.DISTRICT)
@@ -74,20 +84,30 @@ class Scope:
 
     def leads(self) -> QuerySet[Lead]:
         qs = (Lead.objects.visible_to(self.user) if self.user is not None
-              else Lead.objects.filter(region__code__startswith=self.region_code))
-        return qs if self.region_wide else qs.filter(target_park__in=self.parks.values("pk"))
+              else Lead.objects.in_region(self.region_code))
+        return qs if self.region_wide else qs.in_parks(self.parks)
 
     def projects(self) -> QuerySet[Project]:
         qs = (Project.objects.visible_to(self.user) if self.user is not None
-              else Project.objects.filter(region__code__startswith=self.region_code))
-        return qs if self.region_wide else qs.filter(park__in=self.parks.values("pk"))
+              else Project.objects.in_region(self.region_code))
+        return qs if self.region_wide else qs.in_parks(self.parks)
+
+    def rollups(self) -> RollupQuerySet:
+        """The rollups of the scope's parks (and, read for a user, only those the user may see)."""
+        qs = Rollup.objects.in_parks(self.parks)
+        return qs if self.user is None else qs.visible_to(self.user)
+
+    def values(self) -> ReportValueQuerySet:
+        """The reported values of the scope's parks (and, read for a user, only those the user may see)."""
+        qs = ReportValue.objects.in_parks(self.parks)
+        return qs if self.user is None else qs.visible_to(self.user)
 
 
 def default_period(parks: QuerySet[Park], region_code: str = "") -> tuple[int, int]:
     """The latest locked (complete) monthly round of the region; else the latest month with approved output
     in ``parks``; else last month. A round still in progress would understate the year to date."""
     if region_code:
-        locked = (Round.objects.filter(region__code__startswith=region_code, frequency="month", locked=True)
+        locked = (Round.objects.in_region(region_code).filter(frequency="month", locked=True)
                   .order_by("-year", "-month").values_list("year", "month").first())
         if locked:
             return locked[0], locked[1]
@@ -109,7 +129,7 @@ def figures_link(scope: Scope, code: str, **extra: Any) -> str:
 
 
 def _rollups(scope: Scope, indicator: Indicator, segment: str = "all") -> QuerySet[Rollup]:
-    return Rollup.objects.filter(indicator=indicator, segment=segment, park__in=scope.parks.values("pk"))
+    return scope.rollups().filter(indicator=indicator, segment=segment)
 
 
 def total(scope: Scope, code: str, year: int | None = None, month: int | None = None) -> dict[str, Any]:
@@ -156,8 +176,8 @@ def signed_projects(scope: Scope) -> QuerySet[Project]:
 def settlement_grid(scope: Scope) -> dict[tuple[int, str], int]:
     """(park, stage) → settlements: one scan, shared by the cards and the map of one request."""
     if "grid" not in scope._cache:
-        scope._cache["grid"] = {(p, st): k for p, st, k in Settlement.objects.filter(
-            park__in=scope.parks.values("pk")).order_by().values_list("park_id", "stage").annotate(k=Count("id"))}
+        scope._cache["grid"] = {(p, st): k for p, st, k in Settlement.objects.in_parks(
+            scope.parks).order_by().values_list("park_id", "stage").annotate(k=Count("id"))}
     return scope._cache["grid"]  # type: ignore[no-any-return]
 
 
@@ -168,7 +188,7 @@ def settlement_counts(parks: QuerySet[Park], scope: Scope | None = None) -> dict
         for (_park, stage), k in settlement_grid(scope).items():
             counts[stage] += k
         return dict(counts)
-    return dict(Settlement.objects.filter(park__in=parks.values("pk")).order_by().values_list("stage")
+    return dict(Settlement.objects.in_parks(parks).order_by().values_list("stage")
                 .annotate(n=Count("id")).values_list("stage", "n"))
 
 
@@ -178,7 +198,7 @@ def kpis(scope: Scope) -> dict[str, Any]:
     stages = settlement_counts(scope.parks, scope)
     settled = stages.get(Settlement.Stage.MOVED_IN, 0)
     signed = sum(n for s, n in stages.items() if s != Settlement.Stage.EXITED)
-    new = Settlement.objects.filter(park__in=scope.parks.values("pk")).filter(
+    new = Settlement.objects.in_parks(scope.parks).filter(
         Q(moved_in_on__year=scope.year) | Q(signed_on__year=scope.year)).aggregate(
         settled=Count("id", filter=Q(moved_in_on__year=scope.year)),
         signed=Count("id", filter=Q(signed_on__year=scope.year)))
@@ -187,7 +207,7 @@ def kpis(scope: Scope) -> dict[str, Any]:
     invest = signed_projects(scope).aggregate(n=Count("id"), amount=Sum("total_investment_wan"))
     key_by_stage = dict(projects.filter(level__in=KEY_LEVELS).exclude(stage=Project.Stage.TERMINATED)
                         .order_by().values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
-    units = Unit.objects.filter(building__park__in=scope.parks.values("pk"), status__in=LETTABLE).aggregate(
+    units = Unit.objects.in_parks(scope.parks).filter(status__in=LETTABLE).aggregate(
         area=Sum("area_m2"), vacant=Sum("area_m2", filter=Q(status=Unit.Status.VACANT)))
     return {
         "parks": scope.parks.count(),
@@ -283,8 +303,7 @@ def chart_industry_mix(scope: Scope) -> dict[str, Any]:
     ind = scope.indicator("output")
     if ind is None:
         return _chart({}, empty=True)
-    rows = (Rollup.objects.filter(indicator=ind, year=scope.year, month=scope.month, segment__startswith="ind:",
-                                  park__in=scope.parks.values("pk"))
+    rows = (scope.rollups().filter(indicator=ind, year=scope.year, month=scope.month, segment__startswith="ind:")
             .values("segment").annotate(ytd=Sum("ytd")).order_by("-ytd"))
     sums = [(r["segment"][4:], r["ytd"]) for r in rows if r["ytd"]]
     names = dict(IndustryCode.objects.filter(level=IndustryCode.Level.SECTION, code__in=[c for c, _v in sums])
@@ -374,9 +393,8 @@ def top_enterprises(scope: Scope, code: str, n: int = TOP_N) -> list[dict[str, A
     ind = scope.indicator(code)
     if ind is None:
         return []
-    qs = (ReportValue.objects.filter(indicator=ind, year=scope.year, month=scope.month,
-                                     park__in=scope.parks.values("pk"), ytd_value__isnull=False,
-                                     report__status=Report.Status.APPROVED)
+    qs = (scope.values().filter(indicator=ind, year=scope.year, month=scope.month, ytd_value__isnull=False,
+                                report__status=Report.Status.APPROVED)
           .order_by("-ytd_value", "enterprise_id")
           .values("enterprise_id", "enterprise__name", "park__name", "ytd_value")[:n])
     rows: list[dict[str, Any]] = [dict(r) for r in qs]
@@ -408,7 +426,7 @@ def chart_top(scope: Scope, code: str) -> dict[str, Any]:
 
 def chart_unit_status(scope: Scope) -> dict[str, Any]:
     """Pie: the park's units by status, with their area, each opening the park's vacancy board."""
-    rows = (Unit.objects.filter(building__park__in=scope.parks.values("pk")).order_by().values("status")
+    rows = (Unit.objects.in_parks(scope.parks).order_by().values("status")
             .annotate(n=Count("id"), area=Sum("area_m2")))
     link = reverse("parks:detail", args=[scope.park.pk]) if scope.park else reverse("parks:list")
     data = [{"name": str(Unit.Status(r["status"]).label), "value": r["n"], "area": _num(r["area"]),
@@ -440,7 +458,7 @@ def chart_settlement_stages(scope: Scope) -> dict[str, Any]:
 
 def chart_enterprise_industries(scope: Scope) -> dict[str, Any]:
     """Pie: enterprises currently settled (not exited) by industry section."""
-    rows = (Enterprise.objects.filter(settlements__park__in=scope.parks.values("pk"))
+    rows = (Enterprise.objects.in_parks(scope.parks)
             .exclude(settlements__stage=Settlement.Stage.EXITED).order_by().values("industry__section")
             .annotate(n=Count("id", distinct=True)).order_by("-n"))
     codes = [r["industry__section"] for r in rows if r["industry__section"]]
@@ -561,7 +579,7 @@ CHARTS: dict[str, Callable[[Scope], dict[str, Any]]] = {**COCKPIT_CHARTS, **PARK
 
 def park_summary(scope: Scope) -> dict[str, Any]:
     """The park dashboard's cards: occupancy, enterprises, completion, output, leads and projects."""
-    units = Unit.objects.filter(building__park__in=scope.parks.values("pk")).aggregate(
+    units = Unit.objects.in_parks(scope.parks).aggregate(
         n=Count("id"), area=Sum("area_m2"), vacant=Count("id", filter=Q(status=Unit.Status.VACANT)),
         vacant_area=Sum("area_m2", filter=Q(status=Unit.Status.VACANT)),
         let_area=Sum("area_m2", filter=Q(status__in=LETTABLE)))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import TENANT_READERS, USER_ADMINS, Role
 from yuanqu.core.text import mask_email, mask_phone
 
-from .models import Contact, Enterprise, Settlement
+from .models import Contact, Enterprise, EnterpriseQuerySet, Settlement
 
 
 def may_see_personal_data(user: Any, enterprise_id: int) -> bool:
@@ -49,3 +51,30 @@ def enterprises_for_list(user: Any) -> QuerySet[Enterprise]:
 def settlements_for_list(user: Any) -> QuerySet[Settlement]:
     """Settlements the user may see, for the list page."""
     return Settlement.objects.visible_to(user).select_related("enterprise", "park")
+
+
+#: The one answer of a USCC lookup that found nothing the user may see.
+ENTERPRISE_NOT_FOUND = _("No enterprise with this code is registered.")
+#: Roles that may look an enterprise up by USCC in their whole region: to sign it into a park (district
+#: staff, park operators) or to link an enterprise user's account to it (the region's system administrator).
+REGION_LOOKUP_ROLES = TENANT_READERS | USER_ADMINS
+
+
+def enterprises_findable_by(user: Any) -> EnterpriseQuerySet:
+    """The enterprises ``user`` may find by USCC: those of its region (registered there or settled in one of
+    its parks) for the roles that sign or link them, its own for an enterprise user, none otherwise."""
+    if getattr(user, "is_authenticated", False) and user.role in REGION_LOOKUP_ROLES:
+        return Enterprise.objects.in_region(user.region_id)
+    return Enterprise.objects.visible_to(user)
+
+
+def enterprise_find_by_uscc(*, user: Any, uscc: str) -> Enterprise:
+    """The enterprise a USCC typed by ``user`` names, among those ``user`` may find.
+
+    An unknown code and the code of an enterprise outside the user's scope raise the same error, so the
+    lookup never reveals that an out-of-scope enterprise exists.
+    """
+    enterprise = enterprises_findable_by(user).by_uscc(uscc).first()
+    if enterprise is None:
+        raise ValidationError(ENTERPRISE_NOT_FOUND, code="not_found")
+    return enterprise

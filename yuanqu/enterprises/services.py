@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import EDIT_PARK, Role
 from yuanqu.core.services import (
     apply_changes,
     delete_audited,
@@ -70,7 +70,7 @@ def enterprise_create(
 
     District staff may register any enterprise; a park operator only one it signs into its park.
     """
-    require_role(actor, [Role.REGION_STAFF, Role.PARK_OPERATOR])
+    require_role(actor, EDIT_PARK)
     if actor.role == Role.PARK_OPERATOR and park is None:
         raise ValidationError({"park": [ValidationError(_("Choose the park the enterprise signs into."),
                                                         code="required")]})
@@ -189,7 +189,7 @@ def settlement_create(
     note: str = "",
 ) -> Settlement:
     """Sign an enterprise into a park (签约), optionally with the units it takes."""
-    require_role(actor, [Role.REGION_STAFF, Role.PARK_OPERATOR])
+    require_role(actor, EDIT_PARK)
     require_editable(Park.objects, actor, park)
     _not_in_future("signed_on", signed_on)
     settlement = Settlement(enterprise=enterprise, park=park, signed_on=signed_on, note=note)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, Region
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import CONFIGURERS, EDIT_PARK, REPORT_FILLERS, Role
+from yuanqu.core.scoping import region_within
 from yuanqu.core.services import require_role, save_created, save_updated
 from yuanqu.enterprises.models import Settlement
 from yuanqu.parks.models import Park
@@ -49,8 +50,7 @@ def _locked_error() -> ValidationError:
 
 def settled_during(region_code: str, start: dt.date, end: dt.date) -> Any:
     """Settlements of the region's parks that were moved in (入驻) at some time in [start, end]."""
-    return (Settlement.objects.filter(park__region__code__startswith=region_code, moved_in_on__isnull=False,
-                                      moved_in_on__lte=end)
+    return (Settlement.objects.in_region(region_code).filter(moved_in_on__isnull=False, moved_in_on__lte=end)
             .filter(Q(exited_on__isnull=True) | Q(exited_on__gte=start))
             .select_related("enterprise", "enterprise__industry"))
 
@@ -60,7 +60,7 @@ def open_round(*, actor: Any, region: Region, frequency: str, year: int, month: 
                indicators: Iterable[Indicator] | None = None) -> Round:
     """Open a round and give every enterprise settled in a park of the region during the period a task."""
     require_role(actor, (Role.REGION_STAFF,))
-    if not region.code.startswith(actor.region_id):
+    if not region_within(region.code, actor):
         raise PermissionDenied("region out of scope")
     if month not in months_of(frequency):
         raise ValidationError({"month": _("A %(frequency)s period cannot end in month %(month)d.")
@@ -240,7 +240,7 @@ def check_entry(ind: Indicator, report: Report, entry: Entry, entries: Mapping[i
 
 
 def _require_entry_allowed(actor: Any, report: Report) -> None:
-    require_role(actor, (Role.ENTERPRISE_USER, Role.REGION_STAFF))
+    require_role(actor, REPORT_FILLERS)
     if not Report.objects.visible_to(actor).filter(pk=report.pk).exists():
         raise PermissionDenied("report out of scope")
 
@@ -350,7 +350,7 @@ def rederive(enterprise_id: int, park_id: int, ind: Indicator, year: int) -> Non
 # --------------------------------------------------------------------------- review
 
 
-def _review_scope(actor: Any, report: Report, roles: tuple[str, ...]) -> Report:
+def _review_scope(actor: Any, report: Report, roles: Collection[str]) -> Report:
     require_role(actor, roles)
     if not Report.objects.visible_to(actor).filter(pk=report.pk).exists():
         raise PermissionDenied("report out of scope")
@@ -374,7 +374,7 @@ def _transition(actor: Any, report: Report, status: str, **fields: Any) -> Repor
 @transaction.atomic
 def park_review(*, actor: Any, report: Report) -> Report:
     """The park's first review (初审): submitted → awaiting the district."""
-    report = _review_scope(actor, report, (Role.PARK_OPERATOR, Role.REGION_STAFF))
+    report = _review_scope(actor, report, EDIT_PARK)
     if report.status != Report.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be reviewed by the park."), code="status")
     return _transition(actor, report, Report.Status.PARK_REVIEWED, park_reviewed_at=timezone.now(),
@@ -398,7 +398,7 @@ def return_report(*, actor: Any, report: Report, reason: str) -> Report:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for returning the report.")}, code="reason")
-    report = _review_scope(actor, report, (Role.PARK_OPERATOR, Role.REGION_STAFF))
+    report = _review_scope(actor, report, EDIT_PARK)
     allowed = (Report.Status.SUBMITTED,) if actor.role == Role.PARK_OPERATOR else (
         Report.Status.SUBMITTED, Report.Status.PARK_REVIEWED, Report.Status.APPROVED)
     if report.status not in allowed:
@@ -422,7 +422,7 @@ def set_target(*, actor: Any, indicator: Indicator, year: int, value: Decimal, p
         raise ValidationError(_("Choose a park or the region, not both."), code="scope")
     if park is not None and not Park.objects.visible_to(actor).filter(pk=park.pk).exists():
         raise PermissionDenied("park out of scope")
-    if region is not None and not region.code.startswith(actor.region_id):
+    if region is not None and not region_within(region.code, actor):
         raise PermissionDenied("region out of scope")
     if value is None or value < 0:
         raise ValidationError({"value": _("A target cannot be negative.")}, code="negative")
@@ -446,7 +446,7 @@ def set_target(*, actor: Any, indicator: Indicator, year: int, value: Decimal, p
 @transaction.atomic
 def remind(*, actor: Any, reports: Iterable[Report], message: str = "") -> list[Notice]:
     """Send a reminder (催报) for each report not yet submitted: in the app, and by any adapters switched on."""
-    require_role(actor, (Role.REGION_STAFF, Role.PARK_OPERATOR))
+    require_role(actor, EDIT_PARK)
     visible = Report.objects.visible_to(actor)
     notices = []
     for report in reports:
@@ -513,7 +513,7 @@ def import_history(*, actor: Any, rows: Iterable[HistoryRow]) -> dict[str, int]:
     are left as they are. Derived values and the rollup cells touched are recomputed at the end. The
     spreadsheet engine calls this inside its transaction and records the batch's audit event.
     """
-    require_role(actor, (Role.REGION_STAFF, Role.PARK_OPERATOR))
+    require_role(actor, EDIT_PARK)
     editable = set(Park.objects.editable_by(actor).values_list("pk", flat=True))
     now = timezone.now()
     touched_series: set[tuple[int, int, int, int]] = set()  # (enterprise, park, indicator, year)
@@ -570,7 +570,7 @@ def import_history(*, actor: Any, rows: Iterable[HistoryRow]) -> dict[str, int]:
 # --------------------------------------------------------------------------- the indicator dictionary
 
 
-INDICATOR_ROLES = (Role.REGION_ADMIN, Role.REGION_STAFF)
+INDICATOR_ROLES = CONFIGURERS
 
 
 @transaction.atomic
