@@ -68,13 +68,15 @@ def enterprises_findable_by(user: Any) -> EnterpriseQuerySet:
     return Enterprise.objects.visible_to(user)
 
 
-def enterprise_find_by_uscc(*, user: Any, uscc: str) -> Enterprise:
+def enterprise_find_by_uscc(*, user: Any, uscc: str, field: str | None = None) -> Enterprise:
     """The enterprise a USCC typed by ``user`` names, among those ``user`` may find.
 
     An unknown code and the code of an enterprise outside the user's scope raise the same error, so the
-    lookup never reveals that an out-of-scope enterprise exists.
+    lookup never reveals that an out-of-scope enterprise exists. The error names ``field`` when given
+    (a service or the API), and no field inside a form's ``clean_<field>``.
     """
     enterprise = enterprises_findable_by(user).by_uscc(uscc).first()
     if enterprise is None:
-        raise ValidationError(ENTERPRISE_NOT_FOUND, code="not_found")
+        error = ValidationError(ENTERPRISE_NOT_FOUND, code="not_found")
+        raise ValidationError({field: [error]}) if field else error
     return enterprise

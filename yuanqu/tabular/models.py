@@ -17,6 +17,7 @@ class ImportBatchQuerySet(ScopedQuerySet["ImportBatch"]):
     Each may map, preview and commit only the batches it uploaded itself.
     """
 
+    # Leaders do not import, so only district staff (EDIT_REGION) see the region's batches.
     scope = Scope(region="region_code", region_roles=EDIT_REGION, owner="created_by", edit=EDIT_PARK,
                   edit_own=True)
 
