@@ -239,6 +239,10 @@ def test_it_reads_a_chosen_region_and_everything_below_it(world: World) -> None:
     assert _ids(Park.objects.in_region("370213")) == _pks(world.xltd, world.smyz)
     assert _ids(Park.objects.in_region("3702")) == _pks(world.xltd, world.smyz, world.laoshan_park)
     assert _ids(Unit.objects.in_region("370212")) == [world.laoshan_unit.pk]
+    operator_parks = Park.objects.visible_to(world.user("park_operator"))
+    assert _ids(Unit.objects.in_parks(operator_parks)) == _pks(*world.units)
+    assert _ids(Settlement.objects.in_parks(operator_parks)) == _pks(world.st_xltd, world.st_xltd_fitout)
+    assert _ids(Lead.objects.in_parks(operator_parks)) == [world.lead_xltd.pk]
     assert _ids(Park.objects.in_region("")) == [] and _ids(Park.objects.filter(region_prefix_q("region", ""))) == []
     staff = world.user("region_staff")
     assert region_within("370213", staff) and not region_within("370212", staff)

@@ -225,7 +225,7 @@ class ScopedQuerySet(models.QuerySet[M]):
         for p in _paths(self.scope.via):
             parent = _parent(model, p)
             # A parent that is the park itself ("building__park") needs no second subquery.
-            rows = parks if _paths(parent.model.scope.park) == ("pk",) else parent.in_parks(parks)
+            rows = parks if _paths(parent.all().scope.park) == ("pk",) else parent.in_parks(parks)
             conditions.append(path_q(model, p, "in", rows.values("pk")))
         condition = _any(conditions)
         return self.none() if condition is None else self.filter(condition)
