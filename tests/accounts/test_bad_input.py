@@ -123,9 +123,6 @@ def test_it_refuses_a_user_without_the_scope_its_role_needs(world, client_as, da
     assert_unchanged(before)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: UserForm.clean_enterprise_uscc looks the USCC up unscoped, so a "
-                                       "district's admin binds a new enterprise user to another district's "
-                                       "enterprise (and learns that it exists)")
 def test_it_refuses_binding_a_user_to_another_districts_enterprise(world, client_as):
     client = client_as("region_admin")
     before = db_state()

@@ -298,3 +298,15 @@ def test_it_publishes_the_openapi_document_to_logged_in_users(world, client_as):
     assert "bearer" in json.dumps(response.json()["components"]["securitySchemes"]).lower()
     assert client_as("leader").get("/api/docs").status_code == 200
     assert Client().get("/api/openapi.json").status_code == 302
+
+
+def test_it_answers_another_districts_uscc_like_an_unknown_one_through_the_api(world, operator):
+    before = sorted(Settlement.objects.values_list("pk", flat=True))
+    outside = operator.post("/api/settlements/", {"uscc": world.ent_laoshan.uscc, "park": world.xltd.pk,
+                                                  "signed_on": "2024-09-09"})
+    unknown = operator.post("/api/settlements/", {"uscc": NEW_USCC, "park": world.xltd.pk,
+                                                  "signed_on": "2024-09-09"})
+    assert (outside.status_code, outside.json()) == (unknown.status_code, unknown.json())
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"] == {"uscc": ["未找到使用该统一社会信用代码登记的企业。"]}
+    assert sorted(Settlement.objects.values_list("pk", flat=True)) == before

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.helpers import Api, error_codes
+from tests.helpers import Api, error_codes, error_text
 from yuanqu.core.models import AuditEvent
 from yuanqu.enterprises import services
 from yuanqu.enterprises.models import Occupancy, Settlement
@@ -372,3 +372,19 @@ def test_it_advances_through_the_api_with_the_same_rules(world):
     assert response.json()["units"] == [world.units[1].pk]
     event = AuditEvent.objects.filter(action="stage").latest("id")
     assert event.channel == "api" and event.actor == world.user("park_operator")
+
+
+# --- the scoped lookup by USCC (issue 12 H1) ------------------------------------------------------
+
+
+def test_it_answers_another_districts_uscc_like_an_unknown_one_and_signs_nothing(world, client_as):
+    client = client_as("park_operator")
+    url = reverse("enterprises:settlement_create")
+    before = sorted(Settlement.objects.values_list("pk", flat=True))
+    outside = client.post(url, {"uscc": world.ent_laoshan.uscc, "park": world.xltd.pk, "signed_on": "2024-08-01"})
+    unknown = client.post(url, {"uscc": "91350100M000100Y43", "park": world.xltd.pk, "signed_on": "2024-08-01"})
+    assert outside.status_code == unknown.status_code == 200
+    assert error_text(outside, "uscc") == error_text(unknown, "uscc") == "未找到使用该统一社会信用代码登记的企业。"
+    assert error_codes(outside, "uscc") == error_codes(unknown, "uscc") == ["not_found"]
+    assert sorted(Settlement.objects.values_list("pk", flat=True)) == before
+    assert client.get(reverse("enterprises:detail", args=[world.ent_laoshan.pk])).status_code == 404

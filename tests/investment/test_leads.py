@@ -242,9 +242,22 @@ def test_it_converts_a_lead_into_an_enterprise_and_a_settlement(world: World, cl
 def test_it_converts_into_an_existing_enterprise(world: World, client_as) -> None:
     lead = world.lead_smyz
     client_as("region_staff").post(reverse("investment:lead_convert", args=[lead.pk]), {
-        "uscc": world.ent_laoshan.uscc, "name": "x", "park": world.smyz.pk, "signed_on": str(today())})
+        "uscc": world.ent_xltd.uscc.lower(), "name": "x", "park": world.smyz.pk, "signed_on": str(today())})
     lead.refresh_from_db()
-    assert lead.enterprise == world.ent_laoshan and lead.settlement.park == world.smyz
+    assert lead.enterprise == world.ent_xltd and lead.settlement.park == world.smyz
+
+
+def test_it_does_not_convert_into_an_enterprise_of_another_district(world: World, client_as) -> None:
+    """The lookup is scoped: 崂山's enterprise is not found for 李沧, and its code cannot be registered again."""
+    lead = world.lead_smyz
+    settlements = sorted(Settlement.objects.values_list("pk", flat=True))
+    response = client_as("region_staff").post(reverse("investment:lead_convert", args=[lead.pk]), {
+        "uscc": world.ent_laoshan.uscc, "name": "x", "park": world.smyz.pk, "signed_on": str(today())})
+    assert response.status_code == 200 and error_codes(response, "uscc") == ["uscc_taken"]
+    assert world.ent_laoshan.name not in error_text(response, "uscc")
+    lead.refresh_from_db()
+    assert (lead.enterprise, lead.settlement, lead.status) == (None, None, world.lead_smyz.status)
+    assert sorted(Settlement.objects.values_list("pk", flat=True)) == settlements
 
 
 def test_it_refuses_converting_with_a_bad_code_or_into_a_foreign_park(world: World, client_as) -> None:

@@ -8,10 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.forms import StyledFormMixin
-from yuanqu.core.models import Region
 from yuanqu.core.roles import GRANTABLE_BY_REGION_ADMIN
+from yuanqu.core.selectors import regions_under
 from yuanqu.core.text import normalize_uscc
 from yuanqu.enterprises.models import Enterprise
+from yuanqu.enterprises.selectors import enterprise_find_by_uscc
 from yuanqu.parks.models import Park
 
 from .models import User
@@ -37,10 +38,11 @@ class UserForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.actor = actor
         self.fields["role"].choices = [(r.value, r.label) for r in GRANTABLE_BY_REGION_ADMIN]
-        self.fields["region"].queryset = Region.objects.filter(code__startswith=actor.region_id)
+        self.fields["region"].queryset = regions_under(actor.region_id)
         # An admin sees park names to assign operators: nothing else of the parks' data.
-        self.fields["parks"].queryset = Park.objects.filter(region__code__startswith=actor.region_id)
+        self.fields["parks"].queryset = Park.objects.in_region(actor.region_id)
         self.fields["parks"].widget.attrs["size"] = 6
         if self.instance.pk:
             self.fields["parks"].initial = list(self.instance.parks.values_list("pk", flat=True))
@@ -51,10 +53,7 @@ class UserForm(StyledFormMixin, forms.ModelForm):
         value = normalize_uscc(self.cleaned_data.get("enterprise_uscc", ""))
         if not value:
             return None
-        enterprise = Enterprise.objects.filter(uscc=value).first()
-        if enterprise is None:
-            raise forms.ValidationError(_("No enterprise with this code is registered."))
-        return enterprise
+        return enterprise_find_by_uscc(user=self.actor, uscc=value)
 
     def _post_clean(self) -> None:
         pass

@@ -11,16 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import USER_ADMINS, Role
+from yuanqu.core.scoping import Scope, ScopedQuerySet
 
 
-class UserQuerySet(models.QuerySet["User"]):
+class UserQuerySet(ScopedQuerySet["User"]):
     """Users, as region admins see them: the accounts of their region and below."""
 
-    def visible_to(self, user: Any) -> UserQuerySet:
-        if not getattr(user, "is_authenticated", False) or user.role != Role.REGION_ADMIN:
-            return self.none()
-        return self.filter(region__code__startswith=user.region_id)
+    scope = Scope(region="region", region_roles=USER_ADMINS)
 
 
 class YuanquUserManager(UserManager["User"]):
@@ -30,6 +28,7 @@ class YuanquUserManager(UserManager["User"]):
         return UserQuerySet(self.model, using=self._db)
 
     def visible_to(self, user: Any) -> UserQuerySet:
+        """The accounts ``user`` administers (the queryset's generated scope)."""
         return self.get_queryset().visible_to(user)
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, Region
 from yuanqu.core.roles import GRANTABLE_BY_REGION_ADMIN, Role
+from yuanqu.core.scoping import region_contains, region_within
 from yuanqu.core.services import UNSET, Unset, assign, save_created, save_updated
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.parks.models import Park
@@ -103,10 +104,10 @@ def _check_grant(
         raise ValidationError({"role": [ValidationError(
             _("A system administrator may grant only business roles; administrator and auditor "
               "accounts are created on the server."), code="role_not_grantable")]})
-    if not region.code.startswith(actor.region_id):
+    if not region_within(region.code, actor):
         raise ValidationError({"region": [ValidationError(_("The region is outside your own."), code="region")]})
     for park in parks:
-        if not park.region_id.startswith(region.code):
+        if not region_contains(region.code, park.region_id):
             raise ValidationError({"parks": [ValidationError(
                 _("%(park)s is outside the user's region.") % {"park": park.name}, code="park_region")]})
     if role == Role.PARK_OPERATOR and not list(parks):

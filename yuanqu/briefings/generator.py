@@ -40,7 +40,7 @@ def scope_for(briefing: Briefing) -> Scope:
     if briefing.park_id:
         parks = Park.objects.filter(pk=briefing.park_id)
     else:
-        parks = Park.objects.filter(region__code__startswith=briefing.region_id)
+        parks = Park.objects.in_region(briefing.region_id)
     return Scope(user=None, parks=parks, year=briefing.year, month=briefing.month, park=briefing.park,
                  region_code=briefing.region_id)
 
@@ -92,8 +92,8 @@ def collect(scope: Scope) -> dict[str, Any]:
     leads = scope.leads()
     figures["leads"] = {"open": leads.filter(status__in=Lead.OPEN).count(),
                         "signed": leads.filter(status=Lead.Status.SIGNED).count()}
-    rnd = Round.objects.filter(region__code__startswith=scope.region_code, frequency="month", year=scope.year,
-                               month=scope.month).first()
+    rnd = Round.objects.in_region(scope.region_code).filter(frequency="month", year=scope.year,
+                                                            month=scope.month).first()
     comp = stats.completion(rnd, scope.parks)
     figures["completion"] = {"period": rnd.period_label if rnd else "", "expected": comp.expected,
                              "reported": comp.reported, "rate": _dec(comp.rate)}

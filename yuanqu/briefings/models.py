@@ -3,8 +3,6 @@ regenerated, with the narrative, tables and chart data it was written from and i
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -12,21 +10,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.models import TimeStamped
-from yuanqu.core.roles import Role
-from yuanqu.core.scoping import ScopedQuerySet
+from yuanqu.core.scoping import Scope, ScopedQuerySet
 
 
 class BriefingQuerySet(ScopedQuerySet["Briefing"]):
     """District roles: the briefings of their region. Park operators: those of their own parks only."""
 
-    def visible_to(self, user: Any) -> BriefingQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.role in (Role.REGION_STAFF, Role.LEADER):
-            return self.filter(region__code__startswith=user.region_id)
-        if user.role == Role.PARK_OPERATOR:
-            return self.filter(park__in=user.parks.values("pk"))
-        return self.none()
+    scope = Scope(region="region", park="park")
 
 
 class Briefing(TimeStamped):

@@ -14,7 +14,8 @@ from django.db import transaction
 
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, Region
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import TENANT_READERS, Role
+from yuanqu.core.scoping import region_within
 from yuanqu.core.services import require_role
 from yuanqu.parks.models import Park
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 #: Roles that may request a briefing: district staff and leaders (a briefing is a reading of the data, not a
 #: change to it), and park operators for their own parks.
-REQUEST_ROLES = (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR)
+REQUEST_ROLES = TENANT_READERS
 
 
 def _check_scope(*, actor: User, region: Region | None, park: Park | None) -> Region:
@@ -35,7 +36,7 @@ def _check_scope(*, actor: User, region: Region | None, park: Park | None) -> Re
         if not Park.objects.visible_to(actor).filter(pk=park.pk).exists():
             raise PermissionDenied("park out of scope")
         return park.region
-    if actor.role == Role.PARK_OPERATOR or region is None or not region.code.startswith(actor.region_id):
+    if actor.role == Role.PARK_OPERATOR or region is None or not region_within(region.code, actor):
         raise PermissionDenied("region out of scope")
     return region
 

@@ -9,6 +9,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .roles import AUDIT_READERS
+from .scoping import Scope, ScopedQuerySet
+
 
 class TimeStamped(models.Model):
     """Creation and last-change times, for every domain row."""
@@ -84,8 +87,13 @@ class IndustryCode(models.Model):
         return f"{self.code} {self.name}"
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
-    """Audit events can be added and read, never changed or removed through the ORM."""
+class AuditEventQuerySet(ScopedQuerySet["AuditEvent"]):
+    """Audit events can be added and read, never changed or removed through the ORM.
+
+    Auditors read those of their region and below; nobody else reads the log in the app.
+    """
+
+    scope = Scope(region="region_code", region_roles=AUDIT_READERS)
 
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("audit events are append-only")

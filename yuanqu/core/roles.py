@@ -27,3 +27,29 @@ NO_BUSINESS_DATA = frozenset({Role.REGION_ADMIN, Role.AUDITOR})
 GRANTABLE_BY_REGION_ADMIN = (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR, Role.ENTERPRISE_USER)
 #: Roles allowed to write business data.
 WRITERS = frozenset({Role.REGION_STAFF, Role.PARK_OPERATOR, Role.ENTERPRISE_USER})
+
+#: Roles that see the rows of the parks they run.
+PARK_SIDE = frozenset({Role.PARK_OPERATOR})
+#: Roles that see the rows of their own enterprise.
+ENTERPRISE_SIDE = frozenset({Role.ENTERPRISE_USER})
+#: Roles that see the shared dictionaries (every signed-in role but the auditor, who reads the audit log only).
+DICTIONARY_READERS = frozenset({Role.REGION_ADMIN, Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR,
+                                Role.ENTERPRISE_USER})
+#: Roles that change shared configuration: the indicator dictionary, a region's settings.
+CONFIGURERS = frozenset({Role.REGION_ADMIN, Role.REGION_STAFF})
+#: Edit rights, by who negotiates the data: the district alone (cases, rounds, targets) ...
+EDIT_REGION = frozenset({Role.REGION_STAFF})
+#: ... the district and the park's operator (parks, settlements, leads, projects, imports) ...
+EDIT_PARK = frozenset({Role.REGION_STAFF, Role.PARK_OPERATOR})
+#: ... or also the enterprise itself (its own record).
+EDIT_ENTERPRISE = frozenset({Role.REGION_STAFF, Role.PARK_OPERATOR, Role.ENTERPRISE_USER})
+#: Roles that read the parks' data (lists, dashboards, rounds): the district roles and the parks' operators.
+TENANT_READERS = frozenset({Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR})
+#: Every business role (no system administrator, no auditor).
+BUSINESS_ROLES = frozenset({Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR, Role.ENTERPRISE_USER})
+#: Roles that fill in statistics reports: the enterprise, and district staff on its behalf.
+REPORT_FILLERS = frozenset({Role.ENTERPRISE_USER, Role.REGION_STAFF})
+#: Roles whose accounts scope is a region: user administration (region admins see their region's users).
+USER_ADMINS = frozenset({Role.REGION_ADMIN})
+#: Roles that read the audit log.
+AUDIT_READERS = frozenset({Role.AUDITOR})

@@ -7,19 +7,17 @@ from typing import Any
 from django.db.models import QuerySet
 
 from .models import AuditEvent, IndustryCode, Region
-from .roles import Role
+from .scoping import region_prefix_q
 
 
 def audit_events_for(user: Any) -> QuerySet[AuditEvent]:
     """Audit events an auditor may read: those of its region and below (everyone else: none)."""
-    if not getattr(user, "is_authenticated", False) or user.role != Role.AUDITOR:
-        return AuditEvent.objects.none()
-    return AuditEvent.objects.filter(region_code__startswith=user.region_id)
+    return AuditEvent.objects.visible_to(user)
 
 
 def regions_under(code: str) -> QuerySet[Region]:
     """The region ``code`` and every region below it."""
-    return Region.objects.filter(code__startswith=code)
+    return Region.objects.filter(region_prefix_q("code", code))
 
 
 def industry_choices(level: int | None = None) -> QuerySet[IndustryCode]:

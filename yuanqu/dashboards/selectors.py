@@ -32,7 +32,17 @@ from yuanqu.enterprises.models import Enterprise, Settlement, StageCounts, signe
 from yuanqu.investment.models import Lead, Project, ProjectStage
 from yuanqu.parks.models import Park, Unit
 from yuanqu.stats import selectors as stats
-from yuanqu.stats.models import Indicator, Report, ReportValue, Rollup, Round, months_of, previous_period
+from yuanqu.stats.models import (
+    Indicator,
+    Report,
+    ReportValue,
+    ReportValueQuerySet,
+    Rollup,
+    RollupQuerySet,
+    Round,
+    months_of,
+    previous_period,
+)
 
 #: Key projects: every level above an ordinary project.
 KEY_LEVELS = (Project.Level.NATIONAL, Project.Level.PROVINCE, Project.Level.CITY, Project.Level.DISTRICT)
@@ -75,20 +85,30 @@ class Scope:
 
     def leads(self) -> QuerySet[Lead]:
         qs = (Lead.objects.visible_to(self.user) if self.user is not None
-              else Lead.objects.filter(region__code__startswith=self.region_code))
-        return qs if self.region_wide else qs.filter(target_park__in=self.parks.values("pk"))
+              else Lead.objects.in_region(self.region_code))
+        return qs if self.region_wide else qs.in_parks(self.parks)
 
     def projects(self) -> QuerySet[Project]:
         qs = (Project.objects.visible_to(self.user) if self.user is not None
-              else Project.objects.filter(region__code__startswith=self.region_code))
-        return qs if self.region_wide else qs.filter(park__in=self.parks.values("pk"))
+              else Project.objects.in_region(self.region_code))
+        return qs if self.region_wide else qs.in_parks(self.parks)
+
+    def rollups(self) -> RollupQuerySet:
+        """The rollups of the scope's parks (and, read for a user, only those the user may see)."""
+        qs = Rollup.objects.in_parks(self.parks)
+        return qs if self.user is None else qs.visible_to(self.user)
+
+    def values(self) -> ReportValueQuerySet:
+        """The reported values of the scope's parks (and, read for a user, only those the user may see)."""
+        qs = ReportValue.objects.in_parks(self.parks)
+        return qs if self.user is None else qs.visible_to(self.user)
 
 
 def default_period(parks: QuerySet[Park], region_code: str = "") -> tuple[int, int]:
     """The latest locked (complete) monthly round of the region; else the latest month with approved output
     in ``parks``; else last month. A round still in progress would understate the year to date."""
     if region_code:
-        locked = (Round.objects.filter(region__code__startswith=region_code, frequency="month", locked=True)
+        locked = (Round.objects.in_region(region_code).filter(frequency="month", locked=True)
                   .order_by("-year", "-month").values_list("year", "month").first())
         if locked:
             return locked[0], locked[1]
@@ -110,7 +130,7 @@ def figures_link(scope: Scope, code: str, **extra: Any) -> str:
 
 
 def _rollups(scope: Scope, indicator: Indicator, segment: str = "all") -> QuerySet[Rollup]:
-    return Rollup.objects.filter(indicator=indicator, segment=segment, park__in=scope.parks.values("pk"))
+    return scope.rollups().filter(indicator=indicator, segment=segment)
 
 
 def total(scope: Scope, code: str, year: int | None = None, month: int | None = None) -> dict[str, Any]:
@@ -158,7 +178,7 @@ def settlement_grid(scope: Scope) -> dict[int, StageCounts]:
     """park → settlements by stage at the period's end: one scan, shared by the cards and the map of one
     request."""
     if "grid" not in scope._cache:
-        scope._cache["grid"] = Settlement.objects.filter(park__in=scope.parks.values("pk")).counts_by_park_and_stage(
+        scope._cache["grid"] = Settlement.objects.in_parks(scope.parks).counts_by_park_and_stage(
             on=period_end(scope.year, scope.month))
     return scope._cache["grid"]  # type: ignore[no-any-return]
 
@@ -175,7 +195,7 @@ def settlement_counts(scope: Scope) -> StageCounts:
 def new_settlements(scope: Scope) -> dict[str, int]:
     """Settlements moved in and signed from January to the end of the period (flow figures, DESIGN rule 11)."""
     start, end = dt.date(scope.year, 1, 1), period_end(scope.year, scope.month)
-    return Settlement.objects.filter(park__in=scope.parks.values("pk")).filter(
+    return Settlement.objects.in_parks(scope.parks).filter(
         Q(moved_in_on__range=(start, end)) | Q(signed_on__range=(start, end))).aggregate(
         settled=Count("id", filter=Q(moved_in_on__range=(start, end))),
         signed=Count("id", filter=Q(signed_on__range=(start, end))))
@@ -190,7 +210,7 @@ def kpis(scope: Scope) -> dict[str, Any]:
     invest = signed_projects(scope).aggregate(n=Count("id"), amount=Sum("total_investment_wan"))
     key_by_stage = dict(projects.filter(level__in=KEY_LEVELS).exclude(stage=Project.Stage.TERMINATED)
                         .order_by().values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
-    units = Unit.objects.filter(building__park__in=scope.parks.values("pk"), status__in=LETTABLE).aggregate(
+    units = Unit.objects.in_parks(scope.parks).filter(status__in=LETTABLE).aggregate(
         area=Sum("area_m2"), vacant=Sum("area_m2", filter=Q(status=Unit.Status.VACANT)))
     return {
         "parks": scope.parks.count(),
@@ -308,8 +328,7 @@ def chart_industry_mix(scope: Scope) -> dict[str, Any]:
     ind = scope.indicator("output")
     if ind is None:
         return _chart({}, empty=True)
-    rows = (Rollup.objects.filter(indicator=ind, year=scope.year, month=scope.month, segment__startswith="ind:",
-                                  park__in=scope.parks.values("pk"))
+    rows = (scope.rollups().filter(indicator=ind, year=scope.year, month=scope.month, segment__startswith="ind:")
             .values("segment").annotate(ytd=Sum("ytd")).order_by("-ytd"))
     sums = [(r["segment"][4:], r["ytd"]) for r in rows if r["ytd"]]
     names = dict(IndustryCode.objects.filter(level=IndustryCode.Level.SECTION, code__in=[c for c, _v in sums])
@@ -399,9 +418,8 @@ def top_enterprises(scope: Scope, code: str, n: int = TOP_N) -> list[dict[str, A
     ind = scope.indicator(code)
     if ind is None:
         return []
-    qs = (ReportValue.objects.filter(indicator=ind, year=scope.year, month=scope.month,
-                                     park__in=scope.parks.values("pk"), ytd_value__isnull=False,
-                                     report__status=Report.Status.APPROVED)
+    qs = (scope.values().filter(indicator=ind, year=scope.year, month=scope.month, ytd_value__isnull=False,
+                                report__status=Report.Status.APPROVED)
           .order_by("-ytd_value", "enterprise_id")
           .values("enterprise_id", "enterprise__name", "park__name", "ytd_value")[:n])
     rows: list[dict[str, Any]] = [dict(r) for r in qs]
@@ -433,7 +451,7 @@ def chart_top(scope: Scope, code: str) -> dict[str, Any]:
 
 def chart_unit_status(scope: Scope) -> dict[str, Any]:
     """Pie: the park's units by status, with their area, each opening the park's vacancy board."""
-    rows = (Unit.objects.filter(building__park__in=scope.parks.values("pk")).order_by().values("status")
+    rows = (Unit.objects.in_parks(scope.parks).order_by().values("status")
             .annotate(n=Count("id"), area=Sum("area_m2")))
     link = reverse("parks:detail", args=[scope.park.pk]) if scope.park else reverse("parks:list")
     data = [{"name": str(Unit.Status(r["status"]).label), "value": r["n"], "area": _num(r["area"]),
@@ -465,10 +483,9 @@ def chart_settlement_stages(scope: Scope) -> dict[str, Any]:
 
 def chart_enterprise_industries(scope: Scope) -> dict[str, Any]:
     """Pie: enterprises currently settled (not exited) by industry section."""
-    # One filter() call, so both conditions hold for the same settlement: an enterprise that left another
-    # park still counts here.
-    rows = (Enterprise.objects.filter(Q(settlements__park__in=scope.parks.values("pk"))
-                                      & signed_q(period_end(scope.year, scope.month), "settlements__"))
+    # The park and the stage must hold for the same settlement: an enterprise that left another park still counts.
+    same_settlement = Settlement.objects.in_parks(scope.parks).filter(signed_q(period_end(scope.year, scope.month)))
+    rows = (Enterprise.objects.filter(pk__in=same_settlement.values("enterprise_id"))
             .order_by().values("industry__section")
             .annotate(n=Count("id", distinct=True)).order_by("-n"))
     codes = [r["industry__section"] for r in rows if r["industry__section"]]
@@ -589,7 +606,7 @@ CHARTS: dict[str, Callable[[Scope], dict[str, Any]]] = {**COCKPIT_CHARTS, **PARK
 
 def park_summary(scope: Scope) -> dict[str, Any]:
     """The park dashboard's cards: occupancy, enterprises, completion, output, leads and projects."""
-    units = Unit.objects.filter(building__park__in=scope.parks.values("pk")).aggregate(
+    units = Unit.objects.in_parks(scope.parks).aggregate(
         n=Count("id"), area=Sum("area_m2"), vacant=Count("id", filter=Q(status=Unit.Status.VACANT)),
         vacant_area=Sum("area_m2", filter=Q(status=Unit.Status.VACANT)),
         let_area=Sum("area_m2", filter=Q(status__in=LETTABLE)))

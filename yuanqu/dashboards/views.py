@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
 from yuanqu.enterprises.models import Enterprise, Settlement
@@ -25,11 +26,11 @@ from yuanqu.stats.models import Indicator, Report, ReportValue
 from . import selectors
 from .selectors import Scope
 
-DASHBOARD_ROLES = (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR)
+DASHBOARD_ROLES = TENANT_READERS
 PROFILE_ROLES = (*DASHBOARD_ROLES, Role.ENTERPRISE_USER)
 
 
-def _require(request: AuthedRequest, roles: tuple[str, ...]) -> None:
+def _require(request: AuthedRequest, roles: Collection[str]) -> None:
     if request.user.role not in roles:
         raise Http404
 
@@ -180,9 +181,9 @@ def figures(request: AuthedRequest) -> HttpResponse:
     indicator = Indicator.objects.filter(code=request.GET.get("indicator") or "output").first()
     if indicator is None:
         raise Http404
-    qs = (ReportValue.objects.filter(indicator=indicator, year=scope.year, month=scope.month,
-                                     park__in=Park.objects.visible_to(request.user).values("pk"),
-                                     report__status=Report.Status.APPROVED)
+    qs = (ReportValue.objects.visible_to(request.user).filter(indicator=indicator, year=scope.year,
+                                                              month=scope.month,
+                                                              report__status=Report.Status.APPROVED)
           .select_related("enterprise", "park"))
     return run_list(request, qs, _figures_spec(indicator.unit), "dashboards/figures.html", {
         "indicator": indicator, "scope": scope,

@@ -5,25 +5,23 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from yuanqu.api.api import ERRORS, resolve_ref
 from yuanqu.core.models import IndustryCode, Region
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import EDIT_PARK
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import require_role
-from yuanqu.core.text import normalize_uscc
 from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park, Unit
 
 from . import selectors as ent_selectors
 from . import services as ent_services
 from .models import Enterprise, Settlement
+from .selectors import enterprise_find_by_uscc
 
 
 class EnterpriseIn(Schema):
@@ -220,7 +218,7 @@ def _enterprise_data(data: dict[str, Any]) -> dict[str, Any]:
 @enterprises.post("/", response={201: EnterpriseDetailOut, **ERRORS})
 def create_enterprise(request: AuthedRequest, payload: EnterpriseIn) -> Any:
     """Register an enterprise; with ``park``, sign it into that park (operators must give one)."""
-    require_role(request.user, [Role.REGION_STAFF, Role.PARK_OPERATOR])
+    require_role(request.user, EDIT_PARK)
     data = _enterprise_data(payload.dict())
     park_id, signed_on = data.pop("park"), data.pop("signed_on")
     park = resolve_ref(Park, park_id, "park", Park.objects.editable_by(request.user)) if park_id else None
@@ -268,17 +266,15 @@ def get_settlement(request: AuthedRequest, settlement_id: int) -> Any:
 @settlements.post("/", response={201: SettlementOut, **ERRORS})
 def create_settlement(request: AuthedRequest, payload: SettlementIn) -> Any:
     """Sign an enterprise into a park (district staff, or the park's operator)."""
-    require_role(request.user, [Role.REGION_STAFF, Role.PARK_OPERATOR])
+    require_role(request.user, EDIT_PARK)
     park = resolve_ref(Park, payload.park, "park", Park.objects.editable_by(request.user))
     if payload.enterprise is not None:
         enterprise = resolve_ref(Enterprise, payload.enterprise, "enterprise",
                                  Enterprise.objects.visible_to(request.user))
     else:
-        # Signing by USCC: the code is printed on the business licence the enterprise hands over.
-        code = normalize_uscc(payload.uscc or "")
-        enterprise = Enterprise.objects.filter(uscc=code).first()
-        if enterprise is None:
-            raise ValidationError({"uscc": [_("No enterprise with this code is registered.")]})
+        # Signing by USCC (printed on the business licence the enterprise hands over), among the enterprises the
+        # user may find: an unknown code and another district's answer alike.
+        enterprise = enterprise_find_by_uscc(user=request.user, uscc=payload.uscc or "", field="uscc")
     units = [resolve_ref(Unit, u, "units", Unit.objects.editable_by(request.user)) for u in payload.units]
     settlement = ent_services.settlement_create(actor=request.user, enterprise=enterprise, park=park,
                                                 signed_on=payload.signed_on, units=units, note=payload.note)

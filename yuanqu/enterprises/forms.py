@@ -8,11 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.forms import StyledFormMixin
-from yuanqu.core.models import IndustryCode, Region
+from yuanqu.core.models import IndustryCode
+from yuanqu.core.selectors import regions_under
 from yuanqu.core.text import normalize_uscc, validate_uscc
 from yuanqu.parks.models import Park, Unit
 
 from .models import ENTERPRISE_FIELDS, Contact, Enterprise, Settlement
+from .selectors import enterprise_find_by_uscc
 
 
 class IndustryChoiceField(forms.ModelChoiceField):
@@ -39,7 +41,7 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["uscc"].validators = []  # checked in clean_uscc after normalising
         self.fields["uscc"].widget.attrs.update({"maxlength": 22, "autocomplete": "off"})
-        self.fields["region"].queryset = Region.objects.filter(code__startswith=user.region_id[:2])
+        self.fields["region"].queryset = regions_under(user.region_id[:2])
         if creating:
             self.fields["park"].queryset = Park.objects.editable_by(user)
             if user.role == "park_operator":
@@ -94,10 +96,7 @@ class SettlementCreateForm(StyledFormMixin, forms.Form):
     def clean_uscc(self) -> Enterprise:
         value = normalize_uscc(self.cleaned_data.get("uscc", ""))
         validate_uscc(value)
-        enterprise = Enterprise.objects.filter(uscc=value).first()
-        if enterprise is None:
-            raise forms.ValidationError(_("No enterprise with this code is registered. Register it first."))
-        return enterprise
+        return enterprise_find_by_uscc(user=self.user, uscc=value)
 
 
 class AdvanceForm(forms.Form):

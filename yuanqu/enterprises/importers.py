@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yuanqu.core.roles import Role
 from yuanqu.parks.importers import resolve_park
 from yuanqu.tabular.fast import fast_insert, fast_pinyin_keys
 from yuanqu.tabular.importers import (
@@ -41,6 +40,7 @@ from yuanqu.tabular.registry import (
 
 from . import services as ent_services
 from .models import Enterprise, EnterpriseName, Settlement
+from .selectors import enterprises_findable_by
 from .services import ENTERPRISE_COLUMNS, ENTERPRISE_FIELDS, enterprise_validate
 
 
@@ -403,16 +403,12 @@ class SettlementImporter(ServiceImporter):
     ignored_headers = ("Enterprise", "Stage")
 
     def find(self, ctx: Context, row: RowResult) -> Any:
-        ent = Enterprise.objects.filter(uscc=row.values.get("uscc")).first()
+        # Among the enterprises the user may find (its region's): another district's code reads as unknown.
+        ent = enterprises_findable_by(ctx.actor).by_uscc(row.values.get("uscc") or "").first()
         row.extra["enterprise"] = ent
         if ent is None:
             row.error(_("No enterprise has this unified social credit code; import the enterprise first."))
             return None
-        if (
-            not Enterprise.objects.visible_to(ctx.actor).filter(pk=ent.pk).exists()
-            and ctx.actor.role != Role.REGION_STAFF
-        ):
-            pass  # a park operator may sign an enterprise it cannot see yet; the service checks the park
         return Settlement.objects.active().filter(enterprise=ent, park=row.values.get("park")).first()
 
     def compare_fields(self) -> list[str]:

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.models import TimeStamped
-from yuanqu.core.roles import Role
-from yuanqu.core.scoping import ScopedQuerySet
-from yuanqu.core.text import validate_uscc
+from yuanqu.core.roles import EDIT_ENTERPRISE, EDIT_PARK
+from yuanqu.core.scoping import Scope, ScopedQuerySet
+from yuanqu.core.text import normalize_uscc, validate_uscc
 
 #: The fields of an enterprise's record that people type, edit, import and export, in the order the form and the
 #: export show them. The one list: the services accept these, the form and the export columns derive from it
@@ -32,24 +32,12 @@ class EnterpriseQuerySet(ScopedQuerySet["Enterprise"]):
     ever settled in one of their parks. Enterprise users: their own.
     """
 
-    def visible_to(self, user: Any) -> EnterpriseQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.role in (Role.REGION_STAFF, Role.LEADER):
-            settled = Settlement.objects.filter(park__region__code__startswith=user.region_id).values("enterprise_id")
-            return self.filter(Q(region__code__startswith=user.region_id) | Q(pk__in=settled))
-        if user.role == Role.PARK_OPERATOR:
-            settled = Settlement.objects.filter(park__in=user.parks.values("pk")).values("enterprise_id")
-            return self.filter(pk__in=settled)
-        if user.role == Role.ENTERPRISE_USER:
-            return self.filter(pk=user.enterprise_id)
-        return self.none()
+    scope = Scope(region=("region", "settlements__park__region"), park="settlements__park", enterprise="pk",
+                  edit=EDIT_ENTERPRISE)
 
-    def editable_by(self, user: Any) -> EnterpriseQuerySet:
-        """Enterprises whose record ``user`` may change."""
-        if getattr(user, "role", None) in (Role.REGION_STAFF, Role.PARK_OPERATOR, Role.ENTERPRISE_USER):
-            return self.visible_to(user)
-        return self.none()
+    def by_uscc(self, uscc: str) -> EnterpriseQuerySet:
+        """The enterprise with this 统一社会信用代码 as users type it (spaces, lower case, full-width)."""
+        return self.filter(uscc=normalize_uscc(uscc or ""))
 
     def search(self, q: str) -> EnterpriseQuerySet:
         """Match the name, pinyin, initials, USCC or a former name."""
@@ -147,13 +135,9 @@ class EnterpriseName(models.Model):
 
 
 class ContactQuerySet(ScopedQuerySet["Contact"]):
-    """Contacts of the enterprises a user may see."""
+    """Contacts of the enterprises a user may see (and may edit)."""
 
-    def visible_to(self, user: Any) -> ContactQuerySet:
-        return self.filter(enterprise__in=Enterprise.objects.visible_to(user))
-
-    def editable_by(self, user: Any) -> ContactQuerySet:
-        return self.filter(enterprise__in=Enterprise.objects.editable_by(user))
+    scope = Scope(via="enterprise", edit=None)
 
 
 class Contact(TimeStamped):
@@ -179,24 +163,12 @@ class Contact(TimeStamped):
 
 
 class SettlementQuerySet(ScopedQuerySet["Settlement"]):
-    """Settlements a user may see: by park for district roles and operators, by enterprise otherwise."""
+    """Settlements a user may see: by park for district roles and operators, by enterprise otherwise.
 
-    def visible_to(self, user: Any) -> SettlementQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.role in (Role.REGION_STAFF, Role.LEADER):
-            return self.filter(park__region__code__startswith=user.region_id)
-        if user.role == Role.PARK_OPERATOR:
-            return self.filter(park__in=user.parks.values("pk"))
-        if user.role == Role.ENTERPRISE_USER:
-            return self.filter(enterprise_id=user.enterprise_id)
-        return self.none()
+    District staff and the park's operator advance them.
+    """
 
-    def editable_by(self, user: Any) -> SettlementQuerySet:
-        """Settlements ``user`` may advance: district staff and the park's operator."""
-        if getattr(user, "role", None) in (Role.REGION_STAFF, Role.PARK_OPERATOR):
-            return self.visible_to(user)
-        return self.none()
+    scope = Scope(region="park__region", park="park", enterprise="enterprise", edit=EDIT_PARK)
 
     def active(self) -> SettlementQuerySet:
         """Settlements that have not ended (退出)."""

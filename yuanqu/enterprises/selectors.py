@@ -6,14 +6,16 @@ from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.numbers import share
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import TENANT_READERS, USER_ADMINS, Role
 from yuanqu.core.text import mask_email, mask_phone
 from yuanqu.parks.models import Park, Unit
 
-from .models import Contact, Enterprise, Occupancy, Settlement, signed_q, stage_q
+from .models import Contact, Enterprise, EnterpriseQuerySet, Occupancy, Settlement, signed_q, stage_q
 
 
 def may_see_personal_data(user: Any, enterprise_id: int) -> bool:
@@ -98,3 +100,30 @@ def park_stage_summary(park: Park, user: Any) -> dict[str, Any]:
     """Counts per settlement stage and the settlements of the chosen stage, for the park page."""
     counts = Settlement.objects.visible_to(user).filter(park=park).counts_by_stage()
     return {"counts": list(counts.items()), "active_total": counts.signed}
+#: The one answer of a USCC lookup that found nothing the user may see.
+ENTERPRISE_NOT_FOUND = _("No enterprise with this code is registered.")
+#: Roles that may look an enterprise up by USCC in their whole region: to sign it into a park (district
+#: staff, park operators) or to link an enterprise user's account to it (the region's system administrator).
+REGION_LOOKUP_ROLES = TENANT_READERS | USER_ADMINS
+
+
+def enterprises_findable_by(user: Any) -> EnterpriseQuerySet:
+    """The enterprises ``user`` may find by USCC: those of its region (registered there or settled in one of
+    its parks) for the roles that sign or link them, its own for an enterprise user, none otherwise."""
+    if getattr(user, "is_authenticated", False) and user.role in REGION_LOOKUP_ROLES:
+        return Enterprise.objects.in_region(user.region_id)
+    return Enterprise.objects.visible_to(user)
+
+
+def enterprise_find_by_uscc(*, user: Any, uscc: str, field: str | None = None) -> Enterprise:
+    """The enterprise a USCC typed by ``user`` names, among those ``user`` may find.
+
+    An unknown code and the code of an enterprise outside the user's scope raise the same error, so the
+    lookup never reveals that an out-of-scope enterprise exists. The error names ``field`` when given
+    (a service or the API), and no field inside a form's ``clean_<field>``.
+    """
+    enterprise = enterprises_findable_by(user).by_uscc(uscc).first()
+    if enterprise is None:
+        error = ValidationError(ENTERPRISE_NOT_FOUND, code="not_found")
+        raise ValidationError({field: [error]}) if field else error
+    return enterprise

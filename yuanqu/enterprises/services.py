@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, IndustryCode, Region
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import EDIT_PARK, Role
+from yuanqu.core.scoping import region_within
 from yuanqu.core.services import (
     UNSET,
     Unset,
@@ -82,7 +83,7 @@ def enterprise_validate(
     region = values.get("region")
     # Without a park to sign into, an enterprise registered outside the actor's region would leave their scope
     # the moment it is written.
-    if region and park is None and not str(region).startswith(actor.region_id or "\0"):
+    if region and park is None and not region_within(str(getattr(region, "pk", region)), actor):
         errors["region"] = [ValidationError(_("This region is outside your scope; give a park you manage."),
                                             code="out_of_scope")]
     capital = values.get("registered_capital_wan")
@@ -131,7 +132,7 @@ def enterprise_create(
 
     District staff may register any enterprise; a park operator only one it signs into its park.
     """
-    require_role(actor, [Role.REGION_STAFF, Role.PARK_OPERATOR])
+    require_role(actor, EDIT_PARK)
     if park is not None:
         require_editable(Park.objects, actor, park)
     enterprise = Enterprise(
@@ -287,7 +288,7 @@ def settlement_create(
     note: str = "",
 ) -> Settlement:
     """Sign an enterprise into a park (签约), optionally with the units it takes."""
-    require_role(actor, [Role.REGION_STAFF, Role.PARK_OPERATOR])
+    require_role(actor, EDIT_PARK)
     require_editable(Park.objects, actor, park)
     _not_in_future("signed_on", signed_on)
     settlement = Settlement(enterprise=enterprise, park=park, signed_on=signed_on, note=note)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from yuanqu.core.forms import call_service, save_edit
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import EDIT_PARK, TENANT_READERS
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park
@@ -26,7 +26,7 @@ from .forms import AdvanceForm, ContactForm, EnterpriseForm, SettlementCreateFor
 from .models import ENTERPRISE_FIELDS, Contact, Enterprise, Settlement
 from .park_views import stages_partial
 
-LIST_ROLES = (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR)
+LIST_ROLES = TENANT_READERS
 
 
 def _yes_no() -> list[tuple[str, str]]:
@@ -94,7 +94,7 @@ def enterprise_list(request: AuthedRequest) -> HttpResponse:
     if request.GET.get("park"):
         qs = qs.filter(settlements__park__in=Park.objects.visible_to(request.user)).distinct()
     return run_list(request, qs, _enterprise_spec(), "enterprises/enterprise_list.html",
-                    {"can_create": request.user.role in (Role.REGION_STAFF, Role.PARK_OPERATOR)})
+                    {"can_create": request.user.role in EDIT_PARK})
 
 
 @login_required
@@ -108,7 +108,7 @@ def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "contacts": selectors.contacts_for(request.user, enterprise),
         "former_names": enterprise.former_names.all(),
         "can_edit": editable,
-        "can_settle": request.user.role in (Role.REGION_STAFF, Role.PARK_OPERATOR),
+        "can_settle": request.user.role in EDIT_PARK,
     })
 
 
@@ -122,7 +122,7 @@ def _enterprise_data(form: EnterpriseForm) -> dict[str, Any]:
 @login_required
 def enterprise_create(request: AuthedRequest) -> HttpResponse:
     """Register an enterprise, optionally signing it into a park."""
-    if request.user.role not in (Role.REGION_STAFF, Role.PARK_OPERATOR):
+    if request.user.role not in EDIT_PARK:
         raise Http404
     initial = {"region": request.user.region_id, "park": request.GET.get("park")}
     form = EnterpriseForm(request.POST or None, user=request.user, creating=True, initial=initial)
@@ -224,13 +224,13 @@ def settlement_list(request: AuthedRequest) -> HttpResponse:
         raise Http404
     return run_list(request, selectors.settlements_for_list(request.user), _settlement_spec(),
                     "enterprises/settlement_list.html",
-                    {"can_create": request.user.role in (Role.REGION_STAFF, Role.PARK_OPERATOR)})
+                    {"can_create": request.user.role in EDIT_PARK})
 
 
 @login_required
 def settlement_create(request: AuthedRequest) -> HttpResponse:
     """Sign an already registered enterprise into a park."""
-    if request.user.role not in (Role.REGION_STAFF, Role.PARK_OPERATOR):
+    if request.user.role not in EDIT_PARK:
         raise Http404
     form = SettlementCreateForm(request.POST or None, user=request.user,
                                 initial={"park": request.GET.get("park"), "uscc": request.GET.get("uscc", "")})

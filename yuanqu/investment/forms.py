@@ -9,7 +9,8 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.forms import StyledFormMixin
-from yuanqu.core.models import IndustryCode, Region
+from yuanqu.core.models import IndustryCode
+from yuanqu.core.selectors import regions_under
 from yuanqu.core.text import normalize_uscc, validate_uscc
 from yuanqu.enterprises.forms import IndustryChoiceField
 from yuanqu.enterprises.models import Enterprise
@@ -44,7 +45,7 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["uscc"].validators = []
         self.fields["intended_investment_wan"].validators.append(MinValueValidator(0))
-        self.fields["region"].queryset = Region.objects.filter(code__startswith=user.region_id)
+        self.fields["region"].queryset = regions_under(user.region_id)
         self.fields["region"].required = False
         self.fields["target_park"].queryset = Park.objects.visible_to(user)
         if user.role == "park_operator":
@@ -143,7 +144,7 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["park"].queryset = Park.objects.editable_by(user)
-        self.fields["region"].queryset = Region.objects.filter(code__startswith=user.region_id)
+        self.fields["region"].queryset = regions_under(user.region_id)
         self.fields["region"].required = False
         self.fields["investor_enterprise"].queryset = Enterprise.objects.visible_to(user)
         self.fields["investor_lead"].queryset = Lead.objects.visible_to(user)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -12,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from yuanqu.core.models import TimeStamped
-from yuanqu.core.roles import Role
-from yuanqu.core.scoping import ScopedQuerySet
+from yuanqu.core.roles import EDIT_PARK, EDIT_REGION
+from yuanqu.core.scoping import Scope, ScopedQuerySet
 from yuanqu.core.text import validate_uscc
 
 #: Days without a follow-up after which an owned lead returns to the pool, unless the region says otherwise.
@@ -49,22 +47,12 @@ class RegionSetting(models.Model):
 
 
 class LeadQuerySet(ScopedQuerySet["Lead"]):
-    """Leads a user may see: the region's for district roles, those targeting their parks for operators."""
+    """Leads a user may see: the region's for district roles, those targeting their parks for operators.
 
-    def visible_to(self, user: Any) -> LeadQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.role in (Role.REGION_STAFF, Role.LEADER):
-            return self.filter(region__code__startswith=user.region_id)
-        if user.role == Role.PARK_OPERATOR:
-            return self.filter(target_park__in=user.parks.values("pk"))
-        return self.none()
+    District staff and the target park's operator change, claim and follow them up.
+    """
 
-    def editable_by(self, user: Any) -> LeadQuerySet:
-        """Leads ``user`` may change, claim or follow up: district staff and the target park's operator."""
-        if getattr(user, "role", None) in (Role.REGION_STAFF, Role.PARK_OPERATOR):
-            return self.visible_to(user)
-        return self.none()
+    scope = Scope(region="region", park="target_park", edit=EDIT_PARK)
 
     def open(self) -> LeadQuerySet:
         """Leads still being worked on (not signed, not lost)."""
@@ -169,13 +157,9 @@ class Lead(TimeStamped):
 
 
 class LeadContactQuerySet(ScopedQuerySet["LeadContact"]):
-    """Contacts of the leads a user may see."""
+    """Contacts of the leads a user may see (and may edit)."""
 
-    def visible_to(self, user: Any) -> LeadContactQuerySet:
-        return self.filter(lead__in=Lead.objects.visible_to(user))
-
-    def editable_by(self, user: Any) -> LeadContactQuerySet:
-        return self.filter(lead__in=Lead.objects.editable_by(user))
+    scope = Scope(via="lead", edit=None)
 
 
 class LeadContact(TimeStamped):
@@ -201,9 +185,7 @@ class LeadContact(TimeStamped):
 class FollowUpQuerySet(ScopedQuerySet["FollowUp"]):
     """Follow-ups on the leads and projects a user may see."""
 
-    def visible_to(self, user: Any) -> FollowUpQuerySet:
-        return self.filter(Q(lead__in=Lead.objects.visible_to(user))
-                           | Q(project__in=Project.objects.visible_to(user)))
+    scope = Scope(via=("lead", "project"), edit=None)
 
 
 class FollowUp(TimeStamped):
@@ -255,22 +237,12 @@ class FollowUp(TimeStamped):
 
 
 class ProjectQuerySet(ScopedQuerySet["Project"]):
-    """Projects a user may see: the region's for district roles, those in their parks for operators."""
+    """Projects a user may see: the region's for district roles, those in their parks for operators.
 
-    def visible_to(self, user: Any) -> ProjectQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.role in (Role.REGION_STAFF, Role.LEADER):
-            return self.filter(region__code__startswith=user.region_id)
-        if user.role == Role.PARK_OPERATOR:
-            return self.filter(park__in=user.parks.values("pk"))
-        return self.none()
+    Both submit stage changes and figures for them.
+    """
 
-    def editable_by(self, user: Any) -> ProjectQuerySet:
-        """Projects ``user`` may submit stage changes and figures for."""
-        if getattr(user, "role", None) in (Role.REGION_STAFF, Role.PARK_OPERATOR):
-            return self.visible_to(user)
-        return self.none()
+    scope = Scope(region="region", park="park", edit=EDIT_PARK)
 
 
 class Project(TimeStamped):
@@ -365,8 +337,7 @@ class ProjectStage(models.Model):
 class StageChangeQuerySet(ScopedQuerySet["StageChange"]):
     """Stage changes of the projects a user may see."""
 
-    def visible_to(self, user: Any) -> StageChangeQuerySet:
-        return self.filter(project__in=Project.objects.visible_to(user))
+    scope = Scope(via="project", edit=None)
 
 
 class StageChange(TimeStamped):
@@ -408,8 +379,7 @@ class StageChange(TimeStamped):
 class StageEvidenceQuerySet(ScopedQuerySet["StageEvidence"]):
     """Evidence of the projects a user may see."""
 
-    def visible_to(self, user: Any) -> StageEvidenceQuerySet:
-        return self.filter(change__project__in=Project.objects.visible_to(user))
+    scope = Scope(via="change__project", edit=None)
 
 
 class StageEvidence(TimeStamped):
@@ -457,22 +427,12 @@ class ProjectMonth(models.Model):
 
 
 class CaseQuerySet(ScopedQuerySet["Case"]):
-    """Cases a user may see: the region's for district roles, those about their parks for operators."""
+    """Cases a user may see: the region's for district roles, those about their parks for operators.
 
-    def visible_to(self, user: Any) -> CaseQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.role in (Role.REGION_STAFF, Role.LEADER):
-            return self.filter(region__code__startswith=user.region_id)
-        if user.role == Role.PARK_OPERATOR:
-            return self.filter(park__in=user.parks.values("pk"))
-        return self.none()
+    Cases are negotiated by the district: only its staff change them.
+    """
 
-    def editable_by(self, user: Any) -> CaseQuerySet:
-        """Cases are negotiated by the district: only its staff change them."""
-        if getattr(user, "role", None) == Role.REGION_STAFF:
-            return self.visible_to(user)
-        return self.none()
+    scope = Scope(region="region", park="park", edit=EDIT_REGION)
 
 
 class Case(TimeStamped):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import EDIT_PARK, Role
 from yuanqu.core.text import mask_email, mask_phone, normalize_name, normalize_uscc
 
 from .models import (
@@ -75,7 +75,7 @@ def due_projects_for(user: Any) -> ProjectQuerySet:
 
 def due_count(user: Any) -> int:
     """How many of the user's leads and projects have a next step due, for the navigation."""
-    if getattr(user, "role", None) not in (Role.REGION_STAFF, Role.PARK_OPERATOR):
+    if getattr(user, "role", None) not in EDIT_PARK:
         return 0
     return due_for(user).count() + due_projects_for(user).count()
 

@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, IndustryCode, Region
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import CONFIGURERS, EDIT_PARK, Role
+from yuanqu.core.scoping import region_within
 from yuanqu.core.services import UNSET, Unset, assign, delete_audited, require_role, save_created, save_updated
 from yuanqu.core.text import normalize_name, normalize_uscc, pinyin_keys
 from yuanqu.enterprises import services as ent_services
 from yuanqu.enterprises.models import Enterprise, Settlement
+from yuanqu.enterprises.selectors import enterprise_find_by_uscc
 from yuanqu.parks.models import Park
 
 from .models import (
@@ -91,13 +93,13 @@ def lead_create(
     A lead matching one the actor can see (USCC, normalised name or contact phone) is refused with
     the code ``duplicate`` unless ``allow_duplicate``; the form then offers to merge instead.
     """
-    require_role(actor, [Role.REGION_STAFF, Role.PARK_OPERATOR])
+    require_role(actor, EDIT_PARK)
     contacts = [c for c in contacts if c.get("name")]
     lead = Lead(name=name, uscc=uscc, industry=industry, region=region, target_park=target_park, source=source,
                 intended_investment_wan=intended_investment_wan, expected_jobs=expected_jobs, note=note)
     if lead.region_id is None:
         lead.region_id = lead.target_park.region_id if lead.target_park else actor.region_id
-    if not str(lead.region_id).startswith(actor.region_id):
+    if not region_within(lead.region_id, actor):
         raise ValidationError({"region": [ValidationError(_("This region is outside your scope."), code="scope")]})
     _check_park(actor=actor, park=lead.target_park)
     _prepare(lead)
@@ -138,7 +140,7 @@ def lead_update(
     before = audit.snapshot(lead)
     assign(lead, name=name, uscc=uscc, industry=industry, region=region, target_park=target_park, source=source,
            intended_investment_wan=intended_investment_wan, expected_jobs=expected_jobs, note=note)
-    if not str(lead.region_id).startswith(actor.region_id):
+    if not region_within(lead.region_id, actor):
         raise ValidationError({"region": [ValidationError(_("This region is outside your scope."), code="scope")]})
     _check_park(actor=actor, park=lead.target_park)
     _prepare(lead)
@@ -264,7 +266,7 @@ def region_setting_set(*, actor: User, lead_stale_days: int) -> RegionSetting:
 
     District staff (who run the pipeline) and the region's system administrator (configuration) may set it.
     """
-    require_role(actor, [Role.REGION_STAFF, Role.REGION_ADMIN])
+    require_role(actor, CONFIGURERS)
     setting = RegionSetting.objects.select_for_update().filter(region_id=actor.region_id).first()
     if setting is None:
         setting = RegionSetting(region_id=actor.region_id, lead_stale_days=lead_stale_days)
@@ -364,17 +366,16 @@ def lead_convert(
     if not code:
         raise ValidationError({"uscc": [ValidationError(
             _("Give the unified social credit code of the registered company."), code="required")]})
-    enterprise = Enterprise.objects.filter(uscc=code).first()
-    if enterprise is None:
-        # Registering and signing in one step: a park operator may register only what it signs in.
+    try:
+        enterprise = enterprise_find_by_uscc(user=actor, uscc=code)
+    except ValidationError:
+        # Not registered, or not in the actor's region: register it and sign it in one step. The
+        # registration refuses a code that is taken (check_uscc_free), naming the holder only in scope.
         enterprise = ent_services.enterprise_create(
             actor=actor, park=park, signed_on=signed_on, uscc=code, name=(name or lead.name).strip(),
             industry=lead.industry, region=lead.region)
         settlement = Settlement.objects.active().get(enterprise=enterprise, park=park)
     else:
-        if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists() \
-                and actor.role != Role.REGION_STAFF:
-            ent_services.check_uscc_free(actor=actor, uscc=code)
         settlement = ent_services.settlement_create(actor=actor, enterprise=enterprise, park=park,
                                                     signed_on=signed_on)
     before = audit.snapshot(lead)
@@ -471,7 +472,7 @@ def project_create(
     note: str = "",
 ) -> Project:
     """Register a project: district staff anywhere in the region, a park operator in its own park."""
-    require_role(actor, [Role.REGION_STAFF, Role.PARK_OPERATOR])
+    require_role(actor, EDIT_PARK)
     project = Project(name=name, investor_enterprise=investor_enterprise, investor_lead=investor_lead, park=park,
                       region=region, industry=industry, level=level,
                       fixed_asset_investment_wan=fixed_asset_investment_wan, note=note)
@@ -479,7 +480,7 @@ def project_create(
     assign(project, total_investment_wan=total_investment_wan)
     if project.region_id is None:
         project.region_id = project.park.region_id if project.park else actor.region_id
-    if not str(project.region_id).startswith(actor.region_id):
+    if not region_within(project.region_id, actor):
         raise ValidationError({"region": [ValidationError(_("This region is outside your scope."), code="scope")]})
     if project.park is None and actor.role == Role.PARK_OPERATOR:
         raise ValidationError({"park": [ValidationError(_("Choose the park of the project."), code="required")]})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from yuanqu.core.forms import call_service, save_edit
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import CONFIGURERS, EDIT_PARK, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park
@@ -58,11 +58,11 @@ from .models import (
     StageEvidence,
 )
 
-LIST_ROLES = (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR)
-WRITE_ROLES = (Role.REGION_STAFF, Role.PARK_OPERATOR)
+LIST_ROLES = TENANT_READERS
+WRITE_ROLES = EDIT_PARK
 
 
-def _require(request: AuthedRequest, roles: tuple[str, ...]) -> None:
+def _require(request: AuthedRequest, roles: Collection[str]) -> None:
     if request.user.role not in roles:
         raise Http404
 
@@ -783,7 +783,7 @@ def case_measure_done(request: AuthedRequest, pk: int) -> HttpResponse:
 
 # --- Settings ----------------------------------------------------------------------------------
 
-SETTING_ROLES = (Role.REGION_STAFF, Role.REGION_ADMIN)
+SETTING_ROLES = CONFIGURERS
 
 
 @login_required

@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 
 from yuanqu.core.forms import StyledFormMixin
-from yuanqu.core.models import IndustryCode, Region
+from yuanqu.core.models import IndustryCode
+from yuanqu.core.selectors import regions_under
 
 from .models import Building, Park, Unit
 
@@ -26,7 +27,7 @@ class ParkForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.filter(code__startswith=user.region_id, level="county")
+        self.fields["region"].queryset = regions_under(user.region_id).filter(level="county")
         self.fields["industries"].queryset = IndustryCode.objects.filter(level__in=[2, 3]).order_by("code")
         self.fields["industries"].widget.attrs["size"] = 6
         if user.role != "region_staff":

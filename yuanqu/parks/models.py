@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.models import TimeStamped
-from yuanqu.core.roles import Role
-from yuanqu.core.scoping import ScopedQuerySet
+from yuanqu.core.roles import EDIT_PARK
+from yuanqu.core.scoping import Scope, ScopedQuerySet
 
 
 class ParkQuerySet(ScopedQuerySet["Park"]):
-    """Parks a user may see: the region's for district roles, their own for operators."""
+    """Parks a user may see: the region's for district roles, their own for operators; both edit them."""
 
-    def visible_to(self, user: Any) -> ParkQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.role in (Role.REGION_STAFF, Role.LEADER):
-            return self.filter(region__code__startswith=user.region_id)
-        if user.role == Role.PARK_OPERATOR:
-            return self.filter(pk__in=user.parks.values("pk"))
-        return self.none()
-
-    def editable_by(self, user: Any) -> ParkQuerySet:
-        """Parks whose record and space ``user`` may change."""
-        if getattr(user, "role", None) in (Role.REGION_STAFF, Role.PARK_OPERATOR):
-            return self.visible_to(user)
-        return self.none()
+    scope = Scope(region="region", park="pk", edit=EDIT_PARK)
 
     def search(self, q: str) -> ParkQuerySet:
         """Match the name, the full pinyin or the initials (``smyz`` finds 生命药洲)."""
@@ -135,13 +120,9 @@ class Park(TimeStamped):
 
 
 class BuildingQuerySet(ScopedQuerySet["Building"]):
-    """Buildings of the parks a user may see."""
+    """Buildings of the parks a user may see (and may edit)."""
 
-    def visible_to(self, user: Any) -> BuildingQuerySet:
-        return self.filter(park__in=Park.objects.visible_to(user))
-
-    def editable_by(self, user: Any) -> BuildingQuerySet:
-        return self.filter(park__in=Park.objects.editable_by(user))
+    scope = Scope(via="park", edit=None)
 
 
 class Building(TimeStamped):
@@ -174,13 +155,9 @@ class Building(TimeStamped):
 
 
 class UnitQuerySet(ScopedQuerySet["Unit"]):
-    """Units of the parks a user may see."""
+    """Units of the parks a user may see (and may edit)."""
 
-    def visible_to(self, user: Any) -> UnitQuerySet:
-        return self.filter(building__park__in=Park.objects.visible_to(user))
-
-    def editable_by(self, user: Any) -> UnitQuerySet:
-        return self.filter(building__park__in=Park.objects.editable_by(user))
+    scope = Scope(via="building__park", edit=None)
 
 
 class Unit(TimeStamped):

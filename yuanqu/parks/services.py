@@ -13,6 +13,7 @@ from django.db import transaction
 from yuanqu.core import audit
 from yuanqu.core.models import IndustryCode, Region
 from yuanqu.core.roles import Role
+from yuanqu.core.scoping import region_within
 from yuanqu.core.services import (
     UNSET,
     Unset,
@@ -35,7 +36,7 @@ def _set_search_keys(park: Park) -> None:
 
 
 def _check_region(*, actor: User, park: Park) -> None:
-    if not str(park.region_id).startswith(actor.region_id):
+    if not region_within(park.region_id, actor):
         raise PermissionDenied("park outside the actor's region")
 
 

@@ -18,7 +18,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from yuanqu.api.api import ERRORS
 from yuanqu.core.forms import parse_number_input
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import BUSINESS_ROLES, EDIT_PARK, REPORT_FILLERS, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import require_role
 from yuanqu.core.types import AuthedRequest
@@ -195,7 +195,7 @@ class _DetailOut(ReportDetailOut):
 @router.get("/reports/{report_id}", response={200: _DetailOut, **ERRORS})
 def get_report(request: AuthedRequest, report_id: int) -> Any:
     """One report with its values."""
-    require_role(request.user, (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR, Role.ENTERPRISE_USER))
+    require_role(request.user, BUSINESS_ROLES)
     return _detail(_report(request, report_id))
 
 
@@ -203,7 +203,7 @@ def get_report(request: AuthedRequest, report_id: int) -> Any:
 def save_report_entries(request: AuthedRequest, report_id: int, payload: EntriesIn) -> Any:
     """Save the report's entries as a draft, or submit them (``submit: true``); indicators left out keep
     what was saved before."""
-    require_role(request.user, (Role.ENTERPRISE_USER, Role.REGION_STAFF))
+    require_role(request.user, REPORT_FILLERS)
     report = _report(request, report_id)
     by_code = {ind.code: ind for ind in selectors.indicators_for(report)}
     # The service saves every indicator of the report: what the call leaves out keeps its stored entry.
@@ -233,7 +233,7 @@ def save_report_entries(request: AuthedRequest, report_id: int, payload: Entries
 @router.post("/reports/{report_id}/park-review", response={200: ReportOut, **ERRORS})
 def park_review_report(request: AuthedRequest, report_id: int) -> Any:
     """The park's first review (初审): submitted → awaiting the district."""
-    require_role(request.user, (Role.PARK_OPERATOR, Role.REGION_STAFF))
+    require_role(request.user, EDIT_PARK)
     return services.report_park_review(actor=request.user, report=_report(request, report_id))
 
 
@@ -247,7 +247,7 @@ def approve_report(request: AuthedRequest, report_id: int) -> Any:
 @router.post("/reports/{report_id}/return", response={200: ReportOut, **ERRORS})
 def return_report(request: AuthedRequest, report_id: int, payload: ReasonIn) -> Any:
     """Return a report to the enterprise with a reason (退回)."""
-    require_role(request.user, (Role.PARK_OPERATOR, Role.REGION_STAFF))
+    require_role(request.user, EDIT_PARK)
     return services.report_return(actor=request.user, report=_report(request, report_id), reason=payload.reason)
 
 
@@ -276,7 +276,7 @@ def _round(value: Decimal | None, places: int = 2) -> Decimal | None:
 @router.get("/aggregates", response={200: AggregatesOut, **ERRORS})
 def get_aggregates(request: AuthedRequest, filters: Query[AggregateFilter]) -> Any:
     """An indicator by park for a period, with 累计, 同比, 环比, reporters, completion and 亩均, and the total."""
-    require_role(request.user, (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR))
+    require_role(request.user, TENANT_READERS)
     parks: QuerySet[Park] = Park.objects.visible_to(request.user)
     indicators = Indicator.objects.visible_to(request.user)
     if filters.indicator:

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yuanqu.core.roles import Role
-from yuanqu.enterprises.models import Enterprise, Settlement
+from yuanqu.enterprises.models import Settlement
+from yuanqu.enterprises.selectors import enterprises_findable_by
 from yuanqu.parks.importers import resolve_park
 from yuanqu.tabular import clean
 from yuanqu.tabular.clean import CellError
@@ -202,7 +203,10 @@ class ReportValueImporter(Importer):
             if row.values.get("park") is None and ctx.default_park is not None:
                 row.values["park"] = ctx.default_park
         usccs = {r.values["uscc"] for r in rows if r.values.get("uscc")}
-        ents = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=usccs).select_related("industry")}
+        # Found only among the enterprises the uploader may look up, so an unknown code and one outside
+        # the scope get the same row error.
+        ents = {e.uscc: e for e in enterprises_findable_by(ctx.actor).filter(uscc__in=usccs)
+                .select_related("industry")}
         ctx.cache["enterprises"] = ents
         ent_ids = [e.pk for e in ents.values()]
         ctx.cache["settled"] = set(Settlement.objects.filter(enterprise_id__in=ent_ids)

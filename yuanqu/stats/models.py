@@ -19,10 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from yuanqu.core.models import TimeStamped
-from yuanqu.core.roles import Role
-from yuanqu.core.scoping import ScopedQuerySet
-
-DISTRICT_ROLES = (Role.REGION_STAFF, Role.LEADER)
+from yuanqu.core.roles import CONFIGURERS, DICTIONARY_READERS, EDIT_REGION, TENANT_READERS
+from yuanqu.core.scoping import Scope, ScopedQuerySet
 
 
 class Frequency(models.TextChoices):
@@ -50,15 +48,7 @@ def previous_period(frequency: str, year: int, month: int) -> tuple[int, int]:
 class IndicatorQuerySet(ScopedQuerySet["Indicator"]):
     """The dictionary is shared by the whole deployment: every signed-in business role may read it."""
 
-    def visible_to(self, user: Any) -> IndicatorQuerySet:
-        if not getattr(user, "is_authenticated", False) or user.role == Role.AUDITOR:
-            return self.none()
-        return self.all()
-
-    def editable_by(self, user: Any) -> IndicatorQuerySet:
-        if getattr(user, "role", None) in (Role.REGION_ADMIN, Role.REGION_STAFF):
-            return self.all()
-        return self.none()
+    scope = Scope(everyone=DICTIONARY_READERS, edit=CONFIGURERS)
 
     def active(self) -> IndicatorQuerySet:
         return self.filter(active=True)
@@ -155,19 +145,7 @@ class Indicator(TimeStamped):
 class RoundQuerySet(ScopedQuerySet["Round"]):
     """Rounds of the user's region (district roles and operators); enterprises see theirs via reports."""
 
-    def visible_to(self, user: Any) -> RoundQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.role in (*DISTRICT_ROLES, Role.PARK_OPERATOR):
-            return self.filter(region__code__startswith=user.region_id)
-        if user.role == Role.ENTERPRISE_USER:
-            return self.filter(reports__enterprise_id=user.enterprise_id).distinct()
-        return self.none()
-
-    def editable_by(self, user: Any) -> RoundQuerySet:
-        if getattr(user, "role", None) == Role.REGION_STAFF:
-            return self.visible_to(user)
-        return self.none()
+    scope = Scope(region="region", region_roles=TENANT_READERS, enterprise="reports__enterprise", edit=EDIT_REGION)
 
 
 class Round(TimeStamped):
@@ -217,16 +195,7 @@ def period_label(frequency: str, year: int, month: int) -> str:
 class ReportQuerySet(ScopedQuerySet["Report"]):
     """Reports by the park they are attributed to; an enterprise user sees its own enterprise's."""
 
-    def visible_to(self, user: Any) -> ReportQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.role in DISTRICT_ROLES:
-            return self.filter(park__region__code__startswith=user.region_id)
-        if user.role == Role.PARK_OPERATOR:
-            return self.filter(park__in=user.parks.values("pk"))
-        if user.role == Role.ENTERPRISE_USER:
-            return self.filter(enterprise_id=user.enterprise_id)
-        return self.none()
+    scope = Scope(region="park__region", park="park", enterprise="enterprise")
 
 
 class Report(TimeStamped):
@@ -284,6 +253,12 @@ class Report(TimeStamped):
         return self.status in self.EDITABLE and not self.round.locked
 
 
+class ReportValueQuerySet(ScopedQuerySet["ReportValue"]):
+    """Values by the park and enterprise copied from their report, so the scope needs no join to it."""
+
+    scope = Scope(region="park__region", park="park", enterprise="enterprise")
+
+
 class ReportValue(models.Model):
     """One indicator's value in one report, or an explicit 无数据 with its reason.
 
@@ -307,6 +282,8 @@ class ReportValue(models.Model):
     period_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     ytd_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
 
+    objects = ReportValueQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("reported value")
         verbose_name_plural = _("reported values")
@@ -325,6 +302,12 @@ class ReportValue(models.Model):
         return f"{self.indicator_id} {self.year}-{self.month}: {self.value}"
 
 
+class RollupQuerySet(ScopedQuerySet["Rollup"]):
+    """Sums per park: the district roles see their region's parks, operators their own parks."""
+
+    scope = Scope(region="park__region", park="park")
+
+
 class Rollup(models.Model):
     """Approved values summed per park, indicator, period and segment: what dashboards read.
 
@@ -341,6 +324,8 @@ class Rollup(models.Model):
     ytd = models.DecimalField(max_digits=24, decimal_places=4, null=True)
     reporters = models.PositiveIntegerField(default=0)
 
+    objects = RollupQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["indicator", "segment", "year", "month", "park"], name="rollup_cell"),
@@ -351,20 +336,9 @@ class Rollup(models.Model):
 
 
 class TargetQuerySet(ScopedQuerySet["Target"]):
-    def visible_to(self, user: Any) -> TargetQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.role in DISTRICT_ROLES:
-            return self.filter(Q(region__code__startswith=user.region_id)
-                               | Q(park__region__code__startswith=user.region_id))
-        if user.role == Role.PARK_OPERATOR:
-            return self.filter(park__in=user.parks.values("pk"))
-        return self.none()
+    """Targets of a region (or below) or of one of its parks; the district sets them."""
 
-    def editable_by(self, user: Any) -> TargetQuerySet:
-        if getattr(user, "role", None) == Role.REGION_STAFF:
-            return self.visible_to(user)
-        return self.none()
+    scope = Scope(region=("region", "park__region"), park="park", edit=EDIT_REGION)
 
 
 class Target(TimeStamped):
@@ -400,16 +374,9 @@ class Target(TimeStamped):
 
 
 class NoticeQuerySet(ScopedQuerySet["Notice"]):
-    def visible_to(self, user: Any) -> NoticeQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.role == Role.ENTERPRISE_USER:
-            return self.filter(enterprise_id=user.enterprise_id)
-        if user.role in DISTRICT_ROLES:
-            return self.filter(report__park__region__code__startswith=user.region_id)
-        if user.role == Role.PARK_OPERATOR:
-            return self.filter(report__park__in=user.parks.values("pk"))
-        return self.none()
+    """Reminders by the park of their report; an enterprise user sees those sent to its enterprise."""
+
+    scope = Scope(region="report__park__region", park="report__park", enterprise="enterprise")
 
 
 class Notice(models.Model):

@@ -84,7 +84,7 @@ def default_period(indicator: Indicator, parks: QuerySet[Park], region_code: str
     found = selectors.latest_approved_period(indicator, parks)
     if found:
         return found
-    rnd = Round.objects.filter(region__code__startswith=region_code, frequency=indicator.frequency).order_by(
+    rnd = Round.objects.in_region(region_code).filter(frequency=indicator.frequency).order_by(
         "-year", "-month").first()
     if rnd:
         return rnd.year, rnd.month
@@ -135,8 +135,8 @@ def aggregates(user: Any, indicator: Indicator, year: int, month: int, parks: Qu
     """By park, the region total, by industry, and target progress; ``parks`` is already scoped."""
     rate = indicator.is_rate
     # A city user sees the rounds of each of its districts; every park belongs to one of them.
-    rounds = list(Round.objects.filter(region__code__startswith=user.region_id, frequency=indicator.frequency,
-                                       year=year, month=month))
+    rounds = list(Round.objects.in_region(user.region_id).filter(frequency=indicator.frequency,
+                                                                 year=year, month=month))
     done: dict[int, selectors.Completion] = {}
     overall: selectors.Completion | None = selectors.Completion() if rounds else None
     for rnd in rounds:

@@ -80,7 +80,7 @@ def _cells(indicator: Indicator, parks: QuerySet[Park], periods: Iterable[Period
     cond = Q()
     for y, m in periods:
         cond |= Q(year=y, month=m)
-    qs = Rollup.objects.filter(cond, indicator=indicator, park__in=parks.values("pk"))
+    qs = Rollup.objects.in_parks(parks).filter(cond, indicator=indicator)
     if segments is not None:
         qs = qs.filter(segment__in=list(segments))
     return list(qs.values_list("park_id", "year", "month", "segment", "value", "ytd", "reporters"))
@@ -158,15 +158,15 @@ def series(indicator: Indicator, year: int, parks: QuerySet[Park], segment: str 
 def park_period_matrix(indicator: Indicator, year: int, parks: QuerySet[Park],
                        segment: str = "all") -> dict[tuple[int, int], tuple[Any, Any]]:
     """(park, month) → (value, 累计) for a year: what a dashboard's park × period chart reads."""
-    return {(p, m): (v, y) for p, m, v, y in Rollup.objects.filter(
-        indicator=indicator, year=year, segment=segment, park__in=parks.values("pk"))
+    return {(p, m): (v, y) for p, m, v, y in Rollup.objects.in_parks(parks).filter(
+        indicator=indicator, year=year, segment=segment)
         .values_list("park_id", "month", "value", "ytd")}
 
 
 def park_period_matrix_raw(indicator: Indicator, year: int, parks: QuerySet[Park]) -> dict[tuple[int, int], Any]:
     """The same matrix computed from raw approved values by the ORM (what rollups save)."""
-    rows = (ReportValue.objects.filter(indicator=indicator, year=year, park__in=parks.values("pk"),
-                                       report__status=Report.Status.APPROVED)
+    rows = (ReportValue.objects.in_parks(parks).filter(indicator=indicator, year=year,
+                                                      report__status=Report.Status.APPROVED)
             .values("park_id", "month").annotate(value=Sum("period_value"), ytd=Sum("ytd_value")))
     return {(r["park_id"], r["month"]): (r["value"], r["ytd"]) for r in rows}
 
@@ -190,7 +190,7 @@ def completion(rnd: Round | None, parks: QuerySet[Park]) -> Completion:
     result = Completion()
     if rnd is None:
         return result
-    for status, n in (Report.objects.filter(round=rnd, park__in=parks.values("pk")).values_list("status")
+    for status, n in (Report.objects.in_parks(parks).filter(round=rnd).values_list("status")
                       .annotate(n=Count("pk")).values_list("status", "n")):
         result.by_status[status] = n
         result.expected += n
@@ -203,7 +203,7 @@ def completion(rnd: Round | None, parks: QuerySet[Park]) -> Completion:
 
 def completion_by_park(rnd: Round, parks: QuerySet[Park]) -> list[tuple[Park, Completion]]:
     counts: dict[int, Completion] = defaultdict(Completion)
-    for park_id, status, n in (Report.objects.filter(round=rnd, park__in=parks.values("pk"))
+    for park_id, status, n in (Report.objects.in_parks(parks).filter(round=rnd)
                                .values_list("park_id", "status").annotate(n=Count("pk"))):
         c = counts[park_id]
         c.by_status[status] = n
@@ -214,13 +214,13 @@ def completion_by_park(rnd: Round, parks: QuerySet[Park]) -> list[tuple[Park, Co
 
 
 def latest_round(region_code: str, frequency: str = "month") -> Round | None:
-    return Round.objects.filter(region__code__startswith=region_code, frequency=frequency).order_by(
+    return Round.objects.in_region(region_code).filter(frequency=frequency).order_by(
         "-year", "-month").first()
 
 
 def latest_approved_period(indicator: Indicator, parks: QuerySet[Park]) -> Period | None:
     """The latest period with approved data for ``indicator`` in ``parks``."""
-    row = (Rollup.objects.filter(indicator=indicator, segment="all", park__in=parks.values("pk"))
+    row = (Rollup.objects.in_parks(parks).filter(indicator=indicator, segment="all")
            .order_by("-year", "-month").values_list("year", "month").first())
     return (row[0], row[1]) if row else None
 
@@ -239,7 +239,7 @@ class Progress:
 def target_progress(target: Target, month: int) -> Progress:
     """Progress of a target by the period ending in ``month``: % of target beside % of the year elapsed."""
     parks = (Park.objects.filter(pk=target.park_id) if target.park_id
-             else Park.objects.filter(region__code__startswith=target.region_id or "-"))
+             else Park.objects.in_region(target.region_id))
     fig = figure(target.indicator, target.year, month, parks)
     return Progress(target=target.value, done=fig.ytd, year_elapsed_pct=share(month, 12) or Decimal(0))
 
@@ -268,8 +268,7 @@ def period_bounds(frequency: str, year: int, month: int) -> tuple[dt.date, dt.da
 
 def settled_during(region_code: str, start: dt.date, end: dt.date) -> Any:
     """Settlements of the region's parks that were moved in (入驻) at some time in [start, end]."""
-    return (Settlement.objects.filter(park__region__code__startswith=region_code, moved_in_on__isnull=False,
-                                      moved_in_on__lte=end)
+    return (Settlement.objects.in_region(region_code).filter(moved_in_on__isnull=False, moved_in_on__lte=end)
             .filter(Q(exited_on__isnull=True) | Q(exited_on__gte=start))
             .select_related("enterprise", "enterprise__industry"))
 

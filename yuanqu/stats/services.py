@@ -7,7 +7,7 @@ audit event in its own transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, Region
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import CONFIGURERS, EDIT_PARK, REPORT_FILLERS, Role
+from yuanqu.core.scoping import region_within
 from yuanqu.core.services import UNSET, Unset, assign, require_role, save_created, save_updated
 from yuanqu.parks.models import Park
 
@@ -44,7 +45,7 @@ def round_open(*, actor: User, region: Region, frequency: str, year: int, month:
                indicators: Iterable[Indicator] | None = None) -> Round:
     """Open a round and give every enterprise settled in a park of the region during the period a task."""
     require_role(actor, (Role.REGION_STAFF,))
-    if not region.code.startswith(actor.region_id):
+    if not region_within(region.code, actor):
         raise PermissionDenied("region out of scope")
     if month not in months_of(frequency):
         raise ValidationError({"month": _("A %(frequency)s period cannot end in month %(month)d.")
@@ -136,7 +137,7 @@ class Entry:
 
 
 def _require_entry_allowed(*, actor: User, report: Report) -> None:
-    require_role(actor, (Role.ENTERPRISE_USER, Role.REGION_STAFF))
+    require_role(actor, REPORT_FILLERS)
     if not Report.objects.visible_to(actor).filter(pk=report.pk).exists():
         raise PermissionDenied("report out of scope")
 
@@ -246,7 +247,7 @@ def rederive(*, enterprise_id: int, park_id: int, indicator: Indicator, year: in
 # --------------------------------------------------------------------------- review
 
 
-def _review_scope(*, actor: User, report: Report, roles: tuple[str, ...]) -> Report:
+def _review_scope(*, actor: User, report: Report, roles: Collection[str]) -> Report:
     require_role(actor, roles)
     if not Report.objects.visible_to(actor).filter(pk=report.pk).exists():
         raise PermissionDenied("report out of scope")
@@ -282,7 +283,7 @@ def _transition(
 @transaction.atomic
 def report_park_review(*, actor: User, report: Report) -> Report:
     """The park's first review (初审): submitted → awaiting the district."""
-    report = _review_scope(actor=actor, report=report, roles=(Role.PARK_OPERATOR, Role.REGION_STAFF))
+    report = _review_scope(actor=actor, report=report, roles=EDIT_PARK)
     if report.status != Report.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be reviewed by the park."), code="status")
     return _transition(actor=actor, report=report, status=Report.Status.PARK_REVIEWED,
@@ -307,7 +308,7 @@ def report_return(*, actor: User, report: Report, reason: str) -> Report:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for returning the report.")}, code="reason")
-    report = _review_scope(actor=actor, report=report, roles=(Role.PARK_OPERATOR, Role.REGION_STAFF))
+    report = _review_scope(actor=actor, report=report, roles=EDIT_PARK)
     allowed = (Report.Status.SUBMITTED,) if actor.role == Role.PARK_OPERATOR else (
         Report.Status.SUBMITTED, Report.Status.PARK_REVIEWED, Report.Status.APPROVED)
     if report.status not in allowed:
@@ -331,7 +332,7 @@ def target_set(*, actor: User, indicator: Indicator, year: int, value: Decimal, 
         raise ValidationError(_("Choose a park or the region, not both."), code="scope")
     if park is not None and not Park.objects.visible_to(actor).filter(pk=park.pk).exists():
         raise PermissionDenied("park out of scope")
-    if region is not None and not region.code.startswith(actor.region_id):
+    if region is not None and not region_within(region.code, actor):
         raise PermissionDenied("region out of scope")
     if value is None or value < 0:
         raise ValidationError({"value": _("A target cannot be negative.")}, code="negative")
@@ -360,7 +361,7 @@ def report_remind(*, actor: User, reports: Iterable[Report], message: str = "") 
     a 10 s timeout) go out only once it has committed, so a gateway can neither hold the transaction open
     nor be sent a reminder that was rolled back; a failing adapter is logged and loses nothing.
     """
-    require_role(actor, (Role.REGION_STAFF, Role.PARK_OPERATOR))
+    require_role(actor, EDIT_PARK)
     visible = Report.objects.visible_to(actor)
     notices = []
     for report in reports:
@@ -424,7 +425,7 @@ def history_import(*, actor: User, rows: Iterable[HistoryRow]) -> dict[str, int]
     are left as they are. Derived values and the rollup cells touched are recomputed at the end. The
     spreadsheet engine calls this inside its transaction and records the batch's audit event.
     """
-    require_role(actor, (Role.REGION_STAFF, Role.PARK_OPERATOR))
+    require_role(actor, EDIT_PARK)
     editable = set(Park.objects.editable_by(actor).values_list("pk", flat=True))
     now = timezone.now()
     touched_series: set[tuple[int, int, int, int]] = set()  # (enterprise, park, indicator, year)
@@ -482,7 +483,7 @@ def history_import(*, actor: User, rows: Iterable[HistoryRow]) -> dict[str, int]
 # --------------------------------------------------------------------------- the indicator dictionary
 
 
-INDICATOR_ROLES = (Role.REGION_ADMIN, Role.REGION_STAFF)
+INDICATOR_ROLES = CONFIGURERS
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ dictionary), whose refusals come back as form errors or messages, never as a 500
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +26,7 @@ from yuanqu.core.export import export_response
 from yuanqu.core.forms import call_service, parse_number_input, save_edit
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import Region
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import DICTIONARY_READERS, EDIT_PARK, ENTERPRISE_SIDE, REPORT_FILLERS, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park
@@ -36,13 +36,13 @@ from .forms import IndicatorForm, ReasonForm, ReportForm, RoundForm, TargetForm,
 from .models import Indicator, Notice, Report, ReportValue, Round, Target, period_label
 from .services import Entry
 
-DISTRICT = (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR)
+DISTRICT = TENANT_READERS
 REPORT_ROLES = (*DISTRICT, Role.ENTERPRISE_USER)
-FILL_ROLES = (Role.ENTERPRISE_USER, Role.REGION_STAFF)
-DICTIONARY_READ = (Role.REGION_STAFF, Role.REGION_ADMIN, Role.LEADER, Role.PARK_OPERATOR)
+FILL_ROLES = REPORT_FILLERS
+DICTIONARY_READ = DICTIONARY_READERS - ENTERPRISE_SIDE  # the dictionary page; enterprises see their form
 
 
-def _require(request: AuthedRequest, roles: tuple[str, ...]) -> None:
+def _require(request: AuthedRequest, roles: Collection[str]) -> None:
     if request.user.role not in roles:
         raise Http404
 
@@ -106,7 +106,7 @@ def report_list(request: AuthedRequest) -> HttpResponse:
     qs = queries.reports_for_list(user)
     return run_list(request, qs, _report_spec(), "stats/report_list.html", {
         "is_enterprise": user.role == Role.ENTERPRISE_USER,
-        "can_park_review": user.role in (Role.PARK_OPERATOR, Role.REGION_STAFF),
+        "can_park_review": user.role in EDIT_PARK,
         "can_approve": user.role == Role.REGION_STAFF,
         "can_fill": user.role in FILL_ROLES,
         "unread": queries.unread_notice_count(user),
@@ -132,13 +132,13 @@ def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "stats/report_detail.html", {
         "report": report, "rows": rows, "history": queries.history_rows(report),
         "can_fill": role in FILL_ROLES and report.editable,
-        "can_park_review": role in (Role.PARK_OPERATOR, Role.REGION_STAFF) and not locked
+        "can_park_review": role in EDIT_PARK and not locked
         and report.status == Report.Status.SUBMITTED,
         "can_approve": role == Role.REGION_STAFF and not locked and report.status == Report.Status.PARK_REVIEWED,
         "can_return": not locked and (
             role == Role.PARK_OPERATOR and report.status == Report.Status.SUBMITTED
             or role == Role.REGION_STAFF and report.status in Report.REPORTED),
-        "can_remind": role in (Role.REGION_STAFF, Role.PARK_OPERATOR) and report.status in Report.EDITABLE
+        "can_remind": role in EDIT_PARK and report.status in Report.EDITABLE
         and not locked,
         "notices": Notice.objects.visible_to(request.user).filter(report=report)[:20],
         "return_form": ReasonForm(),
@@ -241,7 +241,7 @@ def _report_action(request: AuthedRequest, pk: int, act: Callable[[Report], Any]
 @require_POST
 def report_park_review(request: AuthedRequest, pk: int) -> HttpResponse:
     """The park's first review (初审通过)."""
-    _require(request, (Role.PARK_OPERATOR, Role.REGION_STAFF))
+    _require(request, EDIT_PARK)
     return _report_action(request, pk, lambda r: services.report_park_review(actor=request.user, report=r),
                           _("Reviewed: the report goes to the district for approval."))
 
@@ -259,7 +259,7 @@ def report_approve(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_return(request: AuthedRequest, pk: int) -> HttpResponse:
     """Return a report to the enterprise with a reason (退回)."""
-    _require(request, (Role.PARK_OPERATOR, Role.REGION_STAFF))
+    _require(request, EDIT_PARK)
     reason = request.POST.get("reason", "")
     return _report_action(request, pk, lambda r: services.report_return(actor=request.user, report=r,
                                                                         reason=reason),
@@ -270,7 +270,7 @@ def report_return(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_remind(request: AuthedRequest, pk: int) -> HttpResponse:
     """Remind one enterprise to submit its report (催报)."""
-    _require(request, (Role.PARK_OPERATOR, Role.REGION_STAFF))
+    _require(request, EDIT_PARK)
 
     def act(report: Report) -> None:
         if report.round.locked:
@@ -374,7 +374,7 @@ def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "overall": selectors.completion(rnd, parks),
         "contacts": contacts,
         "indicators": rnd.indicators.all(),
-        "can_remind": role in (Role.REGION_STAFF, Role.PARK_OPERATOR) and not rnd.locked,
+        "can_remind": role in EDIT_PARK and not rnd.locked,
         "can_lock": role == Role.REGION_STAFF,
         "reopen_form": ReasonForm(),
         "statuses": Report.Status,
@@ -397,7 +397,7 @@ def _round_action(request: AuthedRequest, pk: int, act: Callable[[Round], Any], 
 @require_POST
 def round_remind(request: AuthedRequest, pk: int) -> HttpResponse:
     """Remind every enterprise in scope that has not submitted for the round."""
-    _require(request, (Role.REGION_STAFF, Role.PARK_OPERATOR))
+    _require(request, EDIT_PARK)
     sent: list[Notice] = []
 
     def act(rnd: Round) -> None:

@@ -2,34 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.models import TimeStamped
-from yuanqu.core.roles import Role
-from yuanqu.core.scoping import ScopedQuerySet
+from yuanqu.core.roles import EDIT_PARK, EDIT_REGION
+from yuanqu.core.scoping import Scope, ScopedQuerySet
 
 
 class ImportBatchQuerySet(ScopedQuerySet["ImportBatch"]):
-    """Batches a user may see: district staff those of their region; a park operator its own."""
+    """Batches a user may see: district staff those of their region; a park operator its own.
 
-    def visible_to(self, user: Any) -> ImportBatchQuerySet:
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.role == Role.REGION_STAFF:
-            return self.filter(region_code__startswith=user.region_id)
-        if user.role == Role.PARK_OPERATOR:
-            return self.filter(created_by=user)
-        return self.none()
+    Each may map, preview and commit only the batches it uploaded itself.
+    """
 
-    def editable_by(self, user: Any) -> ImportBatchQuerySet:
-        """Batches ``user`` may map, preview and commit: only their own."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(created_by=user, created_by__role__in=[Role.REGION_STAFF, Role.PARK_OPERATOR])
+    # Leaders do not import, so only district staff (EDIT_REGION) see the region's batches.
+    scope = Scope(region="region_code", region_roles=EDIT_REGION, owner="created_by", edit=EDIT_PARK,
+                  edit_own=True)
 
 
 class ImportBatch(TimeStamped):

@@ -32,10 +32,10 @@ class Command(BaseCommand):
         region = Region.objects.filter(pk=opts["region"]).first()
         if region is None:
             raise CommandError(f"unknown region {opts['region']}")
-        enterprise = Enterprise.objects.filter(uscc=opts["enterprise"]).first() if opts["enterprise"] else None
+        enterprise = Enterprise.objects.by_uscc(opts["enterprise"]).first() if opts["enterprise"] else None
         if opts["role"] == Role.ENTERPRISE_USER and enterprise is None:
             raise CommandError("an enterprise user needs --enterprise USCC of a registered enterprise")
-        parks = list(Park.objects.filter(pk__in=opts["park"], region__code__startswith=region.code))
+        parks = list(Park.objects.in_region(region.code).filter(pk__in=opts["park"]))
         if opts["role"] == Role.PARK_OPERATOR and not parks:
             raise CommandError("a park operator needs --park ID of a park in the region")
         user, password = user_create_on_server(role=opts["role"], region=region, username=opts["username"],
