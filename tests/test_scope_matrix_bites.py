@@ -16,7 +16,7 @@ from django.db import models
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.investment.models import Case, Lead, Project
 from yuanqu.parks.models import Park
-from yuanqu.stats.models import Report
+from yuanqu.stats.models import Report, ReportValue
 
 from .conftest import World
 from .test_scope_matrix import CASES, STAFF, check_list, list_world
@@ -55,7 +55,7 @@ MUTANTS = [
     ("api:list_projects", Project),
     ("api:list_cases", Case),
     ("dashboards:chart", Park),  # the park map (JSON)
-    ("dashboards:figures", Park),
+    ("dashboards:figures", ReportValue),  # reads the values through ReportValue's own scope
     ("api:get_aggregates", Park),
 ]
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 
+from tests.conftest import login
 from yuanqu.core.forms import save_edit
 from yuanqu.core.models import AuditEvent
 from yuanqu.parks.forms import UnitForm
@@ -55,7 +56,7 @@ def test_a_permission_denied_is_a_404(world):
 
 def test_an_edit_view_audits_the_stored_values_as_before(client, world):
     unit = Unit.objects.get(building__park=world.xltd, number="1001")
-    client.force_login(world.users["region_staff"])
+    login(client, world.users["region_staff"])
     response = client.post(reverse("parks:unit_edit", args=[unit.pk]),
                            {"number": unit.number, "floor": unit.floor, "area_m2": "250", "status": unit.status})
     assert response.status_code == 302

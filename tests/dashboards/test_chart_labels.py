@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.urls import reverse
 
-from tests.dashboards.helpers import add_statistics
+from tests.conftest import add_statistics, login
 
 
 def _chart(client, name: str, **params):
@@ -19,7 +19,7 @@ def _chart(client, name: str, **params):
 
 def test_money_charts_carry_the_server_labels(client, world):
     add_statistics(world)
-    client.force_login(world.users["region_staff"])
+    login(client, world.users["region_staff"])
     by_park = _chart(client, "output_by_park")
     data = by_park["option"]["series"][0]["data"]
     assert [(d["name"], d["value"], d["yqLabel"]) for d in data] == [
@@ -32,7 +32,7 @@ def test_money_charts_carry_the_server_labels(client, world):
 
 def test_only_money_series_and_axes_are_labelled(client, world):
     add_statistics(world)
-    client.force_login(world.users["region_staff"])
+    login(client, world.users["region_staff"])
     stages = _chart(client, "project_stages")["option"]
     counts, amounts = stages["series"]
     assert all("yqLabel" not in d for d in counts["data"])

@@ -8,6 +8,7 @@ import re
 from django.urls import reverse
 
 from tests.briefings.test_briefings import request_briefing
+from tests.conftest import login
 from yuanqu.briefings.models import Briefing
 
 
@@ -31,7 +32,7 @@ def _briefing_counts(client, park, year: int, month: int) -> tuple[int, int]:
 def test_every_page_states_the_same_counts(client, world):
     """信联天地: one enterprise moved in, one fitting out (signed 2): cockpit, park dashboard, park page, home
     page and briefing all say 1 / 2."""
-    client.force_login(world.users["region_staff"])
+    login(client, world.users["region_staff"])
     period = {"year": 2025, "month": 6}
     cockpit = client.get(reverse("dashboards:cockpit"), {**period, "park": world.xltd.pk}).content.decode()
     dashboard = client.get(reverse("dashboards:park", args=[world.xltd.pk]), period).content.decode()
@@ -48,7 +49,7 @@ def test_every_page_states_the_same_counts(client, world):
 def test_a_past_period_states_the_stock_at_its_end(client, world):
     """May 2024: 青岛信达软件 moved in on 1 June, so at the end of May nobody had moved in yet; both are signed.
     Cockpit, park dashboard and briefing agree, and do not take today's stage."""
-    client.force_login(world.users["region_staff"])
+    login(client, world.users["region_staff"])
     period = {"year": 2024, "month": 5}
     cockpit = client.get(reverse("dashboards:cockpit"), {**period, "park": world.xltd.pk}).content.decode()
     dashboard = client.get(reverse("dashboards:park", args=[world.xltd.pk]), period).content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from tests.conftest import login
 from tests.helpers import read_csv
 from yuanqu.enterprises.forms import EnterpriseForm
 from yuanqu.enterprises.models import ENTERPRISE_FIELDS
@@ -18,7 +19,7 @@ def test_the_form_asks_for_the_listed_fields_in_order(world):
 
 
 def test_the_export_has_a_column_per_field_in_the_same_order(client, world):
-    client.force_login(world.users["region_staff"])
+    login(client, world.users["region_staff"])
     header = read_csv(client.get(reverse("enterprises:list"), {"export": "csv"}))[0]
     assert header[:3] == ["统一社会信用代码", "名称", "行业代码"]
     assert len(header) == len(ENTERPRISE_FIELDS) + 2  # industry has code and name; plus the contact phone
