@@ -29,7 +29,7 @@ from tests.bad_input_support import (
 from yuanqu.stats.models import Indicator, Round, Target
 
 MISSING = object()
-STATS_NUMBER = "请输入数字，如 1234.5"
+STATS_NUMBER = "应为数字"
 
 
 def _data(base: dict[str, Any], field: str, value: Any) -> dict[str, Any]:
@@ -49,7 +49,6 @@ def _ind(code: str) -> Indicator:
 
 @pytest.mark.parametrize("prefix,value,text", [
     ("v", "很多", STATS_NUMBER),
-    ("v", "1200万元", STATS_NUMBER),
     ("v", "1e5", STATS_NUMBER),
     ("v", "NaN", STATS_NUMBER),
     ("v", "12\x0034", STATS_NUMBER),
@@ -323,7 +322,6 @@ def _target(world: Any) -> dict[str, str]:
     ("value", MISSING, REQUIRED),
     ("value", "", REQUIRED),
     ("value", "-1", "目标值不能为负数。"),
-    ("value", "五万", STATS_NUMBER),
     ("value", "1" * 30, "数值过大。"),
 ])
 def test_it_refuses_a_bad_target_by_field(world, client_as, field, value, text):
