@@ -44,6 +44,7 @@ from django.urls import reverse  # noqa: E402
 from yuanqu.accounts.models import User  # noqa: E402
 from yuanqu.core.models import Region  # noqa: E402
 from yuanqu.core.roles import Role  # noqa: E402
+from yuanqu.core.numbers import growth_pct  # noqa: E402
 from yuanqu.dashboards import selectors  # noqa: E402
 from yuanqu.dashboards.selectors import Scope  # noqa: E402
 from yuanqu.investment.models import Lead, Project, ProjectStage  # noqa: E402
@@ -160,9 +161,7 @@ def raw_cockpit(user: User) -> dict[str, Any]:
         rows = {(r["year"]): r for r in approved.filter(indicator=ind, month=m, year__in=(y, y - 1))
                 .values("year").annotate(ytd=Sum("ytd_value"), v=Sum("period_value"))}
         now, ly = rows.get(y, {}), rows.get(y - 1, {})
-        from yuanqu.stats.selectors import change_pct
-
-        return {"ytd": now.get("ytd"), "last_year_ytd": ly.get("ytd"), "yoy": change_pct(now.get("ytd"), ly.get("ytd"))}
+        return {"ytd": now.get("ytd"), "last_year_ytd": ly.get("ytd"), "yoy": growth_pct(now.get("ytd"), ly.get("ytd"))}
 
     output = scope.indicator("output")
     result: dict[str, Any] = {"output": total("output"), "tax": total("tax")}
@@ -180,7 +179,7 @@ def raw_cockpit(user: User) -> dict[str, Any]:
     # from their own tables by the same queries.
     for name in ("pipeline", "project_stages", "top_output", "top_tax"):
         result[name] = selectors.COCKPIT_CHARTS[name](scope)
-    kpis_without_stats = selectors.settlement_counts(scope.parks), Unit.objects.filter(
+    kpis_without_stats = selectors.settlement_counts(scope), Unit.objects.filter(
         building__park__in=park_ids).aggregate(a=Sum("area_m2"), v=Sum("area_m2", filter=Q(status="vacant")))
     result["rest"] = kpis_without_stats, scope.projects().aggregate(n=Count("id"))
     return result
