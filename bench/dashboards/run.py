@@ -43,8 +43,8 @@ from django.urls import reverse  # noqa: E402
 
 from yuanqu.accounts.models import User  # noqa: E402
 from yuanqu.core.models import Region  # noqa: E402
-from yuanqu.core.roles import Role  # noqa: E402
 from yuanqu.core.numbers import growth_pct  # noqa: E402
+from yuanqu.core.roles import Role  # noqa: E402
 from yuanqu.dashboards import selectors  # noqa: E402
 from yuanqu.dashboards.selectors import Scope  # noqa: E402
 from yuanqu.investment.models import Lead, Project, ProjectStage  # noqa: E402
