@@ -10,7 +10,7 @@ import datetime as dt
 import decimal
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 from django.db import transaction
@@ -19,6 +19,9 @@ from django.utils import timezone
 
 from . import audit
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from yuanqu.accounts.models import User
 
 #: A cell starting with one of these is read as a formula by Excel, WPS or LibreOffice.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -76,7 +79,7 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 
 def export_response(
-    *, actor: Any, fmt: str, name: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], object_type: str,
+    *, actor: User, fmt: str, name: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], object_type: str,
     filters: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """Build the download and audit it with its row count and the filters that produced it."""

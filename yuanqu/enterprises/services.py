@@ -58,7 +58,7 @@ def check_uscc_free(*, actor: User, uscc: str, exclude_pk: Any = None) -> None:
 
 
 def enterprise_validate(
-    *, actor: Any, values: Mapping[str, Any], creating: bool, park: Park | None = None, today: dt.date | None = None
+    *, actor: User, values: Mapping[str, Any], creating: bool, park: Park | None = None, today: dt.date | None = None
 ) -> dict[str, list[ValidationError]]:
     """The enterprise rules, as errors (message and code) by field; empty when ``values`` may be written.
 
@@ -95,7 +95,7 @@ def enterprise_validate(
     return errors
 
 
-def _validated(*, actor: Any, enterprise: Enterprise, names: Iterable[str], creating: bool,
+def _validated(*, actor: User, enterprise: Enterprise, names: Iterable[str], creating: bool,
                park: Park | None = None) -> None:
     """Raise the errors of :func:`enterprise_validate` on ``enterprise``'s fields ``names``."""
     values = {n: getattr(enterprise, f"{n}_id" if n in ("industry", "region") else n) for n in names}

@@ -77,7 +77,7 @@ def _table(batch: ImportBatch, importer: Importer, header_row: int | None = None
     return table
 
 
-def analyse(batch: ImportBatch, *, actor: Any, sheet: str | None = None, header_row: int | None = None
+def analyse(batch: ImportBatch, *, actor: User, sheet: str | None = None, header_row: int | None = None
             ) -> ImportBatch:
     """Find the table of the sheet ``actor`` chose and propose a mapping (a saved one for a known header wins)."""
     _analyse(batch, sheet=sheet, header_row=header_row)

@@ -9,7 +9,7 @@ audit event are written by :func:`batch_commit` inside the caller's transaction,
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -21,6 +21,9 @@ from yuanqu.core.models import AuditEvent
 from .models import ImportBatch, SavedMapping
 from .registry import get_importer
 
+if TYPE_CHECKING:
+    from yuanqu.accounts.models import User
+
 #: The fields of a batch an audit event shows (the file's bytes and the row report are kept on the batch).
 AUDITED = ("entity", "filename", "fmt", "size", "sha256", "sheet", "default_park_id", "mapping")
 
@@ -29,13 +32,13 @@ def _state(batch: ImportBatch) -> dict[str, Any]:
     return {name: getattr(batch, name) for name in AUDITED}
 
 
-def _record(*, actor: Any, batch: ImportBatch, action: str, before: dict[str, Any] | None = None) -> None:
+def _record(*, actor: User, batch: ImportBatch, action: str, before: dict[str, Any] | None = None) -> None:
     audit.record(actor=actor, action=action, obj=batch, object_repr=batch.filename, before=before,
                  after=_state(batch), region_code=batch.region_code)
 
 
 @transaction.atomic
-def batch_create(*, actor: Any, batch: ImportBatch) -> ImportBatch:
+def batch_create(*, actor: User, batch: ImportBatch) -> ImportBatch:
     """Store an uploaded file as a batch, with the table and mapping the engine found in it (one audit event).
 
     ``batch`` is the engine's unsaved batch: the file checked, its sheet read and its columns mapped, so a batch
@@ -56,7 +59,7 @@ def batch_create(*, actor: Any, batch: ImportBatch) -> ImportBatch:
 
 
 @transaction.atomic
-def batch_analysed(*, actor: Any, batch: ImportBatch) -> ImportBatch:
+def batch_analysed(*, actor: User, batch: ImportBatch) -> ImportBatch:
     """Store a new analysis of the batch (another sheet chosen by ``actor``): its table, columns and mapping."""
     _require_own(actor=actor, batch=batch)
     before = ImportBatch.objects.filter(pk=batch.pk).values(*AUDITED).get()
@@ -68,7 +71,9 @@ def batch_analysed(*, actor: Any, batch: ImportBatch) -> ImportBatch:
 
 
 @transaction.atomic
-def batch_set_mapping(*, actor: Any, batch: ImportBatch, mapping: dict[str, str], remember: bool = True) -> ImportBatch:
+def batch_set_mapping(
+    *, actor: User, batch: ImportBatch, mapping: dict[str, str], remember: bool = True
+) -> ImportBatch:
     """Use ``mapping`` (column index → field) for the batch, and remember it for files with the same header.
 
     Unknown columns and fields, and a field mapped twice, are dropped: the mapping form offers only valid ones.
@@ -131,7 +136,7 @@ def batch_previewed(*, batch: ImportBatch, counts: dict[str, int], report: list[
 
 
 @transaction.atomic
-def batch_commit(*, actor: Any, batch: ImportBatch, label: str, counts: dict[str, int], report: list[list[Any]],
+def batch_commit(*, actor: User, batch: ImportBatch, label: str, counts: dict[str, int], report: list[list[Any]],
                  written: int) -> ImportBatch:
     """Mark the batch committed and write its one audit event (DESIGN.md, rule 6).
 
@@ -166,6 +171,6 @@ def batch_fail(*, batch: ImportBatch, error: str) -> ImportBatch:
     return batch
 
 
-def _require_own(*, actor: Any, batch: ImportBatch) -> None:
+def _require_own(*, actor: User, batch: ImportBatch) -> None:
     if batch.created_by_id != actor.pk:
         raise PermissionDenied("not your batch")
