@@ -280,7 +280,8 @@ def get_aggregates(request: AuthedRequest, filters: Query[AggregateFilter]) -> A
     parks: QuerySet[Park] = Park.objects.visible_to(request.user)
     indicators = Indicator.objects.visible_to(request.user)
     if filters.indicator:
-        indicator = indicators.filter(code=filters.indicator).first()
+        # A NUL cannot be in a code, and PostgreSQL refuses it in a query: answer as for any unknown code.
+        indicator = None if "\x00" in filters.indicator else indicators.filter(code=filters.indicator).first()
         if indicator is None:
             raise ValidationError({"indicator": [_("No indicator has the code %(code)s.")
                                                  % {"code": filters.indicator}]})
