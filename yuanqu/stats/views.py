@@ -455,7 +455,8 @@ def aggregate_params(request: AuthedRequest, parks: QuerySet[Park]) -> tuple[Ind
                                                                                 str, dict[str, Any]]:
     """Indicator, period, parks and segment chosen on the aggregates page (defaults where missing or wrong)."""
     indicators = Indicator.objects.visible_to(request.user).active()
-    code = request.GET.get("indicator", "")
+    # A NUL cannot be in a code, and PostgreSQL refuses it in a query: such a code falls back like an unknown one.
+    code = request.GET.get("indicator", "").replace("\x00", "")
     indicator = indicators.filter(code=code).first() or indicators.first()
     if indicator is None:
         raise Http404
