@@ -145,3 +145,17 @@ def assert_api_refused(response: HttpResponse, field: str | None, text: str | No
         if text is not None:
             assert any(text in m for m in body["errors"][field]), body["errors"][field]
     return body
+
+
+#: A field left out of the request altogether (unlike an empty value).
+MISSING = object()
+
+
+def form_data(base: dict[str, Any], field: str, value: Any) -> dict[str, Any]:
+    """``base`` with ``field`` set to ``value``, or left out when ``value`` is MISSING."""
+    data = dict(base)
+    if value is MISSING:
+        data.pop(field, None)
+    else:
+        data[field] = value
+    return data

@@ -15,6 +15,7 @@ from tests.bad_input_support import (
     CHOICE,
     EMAIL,
     HUGE,
+    MISSING,
     NEW_USCC,
     NUL,
     REQUIRED,
@@ -24,21 +25,13 @@ from tests.bad_input_support import (
     assert_unchanged,
     db_state,
     each_test_rolled_back,  # noqa: F401 (a fixture: each test in a savepoint)
+    form_data,
     module_world,  # noqa: F401 (a fixture: the shared world, once per module)
 )
 from yuanqu.accounts.models import ApiToken, User
 
-MISSING = object()
 NO_ENTERPRISE = "未找到使用该统一社会信用代码登记的企业。"
 
-
-def _data(base: dict[str, Any], field: str, value: Any) -> dict[str, Any]:
-    data = dict(base)
-    if value is MISSING:
-        data.pop(field, None)
-    else:
-        data[field] = value
-    return data
 
 
 # --- log-in -------------------------------------------------------------------------------------
@@ -54,7 +47,7 @@ def _data(base: dict[str, Any], field: str, value: Any) -> dict[str, Any]:
 def test_it_refuses_a_malformed_log_in_by_field(world, field, value, text):
     client = Client()
     response = client.post(reverse("accounts:login"),
-                           _data({"username": "staff", "password": "Pa55word-for-tests"}, field, value))
+                           form_data({"username": "staff", "password": "Pa55word-for-tests"}, field, value))
     assert_form_refused(response, field, text)
     assert "_auth_user_id" not in client.session
 
@@ -96,7 +89,7 @@ USER_CASES = [
 def test_it_refuses_a_bad_new_user_by_field(world, client_as, field, value, text):
     client = client_as("region_admin")
     before = db_state()
-    response = client.post(reverse("accounts:user_create"), _data(USER, field, value))
+    response = client.post(reverse("accounts:user_create"), form_data(USER, field, value))
     assert_form_refused(response, field, text)
     assert_unchanged(before)
 
@@ -157,7 +150,7 @@ def test_it_refuses_a_bad_user_edit_and_keeps_the_account(world, client_as, fiel
     client = client_as("region_admin")
     target = world.user("park_operator")
     before = db_state()
-    response = client.post(reverse("accounts:user_edit", args=[target.pk]), _data(_user_data(target), field, value))
+    response = client.post(reverse("accounts:user_edit", args=[target.pk]), form_data(_user_data(target), field, value))
     assert_form_refused(response, field, text)
     assert_unchanged(before)
 
@@ -197,7 +190,7 @@ def test_it_answers_404_for_another_districts_account(world, client_as, name):
 def test_it_refuses_a_bad_token_request_and_issues_none(world, client_as, field, value, text):
     client = client_as("leader")
     before = db_state()
-    response = client.post(reverse("accounts:tokens"), _data({"name": "报表脚本", "days": "90"}, field, value))
+    response = client.post(reverse("accounts:tokens"), form_data({"name": "报表脚本", "days": "90"}, field, value))
     assert_form_refused(response, field, text)
     assert_unchanged(before)
 

@@ -11,25 +11,16 @@ from django.utils import timezone
 from tests.bad_input_support import (
     CHOICE,
     HUGE,
+    MISSING,
     REQUIRED,
     assert_form_refused,
     assert_unchanged,
     db_state,
     each_test_rolled_back,  # noqa: F401 (a fixture: each test in a savepoint)
+    form_data,
     module_world,  # noqa: F401 (a fixture: the shared world, once per module)
 )
 from yuanqu.briefings.models import Briefing
-
-MISSING = object()
-
-
-def _data(base: dict[str, Any], field: str, value: Any) -> dict[str, Any]:
-    data = dict(base)
-    if value is MISSING:
-        data.pop(field, None)
-    else:
-        data[field] = value
-    return data
 
 
 def _base(world: Any) -> dict[str, str]:
@@ -56,19 +47,19 @@ def test_it_refuses_a_bad_briefing_request_by_field(world, client_as, role, fiel
     before = db_state()
     if isinstance(value, str) and value.startswith("@"):
         value = str(getattr(world, value[1:]).pk)
-    response = client.post(reverse("briefings:create"), _data(_base(world), field, value))
+    response = client.post(reverse("briefings:create"), form_data(_base(world), field, value))
     assert_form_refused(response, field, text)
     assert "崂山" not in response.content.decode()
     assert_unchanged(before)
 
 
-def test_it_refuses_a_period_that_has_not_ended(world, client_as):
+def test_it_refuses_a_period_that_has_not_ended(world, client_as, monkeypatch):
     client = client_as("region_staff")
     before = db_state()
-    today = timezone.localdate()
-    if today.month == 12:
-        pytest.skip("every month of this year has begun; December's period ends with the year")
-    response = client.post(reverse("briefings:create"), {"year": str(today.year), "month": str(today.month + 1)})
+    # Today pinned to mid-year, so a later month of the same year exists whatever the real date is.
+    today = timezone.localdate().replace(month=6, day=15)
+    monkeypatch.setattr("yuanqu.briefings.forms.timezone.localdate", lambda: today)
+    response = client.post(reverse("briefings:create"), {"year": str(today.year), "month": "7"})
     assert_form_refused(response, "month", "该时段尚未结束。")
     assert_unchanged(before)
 

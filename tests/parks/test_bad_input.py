@@ -15,6 +15,7 @@ from tests.bad_input_support import (
     DIGITS,
     EMOJI,
     HUGE,
+    MISSING,
     NUL,
     NUMBER,
     REQUIRED,
@@ -24,24 +25,15 @@ from tests.bad_input_support import (
     assert_unchanged,
     db_state,
     each_test_rolled_back,  # noqa: F401 (a fixture: each test in a savepoint)
+    form_data,
     module_world,  # noqa: F401 (a fixture: the shared world, once per module)
 )
 from yuanqu.parks.models import Building, Park, Unit
-
-MISSING = object()
 
 PARK = {"name": "新建产业园", "region": "370213", "kind": "industrial", "status": "operating"}
 BUILDING = {"name": "二号楼", "floors_above": "10", "floors_below": "1"}
 UNIT = {"number": "1208", "floor": "12", "area_m2": "150", "status": "vacant"}
 
-
-def _data(base: dict[str, Any], field: str, value: Any) -> dict[str, Any]:
-    data = dict(base)
-    if value is MISSING:
-        data.pop(field, None)
-    else:
-        data[field] = value
-    return data
 
 
 # Each row: field, value, the Chinese text the field's error must contain.
@@ -90,7 +82,7 @@ REGION_CASES = [
 @pytest.mark.parametrize("field,value,text", PARK_CASES + REGION_CASES)
 def test_it_refuses_a_bad_new_park_by_field(world, client_as, field, value, text):
     before = db_state()
-    response = client_as("region_staff").post(reverse("parks:create"), _data(PARK, field, value))
+    response = client_as("region_staff").post(reverse("parks:create"), form_data(PARK, field, value))
     assert_form_refused(response, field, text)
     assert_unchanged(before)
 
@@ -128,7 +120,7 @@ EDIT_SAMPLE = [0, 3, 4, 6, 9, 13, 16, 17, 21, 26, 29, 33]
 def test_it_refuses_a_bad_park_edit_and_keeps_the_park(world, client_as, field, value, text):
     before = db_state()
     response = client_as("region_staff").post(reverse("parks:edit", args=[world.smyz.pk]),
-                                              _data(_park_edit_data(world.smyz), field, value))
+                                              form_data(_park_edit_data(world.smyz), field, value))
     assert_form_refused(response, field, text)
     assert_unchanged(before)
 
@@ -144,7 +136,8 @@ def test_it_refuses_a_bad_park_edit_by_its_operator(world, client_as, field, val
     before = db_state()
     data = _park_edit_data(world.xltd)
     data.pop("region")
-    response = client_as("park_operator").post(reverse("parks:edit", args=[world.xltd.pk]), _data(data, field, value))
+    response = client_as("park_operator").post(reverse("parks:edit", args=[world.xltd.pk]),
+                                               form_data(data, field, value))
     assert_form_refused(response, field, text)
     assert_unchanged(before)
 
@@ -188,7 +181,7 @@ BUILDING_CASES = [
 def test_it_refuses_a_bad_new_building_by_field(world, client_as, field, value, text):
     before = db_state()
     response = client_as("park_operator").post(reverse("parks:building_create", args=[world.xltd.pk]),
-                                               _data(BUILDING, field, value))
+                                               form_data(BUILDING, field, value))
     assert_form_refused(response, field, text)
     assert_unchanged(before)
 
@@ -212,7 +205,7 @@ def test_it_refuses_a_bad_building_edit_and_keeps_the_building(world, client_as,
     before = db_state()
     data = {"name": "主塔楼", "floors_above": "45", "floors_below": "0", "height_m": "186"}
     response = client_as("park_operator").post(reverse("parks:building_edit", args=[world.tower.pk]),
-                                               _data(data, field, value))
+                                               form_data(data, field, value))
     assert_form_refused(response, field, text)
     assert_unchanged(before)
 
@@ -240,7 +233,7 @@ UNIT_CASES = [
 def test_it_refuses_a_bad_new_unit_by_field(world, client_as, field, value, text):
     before = db_state()
     response = client_as("park_operator").post(reverse("parks:unit_create", args=[world.tower.pk]),
-                                               _data(UNIT, field, value))
+                                               form_data(UNIT, field, value))
     assert_form_refused(response, field, text)
     assert_unchanged(before)
 
@@ -274,7 +267,8 @@ def test_it_refuses_a_bad_unit_edit_and_keeps_the_unit(world, client_as, field, 
     before = db_state()
     unit = world.units[2]
     data = {"number": unit.number, "floor": str(unit.floor), "area_m2": str(unit.area_m2), "status": unit.status}
-    response = client_as("park_operator").post(reverse("parks:unit_edit", args=[unit.pk]), _data(data, field, value))
+    response = client_as("park_operator").post(reverse("parks:unit_edit", args=[unit.pk]),
+                                               form_data(data, field, value))
     assert_form_refused(response, field, text)
     assert_unchanged(before)
 

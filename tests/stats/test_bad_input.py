@@ -14,6 +14,7 @@ from tests.bad_input_support import (
     CHOICE,
     DATE,
     HUGE,
+    MISSING,
     NUL,
     NUMBER,
     REQUIRED,
@@ -24,21 +25,13 @@ from tests.bad_input_support import (
     assert_unchanged,
     db_state,
     each_test_rolled_back,  # noqa: F401 (a fixture: each test in a savepoint)
+    form_data,
     module_world,  # noqa: F401 (a fixture: the shared world, once per module)
 )
 from yuanqu.stats.models import Indicator, Round, Target
 
-MISSING = object()
 STATS_NUMBER = "应为数字"
 
-
-def _data(base: dict[str, Any], field: str, value: Any) -> dict[str, Any]:
-    data = dict(base)
-    if value is MISSING:
-        data.pop(field, None)
-    else:
-        data[field] = value
-    return data
 
 
 def _ind(code: str) -> Indicator:
@@ -176,7 +169,7 @@ ROUND_CASES = [
 def test_it_refuses_a_bad_new_round_by_field(world, client_as, field, value, text):
     client = client_as("region_staff")
     before = db_state()
-    response = client.post(reverse("stats:round_create"), _data(ROUND, field, value))
+    response = client.post(reverse("stats:round_create"), form_data(ROUND, field, value))
     assert_form_refused(response, field, text)
     assert_unchanged(before)
 
@@ -246,7 +239,7 @@ INDICATOR_CASES = [
 def test_it_refuses_a_bad_new_indicator_by_field(world, client_as, field, value, text):
     client = client_as("region_staff")
     before = db_state()
-    response = client.post(reverse("stats:indicator_create"), _data(INDICATOR, field, value))
+    response = client.post(reverse("stats:indicator_create"), form_data(INDICATOR, field, value))
     assert_form_refused(response, field, text)
     assert_unchanged(before)
 
@@ -299,7 +292,8 @@ def test_it_refuses_a_bad_indicator_edit_and_keeps_the_indicator(world, client_a
     before = db_state()
     if value == "@self":
         value = str(ind.pk)
-    response = client.post(reverse("stats:indicator_edit", args=[ind.pk]), _data(_indicator_data(ind), field, value))
+    response = client.post(reverse("stats:indicator_edit", args=[ind.pk]),
+                           form_data(_indicator_data(ind), field, value))
     assert_form_refused(response, field, text)
     assert_unchanged(before)
 
@@ -329,7 +323,7 @@ def test_it_refuses_a_bad_target_by_field(world, client_as, field, value, text):
     before = db_state()
     if value == "@laoshan_park":
         value = str(world.laoshan_park.pk)
-    response = client.post(reverse("stats:target_set"), _data(_target(world), field, value))
+    response = client.post(reverse("stats:target_set"), form_data(_target(world), field, value))
     assert_form_refused(response, field, text)
     assert "崂山" not in response.content.decode()
     assert_unchanged(before)
