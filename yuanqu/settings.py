@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "yuanqu.enterprises",
     "yuanqu.investment",
     "yuanqu.stats",
+    "yuanqu.figures",
     "yuanqu.dashboards",
     "yuanqu.briefings",
     "yuanqu.tabular",
