@@ -581,6 +581,8 @@ CASES.update({
     "api:return_report": Case("POST", {STAFF, OPERATOR}, pk("report", "report_id"), api=True,
                               data={"reason": "probe"}, refuses=True),
     "api:get_aggregates": Case("GET", STATS_ROLES, api=True, listing=Listing("park", aggregate_parks)),
+    # The figures of a scope: a park or enterprise outside it is a 404 (tests/figures/test_api.py).
+    "api:get_figures": Case("GET", STATS_ROLES, api=True),
 })
 # Patterns that are not views of their own (the API root only lists nothing).
 NOT_VIEWS = {"api:api-root"}

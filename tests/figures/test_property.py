@@ -135,9 +135,11 @@ def _brute_indicator(scope: fig.FigureScope, period: Period) -> dict[str, Any]:
         return sum(cells, Decimal(0)) if cells else None
 
     reporters = sum(1 for r in rows if r[2] == period.year and r[3] == period.last)
+    # A period from January is stated by its last month's round (the 累计); any other by every month's.
+    needed = {period.last} if period.first == 1 else set(period.months)
     rounds = {(m, locked) for y, m, locked in Round.objects.filter(region_id="370213", frequency="month")
-              .values_list("year", "month", "locked") if y == period.year and m in period.months}
-    final = len(rounds) == len(period.months) and all(locked for _m, locked in rounds)
+              .values_list("year", "month", "locked") if y == period.year and m in needed}
+    final = len(rounds) == len(needed) and all(locked for _m, locked in rounds)
     # 同口径: the enterprises approved at the period's last month in both years.
     both = ({r[1] for r in rows if r[2] == period.year and r[3] == period.last}
             & {r[1] for r in rows if r[2] == period.year - 1 and r[3] == period.last})

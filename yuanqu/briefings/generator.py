@@ -17,6 +17,7 @@ from django.utils import timezone
 from yuanqu.core import numbers as n
 from yuanqu.dashboards import selectors as dash
 from yuanqu.dashboards.selectors import Scope
+from yuanqu.figures import selectors as figure_layer
 from yuanqu.investment.models import Lead, Project
 from yuanqu.parks.models import Park
 from yuanqu.stats import selectors as stats
@@ -56,7 +57,7 @@ def collect(scope: Scope) -> dict[str, Any]:
         "parks": scope.parks.count(),
         "settled": stages.moved_in,
         "signed": stages.signed,
-        "new_settled": dash.new_settlements(scope)["settled"],
+        "new_settled": figure_layer.flows(scope.fig, scope.period)["new_moved_in"].value,
         "indicators": {},
     }
     for code in TABLE_INDICATORS:
@@ -84,7 +85,8 @@ def collect(scope: Scope) -> dict[str, Any]:
         figures["monthly"] = [{"month": r["month"], "value": _dec(r["value"]), "last_year": _dec(r["last_year"])}
                               for r in stats.series(output, scope.year, scope.parks, until_month=scope.month)]
     projects = scope.projects()
-    agg = dash.signed_projects(scope).aggregate(n=Count("id"), amount=Sum("total_investment_wan"))
+    flow = figure_layer.flows(scope.fig, scope.period)
+    agg = {"n": flow["signed_projects"].value, "amount": flow["signed_investment"].value}
     key_by_stage = dict(projects.filter(level__in=dash.KEY_LEVELS).exclude(stage=Project.Stage.TERMINATED)
                         .order_by().values_list("stage").annotate(k=Count("id")).values_list("stage", "k"))
     figures["projects"] = {"signed": agg["n"] or 0, "signed_amount": _dec(agg["amount"] or Decimal(0)),

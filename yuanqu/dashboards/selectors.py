@@ -27,9 +27,11 @@ from django.utils.translation import gettext as _
 
 from yuanqu.core import numbers
 from yuanqu.core.models import IndustryCode
-from yuanqu.core.numbers import growth_pct, share
+from yuanqu.core.numbers import share
 from yuanqu.enterprises.models import Enterprise, Settlement, StageCounts, signed_q
-from yuanqu.investment.models import Lead, Project, ProjectStage
+from yuanqu.figures import selectors as figures
+from yuanqu.figures.periods import Period
+from yuanqu.investment.models import Lead, Project
 from yuanqu.parks.models import Park, Unit
 from yuanqu.stats import selectors as stats
 from yuanqu.stats.models import (
@@ -40,8 +42,6 @@ from yuanqu.stats.models import (
     Rollup,
     RollupQuerySet,
     Round,
-    months_of,
-    previous_period,
 )
 
 #: Key projects: every level above an ordinary project.
@@ -78,10 +78,25 @@ class Scope:
         return urlencode(data)
 
     def indicator(self, code: str) -> Indicator | None:
-        key = f"ind:{code}"
-        if key not in self._cache:
-            self._cache[key] = Indicator.objects.filter(code=code).first()
-        return self._cache[key]  # type: ignore[no-any-return]
+        return self.fig.indicator(code)
+
+    @property
+    def fig(self) -> figures.FigureScope:
+        """The same scope for the figures layer, where every number of these pages is computed."""
+        if "fig" not in self._cache:
+            self._cache["fig"] = figures.FigureScope(user=self.user, region_code=self.region_code, parks=self.parks,
+                                                     park=self.park)
+        return self._cache["fig"]  # type: ignore[no-any-return]
+
+    @property
+    def period(self) -> Period:
+        """January to the chosen month: the period the cockpit states (1—m月)."""
+        return Period.to_month(self.year, self.month)
+
+    @property
+    def status(self) -> figures.PeriodStatus:
+        """Whether the period's statistics are final, or 快报 with their completion."""
+        return figures.period_status(self.fig, self.period)
 
     def leads(self) -> QuerySet[Lead]:
         qs = (Lead.objects.visible_to(self.user) if self.user is not None
@@ -104,21 +119,11 @@ class Scope:
         return qs if self.user is None else qs.visible_to(self.user)
 
 
-def default_period(parks: QuerySet[Park], region_code: str = "") -> tuple[int, int]:
-    """The latest locked (complete) monthly round of the region; else the latest month with approved output
-    in ``parks``; else last month. A round still in progress would understate the year to date."""
-    if region_code:
-        locked = (Round.objects.in_region(region_code).filter(frequency="month", locked=True)
-                  .order_by("-year", "-month").values_list("year", "month").first())
-        if locked:
-            return locked[0], locked[1]
-    output = Indicator.objects.filter(code="output").first()
-    if output is not None:
-        found = stats.latest_approved_period(output, parks)
-        if found:
-            return found
-    today = timezone.localdate()
-    return previous_period("month", today.year, today.month)
+def default_period(parks: QuerySet[Park], region_code: str = "", user: Any = None) -> tuple[int, int]:
+    """January to the latest locked (final) monthly round of the region, from the figures layer; a round
+    still in progress is one click away, marked 快报."""
+    period = figures.default_period(figures.FigureScope(user=user, region_code=region_code, parks=parks))
+    return period.year, period.last
 
 
 def figures_link(scope: Scope, code: str, **extra: Any) -> str:
@@ -134,99 +139,69 @@ def _rollups(scope: Scope, indicator: Indicator, segment: str = "all") -> QueryS
 
 
 def total(scope: Scope, code: str, year: int | None = None, month: int | None = None) -> dict[str, Any]:
-    """An indicator summed over the scope: value, 累计, reporters, with last year's 累计 and 同比."""
-    ind = scope.indicator(code)
-    if ind is None:
-        return {"value": None, "ytd": None, "last_year_ytd": None, "yoy": None, "reporters": 0}
-    y, m = year or scope.year, month or scope.month
-    rows: dict[tuple[int, int], dict[str, Any]] = {
-        (r["year"], r["month"]): dict(r)
-        for r in _rollups(scope, ind).filter(Q(year=y, month=m) | Q(year=y - 1, month=m))
-        .values("year", "month").annotate(v=Sum("value"), ytd=Sum("ytd"), n=Sum("reporters"))}
-    now: dict[str, Any] = rows.get((y, m), {})
-    ly: dict[str, Any] = rows.get((y - 1, m), {})
-    result: dict[str, Any] = {"value": now.get("v"), "ytd": now.get("ytd"), "reporters": now.get("n") or 0,
-              "last_year_ytd": ly.get("ytd"), "unit": ind.unit, "name": ind.name}
-    result["yoy"] = growth_pct(result["ytd"], result["last_year_ytd"])
-    return result
+    """An indicator over the scope from the figures layer: value, 累计, reporters, last year's 累计, 同比, and
+    whether it is final (快报 otherwise, with its like-for-like growth and completion)."""
+    period = Period.to_month(year or scope.year, month or scope.month)
+    fig = figures.indicator(scope.fig, period, code)
+    if fig is None:
+        return {"value": None, "ytd": None, "last_year_ytd": None, "yoy": None, "reporters": 0, "final": False}
+    return {"value": fig.value, "ytd": fig.ytd, "reporters": fig.reporters, "last_year_ytd": fig.last_year_ytd,
+            "unit": fig.unit, "name": fig.name, "yoy": fig.ytd_yoy, "final": fig.final,
+            "like_for_like": fig.like_for_like, "mark": fig.status.mark if fig.status else "",
+            "definition": fig.definition, "figure": fig}
 
 
 def park_totals(scope: Scope, code: str) -> dict[int, Decimal]:
-    """park → 累计 of the period."""
-    ind = scope.indicator(code)
-    if ind is None:
-        return {}
-    return {p: ytd for p, ytd in _rollups(scope, ind).filter(year=scope.year, month=scope.month)
-            .values_list("park_id", "ytd") if ytd is not None}
+    """park → 累计 of the period (figures layer)."""
+    return {park.pk: f.ytd for park, f in figures.by_park(scope.fig, scope.period, code) if f.ytd is not None}
 
 
 # --------------------------------------------------------------------------- KPI cards
 
 
 def period_end(year: int, month: int) -> dt.date:
-    return (dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)) - dt.timedelta(days=1)
-
-
-def signed_projects(scope: Scope) -> QuerySet[Project]:
-    """Projects of the scope signed from January to the end of the period."""
-    return scope.projects().filter(pk__in=ProjectStage.objects.filter(
-        stage=Project.Stage.SIGNED, actual_on__year=scope.year,
-        actual_on__lte=period_end(scope.year, scope.month)).values("project_id"))
+    return Period.month(year, month).end
 
 
 def settlement_grid(scope: Scope) -> dict[int, StageCounts]:
-    """park → settlements by stage at the period's end: one scan, shared by the cards and the map of one
-    request."""
-    if "grid" not in scope._cache:
-        scope._cache["grid"] = Settlement.objects.in_parks(scope.parks).counts_by_park_and_stage(
-            on=period_end(scope.year, scope.month))
-    return scope._cache["grid"]  # type: ignore[no-any-return]
+    """park → settlements by stage at the period's end (figures layer; cached per request)."""
+    return figures.stage_counts_by_park(scope.fig, min(scope.period.end, timezone.localdate()))
 
 
 def settlement_counts(scope: Scope) -> StageCounts:
-    """Settlements of the scope's parks by stage at the end of the period (from the scope's grid)."""
-    counts = StageCounts({s.value: 0 for s in Settlement.ORDER})
-    for by_stage in settlement_grid(scope).values():
-        for stage, k in by_stage.items():
-            counts[stage] += k
-    return counts
-
-
-def new_settlements(scope: Scope) -> dict[str, int]:
-    """Settlements moved in and signed from January to the end of the period (flow figures, DESIGN rule 11)."""
-    start, end = dt.date(scope.year, 1, 1), period_end(scope.year, scope.month)
-    return Settlement.objects.in_parks(scope.parks).filter(
-        Q(moved_in_on__range=(start, end)) | Q(signed_on__range=(start, end))).aggregate(
-        settled=Count("id", filter=Q(moved_in_on__range=(start, end))),
-        signed=Count("id", filter=Q(signed_on__range=(start, end))))
+    """Settlements of the scope by stage at the end of the period (figures layer)."""
+    return figures.stage_counts(scope.fig, min(scope.period.end, timezone.localdate()))
 
 
 def kpis(scope: Scope) -> dict[str, Any]:
-    """The cockpit's cards: parks, enterprises settled and signed, new this year, output and tax 累计 with
-    同比, investment signed this year, key projects by stage, vacancy rate."""
-    stages = settlement_counts(scope)
-    new = new_settlements(scope)
-    projects = scope.projects()
-    invest = signed_projects(scope).aggregate(n=Count("id"), amount=Sum("total_investment_wan"))
-    key_by_stage = dict(projects.filter(level__in=KEY_LEVELS).exclude(stage=Project.Stage.TERMINATED)
-                        .order_by().values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
-    units = Unit.objects.in_parks(scope.parks).filter(status__in=LETTABLE).aggregate(
-        area=Sum("area_m2"), vacant=Sum("area_m2", filter=Q(status=Unit.Status.VACANT)))
+    """The cockpit's cards, every one from the figures layer with its 口径 (shown on hover)."""
+    stock = figures.stock(scope.fig, scope.period)
+    flow = figures.flows(scope.fig, scope.period)
+    key = figures.key_projects_by_stage(scope.fig, min(scope.period.end, timezone.localdate()))
+    key_rows = [(Project.Stage(s).label, key[s]["count"], s) for s in Project.ORDER if key[s]["count"]]
     return {
-        "parks": scope.parks.count(),
-        "settled": stages.moved_in,
-        "signed": stages.signed,
-        "new_settled": new["settled"],
-        "new_signed": new["signed"],
+        "status": scope.status,
+        "stock": stock,
+        "flow": flow,
+        "parks": stock["parks_operating"].value,
+        "parks_total": stock["parks"].value,
+        "settled": stock["moved_in"].value,
+        "signed": stock["signed"].value,
+        "new_settled": flow["new_moved_in"].value,
+        "new_signed": flow["new_signed"].value,
         "output": total(scope, "output"),
         "tax": total(scope, "tax"),
-        "invest_signed": {"count": invest["n"] or 0, "amount": invest["amount"] or Decimal(0)},
-        "key_projects": [(Project.Stage(s).label, key_by_stage.get(s, 0), s) for s in Project.ORDER
-                         if key_by_stage.get(s)],
-        "key_project_total": sum(key_by_stage.values()),
-        "vacancy": share(units["vacant"] or 0, units["area"]) if units["area"] else None,
-        "vacant_area": units["vacant"] or Decimal(0),
-        "lettable_area": units["area"] or Decimal(0),
+        "invest_signed": {"count": flow["signed_projects"].value, "amount": flow["signed_investment"].value,
+                          "definition": flow["signed_investment"].definition,
+                          "leads": flow["lead_signed_investment"]},
+        "key_projects": key_rows,
+        "key_project_total": sum(n for _label, n, _s in key_rows),
+        "key_definition": (f"截至{scope.period.end:%Y年%m月%d日}区级及以上重点项目按当时已达到的阶段计数"
+                           "（不含已终止的项目）。"),
+        "vacancy": stock["vacancy_rate"].value,
+        "vacancy_figure": stock["vacancy_rate"],
+        "vacant_area": stock["vacant_area"].value,
+        "lettable_area": stock["lettable_area"].value,
     }
 
 
@@ -279,7 +254,8 @@ def chart_output_by_park(scope: Scope) -> dict[str, Any]:
     data = [{"value": _num(v), "name": names[p], "link": figures_link(scope, "output", park=p)} for p, v in top]
     data.reverse()  # ECharts draws a horizontal bar's first category at the bottom
     return _chart({
-        "title": {"text": _("%(name)s by park, year to date") % {"name": ind.name if ind else _("Output")}},
+        "title": {"text": _("%(name)s by park, year to date") % {"name": ind.name if ind else _("Output")}
+                  + _provisional(scope)},
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 110, "right": 30, "top": 40, "bottom": 30},
         "xAxis": {"type": "value", "splitNumber": 4},
@@ -289,27 +265,30 @@ def chart_output_by_park(scope: Scope) -> dict[str, Any]:
 
 
 def chart_output_trend(scope: Scope, code: str = "output") -> dict[str, Any]:
-    """Line: the monthly value this year against last year (当期), with the year to date of both."""
+    """Line: the monthly value (当月, not 累计) this year against last year; a month whose round is not locked
+    is drawn hollow and named 快报 in the tooltip."""
     ind = scope.indicator(code)
     if ind is None:
         return _chart({}, empty=True)
-    months = [m for m in months_of(ind.frequency)]
-    rows = {(r["year"], r["month"]): r for r in _rollups(scope, ind).filter(year__in=(scope.year, scope.year - 1))
-            .values("year", "month").annotate(v=Sum("value"), ytd=Sum("ytd"))}
+    rows = figures.monthly_series(scope.fig, scope.year, code)
+    months = [r["month"] for r in rows]
 
-    def points(year: int, until: int) -> list[dict[str, Any] | None]:
-        out: list[dict[str, Any] | None] = []
-        for m in months:
-            row = rows.get((year, m))
-            if m > until or row is None:
-                out.append(None)
-            else:
-                out.append({"value": _num(row["v"]), "link": figures_link(scope, code, year=year, month=m)})
-        return out
+    def point(value: Any, link: str, final: bool) -> dict[str, Any]:
+        item: dict[str, Any] = {"value": _num(value), "link": link}
+        if not final:
+            item.update({"symbol": "emptyCircle", "symbolSize": 9, "yqNote": _("Provisional")})
+        return item
 
-    this_year, last_year = points(scope.year, scope.month), points(scope.year - 1, 12)
+    this_year = [None if r["month"] > scope.month or r["value"] is None else
+                 point(r["value"], figures_link(scope, code, year=scope.year, month=r["month"]), r["final"])
+                 for r in rows]
+    last_year = [None if r["last_year"] is None else
+                 {"value": _num(r["last_year"]), "link": figures_link(scope, code, year=scope.year - 1,
+                                                                       month=r["month"])} for r in rows]
+    provisional = any(r["month"] <= scope.month and not r["final"] and r["value"] is not None for r in rows)
+    title = _("%(name)s by month against last year") % {"name": ind.name}
     return _chart({
-        "title": {"text": _("%(name)s by month against last year") % {"name": ind.name}},
+        "title": {"text": title + ("（快报）" if provisional else "")},
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 2, "right": 10},
         "grid": {"left": 70, "right": 20, "top": 60, "bottom": 30},
@@ -324,23 +303,24 @@ def chart_output_trend(scope: Scope, code: str = "output") -> dict[str, Any]:
 
 
 def chart_industry_mix(scope: Scope) -> dict[str, Any]:
-    """Treemap: 工业总产值 累计 by industry section (GB/T 4754 门类)."""
+    """Treemap: 工业总产值 累计 by industry section (GB/T 4754 门类), from the figures layer."""
     ind = scope.indicator("output")
     if ind is None:
         return _chart({}, empty=True)
-    rows = (scope.rollups().filter(indicator=ind, year=scope.year, month=scope.month, segment__startswith="ind:")
-            .values("segment").annotate(ytd=Sum("ytd")).order_by("-ytd"))
-    sums = [(r["segment"][4:], r["ytd"]) for r in rows if r["ytd"]]
-    names = dict(IndustryCode.objects.filter(level=IndustryCode.Level.SECTION, code__in=[c for c, _v in sums])
-                 .values_list("code", "name"))
-    data = [{"name": names.get(c, c), "value": _num(v), "link": figures_link(scope, "output", section=c)}
-            for c, v in sums]
+    rows = [(c, name, f.ytd) for c, name, f in figures.by_section(scope.fig, scope.period, "output") if f.ytd]
+    data = [{"name": name, "value": _num(v), "link": figures_link(scope, "output", section=c)}
+            for c, name, v in rows]
     return _chart({
-        "title": {"text": _("Industry mix of %(name)s") % {"name": ind.name}},
+        "title": {"text": _("Industry mix of %(name)s") % {"name": ind.name} + _provisional(scope)},
         "tooltip": {},
         "series": [{"type": "treemap", "name": ind.name, "data": data, "roam": False, "nodeClick": False,
                     "breadcrumb": {"show": False}, "top": 40, "label": {"show": True}}],
     }, money=True, empty=not data)
+
+
+def _provisional(scope: Scope) -> str:
+    """（快报） after a statistics chart's title when the period's round is not locked."""
+    return "（快报）" if scope.status.provisional else ""
 
 
 def chart_pipeline(scope: Scope) -> dict[str, Any]:
@@ -351,7 +331,7 @@ def chart_pipeline(scope: Scope) -> dict[str, Any]:
     data = [{"name": str(Lead.Status(s).label), "value": counts.get(s, 0),
              "link": base + urlencode({"status": s, **park})} for s in Lead.ORDER]
     return _chart({
-        "title": {"text": _("Investment pipeline")},
+        "title": {"text": _("Investment pipeline"), "subtext": _("Current status, not filtered by period")},
         "tooltip": {"trigger": "item"},
         "series": [{"type": "funnel", "name": _("Leads"), "data": data, "sort": "none", "top": 40, "bottom": 10,
                     "minSize": "20%", "label": {"show": True, "position": "inside", "formatter": "{b} {c}"}}],
@@ -359,16 +339,14 @@ def chart_pipeline(scope: Scope) -> dict[str, Any]:
 
 
 def chart_project_stages(scope: Scope) -> dict[str, Any]:
-    """Bar: key projects by stage, count and total investment, each opening the filtered project list."""
-    rows: dict[str, dict[str, Any]] = {
-        r["stage"]: dict(r) for r in scope.projects().filter(level__in=KEY_LEVELS).order_by().values("stage")
-            .annotate(n=Count("id"), amount=Sum("total_investment_wan"))}
+    """Bar: key projects by the stage reached at the period's end, count and total investment, each opening
+    the filtered project list."""
+    rows = figures.key_projects_by_stage(scope.fig, min(scope.period.end, timezone.localdate()))
     base = reverse("investment:projects") + "?"
     park = {"park": scope.park.pk} if scope.park else {}
     stages = list(Project.ORDER)
-    counts = [{"value": rows.get(s, {}).get("n", 0), "link": base + urlencode({"stage": s, **park})} for s in stages]
-    amounts = [{"value": _num(rows.get(s, {}).get("amount") or 0), "link": base + urlencode({"stage": s, **park})}
-               for s in stages]
+    counts = [{"value": rows[s]["count"], "link": base + urlencode({"stage": s, **park})} for s in stages]
+    amounts = [{"value": _num(rows[s]["amount"]), "link": base + urlencode({"stage": s, **park})} for s in stages]
     return _chart({
         "title": {"text": _("Key projects by stage")},
         "tooltip": {"trigger": "axis"},
@@ -379,7 +357,7 @@ def chart_project_stages(scope: Scope) -> dict[str, Any]:
         "series": [{"type": "bar", "name": _("Projects"), "data": counts},
                    {"type": "line", "name": _("Total investment"), "yAxisIndex": 1, "data": amounts,
                     "yqMoney": True}],
-    }, empty=not rows)
+    }, empty=not any(rows[s]["count"] for s in stages))
 
 
 def chart_park_map(scope: Scope) -> dict[str, Any]:
@@ -435,7 +413,7 @@ def chart_top(scope: Scope, code: str) -> dict[str, Any]:
                  {"year": scope.year})} for r in rows]
     data.reverse()
     return _chart({
-        "title": {"text": _("Top enterprises by %(name)s") % {"name": ind.name if ind else code}},
+        "title": {"text": _("Top enterprises by %(name)s") % {"name": ind.name if ind else code} + _provisional(scope)},
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 200, "right": 30, "top": 40, "bottom": 30},
         "xAxis": {"type": "value", "splitNumber": 3},
@@ -457,7 +435,7 @@ def chart_unit_status(scope: Scope) -> dict[str, Any]:
     data = [{"name": str(Unit.Status(r["status"]).label), "value": r["n"], "area": _num(r["area"]),
              "link": link + "#units"} for r in rows]
     return _chart({
-        "title": {"text": _("Units by status")},
+        "title": {"text": _("Units by status"), "subtext": _("Current status, not filtered by period")},
         "tooltip": {"trigger": "item", "yqArea": True},
         "legend": {"bottom": 0},
         "series": [{"type": "pie", "name": _("Units"), "radius": ["35%", "65%"], "data": data,
@@ -505,9 +483,8 @@ def chart_enterprise_industries(scope: Scope) -> dict[str, Any]:
 
 
 def current_round(scope: Scope) -> Round | None:
-    """The latest monthly round of the scope's region."""
-    region = scope.park.region_id if scope.park else scope.region_code
-    return stats.latest_round(region)
+    """The monthly round of the period's last month in the scope's region (the cockpit's period, not today's)."""
+    return scope.fig.rounds().filter(frequency="month", year=scope.year, month=scope.month).first()
 
 
 def chart_completion(scope: Scope) -> dict[str, Any]:
@@ -615,6 +592,7 @@ def park_summary(scope: Scope) -> dict[str, Any]:
     comp = stats.completion(rnd, scope.parks)
     leads = scope.leads()
     return {
+        "status": scope.status,
         "units": units,
         "vacancy": share(units["vacant_area"] or 0, units["let_area"]) if units["let_area"] else None,
         "settled": stages.moved_in,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -19,6 +20,7 @@ from yuanqu.core.roles import TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
 from yuanqu.enterprises.models import Enterprise, Settlement
+from yuanqu.figures import selectors as figure_layer
 from yuanqu.investment.models import Case, Project
 from yuanqu.parks.models import Park
 from yuanqu.stats.models import Indicator, Report, ReportValue
@@ -53,7 +55,7 @@ def _scope(request: AuthedRequest, park: Park | None = None) -> Scope:
     year = _int(request.GET.get("year"), 2000, 2100)
     month = _int(request.GET.get("month"), 1, 12)
     if year is None or month is None:
-        default = selectors.default_period(parks, request.user.region_id or "")
+        default = selectors.default_period(parks, request.user.region_id or "", request.user)
         year = year or default[0]
         month = month or (default[1] if year == default[0] else 12)
     return Scope(user=request.user, parks=parks, year=year, month=month, park=park,
@@ -61,8 +63,16 @@ def _scope(request: AuthedRequest, park: Park | None = None) -> Scope:
 
 
 def _period_choices(scope: Scope) -> dict[str, Any]:
+    """The year and month choices, the open rounds one click away (快报), and the latest final period."""
     today = selectors.today()
-    return {"years": list(range(today.year, today.year - 6, -1)), "months": list(range(1, 13))}
+    park = {"park": scope.park.pk} if scope.park else {}
+    final = figure_layer.default_period(scope.fig)
+    open_periods = [{"label": p.label, "query": urlencode({"year": p.year, "month": p.last, **park})}
+                    for p in figure_layer.open_periods(scope.fig) if (p.year, p.last) != (scope.year, scope.month)]
+    final_query = (urlencode({"year": final.year, "month": final.last, **park})
+                   if (final.year, final.last) != (scope.year, scope.month) else "")
+    return {"years": list(range(today.year, today.year - 6, -1)), "months": list(range(1, 13)),
+            "open_periods": open_periods, "final_query": final_query}
 
 
 @login_required

@@ -270,11 +270,15 @@ class PeriodStatus:
 
 
 def period_status(scope: FigureScope, period: Period, frequency: str = "month") -> PeriodStatus:
-    """The rounds of ``period`` at ``frequency`` in the scope's region, and the completion of its last one."""
+    """The rounds ``period`` is stated from (at ``frequency``, in the scope's region) and the completion of the
+    last: for a period from January, its last month's round (which reports the 累计); else every month's."""
     key = f"status:{period}:{frequency}"
     if key in scope._cache:
         return scope._cache[key]  # type: ignore[no-any-return]
     months = [m for m in period.months if m in months_of(frequency)]
+    if period.is_year_to_date and months:
+        # A period from January is stated by its last month's 累计, reported in that month's round alone.
+        months = months[-1:]
     rounds = list(scope.rounds().filter(frequency=frequency, year=period.year, month__in=months)
                   .values_list("pk", "month", "locked"))
     covered = {m for _pk, m, _locked in rounds}
@@ -368,6 +372,8 @@ def stock(scope: FigureScope, period: Period) -> dict[str, Figure]:
                f"单元的当前状态（{now}），不随所选期间变化：单元状态没有历史记录。", SOURCE_UNITS),
         Figure("vacant_area", "空置面积", units["vacant_area"] or Decimal(0), "平方米",
                f"状态为空置的单元面积之和，当前状态（{now}），不随所选期间变化。", SOURCE_UNITS),
+        Figure("lettable_area", "可租售面积", units["area"] or Decimal(0), "平方米",
+               f"状态为空置、预留、已租、已售的单元面积之和，当前状态（{now}）。", SOURCE_UNITS),
         Figure("vacancy_rate", "空置率",
                share(units["vacant_area"] or 0, units["area"]) if units["area"] else None, "%",
                f"空置面积 ÷ 可租售面积（空置、预留、已租、已售单元），当前状态（{now}）。", SOURCE_UNITS),
@@ -423,8 +429,8 @@ def flows(scope: FigureScope, period: Period) -> dict[str, Figure]:
 def key_projects_by_stage(scope: FigureScope, on: dt.date) -> dict[str, dict[str, Any]]:
     """Key projects (区级以上) by the stage reached at the end of ``on``: count and total investment.
 
-    A project's stage at a date is the latest stage whose actual date is on or before it; a project with no
-    dated stage by then is 在谈 if it existed, and a terminated one drops out from its termination date."""
+    A project's stage at a date is the furthest stage whose actual date is on or before it; a project with no
+    dated stage by then is 在谈 if it was entered by then, and a terminated one drops out from its date."""
     reached = (ProjectStage.objects.filter(project__in=scope.projects().filter(level__in=KEY_LEVELS),
                                            actual_on__lte=on)
                .values_list("project_id", "stage"))
@@ -433,12 +439,15 @@ def key_projects_by_stage(scope: FigureScope, on: dt.date) -> dict[str, dict[str
     for pid, stage in reached:
         if pid not in best or order[stage] > order[best[pid]]:
             best[pid] = stage
-    projects = scope.projects().filter(level__in=KEY_LEVELS, created_at__date__lte=on).values_list(
-        "pk", "total_investment_wan")
+    projects = scope.projects().filter(level__in=KEY_LEVELS).values_list("pk", "total_investment_wan", "created_at")
     out: dict[str, dict[str, Any]] = {s: {"count": 0, "amount": Decimal(0)} for s in Project.ORDER}
-    for pid, amount in projects:
-        stage = best.get(pid, Project.Stage.TALKS)
-        if stage == Project.Stage.TERMINATED:
+    for pid, amount, created in projects:
+        # No stage reached by then: 在谈, if the project was known at the time.
+        found: str | None = best.get(pid, Project.Stage.TALKS if timezone.localdate(created) <= on else None)
+        if found is None or found == Project.Stage.TERMINATED:
+            continue
+        stage = found
+        if stage not in out:
             continue
         out[stage]["count"] += 1
         out[stage]["amount"] += amount or 0

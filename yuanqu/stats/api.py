@@ -134,6 +134,8 @@ class AggregatesOut(Schema):
     year: int
     month: int
     segment: str
+    provisional: bool = Field(description="快报（初步数）：本期统计轮次尚未全部锁定")
+    mark: str = Field(description="快报标注（含完成率）；终数时为空")
     parks: list[AggregateRowOut]
     total: AggregateRowOut
 
@@ -307,6 +309,7 @@ def get_aggregates(request: AuthedRequest, filters: Query[AggregateFilter]) -> A
     data = queries.aggregates(request.user, indicator, year, month, parks, filters.segment)
     assert data.total is not None
     return {"indicator": indicator.code, "unit": indicator.unit, "year": year, "month": month,
-            "segment": filters.segment, "parks": [_row(r.park, r.label, r) for r in data.rows],
+            "segment": filters.segment, "provisional": data.provisional, "mark": data.mark,
+            "parks": [_row(r.park, r.label, r) for r in data.rows],
             "total": _row(None, str(data.total.label), data.total)}
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from yuanqu.core import numbers
 from yuanqu.core.models import AuditEvent
+from yuanqu.core.numbers import share
 from yuanqu.core.roles import Role
 from yuanqu.enterprises.models import Contact
 from yuanqu.enterprises.selectors import contact_email, contact_phone
@@ -80,7 +81,12 @@ def contacts_by_enterprise(user: Any, enterprise_ids: Any) -> dict[int, dict[str
 
 
 def default_period(indicator: Indicator, parks: QuerySet[Park], region_code: str) -> tuple[int, int]:
-    """The period the aggregates page opens on: the latest with approved data, else the latest round."""
+    """The period the aggregates page opens on: the latest locked (final) round of the indicator's frequency,
+    else the latest with approved data, else the latest round. An open round is one click away, marked 快报."""
+    locked = (Round.objects.in_region(region_code).filter(frequency=indicator.frequency, locked=True)
+              .order_by("-year", "-month").values_list("year", "month").first())
+    if locked:
+        return locked[0], locked[1]
     found = selectors.latest_approved_period(indicator, parks)
     if found:
         return found
@@ -122,6 +128,24 @@ class Aggregates:
     industries: list[AggregateRow] = field(default_factory=list)
     targets: list[tuple[Target, selectors.Progress]] = field(default_factory=list)
     round: Round | None = None
+    #: Every round of the period locked: the figures are final; otherwise 快报 (provisional).
+    final: bool = False
+
+    @property
+    def provisional(self) -> bool:
+        return not self.final
+
+    @property
+    def mark(self) -> str:
+        """快报 with the completion of the period's round(s), or "" when final (as the figures layer says it)."""
+        if self.final:
+            return ""
+        c = self.total.completion if self.total is not None else None
+        if not c or not c.expected:
+            return "快报：本期尚未开展统计"
+        rate = c.rate
+        return (f"快报（初步数）：统计尚未结束，已审核 {c.approved}/{c.expected} 户"
+                + (f"（{share(c.approved, c.expected):.1f}%）" if rate is not None else ""))
 
     @property
     def period_label(self) -> str:
@@ -148,7 +172,8 @@ def aggregates(user: Any, indicator: Indicator, year: int, month: int, parks: Qu
         overall.reported += part.reported
         overall.approved += part.approved
     result = Aggregates(indicator=indicator, year=year, month=month, segment=segment,
-                        round=rounds[0] if len(rounds) == 1 else None)
+                        round=rounds[0] if len(rounds) == 1 else None,
+                        final=bool(rounds) and all(r.locked for r in rounds))
     for park, fig in selectors.by_park(indicator, year, month, parks, segment):
         result.rows.append(AggregateRow(
             label=park.name, park=park, figure=fig, completion=done.get(park.pk),

@@ -500,6 +500,8 @@ def aggregates(request: AuthedRequest) -> HttpResponse:
         rows = [[r.label, _fmt(r.figure.value), _fmt(r.figure.ytd), _fmt(r.yoy, 1), _fmt(r.mom, 1),
                  r.figure.reporters, _fmt(r.completion.rate, 1) if r.completion else None, _fmt(r.per_mu)]
                 for r in [*data.rows, *([data.total] if data.total else [])]]
+        if data.provisional:
+            rows.append([f"注：{data.period_label}为{data.mark}", None, None, None, None, None, None, None])
         return export_response(actor=request.user, fmt=fmt, name=f"stats-{indicator.code}-{year}-{month:02d}",
                                headers=headers, rows=rows, object_type="stats.Rollup",
                                filters={"indicator": indicator.code, "year": year, "month": month,
