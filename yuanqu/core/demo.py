@@ -13,6 +13,8 @@ import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+
 from yuanqu.core.models import Region
 from yuanqu.core.text import uscc_check_digit
 
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
 
 REGION = "370213"
 SEED = 370213
+#: The date of the news report the demo reproduces: its figures hold exactly as of this day (and as of the end
+#: of 2022, the year it reports); the demo goes on from there to yesterday.
+ARTICLE_DATE = dt.date(2023, 2, 10)
 
 
 def org_code_check(body8: str) -> str:
@@ -46,10 +51,13 @@ class DemoContext:
 
     ``fresh`` is False when the demo was loaded before: loaders then add only what is missing (the accounts).
     ``objects`` carries what one loader made for the next ones, by name (``parks``, ``staff``, ...).
+    ``today`` is the day the demo is loaded; its dated steps end yesterday (:attr:`until`), since the services
+    refuse a date in the future.
     """
 
     region: Region
     rng: random.Random
+    today: dt.date = field(default_factory=timezone.localdate)
     fresh: bool = True
     objects: dict[str, Any] = field(default_factory=dict)
     #: (username, role label, password) of the accounts created now; the password is shown once.
@@ -76,6 +84,11 @@ class DemoContext:
             if code not in self.used_uscc:
                 self.used_uscc.add(code)
                 return code
+
+    @property
+    def until(self) -> dt.date:
+        """The last day a demo step may be dated: yesterday."""
+        return self.today - dt.timedelta(days=1)
 
     def day(self, start: dt.date, end: dt.date) -> dt.date:
         """A random day between two dates, both included."""

@@ -1,23 +1,27 @@
 """The Licang investment pipeline for the demo: the article's projects, leads in every status, cases.
 
+On the report's date (2023-02-10) 人民金服青岛中心 and 中化云谷 (102亿元 together) and 联东U谷青岛中心 (30亿元)
+are under construction; afterwards 人民金服青岛中心 and 中化云谷 are completed and open, while 联东U谷青岛中心,
+its first phase handed over, builds its second. No stage is dated after yesterday.
+
 Registered as a demo loader from ``InvestmentConfig.ready()``, after the role accounts. Every row goes through
 the services. Converted leads are not turned into settlements here, so the park counts the article states stay exact.
 """
-
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from yuanqu.core.demo import DemoContext
+from yuanqu.core.demo import REGION, DemoContext
 from yuanqu.core.models import IndustryCode
 from yuanqu.parks.models import Park
 
 from . import services
-from .models import Lead
+from .models import Lead, Project
 
 if TYPE_CHECKING:
     from yuanqu.accounts.models import User
@@ -27,29 +31,35 @@ def _industry(code: str) -> IndustryCode | None:
     return IndustryCode.objects.filter(pk=code).first()
 
 
-def load_investment_demo(*, actor: User, staff: User, parks: dict[str, Park]) -> None:
-    """Create the demo projects, leads (owned by ``staff`` where owned) and cases."""
-    today = timezone.localdate()
+def load_investment_demo(*, actor: User, staff: User, parks: dict[str, Park], today: dt.date | None = None) -> None:
+    """Create the demo projects, leads (owned by ``staff`` where owned) and cases, as the district has them on
+    ``today`` (default: today): every stage reached is dated before it."""
+    today = today or timezone.localdate()
     rmjf, ldug, smyz, xltd, tscx = (parks[k] for k in ("rmjf", "ldug", "smyz", "xltd", "tscx"))
 
-    # The article: 人民金服青岛中心 and 中化云谷, 102亿元 together; 联东U谷青岛中心, 30亿元, started.
+    # The article: 人民金服青岛中心 and 中化云谷, 102亿元 together, and 联东U谷青岛中心, 30亿元, under construction
+    # (开工) on 2023-02-10. Then the first two are completed and open; 联东U谷 hands over its first phase and
+    # builds its second.
     projects = []
-    for name, park, total, fixed, level, reached in (
+    for name, park, total, fixed, level, stages in (
         ("人民金服青岛中心", rmjf, "520000", "380000", "city",
-         [("signed", dt.date(2021, 6, 18)), ("registered", dt.date(2021, 9, 1))]),
+         [("signed", dt.date(2021, 6, 18)), ("registered", dt.date(2021, 9, 1)), ("started", dt.date(2022, 3, 28)),
+          ("completed", dt.date(2023, 10, 20)), ("producing", dt.date(2024, 3, 15))]),
         ("中化云谷", rmjf, "500000", "360000", "city",
-         [("signed", dt.date(2021, 6, 18)), ("registered", dt.date(2021, 10, 12))]),
+         [("signed", dt.date(2021, 6, 18)), ("registered", dt.date(2021, 10, 12)), ("started", dt.date(2022, 10, 18)),
+          ("completed", dt.date(2025, 6, 30)), ("producing", dt.date(2025, 10, 10))]),
         ("联东U谷青岛中心", ldug, "300000", "240000", "district",
          [("signed", dt.date(2021, 3, 5)), ("registered", dt.date(2021, 5, 20)), ("started", dt.date(2022, 4, 8))]),
         ("明眸角膜产业化基地（演示）", smyz, "36000", "22000", "province",
          [("signed", dt.date(2022, 1, 10)), ("registered", dt.date(2022, 2, 15)), ("started", dt.date(2022, 8, 1)),
           ("completed", dt.date(2023, 10, 30)), ("producing", dt.date(2024, 3, 1))]),
         ("信联天地总部经济楼层改造（演示）", xltd, "8000", "6500", "district",
-         [("signed", dt.date(2024, 5, 6)), ("registered", dt.date(2024, 6, 20))]),
+         [("signed", dt.date(2024, 5, 6)), ("registered", dt.date(2024, 6, 20)), ("started", dt.date(2025, 4, 15))]),
     ):
         project = services.project_create(actor=actor, name=name, park=park, level=level,
                                           total_investment_wan=Decimal(total),
                                           fixed_asset_investment_wan=Decimal(fixed))
+        reached = [(stage, on) for stage, on in stages if on < today]
         last = reached[-1][1]
         plans: dict[str, dt.date | None] = {stage: on for stage, on in reached}
         for i, stage in enumerate(("talks", "signed", "registered", "started", "completed", "producing", "full")):
@@ -115,7 +125,7 @@ def load_investment_demo(*, actor: User, staff: User, parks: dict[str, Park]) ->
     services.case_advance(actor=actor, case=case, status="agreed")
     services.case_meeting_create(actor=actor, case=case, on=today - dt.timedelta(days=45),
                                  attendees="分管副区长、区住建局、区自然资源局", minutes="研究配套道路建设时序。",
-                                 decisions="道路与项目一期同步竣工，区住建局牵头。")
+                                 decisions="道路与项目二期同步竣工，区住建局牵头。")
     services.case_measure_create(actor=actor, case=case, text="完成道路施工图审查", owner="区住建局",
                                  due_on=today - dt.timedelta(days=5))
     services.case_measure_create(actor=actor, case=case, text="道路开工", owner="区城投公司",
@@ -127,7 +137,23 @@ def load_investment_demo(*, actor: User, staff: User, parks: dict[str, Park]) ->
                                  attendees="区投资促进局、生命药洲运营中心", minutes="听取企业诉求。")
 
 
+def project_summary(region_code: str = REGION, on: dt.date | None = None) -> dict[str, dict[str, Decimal]]:
+    """Park name → the total investment (万元) of its projects by the stage each had reached at the end of day
+    ``on`` (default: today), from the dated stages; a project that had reached none is left out."""
+    on = on or timezone.localdate()
+    order = [*Project.ORDER, Project.Stage.TERMINATED]
+    out: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for project in (Project.objects.filter(park__region_id=region_code).select_related("park")
+                    .prefetch_related("stages")):
+        reached = [row.stage for row in project.stages.all() if row.actual_on is not None and row.actual_on <= on]
+        if reached and project.park is not None:
+            stage = max(reached, key=order.index)
+            out[project.park.name][stage] += project.total_investment_wan
+    return {name: dict(by_stage) for name, by_stage in out.items()}
+
+
 def load_demo_part(ctx: DemoContext) -> None:
     """The registered loader: the pipeline of a fresh demo, its leads owned by the demo's district staff."""
     if ctx.fresh:
-        load_investment_demo(actor=ctx.actor, staff=ctx.objects["staff"], parks=ctx.objects["parks"])
+        load_investment_demo(actor=ctx.actor, staff=ctx.objects["staff"], parks=ctx.objects["parks"],
+                             today=ctx.today)

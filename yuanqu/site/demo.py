@@ -7,17 +7,32 @@ statistics 50, dashboards 60), and each reads what the ones before it made from 
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 
 from yuanqu.core.demo import REGION, SEED, DemoContext
 from yuanqu.core.models import Region
 from yuanqu.core.registry import DemoLoader, demo
-from yuanqu.enterprises.demo import demo_summary
+from yuanqu.enterprises.demo import demo_summary as settlement_summary
+from yuanqu.investment.demo import project_summary
 
 __all__ = ["demo_summary", "load_demo"]
+
+
+def demo_summary(region_code: str = REGION, on: dt.date | None = None) -> dict[str, Any]:
+    """The aggregates the news report states, read back as of the end of day ``on`` (default: now), per park:
+    enterprises ``signed`` and ``moved_in``, the park's ``investment_wan``, and ``projects_wan``, its projects'
+    total investment (万元) by the stage each had reached. The report's own figures hold on 2023-02-10
+    (``yuanqu.core.demo.ARTICLE_DATE``)."""
+    out = settlement_summary(region_code, on)
+    projects = project_summary(region_code, on)
+    for name, figures in out.items():
+        figures["projects_wan"] = projects.get(name, {})
+    return out
 
 
 @transaction.atomic

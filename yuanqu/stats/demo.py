@@ -1,10 +1,11 @@
 """Licang statistics for the demo: monthly (and quarterly) rounds from January 2022 to last month.
 
-Every enterprise moved in to a park reports each period it was there. Growth is plausible (a
+Every enterprise moved in to a park reports each period it was there, to that park. Growth is plausible (a
 park-level trend, seasonality with the Spring Festival dip in February and a December peak,
-noise per enterprise), and 生命药洲's 2022 工业总产值 adds up to exactly 55亿元 (550,000 万元),
-as the district reported. Older periods are approved and locked; the latest round is in progress,
-with reports in every status.
+noise per enterprise, tenants arriving and leaving), and 生命药洲's 2022 工业总产值 adds up to exactly 55亿元
+(550,000 万元) from its 52 enterprises, as the district reported: the park's enterprises are scaled to it, in
+every year alike. The rounds of the last two months are open (the latest in progress, with reports in every
+status; the one before approved); every older round is approved and locked.
 """
 
 from __future__ import annotations
@@ -36,14 +37,18 @@ SMYZ_2022_OUTPUT_WAN = Decimal("550000")
 #: Share of a year's output in each month (sums to 1): the Spring Festival dip, a December peak.
 SEASON = [Decimal(x) for x in ("0.075", "0.060", "0.085", "0.083", "0.084", "0.087", "0.082", "0.083", "0.086",
                                "0.085", "0.087", "0.103")]
-#: Park-level growth of output on the year before, by park name and year.
+#: Growth of an enterprise's output on the year before, by park name and year (a park grows by more or less as
+#: tenants arrive and leave).
 GROWTH = {
-    "生命药洲": {2023: "0.094", 2024: "0.112", 2025: "0.081", 2026: "0.074"},
-    "信联天地": {2023: "0.126", 2024: "0.097", 2025: "0.068", 2026: "0.059"},
-    "国际特别创新区": {2023: "0.215", 2024: "0.184", 2025: "0.152", 2026: "0.133"},
+    "生命药洲": {2023: "0.055", 2024: "0.050", 2025: "0.045", 2026: "0.042"},
+    "信联天地": {2023: "0.050", 2024: "0.045", 2025: "0.040", 2026: "0.035"},
+    "国际特别创新区": {2023: "0.138", 2024: "0.121", 2025: "0.104", 2026: "0.095"},
+    "人民金服青岛中心·中化云谷": {2024: "0.168", 2025: "0.142", 2026: "0.117"},
+    "联东U谷青岛中心": {2024: "0.121", 2025: "0.103", 2026: "0.088"},
 }
 #: A typical annual output (万元) of an enterprise, by park: (above designated size, below).
-SIZE = {"生命药洲": (16000, 4200), "信联天地": (5200, 900), "国际特别创新区": (2600, 380)}
+SIZE = {"生命药洲": (16000, 4200), "信联天地": (5200, 900), "国际特别创新区": (2600, 380),
+        "人民金服青岛中心·中化云谷": (4800, 700), "联东U谷青岛中心": (12000, 2600)}
 CENT = Decimal("0.01")
 
 
@@ -94,13 +99,14 @@ def load_stats_demo(*, actor: User, staff: User, today: dt.date | None = None) -
                        .select_related("enterprise", "enterprise__industry", "park"))
     periods = _periods(today)
     last = periods[-1]
+    open_from = periods[-2] if len(periods) > 1 else last  # the month before last: still open, like the last
     rounds: dict[tuple[str, int, int], Round] = {}
     for y, m in periods:
         for freq in (Frequency.MONTH, Frequency.QUARTER):
             if m not in months_of(freq):
                 continue
             nxt = dt.date(y + (m == 12), m % 12 + 1, 10)
-            locked = (y, m) < (last[0], last[1] - 2) if last[1] > 2 else y < last[0]
+            locked = (y, m) < open_from
             rnd = Round.objects.create(region=region, frequency=freq, year=y, month=m, deadline=nxt,
                                        locked=locked, locked_at=timezone.now() if locked else None, created_by=staff)
             rnd.indicators.set([i for i in indicators.values() if i.frequency == freq and i.active])
@@ -122,8 +128,10 @@ def load_stats_demo(*, actor: User, staff: User, today: dt.date | None = None) -
     cells = [k for k in output if k[1] == smyz.pk and k[2] == 2022]
     raw = sum((output[k] for k in cells), Decimal(0))
     if raw:
-        for k in cells:
-            output[k] = _q(output[k] * SMYZ_2022_OUTPUT_WAN / raw)
+        # Every year of the park by the same factor, so its growth stays what the trend and its tenants make it.
+        for k in output:
+            if k[1] == smyz.pk:
+                output[k] = _q(output[k] * SMYZ_2022_OUTPUT_WAN / raw)
         residual = SMYZ_2022_OUTPUT_WAN - sum((output[k] for k in cells), Decimal(0))
         output[max(cells, key=lambda k: output[k])] += residual
 
@@ -239,4 +247,4 @@ def _warning_example(rnd: Round) -> None:
 def load_demo_part(ctx: DemoContext) -> None:
     """The registered loader: the statistics of a fresh demo, reviewed by the demo's district staff."""
     if ctx.fresh:
-        load_stats_demo(actor=ctx.actor, staff=ctx.objects["staff"])
+        load_stats_demo(actor=ctx.actor, staff=ctx.objects["staff"], today=ctx.today)
