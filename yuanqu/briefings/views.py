@@ -1,7 +1,9 @@
-"""Briefings (简报): request one for a region or a park and a period, read it, download .docx/.pdf,
-regenerate it."""
+"""Briefings (简报): request one for a region or a park and a period, read it, edit a draft's text, issue it,
+download .docx/.pdf, write it again."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,11 +17,13 @@ from yuanqu.core.forms import attach_errors
 from yuanqu.core.listing import Filter, ListSpec, run_list
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
+from yuanqu.figures.selectors import default_period, scope_for_region
 from yuanqu.parks.models import Park
 
 from . import services
-from .forms import BriefingForm
+from .forms import BriefingEditForm, BriefingForm
 from .models import Briefing
+from .render import document
 
 
 def _require(request: AuthedRequest) -> None:
@@ -27,11 +31,25 @@ def _require(request: AuthedRequest) -> None:
         raise Http404
 
 
+def _editable_or_404(request: AuthedRequest, pk: int) -> Briefing:
+    """A briefing the user may edit and issue (district staff, their region's); any other: 404."""
+    _require(request)
+    if request.user.role not in services.EDIT_ROLES:
+        raise Http404
+    return get_visible_or_404(Briefing.objects.editable_by(request.user).select_related("region", "park"),
+                              request.user, pk=pk)
+
+
+def _messages_of(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
 @login_required
 def briefing_list(request: AuthedRequest) -> HttpResponse:
     """The briefings of the user's scope, newest first."""
     _require(request)
-    spec = ListSpec(filters=[Filter("status", _("Status"), Briefing.Status.choices),
+    spec = ListSpec(filters=[Filter("lifecycle", _("Stage"), Briefing.Lifecycle.choices),
+                             Filter("status", _("Status"), Briefing.Status.choices),
                              Filter("park", _("Park"), lambda r: list(Park.objects.visible_to(r.user)
                                                                       .values_list("pk", "name")))],
                     sorts={"created": ("created_at",), "period": ("year", "month")}, default_sort="-created",
@@ -42,15 +60,16 @@ def briefing_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def briefing_create(request: AuthedRequest) -> HttpResponse:
-    """Choose a scope and a period; the briefing is saved and queued, and the task worker writes it."""
+    """Choose a scope and a period; the briefing is saved as a draft and queued, and the task worker writes it.
+    A new briefing opens on the latest locked period (its figures are final)."""
     _require(request)
     if request.method == "POST":
         form = BriefingForm(request.POST, user=request.user)
         if form.is_valid():
             try:
                 briefing = services.briefing_request(
-                    actor=request.user, year=form.cleaned_data["year"], month=form.cleaned_data["month"],
-                    park=form.cleaned_data["park"], region=request.user.region)
+                    actor=request.user, period=form.cleaned_data["period"], park=form.cleaned_data["park"],
+                    region=request.user.region)
             except PermissionDenied as exc:
                 raise Http404 from exc
             except ValidationError as exc:
@@ -58,17 +77,77 @@ def briefing_create(request: AuthedRequest) -> HttpResponse:
             else:
                 return redirect("briefings:detail", pk=briefing.pk)
     else:
-        initial = {k: request.GET[k] for k in ("park", "year", "month") if request.GET.get(k)}
+        initial: dict[str, Any] = BriefingForm.initial_for(default_period(scope_for_region(request.user.region_id)))
+        initial.update({k: request.GET[k] for k in ("park", "kind", "year", "from_month", "month", "quarter")
+                        if request.GET.get(k)})
         form = BriefingForm(initial=initial, user=request.user)
     return render(request, "briefings/form.html", {"form": form})
 
 
+def _detail(request: AuthedRequest, briefing: Briefing, form: BriefingEditForm | None = None,
+            status: int = 200) -> HttpResponse:
+    can_edit = (request.user.role in services.EDIT_ROLES and not briefing.is_issued and briefing.is_written
+                and Briefing.objects.editable_by(request.user).filter(pk=briefing.pk).exists())
+    if can_edit and form is None:
+        form = BriefingEditForm(briefing=briefing)
+    context = {"b": briefing, "d": document(briefing) if briefing.is_written else None, "form": form,
+               "can_edit": can_edit, "can_issue": can_edit and briefing.status == Briefing.Status.DONE}
+    return render(request, "briefings/detail.html", context, status=status)
+
+
 @login_required
 def briefing_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The briefing as a page: its narrative, tables and charts, with downloads."""
+    """The briefing as a page: masthead, sections, tables and notes, with downloads; for district staff, a draft's
+    edit form and its issue button."""
     _require(request)
-    briefing = get_visible_or_404(Briefing.objects.select_related("region", "park"), request.user, pk=pk)
-    return render(request, "briefings/detail.html", {"b": briefing, "c": briefing.content})
+    briefing = get_visible_or_404(Briefing.objects.select_related("region", "park", "issued_by", "created_by",
+                                                                  "derived_from"), request.user, pk=pk)
+    return _detail(request, briefing)
+
+
+@login_required
+@require_POST
+def briefing_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Save a draft's text (sections, 下步工作), bulletin name and 编发单位; its files are rendered again."""
+    briefing = _editable_or_404(request, pk)
+    if briefing.is_issued or not briefing.is_written:
+        try:  # the service says why, in the user's language
+            services.briefing_edit(actor=request.user, briefing=briefing)
+        except ValidationError as exc:
+            for text in _messages_of(exc):
+                messages.error(request, text)
+        return redirect("briefings:detail", pk=pk)
+    form = BriefingEditForm(request.POST, briefing=briefing)
+    if form.is_valid():
+        try:
+            services.briefing_edit(actor=request.user, briefing=briefing, sections=form.sections(),
+                                   bulletin_name=form.cleaned_data["bulletin_name"],
+                                   issuer=form.cleaned_data["issuer"])
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("The text is saved; the documents are being written again."))
+            return redirect("briefings:detail", pk=pk)
+    return _detail(request, briefing, form)
+
+
+@login_required
+@require_POST
+def briefing_issue(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Issue a draft: it is numbered (第N期), locked and rendered again with its number."""
+    briefing = _editable_or_404(request, pk)
+    try:
+        issued = services.briefing_issue(actor=request.user, briefing=briefing)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        for text in _messages_of(exc):
+            messages.error(request, text)
+    else:
+        messages.success(request, _("Issued as %(number)s.") % {"number": issued.issue_label})
+    return redirect("briefings:detail", pk=pk)
 
 
 @login_required
@@ -86,12 +165,17 @@ def briefing_download(request: AuthedRequest, pk: int, fmt: str) -> FileResponse
 @login_required
 @require_POST
 def briefing_regenerate(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Write the briefing again from today's data, with its saved parameters."""
+    """Write the briefing again from today's data, with its saved parameters: a draft in place, an issued one as
+    a new draft (the issued one stays as it was)."""
     _require(request)
     briefing = get_visible_or_404(Briefing.objects.all(), request.user, pk=pk)
     try:
-        services.briefing_regenerate(actor=request.user, briefing=briefing)
+        written = services.briefing_regenerate(actor=request.user, briefing=briefing)
     except PermissionDenied as exc:
         raise Http404 from exc
-    messages.success(request, _("The briefing is being written again from the current data."))
-    return redirect("briefings:detail", pk=pk)
+    if written.pk != briefing.pk:
+        messages.success(request, _("An issued briefing is not changed: a new draft is being written from the "
+                                    "current data."))
+    else:
+        messages.success(request, _("The briefing is being written again from the current data."))
+    return redirect("briefings:detail", pk=written.pk)

@@ -28,12 +28,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from yuanqu.core.models import IndustryCode
-from yuanqu.core.numbers import change, share
+from yuanqu.core.numbers import change, pct_points, share
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.enterprises.models import Enterprise, Settlement, SettlementQuerySet, StageCounts
 from yuanqu.investment.models import Lead, Project, ProjectStage
 from yuanqu.parks.models import Park, Unit
-from yuanqu.stats.models import Indicator, Report, ReportValue, Rollup, Round, months_of
+from yuanqu.stats.models import Indicator, Report, ReportValue, Rollup, Round, Target, months_of
 
 from .periods import Period
 
@@ -752,6 +752,62 @@ def monthly_series(scope: FigureScope, year: int, code: str, until: int = 12) ->
         now, before = cells.get((year, m), [None, None, 0]), cells.get((year - 1, m), [None, None, 0])
         out.append({"month": m, "value": now[0], "ytd": now[1], "reporters": now[2], "last_year": before[0],
                     "last_year_ytd": before[1], "final": bool(locked.get(m))})
+    return out
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """An annual target against its indicator's 累计 at the period's end, beside the share of the year elapsed
+    (时序进度): a target is behind when its completion is below the year elapsed."""
+
+    code: str
+    name: str
+    unit: str
+    period: Period
+    target: Decimal
+    done: Decimal | None
+    final: bool
+
+    @property
+    def pct(self) -> Decimal | None:
+        """Completion of the annual target (%)."""
+        return share(self.done, self.target)
+
+    @property
+    def elapsed_pct(self) -> Decimal:
+        """Share of the year elapsed at the period's end (%): 时序进度."""
+        return share(self.period.last, 12) or Decimal(0)
+
+    @property
+    def gap(self) -> Decimal | None:
+        """Completion minus the year elapsed, in 个百分点 (negative: behind)."""
+        return pct_points(self.pct, self.elapsed_pct)
+
+    @property
+    def definition(self) -> str:
+        return (f"{self.name}目标完成率：1月至{self.period.last}月累计 ÷ {self.period.year}年年度目标；"
+                f"时序进度为{self.period.last}/12（{self.elapsed_pct:.1f}%）。" + ("" if self.final else "快报。"))
+
+
+def target_progress(scope: FigureScope, period: Period) -> list[TargetProgress]:
+    """The annual targets of the scope for the period's year (its park's, or its region's own), each against
+    the indicator's 累计 at the period's end. None for a scope narrowed by industry or enterprise: targets are
+    set for whole parks and regions."""
+    if scope.narrowed_by_enterprise_attributes:
+        return []
+    targets = Target.objects.filter(year=period.year).select_related("indicator").order_by(
+        "indicator__sort_order", "indicator__code")
+    if scope.user is not None:
+        targets = targets.visible_to(scope.user)
+    targets = (targets.filter(park=scope.park) if scope.park is not None
+               else targets.filter(region_id=scope.region_code, park__isnull=True))
+    out = []
+    for target in targets:
+        fig = indicator(scope, period, target.indicator)
+        if fig is None:
+            continue
+        out.append(TargetProgress(code=fig.code, name=fig.name, unit=fig.unit, period=period, target=target.value,
+                                  done=fig.ytd, final=fig.final))
     return out
 
 
