@@ -81,8 +81,9 @@ def test_a_park_briefing_states_the_dashboard_figures_in_pdf_and_docx(client, st
     assert dash.context["summary"]["output"]["ytd"] == 2000
     assert "2000万元" in dash.content.decode()
     assert "实现产值2000万元" in paragraphs
-    # 生命药洲 reported nothing in 2024: no growth at all, neither raw nor like-for-like.
-    assert ["工业总产值", "2000万元", "—", "—", "—"] in cells
+    # 生命药洲 reported nothing in 2024: no like-for-like growth; a 快报 names its reporters instead of last year's
+    # total over every reporter.
+    assert ["工业总产值", "2000万元", "1家", "—"] in cells
 
 
 def test_a_region_briefing_compares_like_for_like_and_ranks_the_parks(client, stats_world):
@@ -102,7 +103,7 @@ def test_a_region_briefing_compares_like_for_like_and_ranks_the_parks(client, st
     paragraphs, cells = docx_text(b.docx.read())
     assert "同口径同比增长20%" in paragraphs
     assert ["生命药洲", "2000万元", "—", "62.5%"] in cells
-    assert ["工业总产值", "3200万元", "1000万元", "+220.0%", "+20.0%"] in cells
+    assert ["工业总产值", "3200万元", "2家", "+20.0%"] in cells
     # Its numbers are the cockpit's.
     dash = client.get(reverse("dashboards:cockpit") + "?year=2025&month=6")
     assert dash.context["kpi"]["output"]["ytd"] == 3200
@@ -121,7 +122,12 @@ def test_a_final_period_states_growth_and_the_parks_pull_in_percentage_points(cl
     # 生命药洲 +2000 and 信联天地 +200 over last year's 1000: 200 and 20 个百分点, 220 in all.
     assert "生命药洲产值2000万元，占全区的62.5%，拉动全区增长200个百分点" in text
     assert "信联天地产值1200万元，占全区的37.5%，同比增长20%，拉动全区增长20个百分点" in text
+    assert "从拉动看，生命药洲对全区增长贡献最大，拉动200个百分点" in text
     assert any(note.startswith("拉动：") for note in b.content["notes"])
+    _paragraphs, cells = docx_text(b.docx.read())
+    assert ["工业总产值", "3200万元", "1000万元", "+220.0%"] in cells
+    assert ["生命药洲", "2000万元", "—", "62.5%", "200.0"] in cells
+    assert ["信联天地", "1200万元", "+20.0%", "37.5%", "20.0"] in cells
 
 
 def test_the_above_scale_share_changes_by_percentage_points(client, world):

@@ -19,7 +19,7 @@ What it states, and as of when:
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -29,6 +29,7 @@ from yuanqu.figures import selectors as fs
 from yuanqu.figures.periods import Period
 from yuanqu.figures.selectors import SOURCE_PROJECTS, Figure, FigureScope, IndicatorFigure, TargetProgress
 from yuanqu.parks.models import Park
+from yuanqu.stats.models import months_of
 
 from .models import Briefing
 
@@ -72,6 +73,14 @@ def _day(day: dt.date) -> str:
 
 def _dec(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _points(value: Decimal | None) -> str:
+    """A 拉动 for a table column: one decimal always (2.0, not 2), so the column lines up."""
+    if value is None:
+        return "—"
+    rounded = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return "0.0" if rounded == 0 else f"{rounded}"
 
 
 def _items(parts: list[str]) -> str:
@@ -132,6 +141,14 @@ class Writer:
         if value is None:
             return ""
         return f"{prefix}{n.points(value)}" if fig.is_rate else n.growth(value, prefix=prefix)
+
+    def covered(self, fig: IndicatorFigure) -> str:
+        """（1—9月） for an indicator reported less often than the period runs (研发投入 by quarter in 1—11月)."""
+        ind = self.scope.indicator(fig.code)
+        months = [m for m in self.period.months if ind is not None and m in months_of(ind.frequency)]
+        if not months or months[-1] == self.period.last:
+            return ""
+        return f"（{self.period.first}—{months[-1]}月）" if months[-1] != self.period.first else f"（{months[-1]}月）"
 
     def amount(self, fig: IndicatorFigure, value: Any) -> str:
         return n.quantity(value, fig.unit)
@@ -220,7 +237,7 @@ class Writer:
         for code in ("revenue", "tax", "profit", "rnd", "fai", "export"):
             fig = self.indicators.get(code)
             if fig is not None and fig.value is not None:
-                parts.append(self.with_growth(fig, f"{VERBS[code]}{self.amount(fig, fig.value)}"))
+                parts.append(self.with_growth(fig, f"{VERBS[code]}{self.covered(fig)}{self.amount(fig, fig.value)}"))
         employees = self.indicators.get("employees")
         if employees is not None and employees.value is not None:
             parts.append(self.with_growth(employees, f"从业人员{self.amount(employees, employees.value)}"))
@@ -271,6 +288,10 @@ class Writer:
             described.append(text)
         paragraphs = ["分园区看，" + "；".join(described) + "。"]
         movers = []
+        pulls = [(p, self.pull(f)) for p, f in with_data]
+        driver = max(((p, v) for p, v in pulls if v is not None), key=lambda pv: pv[1], default=None)
+        if driver is not None and len(with_data) > 1 and driver[1] > 0:
+            movers.append(f"从拉动看，{driver[0].name}对全区增长贡献最大，拉动{n.plain(driver[1], 1)}个百分点")
         growths: list[tuple[Park, Decimal]] = []
         for park, fig in with_data:
             value = self.growth_of_part(fig, self.park_figure(park) if self.provisional else None)
@@ -310,6 +331,10 @@ class Writer:
                 text += f"，{'拉动' if pull >= 0 else '下拉'}{self.whole}增长{n.plain(abs(pull), 1)}个百分点"
             described.append(text)
         paragraphs = [f"分行业看，共有{len(rows)}个行业门类有产值数据。" + "；".join(described) + "。"]
+        pulls = [(name, self.pull(f)) for _code, name, f in rows]
+        driver = max(((name, v) for name, v in pulls if v is not None), key=lambda nv: nv[1], default=None)
+        if driver is not None and len(rows) > 1 and driver[1] > 0:
+            paragraphs.append(f"从拉动看，{driver[0]}对{self.whole}增长贡献最大，拉动{n.plain(driver[1], 1)}个百分点。")
         falling = []
         for code, name, fig in rows:
             value = self.growth_of_part(fig, self.section_figure(code) if self.provisional else None)
@@ -431,14 +456,22 @@ class Writer:
 
     def tables(self) -> list[dict[str, Any]]:
         current = "本期累计" if self.period.is_year_to_date else "本期"
-        header = ["指标", current, "上年同期", "同比"] + (["同口径同比"] if self.provisional else [])
+        # A 快报 compares like with like only: last year's total over every reporter would sit beside this year's
+        # over those approved so far, so it gives way to the number of reporters behind the figure.
+        header = (["指标", current, "报送企业", "同口径同比"] if self.provisional
+                  else ["指标", current, "上年同期", "同比"])
         rows = []
         for fig in self.indicators.values():
-            row = [fig.name, self.amount(fig, fig.value), self.amount(fig, fig.last_year),
-                   n.signed_change(fig.yoy, fig.is_rate)]
-            if self.provisional:
-                row.append(n.signed_change(fig.like_for_like, fig.is_rate))
-            rows.append(row)
+            name = fig.name + self.covered(fig)
+            if fig.provisional:
+                rows.append([name, self.amount(fig, fig.value), f"{fig.reporters}家",
+                             n.signed_change(fig.like_for_like, fig.is_rate)])
+            elif self.provisional:  # a final figure (a quarterly one) in a 快报: its own 同比
+                rows.append([name, self.amount(fig, fig.value), f"{fig.reporters}家",
+                             n.signed_change(fig.yoy, fig.is_rate) + "（终数）"])
+            else:
+                rows.append([name, self.amount(fig, fig.value), self.amount(fig, fig.last_year),
+                             n.signed_change(fig.yoy, fig.is_rate)])
         title = f"{self.name}{self.period.label}主要经济指标" + ("（快报）" if self.provisional else "")
         tables = [{"title": f"表1 {title}", "header": header, "rows": rows}]
         lead = self.lead
@@ -453,7 +486,7 @@ class Writer:
                 row = [park.name, self.amount(fig, fig.value), n.signed_change(growth),
                        n.pct(n.share(fig.value, lead.value))]
                 if not self.provisional:
-                    row.append(n.plain(self.pull(fig), 1) if self.pull(fig) is not None else "—")
+                    row.append(_points(self.pull(fig)))
                 rows.append(row)
             header = ["园区", f"{lead.name}", growth_head, "占全区比重"] + ([] if self.provisional
                                                                          else ["拉动（个百分点）"])
@@ -466,7 +499,7 @@ class Writer:
                 row = [name, self.amount(fig, fig.value), n.signed_change(growth),
                        n.pct(n.share(fig.value, lead.value))]
                 if not self.provisional:
-                    row.append(n.plain(self.pull(fig), 1) if self.pull(fig) is not None else "—")
+                    row.append(_points(self.pull(fig)))
                 rows.append(row)
             header = ["行业门类", f"{lead.name}", growth_head, "占比"] + ([] if self.provisional
                                                                      else ["拉动（个百分点）"])

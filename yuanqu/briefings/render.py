@@ -74,6 +74,7 @@ def _font_file(family: str) -> tuple[str, int] | None:
     return (path, int(index or 0)) if path else None
 
 
+@functools.cache
 def _font(size: int) -> Any:
     from PIL import ImageFont
 
@@ -124,6 +125,17 @@ def _value_label(value: float, unit: str) -> str:
     return numbers.quantity(Decimal(str(value)), unit) if value else "0"
 
 
+def _fitted(draw: Any, text: str, width: float) -> tuple[Any, str]:
+    """A font (22 px down to 16 px) in which ``text`` fits ``width``; shortened with … if none does."""
+    for size in (22, 20, 18, 16):
+        font = _font(size)
+        if draw.textlength(text, font=font) <= width:
+            return font, text
+    while len(text) > 1 and draw.textlength(text + "…", font=font) > width:
+        text = text[:-1]
+    return font, text + "…"
+
+
 def chart_png(chart: dict[str, Any], width: int = 1200, height: int = 620) -> bytes:
     """A bar chart (``hbar``: one horizontal series; ``bars``: grouped vertical series) as PNG bytes, on round
     ticks; a series with no value is left out (and its legend with it)."""
@@ -152,7 +164,8 @@ def chart_png(chart: dict[str, Any], width: int = 1200, height: int = 620) -> by
         values = series[0] if series else [0.0] * len(names)
         for i, (label, value) in enumerate(zip(names, values, strict=False)):
             y = y0 + i * row
-            draw.text((left - 12, y + row / 2), label[:12], font=font, fill="#333", anchor="rm")
+            label_font, text = _fitted(draw, label, left - 24)
+            draw.text((left - 12, y + row / 2), text, font=label_font, fill="#333", anchor="rm")
             length = (right - left) * value / top
             draw.rectangle([left, y + row * 0.2, left + max(length, 1), y + row * 0.8], fill=COLORS[0])
             draw.text((left + length + 8, y + row / 2), _value_label(value, unit), font=small, fill="#333",
