@@ -486,6 +486,10 @@ CASES: dict[str, Case] = {
     "briefings:detail": Case("GET", {STAFF, LEADER, OPERATOR}, pk("briefing")),
     "briefings:download": Case("GET", {STAFF, LEADER, OPERATOR}, lambda b: {"pk": b.briefing.pk, "fmt": "pdf"}),
     "briefings:regenerate": Case("POST", {STAFF, LEADER, OPERATOR}, pk("briefing"), redirects=True),
+    # Editing and issuing are district staff's: the probe briefing has no text yet, so both answer with a message.
+    "briefings:edit": Case("POST", {STAFF}, pk("briefing"), data={"bulletin_name": "探针", "issuer": "探针"},
+                           redirects=True),
+    "briefings:issue": Case("POST", {STAFF}, pk("briefing"), redirects=True),
     "tabular:imports": Case("GET", {STAFF, OPERATOR}, listing=Listing("batch")),
     "tabular:template": Case("GET", {STAFF, OPERATOR}),
     "tabular:batch": Case("GET", {STAFF, OPERATOR}, batch_pk),
