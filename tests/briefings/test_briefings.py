@@ -157,7 +157,7 @@ def test_stock_figures_are_counted_at_the_period_end_not_today(client, stats_wor
     text = b2025.text()
     assert "截至2025年6月末，生命药洲园区已吸引1家企业入驻，2025年1—6月实现产值2000万元" in text
     assert "尚未入驻" not in text
-    assert "新签约入园企业0家，新入驻1家" in text
+    assert "2025年1—6月，新入驻1家，无企业退出。" in text
     # The 口径 of each stated figure is in the 附注, with its date.
     assert "入驻企业：截至2024年12月31日已入驻且尚未退出的企业数。" in b2024.content["notes"]
 

@@ -65,7 +65,8 @@ class BriefingForm(StyledFormMixin, forms.Form):
         self.user = user
         self.fields["park"].queryset = Park.objects.visible_to(user).order_by("name_pinyin")
         this_year = timezone.localdate().year
-        self.fields["year"].widget = forms.Select(choices=[(y, str(y)) for y in range(this_year, this_year - 8, -1)])
+        self.fields["year"].widget = forms.Select(choices=[(y, str(y)) for y in range(this_year, this_year - 8, -1)],
+                                                  attrs={"class": "form-select"})
         if user.role == Role.PARK_OPERATOR:
             self.fields["park"].required = True
             self.fields["park"].empty_label = None
@@ -131,7 +132,8 @@ class BriefingEditForm(StyledFormMixin, forms.Form):
             self.fields[name] = forms.CharField(
                 label=section["heading"], required=False, max_length=MAX_SECTION_CHARS + 500, strip=True,
                 initial="\n".join(section["paragraphs"]),
-                widget=forms.Textarea(attrs={"rows": max(3, min(12, 2 * len(section["paragraphs"]) + 1))}),
+                widget=forms.Textarea(attrs={"rows": max(3, min(12, 2 * len(section["paragraphs"]) + 1)),
+                                             "class": "form-control briefing-edit", "lang": "zh-Hans"}),
                 help_text=_("One paragraph per line. Empty: the generated text."))
 
     def sections(self) -> dict[str, str]:

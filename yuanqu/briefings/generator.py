@@ -229,9 +229,12 @@ class Writer:
 
         new_signed, new_in = self.use(self.flows["new_signed"]), self.use(self.flows["new_moved_in"])
         exits = self.use(self.flows["exits"])
-        moves = f"{self.period.label}，新签约入园企业{new_signed}家，新入驻{new_in}家"
-        moves += f"，退出{exits}家。" if exits else "，无企业退出。"
-        paragraphs.append(moves)
+        moves = [text for count, text in ((new_signed, f"新签约入园企业{new_signed}家"), (new_in, f"新入驻{new_in}家"),
+                                          (exits, f"退出{exits}家")) if count]
+        if not moves:
+            paragraphs.append(f"{self.period.label}，无企业新签约入园、入驻或退出。")
+        else:
+            paragraphs.append(f"{self.period.label}，" + "，".join(moves) + ("。" if exits else "，无企业退出。"))
 
         parts = []
         for code in ("revenue", "tax", "profit", "rnd", "fai", "export"):
