@@ -96,7 +96,8 @@ def test_a_region_briefing_compares_like_for_like_and_ranks_the_parks(client, st
             "2025年1—6月实现产值3200万元，同口径同比增长20%。") in text
     assert "220%" not in text
     assert "实现税收230万元，同口径同比下降20%" in text
-    assert "分园区看，生命药洲产值2000万元，占全区的62.5%；信联天地产值1200万元，占全区的37.5%，同口径同比增长20%。" in text
+    assert ("分园区看，生命药洲产值2000万元，占全区的62.5%；"
+            "信联天地产值1200万元，占全区的37.5%，同口径同比增长20%。") in text
     assert "部分指标同比下降，税收同口径同比下降20%" in text
     # No enterprise of this world is above designated size: no 规上 sentence (see the next test for one).
     assert "规模以上" not in text
@@ -168,7 +169,8 @@ def test_a_period_with_nothing_locked_says_it_is_provisional_and_how_complete(cl
     text = b.text()
     assert b.content["provisional"] is True and b.title.endswith("（快报）")
     # Both June reports are approved, the round is still open.
-    assert text.startswith("一、总体情况\n【快报】本简报2025年1—6月统计数据为快报（初步数）：统计尚未结束，已审核2/2户（100%），")
+    assert text.startswith("一、总体情况\n【快报】本简报2025年1—6月统计数据为快报（初步数）："
+                           "统计尚未结束，已审核2/2户（100%），")
     assert b.content["notes"][0].startswith("本期为快报（初步数）：2025年1—6月统计尚未全部审核锁定，期末轮次应报2户，")
     pdf = "".join(pdf_text(b.pdf.read()).split())
     assert "经济运行简报（快报）" in pdf and "已审核2/2户" in pdf

@@ -69,4 +69,5 @@ def test_a_briefing_is_drafted_edited_issued_and_downloaded(page: Page, live_ser
     assert texts[1] == f"{year}年第1期"
     assert "一是抓好角膜产业化项目投产。" in texts and "二是做好统计服务。" in texts
     b = Briefing.objects.get()
-    assert (b.lifecycle, b.issue_number, b.edits["next_steps"]) == ("issued", 1, "一是抓好角膜产业化项目投产。\n二是做好统计服务。")
+    assert (b.lifecycle, b.issue_number) == ("issued", 1)
+    assert b.edits["next_steps"] == "一是抓好角膜产业化项目投产。\n二是做好统计服务。"

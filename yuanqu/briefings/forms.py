@@ -19,7 +19,6 @@ from .models import Briefing
 from .services import MAX_SECTION_CHARS
 
 
-
 def _month_label(month: int) -> str:
     return gettext("Month %(month)d") % {"month": month}
 

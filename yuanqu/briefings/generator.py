@@ -208,14 +208,14 @@ class Writer:
         paragraphs = []
         if self.provisional:
             paragraphs.append(self.provisional_paragraph())
-        moved_in, waiting = self.use(self.stock["moved_in"]), self.use(self.stock["waiting"])
-        self.use(self.stock["signed"])
+        moved_in, waiting = self.use(self.stock["moved_in"]), self.stock["waiting"].value
         if self.is_park:
             first = f"截至{_day(self.end)}，{self.name}"
         else:
             first = f"截至{_day(self.end)}，{self.name}在运营园区{self.use(self.stock['parks_operating'])}个，"
         first += f"已吸引{moved_in}家企业入驻" if moved_in else "尚无企业入驻"
         if waiting:
+            self.use(self.stock["waiting"])
             first += f"，另有{waiting}家已签约、尚未入驻"
         lead = self.lead
         if lead is not None and lead.value is not None:
@@ -390,7 +390,7 @@ class Writer:
                 f"{t.name}完成年度目标的{n.pct(t.pct)}，落后时序进度{n.plain(abs(t.gap or 0), 1)}个百分点"
                 for t in behind))
         falls = []
-        for code, fig in self.indicators.items():
+        for fig in self.indicators.values():
             value = fig.like_for_like if fig.provisional else fig.yoy
             if value is not None and value < 0 and n.growth(value).startswith("同比下降"):
                 falls.append(f"{fig.name}{'同口径' if fig.provisional else ''}{n.growth(value)}")

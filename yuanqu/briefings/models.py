@@ -175,9 +175,9 @@ class Briefing(TimeStamped):
             edited = self.edits.get(section["key"])
             paragraphs = split_paragraphs(edited) if edited is not None else list(section["paragraphs"])
             numeral = SECTION_NUMERALS[i] if i < len(SECTION_NUMERALS) else str(i + 1)
-            out.append({"key": section["key"], "name": section["heading"], "heading": f"{numeral}、{section['heading']}",
-                        "paragraphs": paragraphs, "generated": list(section["paragraphs"]),
-                        "edited": edited is not None})
+            out.append({"key": section["key"], "name": section["heading"],
+                        "heading": f"{numeral}、{section['heading']}", "paragraphs": paragraphs,
+                        "generated": list(section["paragraphs"]), "edited": edited is not None})
         return out
 
     def text(self) -> str:

@@ -143,7 +143,7 @@ def chart_png(chart: dict[str, Any], width: int = 1200, height: int = 620) -> by
 
     img = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(img)
-    title_font, font, small = _font(30), _font(22), _font(18)
+    title_font, small = _font(30), _font(18)
     draw.text((width // 2, 18), chart["title"], font=title_font, fill="#222", anchor="mt")
     unit = chart.get("unit", "")
     kept = [s for s in chart["series"] if any(v not in (None, "", "0") and float(v) != 0 for v in s["values"])]
@@ -502,7 +502,7 @@ def _store_files(briefing: Briefing) -> Briefing:
     d = document(briefing)
     docx, pdf = docx_bytes(d), pdf_bytes(d)
     stamp = timezone.localtime().strftime("%Y%m%d%H%M%S%f")
-    old = [f.name for f in (briefing.docx, briefing.pdf) if f]
+    old = [f.name for f in (briefing.docx, briefing.pdf) if f and f.name]
     briefing.docx.save(f"briefing-{briefing.pk}-{stamp}.docx", ContentFile(docx), save=False)
     briefing.pdf.save(f"briefing-{briefing.pk}-{stamp}.pdf", ContentFile(pdf), save=False)
     Briefing.objects.filter(pk=briefing.pk).update(docx=briefing.docx.name, pdf=briefing.pdf.name,

@@ -127,7 +127,8 @@ def briefing_edit(*, actor: User, briefing: Briefing, sections: Mapping[str, str
         for key, text in sections.items():
             paragraphs = split_paragraphs(text or "")
             if "\x00" in (text or ""):
-                errors[f"section_{key}"] = [ValidationError(_("Null characters are not allowed."), code="null")]
+                errors[f"section_{key}"] = [ValidationError(_("The text contains a null character (NUL)."),
+                                                            code="null")]
             elif len("\n".join(paragraphs)) > MAX_SECTION_CHARS:
                 errors[f"section_{key}"] = [ValidationError(
                     _("A section may hold at most %(limit)d characters.") % {"limit": MAX_SECTION_CHARS},
