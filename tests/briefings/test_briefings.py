@@ -146,6 +146,27 @@ def test_the_above_scale_share_changes_by_percentage_points(client, world):
             "占全区产值的37.5%，比上年同期下降62.5个百分点。") in b.text()
 
 
+def test_targets_are_set_against_the_year_elapsed(client, stats_world):
+    """A region target of 1亿元 output for 2025: 3200 万元 by June is 32%, 18 个百分点 behind the half year
+    elapsed; a park's own target (信联天地, 2000 万元: 60%) stays out of the region's briefing."""
+    from yuanqu.stats.models import Indicator
+    from yuanqu.stats.services import target_set
+
+    staff = stats_world.users["region_staff"]
+    output = Indicator.objects.get(code="output")
+    target_set(actor=staff, indicator=output, year=2025, value=Decimal("10000"), region=stats_world.licang)
+    target_set(actor=staff, indicator=output, year=2025, value=Decimal("2000"), park=stats_world.xltd)
+    login(client, staff)
+    text = request_briefing(client, park="", year=2025, month=6).text()
+    assert "从年度目标看，截至6月末时序进度为50%，工业总产值完成年度目标的32%，落后时序进度18个百分点。" in text
+    assert "部分指标完成进度落后于时序进度，工业总产值完成年度目标的32%，落后时序进度18个百分点" in text
+    assert "盯紧年度目标，对工业总产值等落后于时序进度的指标制定针对性措施" in text
+    park = request_briefing(client, park=stats_world.xltd.pk, year=2025, month=6)
+    assert "工业总产值完成年度目标的60%，快于时序进度10个百分点" in park.text()
+    assert ("工业总产值目标完成率：1月至6月累计 ÷ 2025年年度目标；时序进度为6/12（50.0%）。快报。"
+            in park.content["notes"])
+
+
 def test_stock_figures_are_counted_at_the_period_end_not_today(client, stats_world):
     """生命药洲's one tenant signed in March 2024 and moved in in January 2025. Its 2024 briefing says what was
     true at the end of 2024 (none moved in, one signed and waiting), not today's count."""

@@ -419,7 +419,9 @@ class Writer:
         if not parts:
             if not self.indicators:
                 return ["本期暂无经审核的统计数据，尚不能判断主要指标走势。"], found
-            checked = ["主要指标未出现同比下降"]
+            comparable = any((f.like_for_like if f.provisional else f.yoy) is not None
+                             for f in self.indicators.values())
+            checked = ["主要指标未出现同比下降" if comparable else "上年同期无可比数据，暂不能判断主要指标增减"]
             if self.targets:
                 checked.append("年度目标完成进度不低于时序进度")
             if c.expected:

@@ -153,7 +153,7 @@ def chart_png(chart: dict[str, Any], width: int = 1200, height: int = 620) -> by
     top = float(ticks[-1]) or 1.0
     names = chart["labels"]
     if axis_title:
-        draw.text((20, 62), axis_title, font=small, fill="#666", anchor="lm")
+        draw.text((20, 66), axis_title, font=small, fill="#666", anchor="lm")
     if chart["kind"] == "hbar":
         left, right, y0, bottom = 260, width - 170, 90, height - 50
         row = (bottom - y0) / max(len(names), 1)
@@ -171,7 +171,7 @@ def chart_png(chart: dict[str, Any], width: int = 1200, height: int = 620) -> by
             draw.text((left + length + 8, y + row / 2), _value_label(value, unit), font=small, fill="#333",
                       anchor="lm")
     else:
-        left, right, bottom, y0 = 110, width - 30, height - 90, 90
+        left, right, bottom, y0 = 110, width - 30, height - 90, 104
         group = (right - left) / max(len(names), 1)
         bar = group * 0.8 / max(len(series), 1)
         for tick, label in zip(ticks, labels, strict=True):
