@@ -155,3 +155,21 @@ def test_rendering_after_commit_never_runs_inside_the_issue(stats_world, django_
     b.refresh_from_db()
     assert b.status == Briefing.Status.DONE
     assert Document(b.docx.open("rb")).paragraphs[1].text == f"{THIS_YEAR}年第1期"
+
+
+def test_the_docx_keeps_wordprocessingml_element_order(issued):
+    """Word refuses a file whose paragraph properties are out of the schema's order (python-docx places its own;
+    the masthead rule, the grid snapping and the language are added by hand)."""
+    from yuanqu.briefings.render import PPR_ORDER
+
+    doc = Document(issued.docx.open("rb"))
+    parts = [doc.element, doc.styles.element] + [f._element for s in doc.sections
+                                                  for f in (s.footer, s.even_page_footer)]
+    checked = 0
+    for part in parts:
+        for ppr in part.iter(qn("w:pPr")):
+            tags = [child.tag for child in ppr]
+            order = [PPR_ORDER.index(f"w:{tag.split('}')[1]}") for tag in tags]
+            assert order == sorted(order), [t.split("}")[1] for t in tags]
+            checked += 1
+    assert checked > 20

@@ -175,6 +175,17 @@ def test_concurrent_issues_on_postgresql_take_one_number_each():
     drafts of a region issued at once get two (the region's row is locked while the number is taken)."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL's row locks (SQLite writes one transaction at a time)")
+    from yuanqu.core.models import IndustryCode, Region
+    from yuanqu.core.reference import load_industries, load_regions
+    from yuanqu.stats.models import Indicator
+    from yuanqu.stats.standard import install_standard_indicators
+
+    # The reference tables come from data migrations: a transactional test before this one may have flushed them.
+    if not Region.objects.exists():
+        load_regions(Region)
+    if not IndustryCode.objects.exists():
+        load_industries(IndustryCode)
+    install_standard_indicators(Indicator)
     world = add_statistics(build_world())
     staff = world.users["region_staff"]
     drafts = [written(staff, park=world.xltd), written(staff, park=world.smyz), written(staff, region=world.licang)]
@@ -273,6 +284,9 @@ def test_another_regions_briefing_is_a_404_everywhere(client, stats_world):
     assert client.get(reverse("briefings:download", args=[pk, "docx"])).status_code == 404
     for name in ("edit", "issue", "regenerate"):
         assert client.post(reverse(f"briefings:{name}", args=[pk])).status_code == 404, name
+    # Opening the request form on another region's park is not found either.
+    assert client.get(reverse("briefings:create") + f"?park={stats_world.laoshan_park.pk}").status_code == 404
+    assert client.get(reverse("briefings:create") + f"?park={stats_world.smyz.pk}").status_code == 200
     # And the other way round; the operator does not see another park's draft either.
     login(client, stats_world.laoshan_staff)
     for name in ("edit", "issue", "regenerate"):

@@ -57,6 +57,15 @@ BODY_PT, TITLE_PT, PAGE_NUMBER_PT, TABLE_PT, NOTE_PT = 16, 22, 14, 12, 14
 #: 0.206 pt, in 4096ths of a point).
 DOC_GRID = {"type": "linesAndChars", "linePitch": "579", "charSpace": "-842"}
 
+#: The order of a paragraph's properties in WordprocessingML (CT_PPr): Word refuses a file whose elements are out
+#: of it, so the few python-docx does not place itself are inserted at their place.
+PPR_ORDER = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
+             "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku",
+             "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+             "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+             "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+             "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
 log = logging.getLogger(__name__)
 
 
@@ -226,10 +235,7 @@ def _set_fonts(rpr: Any, east_asian: str, latin: str = LATIN_FONT) -> None:
     """Word picks a run's Chinese font from w:eastAsia, its digits and Latin letters from w:ascii/w:hAnsi."""
     from docx.oxml.ns import qn
 
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, rfonts)
+    rfonts = rpr.get_or_add_rFonts()
     for attr, family in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", east_asian), ("w:cs", latin)):
         rfonts.set(qn(attr), family)
     for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
@@ -270,34 +276,31 @@ def _single(paragraph: Any) -> None:
     _snap_to_grid(paragraph, False)
 
 
-def _snap_to_grid(paragraph: Any, snap: bool) -> None:
+def _ppr_child(paragraph: Any, tag: str) -> Any:
+    """The paragraph's ``tag`` property, added at its place in CT_PPr's order if missing."""
     from docx.oxml.ns import qn
 
     ppr = paragraph._p.get_or_add_pPr()
-    found = ppr.find(qn("w:snapToGrid"))
+    found = ppr.find(qn(tag))
     if found is None:
-        found = ppr.makeelement(qn("w:snapToGrid"), {})
-        ppr.append(found)
-    found.set(qn("w:val"), "1" if snap else "0")
+        found = ppr.makeelement(qn(tag), {})
+        ppr.insert_element_before(found, *PPR_ORDER[PPR_ORDER.index(tag) + 1:])
+    return found
+
+
+def _snap_to_grid(paragraph: Any, snap: bool) -> None:
+    from docx.oxml.ns import qn
+
+    _ppr_child(paragraph, "w:snapToGrid").set(qn("w:val"), "1" if snap else "0")
 
 
 def _bottom_rule(paragraph: Any, color: str = RED, size: int = 18) -> None:
     """The red rule under the masthead: the paragraph's bottom border (size in eighths of a point)."""
     from docx.oxml.ns import qn
 
-    ppr = paragraph._p.get_or_add_pPr()
-    border = ppr.makeelement(qn("w:pBdr"), {})
-    bottom = border.makeelement(qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): str(size),
-                                                  qn("w:space"): "4", qn("w:color"): color})
-    border.append(bottom)
-    # w:pBdr goes before w:spacing and w:ind in CT_PPr's sequence.
-    anchor = ppr.find(qn("w:spacing"))
-    if anchor is None:
-        anchor = ppr.find(qn("w:ind"))
-    if anchor is not None:
-        anchor.addprevious(border)
-    else:
-        ppr.append(border)
+    border = _ppr_child(paragraph, "w:pBdr")
+    border.append(border.makeelement(qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): str(size),
+                                                      qn("w:space"): "4", qn("w:color"): color}))
 
 
 def _page_field(paragraph: Any) -> None:
@@ -321,7 +324,7 @@ def _page_field(paragraph: Any) -> None:
 def _setup(doc: Any) -> None:
     """Styles and page: Normal in 三号仿宋 on the 22-line grid; A4 with GB/T 9704's margins; page numbers in the
     footers, odd right and even left."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
@@ -332,11 +335,9 @@ def _setup(doc: Any) -> None:
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = rpr.makeelement(qn("w:lang"), {})
-        rpr.append(lang)
+        rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
     lang.set(qn("w:eastAsia"), "zh-CN")
     fmt = normal.paragraph_format
-    from docx.enum.text import WD_LINE_SPACING
-
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(LINE_PT)
     fmt.space_before = fmt.space_after = Pt(0)

@@ -77,6 +77,8 @@ def briefing_create(request: AuthedRequest) -> HttpResponse:
             else:
                 return redirect("briefings:detail", pk=briefing.pk)
     else:
+        if request.GET.get("park"):  # a link to a park's briefing: a park outside the scope is not found
+            get_visible_or_404(Park.objects.all(), request.user, pk=request.GET["park"])
         initial: dict[str, Any] = BriefingForm.initial_for(default_period(scope_for_region(request.user.region_id)))
         initial.update({k: request.GET[k] for k in ("park", "kind", "year", "from_month", "month", "quarter")
                         if request.GET.get(k)})
