@@ -47,6 +47,8 @@ VERBS = {"output": "实现产值", "revenue": "实现营业收入", "tax": "实�
          "rnd": "研发投入", "fai": "完成固定资产投资", "export": "实现出口额"}
 #: Below this share of reports approved (or reported, once final) the completion is named as a problem.
 LOW_COMPLETION = Decimal(90)
+#: In a 快报, how many of the largest parks get a like-for-like growth of their own.
+PARTS_COMPARED = 20
 #: Ordinals of the items of a list (一是…；二是…).
 ORDINALS = "一二三四五六七八九十"
 
@@ -174,6 +176,12 @@ class Writer:
             self._parts[key] = fs.indicator(scope, self.period, LEAD_INDICATOR)
         return self._parts[key]
 
+    def compared_parks(self, parks: list[tuple[Park, IndicatorFigure]]) -> list[tuple[Park, IndicatorFigure]]:
+        """The parks whose growth is compared: all of them once final (their 同比 comes with them); in a 快报 the
+        largest twenty, each of which needs its own like-for-like reading (a city of a thousand parks would
+        otherwise cost thousands of queries)."""
+        return parks if not self.provisional else parks[:PARTS_COMPARED]
+
     def growth_of_part(self, fig: IndicatorFigure, own: IndicatorFigure | None) -> Decimal | None:
         """A park's or section's growth: like-for-like from its own figure in a 快报, else its 同比."""
         if self.provisional:
@@ -296,7 +304,7 @@ class Writer:
         if driver is not None and len(with_data) > 1 and driver[1] > 0:
             movers.append(f"从拉动看，{driver[0].name}对全区增长贡献最大，拉动{n.plain(driver[1], 1)}个百分点")
         growths: list[tuple[Park, Decimal]] = []
-        for park, fig in with_data:
+        for park, fig in self.compared_parks(with_data):
             value = self.growth_of_part(fig, self.park_figure(park) if self.provisional else None)
             if value is not None:
                 growths.append((park, value))
@@ -398,7 +406,7 @@ class Writer:
         if falls:
             parts.append("部分指标同比下降，" + "，".join(falls))
         parks_down = []
-        for park, fig in self.by_park:
+        for park, fig in self.compared_parks(self.by_park):
             value = self.growth_of_part(fig, self.park_figure(park) if self.provisional else None)
             if value is not None and n.growth(value).startswith("同比下降"):
                 parks_down.append(f"{park.name}（{n.growth(value)}）")
@@ -486,7 +494,7 @@ class Writer:
         with_data = [(p, f) for p, f in self.by_park if f.value is not None]
         if with_data:
             rows = []
-            for park, fig in with_data[:20]:
+            for park, fig in with_data[:PARTS_COMPARED]:
                 growth = self.growth_of_part(fig, self.park_figure(park) if self.provisional else None)
                 row = [park.name, self.amount(fig, fig.value), n.signed_change(growth),
                        n.pct(n.share(fig.value, lead.value))]
