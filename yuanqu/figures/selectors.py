@@ -242,12 +242,15 @@ class Completion:
 
 @dataclass
 class PeriodStatus:
-    """Whether a period's statistics are final: every round of it locked. Otherwise 快报 (provisional)."""
+    """Whether a period's statistics are final: every round of it locked. Otherwise 快报 (provisional), with the
+    completion of its last round (counted when first asked for: the charts only need the flag)."""
 
     period: Period
     rounds: int
     locked: int
-    completion: Completion
+    last_rounds: list[int] = field(default_factory=list)
+    reports: QuerySet[Report] | None = None
+    _completion: Completion | None = field(default=None, repr=False)
 
     @property
     def final(self) -> bool:
@@ -256,6 +259,20 @@ class PeriodStatus:
     @property
     def provisional(self) -> bool:
         return not self.final
+
+    @property
+    def completion(self) -> Completion:
+        """已报/应报 of the period's last round in the scope."""
+        if self._completion is None:
+            completion = Completion()
+            if self.last_rounds and self.reports is not None:
+                for status, n in (self.reports.filter(round_id__in=self.last_rounds).order_by().values_list("status")
+                                  .annotate(n=Count("pk")).values_list("status", "n")):
+                    completion.expected += n
+                    completion.reported += n if status in Report.REPORTED else 0
+                    completion.approved += n if status == Report.Status.APPROVED else 0
+            self._completion = completion
+        return self._completion
 
     @property
     def mark(self) -> str:
@@ -283,17 +300,10 @@ def period_status(scope: FigureScope, period: Period, frequency: str = "month") 
                   .values_list("pk", "month", "locked"))
     covered = {m for _pk, m, _locked in rounds}
     locked = sum(1 for _pk, _m, is_locked in rounds if is_locked)
-    completion = Completion()
     last = [pk for pk, m, _locked in rounds if m == max(months, default=0)]
-    if last:
-        for status, n in (scope.reports().filter(round_id__in=last).order_by().values_list("status")
-                          .annotate(n=Count("pk")).values_list("status", "n")):
-            completion.expected += n
-            completion.reported += n if status in Report.REPORTED else 0
-            completion.approved += n if status == Report.Status.APPROVED else 0
     # A month of the period with no round at all is not final either.
     result = PeriodStatus(period=period, rounds=len(rounds) + len(set(months) - covered), locked=locked,
-                          completion=completion)
+                          last_rounds=last, reports=scope.reports())
     scope._cache[key] = result
     return result
 
