@@ -569,32 +569,38 @@ def _use_rollups(scope: FigureScope) -> bool:
     return not (scope.industry or scope.enterprise)
 
 
+def _months_needed(ind: Indicator, period: Period) -> list[int]:
+    """The months whose cells state ``period``: the last alone for a period from January (its 累计), every
+    month of it otherwise."""
+    months = [m for m in period.months if m in months_of(ind.frequency)]
+    summed = ind.aggregation == Indicator.Aggregation.SUM
+    return months[-1:] if (period.is_year_to_date or not summed) else months
+
+
 def _cells(scope: FigureScope, ind: Indicator, years: Iterable[int], segment: str,
-           by_park: bool = False) -> dict[tuple[Any, ...], list[Any]]:
-    """(park?, year, month) → [value, ytd, reporters] of the scope, from the rollups or the raw values."""
+           by_park: bool = False, months: Iterable[int] | None = None) -> dict[tuple[Any, ...], list[Any]]:
+    """(park?, year, month) → [value, ytd, reporters] of the scope, summed by the database from the rollups
+    (or, for an industry class or an enterprise, from the raw approved values)."""
     years = list(set(years))
-    cells: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [None, None, 0])
-    if _use_rollups(scope):
-        seg = f"ind:{scope.section}" if scope.section else segment
-        if scope.section and segment == "above":
-            rows: Any = None  # 规上 within a section: only the raw values know
-        else:
-            rows = (scope.rollups().filter(indicator=ind, segment=seg, year__in=years)
-                    .values_list("park_id", "year", "month", "value", "ytd", "reporters"))
-        if rows is not None:
-            for park, y, m, v, ytd, n in rows:
-                key = (park, y, m) if by_park else (y, m)
-                cell = cells[key]
-                cell[0], cell[1], cell[2] = _add(cell[0], v), _add(cell[1], ytd), cell[2] + n
-            return cells
-    qs = scope.values().filter(indicator=ind, year__in=years)
-    if segment == "above":
-        qs = qs.filter(report__above_scale=True)
     group = ("park_id", "year", "month") if by_park else ("year", "month")
-    for row in qs.order_by().values(*group).annotate(v=Sum("period_value"), ytd=Sum("ytd_value"),
-                                                     n=Count("id", filter=Q(ytd_value__isnull=False))):
-        key = tuple(row[g] for g in group)
-        cells[key] = [row["v"], row["ytd"], row["n"]]
+    cells: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [None, None, 0])
+    if _use_rollups(scope) and not (scope.section and segment == "above"):
+        seg = f"ind:{scope.section}" if scope.section else segment
+        qs: Any = scope.rollups().filter(indicator=ind, segment=seg, year__in=years)
+        if months is not None:
+            qs = qs.filter(month__in=list(months))
+        rows = qs.order_by().values(*group).annotate(v=Sum("value"), ytd=Sum("ytd"), n=Sum("reporters"))
+    else:
+        # 规上 within a section, an industry class or one enterprise: only the raw values know.
+        qs = scope.values().filter(indicator=ind, year__in=years)
+        if months is not None:
+            qs = qs.filter(month__in=list(months))
+        if segment == "above":
+            qs = qs.filter(report__above_scale=True)
+        rows = qs.order_by().values(*group).annotate(v=Sum("period_value"), ytd=Sum("ytd_value"),
+                                                     n=Count("id", filter=Q(ytd_value__isnull=False)))
+    for row in rows:
+        cells[tuple(row[g] for g in group)] = [row["v"], row["ytd"], row["n"] or 0]
     return cells
 
 
@@ -631,7 +637,7 @@ def _previous_value(scope: FigureScope, ind: Indicator, period: Period, segment:
     prev = period.previous()
     if prev is None:
         return None
-    cells = _cells(scope, ind, [prev.year], segment)
+    cells = _cells(scope, ind, [prev.year], segment, months=_months_needed(ind, prev))
     fig = IndicatorFigure(code=ind.code, name=ind.name, unit=ind.unit, is_rate=ind.is_rate, period=prev)
     _fill(fig, ind, cells)
     return fig.value
@@ -669,11 +675,11 @@ def indicator(scope: FigureScope, period: Period, ind: Indicator | str, segment:
             return None
         ind = found
     fig = IndicatorFigure(code=ind.code, name=ind.name, unit=ind.unit, is_rate=ind.is_rate, period=period)
-    _fill(fig, ind, _cells(scope, ind, [period.year, period.year - 1], segment))
+    _fill(fig, ind, _cells(scope, ind, [period.year, period.year - 1], segment, months=_months_needed(ind, period)))
     fig.previous = _previous_value(scope, ind, period, segment)
     fig.status = period_status(scope, period, ind.frequency)
     if segment == "all":
-        above = _cells(scope, ind, [period.year], "above")
+        above = _cells(scope, ind, [period.year], "above", months=_months_needed(ind, period)[-1:])
         months = [m for m in period.months if m in months_of(ind.frequency)]
         if months:
             fig.above_ytd = above.get((period.year, max(months)), [None, None])[1]
@@ -707,7 +713,8 @@ def by_park(scope: FigureScope, period: Period, code: str) -> list[tuple[Park, I
     ind = scope.indicator(code)
     if ind is None:
         return []
-    cells = _cells(scope, ind, [period.year, period.year - 1], "all", by_park=True)
+    cells = _cells(scope, ind, [period.year, period.year - 1], "all", by_park=True,
+                   months=_months_needed(ind, period))
     status = period_status(scope, period, ind.frequency)
     out = []
     for park in scope.parks.order_by("name"):
