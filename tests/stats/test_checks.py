@@ -120,8 +120,12 @@ def test_it_names_the_figures_a_warning_compares_and_the_ratio_a_calculator_give
                     e_output="新产线投产，集中交付")
     assert response.status_code == 302
     assert ReportValue.objects.get(report=world.report_xltd, indicator__code="output").warning == expected
-    detail = client_as("park_operator").get(reverse("stats:report_detail", args=[world.report_xltd.pk]))
-    assert expected in detail.content.decode()
+    # The park reviewing it reads the same warning beside the same figures.
+    detail = texts_by_id(client_as("park_operator").get(reverse("stats:report_detail",
+                                                                args=[world.report_xltd.pk])))
+    assert detail[f"warning-{out}"] == f"⚠ {expected} 情况说明: 新产线投产，集中交付"
+    assert (detail[f"period-{out}"], detail[f"prev-{out}"], detail[f"prev-alone-{out}"]) == (
+        "36,300 万元", "累计 8,700 万元", "当月 8,700 万元")
 
 
 @pytest.mark.parametrize("may,june,text", [

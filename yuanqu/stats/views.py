@@ -119,14 +119,14 @@ def _stored_values(report: Report) -> dict[int, ReportValue]:
 
 @login_required
 def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    """A report: its values with last period and last year beside them, warnings, explanations, history."""
+    """A report: its values with 本月, 上月 and 去年同月 beside them in the form's terms (what the warnings name),
+    the warnings and explanations, and its history."""
     _require(request, REPORT_ROLES)
     report = get_visible_or_404(Report.objects.select_related("round", "enterprise", "park"), request.user, pk=pk)
     indicators = selectors.indicators_for(report)
     stored = _stored_values(report)
     history = selectors.history_for(report, indicators)
-    rows = [{"indicator": ind, "stored": stored.get(ind.pk), "previous": history[ind.pk].previous.value,
-             "last_year": history[ind.pk].last_year.value} for ind in indicators]
+    rows = [{"indicator": ind, "stored": stored.get(ind.pk), "history": history[ind.pk]} for ind in indicators]
     role = request.user.role
     locked = report.round.locked
     return render(request, "stats/report_detail.html", {
@@ -142,6 +142,7 @@ def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         and not locked,
         "notices": Notice.objects.visible_to(request.user).filter(report=report)[:20],
         "return_form": ReasonForm(),
+        "words": selectors.period_words(report.round.frequency), "columns": _period_columns(report),
     })
 
 
