@@ -195,7 +195,7 @@ def test_it_refuses_a_blocked_change_in_chinese_and_saves_nothing(world, client_
     assert_unchanged(before)
     live = live_check(client, world.report_xltd, "output", "45000")
     assert f"warning-{out}" not in live
-    assert live[f"extra-{out}"].startswith(expected)
+    assert live[f"check-{out}"].startswith(expected)
 
 
 @pytest.mark.parametrize("typed,text", [
@@ -215,5 +215,5 @@ def test_it_gives_bad_input_a_chinese_error_and_no_derived_figure(world, client_
     assert f"warning-{out}" not in page
     assert_unchanged(before)
     live = live_check(client, world.report_xltd, "output", typed)
-    assert live[f"extra-{out}"] == text
+    assert live[f"check-{out}"] == text
     assert (live[f"period-{out}"], live[f"ytd-{out}"]) == ("—", "—")

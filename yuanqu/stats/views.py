@@ -228,10 +228,10 @@ def report_check(request: AuthedRequest, pk: int) -> HttpResponse:
         check = selectors.check_entry(ind, entries[ind.pk], entries, history)
         errors, warning = check.errors, check.warning
     period, ytd = (None, None) if errors else history.derive(entries[ind.pk].value)
-    # The figures derived from the value go back beside it (out of band), read by the same parser as the check.
+    # The messages replace the check's messages only (the explanation being typed beside them stays as it is);
+    # the figures derived from the value go back beside it (out of band), read by the same parser as the check.
     return render(request, "stats/_check.html", {
         "ind": ind, "errors": errors, "warning": warning,
-        "explanation": request.POST.get(f"e_{ind.pk}", ""),
         "r": {"indicator": ind, "history": history, "period": period, "ytd": ytd if history.adds_up else None},
     })
 
