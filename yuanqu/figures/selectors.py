@@ -735,12 +735,11 @@ def by_section(scope: FigureScope, period: Period, code: str) -> list[tuple[str,
         return []
     status = period_status(scope, period, ind.frequency)
     grouped: dict[str, dict[tuple[Any, ...], list[Any]]] = defaultdict(lambda: defaultdict(lambda: [None, None, 0]))
-    for _park, y, m, seg, v, ytd, n in (scope.rollups().filter(indicator=ind, segment__startswith="ind:",
-                                                                year__in=[period.year, period.year - 1])
-                                        .values_list("park_id", "year", "month", "segment", "value", "ytd",
-                                                     "reporters")):
-        cell = grouped[seg[4:]][(y, m)]
-        cell[0], cell[1], cell[2] = _add(cell[0], v), _add(cell[1], ytd), cell[2] + n
+    rows = (scope.rollups().filter(indicator=ind, segment__startswith="ind:", year__in=[period.year, period.year - 1],
+                                   month__in=_months_needed(ind, period))
+            .order_by().values("segment", "year", "month").annotate(v=Sum("value"), ytd=Sum("ytd"), n=Sum("reporters")))
+    for row in rows:
+        grouped[row["segment"][4:]][(row["year"], row["month"])] = [row["v"], row["ytd"], row["n"] or 0]
     names = dict(IndustryCode.objects.filter(level=IndustryCode.Level.SECTION, code__in=list(grouped))
                  .values_list("code", "name"))
     out = []
