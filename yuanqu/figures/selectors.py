@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -441,23 +441,20 @@ def key_projects_by_stage(scope: FigureScope, on: dt.date) -> dict[str, dict[str
 
     A project's stage at a date is the furthest stage whose actual date is on or before it; a project with no
     dated stage by then is 在谈 if it was entered by then, and a terminated one drops out from its date."""
-    reached = (ProjectStage.objects.filter(project__in=scope.projects().filter(level__in=KEY_LEVELS),
-                                           actual_on__lte=on)
-               .values_list("project_id", "stage"))
-    order = {s: i for i, s in enumerate((*Project.ORDER, Project.Stage.TERMINATED))}
-    best: dict[int, str] = {}
-    for pid, stage in reached:
-        if pid not in best or order[stage] > order[best[pid]]:
-            best[pid] = stage
-    projects = scope.projects().filter(level__in=KEY_LEVELS).values_list("pk", "total_investment_wan", "created_at")
+    stages = (*Project.ORDER, Project.Stage.TERMINATED)
+    furthest = Max(Case(*[When(stages__stage=stage, stages__actual_on__lte=on, then=Value(i))
+                          for i, stage in enumerate(stages)], output_field=IntegerField()))
+    rows = (scope.projects().filter(level__in=KEY_LEVELS).order_by().values("pk")
+            .annotate(rank=furthest).values_list("rank", "total_investment_wan", "created_at"))
     out: dict[str, dict[str, Any]] = {s: {"count": 0, "amount": Decimal(0)} for s in Project.ORDER}
-    for pid, amount, created in projects:
+    for rank, amount, created in rows:
         # No stage reached by then: 在谈, if the project was known at the time.
-        found: str | None = best.get(pid, Project.Stage.TALKS if timezone.localdate(created) <= on else None)
-        if found is None or found == Project.Stage.TERMINATED:
-            continue
-        stage = found
-        if stage not in out:
+        if rank is None:
+            if timezone.localdate(created) > on:
+                continue
+            rank = 0
+        stage = stages[rank]
+        if stage == Project.Stage.TERMINATED:
             continue
         out[stage]["count"] += 1
         out[stage]["amount"] += amount or 0
