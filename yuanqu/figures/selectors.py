@@ -29,12 +29,14 @@ from django.utils import timezone
 
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.numbers import change, share
+from yuanqu.core.roles import ENTERPRISE_SIDE
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.enterprises.models import Enterprise, Settlement, SettlementQuerySet, StageCounts
 from yuanqu.investment.models import Lead, Project, ProjectStage
 from yuanqu.parks.models import Park, Unit
 from yuanqu.stats.models import Indicator, Report, ReportValue, Rollup, Round, months_of
 
+from . import snapshots
 from .periods import Period
 
 #: Units that can be let: the vacancy rate is vacant area over these.
@@ -92,11 +94,25 @@ class FigureScope:
         """No park filter: leads and projects without a park count too."""
         return self.park is None
 
-    def settlements(self) -> SettlementQuerySet:
-        qs = Settlement.objects.in_parks(self.parks)
-        if self.user is not None:
+    @property
+    def park_ids(self) -> list[int]:
+        """The scope's parks, read once (as the user may see them): every park-level table is filtered by this
+        list, so each figure's query needs no join back to the parks and their regions."""
+        if "park_ids" not in self._cache:
+            parks = self.parks if self.user is None else self.parks & Park.objects.visible_to(self.user)
+            self._cache["park_ids"] = list(parks.order_by().values_list("pk", flat=True))
+        return self._cache["park_ids"]  # type: ignore[no-any-return]
+
+    def _in_scope(self, qs: Any) -> Any:
+        """Rows of the scope's parks; an enterprise user's own rows only (its scope is narrower than a park)."""
+        qs = qs.filter(park_id__in=self.park_ids)
+        if self.user is not None and getattr(self.user, "role", None) in ENTERPRISE_SIDE:
             qs = qs.visible_to(self.user)
-        return qs.filter(self._enterprise_q("enterprise__"))  # type: ignore[return-value]
+        return qs
+
+    def settlements(self) -> SettlementQuerySet:
+        qs = self._in_scope(Settlement.objects.all())
+        return qs.filter(self._enterprise_q("enterprise__"))  # type: ignore[no-any-return]
 
     def _enterprise_q(self, prefix: str) -> Q:
         q = Q()
@@ -133,15 +149,11 @@ class FigureScope:
         return qs
 
     def rollups(self) -> QuerySet[Rollup]:
-        qs = Rollup.objects.in_parks(self.parks)
-        return qs if self.user is None else qs.visible_to(self.user)
+        return self._in_scope(Rollup.objects.all())  # type: ignore[no-any-return]
 
     def values(self) -> QuerySet[ReportValue]:
         """The approved values of the scope (raw), for figures the rollups cannot give."""
-        qs = ReportValue.objects.in_parks(self.parks)
-        if self.user is not None:
-            qs = qs.visible_to(self.user)
-        qs = qs.filter(report__status=Report.Status.APPROVED)
+        qs = self._in_scope(ReportValue.objects.all()).filter(report__status=Report.Status.APPROVED)
         if self.section:
             qs = qs.filter(report__industry_section=self.section)
         if self.industry:
@@ -151,9 +163,7 @@ class FigureScope:
         return qs
 
     def reports(self) -> QuerySet[Report]:
-        qs = Report.objects.in_parks(self.parks)
-        if self.user is not None:
-            qs = qs.visible_to(self.user)
+        qs = self._in_scope(Report.objects.all())
         if self.section:
             qs = qs.filter(industry_section=self.section)
         if self.industry:
@@ -332,18 +342,28 @@ def open_periods(scope: FigureScope) -> list[Period]:
 # --------------------------------------------------------------------------- stock and flow figures
 
 
+def _counted(scope: FigureScope, on: dt.date) -> bool:
+    """Whether the counted months (``ParkMonth``) can answer for the scope at ``on``: a month that has ended,
+    for whole parks (an industry or an enterprise narrows below a park) read by a park-side or district user."""
+    return (snapshots.counted(on) and not scope.narrowed_by_enterprise_attributes
+            and getattr(scope.user, "role", None) not in ENTERPRISE_SIDE)
+
+
 def stage_counts(scope: FigureScope, on: dt.date) -> StageCounts:
-    """Settlements of the scope by stage at the end of day ``on`` (the one count every surface uses)."""
+    """Settlements of the scope by stage at the end of day ``on`` (the one count every surface uses): from the
+    counted months at a month's end, else from the dated steps of the rows."""
     key = f"stages:{on}"
     if key not in scope._cache:
-        scope._cache[key] = scope.settlements().counts_by_stage(on=on)
+        scope._cache[key] = (snapshots.stage_counts(scope.park_ids, on) if _counted(scope, on)
+                             else scope.settlements().counts_by_stage(on=on))
     return scope._cache[key]  # type: ignore[no-any-return]
 
 
 def stage_counts_by_park(scope: FigureScope, on: dt.date) -> dict[int, StageCounts]:
     key = f"stages_by_park:{on}"
     if key not in scope._cache:
-        scope._cache[key] = scope.settlements().counts_by_park_and_stage(on=on)
+        scope._cache[key] = (snapshots.stage_counts_by_park(scope.park_ids, on) if _counted(scope, on)
+                             else scope.settlements().counts_by_park_and_stage(on=on))
     return scope._cache[key]  # type: ignore[no-any-return]
 
 
@@ -359,7 +379,7 @@ def stock(scope: FigureScope, period: Period) -> dict[str, Figure]:
     day = f"{end.year}年{end.month}月{end.day}日"
     counts = stage_counts(scope, end)
     waiting = counts.signed - counts.moved_in
-    units = Unit.objects.in_parks(scope.parks).filter(status__in=LETTABLE).aggregate(
+    units = Unit.objects.filter(building__park_id__in=scope.park_ids, status__in=LETTABLE).aggregate(
         area=Sum("area_m2"), vacant_area=Sum("area_m2", filter=Q(status=Unit.Status.VACANT)),
         vacant=Count("id", filter=Q(status=Unit.Status.VACANT)))
     today = timezone.localdate()
@@ -400,10 +420,13 @@ def flows(scope: FigureScope, period: Period) -> dict[str, Figure]:
     """What happened within the period."""
     start, end = period.start, period.end
     span = f"{period.label}内"
-    moves = scope.settlements().aggregate(
-        signed=Count("id", filter=Q(signed_on__range=(start, end))),
-        moved_in=Count("id", filter=Q(moved_in_on__range=(start, end))),
-        exited=Count("id", filter=Q(exited_on__range=(start, end))))
+    if _counted(scope, end):
+        moves = snapshots.flows(scope.park_ids, period.year, period.first, period.last)
+    else:
+        moves = scope.settlements().aggregate(
+            signed=Count("id", filter=Q(signed_on__range=(start, end))),
+            moved_in=Count("id", filter=Q(moved_in_on__range=(start, end))),
+            exited=Count("id", filter=Q(exited_on__range=(start, end))))
     signed_projects = _signed_projects(scope, period).aggregate(n=Count("id"), amount=Sum("total_investment_wan"))
     leads = scope.leads()
     new_leads = leads.filter(created_at__date__range=(start, end)).count()
