@@ -13,7 +13,7 @@ one building with 20 units per park. It then measures, for a region_staff user o
 
 each p50 and p95 over ``--runs`` rounds (50 by default; (3), seconds a round, over ``--raw-runs``, 10),
 and checks that (1) and (3) state the same figures.
-Target: (1) under 300 ms p95.
+Targets (issue "Figures you can quote"): (1) server time p95 ≤ 150 ms; (2) page + all chart requests p95 ≤ 300 ms.
 """
 
 from __future__ import annotations
@@ -213,6 +213,8 @@ def main() -> None:
     if not Rollup.objects.exists():
         t = time.perf_counter()
         cells = rollups.rebuild()
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")  # the planner must know the rollups exist, as autovacuum soon tells it
         print(f"rollups rebuilt: {cells:,} cells in {time.perf_counter() - t:.1f} s")
     user = bench_user()
     scope = cockpit_scope(user)
@@ -222,7 +224,7 @@ def main() -> None:
           f"period {scope.year}-{scope.month:02d}")
     cockpit_data(user)  # warm the connection and the caches once, as a running server has them
     app_times, app = timed(lambda: cockpit_data(user), args.runs)
-    print(f"(1) cockpit data, app (rollups)        {fmt(app_times)}")
+    print(f"(1) cockpit data, figures layer        {fmt(app_times)}")
     with override_settings(ALLOWED_HOSTS=["testserver"]):
         client = Client()
         client.force_login(user)
@@ -232,7 +234,8 @@ def main() -> None:
     raw_times, raw = timed(lambda: raw_cockpit(user), args.raw_runs)
     print(f"(3) same data, plain ORM over raw      {fmt(raw_times)}")
     print(f"(3)/(1) p50 speed-up: {statistics.median(raw_times) / statistics.median(app_times):.0f}×   "
-          f"target (1) p95 < 300 ms: {'met' if pct(app_times, 0.95) < 300 else 'NOT met'}")
+          f"target (1) p95 ≤ 150 ms: {'met' if pct(app_times, 0.95) <= 150 else 'NOT met'}   "
+          f"target (2) p95 ≤ 300 ms: {'met' if pct(http_times, 0.95) <= 300 else 'NOT met'}")
     mismatches = agree(app, raw)
     print(f"figures agree: {not mismatches}" + (f" ({'; '.join(mismatches)})" if mismatches else ""))
     if mismatches:

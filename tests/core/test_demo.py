@@ -38,6 +38,7 @@ def test_it_reproduces_the_reported_figures_shows_them_and_keeps_them_when_loade
     _check_statistics()
     _check_park_pages(client)
     _check_cockpit(client)
+    _check_figures_api_against_brute_force()
     _check_reload()
     check_demo_briefing(client)
 
@@ -210,3 +211,46 @@ def test_it_hashes_passwords_with_argon2(db):
                                            username="argon")
     assert identify_hasher(user.password).algorithm == "argon2"
     assert check_password(password, user.password)
+
+
+def _check_figures_api_against_brute_force() -> None:
+    """For every park and every month since January 2022, /api/figures/ states the stock at the month's end
+    and the flows within the month exactly as a count over the raw settlement rows, one by one, gives."""
+    import json
+
+    from django.test import Client
+
+    from yuanqu.accounts.services import token_create
+
+    _token, raw = token_create(actor=User.objects.get(username="staff"), name="brute")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    today = timezone.localdate()
+    rows = list(Settlement.objects.values_list("park_id", "signed_on", "fitout_on", "moved_in_on", "exited_on"))
+
+    def stage_at(row: tuple, on: dt.date) -> str | None:
+        stage = None
+        for name, day in zip(("signed", "fitout", "moved_in", "exited"), row[1:], strict=True):
+            if day is not None and day <= on:
+                stage = name
+        return stage
+
+    checked = 0
+    for park in Park.objects.filter(region_id="370213"):
+        mine = [r for r in rows if r[0] == park.pk]
+        year, month = 2022, 1
+        while (year, month) < (today.year, today.month):
+            body = json.loads(api.get("/api/figures/", {"park": park.pk, "year": year, "month": month,
+                                                         "indicator": "output"}).content)
+            got = {f["key"]: f["value"] for f in body["figures"]}
+            end = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+            start = dt.date(year, month, 1)
+            stages = [stage_at(r, end) for r in mine]
+            want = {"signed": sum(1 for s in stages if s in ("signed", "fitout", "moved_in")),
+                    "moved_in": stages.count("moved_in"), "fitout": stages.count("fitout"),
+                    "new_signed": sum(1 for r in mine if start <= r[1] <= end),
+                    "new_moved_in": sum(1 for r in mine if r[3] and start <= r[3] <= end),
+                    "exits": sum(1 for r in mine if r[4] and start <= r[4] <= end)}
+            assert {k: got[k] for k in want} == want, (park.name, year, month)
+            checked += 1
+            year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+    assert checked >= 5 * 47

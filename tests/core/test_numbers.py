@@ -172,3 +172,30 @@ def test_the_form_and_the_spreadsheet_read_55yi_alike():
     assert NumberField(unit="万元").clean("55亿") == Decimal("550000")
     spec = FieldSpec("output", "产值", "decimal", unit="万元")
     assert spec.parse(None, "55亿") == Decimal("550000")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("ratio", "text"), [
+    (Decimal("4.1724"), "4.2 倍"),  # under 10: one decimal
+    (Decimal("2"), "2 倍"),
+    (Decimal("9.94"), "9.9 倍"),
+    (Decimal("9.96"), "10 倍"),  # rounds up out of the one-decimal band, and reads as the next band does
+    (Decimal("37.4"), "37 倍"),  # from 10: whole, two significant figures
+    (Decimal("123"), "120 倍"),
+    (Decimal("1096"), "1,100 倍"),
+    (Decimal("9949"), "9,900 倍"),
+    (Decimal("9960"), "1 万倍"),  # 2 significant figures make it 10,000: said in 万倍
+    (Decimal("10969"), "1.1 万倍"),  # from 10,000: 万倍 with one decimal
+    (Decimal("96102"), "9.6 万倍"),
+    (Decimal("123456789"), "12,345.7 万倍"),
+    (None, "—"),
+])
+def test_it_says_a_multiple_without_false_precision(ratio, text):
+    assert numbers.times(ratio) == text
+
+
+def test_it_writes_a_form_figure_in_the_indicators_own_unit():
+    assert numbers.in_unit(Decimal("36300.0000"), "万元") == "36,300 万元"  # never switched to 亿元
+    assert numbers.in_unit(Decimal("1234567.891"), "千瓦时", 0) == "1,234,568 千瓦时"
+    assert numbers.in_unit(Decimal("12.50"), "%", 1) == "12.5%"
+    assert numbers.in_unit(None, "人") == "—"
+    assert numbers.rounded(Decimal("8699.995"), 2) == Decimal("8700.00")

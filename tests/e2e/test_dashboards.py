@@ -116,3 +116,28 @@ def test_a_briefing_is_written_and_shown(page: Page, live_server: Any, world_wit
     assert page.locator(".briefing-paragraph").first.inner_text().startswith("生命药洲园区已吸引")
     assert page.locator("#download-pdf").is_visible()
     shoot(page, "briefing")
+
+
+def test_the_cockpit_marks_an_open_round_provisional_and_a_locked_one_final(
+        page: Page, live_server: Any, world_with_stats: World) -> None:
+    """June 2025's round is open: the banner, the output card and the statistics charts' titles say 快报, and
+    the like-for-like growth stands beside the raw. Once locked, the same period reads as final."""
+    from yuanqu.stats.models import Round
+
+    login(page, live_server.url, world_with_stats, "region_staff")
+    page.goto(f"{live_server.url}/dashboards/?{PERIOD}")
+    charts_loaded(page, 8)
+    banner = page.locator("#period-status")
+    assert banner.get_attribute("data-provisional") == "1"
+    assert "快报" in banner.inner_text() and "已审核" in banner.inner_text()
+    assert "快报" in page.locator("#kpi-output").inner_text()
+    assert "同口径" in page.locator("#kpi-output").inner_text()
+    titles = page.evaluate("""() => Array.from(document.querySelectorAll('.yq-chart')).map(el => {
+      const o = echarts.getInstanceByDom(el).getOption(); return [el.dataset.chart, (o.title || [{}])[0].text];})""")
+    assert dict(titles)["output_by_park"].endswith("（快报）"), titles
+    shoot(page, "cockpit-provisional")
+    Round.objects.filter(pk=world_with_stats.round_licang.pk).update(locked=True)
+    page.goto(f"{live_server.url}/dashboards/?{PERIOD}")
+    charts_loaded(page, 8)
+    assert page.locator("#period-status").get_attribute("data-provisional") == "0"
+    assert "快报" not in page.locator("#kpi-output").inner_text()

@@ -71,7 +71,7 @@ def test_it_reports_returns_resubmits_reviews_approves_and_moves_the_aggregates(
     with page.expect_navigation():
         page.locator(f"#report-table tr[data-report='{report.pk}'] .fill-link").click()
     emp = ind("employees").pk
-    expect(page.locator(f"#row-{emp} .prev-value")).to_have_text("100")
+    expect(page.locator(f"#row-{emp} .prev-value")).to_have_text("100 人")
     for code, value in {"output": "１,２００", "revenue": "1500", "tax": "80", "profit": "100"}.items():
         page.fill(f"#id_v_{ind(code).pk}", value)
     page.fill(f"#id_v_{emp}", "500")

@@ -3,6 +3,7 @@ Chinese 422, a scope outside the caller's a 404."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from decimal import Decimal
@@ -106,6 +107,15 @@ def test_one_figure_is_the_same_on_every_surface(stats_world, client):
     assert Decimal(str(aggregates["total"]["ytd"])) == from_api == Decimal("3200")
     page = client.get(reverse("stats:aggregates"), {"indicator": "output", "year": 2025, "month": 6})
     assert 'data-provisional="1"' in page.content.decode()
+    # The cockpit's export of its figures: a real .xlsx read by the real reader.
+    from python_calamine import CalamineWorkbook
+
+    sheet = client.get(reverse("dashboards:cockpit"), {"year": 2025, "month": 6, "export": "xlsx"})
+    assert sheet.status_code == 200
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(sheet.content)).get_sheet_by_index(0).to_python()
+    ytd = next(r for r in rows if r[1] == "工业总产值本年累计")
+    assert Decimal(str(ytd[2])) == from_api and ytd[3] == "万元" and ytd[4] == "快报" and ytd[5]
+    assert any("快报（初步数）" in str(r[1]) for r in rows)
 
 
 def test_pages_open_on_the_latest_locked_period(stats_world, client):

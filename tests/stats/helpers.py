@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from html.parser import HTMLParser
 from typing import Any
 
 from django.test import Client
@@ -46,3 +47,40 @@ def may_round(world: Any, employees: str = "100") -> Report:
 
 def round_of(report: Report) -> Round:
     return Round.objects.get(pk=report.round_id)
+
+
+class _TextsById(HTMLParser):
+    """The text inside every element that has an id, whitespace collapsed."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, str | None]] = []
+        self.texts: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        element_id = dict(attrs).get("id")
+        if element_id:
+            self.texts[element_id] = ""
+        self.open.append((tag, element_id))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.open:
+            if self.open.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        for _tag, element_id in self.open:
+            if element_id:
+                self.texts[element_id] += data
+
+
+def texts_by_id(response: Any) -> dict[str, str]:
+    """The page's elements with an id → their text, as the user reads it (parsed, not searched in the body)."""
+    parser = _TextsById()
+    parser.feed(response.content.decode())
+    parser.close()
+    return {key: " ".join(text.split()) for key, text in parser.texts.items()}

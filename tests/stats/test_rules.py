@@ -51,11 +51,12 @@ def test_a_jump_needs_an_explanation_and_a_unit_slip_is_named(world):
     approve_entries(world, may, entries(output=Decimal("500")))
     june = world.report_xltd
     user = world.users["enterprise_user"]
-    # 1,000 → 5,000,000 for the month alone: 10,000× — 元 typed where 万元 is asked.
+    # May alone 500 → June alone 5,000,000 (5,000,500 累计): 10,000× — 元 typed where 万元 is asked.
     with pytest.raises(ValidationError) as err:
         services.report_save(actor=user, report=june, entries=entries(output=Decimal("5000500")), submit=True)
-    message = " ".join(err.value.message_dict[f"e_{ind('output').pk}"])
-    assert "万元" in message and "10,000" in message
+    assert err.value.message_dict[f"e_{ind('output').pk}"] == [
+        "工业总产值本月 5,000,000 万元，约为上月（500 万元）的 1 万倍，是否按元填报？本指标单位为万元。"
+        "请填写情况说明后再提交。"]
     # A +300 % jump: a warning, so submission needs an explanation …
     with pytest.raises(ValidationError):
         services.report_save(actor=user, report=june, entries=entries(output=Decimal("2600")), submit=True)

@@ -119,7 +119,9 @@ def test_the_live_check_returns_the_warning_and_the_errors(world, client_as):
     response = client.post(url, {**form_data({"employees": "５００"}), "indicator": emp}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert f'id="warning-{emp}"' in response.content.decode()
-    assert f'name="e_{emp}"' in response.content.decode()
+    # Only the messages come back: the explanation being typed beside them is never replaced.
+    assert f'id="check-{emp}"' in response.content.decode()
+    assert f'name="e_{emp}"' not in response.content.decode()
     response = client.post(url, {**form_data({"employees": "abc"}), "indicator": emp})
     assert "check-error" in response.content.decode()
     out = ind("output").pk

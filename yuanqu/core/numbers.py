@@ -4,6 +4,9 @@
 - Rounding: 亿元 to two decimals, trailing zeros dropped (55亿元, 5.5亿元, 12.36亿元); 万元 to a whole
   number from 100万元 up (3265万元), to two decimals below (36.5万元).
 - Growth: 同比增长 x% / 同比下降 x% (one decimal), 持平 when it rounds to zero.
+- Multiples (:func:`times`): 4.2 倍 under 10, 37 倍 / 1,100 倍 (two significant figures) under 10,000, then 1.1 万倍.
+- In a form, beside what was typed (:func:`in_unit`): the indicator's own unit, grouped (36,300 万元), never
+  switched to 亿元, so the figure reads in the unit the user types in.
 - Rates change by 个百分点, never by a percentage of themselves.
 - Reading: :func:`parse_number` is the one parser of numbers as people type them, in a form or a
   spreadsheet cell (55亿, ５５亿元, 1,234.5, 一百零二亿, 3万平方米), into the unit asked for.
@@ -84,6 +87,44 @@ def quantity(value: Any, unit: str) -> str:
     if unit == "千瓦时" and abs(amount) >= YI:
         return f"{plain(amount / YI, 2)}万千瓦时"
     return f"{plain(amount, 2)}{unit}"
+
+
+def rounded(value: Any, places: int = 2) -> Decimal:
+    """``value`` rounded half-up to ``places`` decimals: the figure :func:`plain` and :func:`in_unit` show, for
+    computing from the numbers a user sees."""
+    return _round(_dec(value), places)
+
+
+def in_unit(value: Any, unit: str, places: int = 2) -> str:
+    """A value in its indicator's unit as a form shows it beside the input: 36,300 万元, 120 人, 12.5%; '—' when
+    unknown. Grouped, at most ``places`` decimals, and never switched to 亿元: the user types in this unit."""
+    if value is None:
+        return "—"
+    number = plain(value, places, grouping=True)
+    if not unit:
+        return number
+    return f"{number}{unit}" if unit in ("%", "％") else f"{number} {unit}"
+
+
+def _significant(value: Decimal, figures: int) -> Decimal:
+    if value == 0:
+        return value
+    return value.quantize(Decimal(1).scaleb(value.adjusted() - figures + 1), rounding=ROUND_HALF_UP)
+
+
+def times(ratio: Any) -> str:
+    """A multiple as people say it, with no false precision: 4.2 倍 under 10 (one decimal), 37 倍 or 1,100 倍 up
+    to 10,000 (two significant figures), 1.1 万倍 from there (one decimal of 万); '—' when unknown. The caller
+    says 约 where the rounding shows."""
+    if ratio is None:
+        return "—"
+    value = _dec(ratio)
+    if abs(_round(value, 1)) < 10:
+        return f"{plain(value, 1)} 倍"
+    whole = _significant(value, 2)
+    if abs(whole) < YI:
+        return f"{plain(whole, 0, grouping=True)} 倍"
+    return f"{plain(value / YI, 1, grouping=True)} 万倍"
 
 
 def pct(value: Any, places: int = 1) -> str:

@@ -333,7 +333,7 @@ def chart_pipeline(scope: Scope) -> dict[str, Any]:
     return _chart({
         "title": {"text": _("Investment pipeline"), "subtext": _("Current status, not filtered by period")},
         "tooltip": {"trigger": "item"},
-        "series": [{"type": "funnel", "name": _("Leads"), "data": data, "sort": "none", "top": 40, "bottom": 10,
+        "series": [{"type": "funnel", "name": _("Leads"), "data": data, "sort": "none", "top": 60, "bottom": 10,
                     "minSize": "20%", "label": {"show": True, "position": "inside", "formatter": "{b} {c}"}}],
     }, empty=not any(counts.values()))
 
@@ -438,7 +438,7 @@ def chart_unit_status(scope: Scope) -> dict[str, Any]:
         "title": {"text": _("Units by status"), "subtext": _("Current status, not filtered by period")},
         "tooltip": {"trigger": "item", "yqArea": True},
         "legend": {"bottom": 0},
-        "series": [{"type": "pie", "name": _("Units"), "radius": ["35%", "65%"], "data": data,
+        "series": [{"type": "pie", "name": _("Units"), "radius": ["35%", "60%"], "center": ["50%", "56%"], "data": data,
                     "label": {"formatter": "{b}: {c}"}}],
     }, empty=not data)
 
@@ -528,11 +528,15 @@ def enterprise_profile(enterprise: Enterprise, year: int) -> list[dict[str, Any]
                                                    report__status=Report.Status.APPROVED)
                         .exclude(**{f"{field}__isnull": True}).values_list("year", "month", field)):
             by_period[(y, m)].append(v)
+        # A period whose round is not locked is provisional (快报): its point is drawn hollow and named so.
+        final = {(y, m) for y, m in Round.objects.in_region(enterprise.region_id).filter(
+            frequency=ind.frequency, year__in=years, locked=True).values_list("year", "month")}
         points = []
         for r in own:
             values = by_period.get((r["year"], r["month"]), [])
             points.append({"label": f"{r['year']}-{r['month']:02d}", "own": r[field],
-                           "median": statistics.median(values) if values else None})
+                           "median": statistics.median(values) if values else None,
+                           "final": (r["year"], r["month"]) in final})
         out.append({"code": code, "name": ind.name, "unit": ind.unit, "points": points})
     return out
 
@@ -544,16 +548,24 @@ def chart_enterprise(enterprise: Enterprise, year: int, code: str) -> dict[str, 
         return _chart({}, empty=True)
     row = rows[0]
     link = reverse("dashboards:enterprise", args=[enterprise.pk])
+    provisional = not all(p["final"] for p in row["points"])
+
+    def own(p: dict[str, Any]) -> dict[str, Any]:
+        item: dict[str, Any] = {"value": _num(p["own"]), "link": link}
+        if not p["final"]:
+            item.update({"symbol": "emptyCircle", "symbolSize": 9, "yqNote": _("Provisional")})
+        return item
+
     return _chart({
-        "title": {"text": _("%(name)s against the park median") % {"name": row["name"]}},
+        "title": {"text": _("%(name)s against the park median") % {"name": row["name"]}
+                  + ("（含快报）" if provisional else "")},
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0},
         "grid": {"left": 70, "right": 20, "top": 40, "bottom": 60},
         "xAxis": {"type": "category", "data": [p["label"] for p in row["points"]]},
         "yAxis": {"type": "value"},
         "series": [
-            {"type": "line", "name": enterprise.name, "data": [{"value": _num(p["own"]), "link": link}
-                                                               for p in row["points"]]},
+            {"type": "line", "name": enterprise.name, "data": [own(p) for p in row["points"]]},
             {"type": "line", "name": _("Park median"), "lineStyle": {"type": "dashed"},
              "data": [{"value": _num(p["median"]), "link": link} for p in row["points"]]},
         ],

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,6 +15,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from yuanqu.core.export import export_response
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.roles import TENANT_READERS, Role
@@ -80,11 +82,34 @@ def cockpit(request: AuthedRequest) -> HttpResponse:
     """The region cockpit: KPI cards and charts, with period and park filters. An operator's covers its parks."""
     _require(request, DASHBOARD_ROLES)
     scope = _scope(request)
+    if request.GET.get("export") in ("xlsx", "csv"):
+        return _figures_export(request, scope)
     return render(request, "dashboards/cockpit.html", {
         "scope": scope, "kpi": selectors.kpis(scope), "charts": list(selectors.COCKPIT_CHARTS),
         "park_choices": Park.objects.visible_to(request.user).order_by("name_pinyin").values_list("pk", "name"),
         "query": scope.params(), **_period_choices(scope),
     })
+
+
+def _figures_export(request: AuthedRequest, scope: Scope) -> HttpResponse:
+    """Every figure of the cockpit's scope and period, with its unit, 口径 and status (终数 or 快报), as a sheet:
+    the same numbers as the cards and /api/figures/."""
+    data = figure_layer.all_figures(scope.fig, scope.period)
+    status: figure_layer.PeriodStatus = data["status"]
+    groups = [(_("Stock at the period's end"), data["stock"]), (_("Flow within the period"), data["flow"])]
+    groups += [(ind.name, ind.figures()) for ind in data["indicators"]]
+    rows: list[list[Any]] = []
+    for group, items in groups:
+        for f in items:
+            value = round(f.value, 4) if isinstance(f.value, Decimal) else f.value
+            rows.append([group, f.label, value, f.unit, "终数" if f.final else "快报", f.definition, f.source])
+    if status.provisional:
+        rows.append([_("Note"), f"{scope.period.label}{status.mark}", None, "", "快报", "", ""])
+    headers = [_("Group"), _("Figure"), _("Value"), _("Unit"), _("Status"), _("Definition (口径)"), _("Source")]
+    park = {"park": scope.park.pk} if scope.park else {}
+    return export_response(actor=request.user, fmt=request.GET["export"],
+                           name=f"figures-{scope.year}-{scope.month:02d}", headers=headers, rows=rows,
+                           object_type="figures", filters={"year": scope.year, "month": scope.month, **park})
 
 
 @login_required

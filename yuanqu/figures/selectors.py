@@ -23,18 +23,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.numbers import change, pct_points, share
+from yuanqu.core.roles import ENTERPRISE_SIDE
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.enterprises.models import Enterprise, Settlement, SettlementQuerySet, StageCounts
 from yuanqu.investment.models import Lead, Project, ProjectStage
 from yuanqu.parks.models import Park, Unit
 from yuanqu.stats.models import Indicator, Report, ReportValue, Rollup, Round, Target, months_of
 
+from . import snapshots
 from .periods import Period
 
 #: Units that can be let: the vacancy rate is vacant area over these.
@@ -92,11 +94,25 @@ class FigureScope:
         """No park filter: leads and projects without a park count too."""
         return self.park is None
 
-    def settlements(self) -> SettlementQuerySet:
-        qs = Settlement.objects.in_parks(self.parks)
-        if self.user is not None:
+    @property
+    def park_ids(self) -> list[int]:
+        """The scope's parks, read once (as the user may see them): every park-level table is filtered by this
+        list, so each figure's query needs no join back to the parks and their regions."""
+        if "park_ids" not in self._cache:
+            parks = self.parks if self.user is None else self.parks & Park.objects.visible_to(self.user)
+            self._cache["park_ids"] = list(parks.order_by().values_list("pk", flat=True))
+        return self._cache["park_ids"]  # type: ignore[no-any-return]
+
+    def _in_scope(self, qs: Any) -> Any:
+        """Rows of the scope's parks; an enterprise user's own rows only (its scope is narrower than a park)."""
+        qs = qs.filter(park_id__in=self.park_ids)
+        if self.user is not None and getattr(self.user, "role", None) in ENTERPRISE_SIDE:
             qs = qs.visible_to(self.user)
-        return qs.filter(self._enterprise_q("enterprise__"))  # type: ignore[return-value]
+        return qs
+
+    def settlements(self) -> SettlementQuerySet:
+        qs = self._in_scope(Settlement.objects.all())
+        return qs.filter(self._enterprise_q("enterprise__"))  # type: ignore[no-any-return]
 
     def _enterprise_q(self, prefix: str) -> Q:
         q = Q()
@@ -133,15 +149,11 @@ class FigureScope:
         return qs
 
     def rollups(self) -> QuerySet[Rollup]:
-        qs = Rollup.objects.in_parks(self.parks)
-        return qs if self.user is None else qs.visible_to(self.user)
+        return self._in_scope(Rollup.objects.all())  # type: ignore[no-any-return]
 
     def values(self) -> QuerySet[ReportValue]:
         """The approved values of the scope (raw), for figures the rollups cannot give."""
-        qs = ReportValue.objects.in_parks(self.parks)
-        if self.user is not None:
-            qs = qs.visible_to(self.user)
-        qs = qs.filter(report__status=Report.Status.APPROVED)
+        qs = self._in_scope(ReportValue.objects.all()).filter(report__status=Report.Status.APPROVED)
         if self.section:
             qs = qs.filter(report__industry_section=self.section)
         if self.industry:
@@ -151,9 +163,7 @@ class FigureScope:
         return qs
 
     def reports(self) -> QuerySet[Report]:
-        qs = Report.objects.in_parks(self.parks)
-        if self.user is not None:
-            qs = qs.visible_to(self.user)
+        qs = self._in_scope(Report.objects.all())
         if self.section:
             qs = qs.filter(industry_section=self.section)
         if self.industry:
@@ -242,12 +252,15 @@ class Completion:
 
 @dataclass
 class PeriodStatus:
-    """Whether a period's statistics are final: every round of it locked. Otherwise 快报 (provisional)."""
+    """Whether a period's statistics are final: every round of it locked. Otherwise 快报 (provisional), with the
+    completion of its last round (counted when first asked for: the charts only need the flag)."""
 
     period: Period
     rounds: int
     locked: int
-    completion: Completion
+    last_rounds: list[int] = field(default_factory=list)
+    reports: QuerySet[Report] | None = None
+    _completion: Completion | None = field(default=None, repr=False)
 
     @property
     def final(self) -> bool:
@@ -256,6 +269,20 @@ class PeriodStatus:
     @property
     def provisional(self) -> bool:
         return not self.final
+
+    @property
+    def completion(self) -> Completion:
+        """已报/应报 of the period's last round in the scope."""
+        if self._completion is None:
+            completion = Completion()
+            if self.last_rounds and self.reports is not None:
+                for status, n in (self.reports.filter(round_id__in=self.last_rounds).order_by().values_list("status")
+                                  .annotate(n=Count("pk")).values_list("status", "n")):
+                    completion.expected += n
+                    completion.reported += n if status in Report.REPORTED else 0
+                    completion.approved += n if status == Report.Status.APPROVED else 0
+            self._completion = completion
+        return self._completion
 
     @property
     def mark(self) -> str:
@@ -283,17 +310,10 @@ def period_status(scope: FigureScope, period: Period, frequency: str = "month") 
                   .values_list("pk", "month", "locked"))
     covered = {m for _pk, m, _locked in rounds}
     locked = sum(1 for _pk, _m, is_locked in rounds if is_locked)
-    completion = Completion()
     last = [pk for pk, m, _locked in rounds if m == max(months, default=0)]
-    if last:
-        for status, n in (scope.reports().filter(round_id__in=last).order_by().values_list("status")
-                          .annotate(n=Count("pk")).values_list("status", "n")):
-            completion.expected += n
-            completion.reported += n if status in Report.REPORTED else 0
-            completion.approved += n if status == Report.Status.APPROVED else 0
     # A month of the period with no round at all is not final either.
     result = PeriodStatus(period=period, rounds=len(rounds) + len(set(months) - covered), locked=locked,
-                          completion=completion)
+                          last_rounds=last, reports=scope.reports())
     scope._cache[key] = result
     return result
 
@@ -322,18 +342,28 @@ def open_periods(scope: FigureScope) -> list[Period]:
 # --------------------------------------------------------------------------- stock and flow figures
 
 
+def _counted(scope: FigureScope, on: dt.date) -> bool:
+    """Whether the counted months (``ParkMonth``) can answer for the scope at ``on``: a month that has ended,
+    for whole parks (an industry or an enterprise narrows below a park) read by a park-side or district user."""
+    return (snapshots.counted(on) and not scope.narrowed_by_enterprise_attributes
+            and getattr(scope.user, "role", None) not in ENTERPRISE_SIDE)
+
+
 def stage_counts(scope: FigureScope, on: dt.date) -> StageCounts:
-    """Settlements of the scope by stage at the end of day ``on`` (the one count every surface uses)."""
+    """Settlements of the scope by stage at the end of day ``on`` (the one count every surface uses): from the
+    counted months at a month's end, else from the dated steps of the rows."""
     key = f"stages:{on}"
     if key not in scope._cache:
-        scope._cache[key] = scope.settlements().counts_by_stage(on=on)
+        scope._cache[key] = (snapshots.stage_counts(scope.park_ids, on) if _counted(scope, on)
+                             else scope.settlements().counts_by_stage(on=on))
     return scope._cache[key]  # type: ignore[no-any-return]
 
 
 def stage_counts_by_park(scope: FigureScope, on: dt.date) -> dict[int, StageCounts]:
     key = f"stages_by_park:{on}"
     if key not in scope._cache:
-        scope._cache[key] = scope.settlements().counts_by_park_and_stage(on=on)
+        scope._cache[key] = (snapshots.stage_counts_by_park(scope.park_ids, on) if _counted(scope, on)
+                             else scope.settlements().counts_by_park_and_stage(on=on))
     return scope._cache[key]  # type: ignore[no-any-return]
 
 
@@ -349,7 +379,7 @@ def stock(scope: FigureScope, period: Period) -> dict[str, Figure]:
     day = f"{end.year}年{end.month}月{end.day}日"
     counts = stage_counts(scope, end)
     waiting = counts.signed - counts.moved_in
-    units = Unit.objects.in_parks(scope.parks).filter(status__in=LETTABLE).aggregate(
+    units = Unit.objects.filter(building__park_id__in=scope.park_ids, status__in=LETTABLE).aggregate(
         area=Sum("area_m2"), vacant_area=Sum("area_m2", filter=Q(status=Unit.Status.VACANT)),
         vacant=Count("id", filter=Q(status=Unit.Status.VACANT)))
     today = timezone.localdate()
@@ -390,10 +420,13 @@ def flows(scope: FigureScope, period: Period) -> dict[str, Figure]:
     """What happened within the period."""
     start, end = period.start, period.end
     span = f"{period.label}内"
-    moves = scope.settlements().aggregate(
-        signed=Count("id", filter=Q(signed_on__range=(start, end))),
-        moved_in=Count("id", filter=Q(moved_in_on__range=(start, end))),
-        exited=Count("id", filter=Q(exited_on__range=(start, end))))
+    if _counted(scope, end):
+        moves = snapshots.flows(scope.park_ids, period.year, period.first, period.last)
+    else:
+        moves = scope.settlements().aggregate(
+            signed=Count("id", filter=Q(signed_on__range=(start, end))),
+            moved_in=Count("id", filter=Q(moved_in_on__range=(start, end))),
+            exited=Count("id", filter=Q(exited_on__range=(start, end))))
     signed_projects = _signed_projects(scope, period).aggregate(n=Count("id"), amount=Sum("total_investment_wan"))
     leads = scope.leads()
     new_leads = leads.filter(created_at__date__range=(start, end)).count()
@@ -431,23 +464,20 @@ def key_projects_by_stage(scope: FigureScope, on: dt.date) -> dict[str, dict[str
 
     A project's stage at a date is the furthest stage whose actual date is on or before it; a project with no
     dated stage by then is 在谈 if it was entered by then, and a terminated one drops out from its date."""
-    reached = (ProjectStage.objects.filter(project__in=scope.projects().filter(level__in=KEY_LEVELS),
-                                           actual_on__lte=on)
-               .values_list("project_id", "stage"))
-    order = {s: i for i, s in enumerate((*Project.ORDER, Project.Stage.TERMINATED))}
-    best: dict[int, str] = {}
-    for pid, stage in reached:
-        if pid not in best or order[stage] > order[best[pid]]:
-            best[pid] = stage
-    projects = scope.projects().filter(level__in=KEY_LEVELS).values_list("pk", "total_investment_wan", "created_at")
+    stages = (*Project.ORDER, Project.Stage.TERMINATED)
+    furthest = Max(Case(*[When(stages__stage=stage, stages__actual_on__lte=on, then=Value(i))
+                          for i, stage in enumerate(stages)], output_field=IntegerField()))
+    rows = (scope.projects().filter(level__in=KEY_LEVELS).order_by().values("pk")
+            .annotate(rank=furthest).values_list("rank", "total_investment_wan", "created_at"))
     out: dict[str, dict[str, Any]] = {s: {"count": 0, "amount": Decimal(0)} for s in Project.ORDER}
-    for pid, amount, created in projects:
+    for rank, amount, created in rows:
         # No stage reached by then: 在谈, if the project was known at the time.
-        found: str | None = best.get(pid, Project.Stage.TALKS if timezone.localdate(created) <= on else None)
-        if found is None or found == Project.Stage.TERMINATED:
-            continue
-        stage = found
-        if stage not in out:
+        if rank is None:
+            if timezone.localdate(created) > on:
+                continue
+            rank = 0
+        stage = stages[rank]
+        if stage == Project.Stage.TERMINATED:
             continue
         out[stage]["count"] += 1
         out[stage]["amount"] += amount or 0
@@ -559,32 +589,38 @@ def _use_rollups(scope: FigureScope) -> bool:
     return not (scope.industry or scope.enterprise)
 
 
+def _months_needed(ind: Indicator, period: Period) -> list[int]:
+    """The months whose cells state ``period``: the last alone for a period from January (its 累计), every
+    month of it otherwise."""
+    months = [m for m in period.months if m in months_of(ind.frequency)]
+    summed = ind.aggregation == Indicator.Aggregation.SUM
+    return months[-1:] if (period.is_year_to_date or not summed) else months
+
+
 def _cells(scope: FigureScope, ind: Indicator, years: Iterable[int], segment: str,
-           by_park: bool = False) -> dict[tuple[Any, ...], list[Any]]:
-    """(park?, year, month) → [value, ytd, reporters] of the scope, from the rollups or the raw values."""
+           by_park: bool = False, months: Iterable[int] | None = None) -> dict[tuple[Any, ...], list[Any]]:
+    """(park?, year, month) → [value, ytd, reporters] of the scope, summed by the database from the rollups
+    (or, for an industry class or an enterprise, from the raw approved values)."""
     years = list(set(years))
-    cells: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [None, None, 0])
-    if _use_rollups(scope):
-        seg = f"ind:{scope.section}" if scope.section else segment
-        if scope.section and segment == "above":
-            rows: Any = None  # 规上 within a section: only the raw values know
-        else:
-            rows = (scope.rollups().filter(indicator=ind, segment=seg, year__in=years)
-                    .values_list("park_id", "year", "month", "value", "ytd", "reporters"))
-        if rows is not None:
-            for park, y, m, v, ytd, n in rows:
-                key = (park, y, m) if by_park else (y, m)
-                cell = cells[key]
-                cell[0], cell[1], cell[2] = _add(cell[0], v), _add(cell[1], ytd), cell[2] + n
-            return cells
-    qs = scope.values().filter(indicator=ind, year__in=years)
-    if segment == "above":
-        qs = qs.filter(report__above_scale=True)
     group = ("park_id", "year", "month") if by_park else ("year", "month")
-    for row in qs.order_by().values(*group).annotate(v=Sum("period_value"), ytd=Sum("ytd_value"),
-                                                     n=Count("id", filter=Q(ytd_value__isnull=False))):
-        key = tuple(row[g] for g in group)
-        cells[key] = [row["v"], row["ytd"], row["n"]]
+    cells: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [None, None, 0])
+    if _use_rollups(scope) and not (scope.section and segment == "above"):
+        seg = f"ind:{scope.section}" if scope.section else segment
+        qs: Any = scope.rollups().filter(indicator=ind, segment=seg, year__in=years)
+        if months is not None:
+            qs = qs.filter(month__in=list(months))
+        rows = qs.order_by().values(*group).annotate(v=Sum("value"), ytd=Sum("ytd"), n=Sum("reporters"))
+    else:
+        # 规上 within a section, an industry class or one enterprise: only the raw values know.
+        qs = scope.values().filter(indicator=ind, year__in=years)
+        if months is not None:
+            qs = qs.filter(month__in=list(months))
+        if segment == "above":
+            qs = qs.filter(report__above_scale=True)
+        rows = qs.order_by().values(*group).annotate(v=Sum("period_value"), ytd=Sum("ytd_value"),
+                                                     n=Count("id", filter=Q(ytd_value__isnull=False)))
+    for row in rows:
+        cells[tuple(row[g] for g in group)] = [row["v"], row["ytd"], row["n"] or 0]
     return cells
 
 
@@ -621,7 +657,7 @@ def _previous_value(scope: FigureScope, ind: Indicator, period: Period, segment:
     prev = period.previous()
     if prev is None:
         return None
-    cells = _cells(scope, ind, [prev.year], segment)
+    cells = _cells(scope, ind, [prev.year], segment, months=_months_needed(ind, prev))
     fig = IndicatorFigure(code=ind.code, name=ind.name, unit=ind.unit, is_rate=ind.is_rate, period=prev)
     _fill(fig, ind, cells)
     return fig.value
@@ -659,11 +695,11 @@ def indicator(scope: FigureScope, period: Period, ind: Indicator | str, segment:
             return None
         ind = found
     fig = IndicatorFigure(code=ind.code, name=ind.name, unit=ind.unit, is_rate=ind.is_rate, period=period)
-    _fill(fig, ind, _cells(scope, ind, [period.year, period.year - 1], segment))
+    _fill(fig, ind, _cells(scope, ind, [period.year, period.year - 1], segment, months=_months_needed(ind, period)))
     fig.previous = _previous_value(scope, ind, period, segment)
     fig.status = period_status(scope, period, ind.frequency)
     if segment == "all":
-        above = _cells(scope, ind, [period.year], "above")
+        above = _cells(scope, ind, [period.year], "above", months=_months_needed(ind, period)[-1:])
         months = [m for m in period.months if m in months_of(ind.frequency)]
         if months:
             fig.above_ytd = above.get((period.year, max(months)), [None, None])[1]
@@ -697,7 +733,8 @@ def by_park(scope: FigureScope, period: Period, code: str) -> list[tuple[Park, I
     ind = scope.indicator(code)
     if ind is None:
         return []
-    cells = _cells(scope, ind, [period.year, period.year - 1], "all", by_park=True)
+    cells = _cells(scope, ind, [period.year, period.year - 1], "all", by_park=True,
+                   months=_months_needed(ind, period))
     status = period_status(scope, period, ind.frequency)
     out = []
     for park in scope.parks.order_by("name"):
@@ -718,12 +755,11 @@ def by_section(scope: FigureScope, period: Period, code: str) -> list[tuple[str,
         return []
     status = period_status(scope, period, ind.frequency)
     grouped: dict[str, dict[tuple[Any, ...], list[Any]]] = defaultdict(lambda: defaultdict(lambda: [None, None, 0]))
-    for _park, y, m, seg, v, ytd, n in (scope.rollups().filter(indicator=ind, segment__startswith="ind:",
-                                                                year__in=[period.year, period.year - 1])
-                                        .values_list("park_id", "year", "month", "segment", "value", "ytd",
-                                                     "reporters")):
-        cell = grouped[seg[4:]][(y, m)]
-        cell[0], cell[1], cell[2] = _add(cell[0], v), _add(cell[1], ytd), cell[2] + n
+    rows = (scope.rollups().filter(indicator=ind, segment__startswith="ind:", year__in=[period.year, period.year - 1],
+                                   month__in=_months_needed(ind, period))
+            .order_by().values("segment", "year", "month").annotate(v=Sum("value"), ytd=Sum("ytd"), n=Sum("reporters")))
+    for row in rows:
+        grouped[row["segment"][4:]][(row["year"], row["month"])] = [row["v"], row["ytd"], row["n"] or 0]
     names = dict(IndustryCode.objects.filter(level=IndustryCode.Level.SECTION, code__in=list(grouped))
                  .values_list("code", "name"))
     out = []

@@ -13,6 +13,7 @@ from yuanqu.core.forms import NumberField, StyledFormMixin, parse_number_input
 from yuanqu.parks.models import Park
 
 from .models import Frequency, Indicator, Report
+from .selectors import History, check_entry
 from .services import Entry
 
 
@@ -52,15 +53,35 @@ class ReportForm(forms.Form):
                                 explanation=data.get(f"e_{ind.pk}", "") or "")
         return out
 
-    def rows(self, history: dict[int, dict[str, Any]], stored: dict[int, Any]) -> list[dict[str, Any]]:
-        """What the template shows per indicator: the indicator, its fields, last values and the stored row."""
-        return [{
-            "indicator": ind, "value": self[f"v_{ind.pk}"], "no_data": self[f"n_{ind.pk}"],
-            "reason": self[f"r_{ind.pk}"], "explanation": self[f"e_{ind.pk}"],
-            "previous": history.get(ind.pk, {}).get("previous"),
-            "last_year": history.get(ind.pk, {}).get("last_year"),
-            "stored": stored.get(ind.pk),
-        } for ind in self.indicators]
+    def typed(self, ind: Indicator) -> Decimal | None:
+        """The value the form holds for ``ind`` (typed, or saved before), read as the field reads it; None when
+        there is none, it is 无数据, or it cannot be read (the field shows that error)."""
+        if self[f"n_{ind.pk}"].value():
+            return None
+        try:
+            return parse_number_input(self[f"v_{ind.pk}"].value(), unit=ind.unit)
+        except ValidationError:
+            return None
+
+    def rows(self, history: dict[int, History], stored: dict[int, Any], *, check: bool) -> list[dict[str, Any]]:
+        """What the template shows per indicator: its fields; 本月 and 本年累计 derived from the value in the form;
+        上月 and 去年同月; the stored row; and, when ``check``, the check of the value as it stands (else the warning
+        stored with it)."""
+        entries = {ind.pk: Entry(value=self.typed(ind)) for ind in self.indicators}
+        out = []
+        for ind in self.indicators:
+            h = history[ind.pk]
+            row = stored.get(ind.pk)
+            result = check_entry(ind, entries[ind.pk], entries, h)
+            # A value refused (negative, above its whole) has no month alone or 累计 worth showing.
+            period, ytd = (None, None) if result.errors else h.derive(entries[ind.pk].value)
+            warning = result.warning if check else (row.warning if row else "")
+            out.append({
+                "indicator": ind, "value": self[f"v_{ind.pk}"], "no_data": self[f"n_{ind.pk}"],
+                "reason": self[f"r_{ind.pk}"], "explanation": self[f"e_{ind.pk}"], "history": h,
+                "period": period, "ytd": ytd if h.adds_up else None, "warning": warning, "stored": row,
+            })
+        return out
 
 
 def initial_for(indicators: list[Indicator], stored: dict[int, Any]) -> dict[str, Any]:

@@ -9,16 +9,17 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from yuanqu.core.models import IndustryCode
-from yuanqu.core.numbers import growth_pct, share
+from yuanqu.core.numbers import growth_pct, in_unit, plain, rounded, share, times
 from yuanqu.enterprises.models import Settlement
 from yuanqu.parks.models import Park
 
@@ -31,6 +32,7 @@ from .models import (
     Round,
     Target,
     months_of,
+    period_label,
     previous_period,
 )
 
@@ -255,8 +257,12 @@ def enterprise_series(enterprise_id: int, indicator: Indicator, years: Iterable[
 # --------------------------------------------------------------------------- rounds and entries
 
 
-#: A value this many times the last period's is almost always 元 typed where 万元 is asked.
+#: A value this many times the one it is compared with is almost always 元 typed where 万元 is asked.
 UNIT_SLIP_RATIO = Decimal("1000")
+#: From this multiple up a rise is said in 倍 (约为上月的 4.2 倍); below it in % (比上月增长 50%).
+TIMES_FROM = Decimal("2")
+#: Units a value typed in 元 by mistake lands in (10,000 times too large).
+WAN_UNITS = ("万元",)
 
 
 def period_bounds(frequency: str, year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -293,34 +299,205 @@ def indicators_for(report: Report) -> list[Indicator]:
     return result
 
 
-def previous_values(report: Report, indicators: Iterable[Indicator]) -> dict[int, dict[str, Any]]:
-    """For each indicator: last period's value and the same period last year (as entered), for the form."""
-    out: dict[int, dict[str, Any]] = {}
-    for ind in indicators:
-        py, pm = previous_period(ind.frequency, report.round.year, report.round.month)
-        rows = dict(((y, m), (v, pv)) for y, m, v, pv in ReportValue.objects.filter(
-            enterprise_id=report.enterprise_id, indicator=ind,
-            year__in=(py, report.round.year - 1), month__in=(pm, report.round.month),
-        ).exclude(report__status=Report.Status.PENDING).values_list("year", "month", "value", "period_value"))
-        prev = rows.get((py, pm), (None, None))
-        last_year = rows.get((report.round.year - 1, report.round.month), (None, None))
-        out[ind.pk] = {"previous": prev[0], "previous_period_value": prev[1], "last_year": last_year[0]}
+def derive_series(indicator: Indicator, values: Sequence[Decimal | None]) -> list[tuple[Decimal | None,
+                                                                                        Decimal | None]]:
+    """(the period alone, 累计) of each of one enterprise's values of ``indicator`` over a year, in period order.
+
+    The one rule the stored values (``services.rederive``) and the report form's figures both follow: a
+    cumulative entry's period is what the total grew by since the last entry of the year (all of it for the
+    first: January, or the month the enterprise arrived); a period entry's 累计 is the sum (or the average) of
+    the year's entries; a latest value (a head-count) is both. A missing value has neither.
+    """
+    out: list[tuple[Decimal | None, Decimal | None]] = []
+    period_values: list[Decimal] = []
+    last_cumulative = Decimal(0)
+    for value in values:
+        if value is None:
+            out.append((None, None))
+        elif indicator.aggregation == Indicator.Aggregation.LATEST:
+            out.append((value, value))
+        elif indicator.basis == Indicator.Basis.CUMULATIVE:
+            out.append((value - last_cumulative, value))
+            last_cumulative = value
+        else:
+            period_values.append(value)
+            total = sum(period_values, Decimal(0))
+            out.append((value, total if indicator.aggregation == Indicator.Aggregation.SUM
+                        else total / len(period_values)))
     return out
 
 
-def _period_value_of(ind: Indicator, report: Report, value: Decimal) -> Decimal | None:
-    """What ``value`` means for the period alone (a cumulative entry minus the last one of the year)."""
-    if ind.basis == Indicator.Basis.PERIOD or ind.aggregation == Indicator.Aggregation.LATEST:
-        return value
-    earlier = (ReportValue.objects.filter(enterprise_id=report.enterprise_id, park_id=report.park_id, indicator=ind,
-                                          year=report.round.year, month__lt=report.round.month,
-                                          value__isnull=False)
-               .order_by("-month").values_list("value", flat=True).first())
-    return value - (earlier or 0)
+def period_words(frequency: str) -> dict[str, str]:
+    """The words the report form and its checks use for ``frequency``: 本月, 上月, 去年同月 and 当月 (the month
+    alone, beside a 累计) for a monthly indicator; 本季, 上季, 去年同季, 当季 for a quarterly one."""
+    if frequency == Frequency.QUARTER:
+        return {"this": pgettext("report", "this quarter"), "previous": pgettext("report", "last quarter"),
+                "last_year": pgettext("report", "the same quarter last year"),
+                "alone": pgettext("report", "the quarter alone")}
+    if frequency == Frequency.YEAR:
+        return {"this": pgettext("report", "this year"), "previous": pgettext("report", "last year"),
+                "last_year": pgettext("report", "last year"), "alone": pgettext("report", "the year alone")}
+    return {"this": pgettext("report", "this month"), "previous": pgettext("report", "last month"),
+            "last_year": pgettext("report", "the same month last year"),
+            "alone": pgettext("report", "the month alone")}
 
 
-def check_entry(ind: Indicator, report: Report, entry: Entry, entries: Mapping[int, Entry],
-                prev: Mapping[str, Any]) -> Check:
+@dataclass(frozen=True)
+class Past:
+    """One earlier period's figures of an indicator for an enterprise: as entered, for the period alone, 累计."""
+
+    year: int
+    month: int
+    value: Decimal | None = None
+    period: Decimal | None = None
+    ytd: Decimal | None = None
+
+
+@dataclass
+class History:
+    """What the report form shows beside one indicator's input, and what the indicator's check compares with.
+
+    ``previous`` is the last period (上月), ``last_year`` the same period a year before (去年同月); ``earlier``
+    the (month, value) entered this year before this period in the report's park, from which a typed value's
+    period alone and 累计 are derived exactly as they will be stored.
+    """
+
+    indicator: Indicator
+    year: int
+    month: int
+    previous: Past
+    last_year: Past
+    earlier: list[tuple[int, Decimal | None]] = field(default_factory=list)
+
+    @property
+    def cumulative(self) -> bool:
+        """Entered as 累计, so the period alone is derived from it."""
+        ind = self.indicator
+        return ind.basis == Indicator.Basis.CUMULATIVE and ind.aggregation != Indicator.Aggregation.LATEST
+
+    @property
+    def adds_up(self) -> bool:
+        """Whether a 累计 means anything: not for a value at the period's end (a head-count)."""
+        return self.indicator.aggregation != Indicator.Aggregation.LATEST
+
+    def derive(self, value: Decimal | None) -> tuple[Decimal | None, Decimal | None]:
+        """(the period alone, 累计) of ``value`` typed for this period."""
+        if value is None:
+            return None, None
+        return derive_series(self.indicator, [v for _m, v in self.earlier] + [value])[-1]
+
+    @property
+    def earlier_total(self) -> tuple[int, Decimal] | None:
+        """The last value entered this year before this period, with its month."""
+        for month, value in reversed(self.earlier):
+            if value is not None:
+                return month, value
+        return None
+
+    @property
+    def against(self) -> str:
+        """What the period alone is compared with: ``previous`` (上月), or ``last_year`` (去年同月) for a cumulative
+        indicator in the first period of its year.
+
+        December alone is the year's closing month (year-end settlement, deliveries pushed into the year), so a
+        January held against it would trip the check in an ordinary year; January against last January is the
+        like-for-like comparison, and the warning says so.
+        """
+        if self.cumulative and self.previous.year != self.year:
+            return "last_year"
+        return "previous"
+
+    @property
+    def base(self) -> Past:
+        """The period the check compares with (see :attr:`against`)."""
+        return self.previous if self.against == "previous" else self.last_year
+
+
+def history_for(report: Report, indicators: Iterable[Indicator]) -> dict[int, History]:
+    """Per indicator, what the report form shows beside the input and the check compares with, in one query:
+    the enterprise's last period and same period last year (reports not started left out; the report's park
+    first where the enterprise reported in two), and this year's earlier entries in the report's park."""
+    inds = list(indicators)
+    year, month = report.round.year, report.round.month
+    rows = (ReportValue.objects.filter(enterprise_id=report.enterprise_id, indicator__in=inds,
+                                       year__in=(year - 1, year))
+            .order_by("year", "month")
+            .values_list("indicator_id", "park_id", "year", "month", "value", "period_value", "ytd_value",
+                         "report__status"))
+    earlier: dict[int, list[tuple[int, Decimal | None]]] = defaultdict(list)
+    found: dict[tuple[int, int, int], Past] = {}
+    for ind_id, park_id, y, m, value, period, ytd, status in rows:
+        same_park = park_id == report.park_id
+        if same_park and y == year and m < month:
+            earlier[ind_id].append((m, value))
+        if status != Report.Status.PENDING and (same_park or (ind_id, y, m) not in found):
+            found[(ind_id, y, m)] = Past(y, m, value, period, ytd)
+    out: dict[int, History] = {}
+    for ind in inds:
+        py, pm = previous_period(ind.frequency, year, month)
+        out[ind.pk] = History(indicator=ind, year=year, month=month,
+                              previous=found.get((ind.pk, py, pm), Past(py, pm)),
+                              last_year=found.get((ind.pk, year - 1, month), Past(year - 1, month)),
+                              earlier=earlier[ind.pk])
+    return out
+
+
+def change_warning(ind: Indicator, history: History, value: Decimal) -> str:
+    """The warning for a value far from the one it is compared with, or a 累计 below the last one.
+
+    It names both figures as the form shows them beside the input (the period alone, in the indicator's unit and
+    decimals) and computes the ratio or the % from those very figures, so what it says is what the user gets
+    with a calculator. Empty when nothing trips.
+    """
+    period, ytd = history.derive(value)
+    if period is None:
+        return ""
+    words = period_words(ind.frequency)
+    places = ind.decimals
+
+    def fig(amount: Decimal | None) -> str:
+        return in_unit(amount, ind.unit, places)
+
+    current = rounded(period, places)
+    earlier = history.earlier_total
+    if history.cumulative and current < 0 and earlier is not None and ind.min_value is not None \
+            and ind.min_value >= 0:
+        month, total = earlier
+        when = (words["previous"] if (history.year, month) == (history.previous.year, history.previous.month)
+                else period_label(ind.frequency, history.year, month))
+        return _("%(name)s: the total to date, %(ytd)s, is below the total of %(when)s (%(earlier)s), which "
+                 "makes %(this)s %(current)s. Check the total.") % {
+            "name": ind.name, "ytd": fig(ytd), "when": when, "earlier": fig(total), "this": words["this"],
+            "current": fig(current)}
+    past = history.base
+    if past.period is None:
+        return ""
+    base = rounded(past.period, places)
+    change = growth_pct(current, base)
+    if change is None:
+        return ""
+    slip = base > 0 and current >= base * UNIT_SLIP_RATIO
+    limit = ind.change_threshold_pct
+    if not slip and (limit is None or abs(change) <= limit):
+        return ""
+    params = {"name": ind.name, "this": words["this"], "current": fig(current), "against": words[history.against],
+              "base": fig(base)}
+    if base > 0 and current >= base * TIMES_FROM:
+        comparison = _("%(name)s for %(this)s: %(current)s, about %(times)s %(against)s (%(base)s)") % {
+            **params, "times": times(current / base)}
+    elif change >= 0:
+        comparison = _("%(name)s for %(this)s: %(current)s, up %(pct)s%% on %(against)s (%(base)s)") % {
+            **params, "pct": plain(change, 1)}
+    else:
+        comparison = _("%(name)s for %(this)s: %(current)s, down %(pct)s%% on %(against)s (%(base)s)") % {
+            **params, "pct": plain(-change, 1)}
+    if slip and ind.unit in WAN_UNITS:
+        return _("%(comparison)s. Was it entered in 元? This indicator is in %(unit)s.") % {
+            "comparison": comparison, "unit": ind.unit}
+    return _("%(comparison)s.") % {"comparison": comparison}
+
+
+def check_entry(ind: Indicator, entry: Entry, entries: Mapping[int, Entry], history: History) -> Check:
     """Validate one entry against the indicator's rules and the enterprise's own history."""
     errors: list[str] = []
     if entry.no_data:
@@ -340,18 +517,11 @@ def check_entry(ind: Indicator, report: Report, entry: Entry, entries: Mapping[i
         whole = entries[ind.part_of_id].value
         if whole is not None and value > whole:
             errors.append(_("%(name)s cannot exceed %(whole)s.") % {"name": ind.name, "whole": ind.part_of})
-    warning = ""
-    base = prev.get("previous_period_value")
-    current = _period_value_of(ind, report, value)
-    change = growth_pct(current, base)
-    if change is not None and base is not None and current is not None:
-        if base > 0 and current >= base * UNIT_SLIP_RATIO:
-            warning = _("%(name)s is %(ratio)s times last period's. Was it entered in 元 instead of %(unit)s?") % {
-                "name": ind.name, "ratio": f"{current / base:,.0f}", "unit": ind.unit}
-        elif ind.change_threshold_pct is not None and abs(change) > ind.change_threshold_pct:
-            warning = _("%(name)s changed by %(change)s%% on last period, beyond the %(limit)s%% check.") % {
-                "name": ind.name, "change": f"{change:+.1f}", "limit": f"{ind.change_threshold_pct:g}"}
+    if errors:  # a value refused already: no comparison to add to it
+        return Check(errors=errors)
+    warning = change_warning(ind, history, value)
     if warning and ind.change_action == Indicator.Action.BLOCK:
-        errors.append(warning)
+        errors.append(_("%(warning)s That is beyond the change %(name)s accepts: check the value and enter it "
+                        "again.") % {"warning": warning, "name": ind.name})
         warning = ""
     return Check(errors=errors, warning=warning)

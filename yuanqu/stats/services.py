@@ -27,7 +27,7 @@ from yuanqu.parks.models import Park
 
 from . import notify, rollups
 from .models import Frequency, Indicator, Notice, Report, ReportValue, Round, Target, months_of
-from .selectors import Check, check_entry, indicators_for, period_bounds, previous_values, settled_during
+from .selectors import Check, check_entry, derive_series, history_for, indicators_for, period_bounds, settled_during
 
 if TYPE_CHECKING:
     from yuanqu.accounts.models import User
@@ -161,12 +161,12 @@ def report_save(*, actor: User, report: Report, entries: Mapping[int, Entry], su
     unknown = set(entries) - set(by_id)
     if unknown:
         raise ValidationError(_("The report does not ask for these indicators."), code="unknown_indicator")
-    history = previous_values(report, indicators)
+    history = history_for(report, indicators)
     errors: dict[str, list[str]] = {}
     checks: dict[int, Check] = {}
     for ind in indicators:
         entry = entries.get(ind.pk, Entry())
-        check = check_entry(ind, report, entry, entries, history[ind.pk])
+        check = check_entry(ind, entry, entries, history[ind.pk])
         checks[ind.pk] = check
         field = f"v_{ind.pk}"
         if check.errors:
@@ -215,24 +215,7 @@ def rederive(*, enterprise_id: int, park_id: int, indicator: Indicator, year: in
                 .select_related("report").order_by("month"))
     changed: list[ReportValue] = []
     stale_months: set[int] = set()
-    period_values: list[Decimal] = []
-    last_cumulative = Decimal(0)
-    for row in rows:
-        value = row.value
-        if value is None:
-            period, ytd = None, None
-        elif indicator.aggregation == Indicator.Aggregation.LATEST:
-            period, ytd = value, value
-        elif indicator.basis == Indicator.Basis.CUMULATIVE:
-            # The period's share is what the total grew by since the last entry of the year
-            # (all of it for the first entry: January, or the month the enterprise arrived).
-            period, ytd = value - last_cumulative, value
-            last_cumulative = value
-        else:
-            period = value
-            period_values.append(value)
-            total = sum(period_values, Decimal(0))
-            ytd = total if indicator.aggregation == Indicator.Aggregation.SUM else total / len(period_values)
+    for row, (period, ytd) in zip(rows, derive_series(indicator, [row.value for row in rows]), strict=True):
         if row.period_value != period or row.ytd_value != ytd:
             row.period_value, row.ytd_value = period, ytd
             changed.append(row)

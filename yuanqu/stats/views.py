@@ -33,7 +33,7 @@ from yuanqu.parks.models import Park
 
 from . import queries, selectors, services
 from .forms import IndicatorForm, ReasonForm, ReportForm, RoundForm, TargetForm, initial_for
-from .models import Indicator, Notice, Report, ReportValue, Round, Target, period_label
+from .models import Indicator, Notice, Report, ReportValue, Round, Target, period_label, previous_period
 from .services import Entry
 
 DISTRICT = TENANT_READERS
@@ -119,14 +119,14 @@ def _stored_values(report: Report) -> dict[int, ReportValue]:
 
 @login_required
 def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    """A report: its values with last period and last year beside them, warnings, explanations, history."""
+    """A report: its values with 本月, 上月 and 去年同月 beside them in the form's terms (what the warnings name),
+    the warnings and explanations, and its history."""
     _require(request, REPORT_ROLES)
     report = get_visible_or_404(Report.objects.select_related("round", "enterprise", "park"), request.user, pk=pk)
     indicators = selectors.indicators_for(report)
     stored = _stored_values(report)
-    history = selectors.previous_values(report, indicators)
-    rows = [{"indicator": ind, "stored": stored.get(ind.pk), "previous": history[ind.pk]["previous"],
-             "last_year": history[ind.pk]["last_year"]} for ind in indicators]
+    history = selectors.history_for(report, indicators)
+    rows = [{"indicator": ind, "stored": stored.get(ind.pk), "history": history[ind.pk]} for ind in indicators]
     role = request.user.role
     locked = report.round.locked
     return render(request, "stats/report_detail.html", {
@@ -142,6 +142,7 @@ def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         and not locked,
         "notices": Notice.objects.visible_to(request.user).filter(report=report)[:20],
         "return_form": ReasonForm(),
+        "words": selectors.period_words(report.round.frequency), "columns": _period_columns(report),
     })
 
 
@@ -152,12 +153,22 @@ def _report_form_context(request: AuthedRequest, report: Report, form: ReportFor
                          ) -> dict[str, Any]:
     indicators = selectors.indicators_for(report)
     stored = _stored_values(report)
-    history = selectors.previous_values(report, indicators)
+    history = selectors.history_for(report, indicators)
     if form is None:
         form = ReportForm(initial=initial_for(indicators, stored), indicators=indicators, report=report)
-    warnings = {pk: v.warning for pk, v in stored.items() if v.warning}
-    return {"report": report, "form": form, "rows": form.rows(history, stored), "warnings": warnings,
+    # An editable report is checked as it stands (the figures beside it may have changed since it was saved);
+    # a submitted one shows the warning its enterprise was given.
+    return {"report": report, "form": form, "rows": form.rows(history, stored, check=report.editable),
+            "words": selectors.period_words(report.round.frequency), "columns": _period_columns(report),
             "editable": report.editable}
+
+
+def _period_columns(report: Report) -> dict[str, str]:
+    """The periods the form's columns are about, named: 2025年5月 for 上月 of June."""
+    rnd = report.round
+    py, pm = previous_period(rnd.frequency, rnd.year, rnd.month)
+    return {"this": rnd.period_label, "previous": period_label(rnd.frequency, py, pm),
+            "last_year": period_label(rnd.frequency, rnd.year - 1, rnd.month)}
 
 
 @login_required
@@ -212,13 +223,16 @@ def report_check(request: AuthedRequest, pk: int) -> HttpResponse:
                                   no_data_reason=request.POST.get(f"r_{other.pk}", ""),
                                   explanation=request.POST.get(f"e_{other.pk}", ""))
     warning = ""
+    history = selectors.history_for(report, [ind])[ind.pk]
     if not errors:
-        prev = selectors.previous_values(report, [ind])[ind.pk]
-        check = selectors.check_entry(ind, report, entries[ind.pk], entries, prev)
+        check = selectors.check_entry(ind, entries[ind.pk], entries, history)
         errors, warning = check.errors, check.warning
+    period, ytd = (None, None) if errors else history.derive(entries[ind.pk].value)
+    # The messages replace the check's messages only (the explanation being typed beside them stays as it is);
+    # the figures derived from the value go back beside it (out of band), read by the same parser as the check.
     return render(request, "stats/_check.html", {
         "ind": ind, "errors": errors, "warning": warning,
-        "explanation": request.POST.get(f"e_{ind.pk}", ""),
+        "r": {"indicator": ind, "history": history, "period": period, "ytd": ytd if history.adds_up else None},
     })
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from django import template
 
+from yuanqu.core.numbers import in_unit
+
 register = template.Library()
 
 
@@ -22,3 +24,12 @@ def num(value: Any, places: Any = 2) -> str:
     except (ValueError, TypeError, ArithmeticError):
         return str(value)
     return f"{amount:,.{places}f}"
+
+
+@register.filter(name="in_unit")
+def in_unit_filter(value: Any, indicator: Any) -> str:
+    """36300 → 36,300 万元: a figure beside the report form's input, in its indicator's unit and decimals, as
+    the checks name it (``yuanqu.core.numbers.in_unit``)."""
+    if value in (None, ""):
+        return "—"
+    return in_unit(value, indicator.unit, indicator.decimals)

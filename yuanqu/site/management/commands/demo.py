@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from yuanqu.core.demo import ARTICLE_DATE
 from yuanqu.site.demo import demo_summary, load_demo
 
 
@@ -16,8 +17,12 @@ class Command(BaseCommand):
         call_command("compile_translations", verbosity=0)
         loaded, accounts = load_demo()
         self.stdout.write("Licang demo " + ("loaded." if loaded else "already present; kept as it is."))
+        article = demo_summary(on=ARTICLE_DATE)
+        self.stdout.write(f"  签约 · 入驻, as of {ARTICLE_DATE} (the news report) → today:")
         for name, figures in demo_summary().items():
-            self.stdout.write(f"  {name}: 签约 {figures['signed']} · 入驻 {figures['moved_in']}")
+            then = article.get(name, {"signed": 0, "moved_in": 0})
+            self.stdout.write(f"  {name}: 签约 {then['signed']} · 入驻 {then['moved_in']} → "
+                              f"签约 {figures['signed']} · 入驻 {figures['moved_in']}")
         if accounts:
             self.stdout.write("\nAccounts created now (passwords are shown this once; write them down):")
             for username, role, password in accounts:
