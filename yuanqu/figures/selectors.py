@@ -345,8 +345,12 @@ def open_periods(scope: FigureScope) -> list[Period]:
 def _counted(scope: FigureScope, on: dt.date) -> bool:
     """Whether the counted months (``ParkMonth``) can answer for the scope at ``on``: a month that has ended,
     for whole parks (an industry or an enterprise narrows below a park) read by a park-side or district user."""
-    return (snapshots.counted(on) and not scope.narrowed_by_enterprise_attributes
-            and getattr(scope.user, "role", None) not in ENTERPRISE_SIDE)
+    usable = (snapshots.counted(on) and not scope.narrowed_by_enterprise_attributes
+              and getattr(scope.user, "role", None) not in ENTERPRISE_SIDE)
+    if usable and "refreshed" not in scope._cache:
+        snapshots.refresh()  # once per scope (one request): the reads below then skip the check
+        scope._cache["refreshed"] = True
+    return usable
 
 
 def stage_counts(scope: FigureScope, on: dt.date) -> StageCounts:

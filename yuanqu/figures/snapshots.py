@@ -118,22 +118,20 @@ def counted(on: dt.date, today: dt.date | None = None) -> bool:
 
 
 def stage_counts(park_ids: list[int], on: dt.date) -> StageCounts:
-    """Settlements of the parks by stage at the end of the month ending ``on`` (``counted(on)`` must hold)."""
-    refresh()
+    """Settlements of the parks by stage at the end of the month ending ``on`` (``counted(on)`` must hold, and
+    :func:`refresh` have run in this request)."""
     row = ParkMonth.objects.filter(year=on.year, month=on.month, park_id__in=park_ids).aggregate(
         **{s: Sum(s) for s in STEPS})
     return StageCounts({s: row[s] or 0 for s in STEPS})
 
 
 def stage_counts_by_park(park_ids: list[int], on: dt.date) -> dict[int, StageCounts]:
-    refresh()
     return {park: StageCounts(zip(STEPS, counts, strict=True)) for park, *counts in ParkMonth.objects.filter(
         year=on.year, month=on.month, park_id__in=park_ids).values_list("park_id", *STEPS)}
 
 
 def flows(park_ids: list[int], year: int, first: int, last: int) -> dict[str, Any]:
     """Steps taken in the parks within months ``first``…``last`` of ``year`` (every one ended)."""
-    refresh()
     row = ParkMonth.objects.filter(year=year, month__gte=first, month__lte=last, park_id__in=park_ids).aggregate(
         signed=Sum("new_signed"), moved_in=Sum("new_moved_in"), exited=Sum("new_exits"))
     return {k: v or 0 for k, v in row.items()}
