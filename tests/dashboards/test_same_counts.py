@@ -22,10 +22,10 @@ def _card(html: str, card_id: str) -> tuple[int, int]:
 def _briefing_counts(client, park, year: int, month: int) -> tuple[int, int]:
     b = request_briefing(client, park=park.pk, year=year, month=month)
     assert b.status == Briefing.Status.DONE, b.error
-    first = b.content["paragraphs"][0]
-    found = re.match(r"信联天地园区已吸引(\d+)家企业入驻(?:，另有(\d+)家已签约、尚未入驻)?", first)
-    assert found, first
-    moved_in = int(found[1])
+    overall = "".join(b.content["sections"][0]["paragraphs"])
+    found = re.search(r"信联天地园区(?:已吸引(\d+)家企业入驻|尚无企业入驻)(?:，另有(\d+)家已签约、尚未入驻)?", overall)
+    assert found, overall
+    moved_in = int(found[1] or 0)
     return moved_in, moved_in + int(found[2] or 0)
 
 
