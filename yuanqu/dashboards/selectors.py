@@ -20,14 +20,13 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuanqu.core import numbers
 from yuanqu.core.models import IndustryCode
-from yuanqu.core.numbers import share
 from yuanqu.enterprises.models import Enterprise, Settlement, StageCounts, signed_q
 from yuanqu.figures import selectors as figures
 from yuanqu.figures.periods import Period
@@ -44,10 +43,6 @@ from yuanqu.stats.models import (
     Round,
 )
 
-#: Key projects: every level above an ordinary project.
-KEY_LEVELS = (Project.Level.NATIONAL, Project.Level.PROVINCE, Project.Level.CITY, Project.Level.DISTRICT)
-#: Units that can be let: the vacancy rate is vacant area over these.
-LETTABLE = (Unit.Status.VACANT, Unit.Status.RESERVED, Unit.Status.LEASED, Unit.Status.SOLD)
 TOP_N = 10
 PARKS_IN_BAR = 20
 
@@ -595,10 +590,8 @@ CHARTS: dict[str, Callable[[Scope], dict[str, Any]]] = {**COCKPIT_CHARTS, **PARK
 
 def park_summary(scope: Scope) -> dict[str, Any]:
     """The park dashboard's cards: occupancy, enterprises, completion, output, leads and projects."""
-    units = Unit.objects.in_parks(scope.parks).aggregate(
-        n=Count("id"), area=Sum("area_m2"), vacant=Count("id", filter=Q(status=Unit.Status.VACANT)),
-        vacant_area=Sum("area_m2", filter=Q(status=Unit.Status.VACANT)),
-        let_area=Sum("area_m2", filter=Q(status__in=LETTABLE)))
+    stock = figures.stock(scope.fig, scope.period)
+    units = {"n": Unit.objects.in_parks(scope.parks).count(), "vacant": stock["vacant_units"].value}
     stages = settlement_counts(scope)
     rnd = current_round(scope)
     comp = stats.completion(rnd, scope.parks)
@@ -606,7 +599,7 @@ def park_summary(scope: Scope) -> dict[str, Any]:
     return {
         "status": scope.status,
         "units": units,
-        "vacancy": share(units["vacant_area"] or 0, units["let_area"]) if units["let_area"] else None,
+        "vacancy": stock["vacancy_rate"].value,
         "settled": stages.moved_in,
         "signed": stages.signed,
         "round": rnd,

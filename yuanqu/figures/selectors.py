@@ -35,6 +35,7 @@ from yuanqu.enterprises.models import Enterprise, Settlement, SettlementQuerySet
 from yuanqu.investment.models import Lead, Project, ProjectStage
 from yuanqu.parks.models import Park, Unit
 from yuanqu.stats.models import Indicator, Report, ReportValue, Rollup, Round, Target, months_of
+from yuanqu.stats.selectors import Completion, provisional_mark
 
 from . import snapshots
 from .periods import Period
@@ -124,29 +125,26 @@ class FigureScope:
             q &= Q(**{f"{prefix}pk": self.enterprise.pk})
         return q
 
-    def leads(self) -> QuerySet[Lead]:
-        qs = (Lead.objects.visible_to(self.user) if self.user is not None
-              else Lead.objects.in_region(self.region_code))
+    def _narrowed(self, qs: Any, enterprise_field: str) -> Any:
+        """Leads or projects of the scope: the user's (or the region's), in its parks unless region-wide, of its
+        industry and enterprise."""
         qs = qs if self.region_wide else qs.in_parks(self.parks)
         if self.section:
             qs = qs.filter(industry__section=self.section)
         if self.industry:
             qs = qs.filter(industry_id__startswith=self.industry)
         if self.enterprise is not None:
-            qs = qs.filter(enterprise=self.enterprise)
+            qs = qs.filter(**{enterprise_field: self.enterprise})
         return qs
+
+    def leads(self) -> QuerySet[Lead]:
+        qs = Lead.objects.visible_to(self.user) if self.user is not None else Lead.objects.in_region(self.region_code)
+        return self._narrowed(qs, "enterprise")  # type: ignore[no-any-return]
 
     def projects(self) -> QuerySet[Project]:
         qs = (Project.objects.visible_to(self.user) if self.user is not None
               else Project.objects.in_region(self.region_code))
-        qs = qs if self.region_wide else qs.in_parks(self.parks)
-        if self.section:
-            qs = qs.filter(industry__section=self.section)
-        if self.industry:
-            qs = qs.filter(industry_id__startswith=self.industry)
-        if self.enterprise is not None:
-            qs = qs.filter(investor_enterprise=self.enterprise)
-        return qs
+        return self._narrowed(qs, "investor_enterprise")  # type: ignore[no-any-return]
 
     def rollups(self) -> QuerySet[Rollup]:
         return self._in_scope(Rollup.objects.all())  # type: ignore[no-any-return]
@@ -234,23 +232,6 @@ def scope_for_region(region_code: str, park: Park | None = None) -> FigureScope:
 
 
 @dataclass
-class Completion:
-    """已报/应报 of the rounds of a period in a scope; approved is what the figures count."""
-
-    expected: int = 0
-    reported: int = 0
-    approved: int = 0
-
-    @property
-    def rate(self) -> Decimal | None:
-        return share(self.reported, self.expected)
-
-    @property
-    def approved_rate(self) -> Decimal | None:
-        return share(self.approved, self.expected)
-
-
-@dataclass
 class PeriodStatus:
     """Whether a period's statistics are final: every round of it locked. Otherwise 快报 (provisional), with the
     completion of its last round (counted when first asked for: the charts only need the flag)."""
@@ -289,11 +270,7 @@ class PeriodStatus:
         """快报 with its completion, or "" when final: what every surface shows beside the period."""
         if self.final:
             return ""
-        if self.rounds == 0:
-            return "快报：本期尚未开展统计"
-        rate = self.completion.approved_rate
-        return (f"快报（初步数）：统计尚未结束，已审核 {self.completion.approved}/{self.completion.expected} 户"
-                + (f"（{rate:.1f}%）" if rate is not None else ""))
+        return provisional_mark(self.completion if self.rounds else None)
 
 
 def period_status(scope: FigureScope, period: Period, frequency: str = "month") -> PeriodStatus:

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from yuanqu.core import numbers
 from yuanqu.core.models import AuditEvent
-from yuanqu.core.numbers import share
 from yuanqu.core.roles import Role
 from yuanqu.enterprises.models import Contact
 from yuanqu.enterprises.selectors import contact_email, contact_phone
@@ -140,12 +139,7 @@ class Aggregates:
         """快报 with the completion of the period's round(s), or "" when final (as the figures layer says it)."""
         if self.final:
             return ""
-        c = self.total.completion if self.total is not None else None
-        if not c or not c.expected:
-            return "快报：本期尚未开展统计"
-        rate = c.rate
-        return (f"快报（初步数）：统计尚未结束，已审核 {c.approved}/{c.expected} 户"
-                + (f"（{share(c.approved, c.expected):.1f}%）" if rate is not None else ""))
+        return selectors.provisional_mark(self.total.completion if self.total is not None else None)
 
     @property
     def period_label(self) -> str:

@@ -186,6 +186,21 @@ class Completion:
     def rate(self) -> Decimal | None:
         return share(self.reported, self.expected)
 
+    @property
+    def approved_rate(self) -> Decimal | None:
+        """已审核/应报: the share the figures count."""
+        return share(self.approved, self.expected)
+
+
+def provisional_mark(completion: Completion | None) -> str:
+    """What every surface shows beside a period whose round is not locked: 快报 with the completion of its last
+    round (已审核/应报), or that nothing is reported yet."""
+    if completion is None or not completion.expected:
+        return "快报：本期尚未开展统计"
+    rate = completion.approved_rate
+    return (f"快报（初步数）：统计尚未结束，已审核 {completion.approved}/{completion.expected} 户"
+            + (f"（{rate:.1f}%）" if rate is not None else ""))
+
 
 def completion(rnd: Round | None, parks: QuerySet[Park]) -> Completion:
     """How many of the round's tasks in ``parks`` are reported (submitted or beyond) and approved."""
