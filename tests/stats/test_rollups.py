@@ -6,11 +6,13 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.db.models import Sum
+
 from yuanqu.core.demo import make_uscc
-from yuanqu.core.models import IndustryCode
+from yuanqu.core.models import IndustryCode, Region
 from yuanqu.enterprises import services as ent
 from yuanqu.stats import rollups, selectors, services
-from yuanqu.stats.models import Indicator, Report, Rollup
+from yuanqu.stats.models import Indicator, RegionRollup, Report, Rollup
 from yuanqu.stats.services import Entry
 
 CELL_FIELDS = ("park_id", "indicator_id", "year", "month", "segment", "value", "ytd", "reporters")
@@ -53,21 +55,70 @@ def test_incremental_rollups_equal_a_rebuild_through_approvals_returns_and_corre
             services.report_park_review(actor=operator, report=report)
             if rng.random() < 0.8:
                 services.report_approve(actor=staff, report=report)
-            assert _cells() == _rebuilt()
+            _agree()
     # A correction: February is returned after approval, changed and approved again; March moves with it.
     feb = Report.objects.filter(round=rounds[1], status=Report.Status.APPROVED).first()
     assert feb is not None
     services.report_return(actor=staff, report=feb, reason="产值口径有误")
-    assert _cells() == _rebuilt()
+    _agree()
     services.report_save(actor=world.users["region_staff"], report=feb,
                           entries=_entries(feb, rng, Decimal("150")), submit=True)
     services.report_park_review(actor=operator, report=feb)
     services.report_approve(actor=staff, report=feb)
-    assert _cells() == _rebuilt()
+    _agree()
     output = Indicator.objects.get(code="output")
     parks = world.xltd.__class__.objects.filter(pk=world.xltd.pk)
     assert selectors.park_period_matrix(output, 2024, parks) == {
         k: v for k, v in selectors.park_period_matrix_raw(output, 2024, parks).items()}
+
+
+def _agree() -> None:
+    """The park cells kept incrementally equal a rebuild, and the region cells kept by difference equal the
+    park cells summed."""
+    assert rollups.region_mismatches() == []
+    assert _cells() == _rebuilt()
+
+
+def test_region_cells_follow_a_park_that_moves_region_or_goes(stats_world):
+    world = stats_world
+    assert RegionRollup.objects.filter(region_code="370213").exists()
+    assert rollups.region_mismatches() == []
+    before, before_other = _region_ytd("370213"), _region_ytd("370212")
+    park = world.smyz
+    park_ytd = Rollup.objects.filter(park=park, segment="all").aggregate(t=Sum("ytd"))["t"]
+    assert park_ytd
+    other = Region.objects.get(pk="370212")
+    park.region = other
+    park.save()
+    assert rollups.region_mismatches() == []
+    assert _region_ytd("370213") == before - park_ytd
+    assert _region_ytd("370212") == before_other + park_ytd
+    assert _region_ytd("3702") == _region_ytd("370213") + _region_ytd("370212")
+    # A park deleted: the signal takes its cells out of its regions, then the cascade removes them.
+    rollups.park_deleting(sender=type(park), instance=park)
+    Rollup.objects.filter(park=park).delete()
+    assert rollups.region_mismatches() == []
+    assert _region_ytd("370212") == before_other
+    park.region = world.licang
+    park.save()
+    assert rollups.region_mismatches() == []
+
+
+def test_a_region_cell_with_no_value_reads_as_none_not_zero(stats_world):
+    """SUM over nothing is NULL: a region whose parks reported no value for a cell says 「—」, not 0."""
+    from yuanqu.figures import selectors as fig
+    from yuanqu.figures.periods import Period
+
+    scope = fig.scope_for(stats_world.users["region_staff"])
+    assert scope.whole_region == stats_world.licang.pk
+    got = fig.indicator(scope, Period.month(2019, 6), "output")
+    assert got is not None and got.value is None and got.ytd is None
+    operator = fig.scope_for(stats_world.users["park_operator"])
+    assert operator.whole_region == ""
+
+
+def _region_ytd(code: str) -> Decimal:
+    return RegionRollup.objects.filter(region_code=code, segment="all").aggregate(t=Sum("ytd"))["t"] or Decimal(0)
 
 
 def _rebuilt() -> list[tuple]:

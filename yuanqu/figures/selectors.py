@@ -34,7 +34,8 @@ from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.enterprises.models import Enterprise, Settlement, SettlementQuerySet, StageCounts
 from yuanqu.investment.models import Lead, Project, ProjectStage
 from yuanqu.parks.models import Park, Unit
-from yuanqu.stats.models import Indicator, Report, ReportValue, Rollup, Round, Target, months_of
+from yuanqu.stats.models import Indicator, RegionRollup, Report, ReportValue, Rollup, Round, Target, months_of
+from yuanqu.stats.rollups import REGION_LEVELS
 from yuanqu.stats.selectors import Completion, provisional_mark
 
 from . import snapshots
@@ -104,9 +105,31 @@ class FigureScope:
             self._cache["park_ids"] = list(parks.order_by().values_list("pk", flat=True))
         return self._cache["park_ids"]  # type: ignore[no-any-return]
 
+    @property
+    def whole_region(self) -> str:
+        """The region code when the scope is every park of the user's (or briefing's) region and nothing
+        narrower, else "": such a scope reads the region cells (one row, not a park's each) and filters the
+        park tables by the region code instead of a list of a thousand ids. Decided by comparing the scope's
+        parks with the region's, so a scope built any other way never takes this path by mistake."""
+        if "whole_region" not in self._cache:
+            code = self.region_code or ""
+            whole = ""
+            if (len(code) in REGION_LEVELS and self.park is None
+                    and getattr(self.user, "role", None) not in ENTERPRISE_SIDE):
+                in_region = set(Park.objects.in_region(code).order_by().values_list("pk", flat=True))
+                whole = code if in_region == set(self.park_ids) else ""
+            self._cache["whole_region"] = whole
+        return self._cache["whole_region"]  # type: ignore[no-any-return]
+
+    def park_q(self, path: str = "park") -> Q:
+        """The scope's parks as a condition on the park at ``path``."""
+        if self.whole_region:
+            return Q(**{f"{path}__region__code__startswith": self.whole_region})
+        return Q(**{f"{path}_id__in": self.park_ids})
+
     def _in_scope(self, qs: Any) -> Any:
         """Rows of the scope's parks; an enterprise user's own rows only (its scope is narrower than a park)."""
-        qs = qs.filter(park_id__in=self.park_ids)
+        qs = qs.filter(self.park_q())
         if self.user is not None and getattr(self.user, "role", None) in ENTERPRISE_SIDE:
             qs = qs.visible_to(self.user)
         return qs
@@ -335,7 +358,7 @@ def stage_counts(scope: FigureScope, on: dt.date) -> StageCounts:
     counted months at a month's end, else from the dated steps of the rows."""
     key = f"stages:{on}"
     if key not in scope._cache:
-        scope._cache[key] = (snapshots.stage_counts(scope.park_ids, on) if _counted(scope, on)
+        scope._cache[key] = (snapshots.stage_counts(scope.park_q(), on) if _counted(scope, on)
                              else scope.settlements().counts_by_stage(on=on))
     return scope._cache[key]  # type: ignore[no-any-return]
 
@@ -343,7 +366,7 @@ def stage_counts(scope: FigureScope, on: dt.date) -> StageCounts:
 def stage_counts_by_park(scope: FigureScope, on: dt.date) -> dict[int, StageCounts]:
     key = f"stages_by_park:{on}"
     if key not in scope._cache:
-        scope._cache[key] = (snapshots.stage_counts_by_park(scope.park_ids, on) if _counted(scope, on)
+        scope._cache[key] = (snapshots.stage_counts_by_park(scope.park_q(), on) if _counted(scope, on)
                              else scope.settlements().counts_by_park_and_stage(on=on))
     return scope._cache[key]  # type: ignore[no-any-return]
 
@@ -360,7 +383,7 @@ def stock(scope: FigureScope, period: Period) -> dict[str, Figure]:
     day = f"{end.year}年{end.month}月{end.day}日"
     counts = stage_counts(scope, end)
     waiting = counts.signed - counts.moved_in
-    units = Unit.objects.filter(building__park_id__in=scope.park_ids, status__in=LETTABLE).aggregate(
+    units = Unit.objects.filter(scope.park_q("building__park"), status__in=LETTABLE).aggregate(
         area=Sum("area_m2"), vacant_area=Sum("area_m2", filter=Q(status=Unit.Status.VACANT)),
         vacant=Count("id", filter=Q(status=Unit.Status.VACANT)))
     today = timezone.localdate()
@@ -397,12 +420,18 @@ def _signed_projects(scope: FigureScope, period: Period) -> QuerySet[Project]:
         stage=Project.Stage.SIGNED, actual_on__range=(period.start, period.end)).values("project_id"))
 
 
+def _day_start(day: dt.date) -> dt.datetime:
+    """The first instant of ``day`` in the site's time zone: a range on a timestamp that its index serves (a
+    ``__date`` lookup converts every row first)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def flows(scope: FigureScope, period: Period) -> dict[str, Figure]:
     """What happened within the period."""
     start, end = period.start, period.end
     span = f"{period.label}内"
     if _counted(scope, end):
-        moves = snapshots.flows(scope.park_ids, period.year, period.first, period.last)
+        moves = snapshots.flows(scope.park_q(), period.year, period.first, period.last)
     else:
         moves = scope.settlements().aggregate(
             signed=Count("id", filter=Q(signed_on__range=(start, end))),
@@ -410,7 +439,8 @@ def flows(scope: FigureScope, period: Period) -> dict[str, Figure]:
             exited=Count("id", filter=Q(exited_on__range=(start, end))))
     signed_projects = _signed_projects(scope, period).aggregate(n=Count("id"), amount=Sum("total_investment_wan"))
     leads = scope.leads()
-    new_leads = leads.filter(created_at__date__range=(start, end)).count()
+    new_leads = leads.filter(created_at__gte=_day_start(start), created_at__lt=_day_start(end + dt.timedelta(days=1))
+                             ).count()
     converted = leads.filter(settlement__signed_on__range=(start, end), status=Lead.Status.SIGNED).aggregate(
         n=Count("id"), amount=Sum("intended_investment_wan"))
     reached = dict(ProjectStage.objects.filter(project__in=scope.projects(), actual_on__range=(start, end))
@@ -445,6 +475,13 @@ def key_projects_by_stage(scope: FigureScope, on: dt.date) -> dict[str, dict[str
 
     A project's stage at a date is the furthest stage whose actual date is on or before it; a project with no
     dated stage by then is 在谈 if it was entered by then, and a terminated one drops out from its date."""
+    key = f"key_projects:{on}"
+    if key not in scope._cache:
+        scope._cache[key] = _key_projects_by_stage(scope, on)
+    return scope._cache[key]  # type: ignore[no-any-return]
+
+
+def _key_projects_by_stage(scope: FigureScope, on: dt.date) -> dict[str, dict[str, Any]]:
     stages = (*Project.ORDER, Project.Stage.TERMINATED)
     furthest = Max(Case(*[When(stages__stage=stage, stages__actual_on__lte=on, then=Value(i))
                           for i, stage in enumerate(stages)], output_field=IntegerField()))
@@ -585,6 +622,17 @@ def _cells(scope: FigureScope, ind: Indicator, years: Iterable[int], segment: st
     years = list(set(years))
     group = ("park_id", "year", "month") if by_park else ("year", "month")
     cells: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [None, None, 0])
+    if _use_rollups(scope) and not (scope.section and segment == "above") and not by_park and scope.whole_region:
+        # Every park of a region: its region cells, one row a month.
+        seg = f"ind:{scope.section}" if scope.section else segment
+        region_rows = RegionRollup.objects.filter(region_code=scope.whole_region, indicator=ind, segment=seg,
+                                                  year__in=years)
+        if months is not None:
+            region_rows = region_rows.filter(month__in=list(months))
+        for y, m, v, t, n, with_value, with_ytd in region_rows.values_list(
+                "year", "month", "value", "ytd", "reporters", "value_parks", "ytd_parks"):
+            cells[(y, m)] = [v if with_value else None, t if with_ytd else None, n]
+        return cells
     if _use_rollups(scope) and not (scope.section and segment == "above"):
         seg = f"ind:{scope.section}" if scope.section else segment
         qs: Any = scope.rollups().filter(indicator=ind, segment=seg, year__in=years)
@@ -711,6 +759,13 @@ def indicators(scope: FigureScope, period: Period, codes: Iterable[str] | None =
 
 def by_park(scope: FigureScope, period: Period, code: str) -> list[tuple[Park, IndicatorFigure]]:
     """One figure per park of the scope (largest 累计 first), from one read of the cells."""
+    key = f"by_park:{period}:{code}"
+    if key not in scope._cache:
+        scope._cache[key] = _by_park(scope, period, code)
+    return list(scope._cache[key])
+
+
+def _by_park(scope: FigureScope, period: Period, code: str) -> list[tuple[Park, IndicatorFigure]]:
     ind = scope.indicator(code)
     if ind is None:
         return []
@@ -736,11 +791,19 @@ def by_section(scope: FigureScope, period: Period, code: str) -> list[tuple[str,
         return []
     status = period_status(scope, period, ind.frequency)
     grouped: dict[str, dict[tuple[Any, ...], list[Any]]] = defaultdict(lambda: defaultdict(lambda: [None, None, 0]))
-    rows = (scope.rollups().filter(indicator=ind, segment__startswith="ind:", year__in=[period.year, period.year - 1],
-                                   month__in=_months_needed(ind, period))
-            .order_by().values("segment", "year", "month").annotate(v=Sum("value"), ytd=Sum("ytd"), n=Sum("reporters")))
-    for row in rows:
-        grouped[row["segment"][4:]][(row["year"], row["month"])] = [row["v"], row["ytd"], row["n"] or 0]
+    cell_filter = {"indicator": ind, "segment__startswith": "ind:", "year__in": [period.year, period.year - 1],
+                   "month__in": _months_needed(ind, period)}
+    if scope.whole_region:
+        for seg, y, m, v, t, n, with_value, with_ytd in RegionRollup.objects.filter(
+                region_code=scope.whole_region, **cell_filter).values_list(
+                "segment", "year", "month", "value", "ytd", "reporters", "value_parks", "ytd_parks"):
+            if with_value or with_ytd or n:
+                grouped[seg[4:]][(y, m)] = [v if with_value else None, t if with_ytd else None, n]
+    else:
+        rows = (scope.rollups().filter(**cell_filter).order_by().values("segment", "year", "month")
+                .annotate(v=Sum("value"), ytd=Sum("ytd"), n=Sum("reporters")))
+        for row in rows:
+            grouped[row["segment"][4:]][(row["year"], row["month"])] = [row["v"], row["ytd"], row["n"] or 0]
     names = dict(IndustryCode.objects.filter(level=IndustryCode.Level.SECTION, code__in=list(grouped))
                  .values_list("code", "name"))
     out = []

@@ -15,7 +15,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from yuanqu.enterprises.models import Settlement, StageCounts
@@ -117,21 +117,22 @@ def counted(on: dt.date, today: dt.date | None = None) -> bool:
     return on == month_end(on.year, on.month) and (on.year, on.month) <= last_ended(today)
 
 
-def stage_counts(park_ids: list[int], on: dt.date) -> StageCounts:
-    """Settlements of the parks by stage at the end of the month ending ``on`` (``counted(on)`` must hold, and
-    :func:`refresh` have run in this request)."""
-    row = ParkMonth.objects.filter(year=on.year, month=on.month, park_id__in=park_ids).aggregate(
+def stage_counts(parks: Q, on: dt.date) -> StageCounts:
+    """Settlements of the parks (a condition on ``park``) by stage at the end of the month ending ``on``
+    (``counted(on)`` must hold, and :func:`refresh` have run in this request)."""
+    row = ParkMonth.objects.filter(parks, year=on.year, month=on.month).aggregate(
         **{s: Sum(s) for s in STEPS})
     return StageCounts({s: row[s] or 0 for s in STEPS})
 
 
-def stage_counts_by_park(park_ids: list[int], on: dt.date) -> dict[int, StageCounts]:
+def stage_counts_by_park(parks: Q, on: dt.date) -> dict[int, StageCounts]:
     return {park: StageCounts(zip(STEPS, counts, strict=True)) for park, *counts in ParkMonth.objects.filter(
-        year=on.year, month=on.month, park_id__in=park_ids).values_list("park_id", *STEPS)}
+        parks, year=on.year, month=on.month).values_list("park_id", *STEPS)}
 
 
-def flows(park_ids: list[int], year: int, first: int, last: int) -> dict[str, Any]:
-    """Steps taken in the parks within months ``first``…``last`` of ``year`` (every one ended)."""
-    row = ParkMonth.objects.filter(year=year, month__gte=first, month__lte=last, park_id__in=park_ids).aggregate(
+def flows(parks: Q, year: int, first: int, last: int) -> dict[str, Any]:
+    """Steps taken in the parks (a condition on ``park``) within months ``first``…``last`` of ``year`` (every
+    one ended)."""
+    row = ParkMonth.objects.filter(parks, year=year, month__gte=first, month__lte=last).aggregate(
         signed=Sum("new_signed"), moved_in=Sum("new_moved_in"), exited=Sum("new_exits"))
     return {k: v or 0 for k, v in row.items()}

@@ -10,18 +10,25 @@ class StatsConfig(AppConfig):
     verbose_name = _("Economic statistics")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
         from yuanqu.api.api import add_router
         from yuanqu.core.registry import demo, nav
         from yuanqu.core.roles import Role
+        from yuanqu.parks.models import Park
         from yuanqu.tabular.registry import register
 
         from . import demo as stats_demo
+        from . import rollups
         from .api import router
         from .importers import ReportValueImporter
         from .models import Indicator
         from .queries import unread_notice_count
+
+        # A park that changes region or goes takes its cells out of its regions' cells.
+        pre_save.connect(rollups.park_saving, sender=Park, weak=False)
+        post_save.connect(rollups.park_saved, sender=Park, weak=False)
+        pre_delete.connect(rollups.park_deleting, sender=Park, weak=False)
 
         importer = ReportValueImporter()
         register(importer)

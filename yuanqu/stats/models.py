@@ -335,6 +335,43 @@ class Rollup(models.Model):
         return f"{self.park_id} {self.indicator_id} {self.year}-{self.month} {self.segment}"
 
 
+class RegionRollupQuerySet(ScopedQuerySet["RegionRollup"]):
+    """Sums per region: the district roles see their region's and those below it."""
+
+    scope = Scope(region="region_code")
+
+
+class RegionRollup(models.Model):
+    """The rollups of every park of a region (and the regions below it) summed: one row per region code
+    (2, 4 and 6 digits), indicator, period and segment, so a figure over a whole city reads one row instead of
+    a thousand. Derived from :class:`Rollup` by the same transaction that changes it (``rollups``)."""
+
+    region_code = models.CharField(max_length=12)
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    segment = models.CharField(max_length=8)
+    #: Sums of the park cells that have a value; NULL (as SUM of nothing) is told by the counts beside them.
+    #: Plain integers, not positive ones: a change is added as a signed difference, and a CHECK constraint
+    #: would refuse the negative row an upsert proposes before it adds it to the existing one.
+    value = models.DecimalField(max_digits=28, decimal_places=4, default=0)
+    ytd = models.DecimalField(max_digits=28, decimal_places=4, default=0)
+    reporters = models.IntegerField(default=0)
+    value_parks = models.IntegerField(default=0)
+    ytd_parks = models.IntegerField(default=0)
+
+    objects = RegionRollupQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "indicator", "segment", "year", "month"],
+                                    name="region_rollup_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.indicator_id} {self.year}-{self.month} {self.segment}"
+
+
 class TargetQuerySet(ScopedQuerySet["Target"]):
     """Targets of a region (or below) or of one of its parks; the district sets them."""
 
