@@ -9,8 +9,6 @@ the payload's text is shown literally, and the browser reported no Content-Secur
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 import pytest
