@@ -64,7 +64,7 @@ class Watch:
 
 def charts_loaded(page: Page) -> None:
     n = page.locator(".yq-chart").count()
-    page.wait_for_function(f"document.querySelectorAll('.yq-chart[data-loaded=\"1\"]').length === {n}",
+    page.wait_for_function(f"() => document.querySelectorAll('.yq-chart[data-loaded=\"1\"]').length === {n}",
                            timeout=45_000)
 
 
