@@ -9,6 +9,7 @@ the payload's text is shown literally, and the browser reported no Content-Secur
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -112,3 +113,162 @@ def test_a_park_name_with_a_payload_runs_no_script_in_the_cockpit_map(
     show_tip(page, "park_map", name)
     page.locator("#chart-park_map").screenshot(path=str(SCREENSHOTS / "xss-cockpit-map-tooltip.png"))
     page.screenshot(path=str(SCREENSHOTS / "xss-cockpit.png"), full_page=True)
+
+
+def payload(n: int, prefix: str = "名") -> str:
+    """The payload of field ``n``: its number tells which field ran, if one does."""
+    return f"{prefix}<img src=x onerror=yqXss({n})><b class=yq-inj>{n}\"'</b>"
+
+
+#: Every tooltip of every chart on the page, shown one after the other (as hovering each item does); the texts.
+ALL_TIPS = """() => {
+  const texts = [];
+  document.querySelectorAll('.yq-chart').forEach(el => {
+    const c = echarts.getInstanceByDom(el);
+    if (!c) return;
+    (c.getOption().series || []).forEach((s, si) => (s.data || []).forEach((d, i) => {
+      c.dispatchAction({type: 'showTip', seriesIndex: si, dataIndex: i});
+      texts.push(el.innerText);
+      if (el.querySelector('.yq-inj, img[src=x]')) texts.push('INJECTED in ' + el.id);
+    }));
+    c.dispatchAction({type: 'hideTip'});
+  });
+  return texts;
+}"""
+
+
+def write_payloads(world: World) -> dict[str, str]:
+    """A payload in every free-text field a user can write, through the services the forms and the API call."""
+    from yuanqu.accounts import services as accounts
+    from yuanqu.briefings import services as briefings
+    from yuanqu.enterprises import services as ent
+    from yuanqu.figures.periods import Period
+    from yuanqu.investment import services as inv
+    from yuanqu.parks import services as parks
+    from yuanqu.stats import services as stats
+    from yuanqu.stats.models import Indicator
+
+    staff, admin = world.users["region_staff"], world.users["region_admin"]
+    operator = world.users["park_operator"]
+    p = {name: payload(n) for n, name in enumerate([
+        "park", "operator_name", "address", "description", "building", "enterprise", "contact", "contact_title",
+        "lead", "lead_note", "follow_up", "next_step", "lead_contact", "project", "project_note", "case",
+        "case_request", "measure", "measure_owner", "indicator", "user", "token", "settlement_note",
+        "return_reason", "briefing_text", "other_park", "other_enterprise"], start=1)}
+    parks.park_update(actor=staff, park=world.xltd, name=p["park"], operator_name=p["operator_name"],
+                      address=p["address"], description=p["description"])
+    parks.park_update(actor=staff, park=world.smyz, name=p["other_park"])
+    parks.building_update(actor=staff, building=world.tower, name=p["building"])
+    parks.unit_update(actor=staff, unit=world.units[0], number=SHORT)
+    ent.enterprise_update(actor=staff, enterprise=world.ent_xltd, name=p["enterprise"])
+    ent.enterprise_update(actor=staff, enterprise=world.ent_smyz, name=p["other_enterprise"])
+    ent.contact_update(actor=staff, contact=world.contact_xltd, name=p["contact"], title=p["contact_title"])
+    ent.settlement_update(actor=staff, settlement=world.st_xltd, note=p["settlement_note"])
+    inv.lead_update(actor=operator, lead=world.lead_xltd, name=p["lead"], note=p["lead_note"])
+    inv.follow_up_create(actor=operator, lead=world.lead_xltd, kind="call", on=dt.date(2025, 4, 1),
+                         summary=p["follow_up"], next_step=p["next_step"], next_step_on=dt.date(2025, 4, 20))
+    inv.lead_contact_update(actor=operator, contact=world.lead_contact_xltd, name=p["lead_contact"])
+    inv.project_update(actor=staff, project=world.project_xltd, name=p["project"], note=p["project_note"])
+    case = inv.case_create(actor=staff, title=p["case"], kind="one_enterprise", request=p["case_request"],
+                           lead=world.lead_xltd)
+    inv.case_measure_create(actor=staff, case=case, text=p["measure"], owner=p["measure_owner"],
+                            due_on=dt.date(2030, 1, 31))
+    output = Indicator.objects.get(code="output")
+    before = {"name": output.name, "unit": output.unit}
+    output.name = p["indicator"]
+    stats.indicator_update(actor=staff, indicator=output, before=before)
+    accounts.user_update(actor=admin, user=staff, display_name=p["user"])
+    accounts.token_create(actor=staff, name=p["token"])
+    stats.report_return(actor=staff, report=world.reports_by_status["submitted"], reason=p["return_reason"])
+    briefing = briefings.briefing_request(actor=staff, period=Period.month(2025, 6), park=world.xltd)
+    briefing.refresh_from_db()
+    if briefing.is_written:
+        key = briefing.content["sections"][0]["key"]
+        briefing = briefings.briefing_edit(actor=staff, briefing=briefing, sections={key: p["briefing_text"]})
+    p["briefing_pk"] = str(briefing.pk)
+    p["case_pk"] = str(case.pk)
+    return p
+
+
+def test_no_payload_runs_on_any_page_or_chart(page: Page, live_server: Any, e2e_world: World) -> None:
+    """Deliverable 3: every page and chart that shows a user's text shows it literally, and runs nothing."""
+    world = add_statistics(e2e_world)
+    p = write_payloads(world)
+    watch = Watch(page)
+    base = live_server.url
+    visited: list[str] = []
+
+    def visit(path: str, *shown: str, tips: bool = False) -> None:
+        page.goto(base + path)
+        if page.locator(".yq-chart").count():
+            charts_loaded(page)
+        texts = page.evaluate(ALL_TIPS) if tips else []
+        page.wait_for_timeout(150)  # an <img onerror> would fire by now
+        watch.check(page, path)
+        assert not [t for t in texts if t.startswith("INJECTED")], (path, texts)
+        body = page.inner_text("body") + "\n".join(texts)
+        for key in shown:
+            assert p[key] in body, f"{path}: {key} is not shown literally"
+        visited.append(path)
+
+    login(page, base, world, "region_staff")
+    xltd, ent_xltd, lead, project = world.xltd.pk, world.ent_xltd.pk, world.lead_xltd.pk, world.project_xltd.pk
+    visit("/", "user")
+    visit("/parks/", "park", "other_park")
+    visit(f"/parks/{xltd}/", "park", "operator_name", "address", "description", "building")
+    assert SHORT in page.inner_text("body")
+    visit(f"/parks/{xltd}/edit/")
+    visit(f"/parks/{xltd}/?part=stages&stage=moved_in", "enterprise")
+    visit("/enterprises/", "enterprise", "other_enterprise")
+    visit(f"/enterprises/{ent_xltd}/", "enterprise", "contact", "contact_title", "park")
+    visit(f"/enterprises/{ent_xltd}/edit/")
+    visit("/enterprises/settlements/", "enterprise", "park")
+    visit(f"/enterprises/settlements/{world.st_xltd.pk}/", "enterprise")  # the note is not shown
+    visit("/investment/board/", "lead")
+    visit("/investment/leads/", "lead")
+    visit(f"/investment/leads/{lead}/", "lead", "lead_note", "follow_up", "next_step", "lead_contact")
+    visit("/investment/leads/due/")
+    visit("/investment/projects/", "project")
+    visit(f"/investment/projects/{project}/", "project")  # the note is not shown
+    visit("/investment/cases/", "case")
+    visit(f"/investment/cases/{p['case_pk']}/", "case", "case_request", "measure", "measure_owner")
+    visit(f"/stats/?{PERIOD}", "indicator", "park")
+    visit("/stats/reports/", "enterprise")
+    visit(f"/stats/reports/{world.reports_by_status['submitted'].pk}/", "return_reason")
+    visit(f"/stats/reports/{world.report_xltd.pk}/", "enterprise", "indicator")
+    visit("/stats/indicators/", "indicator")
+    visit(f"/stats/rounds/{world.round_licang.pk}/", "park")
+    visit("/stats/targets/")
+    visit("/accounts/tokens/", "token")
+    visit(f"/dashboards/?{PERIOD}", "indicator", "park", "enterprise", tips=True)
+    visit(f"/dashboards/figures/?{PERIOD}&section=output", "indicator")
+    visit(f"/dashboards/parks/{xltd}/?{PERIOD}", "park", tips=True)
+    visit(f"/dashboards/enterprises/{ent_xltd}/?{PERIOD}", "enterprise", tips=True)
+    visit(f"/briefings/{p['briefing_pk']}/", "park")
+    visit("/briefings/", "park")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{base}/dashboards/parks/{xltd}/?{PERIOD}")
+    charts_loaded(page)
+    page.screenshot(path=str(SCREENSHOTS / "xss-park-dashboard.png"), full_page=True)
+
+    # The operator's own views of the same rows, the enterprise user's report form, the auditor's log.
+    page.context.clear_cookies()
+    login(page, base, world, "park_operator")
+    visit(f"/dashboards/?{PERIOD}", "park", tips=True)
+    visit(f"/investment/leads/{lead}/", "lead", "follow_up")
+    page.context.clear_cookies()
+    login(page, base, world, "enterprise_user")
+    visit(f"/stats/reports/{world.reports_by_status['draft'].pk}/fill/", "indicator")
+    visit(f"/dashboards/enterprises/{ent_xltd}/?{PERIOD}", "enterprise", tips=True)
+    page.context.clear_cookies()
+    login(page, base, world, "region_admin")
+    visit("/accounts/users/", "user")
+    page.context.clear_cookies()
+    login(page, base, world, "auditor")
+    visit("/audit/", "park")
+    from yuanqu.core.models import AuditEvent
+
+    event = AuditEvent.objects.filter(object_repr__contains="yqXss").order_by("-id").first()
+    assert event is not None
+    visit(f"/audit/{event.pk}/")
+    assert len(visited) == 39, visited  # every page above was checked
