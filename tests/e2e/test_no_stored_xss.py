@@ -110,6 +110,7 @@ def test_a_park_name_with_a_payload_runs_no_script_in_the_cockpit_map(
     assert name in tip, tip
     watch.check(page, "cockpit output tooltip")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(800)  # the charts' entry animations
     show_tip(page, "park_map", name)
     page.locator("#chart-park_map").screenshot(path=str(SCREENSHOTS / "xss-cockpit-map-tooltip.png"))
     page.screenshot(path=str(SCREENSHOTS / "xss-cockpit.png"), full_page=True)
@@ -249,6 +250,7 @@ def test_no_payload_runs_on_any_page_or_chart(page: Page, live_server: Any, e2e_
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(f"{base}/dashboards/parks/{xltd}/?{PERIOD}")
     charts_loaded(page)
+    page.wait_for_timeout(800)  # the charts' entry animations
     page.screenshot(path=str(SCREENSHOTS / "xss-park-dashboard.png"), full_page=True)
 
     # The operator's own views of the same rows, the enterprise user's report form, the auditor's log.
