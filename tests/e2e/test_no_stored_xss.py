@@ -274,3 +274,12 @@ def test_no_payload_runs_on_any_page_or_chart(page: Page, live_server: Any, e2e_
     assert event is not None
     visit(f"/audit/{event.pk}/")
     assert len(visited) == 39, visited  # every page above was checked
+
+
+def test_the_api_docs_work_under_the_policy(page: Page, live_server: Any, e2e_world: World) -> None:
+    """The Swagger page (django-ninja's own static files, with the nonce) renders with no CSP violation."""
+    watch = Watch(page)
+    login(page, live_server.url, e2e_world, "region_staff")
+    page.goto(f"{live_server.url}/api/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+    watch.check(page, "/api/docs")
