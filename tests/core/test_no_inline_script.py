@@ -97,3 +97,32 @@ def test_every_tooltip_formatter_escapes_what_it_shows() -> None:
         returns = re.findall(r"return\s+([^;]*);", body, re.S)
         assert returns and all(r.strip().startswith("html(") for r in returns), body
     assert "echarts.format.encodeHTML" in text
+
+
+#: Style attributes may hold numbers only (a bar's width, a chart's height): these, or anything |floatformat.
+NUMERIC_IN_STYLE = {"height|default:'320'", "batch.percent", "p.progress", "rate"}
+STYLE_ATTR = re.compile(r'\sstyle="([^"]*)"')
+
+
+def style_problems(text: str) -> list[str]:
+    """Style attributes are allowed by the policy (ECharts needs them), so none may carry user text or a URL."""
+    found = []
+    for m in STYLE_ATTR.finditer(text):
+        css = m.group(1)
+        if re.search(r"url\(|expression|javascript|@import|\{%", css, re.I):
+            found.append(f"style with a URL, expression or tag: {css}")
+        for var in re.findall(r"\{\{\s*(.*?)\s*\}\}", css):
+            if var not in NUMERIC_IN_STYLE and not var.endswith("|floatformat:0"):
+                found.append(f"style with a non-numeric value: {var}")
+    return found
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_style_attributes_hold_numbers_only(path: Path) -> None:
+    assert style_problems(path.read_text()) == []
+
+
+def test_the_style_check_bites() -> None:
+    assert style_problems('<div style="width: {{ park.name }}">')
+    assert style_problems('<div style="background: url(/x)">')
+    assert not style_problems('<div style="width: {{ c.rate|floatformat:0 }}%">')
