@@ -216,3 +216,43 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# ==== Browser security headers (issue 12: no stored XSS; CSP, Permissions-Policy, no-store) — one block ====
+# Content-Security-Policy by django-csp: scripts only from this site's static files carrying the page's nonce
+# (templates put nonce="{{ request.csp_nonce }}" on every <script>; none is inline, no handler attribute;
+# 'self' keeps the API's Swagger page, which loads its own static files, working). Styles:
+# style sheets from this site or with the nonce; style *attributes* stay allowed (style-src-attr), because
+# ECharts' HTML tooltips and the progress bars size themselves with them; an attribute cannot run script.
+# Everything else from this site only; nothing may frame the pages; forms post only here.
+from csp import constants as _csp  # noqa: E402
+
+INSTALLED_APPS.append("csp")
+
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1,
+                  "django_permissions_policy.PermissionsPolicyMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "yuanqu.core.middleware.NoStoreWhenAuthenticatedMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_csp.SELF],
+        "script-src": [_csp.SELF, _csp.NONCE],
+        "style-src": [_csp.SELF, _csp.NONCE],
+        "style-src-attr": [_csp.UNSAFE_INLINE],
+        "img-src": [_csp.SELF, "data:"],  # Tabler draws its check boxes and select arrows as data: SVG
+        "font-src": [_csp.SELF],
+        "connect-src": [_csp.SELF],
+        "object-src": [_csp.NONE],
+        "base-uri": [_csp.NONE],
+        "frame-ancestors": [_csp.NONE],
+        "form-action": [_csp.SELF],
+        **({"report-uri": [os.environ["CSP_REPORT_URI"]]} if os.environ.get("CSP_REPORT_URI") else {}),
+    },
+}
+# Permissions-Policy (django-permissions-policy): no page may use these browser powers.
+PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in (
+    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation",
+    "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment", "picture-in-picture", "screen-wake-lock",
+    "serial", "usb", "xr-spatial-tracking",
+)}
+# ==== end of browser security headers ====

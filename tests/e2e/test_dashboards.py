@@ -36,7 +36,9 @@ def world_with_stats(e2e_world: World) -> World:
 
 def charts_loaded(page: Page, expected: int) -> list[dict[str, Any]]:
     page.wait_for_function(
-        f"document.querySelectorAll('.yq-chart[data-loaded=\"1\"]').length === {expected}", timeout=45_000)
+        # A function, not an expression: Playwright evaluates a bare expression with eval(), which the page's
+        # Content-Security-Policy refuses.
+        f"() => document.querySelectorAll('.yq-chart[data-loaded=\"1\"]').length === {expected}", timeout=45_000)
     page.wait_for_timeout(400)  # let the animations finish before the screenshot
     return page.evaluate(CHART_STATE)  # type: ignore[no-any-return]
 

@@ -1,4 +1,4 @@
-"""Middleware that records who is asking from where, for the audit log."""
+"""Middleware: who is asking from where (for the audit log); no cached copies of signed-in pages."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 from .request_context import RequestMeta, reset_request_meta, set_request_meta
 
@@ -38,3 +39,23 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             reset_request_meta(token)
+
+
+class NoStoreWhenAuthenticatedMiddleware:
+    """Tells browsers and proxies to keep no copy of what a signed-in user was shown (等保三级 剩余信息保护).
+
+    Every response to a signed-in session or to an API token (pages with personal data, exports, JSON) gets
+    ``Cache-Control: no-store`` (with Django's never-cache set: ``no-cache, must-revalidate, private``,
+    ``Expires``), so the back button on a shared computer, a disk cache or a proxy never shows it again after
+    log-out. Static files are served before this middleware and stay cacheable.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            add_never_cache_headers(response)
+        return response

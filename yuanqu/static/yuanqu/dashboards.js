@@ -1,9 +1,24 @@
 /* Dashboards: each .yq-chart element loads its ECharts option from its data-url (JSON) and opens the list
    behind a data item on click (every item carries its `link`). Money is worded by the server
    (yuanqu/core/numbers.py): each money data item carries its `yqLabel` ("55亿元", "3265万元") and each money
-   axis its `yqUnit` ({divisor, unit}); this file shows them and applies no money rule of its own. */
+   axis its `yqUnit` ({divisor, unit}); this file shows them and applies no money rule of its own.
+
+   Names come from users (a park called `<img onerror=…>` must show as those characters): the ECharts tooltip
+   is HTML, so every formatter here that returns tooltip HTML builds it with `html`, which escapes every value
+   it is given. Labels drawn on the canvas (axis, treemap) are plain text and need no escaping. ECharts' own
+   default tooltips and string templates ("{b}: {c}") escape by themselves. */
 (function () {
   "use strict";
+
+  /** Escape one value for the tooltip's HTML (ECharts' own encoder: & < > " ' ). */
+  function esc(value) {
+    return echarts.format.encodeHTML(value === null || value === undefined ? "" : String(value));
+  }
+
+  /** Tooltip HTML from lines of values: every value escaped, lines joined with <br>. */
+  function html(lines) {
+    return lines.map(function (parts) { return parts.map(esc).join(""); }).join("<br>");
+  }
 
   function itemLabel(item) {
     return item && typeof item === "object" && item.yqLabel ? item.yqLabel : "—";
@@ -35,13 +50,14 @@
     if (opt.tooltip && opt.tooltip.yqMap) {
       opt.tooltip.formatter = function (p) {
         var v = p.value || [];
-        return p.name + "<br>" + (document.documentElement.lang === "en" ? "Enterprises: " : "入驻企业：") + v[2] +
-          "<br>" + (document.documentElement.lang === "en" ? "Output YTD: " : "产值累计：") + itemLabel(p.data);
+        var en = document.documentElement.lang === "en";
+        return html([[p.name], [en ? "Enterprises: " : "入驻企业：", v[2]],
+                     [en ? "Output YTD: " : "产值累计：", itemLabel(p.data)]]);
       };
     }
     if (opt.tooltip && opt.tooltip.yqArea) {
       opt.tooltip.formatter = function (p) {
-        return p.name + "：" + p.value + "（" + (p.data.area || 0).toLocaleString("zh-CN") + " m²）";
+        return html([[p.name, "：", p.value, "（", ((p.data && p.data.area) || 0).toLocaleString("zh-CN"), " m²）"]]);
       };
     }
     if (payload.money && opt.series && opt.series[0] && opt.series[0].type === "treemap") {
