@@ -26,6 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         verbosity = opts["verbosity"]
+        # A fresh installation: the directory of the SQLite file, uploads and static files may not exist yet.
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         self.stdout.write("1/4 检查配置 (check --deploy)")
         # Errors stop the upgrade; warnings are printed for the operator to read.
         call_command("check", deploy=not settings.DEBUG, fail_level="ERROR", verbosity=verbosity,
