@@ -150,3 +150,26 @@ def test_readiness_answers_503_when_the_database_is_unreachable(tmp_path):
     assert result.returncode == 0, result.stderr[-800:]
     status, body = result.stdout.strip().splitlines()[-1].split(" ", 1)
     assert status == "503" and '"reason": "database"' in body
+
+
+def test_only_the_vendor_files_the_pages_use_are_found():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("vendor/tabler/css/tabler.min.css")
+    assert finders.find("vendor/tabler/js/tabler.min.js.map")  # named by the script's last line
+    assert finders.find("vendor/echarts/echarts.min.js")
+    # A stylesheet of the package that refers to images the package does not ship (MissingFileError before).
+    assert finders.find("vendor/tabler/css/tabler-payments.rtl.css") is None
+    assert finders.find("vendor/echarts/echarts.js") is None
+
+
+def test_a_missing_vendor_file_is_a_check_error_naming_npm_ci(tmp_path):
+    from django.contrib.staticfiles.finders import get_finder
+
+    with override_settings(VENDOR_STATIC=[("vendor/x", tmp_path, ["gone.min.js"])]):
+        get_finder.cache_clear()
+        try:
+            errors = get_finder("yuanqu.core.staticfinders.VendorFinder").check()
+        finally:
+            get_finder.cache_clear()
+    assert [e.id for e in errors] == ["yuanqu.E001"] and "npm ci" in (errors[0].hint or "")

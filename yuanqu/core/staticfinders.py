@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.conf import settings
 from django.contrib.staticfiles.finders import BaseFinder
@@ -35,9 +35,15 @@ class VendorFinder(BaseFinder):
                       hint="Run `npm ci` in the project directory.", id="yuanqu.E001")
                 for prefix, storage, names in self.entries for name in names if not storage.exists(name)]
 
-    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:
-        """The absolute path of ``path`` (a static URL path), or [] if it is not one of the listed files."""
-        find_all = find_all or bool(kwargs.get("all", False))
+    @overload
+    def find(self, path: str, find_all: Literal[False] = False) -> str | None: ...
+
+    @overload
+    def find(self, path: str, find_all: Literal[True]) -> list[str]: ...
+
+    def find(self, path: str, find_all: bool = False) -> str | list[str] | None:
+        """The absolute path of ``path`` (a static URL path); with ``find_all``, a list of them (Django's finder
+        protocol: [] when it is not one of the listed files)."""
         found: list[str] = []
         for prefix, storage, names in self.entries:
             if path.startswith(prefix + "/") and path[len(prefix) + 1:] in names:
