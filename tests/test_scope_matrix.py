@@ -396,6 +396,7 @@ CASES: dict[str, Case] = {
     "home": Case("GET", ALL, redirects=True),
     "set_language": Case("POST", ALL, data={"language": "en"}, public=True, redirects=True),
     "healthz": Case("GET", ALL, public=True),
+    "readyz": Case("GET", ALL, public=True),
     "accounts:login": Case("GET", ALL, public=True),
     "accounts:logout": Case("POST", ALL, redirects=True),
     "accounts:users": Case("GET", {ADMIN}, listing=Listing("user")),

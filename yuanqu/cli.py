@@ -1,7 +1,7 @@
 """The ``yuanqu`` command: Django's manage.py plus ``demo`` and ``serve``.
 
 ``yuanqu demo``  migrate, load reference data and the Licang demo, create one user per role.
-``yuanqu serve`` serve the web app (waitress) and the task worker on http://127.0.0.1:8000.
+``yuanqu serve`` serve the web app (gunicorn) and the task worker on http://127.0.0.1:8000.
 Everything else is passed to Django, e.g. ``yuanqu migrate`` or ``yuanqu createuser``.
 """
 

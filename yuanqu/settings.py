@@ -45,7 +45,37 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set outside the demo (环境变量 SECRET_KEY 未设置)")
 
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+# --- Production serving (issue 13): start-up validation, proxy trust, the web server ------------------------------
+# Outside the demo, debugging and the tests, a bad setting stops the server at start with a message naming it.
+PRODUCTION = not (DEMO or DEBUG or TESTING)
+if PRODUCTION:
+    from yuanqu.core.deployment import check_allowed_hosts, check_secret_key
+
+    check_secret_key(SECRET_KEY)
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get(
+    "ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost").split(",") if h.strip()]
+if PRODUCTION:
+    check_allowed_hosts(ALLOWED_HOSTS)
+# The reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or CIDR networks);
+# yuanqu.core.middleware.TrustedProxyMiddleware applies them, and `yuanqu serve` hands them to gunicorn.
+from yuanqu.core.deployment import parse_trusted_proxies  # noqa: E402
+
+TRUSTED_PROXIES = parse_trusted_proxies(os.environ.get("YUANQU_TRUSTED_PROXIES", "127.0.0.1,::1"))
+# The scheme comes from the WSGI server and the middleware above, which check the peer; Django's own
+# SECURE_PROXY_SSL_HEADER would believe the header from anyone.
+SECURE_PROXY_SSL_HEADER = None
+# The load balancer's probes answer over plain HTTP too (SECURE_SSL_REDIRECT would send them to https).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# gunicorn: processes and threads per process (`yuanqu serve`, deploy/yuanqu-web.service).
+WEB_WORKERS = int(os.environ.get("YUANQU_WEB_WORKERS", str(min(4, (os.cpu_count() or 1) * 2))))
+WEB_THREADS = int(os.environ.get("YUANQU_WEB_THREADS", "4"))
+WEB_TIMEOUT = int(os.environ.get("YUANQU_WEB_TIMEOUT", "120"))
+# whitenoise pre-compresses static files (gzip and brotli) at collectstatic; source maps are for a developer's
+# browser only, and compressing their megabytes took most of the collection's minute.
+from whitenoise.compress import Compressor  # noqa: E402
+
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+# --- end of production serving --------------------------------------------------------------------------------------
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -76,6 +106,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "yuanqu.core.middleware.TrustedProxyMiddleware",  # first: the scheme and client address for all below
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -163,9 +194,18 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 NODE_MODULES = PROJECT_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "static",  # the project's own assets (yuanqu/ is not an installed app, so no app finder sees them)
-    ("vendor/tabler/css", NODE_MODULES / "@tabler/core/dist/css"),
-    ("vendor/tabler/js", NODE_MODULES / "@tabler/core/dist/js"),
-    ("vendor/echarts", NODE_MODULES / "echarts/dist"),
+]
+# Third-party assets from npm, file by file: only what the templates load, with the source maps they name
+# (a whole package directory would bring stylesheets that refer to images the package does not ship).
+VENDOR_STATIC = [
+    ("vendor/tabler/css", NODE_MODULES / "@tabler/core/dist/css", ["tabler.min.css", "tabler.min.css.map"]),
+    ("vendor/tabler/js", NODE_MODULES / "@tabler/core/dist/js", ["tabler.min.js", "tabler.min.js.map"]),
+    ("vendor/echarts", NODE_MODULES / "echarts/dist", ["echarts.min.js"]),
+]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "yuanqu.core.staticfinders.VendorFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -185,7 +225,6 @@ if TESTING:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # Security: behind an HTTPS reverse proxy in production.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -23,4 +23,5 @@ urlpatterns = [
     path("imports/", include("yuanqu.tabular.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
 ]

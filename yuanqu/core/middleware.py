@@ -8,16 +8,41 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
+from .deployment import client_address, is_trusted
 from .request_context import RequestMeta, reset_request_meta, set_request_meta
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client address; behind the trusted reverse proxy, its X-Forwarded-For."""
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
+    """The client address, as :class:`TrustedProxyMiddleware` has established it."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class TrustedProxyMiddleware:
+    """Believes X-Forwarded-For and X-Forwarded-Proto only from the proxies in settings.TRUSTED_PROXIES.
+
+    From a trusted peer, REMOTE_ADDR becomes the right-most untrusted hop of X-Forwarded-For (the address the
+    first trusted proxy saw) and the scheme that of X-Forwarded-Proto, so HTTPS redirects, HSTS, secure
+    cookies and the audit's IP are right behind nginx. From anyone else both headers are dropped, so no code
+    below can be fooled by a forged one. gunicorn is given the same list (``forwarded_allow_ips``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.proxies = tuple(getattr(settings, "TRUSTED_PROXIES", ()))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        peer = meta.get("REMOTE_ADDR")
+        if is_trusted(peer, self.proxies):
+            meta["REMOTE_ADDR"] = client_address(peer, meta.get("HTTP_X_FORWARDED_FOR", ""), self.proxies)
+            # The proxy next to us appends its view last; a list means a chain, whose nearest hop is ours.
+            proto = meta.get("HTTP_X_FORWARDED_PROTO", "").split(",")[-1].strip().lower()
+            if proto in ("http", "https"):
+                meta["wsgi.url_scheme"] = proto
+        else:
+            meta.pop("HTTP_X_FORWARDED_FOR", None)
+            meta.pop("HTTP_X_FORWARDED_PROTO", None)
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import DatabaseError, connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -17,13 +21,37 @@ from .models import AuditEvent
 from .roles import Role
 from .selectors import audit_events_for
 
+logger = logging.getLogger(__name__)
+
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database check for the reverse proxy; reveals nothing else."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Liveness for the load balancer: the process answers. Touches no database, reveals nothing else."""
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: the database answers and every migration is applied; else 503 with the reason."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        pending = pending_migrations(connection)
+    except DatabaseError:
+        logger.exception("readyz: database unreachable")
+        return JsonResponse({"status": "unavailable", "reason": "database", "detail": "数据库无法连接"}, status=503)
+    if pending:
+        return JsonResponse({"status": "unavailable", "reason": "migrations",
+                             "detail": f"有 {len(pending)} 个数据库迁移尚未执行，请运行 yuanqu upgrade",
+                             "pending": pending}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def pending_migrations(conn: BaseDatabaseWrapper) -> list[str]:
+    """The migrations on disk that the database has not applied, as ``app.name``."""
+    executor = MigrationExecutor(conn)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
 
 
 def _audit_spec() -> ListSpec:
