@@ -159,8 +159,11 @@ def password_change(*, request: HttpRequest, user: User, old_password: str, new_
         revoked = _password_set(user=user, password=new_password, by_other=False)
     except ValidationError as exc:
         raise ValidationError({"new_password1": exc.error_list}) from exc
-    update_session_auth_hash(request, user)
+    old_key = request.session.session_key
+    update_session_auth_hash(request, user)  # keeps this session signed in, under a new key
     key = request.session.session_key
+    if old_key and key:
+        UserSession.objects.filter(user=user, session_key=old_key).update(session_key=key)
     others = list(UserSession.objects.filter(user=user).exclude(session_key=key))
     ended = _end_sessions(actor=user, user=user, sessions=others, reason="password changed")
     audit.record(actor=user, action=AuditEvent.Action.UPDATE, obj=user, before={"password": "***"},
