@@ -29,7 +29,7 @@ class LoginForm(StyledFormMixin, forms.Form):
 class OTPCodeForm(StyledFormMixin, forms.Form):
     """A six-digit code of the authenticator app, or a recovery code."""
 
-    code = forms.CharField(label=_("Code"), max_length=20,
+    code = forms.CharField(label=_("Verification code"), max_length=20,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text",
                                                          "autofocus": True}))
 
