@@ -21,7 +21,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
 #: The one message of a lock-out, whatever the user name (and whether it exists).
 LOCKED_MESSAGE = _("Too many failed log-ins from your address. Try again later.")
 

@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import user_has_device
@@ -69,9 +69,11 @@ def otp_setup(request: AuthedRequest) -> HttpResponse:
             services.session_limit_enforce(request=request, user=user)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _safe_next(request)})
     secret = b32encode(device.bin_key).decode()
-    qr = segno.make(device.config_url, error="m")
+    # segno writes the SVG (attributes only: no script, no style attribute); the account name is in the modules only.
+    qr = segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#1d273b", light="#ffffff",
+                                                             title=str(_("QR code")))
     return render(request, "accounts/otp_setup.html", {
-        "form": form, "qr_svg": mark_safe(qr.svg_inline(scale=5, dark="#1d273b", light="#ffffff", title=str(_("QR code")))),
+        "form": form, "qr_svg": mark_safe(qr),
         "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
         "required": identity.otp_required_for_role(user.role),
     })
