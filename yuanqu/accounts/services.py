@@ -140,7 +140,8 @@ def _password_set(*, user: User, password: str, by_other: bool) -> int:
     user.set_password(password)
     user.must_change_password = by_other
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
-    PasswordHistory.objects.create(user=user, password=user.password, created_at=user.password_changed_at)
+    PasswordHistory.objects.create(user=user, password=user.password,
+                                   created_at=user.password_changed_at or timezone.now())
     keep = list(user.password_history.values_list("pk", flat=True)[:max(settings.PASSWORD_HISTORY, 1)])
     user.password_history.exclude(pk__in=keep).delete()
     return ApiToken.objects.filter(user=user, revoked=False).update(revoked=True)

@@ -91,7 +91,7 @@ def _safe_next(request: AuthedRequest) -> str:
 def otp_verify(request: AuthedRequest) -> HttpResponse:
     """The second step of a log-in: a code of the authenticator app, or one of the recovery codes."""
     user = request.user
-    if user.is_verified() or not user_has_device(user):
+    if user.is_verified() or not user_has_device(user):  # type: ignore[attr-defined]  # set by OTPMiddleware
         return redirect(_safe_next(request))
     form = OTPCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
