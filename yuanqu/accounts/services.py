@@ -387,12 +387,22 @@ def user_reset_password(*, actor: User, user: User) -> str:
     the user's API tokens are revoked and every session of the user ends."""
     if not User.objects.visible_to(actor).filter(pk=user.pk).exists() or user.pk == actor.pk:
         raise PermissionDenied("user outside scope")
+    return user_password_issue(actor=actor, user=user)
+
+
+@transaction.atomic
+def user_password_issue(*, actor: User | None, user: User, password: str | None = None) -> str:
+    """Set a password chosen by someone other than the user (a random one unless given), who must change it at
+    the next log-in; the user name is unlocked, the API tokens revoked and every session of the user ended. No
+    scope check: the web view checks it (:func:`user_reset_password`), a server command runs as the operator
+    (``actor`` None)."""
     user = User.objects.select_for_update().get(pk=user.pk)
-    password = generate_password()
+    password = password or generate_password()
     revoked = _password_set(user=user, password=password, by_other=True)
     ended = _end_all_sessions(actor=actor, user=user, reason="password reset")
     username_unlock(user.username)
-    audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, before={"password": "***"},
+    audit.record(actor=actor, username="" if actor else "server", action=AuditEvent.Action.UPDATE, obj=user,
+                 before={"password": "***"},
                  after={"password": "reset", "tokens_revoked": revoked, "sessions_ended": ended})
     return password
 
