@@ -9,6 +9,7 @@ Every object is created through the services, as the app would.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,7 +18,11 @@ from typing import Any
 import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP, hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from yuanqu.accounts.identity import otp_required_for_role
 from yuanqu.accounts.models import User
 from yuanqu.accounts.services import user_create_on_server
 from yuanqu.core.demo import make_uscc
@@ -117,9 +122,9 @@ def build_world() -> World:
     licang = Region.objects.get(pk="370213")
     laoshan = Region.objects.get(pk="370212")
     staff = user_create_on_server(role=Role.REGION_STAFF, region=licang, username="staff",
-                                  password=TEST_PASSWORD, display_name="区招商局")[0]
+                                  password=TEST_PASSWORD, display_name="区招商局", must_change_password=False)[0]
     laoshan_staff = user_create_on_server(role=Role.REGION_STAFF, region=laoshan, username="laoshan_staff",
-                                          password=TEST_PASSWORD)[0]
+                                          password=TEST_PASSWORD, must_change_password=False)[0]
     xltd = parks.park_create(actor=staff, name="信联天地", region=licang, kind=Park.Kind.OFFICE_TOWER,
                              status=Park.Status.OPERATING, key_level=Park.Level.DISTRICT)
     smyz = parks.park_create(actor=staff, name="生命药洲", region=licang, kind=Park.Kind.INDUSTRIAL,
@@ -167,7 +172,7 @@ def build_world() -> World:
         (Role.ENTERPRISE_USER, {"enterprise": ent_xltd}),
     ):
         users[role.value] = user_create_on_server(role=role, region=licang, username=role.value,
-                                                  password=TEST_PASSWORD, **extra)[0]
+                                                  password=TEST_PASSWORD, must_change_password=False, **extra)[0]
     operator = users[Role.PARK_OPERATOR.value]
     lead_xltd = inv.lead_create(actor=operator, name="青岛远航数据科技有限公司", target_park=xltd,
                                 source="one_to_one", intended_investment_wan=Decimal("5000"), expected_jobs=80,
@@ -252,10 +257,33 @@ def world(db: Any) -> World:
     return build_world()
 
 
+def otp_device(user: User) -> TOTPDevice:
+    """The user's confirmed authenticator (made now if missing), as an enrolled user has one."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="测试身份验证器", confirmed=True)
+
+
+def totp_code(device: TOTPDevice, *, step_offset: int = 0) -> str:
+    """The code the user's phone shows now for ``device`` (RFC 6238, computed from the stored key), or the one
+    of the next step if the current one was used already (django-otp accepts each step once, and the next one
+    within its tolerance)."""
+    device.refresh_from_db()
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    now.time = time.time()
+    step = max(now.t() + step_offset, device.last_t + 1)
+    return str(hotp(device.bin_key, step, device.digits)).zfill(device.digits)
+
+
 def login(client: Client, user: User) -> Client:
     """The one way a test logs a client in (``client_as`` uses it too): a session for ``user``, without the
-    log-in form, whose own behaviour (lockout, 2FA, audit) tests/accounts tests through the form."""
+    log-in form, whose own behaviour (lockout, 2FA, audit) tests/accounts tests through the form. A role that
+    needs a second factor gets an enrolled authenticator and a session marked verified by it, as django-otp's
+    ``login`` marks one."""
     client.force_login(user)
+    if otp_required_for_role(user.role):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = otp_device(user).persistent_id
+        session.save()
     return client
 
 

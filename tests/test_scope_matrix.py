@@ -404,6 +404,12 @@ CASES: dict[str, Case] = {
     "accounts:user_edit": Case("GET", {ADMIN}, pk("user")),
     "accounts:user_reset_password": Case("POST", {ADMIN}, pk("user")),
     "accounts:tokens": Case("GET", ALL),
+    # One's own second factor and password: every role, nobody else's (no argument names a user).
+    "accounts:otp_setup": Case("GET", ALL, redirects=True),
+    "accounts:otp_verify": Case("GET", ALL, redirects=True),
+    "accounts:recovery_codes": Case("POST", ALL, redirects=True),
+    "accounts:password_change": Case("GET", ALL),
+    "accounts:security": Case("GET", ALL),
     "parks:list": Case("GET", {STAFF, LEADER, OPERATOR}, listing=Listing("park")),
     "parks:create": Case("GET", {STAFF}),
     "parks:detail": Case("GET", {STAFF, LEADER, OPERATOR}, pk("park")),

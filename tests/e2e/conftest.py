@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from tests.conftest import TEST_PASSWORD, World, build_world
+from tests.conftest import TEST_PASSWORD, World, build_world, otp_device, totp_code
+from yuanqu.accounts.identity import otp_required_for_role
 
 CHROMIUM = os.environ.get("YUANQU_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -120,15 +121,24 @@ def page(browser: Browser, live_server: Any, request: pytest.FixtureRequest) -> 
 
 
 def login(page: Page, base_url: str, world: World, role: str) -> None:
-    """Log in through the real form, as the shared user of that role.
+    """Log in through the real forms, as the shared user of that role: the password, then, for a role that needs
+    a second factor, the code its (enrolled) authenticator shows now, computed from the device's key.
 
     The user names are the role values, except the region_staff user, which tests/conftest.py calls "staff".
     """
+    user = world.user(role)
+    device = otp_device(user) if otp_required_for_role(user.role) else None
     page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", world.user(role).username)
+    page.fill("#id_username", user.username)
     page.fill("#id_password", TEST_PASSWORD)
     with page.expect_navigation():
         page.click("#login-form button[type=submit]")
     assert "/accounts/login/" not in page.url, f"login as {role} failed: {page.url}"
+    if device is not None:
+        assert "/accounts/2fa/verify/" in page.url, f"login as {role} asked no second factor: {page.url}"
+        page.fill("#id_code", totp_code(device))
+        with page.expect_navigation():
+            page.click("#otp-verify-form button[type=submit]")
+        assert "/accounts/2fa/" not in page.url, f"second factor of {role} refused: {page.url}"
     assert page.locator("#whoami").is_visible()
 

@@ -132,7 +132,7 @@ def test_it_fails_the_second_claim_cleanly(world: World, client_as) -> None:
     from yuanqu.core.roles import Role
 
     other = user_create_on_server(role=Role.REGION_STAFF, region=world.licang, username="staff2",
-                                  password="Pa55word-for-tests")[0]
+                                  password="Pa55word-for-tests", must_change_password=False)[0]
     with pytest.raises(ValidationError) as exc:
         services.lead_claim(actor=other, lead=stale_copy)
     assert exc.value.code == "claimed"

@@ -30,14 +30,18 @@ def load_loader_account(ctx: DemoContext) -> None:
         ctx.actor = existing
         return
     actor, _pw = user_create_on_server(role=Role.REGION_STAFF, region=ctx.region, username=LOADER_USERNAME,
-                                       display_name="演示数据导入")
+                                       display_name="演示数据导入", must_change_password=False)
     actor.is_active = False  # the loader account cannot log in
     actor.save(update_fields=["is_active"])
     ctx.actor = actor
 
 
 def ensure_users(region: Region, xltd: Park, enterprise: Enterprise) -> list[tuple[str, str, str]]:
-    """One account per role; returns (username, role, password) for the accounts created now."""
+    """One account per role; returns (username, role, password) for the accounts created now.
+
+    Whoever runs the demo is its user, so the printed passwords need not be changed at the first log-in. The
+    second factor works as in production: admin, auditor, staff and leader set up an authenticator app (a QR
+    code to scan with a phone) at their first log-in."""
     wanted: list[tuple[str, Role, str, dict[str, Any]]] = [
         ("admin", Role.REGION_ADMIN, "系统管理员", {}),
         ("auditor", Role.AUDITOR, "审计管理员", {}),
@@ -51,7 +55,7 @@ def ensure_users(region: Region, xltd: Park, enterprise: Enterprise) -> list[tup
         if User.objects.filter(username=username).exists():
             continue
         user, password = user_create_on_server(role=role, region=region, username=username,
-                                               display_name=display, **extra)
+                                               display_name=display, must_change_password=False, **extra)
         created.append((username, str(role.label), password))
     return created
 

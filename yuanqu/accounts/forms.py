@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.forms import StyledFormMixin
@@ -23,6 +24,37 @@ class LoginForm(StyledFormMixin, forms.Form):
 
     username = forms.CharField(label=_("User name"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+
+
+class OTPCodeForm(StyledFormMixin, forms.Form):
+    """A six-digit code of the authenticator app, or a recovery code."""
+
+    code = forms.CharField(label=_("Verification code"), max_length=20,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text",
+                                                         "autofocus": True}))
+
+
+class PasswordChangeForm(StyledFormMixin, forms.Form):
+    """The current password and the new one twice; the rules and the history are checked by the service."""
+
+    old_password = forms.CharField(label=_("Current password"), strip=False,
+                                   widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    new_password1 = forms.CharField(label=_("New password"), strip=False, max_length=128,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    new_password2 = forms.CharField(label=_("New password again"), strip=False, max_length=128,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = " ".join(password_validators_help_texts())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        one, two = data.get("new_password1"), data.get("new_password2")
+        if one and two and one != two:
+            self.add_error("new_password2", forms.ValidationError(_("The two new passwords differ."),
+                                                                  code="password_mismatch"))
+        return data
 
 
 class UserForm(StyledFormMixin, forms.ModelForm):

@@ -55,8 +55,10 @@ class User(AbstractUser):
     )
     display_name = models.CharField(_("full name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    failed_logins = models.PositiveIntegerField(_("failed log-ins in a row"), default=0)
-    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password"), default=False,
+        help_text=_("Set when someone else chose the password; the user changes it at the next log-in."))
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
 
     objects = YuanquUserManager()  # type: ignore[misc]
 
@@ -84,10 +86,17 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def set_password(self, raw_password: str | None) -> None:
+        """Set the password and note when, so expiry and the tokens issued before it follow every path."""
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
     @property
     def is_locked(self) -> bool:
-        """Whether repeated failed log-ins have locked the account for now."""
-        return self.locked_until is not None and self.locked_until > timezone.now()
+        """Whether failed log-ins keep this user name locked out from at least one address right now."""
+        from .lockout import username_locked
+
+        return username_locked(self.username)
 
     def has_role(self, *roles: str) -> bool:
         """Whether the user holds one of ``roles``."""
@@ -117,3 +126,39 @@ class ApiToken(models.Model):
     def hash(raw: str) -> str:
         """The stored form of a raw token."""
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class PasswordHistory(models.Model):
+    """The hash of a password a user has had, so the last few are not chosen again (the raw one is never kept)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history",
+                             verbose_name=_("user"))
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("former password")
+        verbose_name_plural = _("former passwords")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class UserSession(models.Model):
+    """A signed-in browser session of a user, so that a password change can end the others and a role's
+    concurrent-session limit can end the oldest (Django's session table does not say whose a session is)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("user"))
+    session_key = models.CharField(_("session"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in at"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

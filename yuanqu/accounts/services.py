@@ -1,4 +1,4 @@
-"""Every write to accounts: log-in bookkeeping, user administration, API tokens."""
+"""Every write to accounts: log-in, second factor, passwords and sessions, user administration, API tokens."""
 
 from __future__ import annotations
 
@@ -6,25 +6,34 @@ import datetime as dt
 import secrets
 import string
 from collections.abc import Iterable
+from importlib import import_module
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp import verify_token as otp_verify_token
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, Region
+from yuanqu.core.request_context import current_request_meta
 from yuanqu.core.roles import GRANTABLE_BY_REGION_ADMIN, Role
 from yuanqu.core.scoping import region_contains, region_within
 from yuanqu.core.services import UNSET, Unset, assign, save_created, save_updated
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.parks.models import Park
 
-from .models import ApiToken, User
+from .lockout import LOCKED_MESSAGE, username_unlock
+from .models import ApiToken, PasswordHistory, User, UserSession
 
 
 def generate_password(length: int = 16) -> str:
@@ -37,12 +46,13 @@ def generate_password(length: int = 16) -> str:
             return pw
 
 
-def login_attempt(*, request: HttpRequest | None, username: str, password: str) -> User:
-    """Check credentials, with lock-out after repeated failures; every attempt is audited.
+def login_attempt(*, request: HttpRequest, username: str, password: str) -> User:
+    """Check credentials through django-axes (lock-out by user name + address and by address); every attempt
+    is audited.
 
-    Raises ValidationError with one message for an unknown user and a wrong password alike.
-    The error is raised only after the transaction commits, so a failure's count and audit
-    event are kept rather than rolled back with the exception.
+    Raises ValidationError with one message for an unknown user and a wrong password alike, and one lock-out
+    message whether the user name exists or not. The error is raised only after the transaction commits, so a
+    failure's count and audit event are kept rather than rolled back with the exception.
     """
     with transaction.atomic():
         result = _login_check(request=request, username=username, password=password)
@@ -51,42 +61,234 @@ def login_attempt(*, request: HttpRequest | None, username: str, password: str) 
     return result
 
 
-def _login_check(*, request: HttpRequest | None, username: str, password: str) -> User | ValidationError:
+def _login_check(*, request: HttpRequest, username: str, password: str) -> User | ValidationError:
     """The user on success, else the error to raise once the failure has been counted and audited."""
-    user = User.objects.select_for_update().filter(username=username).first()
-    if user is not None and user.is_locked:
-        audit.record(actor=None, username=username, action=AuditEvent.Action.LOGIN_FAILED,
-                     object_type="accounts.User", object_id=str(user.pk), object_repr=username,
-                     after={"reason": "locked"}, region_code=user.region_id)
-        return ValidationError(_("The account is locked after repeated failed log-ins. Try again later."),
-                               code="locked")
+    user = User.objects.filter(username=username).first()
     authenticated = authenticate(request, username=username, password=password)
     if authenticated is None:
-        if user is not None:
-            user.failed_logins += 1
-            fields = ["failed_logins"]
-            if user.failed_logins >= settings.LOGIN_MAX_FAILURES:
-                user.locked_until = timezone.now() + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-                user.failed_logins = 0
-                fields.append("locked_until")
-            user.save(update_fields=fields)
+        locked = bool(getattr(request, "axes_locked_out", False))
         audit.record(actor=None, username=username[:150], action=AuditEvent.Action.LOGIN_FAILED,
                      object_type="accounts.User", object_id=str(user.pk) if user else "", object_repr=username[:200],
-                     after={"reason": "bad credentials"}, region_code=user.region_id if user else "")
+                     after={"reason": "locked" if locked else "bad credentials"},
+                     region_code=user.region_id if user else "")
+        if locked:
+            return ValidationError(str(LOCKED_MESSAGE), code="locked")
         return ValidationError(_("Wrong user name or password."), code="invalid_login")
     assert isinstance(authenticated, User)
-    if authenticated.failed_logins or authenticated.locked_until:
-        authenticated.failed_logins = 0
-        authenticated.locked_until = None
-        authenticated.save(update_fields=["failed_logins", "locked_until"])
-    audit.record(actor=authenticated, action=AuditEvent.Action.LOGIN, obj=authenticated)
+    audit.record(actor=authenticated, action=AuditEvent.Action.LOGIN, obj=authenticated,
+                 after={"factor": "password"})
     return authenticated
 
 
 @transaction.atomic
-def logout_record(*, user: User) -> None:
-    """Audit a log-out."""
+def logout_record(*, user: User, session_key: str | None = None) -> None:
+    """Audit a log-out and forget the session."""
+    if session_key:
+        UserSession.objects.filter(user=user, session_key=session_key).delete()
     audit.record(actor=user, action=AuditEvent.Action.LOGOUT, obj=user)
+
+
+# --- sessions -------------------------------------------------------------------------------------------
+
+
+def _session_store() -> Any:
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def session_started(*, request: HttpRequest, user: User) -> None:
+    """Remember that the request's (new) session is ``user``'s, so it can be ended from elsewhere."""
+    key = request.session.session_key
+    if not key:
+        request.session.save()
+        key = request.session.session_key
+    meta = current_request_meta()
+    UserSession.objects.update_or_create(session_key=key, defaults={
+        "user": user, "created_at": timezone.now(), "ip": meta.ip, "user_agent": meta.user_agent})
+
+
+def _end_sessions(*, actor: User | None, user: User, sessions: list[UserSession], reason: str) -> int:
+    store = _session_store()
+    for row in sessions:
+        store(session_key=row.session_key).delete()
+    UserSession.objects.filter(pk__in=[row.pk for row in sessions]).delete()
+    if sessions:
+        audit.record(actor=actor, action=AuditEvent.Action.LOGOUT, obj=user,
+                     after={"reason": reason, "sessions_ended": len(sessions)})
+    return len(sessions)
+
+
+@transaction.atomic
+def session_limit_enforce(*, request: HttpRequest, user: User) -> int:
+    """End the user's oldest sessions beyond the role's limit (``settings.SESSION_LIMITS``): the newest log-in
+    wins. Called once a log-in is complete (after the second factor), so a stolen password alone cannot end
+    the owner's session. Returns how many sessions were ended; each ending is audited."""
+    limit = settings.SESSION_LIMITS.get(user.role)
+    if not limit:
+        return 0
+    others = list(UserSession.objects.filter(user=user).exclude(session_key=request.session.session_key)
+                  .order_by("-created_at", "-id"))
+    return _end_sessions(actor=user, user=user, sessions=others[limit - 1:], reason="session limit")
+
+
+# --- passwords ------------------------------------------------------------------------------------------
+
+
+def _password_set(*, user: User, password: str, by_other: bool) -> int:
+    """Validate (rules and history), set, remember the hash and revoke the user's API tokens; returns how many
+    tokens were revoked. ``user`` must hold the stored password still (the history check reads it)."""
+    validate_password(password, user)
+    user.set_password(password)
+    user.must_change_password = by_other
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    PasswordHistory.objects.create(user=user, password=user.password,
+                                   created_at=user.password_changed_at or timezone.now())
+    keep = list(user.password_history.values_list("pk", flat=True)[:max(settings.PASSWORD_HISTORY, 1)])
+    user.password_history.exclude(pk__in=keep).delete()
+    return ApiToken.objects.filter(user=user, revoked=False).update(revoked=True)
+
+
+@transaction.atomic
+def password_change(*, request: HttpRequest, user: User, old_password: str, new_password: str) -> User:
+    """The user changes their own password: the current one is asked for, the new one must pass the rules and
+    differ from the last ``PASSWORD_HISTORY``; the user's API tokens are revoked and every other session ends
+    (this one stays signed in)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": [ValidationError(_("The current password is not correct."),
+                                                                code="password_incorrect")]})
+    try:
+        revoked = _password_set(user=user, password=new_password, by_other=False)
+    except ValidationError as exc:
+        raise ValidationError({"new_password1": exc.error_list}) from exc
+    old_key = request.session.session_key
+    update_session_auth_hash(request, user)  # keeps this session signed in, under a new key
+    key = request.session.session_key
+    if old_key and key:
+        UserSession.objects.filter(user=user, session_key=old_key).update(session_key=key)
+    others = list(UserSession.objects.filter(user=user).exclude(session_key=key))
+    ended = _end_sessions(actor=user, user=user, sessions=others, reason="password changed")
+    audit.record(actor=user, action=AuditEvent.Action.UPDATE, obj=user, before={"password": "***"},
+                 after={"password": "changed", "tokens_revoked": revoked, "sessions_ended": ended})
+    return user
+
+
+def _end_all_sessions(*, actor: User | None, user: User, reason: str) -> int:
+    return _end_sessions(actor=actor, user=user, sessions=list(UserSession.objects.filter(user=user)),
+                         reason=reason)
+
+
+# --- second factor (django-otp) -------------------------------------------------------------------------
+
+
+def otp_device_for_setup(*, user: User) -> TOTPDevice:
+    """The authenticator the user is enrolling: the unconfirmed one already shown, or a new random key.
+
+    Bookkeeping of an enrolment in progress, not yet a change of the account: it is audited when confirmed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=str(_("Authenticator app")), confirmed=False)
+    return device
+
+
+def _otp_code(raw: str) -> str:
+    return "".join(ch for ch in raw if ch.isalnum()).lower()
+
+
+def recovery_codes_issue(*, user: User) -> list[str]:
+    """Replace the user's recovery codes (django-otp static tokens) with ``OTP_RECOVERY_CODES`` new ones, shown
+    once. Call inside the caller's transaction."""
+    device, _created = StaticDevice.objects.get_or_create(user=user, defaults={"name": str(_("Recovery codes"))})
+    device.token_set.all().delete()
+    codes: list[str] = []
+    while len(codes) < settings.OTP_RECOVERY_CODES:
+        code = StaticToken.random_token()
+        if not code.isdigit() and code not in codes:  # all digits would be taken for a code of the app
+            codes.append(code)
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+@transaction.atomic
+def otp_confirm(*, request: HttpRequest, user: User, device: TOTPDevice, code: str) -> list[str]:
+    """Confirm an enrolment with a code from the app: the device becomes the user's authenticator, the session
+    is verified, and the recovery codes are issued (returned once)."""
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
+    if not device.verify_token(_otp_code(code)):
+        audit.record(actor=user, action=AuditEvent.Action.LOGIN_FAILED, obj=user,
+                     after={"reason": "bad second factor", "step": "enrolment"})
+        raise ValidationError({"code": [ValidationError(_("The code is not correct. Check the time on your "
+                                                          "phone and enter the code now shown."),
+                                                        code="otp_invalid")]})
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    codes = recovery_codes_issue(user=user)
+    otp_login(request, device)
+    audit.record(actor=user, action=AuditEvent.Action.UPDATE, obj=user, before={"second_factor": None},
+                 after={"second_factor": "totp", "recovery_codes": len(codes)})
+    audit.record(actor=user, action=AuditEvent.Action.LOGIN, obj=user, after={"factor": "totp"})
+    return codes
+
+
+@transaction.atomic
+def otp_recovery_codes_renew(*, user: User) -> list[str]:
+    """New recovery codes for a user with an authenticator (the old ones stop working); audited."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise PermissionDenied("no authenticator")
+    codes = recovery_codes_issue(user=user)
+    audit.record(actor=user, action=AuditEvent.Action.UPDATE, obj=user, before={"recovery_codes": "***"},
+                 after={"recovery_codes": "renewed"})
+    return codes
+
+
+def otp_verify(*, request: HttpRequest, user: User, code: str) -> Device:
+    """Verify the session's second factor with a code of the app or a recovery code (used once).
+
+    django-otp throttles each device after a wrong code (1 s, 2 s, 4 s …); a wrong code is audited. The error is
+    raised after the failure's bookkeeping commits."""
+    with transaction.atomic():
+        result = _otp_check(request=request, user=user, code=_otp_code(code))
+    if isinstance(result, ValidationError):
+        raise result
+    return result
+
+
+def _otp_check(*, request: HttpRequest, user: User, code: str) -> Device | ValidationError:
+    # A code of the app is digits only; a recovery code has letters (django-otp's static tokens are base32). Each
+    # goes to its own kind of device, so a recovery code never counts as a wrong code of the app (its throttle).
+    kind = TOTPDevice if code.isdigit() else StaticDevice
+    devices: list[Device] = list(kind.objects.filter(user=user, confirmed=True))
+    throttled = False
+    for device in devices:
+        allowed, _why = device.verify_is_allowed()
+        if not allowed:
+            throttled = True
+            continue
+        if code and otp_verify_token(user, device.persistent_id, code) is not None:
+            otp_login(request, device)
+            factor = "totp" if isinstance(device, TOTPDevice) else "recovery code"
+            after: dict[str, Any] = {"factor": factor}
+            if isinstance(device, StaticDevice):
+                after["recovery_codes_left"] = device.token_set.count()
+            audit.record(actor=user, action=AuditEvent.Action.LOGIN, obj=user, after=after)
+            return device
+    audit.record(actor=user, action=AuditEvent.Action.LOGIN_FAILED, obj=user,
+                 after={"reason": "throttled" if throttled else "bad second factor"})
+    if throttled:
+        return ValidationError({"code": [ValidationError(_("Too many wrong codes. Wait a few seconds and try "
+                                                           "again."), code="otp_throttled")]})
+    return ValidationError({"code": [ValidationError(_("The code is not correct."), code="otp_invalid")]})
+
+
+@transaction.atomic
+def otp_reset_on_server(*, user: User) -> int:
+    """Remove the user's authenticator and recovery codes (from the server's command line only); the user
+    enrols again at the next log-in. Every session of the user ends. Returns how many devices were removed."""
+    removed = sum(model.objects.filter(user=user).delete()[0] for model in (TOTPDevice, StaticDevice))
+    _end_all_sessions(actor=None, user=user, reason="second factor reset")
+    audit.record(actor=None, username="server", action=AuditEvent.Action.UPDATE, obj=user,
+                 before={"second_factor": "***"}, after={"second_factor": "reset on the server"})
+    return removed
 
 
 def _check_grant(
@@ -139,11 +341,12 @@ def user_create(
         enterprise = None
     _check_grant(actor=actor, target=None, role=role, region=region, parks=parks, enterprise=enterprise)
     user = User(username=username, display_name=display_name, email=email, phone=phone, role=role, region=region,
-                enterprise=enterprise, is_active=is_active)
+                enterprise=enterprise, is_active=is_active, must_change_password=True)
     password = password or generate_password()
     validate_password(password, user)
     user.set_password(password)
     save_created(actor=actor, obj=user, m2m={"parks": parks if role == Role.PARK_OPERATOR else []})
+    PasswordHistory.objects.create(user=user, password=user.password)
     return user, password
 
 
@@ -180,29 +383,45 @@ def user_update(
 
 @transaction.atomic
 def user_reset_password(*, actor: User, user: User) -> str:
-    """Give a user a new random password (shown once) and unlock the account."""
+    """Give a user a new random password (shown once, to be changed at the next log-in) and unlock the account;
+    the user's API tokens are revoked and every session of the user ends."""
     if not User.objects.visible_to(actor).filter(pk=user.pk).exists() or user.pk == actor.pk:
         raise PermissionDenied("user outside scope")
-    password = generate_password()
-    user.set_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
-    user.save(update_fields=["password", "failed_logins", "locked_until"])
-    audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=user, before={"password": "***"},
-                 after={"password": "reset"})
+    return user_password_issue(actor=actor, user=user)
+
+
+@transaction.atomic
+def user_password_issue(*, actor: User | None, user: User, password: str | None = None) -> str:
+    """Set a password chosen by someone other than the user (a random one unless given), who must change it at
+    the next log-in; the user name is unlocked, the API tokens revoked and every session of the user ended. No
+    scope check: the web view checks it (:func:`user_reset_password`), a server command runs as the operator
+    (``actor`` None)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    password = password or generate_password()
+    revoked = _password_set(user=user, password=password, by_other=True)
+    ended = _end_all_sessions(actor=actor, user=user, reason="password reset")
+    username_unlock(user.username)
+    audit.record(actor=actor, username="" if actor else "server", action=AuditEvent.Action.UPDATE, obj=user,
+                 before={"password": "***"},
+                 after={"password": "reset", "tokens_revoked": revoked, "sessions_ended": ended})
     return password
 
 
 @transaction.atomic
 def user_create_on_server(*, role: str, region: Region, username: str, password: str | None = None,
                           parks: Iterable[Park] = (), enterprise: Enterprise | None = None,
-                          display_name: str = "") -> tuple[User, str]:
-    """Create any account from the server's command line (the only way to make admins and auditors)."""
-    user = User(username=username, role=role, region=region, enterprise=enterprise, display_name=display_name)
+                          display_name: str = "", must_change_password: bool = True) -> tuple[User, str]:
+    """Create any account from the server's command line (the only way to make admins and auditors).
+
+    The password is chosen by whoever runs the command, so the user changes it at the first log-in, unless
+    ``must_change_password`` is False (the demo, whose runner is also its user)."""
+    user = User(username=username, role=role, region=region, enterprise=enterprise, display_name=display_name,
+                must_change_password=must_change_password)
     password = password or generate_password()
     validate_password(password, user)
     user.set_password(password)
     save_created(actor=None, obj=user, m2m={"parks": list(parks)})
+    PasswordHistory.objects.create(user=user, password=user.password)
     return user, password
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from base64 import b32encode
 from typing import Any
 
+import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -11,9 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from yuanqu.core.forms import attach_errors, call_service, save_edit
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
@@ -21,13 +29,14 @@ from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
 
-from . import services
-from .forms import LoginForm, TokenForm, UserForm
+from . import identity, services
+from .forms import LoginForm, OTPCodeForm, PasswordChangeForm, TokenForm, UserForm
 from .models import ApiToken, User
 
 
 def login_view(request: AuthedRequest) -> HttpResponse:
-    """Log in; failures are counted, locked out after repeats, and audited."""
+    """Log in with the password; failures are counted by user name + address and by address (django-axes), and
+    audited. A role that needs a second factor goes on to it (IdentityMiddleware sends the session there)."""
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -37,18 +46,114 @@ def login_view(request: AuthedRequest) -> HttpResponse:
             attach_errors(form, exc)
         else:
             login(request, user)
-            nxt = request.GET.get("next", "")
-            if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
-                return redirect(nxt)
-            return redirect("home")
+            services.session_started(request=request, user=user)
+            if not identity.otp_owed(user):
+                services.session_limit_enforce(request=request, user=user)
+            return redirect(_safe_next(request))
     return render(request, "accounts/login.html", {"form": form})
+
+
+@login_required
+def otp_setup(request: AuthedRequest) -> HttpResponse:
+    """Enrol an authenticator app: a QR code (SVG, drawn here) and the key as text; a code from the app
+    confirms it, and the ten recovery codes are shown once."""
+    user = request.user
+    if identity.has_totp(user):
+        return redirect("accounts:security")
+    device = services.otp_device_for_setup(user=user)
+    form = OTPCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = call_service(form, lambda: services.otp_confirm(request=request, user=user, device=device,
+                                                                 code=form.cleaned_data["code"]))
+        if codes is not None:
+            services.session_limit_enforce(request=request, user=user)
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _safe_next(request)})
+    secret = b32encode(device.bin_key).decode()
+    # segno writes the SVG (attributes only: no script, no style attribute); the account name is in the modules only.
+    qr = segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#1d273b", light="#ffffff",
+                                                             title=str(_("QR code")))
+    return render(request, "accounts/otp_setup.html", {
+        "form": form, "qr_svg": mark_safe(qr),
+        "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+        "required": identity.otp_required_for_role(user.role),
+    })
+
+
+def _safe_next(request: AuthedRequest) -> str:
+    nxt = request.GET.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+        return nxt
+    return reverse("home")
+
+
+@login_required
+def otp_verify(request: AuthedRequest) -> HttpResponse:
+    """The second step of a log-in: a code of the authenticator app, or one of the recovery codes."""
+    user = request.user
+    if user.is_verified() or not user_has_device(user):  # type: ignore[attr-defined]  # set by OTPMiddleware
+        return redirect(_safe_next(request))
+    form = OTPCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if call_service(form, lambda: services.otp_verify(request=request, user=user,
+                                                          code=form.cleaned_data["code"])) is not None:
+            services.session_limit_enforce(request=request, user=user)
+            return redirect(_safe_next(request))
+    return render(request, "accounts/otp_verify.html", {"form": form})
+
+
+@login_required
+def password_change(request: AuthedRequest) -> HttpResponse:
+    """The user changes their own password (also when it was set by someone else, or has expired)."""
+    user = request.user
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = call_service(form, lambda: services.password_change(
+            request=request, user=user, old_password=form.cleaned_data["old_password"],
+            new_password=form.cleaned_data["new_password1"]))
+        if done is not None:
+            messages.success(request, _("Your password has been changed. Your API tokens were revoked and your "
+                                        "other sessions ended."))
+            return redirect(_safe_next(request))
+    reason = ""
+    if user.must_change_password:
+        reason = _("Your password was set by someone else. Choose your own before going on.")
+    elif identity.password_expired(user):
+        reason = _("Your password is older than %(days)d days. Choose a new one before going on.") % {
+            "days": settings.PASSWORD_MAX_AGE_DAYS}
+    return render(request, "accounts/password_change.html", {"form": form, "reason": reason})
+
+
+@login_required
+def security(request: AuthedRequest) -> HttpResponse:
+    """The user's own account security: second factor, recovery codes left, password age and expiry."""
+    user = request.user
+    static = StaticDevice.objects.filter(user=user).first()
+    expires = None
+    if settings.PASSWORD_MAX_AGE_DAYS and user.password_changed_at:
+        expires = user.password_changed_at + dt.timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
+    return render(request, "accounts/security.html", {
+        "has_totp": identity.has_totp(user), "required": identity.otp_required_for_role(user.role),
+        "codes_left": static.token_set.count() if static else 0, "password_expires": expires,
+    })
+
+
+@login_required
+@require_POST
+def recovery_codes(request: AuthedRequest) -> HttpResponse:
+    """New recovery codes (shown once; the old ones stop working)."""
+    try:
+        codes = services.otp_recovery_codes_renew(user=request.user)
+    except PermissionDenied:
+        return redirect("accounts:otp_setup")
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": reverse("accounts:security")})
 
 
 @require_POST
 def logout_view(request: AuthedRequest) -> HttpResponse:
     """Log out (POST only, so a link cannot log anyone out)."""
     if request.user.is_authenticated:
-        services.logout_record(user=request.user)
+        services.logout_record(user=request.user, session_key=request.session.session_key)
     logout(request)
     return redirect("accounts:login")
 

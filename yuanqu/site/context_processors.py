@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from yuanqu.accounts.identity import pending_step
 from yuanqu.core.registry import nav
 from yuanqu.core.roles import Role
 
@@ -15,6 +16,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
+    if pending_step(user) is not None:  # a second factor or a new password is owed: no menu until then
+        return {"nav": [], "identity_pending": True}
     entries = [entry.render(user) for entry in nav.entries_for(user.role)]
     current = request.resolver_match.namespace if request.resolver_match else ""
     return {"nav": entries, "nav_current": current, "Role": Role}

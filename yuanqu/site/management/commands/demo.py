@@ -27,6 +27,9 @@ class Command(BaseCommand):
             self.stdout.write("\nAccounts created now (passwords are shown this once; write them down):")
             for username, role, password in accounts:
                 self.stdout.write(f"  {username:<12} {role:<10} {password}")
+            self.stdout.write("admin, auditor, staff and leader also need a phone authenticator app (TOTP): at the "
+                              "first log-in scan the QR code shown (or type its key), then keep the 10 recovery "
+                              "codes. Lost it? yuanqu resetotp USERNAME")
         else:
             self.stdout.write("\nThe demo accounts exist already: admin, auditor, staff, leader, operator, enterprise.")
             self.stdout.write("Forgot a password? yuanqu changepassword USERNAME")
