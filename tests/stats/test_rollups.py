@@ -115,6 +115,11 @@ def test_a_region_cell_with_no_value_reads_as_none_not_zero(stats_world):
     assert got is not None and got.value is None and got.ytd is None
     operator = fig.scope_for(stats_world.users["park_operator"])
     assert operator.whole_region == ""
+    # Parks narrowed any other way than by a park filter are not the whole region either.
+    staff = stats_world.users["region_staff"]
+    narrowed = fig.FigureScope(user=staff, region_code=staff.region_id,
+                               parks=Park.objects.visible_to(staff).exclude(pk=stats_world.smyz.pk))
+    assert narrowed.whole_region == ""
 
 
 def _region_ytd(code: str) -> Decimal:

@@ -116,8 +116,13 @@ class FigureScope:
             whole = ""
             if (len(code) in REGION_LEVELS and self.park is None
                     and getattr(self.user, "role", None) not in ENTERPRISE_SIDE):
-                in_region = set(Park.objects.in_region(code).order_by().values_list("pk", flat=True))
-                whole = code if in_region == set(self.park_ids) else ""
+                # Two EXISTS in the database, no list of ids: no park of the region outside the scope, and no
+                # park of the scope outside the region.
+                parks = self.parks if self.user is None else self.parks & Park.objects.visible_to(self.user)
+                region = Park.objects.in_region(code)
+                same = (not region.exclude(pk__in=parks.order_by().values("pk")).exists()
+                        and not parks.exclude(pk__in=region.order_by().values("pk")).exists())
+                whole = code if same else ""
             self._cache["whole_region"] = whole
         return self._cache["whole_region"]  # type: ignore[no-any-return]
 
