@@ -11,6 +11,7 @@ from django.db.models import Sum
 from yuanqu.core.demo import make_uscc
 from yuanqu.core.models import IndustryCode, Region
 from yuanqu.enterprises import services as ent
+from yuanqu.parks.models import Park
 from yuanqu.stats import rollups, selectors, services
 from yuanqu.stats.models import Indicator, RegionRollup, Report, Rollup
 from yuanqu.stats.services import Entry
