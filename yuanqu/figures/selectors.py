@@ -23,7 +23,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -490,13 +504,14 @@ def _key_projects_by_stage(scope: FigureScope, on: dt.date) -> dict[str, dict[st
     stages = (*Project.ORDER, Project.Stage.TERMINATED)
     furthest = Max(Case(*[When(stages__stage=stage, stages__actual_on__lte=on, then=Value(i))
                           for i, stage in enumerate(stages)], output_field=IntegerField()))
+    known = ExpressionWrapper(Q(created_at__lt=_day_start(on + dt.timedelta(days=1))), output_field=BooleanField())
     rows = (scope.projects().filter(level__in=KEY_LEVELS).order_by().values("pk")
-            .annotate(rank=furthest).values_list("rank", "total_investment_wan", "created_at"))
+            .annotate(rank=furthest, known=known).values_list("rank", "total_investment_wan", "known"))
     out: dict[str, dict[str, Any]] = {s: {"count": 0, "amount": Decimal(0)} for s in Project.ORDER}
-    for rank, amount, created in rows:
+    for rank, amount, was_known in rows:
         # No stage reached by then: 在谈, if the project was known at the time.
         if rank is None:
-            if timezone.localdate(created) > on:
+            if not was_known:
                 continue
             rank = 0
         stage = stages[rank]
@@ -661,7 +676,8 @@ def _cells(scope: FigureScope, ind: Indicator, years: Iterable[int], segment: st
 def _fill(fig: IndicatorFigure, ind: Indicator, cells: dict[tuple[Any, ...], list[Any]],
           prefix: tuple[Any, ...] = ()) -> None:
     period = fig.period
-    months = [m for m in period.months if m in months_of(ind.frequency)]
+    ends = months_of(ind.frequency)
+    months = [m for m in period.months if m in ends]
     last = max(months, default=None)
     summed = ind.aggregation == Indicator.Aggregation.SUM
 
@@ -679,12 +695,13 @@ def _fill(fig: IndicatorFigure, ind: Indicator, cells: dict[tuple[Any, ...], lis
         return
     now = cells.get((*prefix, period.year, last), [None, None, 0])
     before = cells.get((*prefix, period.year - 1, last), [None, None, 0])
-    fig.value = value_of(period.year)
     fig.ytd, fig.reporters = now[1], now[2]
-    fig.last_year, fig.last_year_ytd = value_of(period.year - 1), before[1]
+    fig.last_year_ytd = before[1]
     if summed and period.is_year_to_date:
         # A period from January is its 累计: one number, not a sum of months that may have gaps.
         fig.value, fig.last_year = fig.ytd, fig.last_year_ytd
+    else:
+        fig.value, fig.last_year = value_of(period.year), value_of(period.year - 1)
 
 
 def _previous_value(scope: FigureScope, ind: Indicator, period: Period, segment: str) -> Decimal | None:

@@ -29,13 +29,13 @@ class Frequency(models.TextChoices):
     YEAR = "year", _("Yearly")
 
 
+_PERIOD_ENDS = {"quarter": (3, 6, 9, 12), "year": (12,)}
+_EVERY_MONTH = tuple(range(1, 13))
+
+
 def months_of(frequency: str) -> tuple[int, ...]:
     """The period-end months of ``frequency`` in a year."""
-    if frequency == Frequency.QUARTER:
-        return (3, 6, 9, 12)
-    if frequency == Frequency.YEAR:
-        return (12,)
-    return tuple(range(1, 13))
+    return _PERIOD_ENDS.get(str(frequency), _EVERY_MONTH)
 
 
 def previous_period(frequency: str, year: int, month: int) -> tuple[int, int]:
