@@ -10,7 +10,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from .audit_chain import register_sqlite_function
         from .registry import nav
+
+        connection_created.connect(register_sqlite_function, dispatch_uid="yuanqu_audit_maintenance")
         from .roles import Role
 
         nav.register(key="core", label=_("Audit log"), url_name="core:audit", roles={Role.AUDITOR}, order=190)
