@@ -135,7 +135,7 @@ DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "") or os.environ.get(
 #: Commands that change the schema or the audit log run as the owner when DATABASE_OWNER_URL is set.
 OWNER_COMMANDS = frozenset({"migrate", "audit_archive", "flush", "createcachetable", "upgrade", "restore",
                             "demo", "load_reference"})
-_command = sys.argv[1] if len(sys.argv) > 1 and Path(sys.argv[0]).name in {"yuanqu", "manage.py"} else ""
+_command = sys.argv[1] if len(sys.argv) > 1 and Path(sys.argv[0]).name in {"yuanqu", "manage.py", "cli.py"} else ""
 if DATABASE_OWNER_URL and (env_bool("YUANQU_DB_AS_OWNER") or _command in OWNER_COMMANDS):
     DATABASES["default"] = dj_database_url.parse(DATABASE_OWNER_URL, conn_max_age=0)
 # The audit chain's HMAC key. Set it (and keep it: events hashed with another key fail verification) so that

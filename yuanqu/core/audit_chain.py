@@ -200,7 +200,13 @@ def maintenance(using: str = "default") -> Iterator[None]:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config(%s, 'on', true)", [MAINTENANCE_SETTING])
-            yield
+            try:
+                yield
+            finally:
+                # Closed again at once, also when this block is a savepoint inside a longer transaction.
+                if not connection.needs_rollback:
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT set_config(%s, 'off', true)", [MAINTENANCE_SETTING])
             return
         connection.ensure_connection()
         connection._yuanqu_audit_maintenance = True  # type: ignore[attr-defined]
@@ -246,3 +252,32 @@ def drop_triggers(schema_editor: Any) -> None:
     """Remove the audit triggers (before a data migration that rewrites rows, or on reverse)."""
     for sql in DROP_TRIGGERS.get(schema_editor.connection.vendor, []):
         schema_editor.execute(sql)
+
+
+REVOKE_AUDIT_CHANGES = """
+DO $$
+DECLARE r record;
+BEGIN
+  IF to_regclass('core_auditevent') IS NULL THEN RETURN; END IF;
+  FOR r IN SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END AS who
+           FROM pg_class c, aclexplode(c.relacl) a
+           WHERE c.oid = 'core_auditevent'::regclass AND a.grantee <> c.relowner
+             AND a.privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE')
+  LOOP
+    EXECUTE 'REVOKE UPDATE, DELETE, TRUNCATE ON core_auditevent FROM ' || r.who;
+  END LOOP;
+END $$;
+"""
+
+
+def revoke_audit_changes(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """After ``migrate`` (post_migrate): no role but the table's owner may UPDATE, DELETE or TRUNCATE audit rows.
+
+    Default privileges (deploy/postgres-roles.sql) give the application role data rights on every table the
+    owner creates; this takes the audit table's change rights back, whatever migration created it.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(REVOKE_AUDIT_CHANGES)
