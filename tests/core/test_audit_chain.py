@@ -279,3 +279,41 @@ def test_every_auditor_sees_failed_log_ins_for_unknown_user_names(world, client_
     # Nobody but an auditor sees them.
     for role in ("region_admin", "region_staff", "leader"):
         assert not AuditEvent.objects.visible_to(world.user(role)).exists()
+
+
+# --- concurrent writers ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_never_fork_the_chain_on_postgresql():
+    """Eight connections append events at once; the advisory lock keeps one chain without a fork."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers itself (BEGIN IMMEDIATE)")
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(15):
+                with transaction.atomic():
+                    audit.record(actor=None, action=AuditEvent.Action.LOGIN_FAILED, username=f"w{n}-{i}")
+        except BaseException as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert AuditEvent.objects.count() == 120
+    hashes = list(AuditEvent.objects.values_list("prev_hash", flat=True))
+    assert len(set(hashes)) == 120  # no two events link to the same predecessor
+    assert audit_chain.verify().ok
