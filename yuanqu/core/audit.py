@@ -192,3 +192,24 @@ def _normalised(value: Any) -> Any:
     if value is None:
         return None
     return json.loads(json.dumps(value, ensure_ascii=False))
+
+
+def record_download(*, actor: User, filename: str, obj: models.Model | None = None, object_type: str = "",
+                    size: int | None = None, kind: str = "") -> AuditEvent:
+    """Audit a file download (a briefing, an evidence file, an import's error rows or template), in its own
+    transaction: a download changes nothing, so there is no surrounding one."""
+    after: dict[str, Any] = {"file": filename}
+    if size is not None:
+        after["bytes"] = size
+    if kind:
+        after["kind"] = kind
+    with transaction.atomic():
+        return record(actor=actor, action=AuditEvent.Action.DOWNLOAD, obj=obj, object_type=object_type,
+                      object_repr=filename[:200], after=after)
+
+
+def record_personal_read(*, actor: User, obj: models.Model, fields: list[str], where: str) -> AuditEvent:
+    """Audit that ``actor`` was shown ``fields`` of ``obj`` unmasked (个人信息 read in full), on page ``where``."""
+    with transaction.atomic():
+        return record(actor=actor, action=AuditEvent.Action.VIEW_PERSONAL, obj=obj,
+                      after={"fields": sorted(fields), "where": where})

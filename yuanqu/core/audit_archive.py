@@ -132,7 +132,8 @@ def _remove(*, first_id: Any, last_id: Any, last_hash: str, count: int, path: Pa
             cursor.execute(f"DELETE FROM {table} WHERE id >= %s AND id <= %s", [first_id, last_id])  # noqa: S608
             removed = cursor.rowcount
         if removed != count:
-            raise ArchiveError(f"删除 {removed} 条与归档 {count} 条不符, 已回滚 (removed {removed} != archived {count})")
+            raise ArchiveError(f"删除 {removed} 条与归档 {count} 条不符, 已回滚 "
+                               f"(removed {removed} != archived {count})")
         verdict = audit_chain.verify(using)
         if not verdict.ok:
             raise ArchiveError("归档后事件链无法校验, 已回滚 (the chain would not verify after removal; rolled back)")

@@ -88,6 +88,10 @@ class IndustryCode(models.Model):
         return f"{self.code} {self.name}"
 
 
+#: Actions whose region-less events every auditor sees (a password-spraying attack, an archive anchor).
+SYSTEM_WIDE_ACTIONS = ("login_failed", "archive")
+
+
 class AuditEventQuerySet(ScopedQuerySet["AuditEvent"]):
     """Audit events can be added and read, never changed or removed through the ORM.
 
@@ -97,15 +101,13 @@ class AuditEventQuerySet(ScopedQuerySet["AuditEvent"]):
     """
 
     scope = Scope(region="region_code", region_roles=AUDIT_READERS)
-    #: Actions whose region-less events every auditor sees.
-    SYSTEM_WIDE_ACTIONS = ("login_failed", "archive")
 
     def visible_to(self, user: Any) -> Self:
         """The events of the auditor's region and below, plus the installation-wide ones."""
         if not getattr(user, "is_authenticated", False) or user.role not in AUDIT_READERS:
             return super().visible_to(user)
         return self.filter(region_prefix_q("region_code", user.region_id)
-                           | Q(region_code="", action__in=self.SYSTEM_WIDE_ACTIONS))
+                           | Q(region_code="", action__in=SYSTEM_WIDE_ACTIONS))
 
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("audit events are append-only")
