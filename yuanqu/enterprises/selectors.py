@@ -42,12 +42,9 @@ def contact_email(user: Any, contact: Contact) -> str:
 
 def contacts_for(user: Any, enterprise: Enterprise) -> list[dict[str, Any]]:
     """An enterprise's contacts, with phone and e-mail masked as the user's role requires."""
-    rows = [
-        {"contact": c, "phone": contact_phone(user, c), "email": contact_email(user, c)}
-        for c in Contact.objects.visible_to(user).filter(enterprise=enterprise)
-    ]
-    audit_personal_read(user, enterprise, [r["contact"] for r in rows], where="enterprise")
-    return rows
+    contacts = list(Contact.objects.visible_to(user).filter(enterprise=enterprise))
+    audit_personal_read(user, enterprise, contacts, where="enterprise")
+    return [{"contact": c, "phone": contact_phone(user, c), "email": contact_email(user, c)} for c in contacts]
 
 
 def audit_personal_read(user: Any, enterprise: Enterprise, contacts: list[Contact], *, where: str) -> None:
