@@ -33,7 +33,7 @@ from django.utils import timezone
 from yuanqu.accounts.models import User
 from yuanqu.accounts.services import token_create
 from yuanqu.core.demo import make_uscc
-from yuanqu.core.models import AuditEvent
+from yuanqu.core.models import SYSTEM_WIDE_ACTIONS, AuditEvent
 from yuanqu.core.roles import Role
 from yuanqu.enterprises.models import Enterprise, Settlement
 from yuanqu.investment.models import Case as CaseModel
@@ -287,9 +287,12 @@ def world_rows(world: World) -> dict[str, dict[int, frozenset[str]]]:
                  world.laoshan_staff.pk: frozenset({"laoshan"})},
         "value": {v.pk: at(v.park) for v in values.values()},
         # Audit events are too many to write out: each lies in the region its event records.
+        # Installation-wide events (failed log-ins under unknown names, archive anchors) lie in every region.
         "audit": {pk: frozenset({"licang"} if code.startswith("370213") else {"laoshan"}
-                                if code.startswith("370212") else set())
-                  for pk, code in AuditEvent.objects.values_list("pk", "region_code")},
+                                if code.startswith("370212") else {"licang", "laoshan"}
+                                if code == "" and action in SYSTEM_WIDE_ACTIONS
+                                else set())
+                  for pk, code, action in AuditEvent.objects.values_list("pk", "region_code", "action")},
     }
 
 
@@ -642,8 +645,10 @@ def client_for(world: World, role: str, case: Case) -> Client:
 
 
 def changed_marker() -> tuple[int, int]:
-    """Business writes leave audit events; reads and refusals do not (log-ins aside)."""
-    writes = AuditEvent.objects.exclude(action__in=["login", "login_failed", "logout", "export"])
+    """Business writes leave audit events; reads and refusals do not (log-ins, exports, downloads and reads of
+    personal data in full aside: those are audited reads)."""
+    writes = AuditEvent.objects.exclude(action__in=["login", "login_failed", "logout", "export", "download",
+                                                    "view_personal"])
     return writes.count(), writes.order_by("-id").values_list("id", flat=True).first() or 0
 
 

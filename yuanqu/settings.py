@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -157,6 +158,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")} if env_bool("YUANQU_E2E") else {}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- audit log and database roles (等保三级 安全审计; issue 12 M4 and issue 13 item 3) --------------------
+# The application connects with DATABASE_URL, a role that may INSERT and SELECT audit rows but not UPDATE,
+# DELETE or TRUNCATE them and has no DDL rights; migrations and the audit maintenance path run as the owner
+# role in DATABASE_OWNER_URL (MIGRATE_DATABASE_URL is read as a synonym). See deploy/postgres-roles.sql.
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "") or os.environ.get("MIGRATE_DATABASE_URL", "")
+#: Commands that change the schema or the audit log run as the owner when DATABASE_OWNER_URL is set.
+OWNER_COMMANDS = frozenset({"migrate", "audit_archive", "flush", "createcachetable", "upgrade", "restore",
+                            "demo", "load_reference"})
+_command = sys.argv[1] if len(sys.argv) > 1 and Path(sys.argv[0]).name in {"yuanqu", "manage.py", "cli.py"} else ""
+if DATABASE_OWNER_URL and (env_bool("YUANQU_DB_AS_OWNER") or _command in OWNER_COMMANDS):
+    DATABASES["default"] = dj_database_url.parse(DATABASE_OWNER_URL, conn_max_age=0)
+# The audit chain's HMAC key. Set it (and keep it: events hashed with another key fail verification) so that
+# someone who can write to the database but not read this setting cannot recompute the chain.
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
+# Audit events are kept at least 190 days (等保三级 / 网络安全法 第二十一条: 不少于六个月).
+AUDIT_MIN_RETENTION_DAYS = 190
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", str(AUDIT_MIN_RETENTION_DAYS)))
+if AUDIT_RETENTION_DAYS < AUDIT_MIN_RETENTION_DAYS:
+    raise ImproperlyConfigured(
+        f"AUDIT_RETENTION_DAYS={AUDIT_RETENTION_DAYS} is below the minimum of {AUDIT_MIN_RETENTION_DAYS} days "
+        f"(审计日志保存期限 AUDIT_RETENTION_DAYS 不得少于 {AUDIT_MIN_RETENTION_DAYS} 天)")
+AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", VAR_DIR / "audit-archive"))
+# --- end of audit log and database roles ----------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

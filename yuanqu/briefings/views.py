@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yuanqu.core import audit
 from yuanqu.core.forms import attach_errors
 from yuanqu.core.listing import Filter, ListSpec, run_list
 from yuanqu.core.scoping import get_visible_or_404
@@ -161,6 +162,7 @@ def briefing_download(request: AuthedRequest, pk: int, fmt: str) -> FileResponse
     if field is None or not field or briefing.status != Briefing.Status.DONE:
         raise Http404
     name = f"{briefing.title or briefing.pk}.{fmt}"
+    audit.record_download(actor=request.user, obj=briefing, filename=name, kind=fmt)
     return FileResponse(field.open("rb"), as_attachment=True, filename=name)
 
 

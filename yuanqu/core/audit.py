@@ -4,19 +4,76 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import ipaddress
+import json
+import re
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
 
+from . import audit_chain
 from .models import AuditEvent
 from .request_context import current_request_meta
+from .text import mask_email, mask_phone
 
 if TYPE_CHECKING:
     from yuanqu.accounts.models import User
 
 #: Fields never copied into before/after snapshots.
 SECRET_FIELDS = frozenset({"password", "token_hash"})
+
+
+#: Keys of before/after values that hold personal data, stored masked (个人信息保护).
+PHONE_KEYS = frozenset({"phone", "mobile", "telephone", "tel", "contact_phone", "fax"})
+EMAIL_KEYS = frozenset({"email", "contact_email", "e_mail"})
+ID_KEYS = frozenset({"id_number", "id_card", "id_card_number", "identity_number", "passport_number"})
+#: Personal data recognised by its shape wherever it appears in a value (a free-text note, a search term).
+_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+_ID_RE = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])\d{3}[\dXx]"
+                    r"(?![0-9A-Za-z])")
+_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
+#: Keys whose values are codes, never personal data (a USCC can look like an ID number).
+CODE_KEYS = frozenset({"uscc", "code", "credit_code", "region_code", "industry_code"})
+_MOBILE_RE = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?1[3-9]\d{9}(?![0-9A-Za-z])")
+
+
+def mask_id_number(value: str) -> str:
+    """``110101199003071234`` → ``110***********1234``: the first 3 and last 4 characters kept."""
+    value = value.strip()
+    return value[:3] + "*" * (len(value) - 7) + value[-4:] if len(value) > 7 else "*" * len(value)
+
+
+def mask_text(text: str) -> str:
+    """``text`` with every e-mail address, resident ID number and mobile number in it masked.
+
+    A value that is a number as a whole (an amount in 元 written as a string) is left alone.
+    """
+    if _NUMBER_RE.fullmatch(text):
+        return text
+    text = _EMAIL_RE.sub(lambda m: mask_email(m.group()), text)
+    text = _ID_RE.sub(lambda m: mask_id_number(m.group()), text)
+    return _MOBILE_RE.sub(lambda m: mask_phone(m.group()), text)
+
+
+def mask_personal(value: Any, key: str = "") -> Any:
+    """A before/after value with personal data masked: by its key (phone, email, id_number …) and by its shape."""
+    if isinstance(value, dict):
+        return {k: mask_personal(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_personal(v, key) for v in value]
+    if not isinstance(value, str) or not value:
+        return value
+    name = key.lower()
+    if name in CODE_KEYS or name.endswith("_id"):
+        return value
+    if name in PHONE_KEYS:
+        return mask_phone(value)
+    if name in EMAIL_KEYS:
+        return mask_email(value)
+    if name in ID_KEYS:
+        return mask_id_number(value)
+    return mask_text(value)
 
 
 def _json_value(value: Any) -> Any:
@@ -88,6 +145,8 @@ def record(
     """Append one audit event for ``actor`` doing ``action`` to ``obj``.
 
     Call it inside the transaction of the change, so the change and its record commit together.
+    Personal data in ``before``/``after`` and in the object's label are stored masked. The event is
+    linked into the hash chain under the chain's writer lock, held until the transaction ends.
     """
     meta = current_request_meta()
     if action == AuditEvent.Action.UPDATE:
@@ -101,16 +160,56 @@ def record(
         actor=actor if actor is not None and actor.pk else None,
         actor_username=(actor.username if actor is not None and actor.pk else username)[:150],
         role=getattr(actor, "role", "") or "",
-        ip=meta.ip,
-        user_agent=meta.user_agent,
-        channel=meta.channel,
+        ip=_ip(meta.ip),
+        user_agent=(meta.user_agent or "")[:300],
+        channel=(meta.channel or "")[:10],
         action=action,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr[:200],
-        before=before,
-        after=after,
-        region_code=region_code or (getattr(actor, "region_id", "") or ""),
+        object_type=object_type[:60],
+        object_id=str(object_id)[:64],
+        object_repr=mask_text(object_repr[:200]),
+        # Stored as they will read back (JSON round trip), so the hash computed now verifies later.
+        before=_normalised(mask_personal(before)),
+        after=_normalised(mask_personal(after)),
+        region_code=(region_code or (getattr(actor, "region_id", "") or ""))[:6],
     )
-    event.save()
+    with transaction.atomic():
+        event.prev_hash = audit_chain.lock_head()
+        event.hash = audit_chain.event_hash(audit_chain.values_of(event), event.prev_hash)
+        event.save()
     return event
+
+
+def _ip(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return ipaddress.ip_address(value).compressed
+    except ValueError:
+        return None
+
+
+def _normalised(value: Any) -> Any:
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, ensure_ascii=False))
+
+
+def record_download(*, actor: User, filename: str, obj: models.Model | None = None, object_type: str = "",
+                    size: int | None = None, kind: str = "") -> AuditEvent:
+    """Audit a file download (a briefing, an evidence file, an import's error rows or template), in its own
+    transaction: a download changes nothing, so there is no surrounding one."""
+    after: dict[str, Any] = {"file": filename}
+    if size is not None:
+        after["bytes"] = size
+    if kind:
+        after["kind"] = kind
+    with transaction.atomic():
+        return record(actor=actor, action=AuditEvent.Action.DOWNLOAD, obj=obj, object_type=object_type,
+                      object_repr=filename[:200], after=after)
+
+
+def record_personal_read(*, actor: User, obj: models.Model, fields: list[str], where: str) -> AuditEvent:
+    """Audit that ``actor`` was shown ``fields`` of ``obj`` unmasked (个人信息 read in full), on page ``where``."""
+    with transaction.atomic():
+        return record(actor=actor, action=AuditEvent.Action.VIEW_PERSONAL, obj=obj,
+                      after={"fields": sorted(fields), "where": where})

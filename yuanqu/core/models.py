@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .roles import AUDIT_READERS
-from .scoping import Scope, ScopedQuerySet
+from .scoping import Scope, ScopedQuerySet, region_prefix_q
 
 
 class TimeStamped(models.Model):
@@ -87,13 +88,26 @@ class IndustryCode(models.Model):
         return f"{self.code} {self.name}"
 
 
+#: Actions whose region-less events every auditor sees (a password-spraying attack, an archive anchor).
+SYSTEM_WIDE_ACTIONS = ("login_failed", "archive")
+
+
 class AuditEventQuerySet(ScopedQuerySet["AuditEvent"]):
     """Audit events can be added and read, never changed or removed through the ORM.
 
-    Auditors read those of their region and below; nobody else reads the log in the app.
+    Auditors read those of their region and below; nobody else reads the log in the app. Events that belong
+    to no region and concern the whole installation (failed log-ins under unknown user names, a password-
+    spraying attack; archive anchors) are shown to every auditor.
     """
 
     scope = Scope(region="region_code", region_roles=AUDIT_READERS)
+
+    def visible_to(self, user: Any) -> Self:
+        """The events of the auditor's region and below, plus the installation-wide ones."""
+        if not getattr(user, "is_authenticated", False) or user.role not in AUDIT_READERS:
+            return super().visible_to(user)
+        return self.filter(region_prefix_q("region_code", user.region_id)
+                           | Q(region_code="", action__in=SYSTEM_WIDE_ACTIONS))
 
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("audit events are append-only")
@@ -105,8 +119,11 @@ class AuditEventQuerySet(ScopedQuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     """One entry of the append-only audit log: who did what to which object, from where.
 
-    Written by services in the same transaction as the change it records. A database trigger
-    (migration 0002) refuses UPDATE as a second line of defence.
+    Written by services in the same transaction as the change it records. Each event carries ``hash``,
+    chained to the event before it (``prev_hash``), so a changed, inserted or removed row is found by
+    ``yuanqu audit_verify`` (:mod:`yuanqu.core.audit_chain`). Database triggers refuse UPDATE and DELETE (and
+    TRUNCATE on PostgreSQL) outside the documented maintenance path; on PostgreSQL the application's role
+    has no such privilege either.
     """
 
     class Action(models.TextChoices):
@@ -119,6 +136,9 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("Export")
         IMPORT = "import", _("Import")
         STAGE = "stage", _("Stage change")
+        DOWNLOAD = "download", _("Download")
+        VIEW_PERSONAL = "view_personal", _("Read of personal data")
+        ARCHIVE = "archive", _("Archive")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -136,6 +156,8 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     region_code = models.CharField(_("region"), max_length=6, blank=True, db_index=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, default="", editable=False)
+    hash = models.CharField(_("hash"), max_length=64, blank=True, default="", editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 

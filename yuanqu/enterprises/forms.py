@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from yuanqu.core.forms import StyledFormMixin
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.selectors import regions_under
-from yuanqu.core.text import normalize_uscc, validate_uscc
+from yuanqu.core.text import mask_email, mask_phone, normalize_uscc, validate_uscc
 from yuanqu.parks.models import Park, Unit
 
 from .models import ENTERPRISE_FIELDS, Contact, Enterprise, Settlement
@@ -70,7 +70,29 @@ class ContactForm(StyledFormMixin, forms.ModelForm):
         model = Contact
         fields = ["name", "title", "phone", "email", "is_primary"]
 
+    def __init__(self, *args: Any, masked: bool = False, **kwargs: Any) -> None:
+        """``masked``: the user may change but not read the stored phone and e-mail (a park operator), so the
+        form shows them masked, and a masked value sent back unchanged keeps the stored one."""
+        super().__init__(*args, **kwargs)
+        self.stored = {f: getattr(self.instance, f) for f in ("phone", "email")} if masked else {}
+        if masked:
+            for name, mask in (("phone", mask_phone), ("email", mask_email)):
+                if self.stored[name]:
+                    self.initial[name] = mask(self.stored[name])
+                    self.fields[name].help_text = _("Shown masked; leave it as it is to keep the stored value.")
+
+    def _unchanged_mask(self, name: str, value: str) -> bool:
+        stored = self.stored.get(name) or ""
+        mask = mask_phone if name == "phone" else mask_email
+        return bool(stored) and value.strip() == mask(stored)
+
+    def clean_email(self) -> str:
+        email = str(self.cleaned_data.get("email", ""))
+        return self.stored["email"] if self._unchanged_mask("email", email) else email
+
     def clean_phone(self) -> str:
+        if self._unchanged_mask("phone", str(self.cleaned_data.get("phone", ""))):
+            return str(self.stored["phone"])
         phone = self.cleaned_data.get("phone", "").replace(" ", "").replace("-", "")
         if phone and not (phone.isdigit() and 7 <= len(phone) <= 12 or phone.startswith("+") and phone[1:].isdigit()):
             raise forms.ValidationError(_("Enter a mobile or landline number of digits only, e.g. 13812345678."))

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from yuanqu.core import audit
 from yuanqu.core.numbers import share
 from yuanqu.core.roles import TENANT_READERS, USER_ADMINS, Role
 from yuanqu.core.text import mask_email, mask_phone
@@ -41,10 +42,19 @@ def contact_email(user: Any, contact: Contact) -> str:
 
 def contacts_for(user: Any, enterprise: Enterprise) -> list[dict[str, Any]]:
     """An enterprise's contacts, with phone and e-mail masked as the user's role requires."""
-    return [
-        {"contact": c, "phone": contact_phone(user, c), "email": contact_email(user, c)}
-        for c in Contact.objects.visible_to(user).filter(enterprise=enterprise)
-    ]
+    contacts = list(Contact.objects.visible_to(user).filter(enterprise=enterprise))
+    audit_personal_read(user, enterprise, contacts, where="enterprise")
+    return [{"contact": c, "phone": contact_phone(user, c), "email": contact_email(user, c)} for c in contacts]
+
+
+def audit_personal_read(user: Any, enterprise: Enterprise, contacts: list[Contact], *, where: str) -> None:
+    """Audit that ``user`` was shown contacts' phones or e-mails in full (not for the enterprise's own users:
+    it is their own data)."""
+    if user.role == Role.ENTERPRISE_USER or not may_see_personal_data(user, enterprise.pk):
+        return
+    shown = sorted({f for c in contacts for f in ("phone", "email") if getattr(c, f)})
+    if shown:
+        audit.record_personal_read(actor=user, obj=enterprise, fields=shown, where=where)
 
 
 def enterprises_for_list(user: Any) -> QuerySet[Enterprise]:

@@ -169,7 +169,10 @@ def contact_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Edit a contact."""
     contact = get_visible_or_404(Contact.objects.editable_by(request.user).select_related("enterprise"),
                                  request.user, pk=pk)
-    form = ContactForm(request.POST or None, instance=contact)
+    full = selectors.may_see_personal_data(request.user, contact.enterprise_id)
+    form = ContactForm(request.POST or None, instance=contact, masked=not full)
+    if request.method == "GET":
+        selectors.audit_personal_read(request.user, contact.enterprise, [contact], where="contact_edit")
     if request.method == "POST" and form.is_valid():
         if save_edit(form, contact, lambda fresh: services.contact_update(actor=request.user, contact=fresh,
                                                                **form.cleaned_data)) is not None:

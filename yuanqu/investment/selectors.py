@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from yuanqu.core import audit
 from yuanqu.core.roles import EDIT_PARK, Role
 from yuanqu.core.text import mask_email, mask_phone, normalize_name, normalize_uscc
 
@@ -36,12 +37,16 @@ def may_see_personal_data(user: Any) -> bool:
 def contacts_for(user: Any, lead: Lead) -> list[dict[str, Any]]:
     """A lead's contacts, with phone and e-mail masked as the user's role requires."""
     full = may_see_personal_data(user)
-    return [
+    rows = [
         {"contact": c,
          "phone": c.phone if full or not c.phone else mask_phone(c.phone),
          "email": c.email if full or not c.email else mask_email(c.email)}
         for c in LeadContact.objects.visible_to(user).filter(lead=lead)
     ]
+    shown = sorted({f for r in rows for f in ("phone", "email") if full and r[f]})
+    if shown:  # a read of personal data in full is audited (个人信息保护)
+        audit.record_personal_read(actor=user, obj=lead, fields=shown, where="lead")
+    return rows
 
 
 def leads_for_list(user: Any) -> LeadQuerySet:

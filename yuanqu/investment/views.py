@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yuanqu.core import audit
 from yuanqu.core.forms import call_service, save_edit
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
@@ -661,6 +662,7 @@ def change_return(request: AuthedRequest, pk: int) -> HttpResponse:
 def evidence_download(request: AuthedRequest, pk: int) -> FileResponse:
     """An evidence file, for whoever may see its project."""
     ev = get_visible_or_404(StageEvidence.objects.all(), request.user, pk=pk)
+    audit.record_download(actor=request.user, obj=ev, filename=ev.original_name, kind="evidence")
     return FileResponse(ev.file.open("rb"), content_type=ev.content_type, as_attachment=False,
                         filename=ev.original_name)
 

@@ -93,9 +93,16 @@ def batch_set_mapping(
     batch.mapping_source = "user"
     batch.save(update_fields=["mapping", "mapping_source", "updated_at"])
     if remember:
-        SavedMapping.objects.update_or_create(
+        saved = SavedMapping.objects.filter(entity=batch.entity, signature=batch.signature,
+                                            region_code=batch.region_code).first()
+        saved_before = audit.snapshot(saved) if saved is not None else None
+        saved, created = SavedMapping.objects.update_or_create(
             entity=batch.entity, signature=batch.signature, region_code=batch.region_code,
             defaults={"mapping": clean_map, "saved_by": actor})
+        # The saved mapping applies to the next file of this shape in the region: its change is audited too.
+        audit.record(actor=actor, action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+                     obj=saved, object_repr=f"{batch.entity}: {batch.filename}"[:200], before=saved_before,
+                     after=audit.snapshot(saved), region_code=batch.region_code)
     _record(actor=actor, batch=batch, action=AuditEvent.Action.UPDATE, before=before)
     return batch
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from yuanqu.core import audit
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
 
@@ -209,7 +210,9 @@ def batch_errors(request: AuthedRequest, pk: int) -> HttpResponse:
     batch = get_visible_or_404(ImportBatch.objects.all(), request.user, pk=pk)
     name = batch.filename.rsplit(".", 1)[0]
     suffix = _("errors")
-    return _download(engine.error_rows_xlsx(batch), f"{name}-{suffix}.xlsx")
+    filename = f"{name}-{suffix}.xlsx"
+    audit.record_download(actor=request.user, obj=batch, filename=filename, kind="import_errors")
+    return _download(engine.error_rows_xlsx(batch), filename)
 
 
 @login_required
@@ -220,7 +223,9 @@ def template(request: AuthedRequest) -> HttpResponse:
     if importer is None or not importer.allowed(request.user):
         raise Http404
     suffix = _("template")
-    return _download(template_xlsx(importer), f"{importer.label}-{suffix}.xlsx")
+    filename = f"{importer.label}-{suffix}.xlsx"
+    audit.record_download(actor=request.user, object_type="tabular.Template", filename=filename, kind="template")
+    return _download(template_xlsx(importer), filename)
 
 
 def context_labels() -> dict[str, Any]:
