@@ -148,7 +148,7 @@ def total(scope: Scope, code: str, year: int | None = None, month: int | None = 
 
 def park_totals(scope: Scope, code: str) -> dict[int, Decimal]:
     """park → 累计 of the period (figures layer)."""
-    return {park.pk: f.ytd for park, f in figures.by_park(scope.fig, scope.period, code) if f.ytd is not None}
+    return figures.ytd_by_park(scope.fig, scope.period, code)
 
 
 # --------------------------------------------------------------------------- KPI cards

@@ -787,6 +787,22 @@ def by_park(scope: FigureScope, period: Period, code: str) -> list[tuple[Park, I
     return list(scope._cache[key])
 
 
+def ytd_by_park(scope: FigureScope, period: Period, code: str) -> dict[int, Decimal]:
+    """park id → 累计 at the period's last month, for parks that have one: what :func:`by_park` states as each
+    figure's ``ytd``, read from the same cells without building a figure per park (maps and bars of a thousand
+    parks)."""
+    key = f"ytd_by_park:{period}:{code}"
+    if key not in scope._cache:
+        ind = scope.indicator(code)
+        months = [m for m in period.months if ind is not None and m in months_of(ind.frequency)]
+        out: dict[int, Decimal] = {}
+        if ind is not None and months:
+            cells = _cells(scope, ind, [period.year], "all", by_park=True, months=months[-1:])
+            out = {park: row[1] for (park, _y, _m), row in cells.items() if row[1] is not None}
+        scope._cache[key] = out
+    return dict(scope._cache[key])
+
+
 def _by_park(scope: FigureScope, period: Period, code: str) -> list[tuple[Park, IndicatorFigure]]:
     ind = scope.indicator(code)
     if ind is None:
