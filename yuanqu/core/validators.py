@@ -121,3 +121,12 @@ def validate_date_range(value: Any, *, earliest: dt.date = EARLIEST_DATE,
 def validate_founding_date(value: Any) -> None:
     """A founding (registration) date: may be old, not in the far future (the service refuses the future)."""
     validate_date_range(value, earliest=EARLIEST_FOUNDING_DATE)
+
+
+def clean_phone(value: Any) -> str:
+    """A mobile or landline number without spaces and hyphens (``+`` and digits only); empty stays empty."""
+    phone = str(value or "").strip().replace(" ", "").replace("-", "")
+    if phone and not (phone.isdigit() and 7 <= len(phone) <= 12 or phone.startswith("+") and phone[1:].isdigit()):
+        raise ValidationError(_("Enter a mobile or landline number of digits only, e.g. 13812345678."),
+                              code="phone")
+    return phone
