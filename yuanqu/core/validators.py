@@ -33,6 +33,11 @@ BIDI = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
 ZERO_WIDTH = "\u200b-\u200d\u2060\ufeff"
 
 _TEXT_BAD = re.compile(f"[{_CONTROL}{BIDI}]")
+#: Whether a text / a name holds a character its validator refuses (for fast paths that check first).
+TEXT_BAD = _TEXT_BAD
+NAME_BAD = re.compile(f"[{_CONTROL}\t\n\r{BIDI}{ZERO_WIDTH}]")
+#: Field (and column) names that hold a name.
+NAME_FIELDS = frozenset({"name", "title"})
 _NAME_CONTROL = re.compile(f"[{_CONTROL}\t\n\r]")
 _NAME_BIDI = re.compile(f"[{BIDI}]")
 _NAME_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]")
@@ -82,11 +87,13 @@ def validate_name(value: Any) -> None:
 
 
 def clean_name(value: Any) -> Any:
-    """The name stripped of surrounding white space (ideographic space included), after :func:`validate_name`."""
+    """The name stripped of surrounding white space (ideographic space included) and checked by
+    :func:`validate_name`; only spaces become empty, which a required field then refuses."""
     if not isinstance(value, str):
         return value
+    value = value.strip()
     validate_name(value)
-    return value.strip()
+    return value
 
 
 def validate_text_length(value: Any, max_length: int = TEXT_MAX_LENGTH) -> None:

@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from pydantic import StringConstraints
 from ninja.pagination import paginate
+from pydantic import StringConstraints
 
 from yuanqu.api.api import ERRORS, Pagination
 from yuanqu.api.schemas import Id, In, Month, Year
