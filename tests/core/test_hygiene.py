@@ -107,7 +107,7 @@ def test_the_number_parser_refuses_ambiguous_separators(typed):
 
 @pytest.mark.parametrize("cell", [
     "=1+1", " =1+1", "\u3000=1+1", "\n=1+1", "\r=1", "\t=1", "＝SUM(A1)", "＋1", "－1", "＠SUM(A1)",
-    f"{ZWSP}=1+1", f"\ufeff=HYPERLINK(\"x\")", f"{RLO}=1", "\u00a0@SUM(A1)", "-2+3",
+    f"{ZWSP}=1+1", "\ufeff=HYPERLINK(\"x\")", f"{RLO}=1", "\u00a0@SUM(A1)", "-2+3",
 ])
 def test_export_escapes_every_cell_a_spreadsheet_would_read_as_a_formula(cell):
     assert safe_cell(cell) == "'" + cell
@@ -191,7 +191,8 @@ def test_the_enterprise_importer_refuses_a_bad_name_by_row(world, name, text):
 def test_the_enterprise_importer_refuses_an_ambiguous_number(world):
     staff = world.users["region_staff"]
     uscc = files.usccs(1, seed=904)[0]
-    data = files.xlsx(("S", [["统一社会信用代码", "企业名称", "注册资本（万元）"], [uscc, "青岛卫生导入有限公司", "1,2,3"]]))
+    data = files.xlsx(("S", [["统一社会信用代码", "企业名称", "注册资本（万元）"],
+                             [uscc, "青岛卫生导入有限公司", "1,2,3"]]))
     batch = engine.commit(engine.start_batch(actor=staff, entity="enterprises", filename="e.xlsx", data=data),
                           actor=staff)
     assert batch.counts["error"] == 1, batch.counts
@@ -201,7 +202,8 @@ def test_the_enterprise_importer_refuses_an_ambiguous_number(world):
 
 def test_the_settlement_importer_refuses_a_1900_signing_date(world):
     staff = world.users["region_staff"]
-    data = files.xlsx(("S", [["统一社会信用代码", "园区", "签约日期"], [world.ent_smyz.uscc, "信联天地", "1900-01-01"]]))
+    data = files.xlsx(("S", [["统一社会信用代码", "园区", "签约日期"],
+                             [world.ent_smyz.uscc, "信联天地", "1900-01-01"]]))
     before = db_state()
     batch = engine.commit(engine.start_batch(actor=staff, entity="settlements", filename="s.xlsx", data=data),
                           actor=staff)

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from annotated_types import Interval
 from django.core.exceptions import ValidationError
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -71,3 +71,9 @@ class ErrorOut(Schema):
 
     detail: str
     errors: dict[str, list[str]] = {}
+
+
+def not_null(**kwargs: Any) -> Any:
+    """A PATCH field that may be left out but not sent as null: omitted, it is None and unset (so unchanged);
+    sent as null, the schema refuses it with "required", since pydantic does not validate the default."""
+    return Field(None, **kwargs)

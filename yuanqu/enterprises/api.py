@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from yuanqu.api.api import ERRORS, Pagination, resolve_ref
-from yuanqu.api.schemas import Id, In
+from yuanqu.api.schemas import Id, In, not_null
 from yuanqu.core.models import IndustryCode, Region
 from yuanqu.core.roles import EDIT_PARK
 from yuanqu.core.scoping import get_visible_or_404
@@ -49,18 +49,18 @@ class EnterprisePatch(In):
     """Fields to change on an enterprise; a new name goes into its name history. Null clears only what may be
     empty (industry, registered capital, founding date); for the rest it is refused."""
 
-    uscc: str = Field(None)
-    name: str = Field(None, max_length=150)
+    uscc: str = not_null()
+    name: str = not_null(max_length=150)
     industry: str | None = None
-    region: str = Field(None)
-    is_high_tech: bool = Field(None)
-    srdi_level: str = Field(None)
-    is_above_scale: bool = Field(None)
-    listing: str = Field(None)
-    is_four_new: bool = Field(None)
+    region: str = not_null()
+    is_high_tech: bool = not_null()
+    srdi_level: str = not_null()
+    is_above_scale: bool = not_null()
+    listing: str = not_null()
+    is_four_new: bool = not_null()
     registered_capital_wan: Decimal | None = None
     established_on: dt.date | None = None
-    status: str = Field(None)
+    status: str = not_null()
 
 
 class FormerNameOut(Schema):
@@ -136,12 +136,12 @@ class SettlementAdvance(In):
 class SettlementPatch(In):
     """Correct a settlement's dates or note, or set the units it occupies (null clears a later step's date)."""
 
-    signed_on: dt.date = Field(None)
+    signed_on: dt.date = not_null()
     fitout_on: dt.date | None = None
     moved_in_on: dt.date | None = None
     exited_on: dt.date | None = None
-    note: str = Field(None, max_length=TEXT_MAX_LENGTH)
-    units: list[Id] = Field(None, max_length=1000)
+    note: str = not_null(max_length=TEXT_MAX_LENGTH)
+    units: list[Id] = not_null(max_length=1000)
 
 
 class SettlementOut(Schema):

@@ -256,7 +256,7 @@ def lead_contact_update(
     """Change a lead's contact person; only the fields given change (a masked phone is never written back)."""
     _require_editable(actor=actor, lead=contact.lead)
     before = audit.snapshot(contact)
-    assign(contact, name=name, title=title, phone=phone if isinstance(phone, Unset) else _phone(phone), email=email)
+    assign(contact, name=name, title=title, phone=UNSET if phone is UNSET else _phone(phone), email=email)
     contact.phone = (contact.phone or "").replace(" ", "").replace("-", "")
     return save_updated(actor=actor, obj=contact, before=before)
 

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from yuanqu.api.api import ERRORS, Pagination, resolve_ref
-from yuanqu.api.schemas import Id, In
+from yuanqu.api.schemas import Id, In, not_null
 from yuanqu.core.models import IndustryCode, Region
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
@@ -45,21 +45,21 @@ class ParkPatch(In):
     """Fields to change on a park; omitted fields stay as they are, and null clears only what may be empty."""
 
     # Not nullable: an explicit null is refused (422); the None default only marks the field as not given.
-    name: str = Field(None, max_length=100)
-    region: str = Field(None)
-    kind: str = Field(None)
-    status: str = Field(None)
-    key_level: str = Field(None)
-    industries: list[str] = Field(None)
-    operator_name: str = Field(None)
-    address: str = Field(None)
+    name: str = not_null(max_length=100)
+    region: str = not_null()
+    kind: str = not_null()
+    status: str = not_null()
+    key_level: str = not_null()
+    industries: list[str] = not_null()
+    operator_name: str = not_null()
+    address: str = not_null()
     longitude: Decimal | None = None
     latitude: Decimal | None = None
     land_area_mu: Decimal | None = None
     floor_area_m2: Decimal | None = None
     total_investment_wan: Decimal | None = None
     opened_on: dt.date | None = None
-    description: str = Field(None, max_length=TEXT_MAX_LENGTH)
+    description: str = not_null(max_length=TEXT_MAX_LENGTH)
 
 
 class ParkOut(Schema):
