@@ -54,3 +54,21 @@ def test_it_derives_this_month_as_typed_and_keeps_the_explanation_typed_meanwhil
     expect(explanation).to_have_value("新产线投产")
     expect(explanation).to_be_focused()
     shot(page, "live-check")
+
+
+def test_it_shows_the_error_of_a_no_data_reason_beside_it(page: Page, live_server: Any, e2e_world: World) -> None:
+    """The 无数据 reason's error (here: too long, typed past the field's limit by a script) is shown under it;
+    it was once only summed up as "see the messages beside the fields" with none there."""
+    world = e2e_world
+    login(page, live_server.url, world, "enterprise_user")
+    page.goto(f"{live_server.url}/stats/reports/{world.report_xltd.pk}/fill/")
+    out = ind("output").pk
+    page.locator(f"#id_v_{out}").fill("1200")
+    page.locator(f"#id_n_{ind('revenue').pk}").check()
+    page.evaluate(f"document.getElementById('id_r_{ind('revenue').pk}').removeAttribute('maxlength')")
+    page.locator(f"#id_r_{ind('revenue').pk}").fill("因" * 201)
+    page.locator("#save-draft").click()
+    error = page.locator(f"[data-error-for='r_{ind('revenue').pk}']")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("确保该变量包含不超过 200 个字符")
+    shot(page, "no-data-reason-error")

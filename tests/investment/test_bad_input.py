@@ -527,9 +527,7 @@ def test_it_answers_404_to_a_post_on_another_districts_object(world, client_as, 
 # --- settings -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value,text", [
-    pytest.param(MISSING, REQUIRED, marks=pytest.mark.xfail(strict=True, reason=(
-        "BUG: POST /investment/settings/ with no field at all: the empty POST is taken for a GET "
-        "(RegionSettingForm(request.POST or None)), so the page comes back without any error"))),
+    (MISSING, REQUIRED),  # once taken for a GET (RegionSettingForm(request.POST or None))
     ("0", AT_LEAST), ("-30", AT_LEAST), ("3651", AT_MOST), (str(HUGE), AT_MOST),
     ("三十", WHOLE_NUMBER), ("30.5", WHOLE_NUMBER),
 ])

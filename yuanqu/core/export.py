@@ -23,8 +23,12 @@ from .models import AuditEvent
 if TYPE_CHECKING:
     from yuanqu.accounts.models import User
 
-#: A cell starting with one of these is read as a formula by Excel, WPS or LibreOffice.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: A cell starting with one of these is read as a formula by Excel, WPS or LibreOffice (the full-width forms
+#: too: WPS and Excel with a Chinese IME turn ＝＋－＠ into their ASCII forms on editing).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠", "﹦", "﹢", "﹣", "﹫")
+#: Characters a spreadsheet skips before it looks for a formula sign: white space (ASCII, ideographic, no-break)
+#: and the zero-width characters and bidi marks that are invisible in the cell.
+_INVISIBLE_LEAD = " \t\r\n\x0b\x0c\u00a0\u3000\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e"
 
 
 def safe_cell(value: Any) -> Any:
@@ -40,7 +44,7 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
+    if text.startswith(FORMULA_PREFIXES) or text.lstrip(_INVISIBLE_LEAD).startswith(FORMULA_PREFIXES):
         return "'" + text
     return text
 

@@ -2,26 +2,71 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+import datetime as dt
+from collections.abc import Collection
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import validators
 from .roles import AUDIT_READERS
 from .scoping import Scope, ScopedQuerySet, region_prefix_q
 
 
 class TimeStamped(models.Model):
-    """Creation and last-change times, for every domain row."""
+    """Creation and last-change times, and input hygiene (``core.validators``), for every domain row.
+
+    ``full_clean`` (which every service calls, and every ModelForm) strips and checks the fields named in
+    ``name_fields``, refuses control and bidi-override characters in every other text, caps free text at
+    ``TEXT_MAX_LENGTH`` characters (or the field's own ``max_length``) and keeps every date within sensible
+    bounds (``earliest_dates`` names the fields whose earliest value differs).
+    """
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    #: Fields holding a name (of a park, an enterprise, a person, a case): see ``core.validators.validate_name``.
+    name_fields: ClassVar[tuple[str, ...]] = ("name", "title")
+    #: Date fields whose earliest sensible value is not ``core.validators.EARLIEST_DATE``.
+    earliest_dates: ClassVar[dict[str, dt.date]] = {}
+
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        """Django's field checks, after the hygiene of ``core.validators``; all errors reported together."""
+        skip = set(exclude or ())
+        errors: dict[str, list[ValidationError]] = {}
+        for field in self._meta.concrete_fields:
+            if field.name in skip or field.attname in skip:
+                continue
+            value = getattr(self, field.attname)
+            try:
+                if isinstance(field, models.CharField | models.TextField) and isinstance(value, str):
+                    if field.name in self.name_fields:
+                        value = validators.clean_name(value)
+                        setattr(self, field.attname, value)
+                    else:
+                        validators.validate_text(value)
+                    if isinstance(field, models.TextField):
+                        validators.validate_text_length(value, field.max_length or validators.TEXT_MAX_LENGTH)
+                elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+                    validators.validate_date_range(
+                        value, earliest=self.earliest_dates.get(field.name, validators.EARLIEST_DATE))
+            except ValidationError as exc:
+                errors.setdefault(field.name, []).extend(exc.error_list)
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            for name, field_errors in exc.error_dict.items():
+                errors.setdefault(name, []).extend(field_errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Region(models.Model):

@@ -227,6 +227,9 @@ UNITS: dict[str, tuple[str, Decimal]] = {
 }
 UNIT_ALTERNATIVES = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 _NUMBER_WITH_UNIT = re.compile(r"^([-+]?[0-9.]+)\s*(" + UNIT_ALTERNATIVES + r")?$", re.IGNORECASE)
+#: A number written with thousands separators: 1-3 digits, then groups of exactly three (an optional sign and
+#: decimals, and whatever unit follows, are left to the reader after the commas are gone).
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?([^\d,.][^,]*)?$")
 _CN_NUMERAL = re.compile(r"^[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点负]+$")
 #: Chinese digits written one by one (二〇二三) to ASCII digits.
 CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
@@ -306,7 +309,15 @@ def parse_number(value: Any, *, unit: str = "", header_unit: str = "", places: i
     elif isinstance(value, float):
         number, written = Decimal(repr(value)), ""
     else:
-        text = halfwidth(str(value)).strip().replace(",", "").replace(" ", "").replace("，", "").replace("。", ".")
+        text = halfwidth(str(value)).strip().replace("，", ",").replace(" ", "").replace("。", ".")
+        if "," in text:
+            # A comma is a thousands separator only between groups of three digits (1,234,567.5); "1,2,3" could
+            # be a list or a European decimal, so it is refused rather than read as 123.
+            if not _THOUSANDS.match(text):
+                raise NumberError(_("%(value)s has separators in unexpected places; write the number without "
+                                    "commas, or with a comma every three digits (1,234,567).") % {"value": value},
+                                  code="separators")
+            text = text.replace(",", "")
         text = text.removesuffix("整")
         if not text:
             return None

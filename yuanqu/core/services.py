@@ -78,8 +78,14 @@ def save_created(*, actor: User | None, obj: M, m2m: dict[str, Iterable[Any]] | 
 def save_updated(
     *, actor: User | None, obj: M, before: dict[str, Any], m2m: dict[str, Iterable[Any]] | None = None
 ) -> M:
-    """Validate, update and audit a changed row; ``before`` is its snapshot from before the change."""
+    """Validate, update and audit a changed row; ``before`` is its snapshot from before the change.
+
+    A change that changes nothing (an empty PATCH, a form saved as it was) writes nothing: no save, no
+    ``updated_at``, no audit event.
+    """
     obj.full_clean()
+    if _unchanged(obj, m2m):
+        return obj
     obj.save()
     for name, values in (m2m or {}).items():
         getattr(obj, name).set(values)
@@ -87,6 +93,20 @@ def save_updated(
     obj.refresh_from_db()
     audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=obj, before=before, after=audit.snapshot(obj))
     return obj
+
+
+def _unchanged(obj: models.Model, m2m: dict[str, Iterable[Any]] | None) -> bool:
+    """Whether ``obj`` (validated) and ``m2m`` hold exactly what is stored (compared by value, not by the audit
+    snapshot, which may mask personal data)."""
+    fields = [f for f in obj._meta.concrete_fields if f.attname != "updated_at"]
+    stored = type(obj)._base_manager.filter(pk=obj.pk).values(*(f.attname for f in fields)).first()
+    if stored is None or any(stored[f.attname] != getattr(obj, f.attname) for f in fields):
+        return False
+    for name, values in (m2m or {}).items():
+        wanted = {getattr(v, "pk", v) for v in values}
+        if wanted != set(getattr(obj, name).values_list("pk", flat=True)):
+            return False
+    return True
 
 
 def delete_audited(*, actor: User, obj: models.Model) -> None:

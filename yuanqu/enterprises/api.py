@@ -7,15 +7,17 @@ from typing import Any
 
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
-from yuanqu.api.api import ERRORS, resolve_ref
+from yuanqu.api.api import ERRORS, Pagination, resolve_ref
+from yuanqu.api.schemas import Id, In, not_null
 from yuanqu.core.models import IndustryCode, Region
 from yuanqu.core.roles import EDIT_PARK
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import require_role
 from yuanqu.core.types import AuthedRequest
+from yuanqu.core.validators import TEXT_MAX_LENGTH
 from yuanqu.parks.models import Park, Unit
 
 from . import selectors as ent_selectors
@@ -24,7 +26,7 @@ from .models import Enterprise, Settlement
 from .selectors import enterprise_find_by_uscc
 
 
-class EnterpriseIn(Schema):
+class EnterpriseIn(In):
     """Fields to register an enterprise; ``park`` signs it into that park at once."""
 
     uscc: str = Field(description="统一社会信用代码, 18 characters, GB 32100-2015")
@@ -39,25 +41,26 @@ class EnterpriseIn(Schema):
     registered_capital_wan: Decimal | None = Field(None, description="万元")
     established_on: dt.date | None = None
     status: str = "active"
-    park: int | None = None
+    park: Id | None = None
     signed_on: dt.date | None = None
 
 
-class EnterprisePatch(Schema):
-    """Fields to change on an enterprise; a new name goes into its name history."""
+class EnterprisePatch(In):
+    """Fields to change on an enterprise; a new name goes into its name history. Null clears only what may be
+    empty (industry, registered capital, founding date); for the rest it is refused."""
 
-    uscc: str | None = None
-    name: str | None = None
+    uscc: str = not_null()
+    name: str = not_null(max_length=150)
     industry: str | None = None
-    region: str | None = None
-    is_high_tech: bool | None = None
-    srdi_level: str | None = None
-    is_above_scale: bool | None = None
-    listing: str | None = None
-    is_four_new: bool | None = None
+    region: str = not_null()
+    is_high_tech: bool = not_null()
+    srdi_level: str = not_null()
+    is_above_scale: bool = not_null()
+    listing: str = not_null()
+    is_four_new: bool = not_null()
     registered_capital_wan: Decimal | None = None
     established_on: dt.date | None = None
-    status: str | None = None
+    status: str = not_null()
 
 
 class FormerNameOut(Schema):
@@ -111,34 +114,34 @@ class EnterpriseDetailOut(EnterpriseOut):
         return getattr(obj, "masked_contacts", [])
 
 
-class SettlementIn(Schema):
+class SettlementIn(In):
     """Sign an enterprise into a park: by its id (if visible to the caller) or by its USCC."""
 
-    enterprise: int | None = None
+    enterprise: Id | None = None
     uscc: str | None = Field(None, description="统一社会信用代码 of a registered enterprise")
-    park: int
+    park: Id
     signed_on: dt.date
-    units: list[int] = Field(default_factory=list)
-    note: str = ""
+    units: list[Id] = Field(default_factory=list, max_length=1000)
+    note: str = Field("", max_length=TEXT_MAX_LENGTH)
 
 
-class SettlementAdvance(Schema):
+class SettlementAdvance(In):
     """Move a settlement to a later stage on a date; 退出 (exited) needs a reason."""
 
     to_stage: str
     on: dt.date
-    reason: str = ""
+    reason: str = Field("", max_length=200)
 
 
-class SettlementPatch(Schema):
-    """Correct a settlement's dates or note, or set the units it occupies."""
+class SettlementPatch(In):
+    """Correct a settlement's dates or note, or set the units it occupies (null clears a later step's date)."""
 
-    signed_on: dt.date | None = None
+    signed_on: dt.date = not_null()
     fitout_on: dt.date | None = None
     moved_in_on: dt.date | None = None
     exited_on: dt.date | None = None
-    note: str | None = None
-    units: list[int] | None = None
+    note: str = not_null(max_length=TEXT_MAX_LENGTH)
+    units: list[Id] = not_null(max_length=1000)
 
 
 class SettlementOut(Schema):
@@ -170,11 +173,11 @@ enterprises = Router(tags=["enterprises"])
 settlements = Router(tags=["settlements"])
 
 
-class EnterpriseFilter(Schema):
+class EnterpriseFilter(In):
     """Query parameters of the enterprise list."""
 
-    q: str = ""
-    park: int | None = None
+    q: str = Field("", max_length=200)
+    park: Id | None = None
     status: str = ""
 
 
@@ -189,7 +192,7 @@ def _enterprise_out(request: AuthedRequest, enterprise: Enterprise) -> Enterpris
 
 
 @enterprises.get("/", response=list[EnterpriseOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_enterprises(request: AuthedRequest, filters: Query[EnterpriseFilter]) -> Any:
     """Enterprises the caller may see; ``q`` matches name, pinyin, initials, USCC or a former name."""
     qs = Enterprise.objects.visible_to(request.user).search(filters.q).prefetch_related("former_names")
@@ -202,7 +205,7 @@ def list_enterprises(request: AuthedRequest, filters: Query[EnterpriseFilter]) -
 
 
 @enterprises.get("/{enterprise_id}", response={200: EnterpriseDetailOut, **ERRORS})
-def get_enterprise(request: AuthedRequest, enterprise_id: int) -> Any:
+def get_enterprise(request: AuthedRequest, enterprise_id: Id) -> Any:
     """One enterprise with its contacts (phones masked unless the caller may see them)."""
     return _enterprise_out(request, get_visible_or_404(Enterprise.objects.all(), request.user, pk=enterprise_id))
 
@@ -227,7 +230,7 @@ def create_enterprise(request: AuthedRequest, payload: EnterpriseIn) -> Any:
 
 
 @enterprises.patch("/{enterprise_id}", response={200: EnterpriseDetailOut, **ERRORS})
-def update_enterprise(request: AuthedRequest, enterprise_id: int, payload: EnterprisePatch) -> Any:
+def update_enterprise(request: AuthedRequest, enterprise_id: Id, payload: EnterprisePatch) -> Any:
     """Change an enterprise; a rename is kept in its name history."""
     enterprise = get_visible_or_404(Enterprise.objects.editable_by(request.user), request.user, pk=enterprise_id)
     data = _enterprise_data(payload.dict(exclude_unset=True))
@@ -235,16 +238,16 @@ def update_enterprise(request: AuthedRequest, enterprise_id: int, payload: Enter
     return _enterprise_out(request, enterprise)
 
 
-class SettlementFilter(Schema):
+class SettlementFilter(In):
     """Query parameters of the settlement list."""
 
-    park: int | None = None
-    enterprise: int | None = None
+    park: Id | None = None
+    enterprise: Id | None = None
     stage: str = ""
 
 
 @settlements.get("/", response=list[SettlementOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_settlements(request: AuthedRequest, filters: Query[SettlementFilter]) -> Any:
     """Settlements the caller may see."""
     qs = Settlement.objects.visible_to(request.user).select_related("enterprise")
@@ -258,7 +261,7 @@ def list_settlements(request: AuthedRequest, filters: Query[SettlementFilter]) -
 
 
 @settlements.get("/{settlement_id}", response={200: SettlementOut, **ERRORS})
-def get_settlement(request: AuthedRequest, settlement_id: int) -> Any:
+def get_settlement(request: AuthedRequest, settlement_id: Id) -> Any:
     """One settlement."""
     return get_visible_or_404(Settlement.objects.select_related("enterprise"), request.user, pk=settlement_id)
 
@@ -282,7 +285,7 @@ def create_settlement(request: AuthedRequest, payload: SettlementIn) -> Any:
 
 
 @settlements.patch("/{settlement_id}", response={200: SettlementOut, **ERRORS})
-def update_settlement(request: AuthedRequest, settlement_id: int, payload: SettlementPatch) -> Any:
+def update_settlement(request: AuthedRequest, settlement_id: Id, payload: SettlementPatch) -> Any:
     """Correct dates or the note, or set the units occupied."""
     settlement = get_visible_or_404(Settlement.objects.editable_by(request.user), request.user, pk=settlement_id)
     data = payload.dict(exclude_unset=True)
@@ -297,7 +300,7 @@ def update_settlement(request: AuthedRequest, settlement_id: int, payload: Settl
 
 
 @settlements.post("/{settlement_id}/advance", response={200: SettlementOut, **ERRORS})
-def advance_settlement(request: AuthedRequest, settlement_id: int, payload: SettlementAdvance) -> Any:
+def advance_settlement(request: AuthedRequest, settlement_id: Id, payload: SettlementAdvance) -> Any:
     """Move a settlement to a later stage (签约 → 装修 → 入驻 → 退出)."""
     settlement = get_visible_or_404(Settlement.objects.editable_by(request.user), request.user, pk=settlement_id)
     return ent_services.settlement_advance(actor=request.user, settlement=settlement, to_stage=payload.to_stage,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yuanqu.core.validators import EARLIEST_FOUNDING_DATE
 from yuanqu.parks.importers import resolve_park
 from yuanqu.tabular.fast import fast_insert, fast_pinyin_keys
 from yuanqu.tabular.importers import (
@@ -141,6 +142,7 @@ class EnterpriseImporter(Importer):
             gettext_lazy("Established on"),
             "date",
             not_future=True,
+            earliest=EARLIEST_FOUNDING_DATE,
             synonyms=("成立日期", "成立时间", "注册日期", "成立年月", "登记日期", "注册时间"),
         ),
         FieldSpec(

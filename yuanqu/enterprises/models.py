@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -15,6 +15,7 @@ from yuanqu.core.models import TimeStamped
 from yuanqu.core.roles import EDIT_ENTERPRISE, EDIT_PARK
 from yuanqu.core.scoping import Scope, ScopedQuerySet
 from yuanqu.core.text import normalize_uscc, validate_uscc
+from yuanqu.core.validators import EARLIEST_FOUNDING_DATE
 
 #: The fields of an enterprise's record that people type, edit, import and export, in the order the form and the
 #: export show them. The one list: the services accept these, the form and the export columns derive from it
@@ -56,6 +57,9 @@ class EnterpriseQuerySet(ScopedQuerySet["Enterprise"]):
 
 class Enterprise(TimeStamped):
     """A registered company, keyed by its 统一社会信用代码 (USCC, GB 32100-2015)."""
+
+    # A company may have been registered long before any park existed.
+    earliest_dates: ClassVar[dict[str, dt.date]] = {"established_on": EARLIEST_FOUNDING_DATE}
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("In business")

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
 
 from yuanqu.api.api import ERRORS
+from yuanqu.api.schemas import Id, In, Month, Quarter, Year
 from yuanqu.core.roles import TENANT_READERS
 from yuanqu.core.services import require_role
 from yuanqu.core.types import AuthedRequest
@@ -24,21 +25,21 @@ from .periods import Period, PeriodError, parse
 router = Router(tags=["figures"])
 
 
-class FigureParams(Schema):
+class FigureParams(In):
     """Scope and period. The period is ``year`` with one of ``month`` (that month alone), ``quarter`` or
     ``from_month``/``to_month``; ``year`` alone is the year; nothing at all is January to the latest locked
     month (the default every page opens on)."""
 
-    year: int | None = Field(None, description="年份")
-    month: int | None = Field(None, description="单月（1–12）")
-    quarter: int | None = Field(None, description="季度（1–4）")
-    from_month: int | None = Field(None, description="区间起始月份")
-    to_month: int | None = Field(None, description="区间截止月份（同一年内）")
-    park: int | None = Field(None, description="园区 id")
-    section: str = Field("", description="国民经济行业门类（GB/T 4754，如 C）")
-    industry: str = Field("", description="国民经济行业代码前缀（如 27、2761）")
-    enterprise: int | None = Field(None, description="企业 id")
-    indicator: str = Field("", description="只返回这些指标（代码，逗号分隔）；空为全部在用指标")
+    year: Year | None = Field(None, description="年份")
+    month: Month | None = Field(None, description="单月（1–12）")
+    quarter: Quarter | None = Field(None, description="季度（1–4）")
+    from_month: Month | None = Field(None, description="区间起始月份")
+    to_month: Month | None = Field(None, description="区间截止月份（同一年内）")
+    park: Id | None = Field(None, description="园区 id")
+    section: str = Field("", max_length=10, description="国民经济行业门类（GB/T 4754，如 C）")
+    industry: str = Field("", max_length=10, description="国民经济行业代码前缀（如 27、2761）")
+    enterprise: Id | None = Field(None, description="企业 id")
+    indicator: str = Field("", max_length=500, description="只返回这些指标（代码，逗号分隔）；空为全部在用指标")
 
 
 class FigureOut(Schema):

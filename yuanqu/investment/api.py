@@ -8,15 +8,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
-from yuanqu.api.api import ERRORS, resolve_ref
+from yuanqu.api.api import ERRORS, Pagination, resolve_ref
+from yuanqu.api.schemas import Count, Id, In
 from yuanqu.core.models import IndustryCode, Region
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import require_role
 from yuanqu.core.types import AuthedRequest
+from yuanqu.core.validators import TEXT_MAX_LENGTH
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.parks.models import Park
 
@@ -24,7 +26,7 @@ from . import services as inv_services
 from .models import Case, FollowUp, Lead, Project, StageChange
 
 
-class LeadContactIn(Schema):
+class LeadContactIn(In):
     """A contact person given with a new lead."""
 
     name: str = Field(max_length=60)
@@ -33,28 +35,28 @@ class LeadContactIn(Schema):
     email: str = ""
 
 
-class LeadIn(Schema):
+class LeadIn(In):
     """Fields to record a lead (招商线索)."""
 
     name: str = Field(max_length=150)
     uscc: str = ""
     industry: str | None = Field(None, description="GB/T 4754-2017 class code")
     region: str | None = Field(None, description="6-digit code; defaults to the target park's")
-    target_park: int | None = None
+    target_park: Id | None = None
     source: str = "other"
     intended_investment_wan: Decimal | None = Field(None, description="万元")
-    expected_jobs: int | None = None
-    note: str = ""
-    contacts: list[LeadContactIn] = Field(default_factory=list)
+    expected_jobs: Count | None = None
+    note: str = Field("", max_length=TEXT_MAX_LENGTH)
+    contacts: list[LeadContactIn] = Field(default_factory=list, max_length=50)
     claim: bool = Field(True, description="own the lead (false: put it in the shared pool)")
     allow_duplicate: bool = False
 
 
-class LeadStatusIn(Schema):
+class LeadStatusIn(In):
     """A status change; ``reason`` is required for lost."""
 
     status: str
-    reason: str = ""
+    reason: str = Field("", max_length=TEXT_MAX_LENGTH)
 
 
 class LeadOut(Schema):
@@ -78,13 +80,13 @@ class LeadOut(Schema):
     settlement: int | None = Field(alias="settlement_id")
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(In):
     """A follow-up on a lead."""
 
     kind: str
     on: dt.date
     participants: str = ""
-    summary: str
+    summary: str = Field(max_length=TEXT_MAX_LENGTH)
     next_step: str = ""
     next_step_on: dt.date | None = None
 
@@ -102,19 +104,19 @@ class FollowUpOut(Schema):
     next_step_on: dt.date | None
 
 
-class ProjectIn(Schema):
+class ProjectIn(In):
     """Fields to register a key project."""
 
     name: str = Field(max_length=150)
     level: str = "district"
-    park: int | None = None
+    park: Id | None = None
     region: str | None = None
     industry: str | None = None
-    investor_enterprise: int | None = None
-    investor_lead: int | None = None
+    investor_enterprise: Id | None = None
+    investor_lead: Id | None = None
     total_investment_wan: Decimal = Field(description="万元")
     fixed_asset_investment_wan: Decimal | None = Field(None, description="万元")
-    note: str = ""
+    note: str = Field("", max_length=TEXT_MAX_LENGTH)
 
 
 class ProjectOut(Schema):
@@ -131,12 +133,12 @@ class ProjectOut(Schema):
     fixed_asset_investment_wan: Decimal | None
 
 
-class StageChangeIn(Schema):
+class StageChangeIn(In):
     """A stage change (evidence files are uploaded through the web page)."""
 
     to_stage: str
     on: dt.date
-    reason: str = ""
+    reason: str = Field("", max_length=TEXT_MAX_LENGTH)
 
 
 class StageChangeOut(Schema):
@@ -151,15 +153,15 @@ class StageChangeOut(Schema):
     return_reason: str
 
 
-class CaseIn(Schema):
+class CaseIn(In):
     """Fields to open a case (一事一议 / 一企一议)."""
 
     title: str = Field(max_length=150)
     kind: str
-    request: str
-    enterprise: int | None = None
-    lead: int | None = None
-    project: int | None = None
+    request: str = Field(max_length=TEXT_MAX_LENGTH)
+    enterprise: Id | None = None
+    lead: Id | None = None
+    project: Id | None = None
 
 
 class CaseOut(Schema):
@@ -181,17 +183,17 @@ projects = Router(tags=["projects"])
 cases = Router(tags=["cases"])
 
 
-class LeadFilter(Schema):
+class LeadFilter(In):
     """Query parameters of the lead list."""
 
-    q: str = ""
+    q: str = Field("", max_length=200)
     status: str = ""
-    park: int | None = None
+    park: Id | None = None
     pool: bool = False
 
 
 @leads.get("/", response=list[LeadOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_leads(request: AuthedRequest, filters: Query[LeadFilter]) -> Any:
     """Leads the caller may see; ``pool=true`` gives the shared pool (公海)."""
     qs = Lead.objects.visible_to(request.user).search(filters.q)
@@ -205,7 +207,7 @@ def list_leads(request: AuthedRequest, filters: Query[LeadFilter]) -> Any:
 
 
 @leads.get("/{lead_id}", response={200: LeadOut, **ERRORS})
-def get_lead(request: AuthedRequest, lead_id: int) -> Any:
+def get_lead(request: AuthedRequest, lead_id: Id) -> Any:
     """One lead."""
     return get_visible_or_404(Lead.objects.all(), request.user, pk=lead_id)
 
@@ -224,43 +226,43 @@ def create_lead(request: AuthedRequest, payload: LeadIn) -> Any:
 
 
 @leads.post("/{lead_id}/claim", response={200: LeadOut, **ERRORS})
-def claim_lead(request: AuthedRequest, lead_id: int) -> Any:
+def claim_lead(request: AuthedRequest, lead_id: Id) -> Any:
     """Take a lead from the pool; 422 if someone else claimed it first."""
     lead = get_visible_or_404(Lead.objects.editable_by(request.user), request.user, pk=lead_id)
     return inv_services.lead_claim(actor=request.user, lead=lead)
 
 
 @leads.post("/{lead_id}/release", response={200: LeadOut, **ERRORS})
-def release_lead(request: AuthedRequest, lead_id: int) -> Any:
+def release_lead(request: AuthedRequest, lead_id: Id) -> Any:
     """Put a lead back into the pool."""
     lead = get_visible_or_404(Lead.objects.editable_by(request.user), request.user, pk=lead_id)
     return inv_services.lead_release(actor=request.user, lead=lead)
 
 
 @leads.post("/{lead_id}/status", response={200: LeadOut, **ERRORS})
-def set_lead_status(request: AuthedRequest, lead_id: int, payload: LeadStatusIn) -> Any:
+def set_lead_status(request: AuthedRequest, lead_id: Id, payload: LeadStatusIn) -> Any:
     """Change a lead's status (lost needs a reason)."""
     lead = get_visible_or_404(Lead.objects.editable_by(request.user), request.user, pk=lead_id)
     return inv_services.lead_set_status(actor=request.user, lead=lead, status=payload.status, reason=payload.reason)
 
 
 @leads.get("/{lead_id}/follow-ups", response={200: list[FollowUpOut], **ERRORS})
-def list_follow_ups(request: AuthedRequest, lead_id: int) -> Any:
+def list_follow_ups(request: AuthedRequest, lead_id: Id) -> Any:
     """A lead's follow-ups, newest first."""
     lead = get_visible_or_404(Lead.objects.all(), request.user, pk=lead_id)
     return list(FollowUp.objects.visible_to(request.user).filter(lead=lead))
 
 
 @leads.post("/{lead_id}/follow-ups", response={201: FollowUpOut, **ERRORS})
-def create_follow_up(request: AuthedRequest, lead_id: int, payload: FollowUpIn) -> Any:
+def create_follow_up(request: AuthedRequest, lead_id: Id, payload: FollowUpIn) -> Any:
     """Log a follow-up on a lead (its date not in the future)."""
     lead = get_visible_or_404(Lead.objects.editable_by(request.user), request.user, pk=lead_id)
     return Status(201, inv_services.follow_up_create(actor=request.user, lead=lead, **payload.dict()))
 
 
 @projects.get("/", response=list[ProjectOut])
-@paginate(LimitOffsetPagination)
-def list_projects(request: AuthedRequest, stage: str = "", park: int | None = None) -> Any:
+@paginate(Pagination)
+def list_projects(request: AuthedRequest, stage: str = "", park: Id | None = None) -> Any:
     """Projects the caller may see."""
     qs = Project.objects.visible_to(request.user)
     if stage:
@@ -271,7 +273,7 @@ def list_projects(request: AuthedRequest, stage: str = "", park: int | None = No
 
 
 @projects.get("/{project_id}", response={200: ProjectOut, **ERRORS})
-def get_project(request: AuthedRequest, project_id: int) -> Any:
+def get_project(request: AuthedRequest, project_id: Id) -> Any:
     """One project."""
     return get_visible_or_404(Project.objects.all(), request.user, pk=project_id)
 
@@ -292,21 +294,21 @@ def create_project(request: AuthedRequest, payload: ProjectIn) -> Any:
 
 
 @projects.post("/{project_id}/stage", response={201: StageChangeOut, **ERRORS})
-def submit_stage(request: AuthedRequest, project_id: int, payload: StageChangeIn) -> Any:
+def submit_stage(request: AuthedRequest, project_id: Id, payload: StageChangeIn) -> Any:
     """Report a stage: staff's applies now, a park operator's awaits approval."""
     project = get_visible_or_404(Project.objects.editable_by(request.user), request.user, pk=project_id)
     return Status(201, inv_services.stage_change_submit(actor=request.user, project=project, **payload.dict()))
 
 
 @projects.post("/stage-changes/{change_id}/approve", response={200: StageChangeOut, **ERRORS})
-def approve_stage(request: AuthedRequest, change_id: int) -> Any:
+def approve_stage(request: AuthedRequest, change_id: Id) -> Any:
     """Approve a pending stage change (district staff, never their own)."""
     change = get_visible_or_404(StageChange.objects.all(), request.user, pk=change_id)
     return inv_services.stage_change_approve(actor=request.user, change=change)
 
 
 @cases.get("/", response=list[CaseOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_cases(request: AuthedRequest, status: str = "") -> Any:
     """Cases the caller may see."""
     qs = Case.objects.visible_to(request.user)
@@ -316,7 +318,7 @@ def list_cases(request: AuthedRequest, status: str = "") -> Any:
 
 
 @cases.get("/{case_id}", response={200: CaseOut, **ERRORS})
-def get_case(request: AuthedRequest, case_id: int) -> Any:
+def get_case(request: AuthedRequest, case_id: Id) -> Any:
     """One case."""
     return get_visible_or_404(Case.objects.all(), request.user, pk=case_id)
 

@@ -12,6 +12,7 @@ from yuanqu.core.forms import StyledFormMixin
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.selectors import regions_under
 from yuanqu.core.text import normalize_uscc, validate_uscc
+from yuanqu.core.validators import clean_phone
 from yuanqu.enterprises.forms import IndustryChoiceField
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.parks.models import Park
@@ -20,10 +21,7 @@ from .models import Case, CaseMeasure, CaseMeeting, FollowUp, Lead, LeadContact,
 
 
 def _clean_phone(value: str) -> str:
-    phone = (value or "").replace(" ", "").replace("-", "")
-    if phone and not (phone.isdigit() and 7 <= len(phone) <= 12 or phone.startswith("+") and phone[1:].isdigit()):
-        raise forms.ValidationError(_("Enter a mobile or landline number of digits only, e.g. 13812345678."))
-    return phone
+    return clean_phone(value)
 
 
 class LeadForm(StyledFormMixin, forms.ModelForm):

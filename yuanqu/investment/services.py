@@ -18,6 +18,7 @@ from yuanqu.core.roles import CONFIGURERS, EDIT_PARK, Role
 from yuanqu.core.scoping import region_within
 from yuanqu.core.services import UNSET, Unset, assign, delete_audited, require_role, save_created, save_updated
 from yuanqu.core.text import normalize_name, normalize_uscc, pinyin_keys
+from yuanqu.core.validators import clean_phone
 from yuanqu.enterprises import services as ent_services
 from yuanqu.enterprises.models import Enterprise, Settlement
 from yuanqu.enterprises.selectors import enterprise_find_by_uscc
@@ -224,14 +225,21 @@ def return_stale_leads(*, today: dt.date | None = None) -> int:
     return count
 
 
+def _phone(value: str) -> str:
+    """The phone as stored (digits), or the field's error: the form and the API refuse alike."""
+    try:
+        return clean_phone(value)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.error_list}) from None
+
+
 @transaction.atomic
 def lead_contact_create(
     *, actor: User, lead: Lead, name: str = "", title: str = "", phone: str = "", email: str = "",
 ) -> LeadContact:
     """Add a contact person to a lead."""
     _require_editable(actor=actor, lead=lead)
-    contact = LeadContact(lead=lead, name=name, title=title, phone=phone, email=email)
-    contact.phone = (contact.phone or "").replace(" ", "").replace("-", "")
+    contact = LeadContact(lead=lead, name=name, title=title, phone=_phone(phone), email=email)
     return save_created(actor=actor, obj=contact)
 
 
@@ -248,7 +256,7 @@ def lead_contact_update(
     """Change a lead's contact person; only the fields given change (a masked phone is never written back)."""
     _require_editable(actor=actor, lead=contact.lead)
     before = audit.snapshot(contact)
-    assign(contact, name=name, title=title, phone=phone, email=email)
+    assign(contact, name=name, title=title, phone=UNSET if phone is UNSET else _phone(phone), email=email)
     contact.phone = (contact.phone or "").replace(" ", "").replace("-", "")
     return save_updated(actor=actor, obj=contact, before=before)
 

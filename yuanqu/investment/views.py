@@ -797,7 +797,7 @@ def region_settings(request: AuthedRequest) -> HttpResponse:
     """
     _require(request, SETTING_ROLES)
     current = RegionSetting.stale_days_for(request.user.region_id)
-    form = RegionSettingForm(request.POST or None, initial={"lead_stale_days": current})
+    form = RegionSettingForm(request.POST if request.method == "POST" else None, initial={"lead_stale_days": current})
     if request.method == "POST" and form.is_valid():
         if call_service(form, lambda: services.region_setting_set(
                 actor=request.user, lead_stale_days=form.cleaned_data["lead_stale_days"])) is not None:

@@ -5,21 +5,23 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
-from yuanqu.api.api import ERRORS, resolve_ref
+from yuanqu.api.api import ERRORS, Pagination, resolve_ref
+from yuanqu.api.schemas import Id, In, not_null
 from yuanqu.core.models import IndustryCode, Region
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import require_role
 from yuanqu.core.types import AuthedRequest
+from yuanqu.core.validators import TEXT_MAX_LENGTH
 
 from . import services as park_services
 from .models import Park
 
 
-class ParkIn(Schema):
+class ParkIn(In):
     """Fields to create a park (all) or update it (any)."""
 
     name: str = Field(max_length=100)
@@ -36,27 +38,28 @@ class ParkIn(Schema):
     floor_area_m2: Decimal | None = None
     total_investment_wan: Decimal | None = Field(None, description="万元")
     opened_on: dt.date | None = None
-    description: str = ""
+    description: str = Field("", max_length=TEXT_MAX_LENGTH)
 
 
-class ParkPatch(Schema):
-    """Fields to change on a park; omitted fields stay as they are."""
+class ParkPatch(In):
+    """Fields to change on a park; omitted fields stay as they are, and null clears only what may be empty."""
 
-    name: str | None = None
-    region: str | None = None
-    kind: str | None = None
-    status: str | None = None
-    key_level: str | None = None
-    industries: list[str] | None = None
-    operator_name: str | None = None
-    address: str | None = None
+    # Not nullable: an explicit null is refused (422); the None default only marks the field as not given.
+    name: str = not_null(max_length=100)
+    region: str = not_null()
+    kind: str = not_null()
+    status: str = not_null()
+    key_level: str = not_null()
+    industries: list[str] = not_null()
+    operator_name: str = not_null()
+    address: str = not_null()
     longitude: Decimal | None = None
     latitude: Decimal | None = None
     land_area_mu: Decimal | None = None
     floor_area_m2: Decimal | None = None
     total_investment_wan: Decimal | None = None
     opened_on: dt.date | None = None
-    description: str | None = None
+    description: str = not_null(max_length=TEXT_MAX_LENGTH)
 
 
 class ParkOut(Schema):
@@ -87,7 +90,7 @@ class ParkOut(Schema):
 parks = Router(tags=["parks"])
 
 
-class ParkFilter(Schema):
+class ParkFilter(In):
     """Query parameters of the park list."""
 
     q: str = ""
@@ -96,7 +99,7 @@ class ParkFilter(Schema):
 
 
 @parks.get("/", response=list[ParkOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_parks(request: AuthedRequest, filters: Query[ParkFilter]) -> Any:
     """Parks the caller may see; ``q`` matches name, pinyin or initials."""
     qs = Park.objects.visible_to(request.user).search(filters.q).prefetch_related("industries")
@@ -108,7 +111,7 @@ def list_parks(request: AuthedRequest, filters: Query[ParkFilter]) -> Any:
 
 
 @parks.get("/{park_id}", response={200: ParkOut, **ERRORS})
-def get_park(request: AuthedRequest, park_id: int) -> Any:
+def get_park(request: AuthedRequest, park_id: Id) -> Any:
     """One park."""
     return get_visible_or_404(Park.objects.all(), request.user, pk=park_id)
 
@@ -131,7 +134,7 @@ def create_park(request: AuthedRequest, payload: ParkIn) -> Any:
 
 
 @parks.patch("/{park_id}", response={200: ParkOut, **ERRORS})
-def update_park(request: AuthedRequest, park_id: int, payload: ParkPatch) -> Any:
+def update_park(request: AuthedRequest, park_id: Id, payload: ParkPatch) -> Any:
     """Change a park (district staff, or the park's operator)."""
     park = get_visible_or_404(Park.objects.editable_by(request.user), request.user, pk=park_id)
     data, industries = _park_data(payload, partial=True)

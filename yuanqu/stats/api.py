@@ -7,16 +7,18 @@ missing explanation), in the caller's language.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+from pydantic import StringConstraints
 
-from yuanqu.api.api import ERRORS
+from yuanqu.api.api import ERRORS, Pagination
+from yuanqu.api.schemas import Id, In, Month, Year
 from yuanqu.core.forms import parse_number_input
 from yuanqu.core.roles import BUSINESS_ROLES, EDIT_PARK, REPORT_FILLERS, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
@@ -87,27 +89,27 @@ class ReportDetailOut(ReportOut):
     values: list[ReportValueOut]
 
 
-class EntryIn(Schema):
+class EntryIn(In):
     """One indicator's entry: a number (a string may use full-width digits and separators), or 无数据."""
 
-    indicator: str = Field(description="indicator code, e.g. output")
-    value: Decimal | str | None = None
+    indicator: str = Field(max_length=50, description="indicator code, e.g. output")
+    value: Decimal | Annotated[str, StringConstraints(max_length=100)] | None = None
     no_data: bool = False
-    no_data_reason: str = ""
-    explanation: str = ""
+    no_data_reason: str = Field("", max_length=200)
+    explanation: str = Field("", max_length=500)
 
 
-class EntriesIn(Schema):
+class EntriesIn(In):
     """The entries of a report; ``submit`` submits it, otherwise it is saved as a draft."""
 
-    entries: list[EntryIn]
+    entries: list[EntryIn] = Field(max_length=500)
     submit: bool = False
 
 
-class ReasonIn(Schema):
+class ReasonIn(In):
     """A reason (for returning a report)."""
 
-    reason: str
+    reason: str = Field(max_length=300)
 
 
 class AggregateRowOut(Schema):
@@ -150,17 +152,17 @@ def list_indicators(request: AuthedRequest, active: bool = True) -> Any:
     return list(qs.filter(active=True) if active else qs)
 
 
-class ReportFilter(Schema):
+class ReportFilter(In):
     """Query parameters of the report list."""
 
-    round: int | None = None
+    round: Id | None = None
     status: str = ""
-    park: int | None = None
-    enterprise: int | None = None
+    park: Id | None = None
+    enterprise: Id | None = None
 
 
 @router.get("/reports", response=list[ReportOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_reports(request: AuthedRequest, filters: Query[ReportFilter]) -> Any:
     """Reports the caller may see, by round, status, park or enterprise."""
     qs = queries.reports_for_list(request.user)
@@ -183,7 +185,7 @@ def _detail(report: Report) -> Report:
     return report
 
 
-def _report(request: AuthedRequest, report_id: int) -> Report:
+def _report(request: AuthedRequest, report_id: Id) -> Report:
     return get_visible_or_404(Report.objects.select_related("round", "enterprise", "park"), request.user,
                               pk=report_id)
 
@@ -195,14 +197,14 @@ class _DetailOut(ReportDetailOut):
 
 
 @router.get("/reports/{report_id}", response={200: _DetailOut, **ERRORS})
-def get_report(request: AuthedRequest, report_id: int) -> Any:
+def get_report(request: AuthedRequest, report_id: Id) -> Any:
     """One report with its values."""
     require_role(request.user, BUSINESS_ROLES)
     return _detail(_report(request, report_id))
 
 
 @router.post("/reports/{report_id}/entries", response={200: _DetailOut, **ERRORS})
-def save_report_entries(request: AuthedRequest, report_id: int, payload: EntriesIn) -> Any:
+def save_report_entries(request: AuthedRequest, report_id: Id, payload: EntriesIn) -> Any:
     """Save the report's entries as a draft, or submit them (``submit: true``); indicators left out keep
     what was saved before."""
     require_role(request.user, REPORT_FILLERS)
@@ -233,33 +235,33 @@ def save_report_entries(request: AuthedRequest, report_id: int, payload: Entries
 
 
 @router.post("/reports/{report_id}/park-review", response={200: ReportOut, **ERRORS})
-def park_review_report(request: AuthedRequest, report_id: int) -> Any:
+def park_review_report(request: AuthedRequest, report_id: Id) -> Any:
     """The park's first review (初审): submitted → awaiting the district."""
     require_role(request.user, EDIT_PARK)
     return services.report_park_review(actor=request.user, report=_report(request, report_id))
 
 
 @router.post("/reports/{report_id}/approve", response={200: ReportOut, **ERRORS})
-def approve_report(request: AuthedRequest, report_id: int) -> Any:
+def approve_report(request: AuthedRequest, report_id: Id) -> Any:
     """The district's approval (终审): the values enter the aggregates."""
     require_role(request.user, (Role.REGION_STAFF,))
     return services.report_approve(actor=request.user, report=_report(request, report_id))
 
 
 @router.post("/reports/{report_id}/return", response={200: ReportOut, **ERRORS})
-def return_report(request: AuthedRequest, report_id: int, payload: ReasonIn) -> Any:
+def return_report(request: AuthedRequest, report_id: Id, payload: ReasonIn) -> Any:
     """Return a report to the enterprise with a reason (退回)."""
     require_role(request.user, EDIT_PARK)
     return services.report_return(actor=request.user, report=_report(request, report_id), reason=payload.reason)
 
 
-class AggregateFilter(Schema):
+class AggregateFilter(In):
     """Query parameters of the aggregates: indicator code, period, park, segment (all / above)."""
 
-    indicator: str = ""
-    year: int | None = None
-    month: int | None = None
-    park: int | None = None
+    indicator: str = Field("", max_length=50)
+    year: Year | None = None
+    month: Month | None = None
+    park: Id | None = None
     segment: str = "all"
 
 

@@ -24,6 +24,16 @@ from django.utils.translation import gettext as _
 from yuanqu.core.numbers import parse_number
 from yuanqu.core.roles import Role
 from yuanqu.core.text import USCC_ALPHABET, USCC_WEIGHTS, normalize_uscc, validate_uscc
+from yuanqu.core.validators import (
+    EARLIEST_DATE,
+    NAME_BAD,
+    NAME_FIELDS,
+    TEXT_BAD,
+    TEXT_MAX_LENGTH,
+    validate_date_range,
+    validate_name,
+    validate_text,
+)
 
 from . import clean
 from .clean import CellError
@@ -55,8 +65,15 @@ class FieldSpec:
     max_digits: int = 16
     min_value: Decimal | None = Decimal(0)
     not_future: bool = False
+    #: The earliest sensible date of a ``date`` column (core.validators; a founding date may be older).
+    earliest: dt.date = EARLIEST_DATE
     help: Any = ""
     resolve: Callable[[Context, str], Any] | None = None  # for kind="ref": text → object id
+
+    @property
+    def is_name(self) -> bool:
+        """A name column (of a park, an enterprise, a person): checked as a name (core.validators)."""
+        return self.name in NAME_FIELDS or self.name.endswith("_name") and self.name != "operator_name"
 
     def header(self) -> str:
         """The column header in the current language, with the unit: 注册资本(万元)."""
@@ -89,8 +106,9 @@ class FieldSpec:
             return self.parse(ctx, raw, header_unit)
 
         if kind == "text":
-            most = self.max_length or 10**9
-            return lambda raw: raw.strip() if type(raw) is str and len(raw) <= most else slow(raw)
+            most = self.max_length or TEXT_MAX_LENGTH
+            bad = (NAME_BAD if self.is_name else TEXT_BAD).search
+            return lambda raw: raw.strip() if type(raw) is str and len(raw) <= most and not bad(raw) else slow(raw)
         if kind == "uscc":
             alphabet = frozenset(USCC_ALPHABET)
             value_of = {c: i for i, c in enumerate(USCC_ALPHABET)}.__getitem__
@@ -123,7 +141,7 @@ class FieldSpec:
                         day = dt.date.fromisoformat(raw)
                     except ValueError:
                         return slow(raw)
-                    if not (self.not_future and day > ctx.today) and day.year >= 1900:
+                    if not (self.not_future and day > ctx.today) and day >= self.earliest and day.year < 2100:
                         return day
                 return slow(raw)
 
@@ -168,9 +186,13 @@ class FieldSpec:
                     validate_uscc(text)
                 except ValidationError as exc:
                     raise CellError(" ".join(exc.messages)) from exc
-            if self.max_length and len(text) > self.max_length:
-                raise CellError(_("At most %(n)d characters; this has %(got)d.") % {"n": self.max_length,
-                                                                                   "got": len(text)})
+            most = self.max_length or TEXT_MAX_LENGTH
+            if len(text) > most:
+                raise CellError(_("At most %(n)d characters; this has %(got)d.") % {"n": most, "got": len(text)})
+            try:
+                (validate_name if self.is_name else validate_text)(text)
+            except ValidationError as exc:
+                raise CellError(" ".join(exc.messages)) from exc
             return text
         if kind in ("decimal", "int"):
             number = parse_number(raw, unit=self.unit, header_unit=header_unit)
@@ -193,6 +215,10 @@ class FieldSpec:
                 raise CellError(_("The date cannot be in the future."))
             if day.year < 1900:
                 raise CellError(_("%(value)s is not a real date.") % {"value": clean.cell_text(raw)})
+            try:
+                validate_date_range(day, earliest=self.earliest)
+            except ValidationError as exc:
+                raise CellError(" ".join(exc.messages)) from exc
             return day
         if kind == "bool":
             return clean.parse_bool(raw)
