@@ -122,8 +122,9 @@ def test_the_admin_cannot_edit_indicators_or_investment_settings(world, client_a
 
 def test_the_admin_links_an_enterprise_user_to_an_enterprise_of_its_region_only(world, client_as):
     # 崂山's enterprise, once signed into a 李沧 park: findable in 李沧, but registered in another district.
-    ent.settlement_create(actor=world.user("region_staff"), enterprise=world.ent_laoshan, park=world.smyz,
-                          signed_on=dt.date(2024, 5, 1))
+    filed = ent.enterprise_sign_by_uscc(actor=world.user("region_staff"), uscc=world.ent_laoshan.uscc,
+                                        park=world.smyz, signed_on=dt.date(2024, 5, 1))
+    ent.enterprise_request_approve(actor=world.laoshan_staff, request=filed)
     admin = client_as("region_admin")
     data = {"username": "ent_other", "display_name": "", "email": "", "phone": "", "role": "enterprise_user",
             "region": "370213", "is_active": "on", "enterprise_uscc": world.ent_laoshan.uscc}

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, Region
-from yuanqu.core.roles import GRANTABLE_BY_REGION_ADMIN, Role
+from yuanqu.core.roles import GRANTABLE_BY_REGION_ADMIN, SERVER_MANAGED, Role
 from yuanqu.core.scoping import region_contains, region_within
 from yuanqu.core.services import UNSET, Unset, assign, save_created, save_updated
 from yuanqu.enterprises.models import Enterprise
+from yuanqu.enterprises.selectors import ENTERPRISE_NOT_FOUND
 from yuanqu.parks.models import Park
 
 from .models import ApiToken, User
@@ -116,6 +117,10 @@ def _check_grant(
     if role == Role.ENTERPRISE_USER and enterprise is None:
         raise ValidationError({"enterprise": [ValidationError(_("An enterprise user needs an enterprise."),
                                                               code="required")]})
+    # An enterprise's accounts are issued by the region it is registered in, not by every region it once
+    # settled in (issue 12 M5); the same words as an unknown code, so nothing is learnt about it.
+    if role == Role.ENTERPRISE_USER and enterprise is not None and not region_within(enterprise.region_id, actor):
+        raise ValidationError({"enterprise": [ValidationError(ENTERPRISE_NOT_FOUND, code="not_found")]})
 
 
 @transaction.atomic
@@ -180,9 +185,15 @@ def user_update(
 
 @transaction.atomic
 def user_reset_password(*, actor: User, user: User) -> str:
-    """Give a user a new random password (shown once) and unlock the account."""
+    """Give a business user a new random password (shown once) and unlock the account.
+
+    Never an administrator's or auditor's account, whoever asks: those are reset on the server only
+    (:func:`user_reset_on_server`), so no web role can take over another of the 三权分立 split.
+    """
     if not User.objects.visible_to(actor).filter(pk=user.pk).exists() or user.pk == actor.pk:
         raise PermissionDenied("user outside scope")
+    if user.role in SERVER_MANAGED:
+        raise PermissionDenied("administrator and auditor accounts are reset on the server only")
     password = generate_password()
     user.set_password(password)
     user.failed_logins = 0
@@ -204,6 +215,46 @@ def user_create_on_server(*, role: str, region: Region, username: str, password:
     user.set_password(password)
     save_created(actor=None, obj=user, m2m={"parks": list(parks)})
     return user, password
+
+
+def _on_server(username: str) -> User:
+    user = User.objects.select_for_update().filter(username=username).first()
+    if user is None:
+        raise ValidationError(_("No account has this user name."), code="not_found")
+    return user
+
+
+@transaction.atomic
+def user_reset_on_server(*, username: str, password: str | None = None) -> str:
+    """Reset any account's password from the server's command line, and unlock it; returns the new password.
+
+    The only way to reset an administrator's or auditor's password (``yuanqu resetpassword``). Audited with no
+    actor (the server), in the account's region, so the region's auditor reads it.
+    """
+    user = _on_server(username)
+    password = password or generate_password()
+    validate_password(password, user)
+    user.set_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.save(update_fields=["password", "failed_logins", "locked_until"])
+    audit.record(actor=None, username="(server)", action=AuditEvent.Action.UPDATE, obj=user,
+                 before={"password": "***"}, after={"password": "reset on the server"})
+    return password
+
+
+@transaction.atomic
+def user_unlock_on_server(*, username: str) -> User:
+    """Lift a lock-out from the server's command line, keeping the password (``yuanqu unlock``); audited."""
+    user = _on_server(username)
+    before = {"locked_until": user.locked_until.isoformat() if user.locked_until else None,
+              "failed_logins": user.failed_logins}
+    user.failed_logins = 0
+    user.locked_until = None
+    user.save(update_fields=["failed_logins", "locked_until"])
+    audit.record(actor=None, username="(server)", action=AuditEvent.Action.UPDATE, obj=user, before=before,
+                 after={"locked_until": None, "failed_logins": 0})
+    return user
 
 
 @transaction.atomic
