@@ -144,7 +144,8 @@ def test_lead_conversion_files_a_request_for_an_enterprise_outside_the_scope(wor
     lead = world.lead_xltd
     response = client_as("park_operator").post(
         reverse("investment:lead_convert", args=[lead.pk]),
-        {"park": world.xltd.pk, "signed_on": "2025-01-02", "uscc": world.ent_smyz.uscc, "name": "远航数据"}, follow=True)
+        {"park": world.xltd.pk, "signed_on": "2025-01-02", "uscc": world.ent_smyz.uscc, "name": "远航数据"},
+        follow=True)
     assert response.status_code == 200
     assert not Settlement.objects.filter(enterprise=world.ent_smyz, park=world.xltd).exists()
     assert Lead.objects.get(pk=lead.pk).settlement_id is None

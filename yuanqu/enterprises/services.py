@@ -522,23 +522,22 @@ def enterprise_request_reject(*, actor: User, request: EnterpriseRequest, reason
 
 def designation_values(changes: Mapping[str, Any]) -> dict[str, Any]:
     """Designation changes (JSON as stored, or typed) as the model's values; a bad one is a field error."""
-    fields = {f: Enterprise._meta.get_field(f) for f in DESIGNATION_FIELDS}
     values: dict[str, Any] = {}
     errors: dict[str, list[ValidationError]] = {}
     for name, raw in changes.items():
-        if name not in fields:
+        if name not in DESIGNATION_FIELDS:
             errors.setdefault("__all__", []).append(ValidationError(
                 _("%(field)s is not a designation.") % {"field": name}, code="invalid"))
             continue
-        field = fields[name]
+        field = Enterprise._meta.get_field(name)
         try:
-            value = field.to_python(raw) if raw not in ("", None) or name == "srdi_level" else None
+            value = field.to_python(None if raw == "" and field.null else raw)
             if name == "srdi_level":
                 value = value or ""
-            if value is not None or not field.null:
-                field.run_validators(value) if value is not None else None
-                if getattr(field, "choices", None) and value not in {c[0] for c in field.choices}:
-                    raise ValidationError(_("Not one of the choices."), code="invalid_choice")
+            if name == "registered_capital_wan" and value is not None and value < 0:
+                raise ValidationError(_("Must not be negative."), code="min_value")
+            if field.choices and value not in {c[0] for c in field.choices}:  # type: ignore[union-attr]
+                raise ValidationError(_("Not one of the choices."), code="invalid_choice")
         except ValidationError as exc:
             errors[name] = exc.error_list
             continue

@@ -145,11 +145,12 @@ def enterprise_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user, creating=False)
     if request.method == "POST" and form.is_valid():
         data = _enterprise_data(form)
-        wanted: dict[str, Any] = {}
+        wanted: dict[str, Any] | None = {}
         if request.user.role == Role.ENTERPRISE_USER:
             # The enterprise's own designations: the rest is saved, these go to district staff to confirm.
             designations = {k: data.pop(k) for k in DESIGNATION_FIELDS if k in data}
-            wanted = services.designation_changes(Enterprise.objects.get(pk=pk), designations)
+            wanted = call_service(form, lambda: services.designation_changes(Enterprise.objects.get(pk=pk),
+                                                                             designations))
         elif request.user.role not in services.DESIGNATION_SETTERS:
             for k in DESIGNATION_FIELDS:  # disabled on the form: never written by this role
                 data.pop(k, None)
@@ -160,7 +161,7 @@ def enterprise_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 services.enterprise_change_request(actor=request.user, enterprise=saved, changes=wanted)
             return saved
 
-        if save_edit(form, enterprise, update) is not None:
+        if wanted is not None and save_edit(form, enterprise, update) is not None:
             messages.success(request, _("Changes saved."))
             if wanted:
                 messages.info(request, str(services.REQUEST_FILED[EnterpriseRequest.Kind.CHANGE]))
