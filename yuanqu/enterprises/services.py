@@ -496,7 +496,7 @@ def enterprise_request_approve(*, actor: User, request: EnterpriseRequest) -> En
         enterprise = enterprise_lookup(user=actor, uscc=request.uscc)
         if enterprise is None:
             raise ValidationError(ENTERPRISE_NOT_FOUND, code="not_found")
-        if not Park.objects.editable_by(request.requested_by).filter(pk=request.park_id).exists():
+        if not Park.objects.editable_by(request.requested_by).filter(pk=request.park.pk).exists():
             raise ValidationError(_("The requester no longer runs this park."), code="park")
         units = Unit.objects.filter(pk__in=request.units, building__park=request.park).select_related("building")
         request.settlement = _settle(actor=actor, enterprise=enterprise, park=request.park,
@@ -529,14 +529,14 @@ def designation_values(changes: Mapping[str, Any]) -> dict[str, Any]:
             errors.setdefault("__all__", []).append(ValidationError(
                 _("%(field)s is not a designation.") % {"field": name}, code="invalid"))
             continue
-        field = Enterprise._meta.get_field(name)
+        field: Any = Enterprise._meta.get_field(name)
         try:
             value = field.to_python(None if raw == "" and field.null else raw)
             if name == "srdi_level":
                 value = value or ""
             if name == "registered_capital_wan" and value is not None and value < 0:
                 raise ValidationError(_("Must not be negative."), code="min_value")
-            if field.choices and value not in {c[0] for c in field.choices}:  # type: ignore[union-attr]
+            if field.choices and value not in {c[0] for c in field.choices}:
                 raise ValidationError(_("Not one of the choices."), code="invalid_choice")
         except ValidationError as exc:
             errors[name] = exc.error_list

@@ -354,17 +354,21 @@ def _request_rows(user: Any) -> list[dict[str, Any]]:
     return [{
         "request": r,
         "enterprise_name": r.enterprise.name if r.enterprise_id in visible and r.enterprise else "",
-        "changes": [(str(Enterprise._meta.get_field(k).verbose_name), _change_label(k, v))
+        "changes": [(str(_field(k).verbose_name), _change_label(k, v))
                     for k, v in r.changes.items()],
         "can_decide": r.pk in deciding and r.status == EnterpriseRequest.Status.PENDING,
     } for r in rows]
 
 
+def _field(name: str) -> Any:
+    return Enterprise._meta.get_field(name)
+
+
 def _change_label(name: str, value: Any) -> str:
-    field = Enterprise._meta.get_field(name)
+    field = _field(name)
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
-    choices = dict(field.choices or [])  # type: ignore[arg-type]
+    choices = dict(field.choices or [])
     if choices:
         return str(choices.get(value, value) or _("None"))
     return "—" if value in (None, "") else str(value)
