@@ -19,6 +19,7 @@ from django.utils import timezone
 from tests.conftest import TEST_PASSWORD
 from tests.helpers import error_codes
 from yuanqu.accounts.models import User
+from yuanqu.accounts.services import user_create_on_server
 from yuanqu.core.models import AuditEvent
 from yuanqu.enterprises import services as ent
 from yuanqu.investment.models import RegionSetting
@@ -40,8 +41,8 @@ def _log_in(username: str, password: str) -> int:
 def test_the_web_app_never_resets_an_admin_or_auditor_password(world, client_as, target):
     admin = world.user("region_admin")
     # A second admin of the region: the first must not take it over either.
-    victim = world.user(target) if target == "auditor" else User.objects.create_user(
-        username="admin2", password=TEST_PASSWORD, role="region_admin", region=world.licang)
+    victim = world.user(target) if target == "auditor" else user_create_on_server(
+        role="region_admin", region=world.licang, username="admin2", password=TEST_PASSWORD)[0]
     response = client_as("region_admin").post(reverse("accounts:user_reset_password", args=[victim.pk]))
     assert response.status_code == 404
     assert "password" not in (response.context or {})
