@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.db import models
 
-from yuanqu.enterprises.models import Enterprise
+from yuanqu.enterprises.models import Enterprise, EnterpriseRequest
 from yuanqu.investment.models import Case, Lead, Project
 from yuanqu.parks.models import Park
 from yuanqu.stats.models import Report, ReportValue
@@ -48,6 +48,7 @@ def leak_every_row(monkeypatch: pytest.MonkeyPatch, model: type[models.Model], u
 #: (URL pattern, the model whose scope is removed): HTML lists, the API lists of issue 10 and the charts.
 MUTANTS = [
     ("enterprises:list", Enterprise),
+    ("enterprises:requests", EnterpriseRequest),  # issue 12: the requests page
     ("investment:leads", Lead),
     ("stats:reports", Report),
     ("api:list_enterprises", Enterprise),

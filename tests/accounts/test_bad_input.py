@@ -29,6 +29,7 @@ from tests.bad_input_support import (
     module_world,  # noqa: F401 (a fixture: the shared world, once per module)
 )
 from yuanqu.accounts.models import ApiToken, User
+from yuanqu.core.models import AuditEvent
 
 NO_ENTERPRISE = "未找到使用该统一社会信用代码登记的企业。"
 
@@ -158,10 +159,12 @@ def test_it_refuses_a_bad_user_edit_and_keeps_the_account(world, client_as, fiel
 def test_it_refuses_an_admin_changing_their_own_account(world, client_as):
     admin = world.user("region_admin")
     client = client_as("region_admin")
-    before = db_state()
     response = client.post(reverse("accounts:user_edit", args=[admin.pk]), {**_user_data(admin), "role": "leader"})
-    assert_form_refused(response, None, "任何人都不能修改自己的角色或数据范围。")
-    assert_unchanged(before)
+    # An administrator's account, its own too, is managed on the server only (issue 12 H2): a 404, audited.
+    assert response.status_code == 404
+    admin.refresh_from_db()
+    assert admin.role == "region_admin"
+    assert AuditEvent.objects.filter(actor=admin, after__refused="user_update").count() == 1
 
 
 @pytest.mark.parametrize("name", ["accounts:user_edit", "accounts:user_reset_password"])

@@ -173,7 +173,7 @@ def test_it_shows_the_indicator_dictionary_to_every_role_but_the_auditor(world: 
     every = list(Indicator.objects.all())
     assert every
     _check(world, Indicator, {r: every for r in ROLES if r != "auditor"})
-    _check(world, Indicator, {"region_admin": every, "region_staff": every}, edit=True)
+    _check(world, Indicator, {"region_staff": every}, edit=True)  # a business rule: not the admin (issue 12 M5)
 
 
 def test_it_shows_import_batches_of_the_region_to_staff_and_their_own_to_operators(world: World) -> None:
@@ -260,8 +260,10 @@ def _lookup_error(user: Any, uscc: str) -> tuple[list[str], str | None]:
 
 def test_it_finds_an_enterprise_of_the_users_region_by_its_uscc_as_typed(world: World) -> None:
     operator = world.user("park_operator")
-    typed = " " + world.ent_smyz.uscc.lower() + " "
-    assert enterprise_find_by_uscc(user=operator, uscc=typed) == world.ent_smyz
+    typed = " " + world.ent_xltd.uscc.lower() + " "
+    assert enterprise_find_by_uscc(user=operator, uscc=typed) == world.ent_xltd
+    # An operator finds only the enterprises in its scope: another park's is "not found" (issue 12 H1).
+    assert _lookup_error(operator, world.ent_smyz.uscc) == _lookup_error(operator, "91350100M000100Y43")
     full_width = "".join(chr(ord(c) + 0xFEE0) for c in world.ent_xltd.uscc)
     assert enterprise_find_by_uscc(user=world.user("region_staff"), uscc=full_width) == world.ent_xltd
     assert enterprise_find_by_uscc(user=world.user("region_admin"), uscc=world.ent_xltd.uscc) == world.ent_xltd

@@ -128,12 +128,15 @@ def test_it_names_the_existing_enterprise_of_a_duplicate_uscc_when_visible(world
 def test_it_does_not_leak_the_name_of_a_duplicate_outside_scope(world, client_as):
     count = Enterprise.objects.count()
     response = client_as("park_operator").post(
-        reverse("enterprises:create"), _form(uscc=world.ent_smyz.uscc, park=world.xltd.pk, signed_on="2024-01-02"))
-    assert error_codes(response, "uscc") == ["uscc_taken"]
+        reverse("enterprises:create"), _form(uscc=world.ent_smyz.uscc, park=world.xltd.pk, signed_on="2024-01-02"),
+        follow=True)
+    # Registering a code held outside the scope files a request to sign it (issue 12 H1), naming nothing.
+    assert response.redirect_chain[-1][0] == reverse("enterprises:requests")
     html = response.content.decode()
     assert world.ent_smyz.name not in html
     assert "药研" not in html
     assert Enterprise.objects.count() == count
+    assert Enterprise.objects.get(pk=world.ent_smyz.pk).name == "青岛药研生物有限公司"
 
     # The district staff of another district do not learn it either, through the API.
     response = Api(world.laoshan_staff).post("/api/enterprises/", {
@@ -189,13 +192,15 @@ def test_it_lets_the_enterprise_user_edit_its_own_record_but_not_its_uscc(world,
     assert response.status_code == 302
     e.refresh_from_db()
     assert (e.uscc, e.region_id) == (world.ent_xltd.uscc, "370213")
-    assert e.registered_capital_wan == Decimal("800") and e.is_high_tech
+    # Designations are not self-declared (issue 12 M7): they wait for district staff to confirm.
+    assert e.registered_capital_wan == Decimal("500") and not e.is_high_tech
+    assert e.requests.get().changes == {"registered_capital_wan": "800", "is_high_tech": True}
 
     response = Api(world.user("enterprise_user")).patch(f"/api/enterprises/{e.pk}",
-                                                        {"uscc": NEW_USCC, "listing": "neeq"})
+                                                        {"uscc": NEW_USCC, "is_four_new": True})
     assert response.status_code == 200
     e.refresh_from_db()
-    assert (e.uscc, e.listing) == (world.ent_xltd.uscc, "neeq")
+    assert (e.uscc, e.is_four_new) == (world.ent_xltd.uscc, True)
 
 
 # --- contacts: phones masked by role ------------------------------------------------------------

@@ -532,7 +532,7 @@ def test_it_answers_404_to_a_post_on_another_districts_object(world, client_as, 
     ("三十", WHOLE_NUMBER), ("30.5", WHOLE_NUMBER),
 ])
 def test_it_refuses_a_bad_stale_days_setting(world, client_as, value, text):
-    client = client_as("region_admin")
+    client = client_as("region_staff")
     before = db_state()
     response = client.post(reverse("investment:settings"), _data({}, "lead_stale_days", value))
     assert_form_refused(response, "lead_stale_days", text)

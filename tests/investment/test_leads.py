@@ -18,7 +18,7 @@ from tests.conftest import World, login
 from tests.helpers import error_codes, error_text, read_xlsx
 from yuanqu.core.demo import make_uscc
 from yuanqu.core.models import AuditEvent
-from yuanqu.enterprises.models import Enterprise, Settlement
+from yuanqu.enterprises.models import Enterprise, EnterpriseRequest, Settlement
 from yuanqu.investment import services
 from yuanqu.investment.models import FollowUp, Lead, RegionSetting
 
@@ -248,13 +248,15 @@ def test_it_converts_into_an_existing_enterprise(world: World, client_as) -> Non
 
 
 def test_it_does_not_convert_into_an_enterprise_of_another_district(world: World, client_as) -> None:
-    """The lookup is scoped: 崂山's enterprise is not found for 李沧, and its code cannot be registered again."""
+    """The lookup is scoped: 崂山's enterprise is not found for 李沧, and its code cannot be registered again: the
+    conversion files a request for 崂山's staff instead (issue 12 H1), and the lead waits."""
     lead = world.lead_smyz
     settlements = sorted(Settlement.objects.values_list("pk", flat=True))
     response = client_as("region_staff").post(reverse("investment:lead_convert", args=[lead.pk]), {
-        "uscc": world.ent_laoshan.uscc, "name": "x", "park": world.smyz.pk, "signed_on": str(today())})
-    assert response.status_code == 200 and error_codes(response, "uscc") == ["uscc_taken"]
-    assert world.ent_laoshan.name not in error_text(response, "uscc")
+        "uscc": world.ent_laoshan.uscc, "name": "x", "park": world.smyz.pk, "signed_on": str(today())}, follow=True)
+    assert response.redirect_chain == [(reverse("investment:lead_detail", args=[lead.pk]), 302)]
+    assert world.ent_laoshan.name not in response.content.decode()
+    assert EnterpriseRequest.objects.get(uscc=world.ent_laoshan.uscc).region_id == "370212"
     lead.refresh_from_db()
     assert (lead.enterprise, lead.settlement, lead.status) == (None, None, world.lead_smyz.status)
     assert sorted(Settlement.objects.values_list("pk", flat=True)) == settlements

@@ -18,12 +18,14 @@ DISTRICT_MENU = ["home", "dashboards:cockpit", "briefings:list", "parks:list", "
                  "enterprises:settlements", "investment:leads", "investment:projects", "investment:cases"]
 #: The menu of each role, in order, as URL names (the enterprise user's own enterprise is filled in below).
 MENUS = {
-    Role.REGION_STAFF: [*DISTRICT_MENU, "investment:due", "stats:aggregates", "tabular:imports",
-                        "investment:settings"],
+    # issue 12: the requests district staff decide follow the settlements; business rules are district staff's.
+    Role.REGION_STAFF: [*DISTRICT_MENU[:6], "enterprises:requests", *DISTRICT_MENU[6:], "investment:due",
+                        "stats:aggregates", "tabular:imports", "stats:indicators", "investment:settings"],
     Role.LEADER: [*DISTRICT_MENU, "stats:aggregates"],
-    Role.PARK_OPERATOR: [*DISTRICT_MENU, "investment:due", "stats:aggregates", "tabular:imports"],
-    Role.ENTERPRISE_USER: ["home", "enterprises:detail", "stats:reports", "stats:notices"],
-    Role.REGION_ADMIN: ["home", "accounts:users", "stats:indicators", "investment:settings"],
+    Role.PARK_OPERATOR: [*DISTRICT_MENU[:6], "enterprises:requests", *DISTRICT_MENU[6:], "investment:due",
+                         "stats:aggregates", "tabular:imports"],
+    Role.ENTERPRISE_USER: ["home", "enterprises:requests", "enterprises:detail", "stats:reports", "stats:notices"],
+    Role.REGION_ADMIN: ["home", "accounts:users"],
     Role.AUDITOR: ["home", "core:audit"],
 }
 

@@ -26,10 +26,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, Region
 from yuanqu.core.request_context import current_request_meta
-from yuanqu.core.roles import GRANTABLE_BY_REGION_ADMIN, Role
+from yuanqu.core.roles import GRANTABLE_BY_REGION_ADMIN, SERVER_MANAGED, Role
 from yuanqu.core.scoping import region_contains, region_within
 from yuanqu.core.services import UNSET, Unset, assign, save_created, save_updated
 from yuanqu.enterprises.models import Enterprise
+from yuanqu.enterprises.selectors import ENTERPRISE_NOT_FOUND
 from yuanqu.parks.models import Park
 
 from .lockout import LOCKED_MESSAGE, username_unlock
@@ -318,6 +319,10 @@ def _check_grant(
     if role == Role.ENTERPRISE_USER and enterprise is None:
         raise ValidationError({"enterprise": [ValidationError(_("An enterprise user needs an enterprise."),
                                                               code="required")]})
+    # An enterprise's accounts are issued by the region it is registered in, not by every region it once
+    # settled in (issue 12 M5); the same words as an unknown code, so nothing is learnt about it.
+    if role == Role.ENTERPRISE_USER and enterprise is not None and not region_within(enterprise.region_id, actor):
+        raise ValidationError({"enterprise": [ValidationError(ENTERPRISE_NOT_FOUND, code="not_found")]})
 
 
 @transaction.atomic
@@ -384,9 +389,15 @@ def user_update(
 @transaction.atomic
 def user_reset_password(*, actor: User, user: User) -> str:
     """Give a user a new random password (shown once, to be changed at the next log-in) and unlock the account;
-    the user's API tokens are revoked and every session of the user ends."""
+    the user's API tokens are revoked and every session of the user ends.
+
+    Never an administrator's or auditor's account, whoever asks: those are reset on the server only
+    (:func:`user_reset_on_server`), so no web role can take over another of the 三权分立 split.
+    """
     if not User.objects.visible_to(actor).filter(pk=user.pk).exists() or user.pk == actor.pk:
         raise PermissionDenied("user outside scope")
+    if user.role in SERVER_MANAGED:
+        raise PermissionDenied("administrator and auditor accounts are reset on the server only")
     return user_password_issue(actor=actor, user=user)
 
 
@@ -423,6 +434,37 @@ def user_create_on_server(*, role: str, region: Region, username: str, password:
     save_created(actor=None, obj=user, m2m={"parks": list(parks)})
     PasswordHistory.objects.create(user=user, password=user.password)
     return user, password
+
+
+def _on_server(username: str) -> User:
+    user = User.objects.select_for_update().filter(username=username).first()
+    if user is None:
+        raise ValidationError(_("No account has this user name."), code="not_found")
+    return user
+
+
+@transaction.atomic
+def user_reset_on_server(*, username: str, password: str | None = None) -> str:
+    """Reset any account's password from the server's command line, and unlock it; returns the new password.
+
+    The only way to reset an administrator's or auditor's password (``yuanqu resetpassword``). Audited with no
+    actor (the server), in the account's region, so the region's auditor reads it.
+    """
+    user = _on_server(username)
+    password = password or generate_password()
+    validate_password(password, user)
+    # Changed at the next log-in, the user name unlocked, tokens revoked, sessions ended; audited as the server.
+    return user_password_issue(actor=None, user=user, password=password)
+
+
+@transaction.atomic
+def user_unlock_on_server(*, username: str) -> User:
+    """Lift a lock-out from the server's command line, keeping the password (``yuanqu unlock``); audited."""
+    user = _on_server(username)
+    username_unlock(user.username)
+    audit.record(actor=None, username="(server)", action=AuditEvent.Action.UPDATE, obj=user,
+                 after={"unlocked": "on the server"})
+    return user
 
 
 @transaction.atomic

@@ -25,8 +25,9 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from yuanqu.core.forms import attach_errors, call_service, save_edit
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import SERVER_MANAGED, USER_ADMINS, Role
 from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.core.services import record_refusal, require_role_audited
 from yuanqu.core.types import AuthedRequest
 
 from . import identity, services
@@ -158,9 +159,24 @@ def logout_view(request: AuthedRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-def _admin_only(request: AuthedRequest) -> None:
-    if request.user.role != Role.REGION_ADMIN:
+def _admin_only(request: AuthedRequest, attempt: str = "user_admin") -> None:
+    """User administration is the system administrator's; another role's attempt is audited, then a 404."""
+    try:
+        require_role_audited(request.user, USER_ADMINS, attempt=attempt, object_type="accounts.User")
+    except PermissionDenied as exc:
+        raise Http404 from exc
+
+
+def _business_account(request: AuthedRequest, pk: int, attempt: str) -> User:
+    """The business account ``pk`` of the admin's region, or a 404. An administrator's or auditor's account is
+    never edited, reset or unlocked through the web app (only by the server's commands): the attempt is
+    audited, then answered as if the account were not there."""
+    _admin_only(request, attempt)
+    target = get_visible_or_404(User.objects.all(), request.user, pk=pk)
+    if target.role in SERVER_MANAGED:
+        record_refusal(actor=request.user, attempt=attempt, obj=target)
         raise Http404
+    return target
 
 
 def _user_spec() -> ListSpec:
@@ -185,7 +201,7 @@ def _user_spec() -> ListSpec:
 @login_required
 def user_list(request: AuthedRequest) -> HttpResponse:
     """The accounts of the admin's region."""
-    _admin_only(request)
+    _admin_only(request, "user_list")
     return run_list(request, User.objects.visible_to(request.user).select_related("region"), _user_spec(),
                     "accounts/user_list.html")
 
@@ -200,7 +216,7 @@ def _user_data(form: UserForm) -> dict[str, Any]:
 @login_required
 def user_create(request: AuthedRequest) -> HttpResponse:
     """Create a business account; its first password is shown once."""
-    _admin_only(request)
+    _admin_only(request, "user_create")
     form = UserForm(request.POST or None, actor=request.user, initial={"region": request.user.region_id})
     if request.method == "POST" and form.is_valid():
         result = call_service(form, lambda: services.user_create(
@@ -213,9 +229,8 @@ def user_create(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Change an account's details, role or scope."""
-    _admin_only(request)
-    target = get_visible_or_404(User.objects.all(), request.user, pk=pk)
+    """Change a business account's details, role or scope."""
+    target = _business_account(request, pk, "user_update")
     form = UserForm(request.POST or None, instance=target, actor=request.user)
     if request.method == "POST" and form.is_valid():
         if save_edit(form, target, lambda fresh: services.user_update(
@@ -228,9 +243,8 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def user_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Issue a new random password for an account (shown once)."""
-    _admin_only(request)
-    target = get_visible_or_404(User.objects.all(), request.user, pk=pk)
+    """Issue a new random password for a business account (shown once), which also unlocks it."""
+    target = _business_account(request, pk, "user_reset_password")
     try:
         password = services.user_reset_password(actor=request.user, user=target)
     except PermissionDenied as exc:

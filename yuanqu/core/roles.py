@@ -25,6 +25,9 @@ NO_BUSINESS_DATA = frozenset({Role.REGION_ADMIN, Role.AUDITOR})
 #: only on the server (``yuanqu createuser``), so no in-app account can mint the other two
 #: powers of the 三权分立 split.
 GRANTABLE_BY_REGION_ADMIN = (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR, Role.ENTERPRISE_USER)
+#: The accounts the web app never creates, edits, resets or unlocks, whoever asks: only the server's commands
+#: (``yuanqu createuser``, ``yuanqu resetpassword``, ``yuanqu unlock``) touch them.
+SERVER_MANAGED = frozenset({Role.REGION_ADMIN, Role.AUDITOR})
 #: Roles allowed to write business data.
 WRITERS = frozenset({Role.REGION_STAFF, Role.PARK_OPERATOR, Role.ENTERPRISE_USER})
 
@@ -35,8 +38,10 @@ ENTERPRISE_SIDE = frozenset({Role.ENTERPRISE_USER})
 #: Roles that see the shared dictionaries (every signed-in role but the auditor, who reads the audit log only).
 DICTIONARY_READERS = frozenset({Role.REGION_ADMIN, Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR,
                                 Role.ENTERPRISE_USER})
-#: Roles that change shared configuration: the indicator dictionary, a region's settings.
-CONFIGURERS = frozenset({Role.REGION_ADMIN, Role.REGION_STAFF})
+#: Roles that set business rules: the indicator dictionary, a region's investment-promotion settings (and
+#: policies later). District staff only: the system administrator manages accounts and technical settings, not
+#: the rules the business runs by (三权分立, issue 12 M5).
+CONFIGURERS = frozenset({Role.REGION_STAFF})
 #: Edit rights, by who negotiates the data: the district alone (cases, rounds, targets) ...
 EDIT_REGION = frozenset({Role.REGION_STAFF})
 #: ... the district and the park's operator (parks, settlements, leads, projects, imports) ...

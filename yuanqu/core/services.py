@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.db import models
+from django.db import models, transaction
 
 from . import audit
 from .models import AuditEvent
@@ -39,6 +39,32 @@ Unset = Literal[_Unset.UNSET]
 def require_role(actor: User | AnonymousUser | None, roles: Iterable[str]) -> None:
     """Refuse the write unless ``actor`` holds one of ``roles``."""
     if not getattr(actor, "is_authenticated", False) or getattr(actor, "role", None) not in set(roles):
+        raise PermissionDenied("role not allowed")
+
+
+def record_refusal(
+    *, actor: User, attempt: str, action: str = AuditEvent.Action.UPDATE, obj: models.Model | None = None,
+    object_type: str = "", object_id: str = "", object_repr: str = "",
+) -> None:
+    """Audit an attempt to act beyond one's role (三权分立, 等保三级): who tried ``attempt`` on which object.
+
+    Written in a transaction of its own and before the refusal is raised, so the record stays while the refused
+    write does not happen: call it where the role is checked, outside the refused service's transaction. The
+    event carries the attempted ``action`` and ``after = {"refused": attempt}`` (the audit model's actions are
+    kept as they are).
+    """
+    with transaction.atomic():
+        audit.record(actor=actor, action=action, obj=obj, object_type=object_type, object_id=object_id,
+                     object_repr=object_repr, after={"refused": attempt})
+
+
+def require_role_audited(actor: User, roles: Iterable[str], *, attempt: str, obj: models.Model | None = None,
+                         object_type: str = "") -> None:
+    """:func:`require_role` for a role boundary of the 三权分立 split: a refusal is audited first."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("role not allowed")
+    if actor.role not in set(roles):
+        record_refusal(actor=actor, attempt=attempt, obj=obj, object_type=object_type)
         raise PermissionDenied("role not allowed")
 
 

@@ -13,7 +13,7 @@ from ninja.responses import Status
 from yuanqu.api.api import ERRORS, Pagination, resolve_ref
 from yuanqu.api.schemas import Id, In, not_null
 from yuanqu.core.models import IndustryCode, Region
-from yuanqu.core.roles import EDIT_PARK
+from yuanqu.core.roles import EDIT_PARK, ENTERPRISE_SIDE
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import require_role
 from yuanqu.core.types import AuthedRequest
@@ -22,8 +22,9 @@ from yuanqu.parks.models import Park, Unit
 
 from . import selectors as ent_selectors
 from . import services as ent_services
-from .models import Enterprise, Settlement
-from .selectors import enterprise_find_by_uscc
+from .models import Enterprise, EnterpriseRequest, Settlement
+from .selectors import enterprises_findable_by
+from .services import REQUEST_FILED
 
 
 class EnterpriseIn(In):
@@ -125,6 +126,34 @@ class SettlementIn(In):
     note: str = Field("", max_length=TEXT_MAX_LENGTH)
 
 
+class RequestOut(Schema):
+    """A request filed for district staff to decide (202): signing an enterprise the caller may not see into its
+    park, or the enterprise's own change of designations. Nothing of the enterprise is in it but the code typed."""
+
+    id: int
+    kind: str
+    status: str
+    uscc: str
+    park: int | None = Field(alias="park_id")
+    signed_on: dt.date | None
+    changes: dict[str, Any]
+    detail: str
+
+    @staticmethod
+    def resolve_detail(obj: object) -> str:
+        return str(REQUEST_FILED[obj.kind])  # type: ignore[attr-defined]
+
+
+class ChangeRequestIn(In):
+    """Designations the enterprise asks district staff to change; only the fields given are asked for."""
+
+    is_high_tech: bool | None = None
+    srdi_level: str | None = None
+    is_above_scale: bool | None = None
+    listing: str | None = None
+    registered_capital_wan: Decimal | None = Field(None, description="万元")
+
+
 class SettlementAdvance(In):
     """Move a settlement to a later stage on a date; 退出 (exited) needs a reason."""
 
@@ -218,15 +247,20 @@ def _enterprise_data(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@enterprises.post("/", response={201: EnterpriseDetailOut, **ERRORS})
+@enterprises.post("/", response={201: EnterpriseDetailOut, 202: RequestOut, **ERRORS})
 def create_enterprise(request: AuthedRequest, payload: EnterpriseIn) -> Any:
-    """Register an enterprise; with ``park``, sign it into that park (operators must give one)."""
+    """Register an enterprise; with ``park``, sign it into that park (operators must give one).
+
+    A code already registered outside the caller's scope, with a park: 202, a request district staff decide.
+    """
     require_role(request.user, EDIT_PARK)
     data = _enterprise_data(payload.dict())
     park_id, signed_on = data.pop("park"), data.pop("signed_on")
     park = resolve_ref(Park, park_id, "park", Park.objects.editable_by(request.user)) if park_id else None
-    enterprise = ent_services.enterprise_create(actor=request.user, park=park, signed_on=signed_on, **data)
-    return Status(201, _enterprise_out(request, enterprise))
+    result = ent_services.enterprise_register(actor=request.user, park=park, signed_on=signed_on, **data)
+    if isinstance(result, EnterpriseRequest):
+        return Status(202, result)
+    return Status(201, _enterprise_out(request, result))
 
 
 @enterprises.patch("/{enterprise_id}", response={200: EnterpriseDetailOut, **ERRORS})
@@ -234,8 +268,20 @@ def update_enterprise(request: AuthedRequest, enterprise_id: Id, payload: Enterp
     """Change an enterprise; a rename is kept in its name history."""
     enterprise = get_visible_or_404(Enterprise.objects.editable_by(request.user), request.user, pk=enterprise_id)
     data = _enterprise_data(payload.dict(exclude_unset=True))
+    # 高新, 规上, 专精特新, listing and capital: district staff's; anyone else's change is refused (audited), 422.
+    ent_services.designations_refused(actor=request.user, enterprise=enterprise, values=data)
     enterprise = ent_services.enterprise_update(actor=request.user, enterprise=enterprise, **data)
     return _enterprise_out(request, enterprise)
+
+
+@enterprises.post("/{enterprise_id}/change-requests", response={202: RequestOut, **ERRORS})
+def request_designation_change(request: AuthedRequest, enterprise_id: int, payload: ChangeRequestIn) -> Any:
+    """The enterprise asks district staff to change its designations (高新, 规上, 专精特新, listing, capital)."""
+    enterprise = get_visible_or_404(Enterprise.objects.editable_by(request.user), request.user, pk=enterprise_id)
+    require_role(request.user, ENTERPRISE_SIDE)
+    changes = payload.dict(exclude_unset=True)
+    return Status(202, ent_services.enterprise_change_request(actor=request.user, enterprise=enterprise,
+                                                             changes=changes))
 
 
 class SettlementFilter(In):
@@ -266,22 +312,25 @@ def get_settlement(request: AuthedRequest, settlement_id: Id) -> Any:
     return get_visible_or_404(Settlement.objects.select_related("enterprise"), request.user, pk=settlement_id)
 
 
-@settlements.post("/", response={201: SettlementOut, **ERRORS})
+@settlements.post("/", response={201: SettlementOut, 202: RequestOut, **ERRORS})
 def create_settlement(request: AuthedRequest, payload: SettlementIn) -> Any:
-    """Sign an enterprise into a park (district staff, or the park's operator)."""
+    """Sign an enterprise into a park (district staff, or the park's operator).
+
+    By ``enterprise`` id: one the caller may see. By ``uscc`` (printed on the business licence): an enterprise in
+    the caller's scope is signed (201); any other code, registered elsewhere or not at all, files a request that
+    district staff decide (202, the same answer for both).
+    """
     require_role(request.user, EDIT_PARK)
     park = resolve_ref(Park, payload.park, "park", Park.objects.editable_by(request.user))
-    if payload.enterprise is not None:
-        enterprise = resolve_ref(Enterprise, payload.enterprise, "enterprise",
-                                 Enterprise.objects.visible_to(request.user))
-    else:
-        # Signing by USCC (printed on the business licence the enterprise hands over), among the enterprises the
-        # user may find: an unknown code and another district's answer alike.
-        enterprise = enterprise_find_by_uscc(user=request.user, uscc=payload.uscc or "", field="uscc")
     units = [resolve_ref(Unit, u, "units", Unit.objects.editable_by(request.user)) for u in payload.units]
-    settlement = ent_services.settlement_create(actor=request.user, enterprise=enterprise, park=park,
-                                                signed_on=payload.signed_on, units=units, note=payload.note)
-    return Status(201, settlement)
+    if payload.enterprise is not None:
+        enterprise = resolve_ref(Enterprise, payload.enterprise, "enterprise", enterprises_findable_by(request.user))
+        return Status(201, ent_services.settlement_create(
+            actor=request.user, enterprise=enterprise, park=park, signed_on=payload.signed_on, units=units,
+            note=payload.note))
+    result = ent_services.enterprise_sign_by_uscc(actor=request.user, uscc=payload.uscc or "", park=park,
+                                                  signed_on=payload.signed_on, units=units, note=payload.note)
+    return Status(202 if isinstance(result, EnterpriseRequest) else 201, result)
 
 
 @settlements.patch("/{settlement_id}", response={200: SettlementOut, **ERRORS})

@@ -18,6 +18,7 @@ class EnterprisesConfig(AppConfig):
         from . import api as endpoints
         from .demo import load_enterprises_demo
         from .importers import EnterpriseImporter, SettlementImporter
+        from .selectors import requests_to_decide
 
         district = {Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR}
         nav.register(key="enterprises", label=_("Enterprises"), url_name="enterprises:list", roles=district, order=50)
@@ -25,6 +26,9 @@ class EnterprisesConfig(AppConfig):
                      order=60)
         nav.register(key="enterprises", label=_("My enterprise"), url_name="enterprises:detail",
                      roles={Role.ENTERPRISE_USER}, order=130, url_args=lambda user: [user.enterprise_id])
+        nav.register(key="enterprise_requests", label=_("Requests"), url_name="enterprises:requests",
+                     roles={Role.REGION_STAFF, Role.PARK_OPERATOR, Role.ENTERPRISE_USER}, order=65,
+                     badge=lambda user: requests_to_decide(user).filter(status="pending").count())
         demo.register("enterprises", load_enterprises_demo, order=20)
         register(EnterpriseImporter())
         register(SettlementImporter())

@@ -13,8 +13,7 @@ from yuanqu.core.selectors import regions_under
 from yuanqu.core.text import mask_email, mask_phone, normalize_uscc, validate_uscc
 from yuanqu.parks.models import Park, Unit
 
-from .models import ENTERPRISE_FIELDS, Contact, Enterprise, Settlement
-from .selectors import enterprise_find_by_uscc
+from .models import DESIGNATION_FIELDS, ENTERPRISE_FIELDS, Contact, Enterprise, Settlement
 
 
 class IndustryChoiceField(forms.ModelChoiceField):
@@ -52,6 +51,12 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
             if user.role == "enterprise_user":
                 self.fields.pop("uscc")
                 self.fields.pop("region")
+                for name in DESIGNATION_FIELDS:  # changed here, they become a request staff confirm
+                    self.fields[name].help_text = _("A change is sent to district staff to confirm.")
+            elif user.role != "region_staff":
+                for name in DESIGNATION_FIELDS:  # district staff's to set (issue 12 M7)
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _("Set by district staff.")
 
     def clean_uscc(self) -> str:
         value = normalize_uscc(self.cleaned_data.get("uscc", ""))
@@ -115,10 +120,17 @@ class SettlementCreateForm(StyledFormMixin, forms.Form):
         self.user = user
         self.fields["park"].queryset = Park.objects.editable_by(user)
 
-    def clean_uscc(self) -> Enterprise:
+    def clean_uscc(self) -> str:
+        # Only the code's form here: what it names is looked up once, by the service, in the user's scope.
         value = normalize_uscc(self.cleaned_data.get("uscc", ""))
         validate_uscc(value)
-        return enterprise_find_by_uscc(user=self.user, uscc=value)
+        return value
+
+
+class RejectForm(StyledFormMixin, forms.Form):
+    """The reason for rejecting a request, which the requester reads."""
+
+    reason = forms.CharField(label=_("reason"), max_length=200)
 
 
 class AdvanceForm(forms.Form):

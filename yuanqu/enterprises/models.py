@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.models import TimeStamped
-from yuanqu.core.roles import EDIT_ENTERPRISE, EDIT_PARK
+from yuanqu.core.roles import EDIT_ENTERPRISE, EDIT_PARK, EDIT_REGION, Role
 from yuanqu.core.scoping import Scope, ScopedQuerySet
 from yuanqu.core.text import normalize_uscc, validate_uscc
 from yuanqu.core.validators import EARLIEST_FOUNDING_DATE
@@ -366,3 +367,91 @@ class Occupancy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} ← {self.settlement.enterprise.name}"
+
+
+#: The fields of an enterprise's record that are official designations (认定信息): 高新技术企业, 规上, 专精特新,
+#: listing, and the registered capital. District staff change them; the enterprise asks, staff confirm
+#: (issue 12 M7); a park operator neither.
+DESIGNATION_FIELDS = ("is_high_tech", "is_above_scale", "srdi_level", "listing", "registered_capital_wan")
+
+
+class EnterpriseRequestQuerySet(ScopedQuerySet["EnterpriseRequest"]):
+    """Requests a user may see: district roles those their region decides, everyone else the ones they filed.
+
+    Deciding is district staff's, of the request's region, never on a request they filed themselves
+    (``selectors.requests_to_decide``).
+    """
+
+    scope = Scope(region="region", owner="requested_by",
+                  owner_roles=frozenset({Role.REGION_STAFF, Role.PARK_OPERATOR, Role.ENTERPRISE_USER}),
+                  edit=EDIT_REGION)
+
+    def pending(self) -> EnterpriseRequestQuerySet:
+        """Requests not decided yet."""
+        return self.filter(status=EnterpriseRequest.Status.PENDING)
+
+
+class EnterpriseRequest(TimeStamped):
+    """A change to an enterprise that needs district staff's approval.
+
+    - ``settle``: sign an enterprise into the requester's park when the requester may not see it (registered
+      elsewhere, or a code not registered at all: the requester is told the same in both cases). Decided by
+      the staff of the enterprise's registered region (of the park's region for an unregistered code); until
+      approved, the enterprise's data stay invisible to the requester.
+    - ``change``: the enterprise's own request to change its designations (``changes``: field → new value).
+    """
+
+    class Kind(models.TextChoices):
+        SETTLE = "settle", _("Settlement request")
+        CHANGE = "change", _("Designation change")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="enterprise_requests",
+                               verbose_name=_("deciding region"))
+    uscc = models.CharField(_("unified social credit code"), max_length=18)
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, null=True, blank=True,
+                                   related_name="requests", verbose_name=_("enterprise"))
+    park = models.ForeignKey("parks.Park", on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="enterprise_requests", verbose_name=_("park"))
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    units = models.JSONField(_("units"), default=list, blank=True)
+    changes = models.JSONField(_("requested changes"), default=dict, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    settlement = models.ForeignKey(Settlement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("settlement"))
+
+    objects = EnterpriseRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise request")
+        verbose_name_plural = _("enterprise requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["settle", "change"]), name="enterprise_request_kind"),
+            models.CheckConstraint(condition=Q(status__in=["pending", "approved", "rejected"]),
+                                   name="enterprise_request_status"),
+            models.CheckConstraint(condition=~Q(kind="settle") | Q(park__isnull=False, signed_on__isnull=False),
+                                   name="enterprise_request_settle_park"),
+            models.CheckConstraint(condition=~Q(kind="change") | Q(enterprise__isnull=False),
+                                   name="enterprise_request_change_enterprise"),
+            models.CheckConstraint(condition=Q(status="pending") | Q(decided_at__isnull=False),
+                                   name="enterprise_request_decided_dated"),
+            models.CheckConstraint(condition=~Q(status="rejected") | ~Q(reason=""),
+                                   name="enterprise_request_rejected_reason",
+                                   violation_error_message=_("Give the reason for rejecting the request.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.uscc}"

@@ -12,11 +12,21 @@ from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core import audit
 from yuanqu.core.numbers import share
-from yuanqu.core.roles import TENANT_READERS, USER_ADMINS, Role
+from yuanqu.core.roles import USER_ADMINS, Role
+from yuanqu.core.scoping import region_prefix_q
 from yuanqu.core.text import mask_email, mask_phone
 from yuanqu.parks.models import Park, Unit
 
-from .models import Contact, Enterprise, EnterpriseQuerySet, Occupancy, Settlement, signed_q, stage_q
+from .models import (
+    Contact,
+    Enterprise,
+    EnterpriseQuerySet,
+    EnterpriseRequest,
+    Occupancy,
+    Settlement,
+    signed_q,
+    stage_q,
+)
 
 
 def may_see_personal_data(user: Any, enterprise_id: int) -> bool:
@@ -112,28 +122,54 @@ def park_stage_summary(park: Park, user: Any) -> dict[str, Any]:
     return {"counts": list(counts.items()), "active_total": counts.signed}
 #: The one answer of a USCC lookup that found nothing the user may see.
 ENTERPRISE_NOT_FOUND = _("No enterprise with this code is registered.")
-#: Roles that may look an enterprise up by USCC in their whole region: to sign it into a park (district
-#: staff, park operators) or to link an enterprise user's account to it (the region's system administrator).
-REGION_LOOKUP_ROLES = TENANT_READERS | USER_ADMINS
 
 
 def enterprises_findable_by(user: Any) -> EnterpriseQuerySet:
-    """The enterprises ``user`` may find by USCC: those of its region (registered there or settled in one of
-    its parks) for the roles that sign or link them, its own for an enterprise user, none otherwise."""
-    if getattr(user, "is_authenticated", False) and user.role in REGION_LOOKUP_ROLES:
-        return Enterprise.objects.in_region(user.region_id)
+    """The enterprises ``user`` may find by USCC: the one scoped lookup of settling, linking, converting and
+    importing by code (issue 12 H1).
+
+    - District staff and leaders: those of their region (``visible_to``: registered there or settled in one of
+      its parks).
+    - Park operators: those in their scope only (ever settled in one of their parks). An enterprise of another
+      park or district is not found; signing it into their park files a request
+      (:func:`yuanqu.enterprises.services.enterprise_settle_by_uscc`).
+    - The system administrator: those registered in its region, to link an enterprise user's account (it sees no
+      business data; the accounts of an enterprise are issued by the region it is registered in).
+    - Enterprise users: their own. Anyone else: none.
+    """
+    if getattr(user, "is_authenticated", False) and user.role in USER_ADMINS:
+        return Enterprise.objects.filter(region_prefix_q("region__code", user.region_id))
     return Enterprise.objects.visible_to(user)
 
 
+def enterprise_lookup(*, user: Any, uscc: str) -> Enterprise | None:
+    """The enterprise a USCC typed by ``user`` names among those ``user`` may find, or None (also for a code
+    registered outside the user's scope)."""
+    return enterprises_findable_by(user).by_uscc(uscc).first()
+
+
 def enterprise_find_by_uscc(*, user: Any, uscc: str, field: str | None = None) -> Enterprise:
-    """The enterprise a USCC typed by ``user`` names, among those ``user`` may find.
+    """:func:`enterprise_lookup`, raising the one "not found" error when it finds nothing.
 
     An unknown code and the code of an enterprise outside the user's scope raise the same error, so the
     lookup never reveals that an out-of-scope enterprise exists. The error names ``field`` when given
     (a service or the API), and no field inside a form's ``clean_<field>``.
     """
-    enterprise = enterprises_findable_by(user).by_uscc(uscc).first()
+    enterprise = enterprise_lookup(user=user, uscc=uscc)
     if enterprise is None:
         error = ValidationError(ENTERPRISE_NOT_FOUND, code="not_found")
         raise ValidationError({field: [error]}) if field else error
     return enterprise
+
+
+def requests_for_list(user: Any) -> QuerySet[EnterpriseRequest]:
+    """The requests ``user`` sees: those its region decides (district roles) and those it filed."""
+    return EnterpriseRequest.objects.visible_to(user).select_related("park", "enterprise", "requested_by",
+                                                                     "decided_by")
+
+
+def requests_to_decide(user: Any) -> QuerySet[EnterpriseRequest]:
+    """The requests ``user`` may approve or reject: district staff, of their region, never their own."""
+    if not getattr(user, "is_authenticated", False) or user.role != Role.REGION_STAFF:
+        return EnterpriseRequest.objects.none()
+    return EnterpriseRequest.objects.in_region(user.region_id).exclude(requested_by=user)

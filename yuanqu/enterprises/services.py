@@ -7,10 +7,11 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, IndustryCode, Region
@@ -21,6 +22,7 @@ from yuanqu.core.services import (
     Unset,
     assign,
     delete_audited,
+    record_refusal,
     require_editable,
     require_role,
     save_created,
@@ -29,7 +31,17 @@ from yuanqu.core.services import (
 from yuanqu.core.text import normalize_uscc, pinyin_keys, validate_uscc
 from yuanqu.parks.models import Park, Unit
 
-from .models import ENTERPRISE_FIELDS, Contact, Enterprise, EnterpriseName, Occupancy, Settlement
+from .models import (
+    DESIGNATION_FIELDS,
+    ENTERPRISE_FIELDS,
+    Contact,
+    Enterprise,
+    EnterpriseName,
+    EnterpriseRequest,
+    Occupancy,
+    Settlement,
+)
+from .selectors import ENTERPRISE_NOT_FOUND, enterprise_lookup, enterprises_findable_by, requests_to_decide
 
 if TYPE_CHECKING:
     from yuanqu.accounts.models import User
@@ -37,6 +49,10 @@ if TYPE_CHECKING:
 #: ENTERPRISE_FIELDS (the one list every path uses) under their column names (``industry_id``, ``region_id``),
 #: for ``values()`` and bulk writes.
 ENTERPRISE_COLUMNS = tuple(f"{n}_id" if n in ("industry", "region") else n for n in ENTERPRISE_FIELDS)
+
+#: Who sets designations directly: district staff (issue 12 M7).
+DESIGNATION_SETTERS = frozenset({Role.REGION_STAFF})
+
 
 def check_uscc_free(*, actor: User, uscc: str, exclude_pk: Any = None) -> None:
     """Refuse a USCC that is already registered.
@@ -86,6 +102,10 @@ def enterprise_validate(
     if region and park is None and not region_within(str(getattr(region, "pk", region)), actor):
         errors["region"] = [ValidationError(_("This region is outside your scope; give a park you manage."),
                                             code="out_of_scope")]
+    designations = [n for n in DESIGNATION_FIELDS if n in values]
+    if designations and not creating and actor.role not in DESIGNATION_SETTERS:
+        # Official designations change by district staff only (the enterprise files a change request).
+        errors.update(_designation_error(designations).error_dict)
     capital = values.get("registered_capital_wan")
     if capital is not None and Decimal(capital) < 0:
         errors["registered_capital_wan"] = [ValidationError(_("Must not be negative."), code="min_value")]
@@ -145,7 +165,8 @@ def enterprise_create(
     enterprise.name_pinyin, enterprise.name_initials = pinyin_keys(enterprise.name)
     save_created(actor=actor, obj=enterprise)
     if park is not None:
-        settlement_create(actor=actor, enterprise=enterprise, park=park, signed_on=signed_on or timezone.localdate())
+        # Not settlement_create: the new enterprise enters the operator's scope only with this settlement.
+        _settle(actor=actor, enterprise=enterprise, park=park, signed_on=signed_on or timezone.localdate())
     return enterprise
 
 
@@ -290,11 +311,10 @@ def settlement_create(
     """Sign an enterprise into a park (签约), optionally with the units it takes."""
     require_role(actor, EDIT_PARK)
     require_editable(Park.objects, actor, park)
-    _not_in_future("signed_on", signed_on)
-    settlement = Settlement(enterprise=enterprise, park=park, signed_on=signed_on, note=note)
-    save_created(actor=actor, obj=settlement)
-    _occupy(actor=actor, settlement=settlement, units=units, since=signed_on)
-    return settlement
+    # The one scoped lookup (issue 12 H1): an enterprise outside the actor's scope is signed by request only.
+    if not enterprises_findable_by(actor).filter(pk=enterprise.pk).exists():
+        raise ValidationError({"enterprise": [ValidationError(ENTERPRISE_NOT_FOUND, code="not_found")]})
+    return _settle(actor=actor, enterprise=enterprise, park=park, signed_on=signed_on, units=units, note=note)
 
 
 @transaction.atomic
@@ -372,3 +392,217 @@ def settlement_update(
     if note is not None:
         assign(settlement, note=note)
     return save_updated(actor=actor, obj=settlement, before=before)
+
+
+# --- Requests district staff decide (issue 12 H1 and M7) ------------------------------------------------------
+
+
+def _settle(*, actor: User, enterprise: Enterprise, park: Park, signed_on: dt.date, units: Iterable[Unit] = (),
+            note: str = "") -> Settlement:
+    """Write a settlement; the caller has checked who may (:func:`settlement_create`, or an approval)."""
+    _not_in_future("signed_on", signed_on)
+    settlement = Settlement(enterprise=enterprise, park=park, signed_on=signed_on, note=note)
+    save_created(actor=actor, obj=settlement)
+    _occupy(actor=actor, settlement=settlement, units=units, since=signed_on)
+    return settlement
+
+
+def _valid_code(uscc: str) -> str:
+    code = normalize_uscc(uscc or "")
+    try:
+        validate_uscc(code)
+    except ValidationError as exc:
+        raise ValidationError({"uscc": exc.error_list}) from exc
+    return code
+
+
+@transaction.atomic
+def enterprise_request_settle(
+    *, actor: User, uscc: str, park: Park, signed_on: dt.date, note: str = "", units: Iterable[Unit] = (),
+) -> EnterpriseRequest:
+    """File a request to sign the enterprise with code ``uscc`` into ``park``, for district staff to decide.
+
+    Filed alike whether the code is registered outside the actor's scope or not at all, so the actor learns
+    nothing of an enterprise it may not see. District staff of the enterprise's registered region decide (of
+    the park's region for an unregistered code, which they approve once it is registered).
+    """
+    require_role(actor, EDIT_PARK)
+    require_editable(Park.objects, actor, park)
+    _not_in_future("signed_on", signed_on)
+    code = _valid_code(uscc)
+    # Unscoped on purpose: it only picks who decides; the actor never sees the row through the request.
+    enterprise = Enterprise.objects.by_uscc(code).first()
+    request = EnterpriseRequest(
+        kind=EnterpriseRequest.Kind.SETTLE, region_id=enterprise.region_id if enterprise else park.region_id,
+        uscc=code, enterprise=enterprise, park=park, signed_on=signed_on, note=note[:500],
+        units=sorted(u.pk for u in units if u.building.park_id == park.pk), requested_by=actor,
+    )
+    return save_created(actor=actor, obj=request)
+
+
+@transaction.atomic
+def enterprise_sign_by_uscc(
+    *, actor: User, uscc: str, park: Park, signed_on: dt.date, note: str = "", units: Iterable[Unit] = (),
+    register: Mapping[str, Any] | None = None,
+) -> Settlement | EnterpriseRequest:
+    """Sign the enterprise a typed USCC names into ``park``: the one path of settling by code (API, forms,
+    lead conversion, registration with a park).
+
+    - An enterprise the actor may find (:func:`~yuanqu.enterprises.selectors.enterprise_lookup`): signed now.
+    - A code not registered at all, with ``register`` (the fields of a new enterprise): registered and signed.
+    - Otherwise (registered outside the actor's scope, or unknown without ``register``): a request district
+      staff decide (:func:`enterprise_request_settle`); its data stay invisible to the actor until approved.
+    """
+    require_role(actor, EDIT_PARK)
+    require_editable(Park.objects, actor, park)
+    code = _valid_code(uscc)
+    enterprise = enterprise_lookup(user=actor, uscc=code)
+    if enterprise is not None:
+        return settlement_create(actor=actor, enterprise=enterprise, park=park, signed_on=signed_on, units=units,
+                                 note=note)
+    if register is not None and not Enterprise.objects.by_uscc(code).exists():
+        created = enterprise_create(actor=actor, uscc=code, park=park, signed_on=signed_on, **register)
+        return Settlement.objects.active().get(enterprise=created, park=park)
+    return enterprise_request_settle(actor=actor, uscc=code, park=park, signed_on=signed_on, note=note,
+                                     units=units)
+
+
+def _decidable(actor: User, request: EnterpriseRequest) -> EnterpriseRequest:
+    if not requests_to_decide(actor).filter(pk=request.pk).exists():
+        raise PermissionDenied("request outside the actor's decisions")
+    request = EnterpriseRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != EnterpriseRequest.Status.PENDING:
+        raise ValidationError(_("This request has been decided already."), code="decided")
+    return request
+
+
+def _decided(*, actor: User, request: EnterpriseRequest, status: str, reason: str = "") -> EnterpriseRequest:
+    before = audit.snapshot(request)
+    request.status = status
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.reason = reason
+    return save_updated(actor=actor, obj=request, before=before)
+
+
+@transaction.atomic
+def enterprise_request_approve(*, actor: User, request: EnterpriseRequest) -> EnterpriseRequest:
+    """Approve a request (district staff of its region, not its requester): sign the enterprise into the
+    requester's park, or apply the designations the enterprise asked for."""
+    request = _decidable(actor, request)
+    if request.kind == EnterpriseRequest.Kind.SETTLE:
+        assert request.park is not None and request.signed_on is not None
+        # The enterprise as the approver finds it: a code still unregistered (or not the region's) is "not found".
+        enterprise = enterprise_lookup(user=actor, uscc=request.uscc)
+        if enterprise is None:
+            raise ValidationError(ENTERPRISE_NOT_FOUND, code="not_found")
+        if not Park.objects.editable_by(request.requested_by).filter(pk=request.park.pk).exists():
+            raise ValidationError(_("The requester no longer runs this park."), code="park")
+        units = Unit.objects.filter(pk__in=request.units, building__park=request.park).select_related("building")
+        request.settlement = _settle(actor=actor, enterprise=enterprise, park=request.park,
+                                     signed_on=request.signed_on, units=units, note=request.note)
+        request.enterprise = enterprise
+    else:
+        assert request.enterprise is not None
+        values = designation_values(request.changes)
+        enterprise_update(actor=actor, enterprise=request.enterprise, **values)
+    return _decided(actor=actor, request=request, status=EnterpriseRequest.Status.APPROVED)
+
+
+@transaction.atomic
+def enterprise_request_reject(*, actor: User, request: EnterpriseRequest, reason: str) -> EnterpriseRequest:
+    """Reject a request, with the reason the requester reads."""
+    request = _decidable(actor, request)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [ValidationError(_("Give the reason for rejecting the request."),
+                                                          code="required")]})
+    return _decided(actor=actor, request=request, status=EnterpriseRequest.Status.REJECTED, reason=reason[:200])
+
+
+def designation_values(changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Designation changes (JSON as stored, or typed) as the model's values; a bad one is a field error."""
+    values: dict[str, Any] = {}
+    errors: dict[str, list[ValidationError]] = {}
+    for name, raw in changes.items():
+        if name not in DESIGNATION_FIELDS:
+            errors.setdefault("__all__", []).append(ValidationError(
+                _("%(field)s is not a designation.") % {"field": name}, code="invalid"))
+            continue
+        field: Any = Enterprise._meta.get_field(name)
+        try:
+            value = field.to_python(None if raw == "" and field.null else raw)
+            if name == "srdi_level":
+                value = value or ""
+            if name == "registered_capital_wan" and value is not None and value < 0:
+                raise ValidationError(_("Must not be negative."), code="min_value")
+            if field.choices and value not in {c[0] for c in field.choices}:
+                raise ValidationError(_("Not one of the choices."), code="invalid_choice")
+        except ValidationError as exc:
+            errors[name] = exc.error_list
+            continue
+        values[name] = value
+    if errors:
+        raise ValidationError(errors)  # type: ignore[arg-type]
+    return values
+
+
+def designation_changes(enterprise: Enterprise, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The designations ``values`` would change on ``enterprise`` (field → new value), as JSON."""
+    typed = designation_values({k: v for k, v in values.items() if k in DESIGNATION_FIELDS})
+    return {k: audit._json_value(v) for k, v in typed.items() if getattr(enterprise, k) != v}
+
+
+def designations_refused(*, actor: User, enterprise: Enterprise, values: Mapping[str, Any]) -> None:
+    """Refuse a direct change of designations by anyone but district staff, audited, with a message by field.
+
+    Called by the API and the forms before they write (outside the write's transaction, so the audit record of
+    the refusal stays); :func:`enterprise_update` refuses the same again for any other caller.
+    """
+    changes = designation_changes(enterprise, values) if actor.role not in DESIGNATION_SETTERS else {}
+    if changes:
+        record_refusal(actor=actor, attempt="designation_update", obj=enterprise)
+        raise _designation_error(changes)
+
+
+def _designation_error(changes: Iterable[str]) -> ValidationError:
+    message = _("Designations (high-tech, above designated size, specialised and sophisticated, listing, "
+                "registered capital) are set by district staff. File a change request for them to confirm.")
+    return ValidationError({name: [ValidationError(message, code="designation")] for name in changes})
+
+
+@transaction.atomic
+def enterprise_change_request(*, actor: User, enterprise: Enterprise, changes: Mapping[str, Any]) -> EnterpriseRequest:
+    """The enterprise asks district staff to change its designations (高新, 规上, 专精特新, listing, capital)."""
+    require_role(actor, {Role.ENTERPRISE_USER})
+    require_editable(Enterprise.objects, actor, enterprise)
+    wanted = designation_changes(enterprise, changes)
+    if not wanted:
+        raise ValidationError(_("Nothing to change: the designations are as given."), code="unchanged")
+    request = EnterpriseRequest(kind=EnterpriseRequest.Kind.CHANGE, region_id=enterprise.region_id,
+                                uscc=enterprise.uscc, enterprise=enterprise, changes=wanted, requested_by=actor)
+    return save_created(actor=actor, obj=request)
+
+
+#: What the requester is told once a request is filed: one text per kind, whatever the code named.
+REQUEST_FILED = {
+    EnterpriseRequest.Kind.SETTLE: gettext_lazy(
+        "Request filed: district staff will review signing this code into your park."),
+    EnterpriseRequest.Kind.CHANGE: gettext_lazy(
+        "Change request filed: district staff will confirm the designations."),
+}
+
+
+@transaction.atomic
+def enterprise_register(
+    *, actor: User, park: Park | None = None, signed_on: dt.date | None = None, **fields: Any,
+) -> Enterprise | EnterpriseRequest:
+    """Register an enterprise (:func:`enterprise_create`); with ``park``, a code already registered outside the
+    actor's scope files a request to sign it there instead (:func:`enterprise_request_settle`), so registering
+    never reads, renames or signs an enterprise the actor may not see."""
+    code = normalize_uscc(fields.get("uscc") or "")
+    if (park is not None and Enterprise.objects.by_uscc(code).exists()
+            and enterprise_lookup(user=actor, uscc=code) is None):
+        return enterprise_request_settle(actor=actor, uscc=code, park=park,
+                                         signed_on=signed_on or timezone.localdate())
+    return enterprise_create(actor=actor, park=park, signed_on=signed_on, **fields)

@@ -16,4 +16,7 @@ urlpatterns = [
     path("settlements/<int:pk>/", views.settlement_detail, name="settlement_detail"),
     path("settlements/<int:pk>/advance/", views.settlement_advance, name="settlement_advance"),
     path("settlements/<int:pk>/units/", views.settlement_units, name="settlement_units"),
+    path("requests/", views.request_list, name="requests"),
+    path("requests/<int:pk>/approve/", views.request_approve, name="request_approve"),
+    path("requests/<int:pk>/reject/", views.request_reject, name="request_reject"),
 ]

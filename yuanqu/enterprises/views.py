@@ -16,14 +16,14 @@ from django.views.decorators.http import require_POST
 from yuanqu.core.forms import call_service, save_edit
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
-from yuanqu.core.roles import EDIT_PARK, TENANT_READERS
+from yuanqu.core.roles import EDIT_PARK, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park
 
 from . import selectors, services
-from .forms import AdvanceForm, ContactForm, EnterpriseForm, SettlementCreateForm, UnitsForm
-from .models import ENTERPRISE_FIELDS, Contact, Enterprise, Settlement
+from .forms import AdvanceForm, ContactForm, EnterpriseForm, RejectForm, SettlementCreateForm, UnitsForm
+from .models import DESIGNATION_FIELDS, ENTERPRISE_FIELDS, Contact, Enterprise, EnterpriseRequest, Settlement
 from .park_views import stages_partial
 
 LIST_ROLES = TENANT_READERS
@@ -128,11 +128,13 @@ def enterprise_create(request: AuthedRequest) -> HttpResponse:
     form = EnterpriseForm(request.POST or None, user=request.user, creating=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         park, signed_on = form.cleaned_data.get("park"), form.cleaned_data.get("signed_on")
-        enterprise = call_service(form, lambda: services.enterprise_create(
+        result = call_service(form, lambda: services.enterprise_register(
             actor=request.user, park=park, signed_on=signed_on, **_enterprise_data(form)))
-        if enterprise is not None:
-            messages.success(request, _("Enterprise %(name)s registered.") % {"name": enterprise.name})
-            return redirect("enterprises:detail", pk=enterprise.pk)
+        if isinstance(result, EnterpriseRequest):
+            return _request_filed(request, result)
+        if result is not None:
+            messages.success(request, _("Enterprise %(name)s registered.") % {"name": result.name})
+            return redirect("enterprises:detail", pk=result.pk)
     return render(request, "enterprises/form.html", {"form": form, "title": _("New enterprise")})
 
 
@@ -142,9 +144,27 @@ def enterprise_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = get_visible_or_404(Enterprise.objects.editable_by(request.user), request.user, pk=pk)
     form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user, creating=False)
     if request.method == "POST" and form.is_valid():
-        if save_edit(form, enterprise, lambda fresh: services.enterprise_update(actor=request.user, enterprise=fresh,
-                                                                  **_enterprise_data(form))) is not None:
+        data = _enterprise_data(form)
+        wanted: dict[str, Any] | None = {}
+        if request.user.role == Role.ENTERPRISE_USER:
+            # The enterprise's own designations: the rest is saved, these go to district staff to confirm.
+            designations = {k: data.pop(k) for k in DESIGNATION_FIELDS if k in data}
+            wanted = call_service(form, lambda: services.designation_changes(Enterprise.objects.get(pk=pk),
+                                                                             designations))
+        elif request.user.role not in services.DESIGNATION_SETTERS:
+            for k in DESIGNATION_FIELDS:  # disabled on the form: never written by this role
+                data.pop(k, None)
+
+        def update(fresh: Enterprise) -> Enterprise:
+            saved = services.enterprise_update(actor=request.user, enterprise=fresh, **data)
+            if wanted:
+                services.enterprise_change_request(actor=request.user, enterprise=saved, changes=wanted)
+            return saved
+
+        if wanted is not None and save_edit(form, enterprise, update) is not None:
             messages.success(request, _("Changes saved."))
+            if wanted:
+                messages.info(request, str(services.REQUEST_FILED[EnterpriseRequest.Kind.CHANGE]))
             return redirect("enterprises:detail", pk=pk)
     return render(request, "enterprises/form.html", {"form": form, "enterprise": enterprise,
                                                      "title": _("Edit %(name)s") % {"name": enterprise.name}})
@@ -239,11 +259,13 @@ def settlement_create(request: AuthedRequest) -> HttpResponse:
                                 initial={"park": request.GET.get("park"), "uscc": request.GET.get("uscc", "")})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        settlement = call_service(form, lambda: services.settlement_create(
-            actor=request.user, enterprise=d["uscc"], park=d["park"], signed_on=d["signed_on"], note=d["note"]))
-        if settlement is not None:
+        result = call_service(form, lambda: services.enterprise_sign_by_uscc(
+            actor=request.user, uscc=d["uscc"], park=d["park"], signed_on=d["signed_on"], note=d["note"]))
+        if isinstance(result, EnterpriseRequest):
+            return _request_filed(request, result)
+        if result is not None:
             messages.success(request, _("Signed."))
-            return redirect("enterprises:settlement_detail", pk=settlement.pk)
+            return redirect("enterprises:settlement_detail", pk=result.pk)
     return render(request, "enterprises/form.html", {"form": form, "title": _("Sign an enterprise into a park")})
 
 
@@ -312,3 +334,85 @@ def settlement_units(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, " ".join(" ".join(str(m) for m in e) for e in form.errors.values()))
     return redirect("enterprises:settlement_detail", pk=pk)
+
+
+# --- Requests district staff decide (issue 12) ---------------------------------------------------------------
+
+REQUEST_ROLES = frozenset({Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR, Role.ENTERPRISE_USER})
+
+
+def _request_filed(request: AuthedRequest, filed: EnterpriseRequest) -> HttpResponse:
+    """The one answer to a request filed: the same words whatever the code named, then the requests page."""
+    messages.info(request, str(services.REQUEST_FILED[EnterpriseRequest.Kind(filed.kind)]))
+    return redirect("enterprises:requests")
+
+
+def _request_rows(user: Any) -> list[dict[str, Any]]:
+    """Each request with what ``user`` may read of it: the enterprise's name only when the user sees it."""
+    rows = list(selectors.requests_for_list(user)[:200])
+    visible = set(Enterprise.objects.visible_to(user).filter(pk__in=[r.enterprise_id for r in rows if r.enterprise_id])
+                  .values_list("pk", flat=True))
+    deciding = set(selectors.requests_to_decide(user).filter(pk__in=[r.pk for r in rows])
+                   .values_list("pk", flat=True))
+    return [{
+        "request": r,
+        "enterprise_name": r.enterprise.name if r.enterprise_id in visible and r.enterprise else "",
+        "changes": [(str(_field(k).verbose_name), _change_label(k, v))
+                    for k, v in r.changes.items()],
+        "can_decide": r.pk in deciding and r.status == EnterpriseRequest.Status.PENDING,
+    } for r in rows]
+
+
+def _field(name: str) -> Any:
+    return Enterprise._meta.get_field(name)
+
+
+def _change_label(name: str, value: Any) -> str:
+    field = _field(name)
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    choices = dict(field.choices or [])
+    if choices:
+        return str(choices.get(value, value) or _("None"))
+    return "—" if value in (None, "") else str(value)
+
+
+@login_required
+def request_list(request: AuthedRequest) -> HttpResponse:
+    """Requests: those district staff decide (approve or reject, with a reason), and those the user filed."""
+    if request.user.role not in REQUEST_ROLES:
+        raise Http404
+    return render(request, "enterprises/request_list.html", {
+        "rows": _request_rows(request.user), "reject_form": RejectForm(),
+    })
+
+
+def _decide(request: AuthedRequest, pk: int, decide: Any, done: str) -> HttpResponse:
+    target = selectors.requests_to_decide(request.user).filter(pk=pk).first()
+    if target is None:
+        raise Http404
+    try:
+        decide(target)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    else:
+        messages.success(request, done)
+    return redirect("enterprises:requests")
+
+
+@login_required
+@require_POST
+def request_approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Approve a request: sign the enterprise into the requester's park, or apply the designations asked for."""
+    return _decide(request, pk, lambda r: services.enterprise_request_approve(actor=request.user, request=r),
+                   _("Request approved."))
+
+
+@login_required
+@require_POST
+def request_reject(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Reject a request, with the reason the requester reads."""
+    return _decide(request, pk, lambda r: services.enterprise_request_reject(
+        actor=request.user, request=r, reason=request.POST.get("reason", "")), _("Request rejected."))

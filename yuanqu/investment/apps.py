@@ -29,7 +29,7 @@ class InvestmentConfig(AppConfig):
         nav.register(key="investment_due", label=_("Due follow-ups"), url_name="investment:due",
                      roles={Role.REGION_STAFF, Role.PARK_OPERATOR}, order=100, badge=due_count)
         nav.register(key="investment_settings", label=_("Investment-promotion settings"),
-                     url_name="investment:settings", roles={Role.REGION_STAFF, Role.REGION_ADMIN}, order=180)
+                     url_name="investment:settings", roles={Role.REGION_STAFF}, order=180)
         demo.register("investment", investment_demo.load_demo_part, order=40)
         register(LeadImporter())
         register(ProjectImporter())

@@ -19,7 +19,7 @@ DEFAULT_STALE_DAYS = 30
 
 
 class RegionSetting(models.Model):
-    """Investment-promotion settings of one region (set by its system administrator in the admin)."""
+    """Investment-promotion settings of one region (a business rule: set by its district staff)."""
 
     region = models.OneToOneField("core.Region", on_delete=models.CASCADE, primary_key=True,
                                   related_name="investment_setting", verbose_name=_("region"))

@@ -20,8 +20,7 @@ from yuanqu.core.services import UNSET, Unset, assign, delete_audited, require_r
 from yuanqu.core.text import normalize_name, normalize_uscc, pinyin_keys
 from yuanqu.core.validators import clean_phone
 from yuanqu.enterprises import services as ent_services
-from yuanqu.enterprises.models import Enterprise, Settlement
-from yuanqu.enterprises.selectors import enterprise_find_by_uscc
+from yuanqu.enterprises.models import Enterprise, EnterpriseRequest, Settlement
 from yuanqu.parks.models import Park
 
 from .models import (
@@ -272,7 +271,7 @@ def lead_contact_delete(*, actor: User, contact: LeadContact) -> None:
 def region_setting_set(*, actor: User, lead_stale_days: int) -> RegionSetting:
     """Set N, the days after which an owned lead without follow-up returns to the pool, for the actor's region.
 
-    District staff (who run the pipeline) and the region's system administrator (configuration) may set it.
+    A business rule: district staff (who run the pipeline) set it; the system administrator does not (三权分立).
     """
     require_role(actor, CONFIGURERS)
     setting = RegionSetting.objects.select_for_update().filter(region_id=actor.region_id).first()
@@ -359,10 +358,11 @@ def lead_merge(*, actor: User, source: Lead, target: Lead) -> Lead:
 @transaction.atomic
 def lead_convert(
     *, actor: User, lead: Lead, park: Park, signed_on: dt.date, uscc: str = "", name: str = "",
-) -> Settlement:
+) -> Settlement | EnterpriseRequest:
     """Turn a lead into a settlement at 签约 in ``park``, registering the enterprise if it is new.
 
-    The lead becomes 已签约 and keeps links to the enterprise and the settlement it became.
+    The lead becomes 已签约 and keeps links to the enterprise and the settlement it became. A code registered
+    outside the actor's scope files a request for district staff instead (returned; the lead is unchanged).
     """
     _require_editable(actor=actor, lead=lead)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
@@ -374,18 +374,15 @@ def lead_convert(
     if not code:
         raise ValidationError({"uscc": [ValidationError(
             _("Give the unified social credit code of the registered company."), code="required")]})
-    try:
-        enterprise = enterprise_find_by_uscc(user=actor, uscc=code)
-    except ValidationError:
-        # Not registered, or not in the actor's region: register it and sign it in one step. The
-        # registration refuses a code that is taken (check_uscc_free), naming the holder only in scope.
-        enterprise = ent_services.enterprise_create(
-            actor=actor, park=park, signed_on=signed_on, uscc=code, name=(name or lead.name).strip(),
-            industry=lead.industry, region=lead.region)
-        settlement = Settlement.objects.active().get(enterprise=enterprise, park=park)
-    else:
-        settlement = ent_services.settlement_create(actor=actor, enterprise=enterprise, park=park,
-                                                    signed_on=signed_on)
+    # The one path of signing by code: an enterprise in the actor's scope is signed, a code not registered at
+    # all is registered and signed, any other becomes a request district staff decide (the lead stays open
+    # until then, and is converted again once the enterprise is in scope).
+    result = ent_services.enterprise_sign_by_uscc(
+        actor=actor, uscc=code, park=park, signed_on=signed_on,
+        register={"name": (name or lead.name).strip(), "industry": lead.industry, "region": lead.region})
+    if isinstance(result, EnterpriseRequest):
+        return result
+    settlement, enterprise = result, result.enterprise
     before = audit.snapshot(lead)
     lead.enterprise = enterprise
     lead.settlement = settlement

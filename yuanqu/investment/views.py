@@ -24,7 +24,10 @@ from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.roles import CONFIGURERS, EDIT_PARK, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.core.services import require_role_audited
 from yuanqu.core.types import AuthedRequest
+from yuanqu.enterprises.models import EnterpriseRequest
+from yuanqu.enterprises.services import REQUEST_FILED
 from yuanqu.parks.models import Park
 
 from . import selectors, services
@@ -354,6 +357,10 @@ def lead_convert(request: AuthedRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         settlement = call_service(form, lambda: services.lead_convert(
             actor=request.user, lead=lead, park=d["park"], signed_on=d["signed_on"], uscc=d["uscc"], name=d["name"]))
+        if isinstance(settlement, EnterpriseRequest):
+            # The same words whatever the code named; the lead is converted once staff approve.
+            messages.info(request, str(REQUEST_FILED[EnterpriseRequest.Kind.SETTLE]))
+            return redirect("investment:lead_detail", pk=pk)
         if settlement is not None:
             messages.success(request, _("Converted: %(name)s signed into %(park)s.")
                              % {"name": settlement.enterprise.name, "park": settlement.park.name})
@@ -792,10 +799,14 @@ SETTING_ROLES = CONFIGURERS
 def region_settings(request: AuthedRequest) -> HttpResponse:
     """Set N for the user's region: days without a follow-up before an owned lead returns to the pool.
 
-    Open to district staff, who run the pipeline, and to the region's system administrator, since it is
-    configuration; both act on their own region only.
+    A business rule, so district staff's alone (on their own region): the system administrator and every other
+    role are refused, and the attempt is audited (三权分立).
     """
-    _require(request, SETTING_ROLES)
+    try:
+        require_role_audited(request.user, SETTING_ROLES, attempt="region_setting_set",
+                             object_type="investment.RegionSetting")
+    except PermissionDenied as exc:
+        raise Http404 from exc
     current = RegionSetting.stale_days_for(request.user.region_id)
     form = RegionSettingForm(request.POST if request.method == "POST" else None, initial={"lead_stale_days": current})
     if request.method == "POST" and form.is_valid():

@@ -41,7 +41,7 @@ class StatsConfig(AppConfig):
                      roles={Role.ENTERPRISE_USER}, order=140)
         nav.register(key="stats_notices", label=_("Reminders"), url_name="stats:notices",
                      roles={Role.ENTERPRISE_USER}, order=150, badge=unread_notice_count)
-        nav.register(key="stats", label=_("Indicators"), url_name="stats:indicators", roles={Role.REGION_ADMIN},
+        nav.register(key="stats", label=_("Indicators"), url_name="stats:indicators", roles={Role.REGION_STAFF},
                      order=170)
         demo.register("statistics", stats_demo.load_demo_part, order=50)
         add_router("/stats", router)

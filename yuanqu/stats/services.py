@@ -471,7 +471,7 @@ INDICATOR_ROLES = CONFIGURERS
 
 @transaction.atomic
 def indicator_create(*, actor: User, indicator: Indicator) -> Indicator:
-    """Add an indicator to the dictionary (region_admin or region_staff)."""
+    """Add an indicator to the dictionary (district staff: a business rule, not the system administrator's)."""
     require_role(actor, INDICATOR_ROLES)
     return save_created(actor=actor, obj=indicator)
 

@@ -28,6 +28,7 @@ from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import Region
 from yuanqu.core.roles import DICTIONARY_READERS, EDIT_PARK, ENTERPRISE_SIDE, REPORT_FILLERS, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.core.services import require_role_audited
 from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park
 
@@ -571,10 +572,18 @@ def indicator_list(request: AuthedRequest) -> HttpResponse:
         services.INDICATOR_ROLES})
 
 
+def _require_rule_maker(request: AuthedRequest, attempt: str) -> None:
+    """The indicator dictionary is a business rule: district staff only; another role's attempt is audited."""
+    try:
+        require_role_audited(request.user, services.INDICATOR_ROLES, attempt=attempt, object_type="stats.Indicator")
+    except PermissionDenied as exc:
+        raise Http404 from exc
+
+
 @login_required
 def indicator_create(request: AuthedRequest) -> HttpResponse:
     """Add an indicator."""
-    _require(request, services.INDICATOR_ROLES)
+    _require_rule_maker(request, "indicator_create")
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ind = call_service(form, lambda: services.indicator_create(actor=request.user, indicator=form.instance))
@@ -588,7 +597,7 @@ def indicator_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 def indicator_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Change an indicator."""
-    _require(request, services.INDICATOR_ROLES)
+    _require_rule_maker(request, "indicator_update")
     indicator = get_visible_or_404(Indicator.objects.editable_by(request.user), request.user, pk=pk)
     before = audit.snapshot(indicator)
     form = IndicatorForm(request.POST or None, instance=indicator)
