@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -249,6 +251,16 @@ def build_world() -> World:
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     """Uploaded files (evidence) go to a temporary directory, never the project's."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    """Each test starts in the site's language, as a worker process does: LocaleMiddleware activates a request's
+    language on its thread and never deactivates it, so a test that asked for English would otherwise leave the
+    next test's code run outside a request (tasks, importers, services) in English."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -20,7 +20,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import login
 from tests.helpers import read_xlsx
+from yuanqu.accounts.models import User
 from yuanqu.accounts.services import user_create_on_server
 from yuanqu.core import audit, audit_chain
 from yuanqu.core.audit_archive import ArchiveError, archive, verify_file
@@ -262,6 +264,8 @@ def test_it_stores_phones_emails_and_id_numbers_masked(world, client_as):
 def test_every_auditor_sees_failed_log_ins_for_unknown_user_names(world, client_as):
     laoshan_auditor = user_create_on_server(role=Role.AUDITOR, region=Region.objects.get(pk="370212"),
                                             username="laoshan_auditor", password="Tr0ub4dor&3x!")[0]
+    User.objects.filter(pk=laoshan_auditor.pk).update(must_change_password=False)
+    laoshan_auditor.refresh_from_db()
     for name in ("admin1", "root", "test"):
         Client().post(reverse("accounts:login"), {"username": name, "password": "Spray2024!"},
                       REMOTE_ADDR="198.51.100.9")
@@ -269,7 +273,7 @@ def test_every_auditor_sees_failed_log_ins_for_unknown_user_names(world, client_
     Client().post(reverse("accounts:login"), {"username": "laoshan_staff", "password": "wrong"})
     for client in (client_as("auditor"), Client()):
         if client.session.get("_auth_user_id") is None:
-            client.force_login(laoshan_auditor)
+            login(client, laoshan_auditor)
         rows = client.get(reverse("core:audit"), {"action": "login_failed"}).context["page_obj"].paginator.object_list
         sprayed = [e for e in rows if e.ip == "198.51.100.9"]
         assert sorted(e.actor_username for e in sprayed) == ["admin1", "root", "test"]

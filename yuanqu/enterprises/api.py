@@ -275,7 +275,7 @@ def update_enterprise(request: AuthedRequest, enterprise_id: Id, payload: Enterp
 
 
 @enterprises.post("/{enterprise_id}/change-requests", response={202: RequestOut, **ERRORS})
-def request_designation_change(request: AuthedRequest, enterprise_id: int, payload: ChangeRequestIn) -> Any:
+def request_designation_change(request: AuthedRequest, enterprise_id: Id, payload: ChangeRequestIn) -> Any:
     """The enterprise asks district staff to change its designations (高新, 规上, 专精特新, listing, capital)."""
     enterprise = get_visible_or_404(Enterprise.objects.editable_by(request.user), request.user, pk=enterprise_id)
     require_role(request.user, ENTERPRISE_SIDE)
