@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "yuanqu.core.middleware.RequestContextMiddleware",
+    "yuanqu.core.middleware.RefusalAuditMiddleware",  # audits views refused for the user's role
 ]
 
 ROOT_URLCONF = "yuanqu.urls"

@@ -23,6 +23,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 
+from yuanqu.core.services import RoleRefused, audit_refused_request
+
 from .auth import ActiveSessionAuth, TokenAuth
 from .schemas import HYGIENE_ERROR, ErrorOut
 
@@ -184,12 +186,15 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    """Outside the caller's scope or role: 404, so nothing is confirmed to exist."""
+    """Outside the caller's scope or role: 404, so nothing is confirmed to exist; the refused attempt is audited."""
+    audit_refused_request(request, exc)
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    if isinstance(exc, RoleRefused):
+        audit_refused_request(request, exc)
     return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 

@@ -17,6 +17,7 @@ from yuanqu.core import audit
 from yuanqu.core.forms import attach_errors
 from yuanqu.core.listing import Filter, ListSpec, run_list
 from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.core.services import RoleRefused
 from yuanqu.core.types import AuthedRequest
 from yuanqu.figures.selectors import default_period, scope_for_region
 from yuanqu.parks.models import Park
@@ -29,14 +30,14 @@ from .render import document
 
 def _require(request: AuthedRequest) -> None:
     if request.user.role not in services.REQUEST_ROLES:
-        raise Http404
+        raise RoleRefused
 
 
 def _editable_or_404(request: AuthedRequest, pk: int) -> Briefing:
     """A briefing the user may edit and issue (district staff, their region's); any other: 404."""
     _require(request)
     if request.user.role not in services.EDIT_ROLES:
-        raise Http404
+        raise RoleRefused
     return get_visible_or_404(Briefing.objects.editable_by(request.user).select_related("region", "park"),
                               request.user, pk=pk)
 

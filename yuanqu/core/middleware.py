@@ -84,3 +84,20 @@ class NoStoreWhenAuthenticatedMiddleware:
         if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
             add_never_cache_headers(response)
         return response
+
+
+class RefusalAuditMiddleware:
+    """Audits every request refused for its role (等保三级 安全审计: each refused attempt to exceed a role): a view
+    that answered :class:`~yuanqu.core.services.RoleRefused` (a 404 to the user) or raised ``PermissionDenied``.
+    The view's own transaction has ended by then, so the record stays while nothing else was written."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        from .services import audit_refused_request
+
+        audit_refused_request(request, exception)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models, transaction
+from django.http import Http404
 
 from . import audit
 from .models import AuditEvent
@@ -58,6 +59,27 @@ def record_refusal(
                      object_repr=object_repr, after={"refused": attempt})
 
 
+class RoleRefused(Http404):
+    """A page or endpoint the user's role may not use: answered 404 (nothing is confirmed to exist), and audited
+    as a refused attempt by ``RefusalAuditMiddleware`` (or the API's handler)."""
+
+
+class AuditedRefusal(PermissionDenied):
+    """A refusal already audited where it was decided (:func:`require_role_audited`): not audited twice."""
+
+
+def audit_refused_request(request: Any, exc: Exception) -> None:
+    """Audit a request refused for its role (等保三级: every refused attempt to exceed a role is recorded):
+    the method and path tried, by whom. Called outside the view's transaction, so the record stays."""
+    user = getattr(request, "user", None)
+    if isinstance(exc, AuditedRefusal) or not getattr(user, "is_authenticated", False):
+        return
+    if not isinstance(exc, RoleRefused | PermissionDenied):
+        return
+    record_refusal(actor=user,  # type: ignore[arg-type]  # authenticated: a User
+                   attempt=f"{request.method} {request.path}"[:300], object_type="url")
+
+
 def require_role_audited(actor: User, roles: Iterable[str], *, attempt: str, obj: models.Model | None = None,
                          object_type: str = "") -> None:
     """:func:`require_role` for a role boundary of the 三权分立 split: a refusal is audited first."""
@@ -65,7 +87,7 @@ def require_role_audited(actor: User, roles: Iterable[str], *, attempt: str, obj
         raise PermissionDenied("role not allowed")
     if actor.role not in set(roles):
         record_refusal(actor=actor, attempt=attempt, obj=obj, object_type=object_type)
-        raise PermissionDenied("role not allowed")
+        raise AuditedRefusal("role not allowed")
 
 
 def require_editable(queryset: Any, actor: User, obj: models.Model) -> None:

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from yuanqu.core.services import RoleRefused
 from yuanqu.core.types import AuthedRequest
 
 from .listing import Column, Filter, ListSpec, run_list
@@ -94,7 +95,7 @@ def _looks_like_ip(q: str) -> bool:
 def audit_list(request: AuthedRequest) -> HttpResponse:
     """The audit log, filterable and exportable, for the auditor of the region only."""
     if request.user.role != Role.AUDITOR:
-        raise Http404
+        raise RoleRefused
     qs = audit_events_for(request.user)
     start, end = request.GET.get("from", ""), request.GET.get("to", "")
     if start:

@@ -20,6 +20,7 @@ from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.roles import TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.core.services import RoleRefused
 from yuanqu.core.types import AuthedRequest
 from yuanqu.enterprises.models import Enterprise, Settlement
 from yuanqu.figures import selectors as figure_layer
@@ -36,7 +37,7 @@ PROFILE_ROLES = (*DASHBOARD_ROLES, Role.ENTERPRISE_USER)
 
 def _require(request: AuthedRequest, roles: Collection[str]) -> None:
     if request.user.role not in roles:
-        raise Http404
+        raise RoleRefused
 
 
 def _int(value: str | None, low: int, high: int) -> int | None:

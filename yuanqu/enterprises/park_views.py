@@ -7,7 +7,7 @@ mounted under the parks' URL names (``parks:list``, ``parks:detail``) by the pro
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.core.services import RoleRefused
 from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park, Unit
 
@@ -61,7 +62,7 @@ def _spec() -> ListSpec:
 def park_list(request: AuthedRequest) -> HttpResponse:
     """The parks the user may see, with filters, pinyin search, sorting, pagination and export."""
     if request.user.role not in (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR):
-        raise Http404
+        raise RoleRefused
     return run_list(request, selectors.parks_for_list(request.user), _spec(), "parks/park_list.html",
                     {"can_create": request.user.role == Role.REGION_STAFF})
 

@@ -18,6 +18,7 @@ from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.roles import EDIT_PARK, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.core.services import RoleRefused
 from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park
 
@@ -89,7 +90,7 @@ def _enterprise_spec() -> ListSpec:
 def enterprise_list(request: AuthedRequest) -> HttpResponse:
     """Enterprises in scope, with filters, pinyin search, sort, pagination and export."""
     if request.user.role not in LIST_ROLES:
-        raise Http404
+        raise RoleRefused
     qs = selectors.enterprises_for_list(request.user).prefetch_related("contacts")
     if request.GET.get("park"):
         qs = qs.filter(settlements__park__in=Park.objects.visible_to(request.user)).distinct()
@@ -123,7 +124,7 @@ def _enterprise_data(form: EnterpriseForm) -> dict[str, Any]:
 def enterprise_create(request: AuthedRequest) -> HttpResponse:
     """Register an enterprise, optionally signing it into a park."""
     if request.user.role not in EDIT_PARK:
-        raise Http404
+        raise RoleRefused
     initial = {"region": request.user.region_id, "park": request.GET.get("park")}
     form = EnterpriseForm(request.POST or None, user=request.user, creating=True, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -244,7 +245,7 @@ def _settlement_spec() -> ListSpec:
 def settlement_list(request: AuthedRequest) -> HttpResponse:
     """Settlements in scope, by park and stage."""
     if request.user.role not in LIST_ROLES:
-        raise Http404
+        raise RoleRefused
     return run_list(request, selectors.settlements_for_list(request.user), _settlement_spec(),
                     "enterprises/settlement_list.html",
                     {"can_create": request.user.role in EDIT_PARK})
@@ -254,7 +255,7 @@ def settlement_list(request: AuthedRequest) -> HttpResponse:
 def settlement_create(request: AuthedRequest) -> HttpResponse:
     """Sign an already registered enterprise into a park."""
     if request.user.role not in EDIT_PARK:
-        raise Http404
+        raise RoleRefused
     form = SettlementCreateForm(request.POST or None, user=request.user,
                                 initial={"park": request.GET.get("park"), "uscc": request.GET.get("uscc", "")})
     if request.method == "POST" and form.is_valid():
@@ -381,7 +382,7 @@ def _change_label(name: str, value: Any) -> str:
 def request_list(request: AuthedRequest) -> HttpResponse:
     """Requests: those district staff decide (approve or reject, with a reason), and those the user filed."""
     if request.user.role not in REQUEST_ROLES:
-        raise Http404
+        raise RoleRefused
     return render(request, "enterprises/request_list.html", {
         "rows": _request_rows(request.user), "reject_form": RejectForm(),
     })

@@ -24,7 +24,7 @@ from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.roles import CONFIGURERS, EDIT_PARK, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
-from yuanqu.core.services import require_role_audited
+from yuanqu.core.services import RoleRefused, require_role_audited
 from yuanqu.core.types import AuthedRequest
 from yuanqu.enterprises.models import EnterpriseRequest
 from yuanqu.enterprises.services import REQUEST_FILED
@@ -68,7 +68,7 @@ WRITE_ROLES = EDIT_PARK
 
 def _require(request: AuthedRequest, roles: Collection[str]) -> None:
     if request.user.role not in roles:
-        raise Http404
+        raise RoleRefused
 
 
 def _park_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
@@ -638,7 +638,7 @@ def project_month(request: AuthedRequest, pk: int) -> HttpResponse:
 def _decide_view(request: AuthedRequest, pk: int, act: Callable[[StageChange], Any], done: str) -> HttpResponse:
     change = get_visible_or_404(StageChange.objects.all(), request.user, pk=pk)
     if request.user.role != Role.REGION_STAFF:
-        raise Http404
+        raise RoleRefused
     try:
         act(change)
     except ValidationError as exc:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from yuanqu.core.forms import call_service, save_edit
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.core.services import RoleRefused
 from yuanqu.core.types import AuthedRequest
 
 from . import services
@@ -26,7 +27,7 @@ from .models import Building, Park, Unit
 def park_create(request: AuthedRequest) -> HttpResponse:
     """Register a park (district staff)."""
     if request.user.role != Role.REGION_STAFF:
-        raise Http404
+        raise RoleRefused
     form = ParkForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -28,7 +28,7 @@ from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import Region
 from yuanqu.core.roles import DICTIONARY_READERS, EDIT_PARK, ENTERPRISE_SIDE, REPORT_FILLERS, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
-from yuanqu.core.services import require_role_audited
+from yuanqu.core.services import RoleRefused, require_role_audited
 from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park
 
@@ -45,7 +45,7 @@ DICTIONARY_READ = DICTIONARY_READERS - ENTERPRISE_SIDE  # the dictionary page; e
 
 def _require(request: AuthedRequest, roles: Collection[str]) -> None:
     if request.user.role not in roles:
-        raise Http404
+        raise RoleRefused
 
 
 def _error_text(exc: ValidationError) -> str:
