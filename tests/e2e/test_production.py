@@ -40,6 +40,20 @@ PROXY_IP = "127.0.0.2"
 FORGER_IP = "127.0.0.4"
 HOST = "127.0.0.1"
 FORGED = "203.0.113.9"
+TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test key, hex
+
+
+_used_steps: list[int] = []
+
+
+def _totp_code() -> str:
+    """The code an authenticator app with TOTP_KEY shows now (RFC 6238: 30 s steps, 6 digits); the next step's if
+    this one was used already (each code is accepted once; the server allows one step of drift)."""
+    from django_otp.oath import hotp
+
+    step = max(int(time.time()) // 30, (_used_steps[-1] + 1) if _used_steps else 0)
+    _used_steps.append(step)
+    return str(hotp(bytes.fromhex(TOTP_KEY), step, 6)).zfill(6)
 
 
 def _free_port() -> int:
@@ -129,6 +143,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     _yuanqu(env, "upgrade")
     created = _yuanqu(env, "createuser", "staff", "--role", "region_staff", "--region", "370213")
     password = created.rsplit("password:", 1)[1].strip()
+    # District staff log in with a second factor: give the account an enrolled authenticator with a known key, as
+    # if its owner had scanned the QR code, and a password of its own (no forced change), so the test can log in.
+    _yuanqu(env, "shell", "-c", (
+        "from django_otp.plugins.otp_totp.models import TOTPDevice; from yuanqu.accounts.models import User; "
+        "u = User.objects.get(username='staff'); User.objects.filter(pk=u.pk).update(must_change_password=False); "
+        f"TOTPDevice.objects.create(user=u, name='phone', key='{TOTP_KEY}', confirmed=True)"))
 
     cert, key = base / "cert.pem", base / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={HOST}",
@@ -234,6 +254,17 @@ def test_it_logs_in_over_https_through_nginx_with_hsts_and_secure_cookies(stack:
     for name in ("sessionid", "csrftoken"):
         assert "; secure" in _cookie_header(client, name).lower(), _cookie_header(client, name)
     assert "httponly" in _cookie_header(client, "sessionid").lower()
+    # The second factor, asked for over the proxied HTTPS too.
+    home = client.request("GET", "/")
+    assert home.status == 302 and "/accounts/2fa/verify/" in home.headers["Location"]
+    page = client.request("GET", "/accounts/2fa/verify/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
+    assert page.status == 200 and token is not None
+    origin = f"https://{HOST}:{stack.https_port}"
+    verified = client.request("POST", "/accounts/2fa/verify/",
+                              {"csrfmiddlewaretoken": token.group(1), "code": _totp_code()},
+                              {"Origin": origin, "Referer": f"{origin}/accounts/2fa/verify/"})
+    assert verified.status == 302, verified.body[:800]
     home = client.request("GET", "/")
     assert home.status == 200 and "staff" in home.body
 
@@ -284,6 +315,9 @@ def test_it_renders_the_login_page_in_chromium_through_nginx(stack: Stack, brows
     page.fill("input[name=username]", "staff")
     page.fill("input[name=password]", stack.password)
     page.click("#login-form button[type=submit]")
+    page.wait_for_url("**/accounts/2fa/verify/**")
+    page.fill("input[name=code]", _totp_code())
+    page.press("input[name=code]", "Enter")
     page.wait_for_url(f"https://{HOST}:{stack.https_port}/")
     # Tabler's stylesheet arrived through nginx and was parsed (a 404 or a wrong MIME type leaves no rules).
     assert page.evaluate("[...document.styleSheets].some(s => (s.href || '').includes('/vendor/tabler/css/tabler.min.')"
