@@ -10,6 +10,10 @@ Members, in this order:
     format version, app version and git commit, database vendor, time of creation, the row count of every
     model table, the audit chain's head (:func:`yuanqu.core.audit_chain.verify`) and the SHA-256 and size of
     every other member.
+``manifest.sig``
+    ``hmac-sha256 HEX``: the manifest's HMAC under the audit chain's key (``AUDIT_CHAIN_KEY``, by default
+    derived from ``SECRET_KEY``), so that an edited manifest is refused, and an archive from an installation
+    with another key is refused before anything is touched (its audit chain would not verify here anyway).
 ``database.dump`` (PostgreSQL, ``pg_dump --format=custom``) or ``database.sqlite3`` (SQLite, online backup API)
 ``media/…``
     the uploaded and generated files (``MEDIA_ROOT``: stage evidence, briefings).
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -52,6 +57,7 @@ from . import audit_chain
 
 FORMAT = "yuanqu-backup/1"
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
 DB_MEMBERS = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 #: Tables Django fills on every ``migrate`` (their rows say nothing about the data): ignored when deciding
 #: whether a database is empty.
@@ -100,6 +106,10 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _signature(data: bytes) -> str:
+    return hmac.new(audit_chain.chain_key(), data, hashlib.sha256).hexdigest()
 
 
 def _git_commit() -> str:
@@ -211,6 +221,10 @@ def create(output: Path | None = None, *, using: str = "default") -> tuple[Path,
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mtime, info.mode = len(data), int(created.timestamp()), 0o600
             tar.addfile(info, io.BytesIO(data))
+            sig = f"hmac-sha256 {_signature(data)}\n".encode()
+            info = tarfile.TarInfo(SIGNATURE)
+            info.size, info.mtime, info.mode = len(sig), int(created.timestamp()), 0o600
+            tar.addfile(info, io.BytesIO(sig))
             for name, path in members:
                 tar.add(path, arcname=name, recursive=False)
         with partial.open("rb") as f:
@@ -254,9 +268,18 @@ def opened(archive: Path) -> Iterator[Opened]:
             raise BackupError(f"备份文件已损坏或不完整, 未做任何恢复: {exc} "
                               f"(the archive is truncated or damaged; nothing restored)") from exc
         try:
-            manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+            raw = (directory / MANIFEST).read_bytes()
         except FileNotFoundError as exc:
             raise BackupError("备份文件缺少 manifest.json, 未做任何恢复 (manifest missing; nothing restored)") from exc
+        try:
+            sig = (directory / SIGNATURE).read_text().split()
+        except (OSError, UnicodeDecodeError):
+            sig = []
+        if len(sig) != 2 or sig[0] != "hmac-sha256" or not hmac.compare_digest(sig[1], _signature(raw)):
+            raise BackupError("备份清单 manifest.json 签名不符: 清单被修改, 或本系统的 AUDIT_CHAIN_KEY / SECRET_KEY "
+                              "与备份时不同; 未做任何恢复 (manifest signature mismatch; nothing restored)")
+        try:
+            manifest = json.loads(raw.decode("utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:
             raise BackupError("备份文件的 manifest.json 无法解析, 未做任何恢复 "
                               "(manifest corrupt; nothing restored)") from exc
@@ -264,7 +287,8 @@ def opened(archive: Path) -> Iterator[Opened]:
                 manifest.get("files"), dict) or not isinstance(manifest.get("tables"), dict):
             raise BackupError(f"备份文件格式不符 (需要 {FORMAT}), 未做任何恢复 (not a {FORMAT} archive)")
         files: dict[str, Any] = manifest["files"]
-        present = {p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file()} - {MANIFEST}
+        present = {p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file()} - {
+            MANIFEST, SIGNATURE}
         if missing := sorted(set(files) - present):
             raise BackupError(f"备份文件缺少成员 {', '.join(missing[:5])}, 未做任何恢复 (members missing)")
         if extra := sorted(present - set(files)):
