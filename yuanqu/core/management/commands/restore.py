@@ -34,5 +34,5 @@ class Command(BaseCommand):
         manifest = result.manifest
         self.stdout.write(self.style.SUCCESS(
             f"恢复完成并已校验: {len(manifest['tables'])} 张表行数与清单一致 ({sum(manifest['tables'].values())} 行), "
-            f"审计链完整 ({result.events} 条), 文件 {len(manifest['files']) - 1} 个; 备份时间 {manifest['created_at']}, "
-            f"{time.monotonic() - started:.1f} 秒 (restored and verified)"))
+            f"审计链完整 ({result.events} 条), 文件 {len(manifest['files']) - 1} 个; "
+            f"备份时间 {manifest['created_at']}, {time.monotonic() - started:.1f} 秒 (restored and verified)"))
