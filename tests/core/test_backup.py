@@ -32,6 +32,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.conftest import add_statistics, build_world
+from tests.core.test_database_roles import scratch  # noqa: F401 (the fixture)
 from yuanqu.core import audit, audit_chain, backup
 from yuanqu.core.backup import model_tables, table_counts
 from yuanqu.core.models import AuditEvent, IndustryCode, Region
@@ -309,9 +310,51 @@ def test_an_archive_from_the_other_database_vendor_or_another_key_is_refused(
     assert _source_state() == before
 
 
+def test_a_missing_archive_is_named(db: Any, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="备份文件不存在"):
+        call_command("restore", str(tmp_path / "nothing.tar.gz"))
+
+
 @pytest.mark.skipif(shutil.which("tar") is None, reason="needs tar")
 def test_the_archive_opens_with_the_systems_tar(populated: dict[str, Any], tmp_path: Path) -> None:
     archive = tmp_path / "b.tar.gz"
     call_command("backup", output=str(archive))
     listing = subprocess.run(["tar", "tzf", str(archive)], capture_output=True, text=True, check=True).stdout
     assert listing.splitlines()[0] == "manifest.json"
+
+
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL only (DATABASE_URL)")
+def test_with_the_two_roles_backup_and_restore_run_as_the_owner_and_the_app_role_keeps_its_limits(
+        scratch: dict[str, Any], tmp_path: Path) -> None:
+    """deploy/postgres-roles.sql's installation: ``backup`` and ``restore`` connect as the owner (DATABASE_OWNER_URL);
+    after a forced restore the tables are the owner's again and the app role still cannot change audit rows."""
+    import psycopg
+
+    env = scratch["env"] | {"MEDIA_ROOT": str(tmp_path / "media"), "AUDIT_ARCHIVE_DIR": str(tmp_path / "aa"),
+                            "YUANQU_VAR_DIR": str(tmp_path / "var"), "SECRET_KEY": settings.SECRET_KEY}
+    script = ("import django; django.setup()\nfrom yuanqu.core import audit\n"
+              "for i in range(3): audit.record(actor=None, action='login_failed', username=f'u{i}')\n")
+    app_env = env | {"DJANGO_SETTINGS_MODULE": "yuanqu.settings"}
+    assert subprocess.run([sys.executable, "-c", script], env=app_env, capture_output=True).returncode == 0
+    archive = tmp_path / "roles.tar.gz"
+    run = _yuanqu(env, "backup", "--output", str(archive))
+    assert run.returncode == 0, run.stderr[-3000:]
+    # One more event after the backup: the restore must say it replaces it, and take it away.
+    assert subprocess.run([sys.executable, "-c", script], env=app_env, capture_output=True).returncode == 0
+    refused = _yuanqu(env, "restore", str(archive))
+    assert refused.returncode != 0 and "core_auditevent 6" in refused.stderr
+    forced = _yuanqu(env, "restore", str(archive), "--force")
+    assert forced.returncode == 0, forced.stderr[-3000:]
+    assert "core_auditevent 6" in forced.stdout and "恢复完成并已校验" in forced.stdout
+
+    with psycopg.connect(scratch["owner"]) as owner:
+        assert owner.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'core_auditevent'").fetchone() == (
+            scratch["owner_role"],)
+    with psycopg.connect(scratch["app"]) as app:
+        assert app.execute("SELECT count(*) FROM core_auditevent").fetchone() == (3,)
+        for sql in ("DELETE FROM core_auditevent", "UPDATE core_auditevent SET actor_username = 'x'",
+                    "TRUNCATE core_auditevent"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege), app.transaction():
+                app.execute(sql)  # type: ignore[arg-type]
+    verify = _yuanqu(env, "audit_verify")
+    assert verify.returncode == 0, verify.stdout + verify.stderr

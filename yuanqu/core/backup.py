@@ -370,6 +370,10 @@ def _restore_database(source: Path, vendor: str, using: str) -> None:
     _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error",
           "--no-password", f"--dbname={connection.settings_dict['NAME']}", str(source)],
          _pg_env(connection.settings_dict), "数据库恢复 (pg_restore) ")
+    # The tables were created again under the owner's default privileges (deploy/postgres-roles.sql), which give
+    # the application role UPDATE and DELETE on every new table; the dump's grants do not take those back for the
+    # audit table. The same step as after ``migrate``: no role but the owner may change audit rows.
+    audit_chain.revoke_audit_changes(sender=None, using=using)
 
 
 def _restore_files(opened_archive: Opened) -> None:
