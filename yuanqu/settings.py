@@ -166,7 +166,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # role in DATABASE_OWNER_URL (MIGRATE_DATABASE_URL is read as a synonym). See deploy/postgres-roles.sql.
 DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "") or os.environ.get("MIGRATE_DATABASE_URL", "")
 #: Commands that change the schema or the audit log run as the owner when DATABASE_OWNER_URL is set.
-OWNER_COMMANDS = frozenset({"migrate", "audit_archive", "flush", "createcachetable", "upgrade", "restore",
+OWNER_COMMANDS = frozenset({"migrate", "audit_archive", "flush", "createcachetable", "upgrade", "backup", "restore",
                             "demo", "load_reference"})
 _command = sys.argv[1] if len(sys.argv) > 1 and Path(sys.argv[0]).name in {"yuanqu", "manage.py", "cli.py"} else ""
 if DATABASE_OWNER_URL and (env_bool("YUANQU_DB_AS_OWNER") or _command in OWNER_COMMANDS):
@@ -182,6 +182,8 @@ if AUDIT_RETENTION_DAYS < AUDIT_MIN_RETENTION_DAYS:
         f"AUDIT_RETENTION_DAYS={AUDIT_RETENTION_DAYS} is below the minimum of {AUDIT_MIN_RETENTION_DAYS} days "
         f"(审计日志保存期限 AUDIT_RETENTION_DAYS 不得少于 {AUDIT_MIN_RETENTION_DAYS} 天)")
 AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", VAR_DIR / "audit-archive"))
+# Where `yuanqu backup` writes its archives when no --output is given (issue 13 item 4).
+BACKUP_DIR = Path(os.environ.get("YUANQU_BACKUP_DIR", VAR_DIR / "backups"))
 # --- end of audit log and database roles ----------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
