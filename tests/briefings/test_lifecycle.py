@@ -262,7 +262,7 @@ def test_writing_a_draft_again_keeps_staff_edits(client, stats_world):
 def test_only_district_staff_edit_and_issue(client, stats_world, role):
     b = written(stats_world.users["region_staff"], park=stats_world.xltd)  # the operator's own park
     login(client, stats_world.users[role])
-    before = AuditEvent.objects.count()
+    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     page = client.get(reverse("briefings:detail", args=[b.pk]))
     assert page.status_code == 200 and 'id="edit-form"' not in page.content.decode()
     assert client.post(reverse("briefings:edit", args=[b.pk]), edit_data(b, next_steps="x")).status_code == 404
@@ -270,7 +270,12 @@ def test_only_district_staff_edit_and_issue(client, stats_world, role):
     with pytest.raises(PermissionDenied):
         services.briefing_issue(actor=stats_world.users[role], briefing=b)
     b.refresh_from_db()
-    assert b.lifecycle == "draft" and b.edits == {} and AuditEvent.objects.count() == before
+    # Nothing written: the only new audit events are the two refused attempts (edit, issue), by this user.
+    new = AuditEvent.objects.filter(id__gt=last)
+    assert b.lifecycle == "draft" and b.edits == {}
+    assert [(e.actor_id, e.after["refused"]) for e in new.order_by("id")] == [
+        (stats_world.users[role].pk, f"POST {reverse('briefings:edit', args=[b.pk])}"),
+        (stats_world.users[role].pk, f"POST {reverse('briefings:issue', args=[b.pk])}")]
 
 
 def test_another_regions_briefing_is_a_404_everywhere(client, stats_world):
