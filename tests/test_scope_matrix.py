@@ -188,6 +188,16 @@ def html_rows(response: Any) -> list[int]:
     return parser.ids
 
 
+def search_hits(kind: str) -> Callable[[Any], list[int]]:
+    """The ids of the global search's hits of one kind, read from the page (``data-kind``/``data-hit``)."""
+    import re
+
+    def read(response: Any) -> list[int]:
+        pattern = rf'data-kind="{kind}" data-hit="(\d+)"'
+        return [int(n) for n in re.findall(pattern, response.content.decode())]
+    return read
+
+
 def api_items(response: Any) -> list[int]:
     """The ids of an API list: ninja's LimitOffsetPagination wraps them as {"items": [...], "count": n}."""
     payload = json.loads(response.content)
@@ -278,6 +288,11 @@ SEES: dict[str, dict[str, set[str]]] = {
     # Requests: district roles see those their region decides; others the ones they filed.
     "request": {**DISTRICT, OPERATOR: {"by_operator"}, ENTERPRISE: {"own"}},
 }
+
+
+def named_qingdao(world: World, role: str) -> set[int]:
+    """Enterprises whose name holds 青岛 (what the search case types), whoever may see them."""
+    return set(Enterprise.objects.filter(name__contains="青岛").values_list("pk", flat=True))
 
 
 def world_rows(world: World) -> dict[str, dict[int, frozenset[str]]]:
@@ -442,6 +457,9 @@ def batch_pk(b: Bundle) -> dict[str, Any]:
 
 CASES: dict[str, Case] = {
     "home": Case("GET", ALL, redirects=True),
+    # Every enterprise of the world is named 青岛…; the search shows the first 8 the user may see.
+    "search": Case("GET", ALL, query="?q=青岛", listing=Listing("enterprise", read=search_hits("enterprise"),
+                                                                shows=named_qingdao, page=8)),
     "set_language": Case("POST", ALL, data={"language": "en"}, public=True, redirects=True),
     "healthz": Case("GET", ALL, public=True),
     "readyz": Case("GET", ALL, public=True),

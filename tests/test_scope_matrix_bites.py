@@ -58,6 +58,7 @@ MUTANTS = [
     ("dashboards:chart", Park),  # the park map (JSON)
     ("dashboards:figures", ReportValue),  # reads the values through ReportValue's own scope
     ("api:get_aggregates", Park),
+    ("search", Enterprise),  # the header's global search
 ]
 
 

@@ -10,6 +10,7 @@ from yuanqu.site import views as site_views
 
 urlpatterns = [
     path("", site_views.home, name="home"),
+    path("search/", site_views.search, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("yuanqu.accounts.urls")),
     # The park list and detail pages show tenants, so enterprises (a floor higher) serves them in this namespace.

@@ -91,9 +91,16 @@ def test_the_home_page_sends_admin_roles_to_their_page(client_as, role: Role, ta
     assert response.status_code == 302 and response["Location"] == reverse(target)
 
 
-def test_the_home_page_sends_an_enterprise_user_to_its_enterprise(world: World, client_as) -> None:
+def test_the_home_page_of_an_enterprise_user_is_its_own_workbench(world: World, client_as) -> None:
+    """Its profile in brief, linked; no other enterprise anywhere on the page."""
+    user = world.user(Role.ENTERPRISE_USER)
     response = client_as(Role.ENTERPRISE_USER).get(reverse("home"))
-    assert response["Location"] == reverse("enterprises:detail", args=[world.user(Role.ENTERPRISE_USER).enterprise_id])
+    assert response.status_code == 200 and response.context["enterprise"].pk == user.enterprise_id
+    html = response.content.decode()
+    assert f'href="{reverse("enterprises:detail", args=[user.enterprise_id])}"' in html
+    others = [e for e in (world.ent_xltd, world.ent_xltd_fitout, world.ent_smyz, world.ent_laoshan)
+              if e.pk != user.enterprise_id]
+    assert len(others) == 3 and not any(e.name in html or e.uscc in html for e in others)
 
 
 def test_the_demo_runs_its_loaders_in_order_with_one_context(db) -> None:

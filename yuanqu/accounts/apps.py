@@ -18,7 +18,7 @@ class AccountsConfig(AppConfig):
         from .api import token_user
 
         nav.register(key="accounts", label=_("Users"), url_name="accounts:users", roles={Role.REGION_ADMIN},
-                     order=160)
+                     order=160, group="system")
         demo.register("loader account", accounts_demo.load_loader_account, order=0)
         demo.register("role accounts", accounts_demo.load_role_accounts, order=30)
         set_token_lookup(token_user)

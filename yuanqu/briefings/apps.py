@@ -14,4 +14,4 @@ class BriefingsConfig(AppConfig):
         from yuanqu.core.roles import Role
 
         nav.register(key="briefings", label=_("Briefings"), url_name="briefings:list",
-                     roles={Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR}, order=30)
+                     roles={Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR}, order=30, group="analysis")

@@ -20,4 +20,5 @@ class CoreConfig(AppConfig):
         post_migrate.connect(revoke_audit_changes, sender=self, dispatch_uid="yuanqu_audit_revoke")
         from .roles import Role
 
-        nav.register(key="core", label=_("Audit log"), url_name="core:audit", roles={Role.AUDITOR}, order=190)
+        nav.register(key="core", label=_("Audit log"), url_name="core:audit", roles={Role.AUDITOR}, order=190,
+                     group="system")

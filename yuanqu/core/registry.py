@@ -1,7 +1,10 @@
 """Registries that higher apps fill from ``AppConfig.ready()``, so that core (and site) never name an app.
 
-``nav`` holds the menu: each app registers its own entries (label, URL name, roles, order, an optional badge);
-``site`` renders the entries a user's role may open. ``demo`` holds the loaders of the Licang demo: each app's
+``nav`` holds the menu: each app registers its own entries (label, URL name, roles, order, group, an optional
+badge); ``site`` renders the entries a user's role may open, grouped (工作台, 园区与企业, 招商引资 …) in a side menu.
+``search`` holds the providers of the header's global search: each app registers a function that returns the
+user's scoped matches for a query. ``todos`` holds the counts each role's 工作台 shows (reports to review,
+follow-ups due …). ``demo`` holds the loaders of the Licang demo: each app's
 ``demo.py`` registers one (or more) with an order, and ``site`` runs them in that order in one transaction.
 """
 
@@ -13,10 +16,36 @@ from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from yuanqu.accounts.models import User
     from yuanqu.core.demo import DemoContext
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A heading of the side menu; its entries are the ones registered with its ``key``."""
+
+    key: str
+    label: str | Promise
+    order: int
+
+
+#: The groups of the side menu, in order. An app that adds a new area of work registers its entries under one of
+#: these; a new group is a product decision, so it is added here and not by an app.
+NAV_GROUPS: tuple[NavGroup, ...] = (
+    NavGroup("workbench", _("Workbench"), 10),
+    NavGroup("registry", _("Parks and enterprises"), 20),
+    NavGroup("investment", _("Investment promotion"), 30),
+    NavGroup("economy", _("Economic operation"), 40),
+    NavGroup("innovation", _("Technology services"), 50),
+    NavGroup("policies", _("Policies for enterprises"), 60),
+    NavGroup("chains", _("Industry chains"), 70),
+    NavGroup("analysis", _("Analysis and briefings"), 80),
+    NavGroup("system", _("System"), 90),
+)
+GROUP_KEYS = frozenset(g.key for g in NAV_GROUPS)
 
 
 @dataclass(frozen=True)
@@ -28,6 +57,8 @@ class NavEntry:
     url_name: str
     roles: frozenset[str]
     order: int
+    #: The key of the ``NavGroup`` the entry sits under.
+    group: str = "workbench"
     #: A count shown after the label when it is not zero (due follow-ups, unread reminders).
     badge: Callable[[User], int] | None = None
     #: Arguments of the URL, when it names something of the user's own (their enterprise).
@@ -51,11 +82,14 @@ class NavRegistry:
         self._entries: list[NavEntry] = []
 
     def register(self, *, key: str, label: str | Promise, url_name: str, roles: Collection[str], order: int,
-                 badge: Callable[[User], int] | None = None,
+                 group: str = "workbench", badge: Callable[[User], int] | None = None,
                  url_args: Callable[[User], Sequence[Any]] | None = None) -> NavEntry:
-        """Add an entry; registering the same URL name for the same roles twice is a programming error."""
-        entry = NavEntry(key=key, label=label, url_name=url_name, roles=frozenset(roles), order=order, badge=badge,
-                         url_args=url_args)
+        """Add an entry; registering the same URL name for the same roles twice, or under an unknown group, is a
+        programming error."""
+        if group not in GROUP_KEYS:
+            raise ValueError(f"navigation entry {url_name}: unknown group {group!r} (one of {sorted(GROUP_KEYS)})")
+        entry = NavEntry(key=key, label=label, url_name=url_name, roles=frozenset(roles), order=order, group=group,
+                         badge=badge, url_args=url_args)
         for other in self._entries:
             both = other.roles & entry.roles
             if other.url_name == url_name and both:
@@ -107,5 +141,98 @@ class DemoRegistry:
         self._loaders.remove(loader)
 
 
+@dataclass(frozen=True)
+class SearchHit:
+    """One result of the global search: its kind (park, enterprise, lead, project), its id, its name, a detail line
+    and where it opens."""
+
+    kind: str
+    pk: int
+    label: str
+    detail: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    """An app's share of the global search: ``find(user, q, limit)`` returns the user's scoped matches."""
+
+    key: str
+    label: str | Promise
+    order: int
+    find: Callable[[User, str, int], list[SearchHit]]
+
+
+class SearchRegistry:
+    """The providers of the header's search box (parks, enterprises, leads, projects …), in order."""
+
+    def __init__(self) -> None:
+        self._providers: list[SearchProvider] = []
+
+    def register(self, *, key: str, label: str | Promise, order: int,
+                 find: Callable[[User, str, int], list[SearchHit]]) -> SearchProvider:
+        """Add a provider; each key once. ``find`` must read through the model's scope (``visible_to``)."""
+        if any(p.key == key for p in self._providers):
+            raise ValueError(f"search provider {key} registered twice")
+        provider = SearchProvider(key=key, label=label, order=order, find=find)
+        self._providers.append(provider)
+        self._providers.sort(key=lambda p: p.order)
+        return provider
+
+    def providers(self) -> list[SearchProvider]:
+        """Every provider, in order."""
+        return list(self._providers)
+
+    def unregister(self, provider: SearchProvider) -> None:
+        """Remove a provider (tests that plant one take it out again)."""
+        self._providers.remove(provider)
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One line of a 工作台: a label, the count of things waiting, where to act on them."""
+
+    label: str
+    count: int
+    url: str
+
+
+@dataclass(frozen=True)
+class TodoSource:
+    """An app's to-dos for a set of roles: ``collect(user)`` returns the lines (empty when nothing waits)."""
+
+    key: str
+    roles: frozenset[str]
+    order: int
+    collect: Callable[[User], list[Todo]]
+
+
+class TodoRegistry:
+    """What each role's home page lists as waiting for it, registered by the apps that own the work."""
+
+    def __init__(self) -> None:
+        self._sources: list[TodoSource] = []
+
+    def register(self, *, key: str, roles: Collection[str], order: int,
+                 collect: Callable[[User], list[Todo]]) -> TodoSource:
+        """Add a source of to-dos; each key once."""
+        if any(s.key == key for s in self._sources):
+            raise ValueError(f"to-do source {key} registered twice")
+        source = TodoSource(key=key, roles=frozenset(roles), order=order, collect=collect)
+        self._sources.append(source)
+        self._sources.sort(key=lambda s: s.order)
+        return source
+
+    def for_user(self, user: User) -> list[Todo]:
+        """The to-do lines of the user's role, in order."""
+        return [todo for s in self._sources if user.role in s.roles for todo in s.collect(user)]
+
+    def unregister(self, source: TodoSource) -> None:
+        """Remove a source (tests that plant one take it out again)."""
+        self._sources.remove(source)
+
+
 nav = NavRegistry()
 demo = DemoRegistry()
+search = SearchRegistry()
+todos = TodoRegistry()

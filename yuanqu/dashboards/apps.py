@@ -16,5 +16,5 @@ class DashboardsConfig(AppConfig):
         from . import demo as dashboards_demo
 
         nav.register(key="dashboards", label=_("Cockpit"), url_name="dashboards:cockpit",
-                     roles={Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR}, order=20)
+                     roles={Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR}, order=20, group="analysis")
         demo.register("dashboards", dashboards_demo.load_demo_part, order=60)

@@ -8,10 +8,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core import audit
 from yuanqu.core.numbers import share
+from yuanqu.core.registry import SearchHit, Todo
 from yuanqu.core.roles import USER_ADMINS, Role
 from yuanqu.core.scoping import region_prefix_q
 from yuanqu.core.text import mask_email, mask_phone
@@ -173,3 +175,16 @@ def requests_to_decide(user: Any) -> QuerySet[EnterpriseRequest]:
     if not getattr(user, "is_authenticated", False) or user.role != Role.REGION_STAFF:
         return EnterpriseRequest.objects.none()
     return EnterpriseRequest.objects.in_region(user.region_id).exclude(requested_by=user)
+
+
+def request_todos(user: Any) -> list[Todo]:
+    """The 工作台 line for settlement requests waiting for the user's decision."""
+    n = requests_to_decide(user).filter(status=EnterpriseRequest.Status.PENDING).count()
+    return [Todo(str(_("Requests to decide")), n, reverse("enterprises:requests"))] if n else []
+
+
+def enterprise_search_hits(user: Any, q: str, limit: int) -> list[SearchHit]:
+    """Enterprises the user sees whose name, pinyin, initials, USCC or former name match ``q``."""
+    rows = Enterprise.objects.visible_to(user).search(q).order_by("name")[:limit]
+    return [SearchHit(kind="enterprise", pk=e.pk, label=e.name, detail=e.uscc,
+                      url=reverse("enterprises:detail", args=[e.pk])) for e in rows]

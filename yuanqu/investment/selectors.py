@@ -8,9 +8,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from yuanqu.core import audit
+from yuanqu.core.registry import SearchHit, Todo
 from yuanqu.core.roles import EDIT_PARK, Role
 from yuanqu.core.text import mask_email, mask_phone, normalize_name, normalize_uscc
 
@@ -83,6 +86,12 @@ def due_count(user: Any) -> int:
     if getattr(user, "role", None) not in EDIT_PARK:
         return 0
     return due_for(user).count() + due_projects_for(user).count()
+
+
+def followup_todos(user: Any) -> list[Todo]:
+    """The 工作台 line for leads and projects whose next step is due."""
+    n = due_count(user)
+    return [Todo(gettext("Follow-ups due"), n, reverse("investment:due"))] if n else []
 
 
 def stale_for(user: Any) -> QuerySet[Lead]:
@@ -163,3 +172,22 @@ def stale_leads(qs: Any = None, *, today: dt.date | None = None) -> Any:
         active_since = Q(last_follow_up_on__gte=cutoff) | Q(owned_since__date__gte=cutoff)
         cond |= Q(region_id=region_code) & ~active_since
     return base.filter(cond)
+
+
+def lead_search_hits(user: User, q: str, limit: int) -> list[SearchHit]:
+    """Leads the user sees whose company name, pinyin, initials or USCC match ``q``."""
+    rows = Lead.objects.visible_to(user).search(q).order_by("-updated_at")[:limit]
+    return [SearchHit(kind="lead", pk=lead.pk, label=lead.name, detail=str(lead.get_status_display()),
+                      url=reverse("investment:lead_detail", args=[lead.pk])) for lead in rows]
+
+
+def project_search_hits(user: User, q: str, limit: int) -> list[SearchHit]:
+    """Projects the user sees whose name matches ``q`` (or, for a USCC, whose investor has it)."""
+    q = q.strip()
+    if not q:
+        return []
+    match = Q(name__icontains=q) | Q(investor_enterprise__uscc__startswith=q.upper())
+    rows = Project.objects.visible_to(user).filter(match).select_related("park").order_by("name")[:limit]
+    return [SearchHit(kind="project", pk=p.pk, label=p.name,
+                      detail=" · ".join(x for x in (p.park.name if p.park else "", str(p.get_stage_display())) if x),
+                      url=reverse("investment:project_detail", args=[p.pk])) for p in rows]

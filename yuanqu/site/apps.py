@@ -17,4 +17,4 @@ class SiteConfig(AppConfig):
         from yuanqu.core.registry import nav
         from yuanqu.core.roles import Role
 
-        nav.register(key="home", label=_("Overview"), url_name="home", roles=set(Role.values), order=10)
+        nav.register(key="home", label=_("Home"), url_name="home", roles=set(Role.values), order=10)

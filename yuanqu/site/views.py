@@ -7,10 +7,19 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from yuanqu.core.registry import search as search_registry
+from yuanqu.core.registry import todos
 from yuanqu.core.roles import Role
+from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
 from yuanqu.enterprises.models import Enterprise, Settlement, signed_q, stage_q
 from yuanqu.parks.models import Park, Unit
+from yuanqu.stats.models import Report
+
+#: How many matches of each kind the header's search shows; the lists behind "more" hold the rest.
+SEARCH_LIMIT = 8
+#: A query shorter than this matches too much to be useful (one pinyin letter); two Chinese characters are fine.
+SEARCH_MIN_CHARS = 2
 
 
 @login_required
@@ -22,7 +31,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     if user.role == Role.REGION_ADMIN:
         return redirect("accounts:users")
     if user.role == Role.ENTERPRISE_USER:
-        return redirect("enterprises:detail", pk=user.enterprise_id)
+        return _enterprise_home(request)
     parks = Park.objects.visible_to(user)
     settlements = Settlement.objects.visible_to(user)
     stage_counts = settlements.counts_by_stage()
@@ -38,4 +47,33 @@ def home(request: AuthedRequest) -> HttpResponse:
         "stage_counts": list(stage_counts.items()),
         "unit_counts": unit_counts,
         "park_rows": park_rows,
+        "todos": todos.for_user(user),
     })
+
+
+def _enterprise_home(request: AuthedRequest) -> HttpResponse:
+    """An enterprise user's 工作台: its own profile in brief, what waits for it, its latest reports."""
+    user = request.user
+    enterprise = get_visible_or_404(Enterprise.objects.all(), user, pk=user.enterprise_id)
+    settlements = (Settlement.objects.visible_to(user).filter(enterprise=enterprise).select_related("park")
+                   .order_by("-signed_on"))
+    reports = (Report.objects.visible_to(user).filter(enterprise=enterprise).select_related("round", "park")
+               .order_by("-round__year", "-round__month")[:6])
+    return render(request, "site/enterprise_home.html", {
+        "enterprise": enterprise, "settlements": settlements, "reports": reports, "todos": todos.for_user(user),
+    })
+
+
+@login_required
+def search(request: AuthedRequest) -> HttpResponse:
+    """The header's search: parks, enterprises, leads and projects the user may see, by name, pinyin, initials or
+    USCC, each kind from the app that owns it (and through its scope)."""
+    q = " ".join(request.GET.get("q", "").split())[:100].replace("\x00", "")
+    groups = []
+    too_short = bool(q) and len(q) < SEARCH_MIN_CHARS
+    if q and not too_short:
+        for provider in search_registry.providers():
+            hits = provider.find(request.user, q, SEARCH_LIMIT + 1)
+            if hits:
+                groups.append({"label": provider.label, "hits": hits[:SEARCH_LIMIT], "more": len(hits) > SEARCH_LIMIT})
+    return render(request, "site/search.html", {"q": q, "search_q": q, "groups": groups, "too_short": too_short})

@@ -13,7 +13,7 @@ class StatsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
         from yuanqu.api.api import add_router
-        from yuanqu.core.registry import demo, nav
+        from yuanqu.core.registry import demo, nav, todos
         from yuanqu.core.roles import Role
         from yuanqu.parks.models import Park
         from yuanqu.tabular.registry import register
@@ -23,7 +23,7 @@ class StatsConfig(AppConfig):
         from .api import router
         from .importers import ReportValueImporter
         from .models import Indicator
-        from .queries import unread_notice_count
+        from .queries import report_todos, unread_notice_count
 
         # A park that changes region or goes takes its cells out of its regions' cells.
         pre_save.connect(rollups.park_saving, sender=Park, weak=False)
@@ -36,12 +36,14 @@ class StatsConfig(AppConfig):
         post_delete.connect(importer.forget_fields, sender=Indicator, weak=False)
 
         nav.register(key="stats", label=_("Economic statistics"), url_name="stats:aggregates",
-                     roles={Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR}, order=110)
+                     roles={Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR}, order=110, group="economy")
         nav.register(key="stats", label=_("My statistics reports"), url_name="stats:reports",
-                     roles={Role.ENTERPRISE_USER}, order=140)
+                     roles={Role.ENTERPRISE_USER}, order=140, group="economy")
         nav.register(key="stats_notices", label=_("Reminders"), url_name="stats:notices",
-                     roles={Role.ENTERPRISE_USER}, order=150, badge=unread_notice_count)
+                     roles={Role.ENTERPRISE_USER}, order=150, group="workbench", badge=unread_notice_count)
         nav.register(key="stats", label=_("Indicators"), url_name="stats:indicators", roles={Role.REGION_STAFF},
-                     order=170)
+                     order=170, group="system")
         demo.register("statistics", stats_demo.load_demo_part, order=50)
+        todos.register(key="reports", roles={Role.REGION_STAFF, Role.PARK_OPERATOR, Role.ENTERPRISE_USER}, order=10,
+                       collect=report_todos)
         add_router("/stats", router)

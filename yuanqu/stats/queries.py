@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from yuanqu.core import numbers
 from yuanqu.core.models import AuditEvent
+from yuanqu.core.registry import Todo
 from yuanqu.core.roles import Role
 from yuanqu.enterprises.models import Contact
 from yuanqu.enterprises.selectors import contact_email, contact_phone
@@ -193,3 +194,28 @@ def aggregates(user: Any, indicator: Indicator, year: int, month: int, parks: Qu
 
 
 # --------------------------------------------------------------------------- the indicator dictionary (writes)
+
+
+def report_todos(user: Any) -> list[Todo]:
+    """The statistics work waiting for ``user`` on its 工作台: reports to review (the park's first look, the
+    district's approval) or, for an enterprise, reports still to fill in and reminders not yet read."""
+    from django.urls import reverse
+
+    reports = Report.objects.visible_to(user).filter(round__locked=False)
+    url = reverse("stats:reports")
+    if user.role == Role.PARK_OPERATOR:
+        n = reports.filter(status=Report.Status.SUBMITTED).count()
+        return [Todo(_("Reports to review"), n, f"{url}?status={Report.Status.SUBMITTED}")] if n else []
+    if user.role == Role.REGION_STAFF:
+        n = reports.filter(status=Report.Status.PARK_REVIEWED).count()
+        return [Todo(_("Reports to approve"), n, f"{url}?status={Report.Status.PARK_REVIEWED}")] if n else []
+    if user.role == Role.ENTERPRISE_USER:
+        lines = []
+        n = reports.filter(status__in=Report.EDITABLE).count()
+        if n:
+            lines.append(Todo(_("Reports to fill in"), n, url))
+        unread = unread_notice_count(user)
+        if unread:
+            lines.append(Todo(_("Unread reminders"), unread, reverse("stats:notices")))
+        return lines
+    return []

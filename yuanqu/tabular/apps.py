@@ -14,4 +14,4 @@ class TabularConfig(AppConfig):
         from yuanqu.core.roles import Role
 
         nav.register(key="tabular", label=_("Import"), url_name="tabular:imports",
-                     roles={Role.REGION_STAFF, Role.PARK_OPERATOR}, order=120)
+                     roles={Role.REGION_STAFF, Role.PARK_OPERATOR}, order=120, group="system")

@@ -1,7 +1,9 @@
 /* Behaviour the templates ask for with data attributes, so that no template carries an inline script or event
    handler (the Content-Security-Policy runs scripts from this site's static files only):
    - data-autosubmit on a select or input: a change submits its form (the period and filter pickers);
-   - data-confirm="…" on a form (asked on submit) or on a submit button (asked on click): the user confirms first.
+   - data-confirm="…" on a form (asked on submit) or on a submit button (asked on click): the user confirms first;
+   - the side menu's groups (#main-nav .nav-group): the ones the user folded stay folded on the next page (kept in
+     localStorage), except the group of the page itself.
    htmx is configured in base.html's <meta name="htmx-config">: it evaluates nothing and adds no inline style. */
 (function () {
   "use strict";
@@ -20,4 +22,29 @@
     var form = ev.target;
     if (form && form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) ev.preventDefault();
   }, true);
+
+  var FOLDED = "yuanqu.nav.folded";
+  function folded() {
+    try { return JSON.parse(window.localStorage.getItem(FOLDED) || "[]"); } catch (e) { return []; }
+  }
+  function remember(key, isFolded) {
+    var keys = folded().filter(function (k) { return k !== key; });
+    if (isFolded) keys.push(key);
+    try { window.localStorage.setItem(FOLDED, JSON.stringify(keys)); } catch (e) { /* private mode: forget */ }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var keys = folded();
+    document.querySelectorAll("#main-nav .nav-group").forEach(function (group) {
+      var list = group.querySelector(".nav-group-items");
+      var toggle = group.querySelector(".nav-group-toggle");
+      if (!list || !toggle) return;
+      if (keys.indexOf(group.dataset.group) >= 0 && !group.classList.contains("nav-group-current")) {
+        list.classList.remove("show");
+        toggle.classList.add("collapsed");
+        toggle.setAttribute("aria-expanded", "false");
+      }
+      list.addEventListener("hidden.bs.collapse", function () { remember(group.dataset.group, true); });
+      list.addEventListener("shown.bs.collapse", function () { remember(group.dataset.group, false); });
+    });
+  });
 })();
