@@ -21,7 +21,7 @@ class InvestmentConfig(AppConfig):
         from .selectors import due_count, followup_todos, lead_search_hits, project_search_hits
 
         district = {Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR}
-        nav.register(key="investment", label=_("Investment promotion"), url_name="investment:leads", roles=district,
+        nav.register(key="investment", label=_("Leads"), url_name="investment:leads", roles=district,
                      order=70, group="investment")
         nav.register(key="projects", label=_("Key projects"), url_name="investment:projects", roles=district,
                      order=80, group="investment")
