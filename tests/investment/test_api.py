@@ -30,7 +30,11 @@ def test_it_creates_claims_and_follows_up_a_lead(world: World) -> None:
     assert again.status_code == 422
     response = staff.post(f"/api/leads/{lead_id}/follow-ups", {"kind": "leader_docking", "on": str(today()),
                                                                "participants": "区委书记", "summary": "对接"})
-    assert response.status_code == 201
+    assert response.status_code == 422 and "leader" in response.json()["errors"]  # the leader is not named
+    assert not staff.get(f"/api/leads/{lead_id}/follow-ups").json()
+    response = staff.post(f"/api/leads/{lead_id}/follow-ups", {"kind": "leader_docking", "on": str(today()),
+                                                               "leader": "区委书记", "summary": "对接"})
+    assert response.status_code == 201 and response.json()["leader"] == "区委书记"
     assert len(staff.get(f"/api/leads/{lead_id}/follow-ups").json()) == 1
 
 

@@ -170,8 +170,12 @@ def test_it_logs_a_follow_up_and_refuses_a_future_date(world: World, client_as) 
     response = client.post(url, {"kind": "leader_docking", "on": str(today() + dt.timedelta(days=1)),
                                  "summary": "未来"})
     assert response.status_code == 200 and "future" in error_codes(response, "on")
-    response = client.post(url, {"kind": "leader_docking", "on": str(today()), "participants": "区长 王某",
-                                 "summary": "一对一对接", "next_step": "考察", "next_step_on": str(today())})
+    docking = {"kind": "leader_docking", "on": str(today()), "participants": "区投资促进局",
+               "summary": "一对一对接", "next_step": "考察", "next_step_on": str(today())}
+    response = client.post(url, docking)  # a leader one-to-one docking that does not name the leader
+    assert response.status_code == 200 and "须填写对接领导" in response.content.decode()
+    assert not FollowUp.objects.filter(lead=lead).exists()
+    response = client.post(url, {**docking, "leader": "区长 王某"})
     assert response.status_code == 302
     lead.refresh_from_db()
     assert lead.status == "contacted" and lead.last_follow_up_on == today() and lead.next_step_on == today()

@@ -19,7 +19,7 @@ def today() -> dt.date:
 
 
 def _post(client, world: World, **extra):  # type: ignore[no-untyped-def]
-    data = {"kind": "leader_docking", "on": today().isoformat(), "participants": "区长",
+    data = {"kind": "leader_docking", "on": today().isoformat(), "participants": "区投资促进局", "leader": "区长",
             "summary": "项目一对一对接", "next_step": "落实用地", "next_step_on": today().isoformat()}
     data.update(extra)
     return client.post(reverse("investment:project_follow_up", kwargs={"pk": world.project_xltd.pk}), data)

@@ -86,6 +86,7 @@ class FollowUpIn(In):
     kind: str
     on: dt.date
     participants: str = ""
+    leader: str = Field("", max_length=100, description="对接领导：kind 为 leader_docking 时必填")
     summary: str = Field(max_length=TEXT_MAX_LENGTH)
     next_step: str = ""
     next_step_on: dt.date | None = None
@@ -99,6 +100,7 @@ class FollowUpOut(Schema):
     kind: str
     on: dt.date
     participants: str
+    leader: str
     summary: str
     next_step: str
     next_step_on: dt.date | None

@@ -103,7 +103,7 @@ def load_investment_demo(*, actor: User, staff: User, parks: dict[str, Park], to
             on = today - dt.timedelta(days=10 * (steps - i) + n)
             services.follow_up_create(
                 actor=staff, lead=lead, kind=kind, on=on,
-                participants="区委书记、区投资促进局" if kind == "leader_docking" else "区投资促进局",
+                participants="区投资促进局", leader="区委书记" if kind == "leader_docking" else "",
                 summary=f"第{i + 1}次跟进：了解{name[:6]}的投资意向和用地、用房需求。",
                 next_step="补充项目建议书" if i == steps - 1 else "安排实地考察",
                 next_step_on=on + dt.timedelta(days=7))
@@ -115,7 +115,7 @@ def load_investment_demo(*, actor: User, staff: User, parks: dict[str, Park], to
     # A one-to-one docking on a key project, its next step due: it shows in staff's due follow-ups.
     services.project_follow_up_create(
         actor=staff, project=projects[2], kind="leader_docking", on=today - dt.timedelta(days=8),
-        participants="区长、区投资促进局、联东集团", summary="项目一对一对接：协调施工用电和配套道路。",
+        participants="区投资促进局、联东集团", leader="区长", summary="项目一对一对接：协调施工用电和配套道路。",
         next_step="报送二期用地需求", next_step_on=today - dt.timedelta(days=1))
 
     # 一事一议 / 一企一议 cases.

@@ -85,7 +85,7 @@ class FollowUpForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = FollowUp
-        fields = ["kind", "on", "participants", "summary", "next_step", "next_step_on"]
+        fields = ["kind", "on", "participants", "leader", "summary", "next_step", "next_step_on"]
         widgets = {"on": forms.DateInput(), "next_step_on": forms.DateInput(),
                    "summary": forms.Textarea(attrs={"rows": 4})}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -207,6 +208,8 @@ class FollowUp(TimeStamped):
     on = models.DateField(_("date"))
     participants = models.CharField(_("participants"), max_length=300, blank=True,
                                     help_text=_("Including district leaders at a one-to-one docking"))
+    leader = models.CharField(_("leader"), max_length=100, blank=True,
+                              help_text=_("The leader who held a one-to-one docking (required for that kind)"))
     summary = models.TextField(_("summary"))
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
     next_step_on = models.DateField(_("next step due"), null=True, blank=True)
@@ -230,7 +233,19 @@ class FollowUp(TimeStamped):
                 name="followup_lead_xor_project",
                 violation_error_message=_("A follow-up belongs to one lead or one project."),
             ),
+            models.CheckConstraint(
+                condition=~Q(kind="leader_docking") | ~Q(leader=""),
+                name="followup_docking_names_leader",
+                violation_error_message=_("A leader one-to-one docking must name the leader."),
+            ),
         ]
+
+    def clean(self) -> None:
+        """A leader one-to-one docking names its leader (the constraint says so too; this names the field)."""
+        super().clean()
+        self.leader = self.leader.strip()
+        if self.kind == self.Kind.LEADER_DOCKING and not self.leader:
+            raise ValidationError({"leader": _("A leader one-to-one docking must name the leader.")})
 
     def __str__(self) -> str:
         return f"{self.on} {self.get_kind_display()}"

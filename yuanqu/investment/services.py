@@ -291,17 +291,18 @@ def follow_up_create(
     kind: str = "",
     on: dt.date | None = None,
     participants: str = "",
+    leader: str = "",
     summary: str = "",
     next_step: str = "",
     next_step_on: dt.date | None = None,
 ) -> FollowUp:
-    """Log a follow-up on a lead; it refreshes the lead's last contact and next-step dates.
+    """Log a follow-up on a lead (a leader one-to-one docking names its leader); it refreshes the lead's last contact and next-step dates.
 
     A new lead that gets its first follow-up counts as contacted (已接洽).
     """
     _require_editable(actor=actor, lead=lead)
-    follow_up = FollowUp(lead=lead, author=actor, kind=kind, participants=participants, summary=summary,
-                         next_step=next_step, next_step_on=next_step_on)
+    follow_up = FollowUp(lead=lead, author=actor, kind=kind, participants=participants, leader=leader,
+                         summary=summary, next_step=next_step, next_step_on=next_step_on)
     assign(follow_up, on=on)  # None when not given, so full_clean names the missing date
     _not_in_future("on", follow_up.on)
     save_created(actor=actor, obj=follow_up)
@@ -534,13 +535,14 @@ def project_follow_up_create(
     kind: str = "",
     on: dt.date | None = None,
     participants: str = "",
+    leader: str = "",
     summary: str = "",
     next_step: str = "",
     next_step_on: dt.date | None = None,
 ) -> FollowUp:
-    """Log a visit, call, meeting or one-to-one docking on a project (by whoever may change the project)."""
+    """Log a visit, call, meeting or one-to-one docking (naming its leader) on a project (by whoever may change the project)."""
     _require_project_editable(actor=actor, project=project)
-    follow_up = FollowUp(project=project, author=actor, kind=kind, participants=participants,
+    follow_up = FollowUp(project=project, author=actor, kind=kind, participants=participants, leader=leader,
                          summary=summary, next_step=next_step, next_step_on=next_step_on)
     assign(follow_up, on=on)  # None when not given, so full_clean names the missing date
     _not_in_future("on", follow_up.on)

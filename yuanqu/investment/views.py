@@ -537,6 +537,14 @@ def project_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "investment/form.html", {"form": form, "title": _("New project")})
 
 
+def _next_stage(project: Project) -> str:
+    """The stage after the project's own (its own when it is the last, or terminated)."""
+    order = Project.ORDER
+    if project.stage in order and order.index(project.stage) + 1 < len(order):
+        return order[order.index(project.stage) + 1]
+    return project.stage
+
+
 @login_required
 def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A project: its timeline (planned against actual), stage requests with evidence, monthly investment."""
@@ -554,7 +562,9 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "year": year,
         "can_edit": editable,
         "can_decide": request.user.role == Role.REGION_STAFF,
-        "stage_form": StageChangeForm(initial={"on": timezone.localdate()}) if editable else None,
+        # The next stage, never a step back by accident (a project at 注册 offers 开工, not 在谈).
+        "stage_form": StageChangeForm(initial={"on": timezone.localdate(), "to_stage": _next_stage(project)})
+        if editable else None,
         "plan_form": PlanForm(initial=plans) if editable else None,
         "month_form": MonthForm(initial={"month": timezone.localdate().replace(day=1)}) if editable else None,
         "follow_ups": selectors.project_follow_ups_for(request.user, project),
