@@ -296,7 +296,8 @@ def follow_up_create(
     next_step: str = "",
     next_step_on: dt.date | None = None,
 ) -> FollowUp:
-    """Log a follow-up on a lead (a leader one-to-one docking names its leader); it refreshes the lead's last contact and next-step dates.
+    """Log a follow-up on a lead (a leader one-to-one docking names its leader); it refreshes the lead's last
+    contact and next-step dates.
 
     A new lead that gets its first follow-up counts as contacted (已接洽).
     """
@@ -540,7 +541,8 @@ def project_follow_up_create(
     next_step: str = "",
     next_step_on: dt.date | None = None,
 ) -> FollowUp:
-    """Log a visit, call, meeting or one-to-one docking (naming its leader) on a project (by whoever may change the project)."""
+    """Log a visit, call, meeting or one-to-one docking (naming its leader) on a project (by whoever may change
+    the project)."""
     _require_project_editable(actor=actor, project=project)
     follow_up = FollowUp(project=project, author=actor, kind=kind, participants=participants, leader=leader,
                          summary=summary, next_step=next_step, next_step_on=next_step_on)
