@@ -1,4 +1,4 @@
-"""The production settings plus the benchmark's floor endpoint (``bench.load.urls``); used by ``bench/load/run.py`` only.
+"""The production settings plus the load benchmark's floor endpoint (``bench.load.urls``), for bench/load/run.py.
 
 The floor is mounted here and nowhere in ``yuanqu.urls``: a server started with ``yuanqu.settings`` (every
 installation) cannot reach it.
