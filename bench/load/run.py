@@ -326,6 +326,20 @@ def run_phase(phase: Phase, *, port: int, flows: list[dict[str, Any]], concurren
 # --------------------------------------------------------------------------- checking against the database
 
 
+def wait_for_quiet(timeout: float = 300) -> float:
+    """Wait until no backend of this database is working (requests the client gave up on may still be running on
+    the server; the check counts what they did too); returns the seconds waited."""
+    t = time.perf_counter()
+    while time.perf_counter() - t < timeout:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid() AND state = 'active' AND backend_type = 'client backend'")
+            if cursor.fetchone()[0] == 0:
+                break
+        time.sleep(0.5)
+    return time.perf_counter() - t
+
+
 def check_reports(rnd: Any, reports: list[Report], sent: dict[int, Decimal], since: Any, n_inds: int) -> dict[str, Any]:
     ids = [r.pk for r in reports]
     values = ReportValue.objects.filter(report_id__in=ids)
@@ -511,7 +525,8 @@ def main() -> None:
             since = timezone.now()
             phase = run_phase(Phase(name=name, offered=offered), port=port, flows=flows,
                               concurrency=args.concurrency, staff_sessions=staff_sessions, server_pid=server.pid)
-            phase.check = (check_reports(rnd, reports, sent, since, len(inds)) if kind == "submit"
+            phase.check = {"waited_s": round(wait_for_quiet(), 1)}
+            phase.check |= (check_reports(rnd, reports, sent, since, len(inds)) if kind == "submit"
                            else check_floor(len(flows), floor_sum))
             results.append(phase)
             _print_phase(phase, len(flows))

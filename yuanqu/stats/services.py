@@ -225,7 +225,8 @@ def _write_values(report: Report, indicators: list[Indicator], entries: Mapping[
     series: dict[int, list[ReportValue]] = {ind.pk: [] for ind in indicators}
     for row in (ReportValue.objects.filter(enterprise_id=report.enterprise_id, park_id=report.park_id,
                                            indicator__in=indicators, year=rnd.year)
-                .exclude(report=report).annotate(report_status=F("report__status"))):
+                .exclude(report=report).only("id", "indicator_id", "month", "value", "period_value", "ytd_value")
+                .annotate(report_status=F("report__status"))):
         series[row.indicator_id].append(row)
     new: list[ReportValue] = []
     mine: list[ReportValue] = []
@@ -233,12 +234,12 @@ def _write_values(report: Report, indicators: list[Indicator], entries: Mapping[
     stale: dict[int, set[int]] = {}  # month → indicators whose approved cells moved
     for ind in indicators:
         entry = entries.get(ind.pk, Entry())
-        row = stored.get(ind.pk)
-        if row is None:
-            row = ReportValue(report=report, indicator=ind)
-            stored[ind.pk] = row
+        found = stored.get(ind.pk)
+        if found is None:
+            row = stored[ind.pk] = ReportValue(report=report, indicator=ind)
             new.append(row)
         else:
+            row = found
             mine.append(row)
         row.park_id, row.enterprise_id, row.year, row.month = report.park_id, report.enterprise_id, rnd.year, rnd.month
         row.value = None if entry.no_data else _as_stored(entry.value)
