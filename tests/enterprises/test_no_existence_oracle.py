@@ -175,3 +175,19 @@ def test_an_approved_request_for_a_new_code_registers_it_from_the_operators_data
     assert (filed.status, filed.enterprise, filed.settlement.park) == ("approved", enterprise, world.xltd)
     assert (enterprise.name, enterprise.region_id, enterprise.industry_id) == ("青岛新来科技有限公司", "370213", "6513")
     assert operator.get(f"/api/enterprises/{enterprise.pk}").status_code == 200
+
+
+def test_an_operator_cannot_change_a_uscc_so_a_taken_and_a_free_code_answer_alike(world: World) -> None:
+    """Correcting a USCC is district staff's: the operator's change to a code registered elsewhere and to one
+    registered nowhere get the same 422, field by field, and nothing changes."""
+    operator = Api(world.users["park_operator"])
+    e = world.ent_xltd
+    free = make_uscc(random.Random(991), "370213")
+    answers = []
+    for code in (world.ent_laoshan.uscc, free):
+        response = operator.patch(f"/api/enterprises/{e.pk}", {"uscc": code})
+        answers.append((response.status_code, response.json()))
+    assert answers[0] == answers[1] and answers[0][0] == 422
+    assert list(answers[0][1]["errors"]) == ["uscc"]
+    e.refresh_from_db()
+    assert e.uscc == world.ent_xltd.uscc

@@ -57,6 +57,8 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
                 for name in DESIGNATION_FIELDS:  # district staff's to set (issue 12 M7)
                     self.fields[name].disabled = True
                     self.fields[name].help_text = _("Set by district staff.")
+                self.fields["uscc"].disabled = True  # corrected by district staff only (no existence oracle)
+                self.fields["uscc"].help_text = _("A unified social credit code is corrected by district staff.")
 
     def clean_uscc(self) -> str:
         value = normalize_uscc(self.cleaned_data.get("uscc", ""))

@@ -202,11 +202,19 @@ def enterprise_update(
 ) -> Enterprise:
     """Change an enterprise's record; only the fields given change. A rename keeps the old name in the history.
 
-    Enterprise users may not change their own USCC or registered region (those they give are ignored).
+    Enterprise users may not change their own USCC or registered region (those they give are ignored). A USCC is
+    corrected by district staff only (:data:`REGISTERS_DIRECTLY`): a park operator's change is refused with one
+    message whatever the code, before any lookup, so the answer never tells whether the new code is registered
+    (issue 12: no existence oracle).
     """
     require_editable(Enterprise.objects, actor, enterprise)
     if actor.role == Role.ENTERPRISE_USER:
         uscc = region = UNSET
+    if (actor.role not in REGISTERS_DIRECTLY and uscc is not UNSET
+            and normalize_uscc(uscc or "") != enterprise.uscc):
+        raise ValidationError({"uscc": [ValidationError(
+            _("A unified social credit code is corrected by district staff; ask them to change it."),
+            code="uscc_staff_only")]})
     before = audit.snapshot(enterprise)
     old_name = enterprise.name
     assign(
