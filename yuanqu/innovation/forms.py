@@ -70,7 +70,7 @@ class IncubatorForm(_Form):
             del self.fields["park"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for name in ("area_m2", "public_area_m2", "fund_wan"):
             if data.get(name) is None and name not in self.errors:
                 data[name] = 0
@@ -106,7 +106,7 @@ class IncubatorYearForm(_Form):
     income_other_wan = NumberField(label=_("other income (10k yuan)"), unit="万元")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for name, value in list(data.items()):
             if name.endswith("_wan"):
                 if value is None:
@@ -178,7 +178,7 @@ class IncubateeYearForm(_Form):
     rd_wan = NumberField(label=_("declared R&D (10k yuan)"), unit="万元")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for name in ("revenue_wan", "rd_wan"):
             if data.get(name) is not None and data[name] < 0:
                 self.add_error(name, _("Amounts cannot be negative."))
@@ -232,7 +232,7 @@ class ContractForm(_Form):
                 del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for side in ("seller", "buyer"):
             if side in self.fields and not data.get(side) and not (data.get(f"{side}_name") or "").strip():
                 self.add_error(f"{side}_name", _("Name the party, or choose its enterprise."))

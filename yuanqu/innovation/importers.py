@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -54,7 +55,7 @@ class IncubateeImporter(ServiceImporter):
                   synonyms=("入孵日期", "入驻日期", "入孵时间")),
         FieldSpec("track", gettext_lazy("Industry track"), "choice", choices=lambda: Track.choices,
                   synonyms=("领域", "产业领域")),
-        FieldSpec("area_m2", gettext_lazy("Incubation area used"), "decimal", unit="m²",
+        FieldSpec("area_m2", gettext_lazy("Incubation area used"), "decimal", unit="㎡",
                   synonyms=("使用面积", "孵化面积", "场地面积")),
         FieldSpec("accept_reason", gettext_lazy("Reason for accepting the warnings"),
                   synonyms=("预警接受理由", "接受理由")),
@@ -72,7 +73,8 @@ class IncubateeImporter(ServiceImporter):
         v = row.values
         incubatee = services.incubatee_apply(actor=ctx.actor, incubator=_incubator(ctx, v["park"]),
                                              enterprise=v["enterprise"], applied_on=v["applied_on"],
-                                             track=v.get("track") or Track.GENERAL, area_m2=v.get("area_m2") or 0)
+                                             track=v.get("track") or Track.GENERAL,
+                                             area_m2=v.get("area_m2") or Decimal(0))
         if v.get("entered_on"):
             incubatee = services.incubatee_advance(actor=ctx.actor, incubatee=incubatee, status="assessing",
                                                    on=v["applied_on"])

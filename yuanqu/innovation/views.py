@@ -585,7 +585,7 @@ def achievement_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _status(request: AuthedRequest, model: type[TechNeed] | type[Achievement], pk: int, name: str) -> HttpResponse:
-    listing = get_visible_or_404(model.objects.editable_by(request.user), request.user, pk=pk)
+    listing: Any = get_visible_or_404(model.objects.editable_by(request.user), request.user, pk=pk)
     return _post(request, reverse(name, args=[pk]), lambda: services.listing_set_status(
         actor=request.user, listing=listing, status=request.POST.get("status", "")))
 
