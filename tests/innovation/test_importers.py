@@ -22,8 +22,8 @@ def _import(world: World, entity: str, rows: list[list[object]], role: str = "re
 
 def test_contracts_import_with_a_bad_row_reported(world: World) -> None:
     rows = [CONTRACT_HEADER,
-            ["LC-2025-001", "检测算法开发", "开发", "电子信息", "2025-03-01", "2025-03-15", "青岛某大学", "某公司", 120, 100,
-             "信联天地"],
+            ["LC-2025-001", "检测算法开发", "开发", "电子信息", "2025-03-01", "2025-03-15", "青岛某大学", "某公司",
+             120, 100, "信联天地"],
             ["LC-2025-002", "超额合同", "转让", "新材料", "2025-03-01", "2025-03-15", "甲", "乙", 50, 80, "信联天地"],
             ["LC-2025-003", "倒签合同", "服务", "农业", "2025-03-10", "2025-03-01", "甲", "乙", 5, 5, "信联天地"]]
     batch = _import(world, "tech_contracts", rows, "park_operator")
@@ -57,7 +57,8 @@ def test_incubatees_import_admitting_only_with_a_reason_for_warnings(world: Worl
 
 
 def test_needs_import_as_drafts(world: World) -> None:
-    rows = [["统一社会信用代码", "需求名称", "技术领域", "预算（万元）"], [world.ent_smyz.uscc, "细胞培养工艺优化", "生物医药和医疗器械", 40]]
+    rows = [["统一社会信用代码", "需求名称", "技术领域", "预算（万元）"],
+            [world.ent_smyz.uscc, "细胞培养工艺优化", "生物医药和医疗器械", 40]]
     batch = _import(world, "tech_needs", rows)
     assert batch.counts["new"] == 1
     need = TechNeed.objects.get(title="细胞培养工艺优化")
