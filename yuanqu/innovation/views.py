@@ -444,7 +444,10 @@ def contract_list(request: AuthedRequest) -> HttpResponse:
 def contract_create(request: AuthedRequest) -> HttpResponse:
     """Register a technology contract."""
     _require(request, EDIT_PARK)
-    form = ContractForm(request.POST or None, user=request.user, initial={"registered_on": timezone.localdate()})
+    initial: dict[str, Any] = {"registered_on": timezone.localdate()}
+    if request.GET.get("match", "").isdigit():  # from a signed match's page; the field's choices are scoped
+        initial["match"] = request.GET["match"]
+    form = ContractForm(request.POST or None, user=request.user, initial=initial)
     return _form_page(request, form, _("Register a technology contract"),
                       lambda d: services.contract_create(actor=request.user, **d),
                       lambda o: reverse("innovation:contract_detail", args=[o.pk]))
