@@ -21,15 +21,15 @@ class InnovationConfig(AppConfig):
 
         # The lead groups these under 科技服务 in the navigation.
         nav.register(key="incubation", label=_("Incubation"), url_name="innovation:incubators",
-                     roles=TENANT_READERS, order=110)
+                     roles=TENANT_READERS, order=112)
         nav.register(key="incubatees", label=_("My incubation record"), url_name="innovation:incubatees",
-                     roles={"enterprise_user"}, order=111)
+                     roles={"enterprise_user"}, order=113)
         nav.register(key="tech_transfer", label=_("Technology transfer"), url_name="innovation:needs",
-                     roles=BUSINESS_ROLES, order=112)
+                     roles=BUSINESS_ROLES, order=114)
         nav.register(key="tech_contracts", label=_("Technology contracts"), url_name="innovation:contracts",
-                     roles=BUSINESS_ROLES, order=113)
+                     roles=BUSINESS_ROLES, order=115)
         nav.register(key="cooperation", label=_("International cooperation"), url_name="innovation:partners",
-                     roles=TENANT_READERS, order=114)
+                     roles=TENANT_READERS, order=116)
         demo.register("innovation", innovation_demo.load_demo_part, order=43)
         register(IncubateeImporter())
         register(ContractImporter())

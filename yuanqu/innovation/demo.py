@@ -48,7 +48,8 @@ def _incubate(ctx: DemoContext, actor: User, incubator: Incubator, firms: list[t
     rng, until = ctx.rng, ctx.until
     made = []
     for n, (ent, stay) in enumerate(firms):
-        entered = max(stay.moved_in_on or stay.signed_on, dt.date(2022, 1, 10))
+        # Entries spread over the last four years (the earliest graduate; none is past its 48 months).
+        entered = max(stay.moved_in_on or stay.signed_on, until - dt.timedelta(days=1400 - 38 * n))
         if entered > until:
             continue
         applied = max(entered - dt.timedelta(days=rng.randrange(10, 40)), stay.signed_on)

@@ -199,7 +199,9 @@ def incubator_park_id(incubatee: Incubatee) -> int:
 
 
 def _num(value: Decimal) -> str:
-    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+    """An amount as messages state it: at most two decimals, no trailing zeros (2407.04, 500)."""
+    text = f"{Decimal(value).quantize(Decimal('0.01')):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @transaction.atomic
