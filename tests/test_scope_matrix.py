@@ -751,6 +751,8 @@ CASES.update({
                                        data={"title": "探针", "starts_on": "2025-01-01"}),
     "innovation:bases": Case("GET", INNOVATION_READERS, listing=Listing("coop_base")),
     "innovation:base_create": Case("GET", INNOVATION_WRITERS),
+    # The incubation thresholds are rule data shared by the deployment: district staff's (a business rule).
+    "innovation:thresholds": Case("GET", {STAFF}),
     "api:list_tech_contracts": Case("GET", ALL, api=True, listing=Listing("contract", api_items)),
     "api:get_tech_contract": Case("GET", WITH_ENTERPRISE, inn_api("contract", "contract_id"), api=True),
     "api:create_tech_contract": Case("POST", INNOVATION_WRITERS, api=True, data=lambda b: {

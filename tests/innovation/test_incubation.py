@@ -278,3 +278,20 @@ def test_the_torch_return_exports_its_field_groups(world: World, client_as) -> N
     assert values[("在孵企业", "在孵企业数（年末）")] == 2
     assert values[("场地", "其中：在孵企业使用面积")] == 300
     assert values[("从业人员", "专业孵化服务人员")] == 3
+
+
+def test_district_staff_change_a_threshold_and_others_cannot(world: World, client_as) -> None:
+    from yuanqu.core.models import AuditEvent
+
+    row = Threshold.objects.get(rule="admit_max_area_m2", variant="")
+    url = reverse("innovation:thresholds")
+    assert client_as("region_admin").get(url).status_code == 404
+    assert AuditEvent.objects.filter(after__refused="threshold_set").exists()
+    client = client_as("region_staff")
+    back = client.post(url, {"threshold": row.pk, "value": "-1"})
+    assert "阈值不能为负数" in _messages(back)
+    client.post(url, {"threshold": row.pk, "value": "1200"})
+    row.refresh_from_db()
+    assert row.value == 1200
+    assert AuditEvent.objects.filter(object_type="innovation.threshold", action="update").exists() or \
+        AuditEvent.objects.filter(object_id=str(row.pk), action="update").exists()

@@ -23,7 +23,7 @@ MENUS = {
     # issue 12: the requests district staff decide follow the settlements; business rules are district staff's.
     Role.REGION_STAFF: [*DISTRICT_MENU[:6], "enterprises:requests", *DISTRICT_MENU[6:], "investment:due",
                         "stats:aggregates", *INNOVATION_MENU, "tabular:imports", "stats:indicators",
-                        "investment:settings"],
+                        "investment:settings", "innovation:thresholds"],
     Role.LEADER: [*DISTRICT_MENU, "stats:aggregates", *INNOVATION_MENU],
     Role.PARK_OPERATOR: [*DISTRICT_MENU[:6], "enterprises:requests", *DISTRICT_MENU[6:], "investment:due",
                          "stats:aggregates", *INNOVATION_MENU, "tabular:imports"],

@@ -30,6 +30,8 @@ class InnovationConfig(AppConfig):
                      roles=BUSINESS_ROLES, order=115)
         nav.register(key="cooperation", label=_("International cooperation"), url_name="innovation:partners",
                      roles=TENANT_READERS, order=116)
+        nav.register(key="innovation_rules", label=_("Incubation rules"), url_name="innovation:thresholds",
+                     roles={"region_staff"}, order=185)
         demo.register("innovation", innovation_demo.load_demo_part, order=43)
         register(IncubateeImporter())
         register(ContractImporter())

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from yuanqu.core import audit
 from yuanqu.core.models import Region
 from yuanqu.core.registry import providers
-from yuanqu.core.roles import EDIT_ENTERPRISE, EDIT_PARK, Role
+from yuanqu.core.roles import CONFIGURERS, EDIT_ENTERPRISE, EDIT_PARK, Role
 from yuanqu.core.scoping import region_contains, region_within
 from yuanqu.core.services import UNSET, Unset, assign, require_editable, require_role, save_created, save_updated
 from yuanqu.enterprises.models import Enterprise, Settlement
@@ -641,3 +641,14 @@ def coop_base_create(*, actor: User, name: str, kind: str, level: str, park: Par
     return save_created(actor=actor, obj=CoopBase(region_id=region, park=park, name=name, kind=kind, level=level,
                                                   recognised_on=recognised_on))
 
+
+
+@transaction.atomic
+def threshold_set(*, actor: User, threshold: Threshold, value: Decimal, basis: str | Unset = UNSET) -> Threshold:
+    """Change one incubation threshold (a business rule: district staff only), audited with its old value."""
+    require_role(actor, CONFIGURERS)
+    if value is None or value < 0:
+        raise _error("value", _("The threshold cannot be negative."))
+    before = audit.snapshot(threshold)
+    assign(threshold, value=value, basis=basis)
+    return save_updated(actor=actor, obj=threshold, before=before)

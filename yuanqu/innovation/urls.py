@@ -45,4 +45,5 @@ urlpatterns = [
     path("partners/<int:pk>/projects/", views.partner_project, name="partner_project"),
     path("bases/", views.base_list, name="bases"),
     path("bases/new/", views.base_create, name="base_create"),
+    path("thresholds/", views.thresholds, name="thresholds"),
 ]

@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yuanqu.core.export import export_response
-from yuanqu.core.forms import attach_errors
+from yuanqu.core.forms import attach_errors, parse_number_input
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.registry import providers
-from yuanqu.core.roles import BUSINESS_ROLES, EDIT_ENTERPRISE, EDIT_PARK, TENANT_READERS
+from yuanqu.core.roles import BUSINESS_ROLES, CONFIGURERS, EDIT_ENTERPRISE, EDIT_PARK, TENANT_READERS
 from yuanqu.core.scoping import get_visible_or_404
-from yuanqu.core.services import RoleRefused
+from yuanqu.core.services import RoleRefused, require_role_audited
 from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park
 
@@ -64,6 +64,7 @@ from .models import (
     TechContract,
     TechField,
     TechNeed,
+    Threshold,
 )
 
 READERS = TENANT_READERS
@@ -765,3 +766,31 @@ def base_create(request: AuthedRequest) -> HttpResponse:
                       lambda o: reverse("innovation:bases"))
 
 
+
+
+# =========================================================================== rule data
+
+
+@login_required
+def thresholds(request: AuthedRequest) -> HttpResponse:
+    """The incubation thresholds of the 2018 办法 as data: district staff change a value (audited); every other
+    role is refused, and the attempt audited (a business rule, 三权分立)."""
+    try:
+        require_role_audited(request.user, CONFIGURERS, attempt="threshold_set", object_type="innovation.Threshold")
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    rows = list(Threshold.objects.visible_to(request.user))
+    if request.method == "POST":
+        row = next((t for t in rows if str(t.pk) == request.POST.get("threshold", "")), None)
+        if row is None:
+            raise Http404
+        try:
+            value = parse_number_input(request.POST.get("value", ""))
+            if value is None:
+                raise ValidationError(_("Enter a number."))
+            services.threshold_set(actor=request.user, threshold=row, value=value)
+            messages.success(request, _("Changes saved."))
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        return redirect("innovation:thresholds")
+    return render(request, "innovation/thresholds.html", {"rows": rows})
