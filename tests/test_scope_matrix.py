@@ -37,6 +37,7 @@ from yuanqu.core.models import SYSTEM_WIDE_ACTIONS, AuditEvent
 from yuanqu.core.roles import Role
 from yuanqu.enterprises.models import Enterprise, Settlement
 from yuanqu.enterprises.models import EnterpriseRequest as EnterpriseRequestModel
+from yuanqu.innovation import models as innovation_models
 from yuanqu.investment.models import Case as CaseModel
 from yuanqu.investment.models import Lead, Project
 from yuanqu.investment.selectors import stale_leads
@@ -44,6 +45,7 @@ from yuanqu.parks.models import Park
 from yuanqu.stats.models import Indicator, Report, ReportValue, Round
 
 from .conftest import ROLES, World, add_statistics, login
+from .innovation.world import innovation_of
 
 STAFF, LEADER, OPERATOR, ENTERPRISE = "region_staff", "leader", "park_operator", "enterprise_user"
 ADMIN, AUDITOR = "region_admin", "auditor"
@@ -74,6 +76,8 @@ class Bundle:
     report: Any = None
     indicator: Any = None
     request: Any = None
+    #: 科技服务 objects of the bundle's place (tests/innovation/world.py).
+    innov: dict[str, Any] = field(default_factory=dict)
 
 
 def bundles(world: World) -> dict[str, Bundle]:
@@ -106,10 +110,12 @@ def bundles(world: World) -> dict[str, Bundle]:
                           briefing_for(world, world.laoshan_park)),
     }
     requests = requests_of(world)
+    innov = innovation_of(world)
     for key, bundle in made.items():
         bundle.round, bundle.report = found[key]
         bundle.indicator = indicator
         bundle.request = requests[key]
+        bundle.innov = innov[key]
     return made
 
 
@@ -287,6 +293,10 @@ SEES: dict[str, dict[str, set[str]]] = {
     "audit": {AUDITOR: {"licang"}},
     # Requests: district roles see those their region decides; others the ones they filed.
     "request": {**DISTRICT, OPERATOR: {"by_operator"}, ENTERPRISE: {"own"}},
+    # 科技服务 (issue 15): an enterprise sees its own incubation record, listings and contracts.
+    "incubator": IN_PARKS, "partner": IN_PARKS, "coop_base": IN_PARKS,
+    "incubatee": {**IN_PARKS, ENTERPRISE: {"own"}}, "contract": {**IN_PARKS, ENTERPRISE: {"own"}},
+    "need": {**IN_PARKS, ENTERPRISE: {"own"}}, "achievement": {**IN_PARKS, ENTERPRISE: {"own"}},
 }
 
 
@@ -312,7 +322,17 @@ def world_rows(world: World) -> dict[str, dict[int, frozenset[str]]]:
     values = {r: ReportValue.objects.get(report=r, indicator__code="output")
               for r in (world.report_xltd, world.report_smyz, world.report_laoshan)}
     requests = requests_of(world)
+    innov = innovation_of(world)
+    parks_of = {"xltd": world.xltd, "smyz": world.smyz, "laoshan": world.laoshan_park}
+
+    def innovation_rows(kind: str, own: bool) -> dict[int, frozenset[str]]:
+        return {innov[k][kind].pk: at(p, *(["own"] if own and k == "xltd" else [])) for k, p in parks_of.items()}
+
     return {
+        "incubator": innovation_rows("incubator", False), "partner": innovation_rows("partner", False),
+        "coop_base": innovation_rows("base", False), "incubatee": innovation_rows("incubatee", True),
+        "contract": innovation_rows("contract", True), "need": innovation_rows("need", True),
+        "achievement": innovation_rows("achievement", True),
         "request": {requests["xltd"].pk: frozenset({"licang", "by_operator"}),
                     requests["smyz"].pk: frozenset({"licang"}), requests["laoshan"].pk: frozenset({"laoshan"}),
                     change_request_of(world).pk: frozenset({"licang", "own"})},
@@ -362,6 +382,13 @@ ALL_ROWS: dict[str, Callable[[], Any]] = {
     "user": lambda: User.objects.all(),
     "request": lambda: EnterpriseRequestModel.objects.all(),
     "value": lambda: ReportValue.objects.filter(indicator__code="output", year=2025, month=6),
+    "incubator": lambda: innovation_models.Incubator.objects.all(),
+    "incubatee": lambda: innovation_models.Incubatee.objects.all(),
+    "contract": lambda: innovation_models.TechContract.objects.all(),
+    "need": lambda: innovation_models.TechNeed.objects.all(),
+    "achievement": lambda: innovation_models.Achievement.objects.all(),
+    "partner": lambda: innovation_models.Partner.objects.all(),
+    "coop_base": lambda: innovation_models.CoopBase.objects.all(),
 }
 
 
@@ -668,6 +695,91 @@ CASES.update({
     "api:get_aggregates": Case("GET", STATS_ROLES, api=True, listing=Listing("park", aggregate_parks)),
     # The figures of a scope: a park or enterprise outside it is a 404 (tests/figures/test_api.py).
     "api:get_figures": Case("GET", STATS_ROLES, api=True),
+})
+
+
+def inn(kind: str) -> Callable[[Bundle], dict[str, Any]]:
+    """The pk of the bundle's 科技服务 object of ``kind``."""
+    return lambda b: {"pk": b.innov[kind].pk}
+
+
+def inn_api(kind: str, name: str) -> Callable[[Bundle], dict[str, Any]]:
+    return lambda b: {name: b.innov[kind].pk}
+
+
+INNOVATION_READERS = {STAFF, LEADER, OPERATOR}
+WITH_ENTERPRISE = {STAFF, LEADER, OPERATOR, ENTERPRISE}
+INNOVATION_WRITERS = {STAFF, OPERATOR}
+CASES.update({
+    "innovation:incubators": Case("GET", INNOVATION_READERS, listing=Listing("incubator")),
+    "innovation:incubator_create": Case("GET", INNOVATION_WRITERS),
+    "innovation:incubator_detail": Case("GET", INNOVATION_READERS, inn("incubator")),
+    "innovation:incubator_edit": Case("GET", INNOVATION_WRITERS, inn("incubator")),
+    "innovation:incubator_mentor": Case("POST", INNOVATION_WRITERS, inn("incubator"), data={"name": "探针导师"},
+                                        redirects=True),
+    "innovation:incubator_activity": Case("POST", INNOVATION_WRITERS, inn("incubator"), redirects=True,
+                                          data={"kind": "training", "title": "探针", "on": "2025-01-01",
+                                                "attendance": "1"}),
+    "innovation:incubator_year": Case("POST", INNOVATION_WRITERS, inn("incubator"), data={"year": "2025"},
+                                      redirects=True),
+    "innovation:incubator_return": Case("GET", INNOVATION_READERS, inn("incubator")),
+    "innovation:incubatees": Case("GET", WITH_ENTERPRISE, listing=Listing("incubatee")),
+    "innovation:incubatee_create": Case("GET", INNOVATION_WRITERS),
+    "innovation:incubatee_detail": Case("GET", WITH_ENTERPRISE, inn("incubatee")),
+    "innovation:incubatee_advance": Case("POST", INNOVATION_WRITERS, inn("incubatee"), redirects=True,
+                                         data={"status": "assessing", "on": "2025-02-01"}),
+    "innovation:incubatee_graduate": Case("POST", INNOVATION_WRITERS, inn("incubatee"), data={"on": "2025-02-01"},
+                                          redirects=True),
+    "innovation:incubatee_financing": Case("POST", INNOVATION_WRITERS, inn("incubatee"), redirects=True,
+                                           data={"on": "2025-02-01", "round": "angel", "amount_wan": "10",
+                                                 "investor": "探针"}),
+    "innovation:incubatee_year": Case("POST", INNOVATION_WRITERS, inn("incubatee"), data={"year": "2025"},
+                                      redirects=True),
+    "innovation:incubatee_mentors": Case("POST", INNOVATION_WRITERS, inn("incubatee"), redirects=True),
+    "innovation:contracts": Case("GET", WITH_ENTERPRISE, listing=Listing("contract")),
+    "innovation:contract_create": Case("GET", INNOVATION_WRITERS),
+    "innovation:contract_stats": Case("GET", INNOVATION_READERS),
+    "innovation:contract_detail": Case("GET", WITH_ENTERPRISE, inn("contract")),
+    "innovation:contract_edit": Case("GET", INNOVATION_WRITERS, inn("contract")),
+    "innovation:needs": Case("GET", WITH_ENTERPRISE, listing=Listing("need")),
+    "innovation:need_create": Case("GET", {STAFF, OPERATOR, ENTERPRISE}),
+    "innovation:need_detail": Case("GET", WITH_ENTERPRISE, inn("need")),
+    "innovation:need_status": Case("POST", {STAFF, OPERATOR, ENTERPRISE}, inn("need"), data={"status": "withdrawn"},
+                                   redirects=True),
+    "innovation:match_create": Case("POST", INNOVATION_WRITERS, inn("need"), redirects=True,
+                                    data=lambda b: {"achievement": b.innov["achievement"].pk}),
+    "innovation:achievements": Case("GET", WITH_ENTERPRISE, listing=Listing("achievement")),
+    "innovation:achievement_create": Case("GET", {STAFF, OPERATOR, ENTERPRISE}),
+    "innovation:achievement_detail": Case("GET", WITH_ENTERPRISE, inn("achievement")),
+    "innovation:achievement_status": Case("POST", {STAFF, OPERATOR, ENTERPRISE}, inn("achievement"),
+                                          data={"status": "withdrawn"}, redirects=True),
+    "innovation:match_detail": Case("GET", WITH_ENTERPRISE, inn("match")),
+    "innovation:match_advance": Case("POST", INNOVATION_WRITERS, inn("match"), data={"status": "negotiating"},
+                                     redirects=True),
+    "innovation:match_follow_up": Case("POST", INNOVATION_WRITERS, inn("match"), redirects=True,
+                                       data={"on": "2025-01-01", "summary": "探针"}),
+    "innovation:partners": Case("GET", INNOVATION_READERS, listing=Listing("partner")),
+    "innovation:partner_create": Case("GET", INNOVATION_WRITERS),
+    "innovation:partner_detail": Case("GET", INNOVATION_READERS, inn("partner")),
+    "innovation:partner_agreement": Case("POST", INNOVATION_WRITERS, inn("partner"), redirects=True,
+                                         data={"title": "探针", "signed_on": "2025-01-01"}),
+    "innovation:partner_activity": Case("POST", INNOVATION_WRITERS, inn("partner"), redirects=True,
+                                        data={"kind": "visit", "title": "探针", "starts_on": "2025-01-01"}),
+    "innovation:partner_project": Case("POST", INNOVATION_WRITERS, inn("partner"), redirects=True,
+                                       data={"title": "探针", "starts_on": "2025-01-01"}),
+    "innovation:bases": Case("GET", INNOVATION_READERS, listing=Listing("coop_base")),
+    "innovation:base_create": Case("GET", INNOVATION_WRITERS),
+    # The incubation thresholds are rule data shared by the deployment: district staff's (a business rule).
+    "innovation:thresholds": Case("GET", {STAFF}),
+    "api:list_tech_contracts": Case("GET", ALL, api=True, listing=Listing("contract", api_items)),
+    "api:get_tech_contract": Case("GET", WITH_ENTERPRISE, inn_api("contract", "contract_id"), api=True),
+    "api:create_tech_contract": Case("POST", INNOVATION_WRITERS, api=True, data=lambda b: {
+        "registration_no": "PROBE-1", "title": "探针合同", "kind": "service", "field": "urban",
+        "signed_on": "2025-01-01", "registered_on": "2025-01-02", "seller_name": "甲", "buyer_name": "乙",
+        "total_wan": "1", "tech_wan": "1", "park": b.park.pk}),
+    "api:list_incubatees": Case("GET", ALL, api=True, listing=Listing("incubatee", api_items)),
+    "api:get_incubatee": Case("GET", WITH_ENTERPRISE, inn_api("incubatee", "incubatee_id"), api=True),
+    "api:list_tech_needs": Case("GET", ALL, api=True, listing=Listing("need", api_items)),
 })
 # Patterns that are not views of their own (the API root only lists nothing).
 NOT_VIEWS = {"api:api-root"}

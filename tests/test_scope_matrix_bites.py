@@ -14,6 +14,7 @@ import pytest
 from django.db import models
 
 from yuanqu.enterprises.models import Enterprise, EnterpriseRequest
+from yuanqu.innovation.models import Incubatee, TechContract, TechNeed
 from yuanqu.investment.models import Case, Lead, Project
 from yuanqu.parks.models import Park
 from yuanqu.stats.models import Report, ReportValue
@@ -59,6 +60,10 @@ MUTANTS = [
     ("dashboards:figures", ReportValue),  # reads the values through ReportValue's own scope
     ("api:get_aggregates", Park),
     ("search", Enterprise),  # the header's global search
+    ("innovation:incubatees", Incubatee),  # issue 15: 科技服务
+    ("innovation:contracts", TechContract),
+    ("innovation:needs", TechNeed),
+    ("api:list_tech_contracts", TechContract),
 ]
 
 

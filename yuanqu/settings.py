@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "yuanqu.enterprises",
     "yuanqu.investment",
     "yuanqu.stats",
+    "yuanqu.innovation",
     "yuanqu.figures",
     "yuanqu.dashboards",
     "yuanqu.briefings",

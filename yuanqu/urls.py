@@ -17,6 +17,7 @@ urlpatterns = [
     path("parks/", include((park_urls.urlpatterns + parks_urls.urlpatterns, parks_urls.app_name))),
     path("enterprises/", include("yuanqu.enterprises.urls")),
     path("investment/", include("yuanqu.investment.urls")),
+    path("innovation/", include("yuanqu.innovation.urls")),
     path("stats/", include("yuanqu.stats.urls")),
     path("audit/", include("yuanqu.core.urls")),
     path("dashboards/", include("yuanqu.dashboards.urls")),

@@ -236,3 +236,66 @@ nav = NavRegistry()
 demo = DemoRegistry()
 search = SearchRegistry()
 todos = TodoRegistry()
+
+
+class ProviderRegistry:
+    """Functions a higher app offers a lower one, by name: the figures layer (floor 6) provides the numbers an app
+    of floor 5 shows (an incubator's checklist, an enterprise's reported revenue of a year) without the app
+    importing upward. A missing provider is a ``LookupError`` (an app asking for a number nobody computes)."""
+
+    def __init__(self) -> None:
+        self._functions: dict[str, Callable[..., Any]] = {}
+
+    def provide(self, name: str, function: Callable[..., Any]) -> None:
+        """Offer ``function`` under ``name``; providing the same name twice is a programming error."""
+        if name in self._functions and self._functions[name] is not function:
+            raise ValueError(f"provider {name} registered twice")
+        self._functions[name] = function
+
+    def get(self, name: str) -> Callable[..., Any]:
+        """The function provided under ``name``."""
+        try:
+            return self._functions[name]
+        except KeyError:
+            raise LookupError(f"no provider named {name}") from None
+
+    def withdraw(self, name: str) -> None:
+        """Remove a provider (tests that plant one take it out again)."""
+        self._functions.pop(name, None)
+
+
+@dataclass(frozen=True)
+class CockpitCard:
+    """A KPI card another app adds to the cockpit. ``compute(figure_scope, period)`` returns the card as the
+    template reads it (``label``, ``value``, ``unit``, ``definition`` for the hover, ``link``, ``id``) or None
+    when the card has nothing to say for that scope."""
+
+    key: str
+    order: int
+    compute: Callable[[Any, Any], dict[str, Any] | None]
+
+
+class CockpitCardRegistry:
+    """The extra cockpit cards, filled by the apps that compute them (in ``order``)."""
+
+    def __init__(self) -> None:
+        self._cards: list[CockpitCard] = []
+
+    def register(self, key: str, compute: Callable[[Any, Any], dict[str, Any] | None], *, order: int) -> CockpitCard:
+        """Add a card; two cards may not share a key."""
+        if any(c.key == key for c in self._cards):
+            raise ValueError(f"cockpit card {key} registered twice")
+        card = CockpitCard(key=key, order=order, compute=compute)
+        self._cards.append(card)
+        self._cards.sort(key=lambda c: c.order)
+        return card
+
+    def cards(self) -> list[CockpitCard]:
+        return list(self._cards)
+
+    def unregister(self, card: CockpitCard) -> None:
+        self._cards.remove(card)
+
+
+providers = ProviderRegistry()
+cockpit_cards = CockpitCardRegistry()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from yuanqu.core.export import export_response
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
+from yuanqu.core.registry import cockpit_cards
 from yuanqu.core.roles import TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import RoleRefused
@@ -87,6 +88,7 @@ def cockpit(request: AuthedRequest) -> HttpResponse:
         return _figures_export(request, scope)
     return render(request, "dashboards/cockpit.html", {
         "scope": scope, "kpi": selectors.kpis(scope), "charts": list(selectors.COCKPIT_CHARTS),
+        "extra_cards": [c for c in (card.compute(scope.fig, scope.period) for card in cockpit_cards.cards()) if c],
         "park_choices": Park.objects.visible_to(request.user).order_by("name_pinyin").values_list("pk", "name"),
         "query": scope.params(), **_period_choices(scope),
     })

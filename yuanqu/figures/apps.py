@@ -12,6 +12,8 @@ class FiguresConfig(AppConfig):
     def ready(self) -> None:
         from yuanqu.api.api import add_router
 
+        from . import innovation
         from .api import router
 
         add_router("/figures", router)
+        innovation.register()
