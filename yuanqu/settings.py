@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "yuanqu.enterprises",
     "yuanqu.investment",
     "yuanqu.stats",
+    "yuanqu.support",
     "yuanqu.figures",
     "yuanqu.dashboards",
     "yuanqu.briefings",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("enterprises/", include("yuanqu.enterprises.urls")),
     path("investment/", include("yuanqu.investment.urls")),
     path("stats/", include("yuanqu.stats.urls")),
+    path("support/", include("yuanqu.support.urls")),
     path("audit/", include("yuanqu.core.urls")),
     path("dashboards/", include("yuanqu.dashboards.urls")),
     path("briefings/", include("yuanqu.briefings.urls")),
