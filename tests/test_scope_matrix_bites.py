@@ -17,6 +17,7 @@ from yuanqu.enterprises.models import Enterprise, EnterpriseRequest
 from yuanqu.investment.models import Case, Lead, Project
 from yuanqu.parks.models import Park
 from yuanqu.stats.models import Report, ReportValue
+from yuanqu.support.models import Service, ServiceRequest
 
 from .conftest import World
 from .test_scope_matrix import CASES, STAFF, check_list, list_world
@@ -58,6 +59,10 @@ MUTANTS = [
     ("dashboards:chart", Park),  # the park map (JSON)
     ("dashboards:figures", ReportValue),  # reads the values through ReportValue's own scope
     ("api:get_aggregates", Park),
+    ("support:requests", ServiceRequest),
+    ("support:overdue", ServiceRequest),
+    ("support:catalogue", Service),
+    ("api:list_service_requests", ServiceRequest),
 ]
 
 

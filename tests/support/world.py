@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.base import ContentFile
+
 from tests.conftest import World
 from yuanqu.core.roles import Role
 from yuanqu.support import services
@@ -48,11 +50,14 @@ def add_support(world: World) -> SupportWorld:
     svc_district = services.service_create(actor=staff, name="惠企政策咨询", category="policy", park=None,
                                            default_rule=rule("general"))
     req_xltd = services.request_create(actor=ent_user, enterprise=world.ent_xltd, service=svc_xltd,
-                                       title="空调不制冷", description="1001室空调不制冷")
+                                       title="空调不制冷", description="1001室空调不制冷",
+                                       attachments=[ContentFile(b"%PDF-1.4 x", name="照片.pdf")])
     req_smyz = services.request_create(actor=staff, enterprise=world.ent_smyz, service=svc_smyz,
-                                       title="无菌检测", description="对接检测机构")
+                                       title="无菌检测", description="对接检测机构",
+                                       attachments=[ContentFile(b"%PDF-1.4 y", name="需求.pdf")])
     req_laoshan = services.request_create(actor=world.laoshan_staff, enterprise=world.ent_laoshan,
-                                          service=svc_laoshan, title="漏水", description="屋顶漏水")
+                                          service=svc_laoshan, title="漏水", description="屋顶漏水",
+                                          attachments=[ContentFile(b"\x89PNG\r\n\x1a\n..", name="漏水.png")])
     made = SupportWorld(svc_xltd, svc_smyz, svc_laoshan, svc_district, req_xltd, req_smyz, req_laoshan)
     world.__dict__["_support"] = made
     return made

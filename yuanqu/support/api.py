@@ -135,6 +135,7 @@ def create_service_request(request: AuthedRequest, payload: RequestIn) -> Any:
 @router.post("/requests/{request_id}/rating", response={201: RatingOut, **ERRORS})
 def rate_service_request(request: AuthedRequest, request_id: Id, payload: RatingIn) -> Any:
     """The requester's rating of a closed request, once (422 otherwise); a 差评 opens a rectification."""
+    require_role(request.user, [Role.ENTERPRISE_USER])
     req = get_visible_or_404(ServiceRequest.objects.all(), request.user, pk=request_id)
     rating = services.request_rate(actor=request.user, request=req, **payload.dict())
     rect = getattr(rating, "rectification", None)
