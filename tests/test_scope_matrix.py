@@ -43,8 +43,8 @@ from yuanqu.investment.models import Lead, Project
 from yuanqu.investment.selectors import stale_leads
 from yuanqu.parks.models import Park
 from yuanqu.stats.models import Indicator, Report, ReportValue, Round
-from yuanqu.support.models import Service as SupportService
 from yuanqu.support.models import ResponseRule, ServiceRequest
+from yuanqu.support.models import Service as SupportService
 
 from .conftest import ROLES, World, add_statistics, login
 from .support.world import add_support
