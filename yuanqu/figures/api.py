@@ -46,7 +46,8 @@ class FigureOut(Schema):
     """One number with its 口径."""
 
     key: str
-    group: str = Field(description="stock（期末存量）, flow（期内流量）, indicator（统计指标）或登记的分组（support：服务诉求）")
+    group: str = Field(description="stock（期末存量）, flow（期内流量）, indicator（统计指标）"
+                                   "或登记的分组（support：服务诉求）")
     label: str
     value: Decimal | int | None
     unit: str
