@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from yuanqu.core.demo import DemoContext
-from yuanqu.enterprises.models import Settlement
+from yuanqu.enterprises.models import Enterprise, Settlement
 from yuanqu.parks.models import Park
 
 from . import services
-from .models import Level, ResponseRule, Service
+from .models import Level, ResponseRule, Service, ServiceRequest
 
 if TYPE_CHECKING:
     from yuanqu.accounts.models import User
@@ -59,15 +59,16 @@ def load_support_demo(*, actor: User, staff: User, operator: User, enterprise_us
             default_rule=rules[rule], handlers=handlers)
     xltd, smyz = parks["xltd"], parks["smyz"]
     own = enterprise_user.enterprise
+    assert own is not None  # the demo's enterprise user has one
     tenants = [s.enterprise for s in Settlement.objects.filter(park=xltd, stage=Settlement.Stage.MOVED_IN)
                .exclude(enterprise=own).select_related("enterprise").order_by("pk")[:4]]
     smyz_tenants = [s.enterprise for s in Settlement.objects.filter(park=smyz, stage=Settlement.Stage.MOVED_IN)
                     .select_related("enterprise").order_by("pk")[:3]]
     now = timezone.now()
 
-    def file(who: User, ent: object, key: tuple[str, str], title: str, text: str, at: dt.datetime,
-             rule: str | None = None) -> object:
-        return services.request_create(actor=who, enterprise=ent, service=made[key], title=title,  # type: ignore[arg-type]
+    def file(who: User, ent: Enterprise, key: tuple[str, str], title: str, text: str, at: dt.datetime,
+             rule: str | None = None) -> ServiceRequest:
+        return services.request_create(actor=who, enterprise=ent, service=made[key], title=title,
                                        description=text, rule=rules[rule] if rule else None, now=at,
                                        contact_name="联系人", contact_phone="0532-88886666")
 

@@ -9,19 +9,19 @@ from django.utils import timezone
 
 from yuanqu.core.roles import EDIT_PARK
 
-from .models import Rectification, Service, ServiceRequest
+from .models import Rectification, RequestQuerySet, Service, ServiceRequest
 
 
 def services_for(user: Any) -> QuerySet[Service]:
     return Service.objects.visible_to(user).select_related("park", "default_rule", "region")
 
 
-def requests_for(user: Any) -> QuerySet[ServiceRequest]:
+def requests_for(user: Any) -> RequestQuerySet:
     return ServiceRequest.objects.visible_to(user).select_related("service", "enterprise", "park", "handler",
                                                                   "rule", "rating")
 
 
-def queue_for(user: Any) -> QuerySet[ServiceRequest]:
+def queue_for(user: Any) -> RequestQuerySet:
     """The open requests the user handles, plus (for dispatchers) the accepted ones awaiting dispatch."""
     qs = requests_for(user).open()
     mine = qs.filter(handler=user)
@@ -34,7 +34,7 @@ def queue_count(user: Any) -> int:
     return queue_for(user).count() if getattr(user, "role", None) in EDIT_PARK else 0
 
 
-def overdue_for(user: Any) -> QuerySet[ServiceRequest]:
+def overdue_for(user: Any) -> RequestQuerySet:
     return requests_for(user).overdue(timezone.now())
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -120,7 +121,7 @@ def service_update(*, actor: User, service: Service, name: str | Unset = UNSET, 
     if Service.objects.filter(region=service.region, park=service.park, name=service.name).exclude(
             pk=service.pk).exists():
         raise _error("name", _("This catalogue has a service of that name already."), "duplicate")
-    m2m = None
+    m2m: dict[str, Iterable[Any]] | None = None
     if handlers is not UNSET:
         m2m = {"handlers": _check_handlers(park=service.park, region=service.region, handlers=handlers)}
     return save_updated(actor=actor, obj=service, before=before, m2m=m2m)
@@ -476,7 +477,7 @@ def check_deadlines(*, now: dt.datetime | None = None) -> tuple[int, int]:
             message = _("Service request %(number)s (%(title)s) is due by %(due)s.") % {
                 "number": request.number, "title": request.title,
                 "due": timezone.localtime(request.due_at).strftime("%Y-%m-%d %H:%M")}
-            transaction.on_commit(lambda to=[request.handler.email], m=message: _mail(to, m))
+            transaction.on_commit(partial(_mail, [request.handler.email], message))
         warned += 1
     for request in open_requests.filter(escalated_at__isnull=True, due_at__lt=now).select_related("handler"):
         before = audit.snapshot(request)
@@ -493,7 +494,7 @@ def check_deadlines(*, now: dt.datetime | None = None) -> tuple[int, int]:
             message = _("Service request %(number)s (%(title)s) is overdue: it was due by %(due)s.") % {
                 "number": request.number, "title": request.title,
                 "due": timezone.localtime(request.due_at).strftime("%Y-%m-%d %H:%M")}
-            transaction.on_commit(lambda to=to, m=message: _mail(to, m))
+            transaction.on_commit(partial(_mail, to, message))
         escalated += 1
     return warned, escalated
 
