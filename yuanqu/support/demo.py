@@ -60,10 +60,9 @@ def load_support_demo(*, actor: User, staff: User, operator: User, enterprise_us
     xltd, smyz = parks["xltd"], parks["smyz"]
     own = enterprise_user.enterprise
     assert own is not None  # the demo's enterprise user has one
-    tenants = [s.enterprise for s in Settlement.objects.filter(park=xltd, stage=Settlement.Stage.MOVED_IN)
-               .exclude(enterprise=own).select_related("enterprise").order_by("pk")[:4]]
-    smyz_tenants = [s.enterprise for s in Settlement.objects.filter(park=smyz, stage=Settlement.Stage.MOVED_IN)
-                    .select_related("enterprise").order_by("pk")[:3]]
+    settled = Settlement.objects.exclude(stage=Settlement.Stage.EXITED).select_related("enterprise").order_by("pk")
+    tenants = [s.enterprise for s in settled.filter(park=xltd).exclude(enterprise=own)[:4]]
+    smyz_tenants = [s.enterprise for s in settled.filter(park=smyz)[:3]]
     now = timezone.now()
 
     def file(who: User, ent: Enterprise, key: tuple[str, str], title: str, text: str, at: dt.datetime,

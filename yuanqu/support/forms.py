@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.forms import StyledFormMixin
 from yuanqu.core.roles import Role
+from yuanqu.core.validators import clean_phone
 from yuanqu.parks.models import Park
 
 from .models import NORM_12345, Category, Level, ResponseRule, Service
@@ -97,6 +98,9 @@ class RequestForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services
+
+    def clean_contact_phone(self) -> str:
+        return clean_phone(self.cleaned_data["contact_phone"])
 
 
 class HandlerForm(StyledFormMixin, forms.Form):
