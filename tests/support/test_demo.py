@@ -22,6 +22,6 @@ def test_the_demo_has_catalogues_and_requests_in_every_state(world: World) -> No
     assert ServiceRequest.objects.filter(closed_at__gt=timezone.now() - timezone.timedelta(days=365)).exists()
     late = [r for r in ServiceRequest.objects.filter(closed_at__isnull=False) if not r.on_time]
     assert late, "a request closed late"
-    assert set(Rating.objects.values_list("level", flat=True)) == {5, 4, 2}
+    assert set(Rating.objects.values_list("level", flat=True)) == {5, 4, 3, 2}
     assert Rectification.objects.get().status == "open"
     assert ServiceRequest.objects.filter(park=world.smyz).count() == 3

@@ -186,7 +186,7 @@ class ServiceRequest(TimeStamped):
     ORDER = ("accepted", "assigned", "in_progress", "closed", "visited")
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(_("request title"), max_length=100)
     description = models.TextField(_("description"))
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests",
                                 verbose_name=_("service"))

@@ -134,7 +134,7 @@ def _request_spec() -> ListSpec:
         search=lambda qs, q: qs.filter(Q(number__icontains=q) | Q(title__icontains=q)
                                        | Q(enterprise__name__icontains=q)),
         columns=lambda r: [
-            Column(_("Number"), lambda x: x.number), Column(_("Title"), lambda x: x.title),
+            Column(_("Number"), lambda x: x.number), Column(_("Request title"), lambda x: x.title),
             Column(_("Enterprise"), lambda x: x.enterprise.name), Column(_("Service"), lambda x: x.service.name),
             Column(_("Park"), lambda x: x.park.name if x.park else _("District")),
             Column(_("Priority"), lambda x: x.rule.name), Column(_("Status"), lambda x: x.get_status_display()),

@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('number', models.CharField(editable=False, max_length=20, unique=True, verbose_name='number')),
-                ('title', models.CharField(max_length=100, verbose_name='title')),
+                ('title', models.CharField(max_length=100, verbose_name='request title')),
                 ('description', models.TextField(verbose_name='description')),
                 ('contact_name', models.CharField(blank=True, max_length=60, verbose_name='contact')),
                 ('contact_phone', models.CharField(blank=True, max_length=20, verbose_name='contact phone')),
