@@ -89,7 +89,7 @@ class RequestForm(StyledFormMixin, forms.Form):
     rule = forms.ModelChoiceField(label=_("priority"), queryset=ResponseRule.objects.all(), required=False,
                                   help_text=NORM_12345, empty_label=_("The service's default"))
     title = forms.CharField(label=_("request title"), max_length=100)
-    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(label=_("request details"), widget=forms.Textarea(attrs={"rows": 4}))
     contact_name = forms.CharField(label=_("contact"), max_length=60, required=False)
     contact_phone = forms.CharField(label=_("contact phone"), max_length=20, required=False)
     attachments = MultipleFileField(label=_("attachments"), required=False,
