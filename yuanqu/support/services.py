@@ -460,7 +460,7 @@ def check_deadlines(*, now: dt.datetime | None = None) -> tuple[int, int]:
     """Warn the handlers of open requests whose warning time has come, and escalate those past their deadline
     to the district staff (each once). Returns (warned, escalated). Run by ``yuanqu support_deadlines``."""
     now = now or timezone.now()
-    open_requests = ServiceRequest.objects.open().select_for_update()
+    open_requests = ServiceRequest.objects.open().select_for_update(of=("self",))
     warned = escalated = 0
     for request in open_requests.filter(warned_at__isnull=True, warn_at__lte=now, due_at__gte=now):
         before = audit.snapshot(request)
