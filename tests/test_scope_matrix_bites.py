@@ -18,6 +18,7 @@ from yuanqu.innovation.models import Incubatee, TechContract, TechNeed
 from yuanqu.investment.models import Case, Lead, Project
 from yuanqu.parks.models import Park
 from yuanqu.stats.models import Report, ReportValue
+from yuanqu.support.models import Service, ServiceRequest
 
 from .conftest import World
 from .test_scope_matrix import CASES, STAFF, check_list, list_world
@@ -64,6 +65,10 @@ MUTANTS = [
     ("innovation:contracts", TechContract),
     ("innovation:needs", TechNeed),
     ("api:list_tech_contracts", TechContract),
+    ("support:requests", ServiceRequest),
+    ("support:overdue", ServiceRequest),
+    ("support:catalogue", Service),
+    ("api:list_service_requests", ServiceRequest),
 ]
 
 

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "yuanqu.investment",
     "yuanqu.stats",
     "yuanqu.innovation",
+    "yuanqu.support",
     "yuanqu.figures",
     "yuanqu.dashboards",
     "yuanqu.briefings",

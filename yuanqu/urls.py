@@ -19,6 +19,7 @@ urlpatterns = [
     path("investment/", include("yuanqu.investment.urls")),
     path("innovation/", include("yuanqu.innovation.urls")),
     path("stats/", include("yuanqu.stats.urls")),
+    path("support/", include("yuanqu.support.urls")),
     path("audit/", include("yuanqu.core.urls")),
     path("dashboards/", include("yuanqu.dashboards.urls")),
     path("briefings/", include("yuanqu.briefings.urls")),

@@ -25,6 +25,7 @@ CASES = {
     "incubatees": ("innovation", None),
     "tech_contracts": ("innovation", None),
     "tech_needs": ("innovation", None),
+    "support_services": ("support", None),  # tests/support/test_importer.py
 }
 
 

@@ -89,6 +89,7 @@ def cockpit(request: AuthedRequest) -> HttpResponse:
     return render(request, "dashboards/cockpit.html", {
         "scope": scope, "kpi": selectors.kpis(scope), "charts": list(selectors.COCKPIT_CHARTS),
         "extra_cards": [c for c in (card.compute(scope.fig, scope.period) for card in cockpit_cards.cards()) if c],
+        "sections": selectors.figure_sections(scope, "park"),
         "park_choices": Park.objects.visible_to(request.user).order_by("name_pinyin").values_list("pk", "name"),
         "query": scope.params(), **_period_choices(scope),
     })
@@ -101,6 +102,7 @@ def _figures_export(request: AuthedRequest, scope: Scope) -> HttpResponse:
     status: figure_layer.PeriodStatus = data["status"]
     groups = [(_("Stock at the period's end"), data["stock"]), (_("Flow within the period"), data["flow"])]
     groups += [(ind.name, ind.figures()) for ind in data["indicators"]]
+    groups += [(group.title, items) for group, items in data["groups"]]
     rows: list[list[Any]] = []
     for group, items in groups:
         for f in items:
@@ -134,6 +136,7 @@ def park_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
     scope = _scope(request, park)
     return render(request, "dashboards/park.html", {
         "scope": scope, "park": park, "summary": selectors.park_summary(scope), "charts": list(selectors.PARK_CHARTS),
+        "sections": selectors.figure_sections(scope, "service"),
         "query": scope.params(), **_period_choices(scope),
     })
 
