@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "yuanqu.investment",
     "yuanqu.stats",
     "yuanqu.figures",
+    "yuanqu.policies",
     "yuanqu.dashboards",
     "yuanqu.briefings",
     "yuanqu.tabular",
