@@ -367,7 +367,8 @@ class Application(TimeStamped):
             # One open application per enterprise and clause (a second one, e.g. a 免申即享 twice, is refused).
             models.UniqueConstraint(fields=["clause", "enterprise", "budget_year"],
                                     condition=~Q(status__in=["returned", "declined"]),
-                                    name="application_once_per_year"),
+                                    name="application_once_per_year",
+                                    violation_error_message=_("This clause has been applied for this year already.")),
         ]
 
     def __str__(self) -> str:

@@ -313,13 +313,13 @@ class _Evaluator:
         if op == "var":
             return self.var(str(items[0]))
         if op == "and":
-            return k_and([_truthy(self.run(a, _step(here, f"第{i + 1}项"))) for i, a in enumerate(items)])
+            return k_and([self.cond(a, _step(here, f"第{i + 1}项")) for i, a in enumerate(items)])
         if op == "or":
-            return k_or([_truthy(self.run(a, _step(here, f"第{i + 1}项"))) for i, a in enumerate(items)])
+            return k_or([self.cond(a, _step(here, f"第{i + 1}项")) for i, a in enumerate(items)])
         if op == "!":
-            return k_not(_truthy(self.run(items[0], _step(here, "第1项"))))
+            return k_not(self.cond(items[0], _step(here, "第1项")))
         if op == "!!":
-            return _truthy(self.run(items[0], _step(here, "第1项")))
+            return self.cond(items[0], _step(here, "第1项"))
         if op == "if":
             return self._if(items, here)
         if op in COMPARISONS or op == "in":
@@ -327,9 +327,23 @@ class _Evaluator:
         values = [self.run(a, _step(here, f"第{i + 1}项")) for i, a in enumerate(items)]
         return _arith(op, values)
 
+    def cond(self, node: Any, position: str) -> Any:
+        """A part of a logical operation, as a truth value; a bare fact (``{"var": "is_high_tech"}``) used as a
+        condition is traced like a comparison, so every condition a rule states appears in the trace."""
+        if isinstance(node, dict) and len(node) == 1 and "var" in node:
+            here = _step(position, "var")
+            outer, self._read = self._read, []
+            value = _truthy(self.run(node, position))
+            read, self._read = self._read, outer
+            self._read.extend(read)
+            self.trace.append(TraceRow(position=here, condition=self.text(node), facts=read,
+                                       passed=None if value is UNKNOWN else bool(value)))
+            return value
+        return _truthy(self.run(node, position))
+
     def _if(self, items: list[Any], here: str) -> Any:
         for i in range(0, len(items) - 1, 2):
-            cond = _truthy(self.run(items[i], _step(here, f"第{i + 1}项")))
+            cond = self.cond(items[i], _step(here, f"第{i + 1}项"))
             if cond is UNKNOWN:
                 return UNKNOWN
             if cond:
@@ -350,7 +364,7 @@ class _Evaluator:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        return format(value.normalize(), "f")
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -412,7 +426,7 @@ def _arith(op: str, values: list[Any]) -> Any:
 def evaluate(rule: Any, facts: Mapping[str, FactValue], specs: Mapping[str, FactSpec]) -> Evaluation:
     """Evaluate a (validated) rule over one enterprise's facts: eligible, not eligible or unknown, with trace."""
     ev = _Evaluator(facts, specs)
-    value = _truthy(ev.run(rule, ""))
+    value = ev.cond(rule, "")
     outcome = UNKNOWN_OUTCOME if value is UNKNOWN else (ELIGIBLE if value else NOT_ELIGIBLE)
     return Evaluation(outcome=outcome, trace=ev.trace)
 

@@ -350,11 +350,14 @@ def _new_application(*, clause: Clause, enterprise: Enterprise, ev: rules.Evalua
                       outcome=ev.outcome, trace=[r.as_dict() for r in ev.trace], computed_yuan=amount,
                       amount_yuan=amount, evidence_note=evidence_note, submitted_at=now,
                       review_due=add_working_days(timezone.localdate(), review_days()), note=how)
+    if Application.objects.filter(clause=clause, enterprise=enterprise, budget_year=app.budget_year).exclude(
+            status__in=("returned", "declined")).exists():
+        raise ValidationError("本年度已申报该条款，请勿重复申报。", code="duplicate")
     try:
         with transaction.atomic():
             save_created(actor=actor, obj=app)
     except IntegrityError as exc:
-        raise ValidationError("本年度已有该条款的申报，请勿重复申报。", code="duplicate") from exc
+        raise ValidationError("本年度已申报该条款，请勿重复申报。", code="duplicate") from exc
     ApplicationStep.objects.create(application=app, to_status=app.status, by=actor,
                                    reason="免申即享：全部条件已知且满足" if origin == Application.Origin.AUTOMATIC else "")
     return app
