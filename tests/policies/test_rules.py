@@ -130,7 +130,7 @@ def test_the_trace_names_the_failing_condition_its_value_source_and_date():
     [failed] = ev.failed
     assert failed.condition == "营业收入（统计年度） ≥ 5000"
     assert failed.facts == [{"fact": "revenue", "label": "营业收入（统计年度）", "value": "3000", "unit": "万元",
-                             "source": "企业统计报表", "as_of": "2025-12-31"}]
+                             "display": "3000", "source": "企业统计报表", "as_of": "2025-12-31"}]
     assert ev.trace[0].passed is True
 
 

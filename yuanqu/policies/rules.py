@@ -272,6 +272,7 @@ class _Evaluator:
         self._read.append({
             "fact": name, "label": spec.label if spec else name,
             "value": None if value is UNKNOWN else _plain(value), "unit": spec.unit if spec else "",
+            "display": "" if value is UNKNOWN else _display(value),
             "source": (fv.source if fv is not None and fv.source else (spec.source if spec else "")),
             "as_of": fv.as_of.isoformat() if fv is not None and fv.as_of else "",
         })
@@ -360,6 +361,15 @@ class _Evaluator:
         self.trace.append(TraceRow(position=here, condition=self.text(node), facts=read,
                                    passed=None if result is UNKNOWN else bool(result)))
         return result
+
+
+def _display(value: Any) -> str:
+    """A value as the trace shows it: 是/否 for a flag, a list joined, numbers without trailing zeros."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(map(str, value)) or "（无）"
+    return str(_plain(value))
 
 
 def _plain(value: Any) -> Any:
