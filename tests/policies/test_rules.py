@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yuanqu.policies.facts import FACTS
@@ -36,6 +36,7 @@ def facts(**values):
 # --------------------------------------------------------------------------- Kleene logic, by property
 
 
+@settings(deadline=None)
 @given(st.lists(TRUTH, min_size=1, max_size=6))
 def test_and_is_false_if_any_is_false_else_unknown_if_any_is_unknown(values):
     result = k_and(values)
@@ -47,6 +48,7 @@ def test_and_is_false_if_any_is_false_else_unknown_if_any_is_unknown(values):
         assert result is True
 
 
+@settings(deadline=None)
 @given(st.lists(TRUTH, min_size=1, max_size=6))
 def test_or_is_true_if_any_is_true_else_unknown_if_any_is_unknown(values):
     result = k_or(values)
@@ -58,6 +60,7 @@ def test_or_is_true_if_any_is_true_else_unknown_if_any_is_unknown(values):
         assert result is False
 
 
+@settings(deadline=None)
 @given(st.lists(TRUTH, min_size=1, max_size=5))
 def test_de_morgan_holds_in_three_values(values):
     assert k_not(k_and(values)) is k_or([k_not(v) for v in values])
@@ -67,6 +70,7 @@ def _leaf(name: str, threshold: int) -> dict:
     return {">=": [{"var": name}, threshold]}
 
 
+@settings(deadline=None)
 @given(st.dictionaries(st.sampled_from(NUMBER_FACTS), st.one_of(st.none(), st.integers(-100, 100))),
        st.lists(st.tuples(st.sampled_from(NUMBER_FACTS), st.integers(-100, 100)), min_size=1, max_size=5),
        st.sampled_from(["and", "or"]))
@@ -92,6 +96,7 @@ def test_a_rule_is_unknown_only_when_a_fact_it_needs_is_missing(stated, leaves, 
             assert row in ev.failed
 
 
+@settings(deadline=None)
 @given(st.one_of(st.none(), st.integers(0, 100)))
 def test_missing_data_never_makes_not_eligible_out_of_a_negation(value):
     rule = {"!": [{">=": [{"var": "revenue"}, 50]}]}
