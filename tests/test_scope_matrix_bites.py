@@ -16,6 +16,7 @@ from django.db import models
 from yuanqu.enterprises.models import Enterprise, EnterpriseRequest
 from yuanqu.investment.models import Case, Lead, Project
 from yuanqu.parks.models import Park
+from yuanqu.policies.models import Agreement, Application, Match
 from yuanqu.stats.models import Report, ReportValue
 
 from .conftest import World
@@ -58,6 +59,11 @@ MUTANTS = [
     ("dashboards:chart", Park),  # the park map (JSON)
     ("dashboards:figures", ReportValue),  # reads the values through ReportValue's own scope
     ("api:get_aggregates", Park),
+    ("policies:applications", Application),  # issue 16: 惠企政策 and 履约
+    ("policies:agreements", Agreement),
+    ("policies:matches", Match),
+    ("api:list_policy_applications", Application),
+    ("api:list_agreements", Agreement),
 ]
 
 

@@ -12,7 +12,9 @@ from ninja.responses import Status
 
 from yuanqu.api.api import ERRORS, Pagination, resolve_ref
 from yuanqu.api.schemas import Id, In
+from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
+from yuanqu.core.services import require_role
 from yuanqu.core.types import AuthedRequest
 from yuanqu.core.validators import TEXT_MAX_LENGTH
 from yuanqu.enterprises.models import Enterprise
@@ -138,7 +140,8 @@ def evaluate_policy_clause(request: AuthedRequest, clause_id: Id, enterprise: Id
 
 @router.post("/clauses/{clause_id}/apply", response={201: ApplicationOut, **ERRORS})
 def apply_policy_clause(request: AuthedRequest, clause_id: Id, payload: ApplyIn) -> Any:
-    """Apply for a published clause."""
+    """Apply for a published clause (the enterprise itself, or district staff on its behalf)."""
+    require_role(request.user, (Role.ENTERPRISE_USER, Role.REGION_STAFF))
     clause = get_visible_or_404(Clause.objects.all(), request.user, pk=clause_id)
     ent_id = payload.enterprise if payload.enterprise is not None else request.user.enterprise_id
     ent = resolve_ref(Enterprise, ent_id, "enterprise", Enterprise.objects.visible_to(request.user))

@@ -165,7 +165,7 @@ class Clause(TimeStamped):
                                                                                    MaxValueValidator(2100)],
                                                   help_text=_("The year whose reported statistics the rule reads"))
     rule = models.JSONField(_("eligibility rule (JsonLogic)"), default=dict)
-    amount_rule = models.JSONField(_("amount rule"), default=dict)
+    amount_rule = models.JSONField(_("amount rule"), default=dict, blank=True)
     cap_yuan = models.DecimalField(_("cap (yuan)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)])
     evidence = models.TextField(_("required evidence"), blank=True)
     beneficiaries = models.CharField(_("beneficiaries"), max_length=300)
@@ -225,7 +225,7 @@ class RuleTest(TimeStamped):
     name_fields = ("name",)
     clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="tests", verbose_name=_("clause"))
     name = models.CharField(_("fixture enterprise"), max_length=100)
-    facts = models.JSONField(_("facts"), default=dict)
+    facts = models.JSONField(_("facts"), default=dict, blank=True)
     expected = models.CharField(_("expected outcome"), max_length=15, choices=Expected.choices)
 
     class Meta:
@@ -252,7 +252,7 @@ class Match(models.Model):
                                    verbose_name=_("enterprise"))
     version = models.PositiveIntegerField(_("version"))
     outcome = models.CharField(_("outcome"), max_length=15, choices=RuleTest.Expected.choices)
-    trace = models.JSONField(_("trace"), default=list)
+    trace = models.JSONField(_("trace"), default=list, blank=True)
     evaluated_at = models.DateTimeField(_("evaluated at"), auto_now=True)
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
 
@@ -340,7 +340,7 @@ class Application(TimeStamped):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
     budget_year = models.PositiveSmallIntegerField(_("budget year"))
     outcome = models.CharField(_("eligibility when judged"), max_length=15, choices=RuleTest.Expected.choices)
-    trace = models.JSONField(_("trace"), default=list)
+    trace = models.JSONField(_("trace"), default=list, blank=True)
     computed_yuan = models.DecimalField(_("computed amount (yuan)"), **MONEY, null=True, blank=True)
     amount_yuan = models.DecimalField(_("amount (yuan)"), **MONEY, null=True, blank=True)
     amount_reason = models.CharField(_("reason the amount was changed"), max_length=300, blank=True)
