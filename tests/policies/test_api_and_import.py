@@ -52,7 +52,8 @@ def test_the_agreement_api_shows_status_and_exposure(pw):
     assert body["status"] == "failed" and body["exposure_yuan"] == "100000.00"
 
 
-HEADER = ["政策", "条款号", "条款名称", "统计年度", "资格规则", "金额规则", "惠及对象", "申报条件", "受理部门", "咨询电话"]
+HEADER = ["政策", "条款号", "条款名称", "统计年度", "资格规则", "金额规则", "惠及对象", "申报条件", "受理部门",
+          "咨询电话"]
 
 
 def _row(number, rule):

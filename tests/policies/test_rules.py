@@ -177,5 +177,6 @@ def test_a_bare_fact_used_as_a_condition_is_traced():
     rule = {"and": [{"var": "is_high_tech"}, {">=": [{"var": "revenue"}, 5000]}]}
     ev = evaluate(rule, facts(is_high_tech=False, revenue=8000), FACTS)
     assert ev.outcome == NOT_ELIGIBLE
-    assert [(r.condition, r.passed) for r in ev.trace] == [("高新技术企业", False), ("营业收入（统计年度） ≥ 5000", True)]
+    assert [(r.condition, r.passed) for r in ev.trace] == [("高新技术企业", False),
+                                                         ("营业收入（统计年度） ≥ 5000", True)]
     assert ev.failed[0].facts[0]["value"] is False

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from yuanqu.core.forms import call_service, save_edit
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
-from yuanqu.core.roles import EDIT_PARK, TENANT_READERS, Role
 from yuanqu.core.registry import panels
+from yuanqu.core.roles import EDIT_PARK, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import RoleRefused
 from yuanqu.core.types import AuthedRequest

@@ -54,6 +54,7 @@ def enterprise_year_values(enterprise_ids: Iterable[int], year: int,
             .values("enterprise_id", "indicator__code", "indicator__aggregation", "ytd_value", "value", "no_data"))
     sums: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     for row in rows:
+        amount: Decimal | None
         if row["no_data"]:
             amount = Decimal(0)
         elif row["indicator__aggregation"] == Indicator.Aggregation.SUM:

@@ -92,8 +92,9 @@ def _actual(c: Commitment, agreement: Agreement) -> tuple[Decimal | None, str, s
     years = (list(range(agreement.signed_on.year, c.year + 1))
              if c.basis == Commitment.Basis.CUMULATIVE and c.indicator in SUMMED else [c.year])
     if c.indicator == "investment" and agreement.project_id:
-        got = project_investment([agreement.project_id], c.year, cumulative=c.basis == Commitment.Basis.CUMULATIVE)
-        value = got.get(agreement.project_id)
+        invested = project_investment([agreement.project_id], c.year,
+                                      cumulative=c.basis == Commitment.Basis.CUMULATIVE)
+        value = invested.get(agreement.project_id)
         if value is None:
             return None, value_source_projects(), "项目无投资完成记录"
         return value.value, value.source, f"项目“{agreement.project}”完成投资"
@@ -180,7 +181,8 @@ def exposure(clause: FailureClause, agreement: Agreement, checks: list[Commitmen
         return Exposure(clause, amount.quantize(Decimal("0.01")), f"履约保证金 {agreement.deposit_yuan:,.0f} 元 × "
                                                                    f"{share * 100:.0f}%")
     if kind == FailureClause.Kind.LAND_RECOVERY:
-        return Exposure(clause, None, f"收回土地（{agreement.land_parcel or '地块'}，{agreement.land_area_mu or '—'} 亩）："
+        parcel = f"{agreement.land_parcel or '地块'}，{agreement.land_area_mu or '—'} 亩"
+        return Exposure(clause, None, f"收回土地（{parcel}）："
                                       "记录在案，不计金额")
     return Exposure(clause, None, "记入企业信用记录：记录在案，不计金额")
 

@@ -47,10 +47,13 @@ def load_policies_demo(*, staff: Any, parks: dict[str, Any], today: dt.date) -> 
                                 issuer="李沧区人民政府", level=Policy.Level.DISTRICT, effective_on=dt.date(2024, 3, 1),
                                 expires_on=dt.date(2027, 2, 28), tags="科技创新,高企,研发",
                                 text="为加快建设创新型城区，对高新技术企业、研发投入较大的企业给予奖励和补贴。")
-    p2 = services.policy_create(actor=staff, title="李沧区孵化载体入驻企业租金减免办法", doc_number="李科字〔2024〕15号",
-                                issuer="李沧区科学技术局", level=Policy.Level.DISTRICT, effective_on=dt.date(2024, 6, 1),
+    p2 = services.policy_create(actor=staff, title="李沧区孵化载体入驻企业租金减免办法",
+                                doc_number="李科字〔2024〕15号",
+                                issuer="李沧区科学技术局", level=Policy.Level.DISTRICT,
+                                effective_on=dt.date(2024, 6, 1),
                                 tags="孵化,租金")
-    p3 = services.policy_create(actor=staff, title="李沧区促进专精特新企业高质量发展措施", doc_number="李工信发〔2025〕3号",
+    p3 = services.policy_create(actor=staff, title="李沧区促进专精特新企业高质量发展措施",
+                                doc_number="李工信发〔2025〕3号",
                                 issuer="李沧区工业和信息化局", level=Policy.Level.DISTRICT,
                                 effective_on=dt.date(2025, 1, 1), tags="专精特新")
     for p, total in ((p1, "3000000"), (p2, "600000"), (p3, "1500000")):
@@ -60,7 +63,8 @@ def load_policies_demo(*, staff: Any, parks: dict[str, Any], today: dt.date) -> 
         staff, p1, number="第三条", title="高新技术企业认定奖励", benefit=Clause.Benefit.CASH, stats_year=stats_year,
         rule={"and": [{"var": "is_high_tech"}, {">=": [{"var": "age_years"}, 1]}]},
         amount_rule={"fixed": 100000}, cap_yuan=Decimal("100000"), no_application=True,
-        beneficiaries="注册在李沧区、首次或重新认定的高新技术企业", conditions_text="经认定为高新技术企业，成立满一年。",
+        beneficiaries="注册在李沧区、首次或重新认定的高新技术企业",
+        conditions_text="经认定为高新技术企业，成立满一年。",
         evidence="高新技术企业证书", payout_days=30, office=OFFICE, phone=PHONE,
         tests=[("认定高企", {"is_high_tech": True, "age_years": 5}, "eligible"),
                ("非高企", {"is_high_tech": False, "age_years": 5}, "not_eligible"),
@@ -82,7 +86,8 @@ def load_policies_demo(*, staff: Any, parks: dict[str, Any], today: dt.date) -> 
         staff, p2, number="第二条", title="在孵企业租金减免", benefit=Clause.Benefit.RENT, stats_year=stats_year,
         rule={"or": [{"var": "is_incubatee"}, {"in": [{"var": "park"}, ["国际特别创新区"]]}]},
         amount_rule={"fixed": 24000}, cap_yuan=Decimal("24000"),
-        beneficiaries="入驻区内孵化器、众创空间及国际特别创新区的在孵企业", conditions_text="在孵期内，按实际租用面积减免。",
+        beneficiaries="入驻区内孵化器、众创空间及国际特别创新区的在孵企业",
+        conditions_text="在孵期内，按实际租用面积减免。",
         evidence="入孵协议、租赁合同", payout_days=20, office="国际特别创新区运营中心", phone="0532-87669876",
         tests=[("在孵", {"is_incubatee": True}, "eligible"), ("园外", {"is_incubatee": False, "park": "信联天地"},
                                                                "not_eligible")])
@@ -90,7 +95,8 @@ def load_policies_demo(*, staff: Any, parks: dict[str, Any], today: dt.date) -> 
         staff, p3, number="第一条", title="专精特新企业奖励", benefit=Clause.Benefit.CASH, stats_year=stats_year,
         rule={"and": [{"var": "is_srdi"}, {">": [{"var": "revenue"}, 0]}]},
         amount_rule={"fixed": 200000}, cap_yuan=Decimal("200000"),
-        beneficiaries="新认定的省级专精特新中小企业和国家级专精特新“小巨人”企业", conditions_text="认定当年有营业收入。",
+        beneficiaries="新认定的省级专精特新中小企业和国家级专精特新“小巨人”企业",
+        conditions_text="认定当年有营业收入。",
         evidence="认定文件", payout_days=30, office=OFFICE, phone=PHONE,
         tests=[("小巨人", {"is_srdi": True, "revenue": 8000}, "eligible"),
                ("创新型中小企业", {"is_srdi": False, "revenue": 8000}, "not_eligible")])
@@ -190,7 +196,8 @@ def _commit(staff: Any, agreement: Any, year: int, indicator: str, target: Decim
 
 def _case_subsidy(staff: Any, enterprise: Enterprise, case: Case, today: dt.date) -> Payout | None:
     """The 一企一议 落户奖励 paid to the enterprise: a clause of a case policy, applied for and paid."""
-    policy = services.policy_create(actor=staff, title="联东U谷青岛中心项目一企一议扶持", doc_number="李政办字〔2021〕12号",
+    policy = services.policy_create(actor=staff, title="联东U谷青岛中心项目一企一议扶持",
+                                    doc_number="李政办字〔2021〕12号",
                                     issuer="李沧区人民政府办公室", level=Policy.Level.DISTRICT,
                                     effective_on=dt.date(2021, 3, 1), tags="一企一议")
     services.budget_set(actor=staff, policy=policy, year=today.year, total_yuan=Decimal("5000000"))

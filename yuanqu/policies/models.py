@@ -4,6 +4,7 @@ rule tests, applications and payouts against a yearly budget, and investment agr
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,7 +16,7 @@ from yuanqu.core.models import TimeStamped
 from yuanqu.core.roles import BUSINESS_ROLES, EDIT_REGION
 from yuanqu.core.scoping import Scope, ScopedQuerySet
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}
 
 
 class PolicyQuerySet(ScopedQuerySet["Policy"]):

@@ -200,10 +200,11 @@ def _check(node: Any, facts: Mapping[str, FactSpec], position: str) -> str | Non
         if types[1] not in (LIST, TEXT, None):
             raise RuleError(here, "in 的第二个参数必须是列表或文本。")
         if isinstance(items[1], list):
-            member_types = {_literal_type(v) for v in items[1]} - {None}
-            if types[0] is not None and member_types and member_types != {types[0]}:
+            member_types = {t for t in (_literal_type(v) for v in items[1]) if t is not None}
+            needle = types[0]
+            if needle is not None and member_types and member_types != {needle}:
                 raise RuleError(here, f"不能在{TYPE_LABELS.get(next(iter(member_types)), '')}列表中查找"
-                                      f"{TYPE_LABELS.get(types[0], '')}。")
+                                      f"{TYPE_LABELS.get(needle, '')}。")
         return BOOL
     if op in ARITHMETIC:
         for i, t in enumerate(types):
@@ -288,7 +289,8 @@ class _Evaluator:
                 return spec.label if spec else str(items[0])
             if op in SYMBOLS:
                 if op in ("<", "<=") and len(items) == 3:
-                    return f"{self.text(items[0])} {SYMBOLS[op]} {self.text(items[1])} {SYMBOLS[op]} {self.text(items[2])}"
+                    a, b, c = (self.text(i) for i in items)
+                    return f"{a} {SYMBOLS[op]} {b} {SYMBOLS[op]} {c}"
                 return f"{self.text(items[0])} {SYMBOLS[op]} {self.text(items[1])}"
             if op in ARITHMETIC:
                 return "(" + f" {op} ".join(self.text(i) for i in items) + ")"

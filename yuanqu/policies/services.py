@@ -35,9 +35,9 @@ from .models import (
     Commitment,
     FailureClause,
     Match,
+    Payout,
     Policy,
     PolicyNotice,
-    Payout,
     RuleTest,
 )
 
@@ -102,7 +102,7 @@ def policy_update(*, actor: User, policy: Policy, title: str | Unset = UNSET, is
            expires_on=expires_on, status=status, text=text, tags=tags)
     if attachment is not UNSET and attachment:
         policy.attachment = attachment
-    m2m = None if industries is UNSET else {"industries": list(industries)}
+    m2m: dict[str, Iterable[Any]] | None = None if industries is UNSET else {"industries": list(industries)}
     return save_updated(actor=actor, obj=policy, before=before, m2m=m2m)
 
 
@@ -359,7 +359,8 @@ def _new_application(*, clause: Clause, enterprise: Enterprise, ev: rules.Evalua
     except IntegrityError as exc:
         raise ValidationError("本年度已申报该条款，请勿重复申报。", code="duplicate") from exc
     ApplicationStep.objects.create(application=app, to_status=app.status, by=actor,
-                                   reason="免申即享：全部条件已知且满足" if origin == Application.Origin.AUTOMATIC else "")
+                                   reason="免申即享：全部条件已知且满足"
+                                   if origin == Application.Origin.AUTOMATIC else "")
     return app
 
 
@@ -390,7 +391,8 @@ def match_enterprise(*, enterprise: Enterprise) -> int:
 @transaction.atomic
 def notice_read(*, actor: User, notice: PolicyNotice) -> None:
     """Mark a notice read (the enterprise's own)."""
-    if not PolicyNotice.objects.visible_to(actor).filter(pk=notice.pk, enterprise_id=actor.enterprise_id).exists():
+    if actor.enterprise_id is None or not PolicyNotice.objects.visible_to(actor).filter(
+            pk=notice.pk, enterprise_id=actor.enterprise_id).exists():
         raise PermissionDenied("not your notice")
     PolicyNotice.objects.filter(pk=notice.pk).update(read_at=timezone.now())
 

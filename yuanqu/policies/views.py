@@ -86,7 +86,8 @@ def policy_list(request: AuthedRequest) -> HttpResponse:
     """The policy library of the user's region."""
     _require(request, BUSINESS_ROLES)
     spec = ListSpec(
-        filters=[Filter("level", _("Level"), Policy.Level.choices), Filter("status", _("Status"), Policy.Status.choices)],
+        filters=[Filter("level", _("Level"), Policy.Level.choices),
+                 Filter("status", _("Status"), Policy.Status.choices)],
         sorts={"effective": ("effective_on",), "title": ("title",)}, default_sort="-effective",
         search=lambda qs, q: qs.filter(title__icontains=q) | qs.filter(doc_number__icontains=q)
         | qs.filter(tags__icontains=q),
@@ -228,8 +229,9 @@ def clause_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                    matches=selectors.matches_for_clause(request.user, clause))
     elif request.user.role in TENANT_READERS:
         ctx["matches"] = selectors.matches_for_clause(request.user, clause)
-    if request.user.role == Role.ENTERPRISE_USER and request.user.enterprise_id:
-        ent = Enterprise.objects.get(pk=request.user.enterprise_id)
+    own_id = request.user.enterprise_id
+    if request.user.role == Role.ENTERPRISE_USER and own_id is not None:
+        ent = Enterprise.objects.get(pk=own_id)
         ctx["mine"] = services.evaluate_for(clause, [ent])[ent.pk]
         ctx["my_application"] = Application.objects.visible_to(request.user).filter(clause=clause).first()
         ctx["apply_form"] = ApplyForm()
@@ -269,7 +271,7 @@ def clause_apply(request: AuthedRequest, pk: int) -> HttpResponse:
     clause = get_visible_or_404(Clause.objects.filter(status=Clause.Status.PUBLISHED), request.user, pk=pk)
     form = ApplyForm(request.POST)
     form.is_valid()
-    ent = Enterprise.objects.get(pk=request.user.enterprise_id)
+    ent = get_visible_or_404(Enterprise.objects.all(), request.user, pk=request.user.enterprise_id or 0)
     return _act(request, "policies:clause_detail", pk, lambda: services.application_submit(
         actor=request.user, clause=clause, enterprise=ent, evidence_note=form.cleaned_data.get("evidence_note", "")),
         _("Application submitted."))
