@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from yuanqu.core.models import AuditEvent
 from yuanqu.policies import compliance, services
-from yuanqu.policies.models import Agreement, AgreementStep
+from yuanqu.policies.models import Agreement, AgreementStep, Payout
 
 from .conftest import make_policy, report_year
 
@@ -113,8 +113,9 @@ def test_refund_with_interest(agreement, annual_world):
     pw = make_policy(annual_world)
     app = services.application_submit(actor=pw.staff, clause=pw.clause, enterprise=annual_world.ent_xltd)
     services.application_approve(actor=pw.staff, application=app)
-    payout = services.payout_create(actor=pw.staff, application=app, paid_on=timezone.localdate() - dt.timedelta(
-        days=365))
+    payout = services.payout_create(actor=pw.staff, application=app, paid_on=timezone.localdate())
+    Payout.objects.filter(pk=payout.pk).update(paid_on=timezone.localdate() - dt.timedelta(days=365))  # a year on
+    payout.refresh_from_db()
     services.agreement_link_payout(actor=pw.staff, agreement=agreement, payout=payout)
     fc = services.failure_clause_add(actor=pw.staff, agreement=agreement, kind="refund", share_pct=Decimal(100),
                                      interest_rate_pct=Decimal(4))

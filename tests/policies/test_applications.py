@@ -94,6 +94,14 @@ def test_a_payout_dated_in_the_future_is_refused(pw):
         services.payout_create(actor=pw.staff, application=app, paid_on=timezone.localdate() + dt.timedelta(days=1))
 
 
+def test_a_payout_dated_before_the_application_is_refused(pw):
+    app = _apply(pw)
+    services.application_approve(actor=pw.staff, application=app)
+    with pytest.raises(ValidationError, match="不能早于申报日期"):
+        services.payout_create(actor=pw.staff, application=app, paid_on=timezone.localdate() - dt.timedelta(days=30))
+    assert not Payout.objects.exists()
+
+
 def test_deadlines_are_five_working_days_and_a_week(pw, settings):
     app = _apply(pw)
     start = app.submitted_at.date()

@@ -107,7 +107,7 @@ def load_policies_demo(*, staff: Any, parks: dict[str, Any], today: dt.date) -> 
         services.application_move(actor=staff, application=app, move="review")
         services.application_approve(actor=staff, application=app)
         if n < 6:
-            services.payout_create(actor=staff, application=app, paid_on=today - dt.timedelta(days=3 + n),
+            services.payout_create(actor=staff, application=app, paid_on=today,
                                    reference=f"李财拨〔{year}〕{100 + n}号")
     for ent in [m.enterprise for m in srdi.matches.filter(outcome="eligible").select_related("enterprise")[:4]]:
         app = services.application_submit(actor=staff, clause=srdi, enterprise=ent, evidence_note="认定文件已上传")
@@ -215,7 +215,7 @@ def _case_subsidy(staff: Any, enterprise: Enterprise, case: Case, today: dt.date
         except ValidationError:  # the enterprise is not at the park any more: no subsidy to count
             return None
     services.application_approve(actor=staff, application=app)
-    return services.payout_create(actor=staff, application=app, paid_on=today - dt.timedelta(days=200),
+    return services.payout_create(actor=staff, application=app, paid_on=today,
                                   reference="李财拨〔2025〕9号")
 
 

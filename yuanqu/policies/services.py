@@ -538,6 +538,8 @@ def payout_create(*, actor: User, application: Application, paid_on: dt.date, re
         raise ValidationError("审核通过（且公示期满）后才能拨付。", code="not_approved")
     if paid_on > timezone.localdate():
         raise _err("paid_on", "拨付日期不能晚于今天。", "future")
+    if paid_on < timezone.localtime(app.submitted_at).date():
+        raise _err("paid_on", "拨付日期不能早于申报日期。", "before_submission")
     amount = app.amount_yuan or Decimal(0)
     payout = save_created(actor=actor, obj=Payout(application=app, amount_yuan=amount, paid_on=paid_on,
                                                   reference=reference, created_by=actor))
