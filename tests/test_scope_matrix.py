@@ -86,6 +86,12 @@ class Bundle:
     service: Any = None
     ticket: Any = None
     attachment: Any = None
+    # 惠企政策 (issue 16): a policy and clause of the bundle's region (smyz: 崂山's, as rounds), an application
+    # and an agreement of the bundle's enterprise.
+    policy: Any = None
+    clause: Any = None
+    application: Any = None
+    agreement: Any = None
 
 
 def bundles(world: World) -> dict[str, Bundle]:
@@ -122,6 +128,7 @@ def bundles(world: World) -> dict[str, Bundle]:
     sw = add_support(world)
     support = {"xltd": (sw.svc_xltd, sw.req_xltd), "smyz": (sw.svc_smyz, sw.req_smyz),
                "laoshan": (sw.svc_laoshan, sw.req_laoshan)}
+    policy_rows = policy_objects(world)
     for key, bundle in made.items():
         bundle.round, bundle.report = found[key]
         bundle.indicator = indicator
@@ -129,7 +136,46 @@ def bundles(world: World) -> dict[str, Bundle]:
         bundle.innov = innov[key]
         bundle.service, bundle.ticket = support[key]
         bundle.attachment = bundle.ticket.attachments.first()
+        region = "laoshan" if key in ("smyz", "laoshan") else "licang"
+        bundle.policy, bundle.clause = policy_rows["policy"][region], policy_rows["clause"][region]
+        bundle.application, bundle.agreement = policy_rows["application"][key], policy_rows["agreement"][key]
     return made
+
+
+def policy_objects(world: World) -> dict[str, dict[str, Any]]:
+    """One published policy clause per region (its rule holds for every enterprise), an application and an
+    agreement of each bundle's enterprise, and the matches of the clauses; made once through the services."""
+    from yuanqu.policies import services as pol
+    from yuanqu.policies.models import Agreement as AgreementModel
+    from yuanqu.policies.models import Application as ApplicationModel
+    from yuanqu.policies.models import Clause as ClauseModel
+
+    out: dict[str, dict[str, Any]] = {"policy": {}, "clause": {}, "application": {}, "agreement": {}}
+    for region, actor in (("licang", world.users[STAFF]), ("laoshan", world.laoshan_staff)):
+        clause = ClauseModel.objects.filter(policy__region=actor.region_id, number="探针条").first()
+        if clause is None:
+            policy = pol.policy_create(actor=actor, title=f"探针政策{region}", issuer="区政府",
+                                       effective_on=dt.date(2024, 1, 1))
+            clause = pol.clause_create(actor=actor, policy=policy, number="探针条", title="探针条款", stats_year=2025,
+                                       rule={"!=": [{"var": "region"}, "000000"]}, beneficiaries="全部企业",
+                                       conditions_text="无", office="区政务服务中心", phone="0532-1")
+            pol.rule_test_create(actor=actor, clause=clause, name="任一企业", facts={"region": "370213"},
+                                 expected="eligible")
+            clause = pol.clause_publish(actor=actor, clause=clause)
+            pol.match_clause(clause=clause)
+        out["policy"][region], out["clause"][region] = clause.policy, clause
+    for key, enterprise, region, actor in (
+            ("xltd", world.ent_xltd, "licang", world.users[STAFF]),
+            ("smyz", world.ent_smyz, "licang", world.users[STAFF]),
+            ("laoshan", world.ent_laoshan, "laoshan", world.laoshan_staff)):
+        clause = out["clause"][region]
+        app = ApplicationModel.objects.filter(clause=clause, enterprise=enterprise).first()
+        out["application"][key] = app or pol.application_submit(actor=actor, clause=clause, enterprise=enterprise)
+        agreement = AgreementModel.objects.filter(enterprise=enterprise).first()
+        out["agreement"][key] = agreement or pol.agreement_create(
+            actor=actor, title=f"探针协议{key}", enterprise=enterprise, signed_on=dt.date(2024, 1, 1),
+            park={"xltd": world.xltd, "smyz": world.smyz, "laoshan": world.laoshan_park}[key])
+    return out
 
 
 #: Codes no enterprise of the world has, for settlement requests of an unregistered code.
@@ -314,6 +360,12 @@ SEES: dict[str, dict[str, set[str]]] = {
     # well, where "own" marks the services of the enterprise's park and its district.
     "ticket": {**IN_PARKS, ENTERPRISE: {"own"}},
     "service": {**IN_PARKS, ENTERPRISE: {"own"}},
+    # Policies and their clauses are published to the whole region: every business role of it reads them.
+    "policy": {**DISTRICT, OPERATOR: {"licang"}, ENTERPRISE: {"licang"}},
+    "clause": {**DISTRICT, OPERATOR: {"licang"}, ENTERPRISE: {"licang"}},
+    "application": {**IN_PARKS, ENTERPRISE: {"own"}},
+    "agreement": {**IN_PARKS, ENTERPRISE: {"own"}},
+    "match": {**IN_PARKS, ENTERPRISE: {"own"}},
 }
 
 
@@ -341,6 +393,12 @@ def world_rows(world: World) -> dict[str, dict[int, frozenset[str]]]:
     requests = requests_of(world)
     innov = innovation_of(world)
     sw = add_support(world)
+    pol = policy_objects(world)
+    from yuanqu.policies.models import Match
+
+    matches = {m.pk: m.enterprise_id for m in Match.objects.all()}
+    enterprise_at = {world.ent_xltd.pk: at(world.xltd, "own"), world.ent_xltd_fitout.pk: at(world.xltd),
+                     world.ent_smyz.pk: at(world.smyz), world.ent_laoshan.pk: at(world.laoshan_park)}
     parks_of = {"xltd": world.xltd, "smyz": world.smyz, "laoshan": world.laoshan_park}
 
     def innovation_rows(kind: str, own: bool) -> dict[int, frozenset[str]]:
@@ -355,6 +413,11 @@ def world_rows(world: World) -> dict[str, dict[int, frozenset[str]]]:
                    sw.req_laoshan.pk: at(world.laoshan_park)},
         "service": {sw.svc_xltd.pk: at(world.xltd, "own"), sw.svc_smyz.pk: at(world.smyz),
                     sw.svc_laoshan.pk: at(world.laoshan_park), sw.svc_district.pk: frozenset({"licang", "own"})},
+        "policy": {p.pk: frozenset({region}) for region, p in pol["policy"].items()},
+        "clause": {c.pk: frozenset({region}) for region, c in pol["clause"].items()},
+        "application": {a.pk: enterprise_at[a.enterprise_id] for a in pol["application"].values()},
+        "agreement": {a.pk: enterprise_at[a.enterprise_id] for a in pol["agreement"].values()},
+        "match": {pk: enterprise_at[eid] for pk, eid in matches.items()},
         "request": {requests["xltd"].pk: frozenset({"licang", "by_operator"}),
                     requests["smyz"].pk: frozenset({"licang"}), requests["laoshan"].pk: frozenset({"laoshan"}),
                     change_request_of(world).pk: frozenset({"licang", "own"})},
@@ -412,7 +475,18 @@ ALL_ROWS: dict[str, Callable[[], Any]] = {
     "partner": lambda: innovation_models.Partner.objects.all(),
     "coop_base": lambda: innovation_models.CoopBase.objects.all(),
     "ticket": lambda: ServiceRequest.objects.all(), "service": lambda: SupportService.objects.all(),
+    "policy": lambda: _policy_model("Policy").objects.all(),
+    "clause": lambda: _policy_model("Clause").objects.all(),
+    "application": lambda: _policy_model("Application").objects.all(),
+    "agreement": lambda: _policy_model("Agreement").objects.all(),
+    "match": lambda: _policy_model("Match").objects.all(),
 }
+
+
+def _policy_model(name: str) -> Any:
+    from django.apps import apps
+
+    return apps.get_model("policies", name)
 
 
 def check_world_rows(world: World) -> None:
@@ -819,6 +893,9 @@ CASES.update({
     "api:list_incubatees": Case("GET", ALL, api=True, listing=Listing("incubatee", api_items)),
     "api:get_incubatee": Case("GET", WITH_ENTERPRISE, inn_api("incubatee", "incubatee_id"), api=True),
     "api:list_tech_needs": Case("GET", ALL, api=True, listing=Listing("need", api_items)),
+})
+
+
 SUPPORT_READERS = {STAFF, LEADER, OPERATOR, ENTERPRISE}
 SUPPORT_HANDLERS = {STAFF, OPERATOR}
 CASES.update({
@@ -859,6 +936,43 @@ CASES.update({
     # Only the requester rates, once the request is closed: the probe's is open, so the requester gets a 422.
     "api:rate_service_request": Case("POST", {ENTERPRISE}, pk("ticket", "request_id"), api=True, refuses=True,
                                      data={"level": 5, "speed": 5, "quality": 5, "attitude": 5}),
+})
+
+
+BUSINESS = {STAFF, LEADER, OPERATOR, ENTERPRISE}
+CASES.update({
+    "policies:policies": Case("GET", BUSINESS, listing=Listing("policy")),
+    "policies:policy_create": Case("GET", {STAFF}),
+    "policies:policy_detail": Case("GET", BUSINESS, pk("policy")),
+    "policies:policy_edit": Case("GET", {STAFF}, pk("policy")),
+    "policies:budget_set": Case("POST", {STAFF}, pk("policy"), data={"year": "2026", "total_yuan": "100"},
+                                redirects=True),
+    "policies:clause_create": Case("GET", {STAFF}, pk("policy")),
+    "policies:clause_detail": Case("GET", BUSINESS, pk("clause")),
+    "policies:clause_edit": Case("GET", {STAFF}, pk("clause")),
+    "policies:rule_test_create": Case("POST", {STAFF}, pk("clause"),
+                                      data={"name": "探针", "facts": "{}", "expected": "unknown"}, redirects=True),
+    "policies:clause_publish": Case("POST", {STAFF}, pk("clause"), redirects=True),
+    "policies:clause_apply": Case("POST", {ENTERPRISE}, pk("clause"), redirects=True),
+    "policies:matches": Case("GET", BUSINESS, listing=Listing("match")),
+    "policies:applications": Case("GET", BUSINESS, listing=Listing("application")),
+    "policies:application_detail": Case("GET", BUSINESS, pk("application")),
+    "policies:application_act": Case("POST", {STAFF, ENTERPRISE}, pk("application"),
+                                     data={"action": "move", "move": "review"}, redirects=True),
+    "policies:agreements": Case("GET", BUSINESS, listing=Listing("agreement")),
+    "policies:agreement_create": Case("GET", {STAFF}),
+    "policies:agreement_detail": Case("GET", BUSINESS, pk("agreement")),
+    "policies:agreement_act": Case("POST", {STAFF}, pk("agreement"),
+                                   data={"action": "step", "to_stage": "warned", "reason": "探针"}, redirects=True),
+    "policies:figures": Case("GET", STATS_ROLES),
+    "api:list_policy_clauses": Case("GET", ALL, api=True, listing=Listing("clause", api_items)),
+    "api:evaluate_policy_clause": Case("GET", {ENTERPRISE}, pk("clause", "clause_id"), api=True),
+    "api:apply_policy_clause": Case("POST", {STAFF, ENTERPRISE}, pk("clause", "clause_id"), api=True,
+                                    data=lambda b: {"enterprise": b.enterprise.pk}, refuses=True),
+    "api:list_policy_applications": Case("GET", ALL, api=True, listing=Listing("application", api_items)),
+    "api:get_policy_application": Case("GET", BUSINESS, pk("application", "application_id"), api=True),
+    "api:list_agreements": Case("GET", ALL, api=True, listing=Listing("agreement", api_items)),
+    "api:get_agreement": Case("GET", BUSINESS, pk("agreement", "agreement_id"), api=True),
 })
 # Patterns that are not views of their own (the API root only lists nothing).
 NOT_VIEWS = {"api:api-root"}

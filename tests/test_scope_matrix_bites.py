@@ -17,6 +17,7 @@ from yuanqu.enterprises.models import Enterprise, EnterpriseRequest
 from yuanqu.innovation.models import Incubatee, TechContract, TechNeed
 from yuanqu.investment.models import Case, Lead, Project
 from yuanqu.parks.models import Park
+from yuanqu.policies.models import Agreement, Application, Match
 from yuanqu.stats.models import Report, ReportValue
 from yuanqu.support.models import Service, ServiceRequest
 
@@ -69,6 +70,11 @@ MUTANTS = [
     ("support:overdue", ServiceRequest),
     ("support:catalogue", Service),
     ("api:list_service_requests", ServiceRequest),
+    ("policies:applications", Application),  # issue 16: 惠企政策 and 履约
+    ("policies:agreements", Agreement),
+    ("policies:matches", Match),
+    ("api:list_policy_applications", Application),
+    ("api:list_agreements", Agreement),
 ]
 
 

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "yuanqu.innovation",
     "yuanqu.support",
     "yuanqu.figures",
+    "yuanqu.policies",
     "yuanqu.dashboards",
     "yuanqu.briefings",
     "yuanqu.tabular",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("audit/", include("yuanqu.core.urls")),
     path("dashboards/", include("yuanqu.dashboards.urls")),
     path("briefings/", include("yuanqu.briefings.urls")),
+    path("policies/", include("yuanqu.policies.urls")),
     path("imports/", include("yuanqu.tabular.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),

@@ -26,6 +26,7 @@ CASES = {
     "tech_contracts": ("innovation", None),
     "tech_needs": ("innovation", None),
     "support_services": ("support", None),  # tests/support/test_importer.py
+    "policy_clauses": ("policies", None),
 }
 
 

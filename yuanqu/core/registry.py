@@ -299,3 +299,49 @@ class CockpitCardRegistry:
 
 providers = ProviderRegistry()
 cockpit_cards = CockpitCardRegistry()
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A card a higher app adds to a lower app's page (``slot``: "enterprise" detail, "cockpit", "park").
+
+    ``render(request, obj)`` returns the card's HTML, or "" when it has nothing for this user and object; it must
+    read through the scoped querysets like any view.
+    """
+
+    slot: str
+    name: str
+    order: int
+    render: Callable[[Any, Any], str]
+
+
+class PanelRegistry:
+    """Cards from higher apps, per page slot: the page renders them without naming the app."""
+
+    def __init__(self) -> None:
+        self._panels: list[Panel] = []
+
+    def register(self, slot: str, name: str, render: Callable[[Any, Any], str], *, order: int = 100) -> Panel:
+        """Add a card; the same name twice in one slot is a programming error."""
+        if any(p.slot == slot and p.name == name for p in self._panels):
+            raise ValueError(f"panel {name} registered twice in {slot}")
+        panel = Panel(slot=slot, name=name, order=order, render=render)
+        self._panels.append(panel)
+        self._panels.sort(key=lambda p: p.order)
+        return panel
+
+    def render(self, slot: str, request: Any, obj: Any = None) -> list[str]:
+        """The HTML of every card of ``slot`` that has something to show."""
+        out = []
+        for p in self._panels:
+            if p.slot == slot:
+                html = p.render(request, obj)
+                if html:
+                    out.append(html)
+        return out
+
+    def unregister(self, panel: Panel) -> None:
+        self._panels.remove(panel)
+
+
+panels = PanelRegistry()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from yuanqu.core.export import export_response
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
-from yuanqu.core.registry import cockpit_cards
+from yuanqu.core.registry import cockpit_cards, panels
 from yuanqu.core.roles import TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import RoleRefused
@@ -92,6 +92,8 @@ def cockpit(request: AuthedRequest) -> HttpResponse:
         "sections": selectors.figure_sections(scope, "park"),
         "park_choices": Park.objects.visible_to(request.user).order_by("name_pinyin").values_list("pk", "name"),
         "query": scope.params(), **_period_choices(scope),
+        # Cards registered by apps below the dashboards (policies: 兑现金额, 免申即享, agreements).
+        "panels": panels.render("cockpit", request),
     })
 
 
