@@ -53,7 +53,10 @@ def _simplified(ch: str) -> str:
 def _joiner(m: re.Match[str]) -> str:
     line_start = m.string.rfind("\n", 0, m.start()) + 1
     line = m.string[line_start:m.start()]
-    if len(line) < 25 or _CHROME_LINE.search(line) or not re.search(r"[\u4e00-\u9fff\d，、,]$", line):
+    nxt_end = m.string.find("\n", m.end())
+    nxt = m.string[m.end(): nxt_end if nxt_end >= 0 else len(m.string)]
+    if len(line) < 25 or _CHROME_LINE.search(line) or _CHROME_LINE.search(nxt) \
+            or not re.search(r"[\u4e00-\u9fff\d，、,]$", line) or line_start == 0:
         return "\n"
     return " "
 
@@ -116,7 +119,8 @@ METRICS = [
     "专精特新企业", "规上企业", "规模以上企业", "上市企业", "签约项目", "开工项目", "竣工项目", "在建项目",
     "重点项目", "引进项目", "新开工项目", "从业人员", "就业人员", "员工", "就业岗位", "人才", "专利", "发明专利",
     "同比增长", "同比下降", "同比提高", "增长", "下降", "增速", "提高", "完成率", "出租率", "入驻率", "占比",
-    "比重", "亩均税收", "亩均产值",
+    "比重", "亩均税收", "亩均产值", "实际利用外资", "利用外资", "一般公共预算收入", "地区生产总值", "常住人口",
+    "就业人数", "营业额", "贸易总额", "软件业务收入", "总收入", "网络零售额", "出让工业用地",
 ]
 _GROWTH = ("同比增长", "同比下降", "同比提高", "增长", "下降", "增速", "提高", "增加", "减少")
 _VERB_METRIC = re.compile(r"(入驻|签约|落户|注册|开工|投产|竣工|孵化|毕业|引进|新增|集聚|聚集)")
@@ -129,11 +133,14 @@ _CHROME_LINE = re.compile(
     r"(浏览|阅读|点击|访问)(次数|量|数)?\s*[:：]?\s*\d|ICP|备案|网站标识码|公网安备|版权所有|Copyright|©|主办单位|"
     r"承办单位|技术支持|联系电话|电话\s*[:：]|传真|邮编|邮政编码|地址\s*[:：]|发布(时间|日期)|来源\s*[:：]|"
     r"作者\s*[:：]|编辑\s*[:：]|责任编辑|字号|打印本页|关闭窗口|分享到|扫一扫|上一篇|下一篇|【(大|中|小)】|"
-    r"信息来源|索引号|文号|发文日期|点赞|收藏|评论\s*\d|转发\s*\d",
+    r"信息来源|索引号|文号|发文日期|点赞|收藏|评论\s*\d|转发\s*\d|未完|全文共\s*\d+\s*字|当前显示|阅读全文|展开全文|"
+    r"相关阅读|相关新闻|责任编辑|附件[:：]",
     re.IGNORECASE)
 _PHONE = re.compile(r"(?<!\d)(?:0\d{2,3}[-－ ]?\d{7,8}|1[3-9]\d{9}|400[-－ ]?\d{3}[-－ ]?\d{4})(?!\d)")
 _DATE_SPANS = [
-    re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*(?:[-/.月]\s*\d{1,2}\s*[日号]?)?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"),
+    re.compile(r"(?<!\d)(?:19|20)\d{2}\s*[-/年]\s*\d{1,2}\s*(?:[-/.月]\s*\d{1,2}\s*[日号]?)?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"),
+    # 2023.6 and 2023.06.01 are dates; 1950.57万美元 is an amount
+    re.compile(r"(?<!\d)(?:19|20)\d{2}\.(?:0?[1-9]|1[0-2])(?:\.\d{1,2})?(?![\d万亿千百元%美个家亩人])"),
     re.compile(r"(?<!\d)\d{1,2}\s*[-—~至到]\s*\d{1,2}\s*月"),
     re.compile(r"(?<!\d)\d{1,2}\s*月\s*(?:\d{1,2}\s*[日号]|份|底|末|初|中旬|上旬|下旬)?"),
     re.compile(r"(?<!\d)\d{1,2}\s*[日号](?![元])"),
@@ -153,11 +160,26 @@ _ENTITY_SUFFIXES = (
     "药洲", "天地", "实验室", "研究院",
 )
 _REGION_SUFFIXES = ("省", "市", "区", "县", "镇")
-_WHOLE_REGION = ("全区", "全市", "全省", "全县", "全镇", "辖区")
+_WHOLE_REGION = ("全区", "全市", "全省", "全县", "全镇")
+#: words that stand for the park or zone the text is about (园区实现…, 开发区辖区面积…)
+_GENERIC = {"园区", "开发区", "高新区", "经开区", "产业园", "科技园", "软件园", "工业园", "片区", "自贸片区", "新区",
+            "基地", "孵化器", "加速器", "众创空间", "辖区", "区内", "园内", "本园区", "全园区", "科学园区", "产业园区",
+            "工业园区", "功能区", "示范区", "创新区", "保税区", "楼宇", "大厦"}
+#: a candidate name holding one of these is a description (专业园区, 重点项目), not a name
+_NOT_A_NAME = re.compile(r"专业|特色|重点|各类|全部|省级|市级|区级|国家级|亿元|以上|新开工|开工|签约|引进|外资|内资|"
+                         r"在建|产业类|旗舰|重大|集中|标准化|企业|统计|纳入|相关|周边|所在|其他|该|各|本|二期|一期|三期|"
+                         r"产业$|工业$|服务业$|制造业$|招商$|建设$")
+_STOP_VERBS = set(
+    "实现 完成 位于 引进 签约 落户 入驻 推动 加快 建设 打造 获悉 了解 举行 召开 开展 发布 成立 设立 获评 启动 新增 "
+    "累计 达到 突破 带动 培育 聚焦 围绕 依托 坚持 推进 开工 投产 竣工 参观 走进 来到 考察 调研 支持 加强 发展 提升 吸引 "
+    "集聚 拥有 包括 有 是 为 在 与 和 等 获得 成为 作为 属于 介绍 表示 显示 据 对 从 向 将 把 被 让 使 跑出 按下 出炉 "
+    "占 举办 迎来 喜获 荣获 入选 评为 认定 投资 总投资 计划 预计 共 已 还 并 也 都 又 再 今年 去年 目前 日前 近日 全年".split())
+_DIRECTIONS = {"东部", "西部", "南部", "北部", "中部", "东", "西", "南", "北", "中"}
+_STOP_FLAGS = ("v", "p", "c", "u", "d", "r", "w", "m", "q", "t", "f", "y", "e", "o", "z")
 _NOUNISH = ("n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "x", "an", "vn", "s", "l", "i", "g")
 _ENTITY_BLOCK = {
     "企业", "项目", "产值", "税收", "投资", "营业收入", "同比", "增长", "实现", "累计", "已", "共", "其中", "园区",
-    "全区", "总", "年", "今年", "去年", "目前", "截至", "重点", "新", "签约", "入驻", "开工", "建设", "完成",
+    "全区", "总", "年", "今年", "去年", "目前", "截至", "重点", "签约", "入驻", "开工", "建设", "完成", "辖",
 }
 
 
@@ -232,8 +254,12 @@ def _read_number(s: str, i: int) -> _Number | None:
     if m:
         base = Decimal(m.group().replace(",", ""))
         j = m.end()
+        while j < len(s) and s[j] == " " and j - m.end() < 2:
+            j += 1
         mm = _ARABIC_MULT.match(s, j)
         mult = mm.group() if mm else ""
+        if not mult:
+            j = m.end()
         # 5千万 = 5000万; 1.2万亿; 百 and 千 alone multiply (3千 = 3000)
         full = base
         for ch in mult:
@@ -245,22 +271,41 @@ def _read_number(s: str, i: int) -> _Number | None:
         return None
     text = m.group().rstrip(".")
     if not any(c in _CN_DIGIT for c in text):
+        # 近百家, 逾千亩: a bare 百 or 千 after a word of approximation
+        if text in ("百", "千") and re.search(r"(近|逾|超|过|突破)$", s[max(0, i - 2):i]):
+            return _Number(value=Decimal(100 if text == "百" else 1000), mag="", start=i, end=i + 1,
+                           chinese=True, single=False)
         return None
     end = i + len(text)
     # 五六〇公顷, 二.二五 (digits one by one) versus 十四五, 一二三 (a list, not a number)
     body = text.replace("兆", "万亿")
+    digit_map = str.maketrans("〇零一二三四五六七八九", "00123456789")
     try:
-        head = re.match(r"[〇零一二三四五六七八九.]+", body)
-        if head and len(head.group()) > 1 and ("〇" in head.group() or "." in head.group() or len(head.group()) >= 3):
-            digits = head.group().translate(str.maketrans("〇零一二三四五六七八九", "00123456789"))
-            rest = body[len(head.group()):]
-            full = Decimal(digits)
-            for ch in rest:
-                full *= {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}[ch]
-        elif re.fullmatch(r"[〇零一二三四五六七八九]+", body) and len(body) > 1:
+        tail_m = re.search(r"[万亿]+$", body)
+        tail = tail_m.group() if tail_m else ""
+        main = body[: len(body) - len(tail)]
+        if "." in main and not re.search(r"[万亿]", main):
+            whole, frac = main.split(".", 1)
+            if not frac or re.search(r"[^〇零一二三四五六七八九]", frac):
+                return None
+            if re.fullmatch(r"[〇零一二三四五六七八九]+", whole):
+                lead = Decimal(whole.translate(digit_map))
+            else:
+                lead = Decimal(str(cn2an.cn2an(whole.replace("两", "二"), "strict")))
+            full = lead + Decimal("0." + frac.translate(digit_map))
+        elif re.fullmatch(r"[〇零一二三四五六七八九]+", main) and len(main) > 1:
+            # 五六〇公顷, 一九〇亿元: digits written one by one; 十四五 and 一二 are not numbers
+            if "〇" not in main and len(main) < 3:
+                return None
+            full = Decimal(main.translate(digit_map))
+        elif not main:
             return None
         else:
-            full = Decimal(str(cn2an.cn2an(body.replace("两", "二").replace(".", "点"), "strict")))
+            full = Decimal(str(cn2an.cn2an(main.replace("两", "二"), "strict")))
+        for ch in tail:
+            full *= {"万": 10**4, "亿": 10**8}[ch]
+        if re.search(r"[万亿]", main) and tail:
+            full = Decimal(str(cn2an.cn2an(body.replace("两", "二"), "strict")))
     except (ValueError, KeyError, TypeError, InvalidOperation, IndexError):
         return None
     return _with_mag(full, text, i, end, chinese=True, single=len(text) == 1)
@@ -365,7 +410,8 @@ def extract(text: str, *, names: Iterable[Name] = (), published: dt.date | None 
     seen_sentences: set[str] = set()
     ctx.excluded = _excluded_spans(ctx.norm)
     paragraphs = list(_paragraphs(ctx.norm))
-    last_para = len(paragraphs) - 1
+    content = [k for k, (a, b) in enumerate(paragraphs) if ctx.norm[a:b].strip() and not _is_chrome(ctx.norm[a:b])]
+    last_para = content[-1] if content else -1
     for index, (p_start, p_end) in enumerate(paragraphs):
         para = ctx.norm[p_start:p_end]
         key = re.sub(r"\s+", "", para)
@@ -383,14 +429,24 @@ def extract(text: str, *, names: Iterable[Name] = (), published: dt.date | None 
             seen_sentences.add(sent_key)
             found, period_carry = _sentence_facts(ctx, s_start, s_end, p_end, truncated, period_carry)
             facts.extend(found)
-    return _dedupe(facts)
+    return _dedupe(_without_headline_repeats(ctx, paragraphs, facts))
+
+
+def _without_headline_repeats(ctx: _Context, paragraphs: list[tuple[int, int]],
+                              facts: list[ExtractedFact]) -> list[ExtractedFact]:
+    """A headline states a number the body states again: keep the body's (its quote says more)."""
+    title = next(((a, b) for a, b in paragraphs if ctx.norm[a:b].strip()), None)
+    if title is None or re.search(r"[。；;]", ctx.norm[title[0]:title[1]]) or title[1] - title[0] > 60:
+        return facts
+    body = {(str(f.value), f.unit) for f in facts if f.start >= title[1]}
+    return [f for f in facts if f.start >= title[1] or (str(f.value), f.unit) not in body]
 
 
 def _dedupe(facts: list[ExtractedFact]) -> list[ExtractedFact]:
     out: list[ExtractedFact] = []
     keys: set[tuple[Any, ...]] = set()
     for f in facts:
-        key = (f.entity, f.metric, str(f.value), f.unit, f.period)
+        key = (f.metric, str(f.value), f.unit, f.period)
         if key in keys:
             continue
         keys.add(key)
@@ -421,6 +477,7 @@ def _excluded_spans(norm: str) -> list[tuple[int, int]]:
     spans.extend(m.span() for m in re.finditer(r"[A-Za-z]+\d+[A-Za-z\d]*|\d+[A-Za-z]+(?![A-Za-z]*[/])", norm)
                  if not re.fullmatch(r"\d+(?:\.\d+)?(?:GWh|MW|TEU)", m.group()))
     spans.extend(m.span() for m in re.finditer(r"\d{9,}", norm))
+    spans.extend(m.span() for m in re.finditer(r"第\s*[\d一二三四五六七八九十]+\s*(?:[-—~至到]\s*[\d一二三四五六七八九十]+)?", norm))
     return spans
 
 
@@ -543,7 +600,9 @@ def _mentions(ctx: _Context, start: int, end: int) -> list[_Mention]:
         if any(taken[a:b]):
             continue
         if word in _WHOLE_REGION:
-            candidates.append((a, b, "region"))
+            # 占全市的比重, 高于全市平均: the whole region named as a yardstick, not as the subject
+            if not re.search(r"(占|高于|低于|比|较|于|超过|居)$", seg[max(0, a - 2):a]):
+                candidates.append((a, b, "region"))
             continue
         is_suffix = word.endswith(_ENTITY_SUFFIXES) and word not in ("园区", "项目", "中心", "基地", "集团")
         is_region = flag == "ns" and word.endswith(_REGION_SUFFIXES) and len(word) >= 3
@@ -555,15 +614,26 @@ def _mentions(ctx: _Context, start: int, end: int) -> list[_Mention]:
         while first > 0:
             pa, pb, pflag = spans[first - 1]
             pw = seg[pa:pb]
-            if any(taken[pa:pb]) or pw in _ENTITY_BLOCK or re.search(r"[\d%，。、；：,（）()“”\s的和与及]", pw):
+            if any(taken[pa:pb]) or pw in _ENTITY_BLOCK or re.search(r"[\d%，。、；：,（）()“”\s的和与及【】「」《》]", pw):
                 break
-            if not (pflag.startswith(_NOUNISH) or pflag in ("m", "nz")) or pflag == "m" and not re.search(
-                    r"[A-Za-z]", pw):
+            if pw in _STOP_VERBS or b - pa > 24:
+                break
+            if pflag.startswith(_STOP_FLAGS) and not (pflag == "m" and re.search(r"[A-Za-z]", pw)) \
+                    and pflag not in ("vn", "an", "v", "f") or (pflag == "f" and pw not in _DIRECTIONS):
                 break
             first -= 1
         a0 = spans[first][0]
         text = seg[a0:b]
-        if text == "园区":
+        suffix = max((x for x in _ENTITY_SUFFIXES + tuple(_GENERIC) if text.endswith(x)), key=len, default=word)
+        head_text = text[: len(text) - len(suffix)]
+        described = list(_NOT_A_NAME.finditer(head_text))
+        if described:
+            # drop the description in front: 专业园区 → 园区, 区重点项目 → 项目
+            a0 += described[-1].end()
+            text = seg[a0:b]
+        if re.fullmatch(r"[\u4e00-\u9fff]?(项目|中心|基地|集团|公司)", text):
+            continue
+        if text in _GENERIC or text.lstrip("本该全") in _GENERIC:
             candidates.append((a0, b, "generic"))
             continue
         if text in ("项目", "中心", "基地", "集团", "公司") or len(text) < 3:
@@ -599,9 +669,12 @@ def _resolve(ctx: _Context, m: _Mention) -> _Mention:
     if m.kind == "region" and m.text in _WHOLE_REGION and ctx.region is not None:
         return _Mention(ctx.region.text, ctx.region.canonical, "region", m.start, m.end)
     if m.kind == "generic":
+        carry = ctx.__dict__.get("_carry_entity")
+        if carry is not None and carry.kind not in ("region", "generic"):
+            return _Mention(carry.text, carry.canonical, carry.kind, m.start, m.end)
         if ctx.main_entity is not None:
             return _Mention(ctx.main_entity.text, ctx.main_entity.canonical, ctx.main_entity.kind, m.start, m.end)
-        return m
+        return _Mention(m.text, "园区", "generic", m.start, m.end)
     return m
 
 
@@ -630,13 +703,16 @@ def _sentence_facts(ctx: _Context, s_start: int, s_end: int, p_end: int, truncat
         if m.kind in ("park", "project", "enterprise") and ctx.main_entity is None:
             ctx.main_entity = m
     times = [(t.start(), t.end(), _period_of(ctx, t)) for t in _TIME.finditer(norm, s_start, s_end) if t.group()]
-    times = [t for t in times if t[2][0]]
+    # 较去年同期, 比上半年, 是2016年的: a yardstick, not the period of the number
+    times = [t for t in times if t[2][0] and not re.search(r"(较|比|相比|与|是|于|比上年)\s*$", norm[max(s_start, t[0] - 3):t[0]])
+             and not re.match(r"\s*(同期|的\s*[\d一二三四五六七八九十])", norm[t[1]:t[1] + 4])]
     if not tokens:
         if times:
             period_carry = times[-1][2]
         return [], period_carry
     facts: list[ExtractedFact] = []
     respectively = _respectively(ctx, s_start, s_end, tokens, mentions)
+    first_metric: dict[int, str] = {}
     for i, tok in enumerate(tokens):
         c_start, c_end = _clause_of(norm, s_start, s_end, tok.start)
         resp = respectively.get(i, {})
@@ -651,7 +727,7 @@ def _sentence_facts(ctx: _Context, s_start: int, s_end: int, p_end: int, truncat
                 entity = after[0]
             elif before:
                 entity = before[-1]
-                if entity.kind == "generic" and before_specific and ctx.main_entity is None:
+                if entity.kind == "generic" and before_specific and before_specific[-1].kind != "region":
                     entity = before_specific[-1]
             elif ctx.__dict__.get("_carry_entity") is not None:
                 entity = ctx.__dict__["_carry_entity"]
@@ -676,7 +752,16 @@ def _sentence_facts(ctx: _Context, s_start: int, s_end: int, p_end: int, truncat
             period = (ctx.published.isoformat(), True)
         else:
             period = ("", False)
-        metric = resp.get("metric") or _metric(ctx, c_start, tok, tokens[i - 1] if i else None, s_start)
+        if resp.get("metric"):
+            metric = resp["metric"]
+        elif resp.get("same_metric") is not None and resp["same_metric"] != i and facts:
+            metric = first_metric.get(resp["same_metric"], "") or _metric(ctx, c_start, tok, None, s_start)
+        elif i and i - 1 in first_metric and re.fullmatch(r"\s*[、和及与]\s*", norm[tokens[i - 1].end:tok.start]) \
+                and tokens[i - 1].unit == tok.unit:
+            metric = first_metric[i - 1]  # 506亿元、639.4亿元、785亿元: one metric for the list
+        else:
+            metric = _metric(ctx, c_start, tok, tokens[i - 1] if i else None, s_start)
+        first_metric[i] = metric
         qualifiers = list(tok.qualifier)
         target = _target(norm, c_start, tok, tokens[i - 1] if i else None)
         if target and target not in qualifiers:
@@ -688,7 +773,7 @@ def _sentence_facts(ctx: _Context, s_start: int, s_end: int, p_end: int, truncat
             period=_fmt_period(period), quote=ctx.text[q_start:q_end].strip(), qualifier="、".join(qualifiers),
             start=q_start, end=q_end, number_start=tok.start, number_end=tok.end,
             entity_kind=entity.kind if entity is not None else "generic", period_inferred=period[1]))
-        if entity is not None and entity.kind != "generic":
+        if entity is not None and (entity.kind != "generic" or ctx.__dict__.get("_carry_entity") is None):
             ctx.__dict__["_carry_entity"] = entity
     if times:
         period_carry = times[-1][2]
@@ -749,7 +834,8 @@ def _tokens(ctx: _Context, s_start: int, s_end: int, p_end: int, truncated: bool
     # 百分之十五
     for m in re.finditer(r"百分之([零一二两三四五六七八九十百点]+)", norm[s_start:s_end]):
         try:
-            v = Decimal(str(cn2an.cn2an(m.group(1).replace("两", "二"), "strict")))
+            v = Decimal(100) if m.group(1) == "百" else Decimal(str(cn2an.cn2an(m.group(1).replace("两", "二"),
+                                                                                 "strict")))
         except (ValueError, KeyError, TypeError, InvalidOperation, IndexError):
             continue
         a, b = s_start + m.start(), s_start + m.end()
@@ -792,6 +878,10 @@ def _token_at(ctx: _Context, num: _Number, s_end: int, p_end: int, truncated: bo
         if nxt is not None and nxt.mag and _MAG[nxt.mag] < _MAG[mag]:
             low = _clean(low + nxt.value * _MAG[nxt.mag] / _MAG[mag])
             j = nxt.end
+        elif nxt is not None and not nxt.mag and nxt.value < _MAG[mag] and _unit_at(norm, nxt.end):
+            # 8万3,649人
+            low = _clean(low + nxt.value / _MAG[mag])
+            j = nxt.end
     # 100余家, 100多万元, 3万余平方米
     k = j
     while k < s_end and norm[k] == " ":
@@ -823,6 +913,8 @@ def _token_at(ctx: _Context, num: _Number, s_end: int, p_end: int, truncated: bo
     if num.single and norm[start] == "一" and not mag:
         return None
     end = k + len(unit)
+    if unit in ("批", "次", "个", "场") and norm[end:end + 1] in ("次", "期"):
+        return None
     # 万元/亩, 元/平方米: a rate
     per = re.match(r"/(亩|平方米|平米|㎡|人|年|月|日|天|吨|千瓦时|度|立方米)", norm[end:])
     if per and unit:
@@ -880,6 +972,8 @@ def _target(norm: str, c_start: int, tok: _Token, prev: _Token | None) -> str:
         k = before.rfind(word)
         if k > where:
             best, where = q, k
+    if best and re.search(r"的\s*$", before):
+        return ""  # 占年度目标的24.5%, 完成年度计划的86.9%: the share done, an actual
     return best
 
 
@@ -898,10 +992,9 @@ def _metric(ctx: _Context, c_start: int, tok: _Token, prev: _Token | None, s_sta
     if tok.unit in ("家", "个", "项", "户"):
         m = re.match(r"\s*(企业|项目|家企业|户企业|市场主体|单位|机构|平台)?", tok.after)
         noun = m.group(1) if m and m.group(1) else ""
-        if noun:
-            v = _VERB_METRIC.search(tok.after[: 16])
-            if v:
-                return v.group(1) + noun.replace("家", "").replace("户", "")
+        v = _VERB_METRIC.search(tok.after[: 16])
+        if v and (noun or tok.unit == "家") and not re.match(r"\s*[，,。；;]", tok.after):
+            return v.group(1) + (noun.replace("家", "").replace("户", "") or "企业")
     best, where = "", -1
     for word in METRICS:
         k = before.rfind(word)
@@ -910,6 +1003,11 @@ def _metric(ctx: _Context, c_start: int, tok: _Token, prev: _Token | None, s_sta
     if best:
         # 投资 in 总投资/计划投资 was found as the longest at that position
         return best
+    # 下辖4个街道、96个社区: the noun counted
+    if tok.unit in ("家", "个", "项", "户", "栋", "座", "所", "条", "件", "人", "名", "台", "套"):
+        m2 = re.match(r"([\u4e00-\u9fff]{2,6}?)(?=[，,。；;、）)]|$)", tok.after)
+        if m2 and not _VERB_METRIC.search(m2.group(1)):
+            return m2.group(1)
     # the first number of a clause that names no metric: the metric of the sentence so far
     if tok.unit in ("家", "个", "项", "户"):
         for noun in _FALLBACK_NOUNS:
@@ -957,10 +1055,13 @@ def _respectively(ctx: _Context, s_start: int, s_end: int, tokens: list[_Token],
         lo = s_start
         head = norm[lo:at]
         # periods
-        years = list(re.finditer(r"((?:19|20)\d{2})\s*年", head))
+        years = [y.group(1) for y in re.finditer(r"((?:19|20)\d{2})\s*年", head)]
+        span = re.search(r"((?:19|20)\d{2})\s*年?\s*(?:至|到|-|—|~)\s*((?:19|20)\d{2})\s*年", head)
+        if span and int(span.group(2)) - int(span.group(1)) + 1 == n:
+            years = [str(y) for y in range(int(span.group(1)), int(span.group(2)) + 1)]
         if len(years) == n:
             for k, i in enumerate(run):
-                out[i] = {"period": (years[k].group(1), False)}
+                out[i] = {"period": (years[k], False), "same_metric": run[0]}
             continue
         ents = [x for x in mentions if x.end <= at and x.start >= lo and x.kind != "generic"]
         if len(ents) >= n:
@@ -969,7 +1070,7 @@ def _respectively(ctx: _Context, s_start: int, s_end: int, tokens: list[_Token],
                           for k in range(n - 1))
             if gaps_ok:
                 for k, i in enumerate(run):
-                    out[i] = {"entity": chosen[k]}
+                    out[i] = {"entity": chosen[k], "same_metric": run[0]}
                 continue
         # metrics: 产值、税收分别…; 营业收入和利润同比分别增长…
         clause_start = max([lo] + [k + 1 for k in range(lo, at) if norm[k] in "，,：:"])
