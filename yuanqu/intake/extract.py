@@ -156,7 +156,7 @@ _PUB_DATE = re.compile(r"(?:发布(?:时间|日期)|日期|时间)?\s*[:：]?\s*
 _ENTITY_SUFFIXES = (
     "股份有限公司", "有限责任公司", "有限公司", "集团", "产业园区", "工业园区", "产业园", "工业园", "科技园", "软件园",
     "创业园", "园区", "孵化器", "加速器", "众创空间", "创新区", "示范区", "开发区", "高新区", "保税区", "自贸区",
-    "功能区", "片区", "新区", "街道", "基地", "中心", "项目", "小镇", "U谷", "谷", "港", "大厦", "广场", "综合体",
+    "功能区", "片区", "新区", "加工出口区", "出口加工区", "街道", "基地", "中心", "项目", "小镇", "U谷", "谷", "港", "大厦", "广场", "综合体",
     "药洲", "天地", "实验室", "研究院",
 )
 _REGION_SUFFIXES = ("省", "市", "区", "县", "镇")
@@ -168,7 +168,7 @@ _GENERIC = {"园区", "开发区", "高新区", "经开区", "产业园", "科�
 #: a candidate name holding one of these is a description (专业园区, 重点项目), not a name
 _NOT_A_NAME = re.compile(r"专业|特色|重点|各类|全部|省级|市级|区级|国家级|亿元|以上|新开工|开工|签约|引进|外资|内资|"
                          r"在建|产业类|旗舰|重大|集中|标准化|企业|统计|纳入|相关|周边|所在|其他|该|各|本|二期|一期|三期|"
-                         r"产业$|工业$|服务业$|制造业$|招商$|建设$")
+                         r"产业$|工业$|服务业$|制造业$|招商$|建设$|促进|管理|政务|融媒体|服务$")
 _STOP_VERBS = set(
     "实现 完成 位于 引进 签约 落户 入驻 推动 加快 建设 打造 获悉 了解 举行 召开 开展 发布 成立 设立 获评 启动 新增 "
     "累计 达到 突破 带动 培育 聚焦 围绕 依托 坚持 推进 开工 投产 竣工 参观 走进 来到 考察 调研 支持 加强 发展 提升 吸引 "
@@ -672,6 +672,8 @@ def _resolve(ctx: _Context, m: _Mention) -> _Mention:
         carry = ctx.__dict__.get("_carry_entity")
         if carry is not None and carry.kind not in ("region", "generic"):
             return _Mention(carry.text, carry.canonical, carry.kind, m.start, m.end)
+        if carry is not None and carry.kind == "region":
+            return _Mention(m.text, "园区", "generic", m.start, m.end)
         if ctx.main_entity is not None:
             return _Mention(ctx.main_entity.text, ctx.main_entity.canonical, ctx.main_entity.kind, m.start, m.end)
         return _Mention(m.text, "园区", "generic", m.start, m.end)
@@ -773,7 +775,8 @@ def _sentence_facts(ctx: _Context, s_start: int, s_end: int, p_end: int, truncat
             period=_fmt_period(period), quote=ctx.text[q_start:q_end].strip(), qualifier="、".join(qualifiers),
             start=q_start, end=q_end, number_start=tok.start, number_end=tok.end,
             entity_kind=entity.kind if entity is not None else "generic", period_inferred=period[1]))
-        if entity is not None and (entity.kind != "generic" or ctx.__dict__.get("_carry_entity") is None):
+        if entity is not None and not resp.get("entity") and (
+                entity.kind != "generic" or ctx.__dict__.get("_carry_entity") is None):
             ctx.__dict__["_carry_entity"] = entity
     if times:
         period_carry = times[-1][2]
