@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "yuanqu.figures",
     "yuanqu.dashboards",
     "yuanqu.briefings",
+    "yuanqu.intake",
     "yuanqu.tabular",
     "yuanqu.api",
     "yuanqu.site",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("dashboards/", include("yuanqu.dashboards.urls")),
     path("briefings/", include("yuanqu.briefings.urls")),
     path("imports/", include("yuanqu.tabular.urls")),
+    path("intake/", include("yuanqu.intake.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
