@@ -14,6 +14,7 @@ import pytest
 from django.db import models
 
 from yuanqu.enterprises.models import Enterprise, EnterpriseRequest
+from yuanqu.intake.models import Proposal, SourceDocument
 from yuanqu.investment.models import Case, Lead, Project
 from yuanqu.parks.models import Park
 from yuanqu.stats.models import Report, ReportValue
@@ -58,6 +59,8 @@ MUTANTS = [
     ("dashboards:chart", Park),  # the park map (JSON)
     ("dashboards:figures", ReportValue),  # reads the values through ReportValue's own scope
     ("api:get_aggregates", Park),
+    ("intake:documents", SourceDocument),
+    ("api:list_proposals", Proposal),
 ]
 
 

@@ -21,7 +21,7 @@ class DocumentForm(StyledFormMixin, forms.Form):
                             help_text=_("Left empty: the first line of the text."))
     publisher = forms.CharField(label=_("Publisher"), max_length=100, required=False)
     published_on = forms.DateField(label=_("Publication date"), required=False)
-    address = forms.URLField(label=_("Web address"), max_length=500, required=False)
+    address = forms.URLField(label=_("Web address"), max_length=500, required=False, assume_scheme="https")
     # The browser may send more; the form refuses beyond the limit with its own message.
     text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 12}),
                            strip=False)
