@@ -27,6 +27,11 @@ class DocumentForm(StyledFormMixin, forms.Form):
                            strip=False)
     upload = forms.FileField(label=_("Or upload a file (.txt, .docx, .pdf)"), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # binary pasted in is refused by check_text with the intake's own message, not Django's NUL validator
+        self.fields["text"].validators = []
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         upload = data.get("upload")
@@ -41,8 +46,9 @@ class DocumentForm(StyledFormMixin, forms.Form):
         if len(text) > TEXT_LIMIT:
             raise ValidationError({"text": _("The text has %(n)d characters; at most %(max)d are read. Paste one "
                                              "article at a time.") % {"n": len(text), "max": TEXT_LIMIT}})
-        if not text.strip():
-            raise ValidationError({"text": _("Paste the text of a news report or a release.")})
+        from .services import check_text
+
+        data["text"] = check_text(text)
         return data
 
     def service_kwargs(self) -> dict[str, Any]:
