@@ -1029,6 +1029,8 @@ def _metric(ctx: _Context, c_start: int, tok: _Token, prev: _Token | None, s_sta
                 best, where = word, k + len(word)
     if best:
         return best
+    if tok.unit in ("米", "层") and re.search(r"高$|高达$", before):
+        return "高度" if tok.unit == "米" else "层数"
     text = re.sub(r"[\s，,：:、；;（）()“”\"]", "", before)
     text = re.sub(r"^(其中|同时|此外|另外|全年|累计|共|已|还|并)", "", text)
     text = re.sub(r"(实现|完成|达到|达|为|是|共|有|约|超|近|累计|新增)+$", "", text)
