@@ -12,8 +12,8 @@ from yuanqu.intake.extract import Name, extract
 
 
 def test_the_demo_text_states_the_articles_figures() -> None:
-    found = [(f.entity, f.metric, f.value, f.unit) for f in extract(DEMO_TEXT, published=DEMO_PUBLISHED,
-                                                                names=[Name("生命药洲", "生命药洲"), Name("信联天地", "信联天地")])]
+    names = [Name("生命药洲", "生命药洲"), Name("信联天地", "信联天地")]
+    found = [(f.entity, f.metric, f.value, f.unit) for f in extract(DEMO_TEXT, published=DEMO_PUBLISHED, names=names)]
     assert ("生命药洲", "入驻企业", 52, "家") in found and ("信联天地", "签约企业", 118, "家") in found
     assert ("生命药洲", "占地", 280, "亩") in found
     assert "演示" in DEMO_TEXT.splitlines()[0]

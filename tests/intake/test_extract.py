@@ -103,7 +103,8 @@ def test_it_reads_ranges_and_qualifiers() -> None:
 
 
 def test_periods_are_stated_or_inferred() -> None:
-    text = "发布日期：2023-10-25\n前三季度，高新区规上工业增加值同比增长7.8%，增速比上半年提高1.3个百分点。1-9月，实现利润总额28.4亿元。"
+    text = ("发布日期：2023-10-25\n前三季度，高新区规上工业增加值同比增长7.8%，增速比上半年提高1.3个百分点。"
+            "1-9月，实现利润总额28.4亿元。")
     found = facts(text)
     assert [f["period"] for f in found] == ["2023-Q1~Q3" + INFERRED] * 2 + ["2023-01~2023-09" + INFERRED]
     assert facts("2022年园区亩均税收达到32.5万元/亩。")[0]["period"] == "2022"

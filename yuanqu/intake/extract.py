@@ -41,7 +41,7 @@ _FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}  # ０-９
 _FULLWIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
 _FULLWIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
 _FULLWIDTH.update({"％": "%", "．": ".", "－": "-", "＋": "+", "～": "~", "／": "/", "\u3000": " ", "\xa0": " ",
-                   "﹪": "%", "－": "-", "—": "—", "–": "-"})
+                   "﹪": "%", "–": "-"})
 
 
 @functools.lru_cache(maxsize=8192)
@@ -147,7 +147,8 @@ _DATE_SPANS = [
     re.compile(r"(?<!\d)\d{1,2}:\d{2}"),
     re.compile(r"[一二三四1-4]\s*季度"),
 ]
-_PUB_DATE = re.compile(r"(?:发布(?:时间|日期)|日期|时间)?\s*[:：]?\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*"
+_PUB_DATE = re.compile(r"(?:发布(?:时间|日期)|日期|时间)?\s*[:：]?\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*"
+                       r"[-/.月]\s*"
                        r"(\d{1,2})")
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -156,7 +157,8 @@ _PUB_DATE = re.compile(r"(?:发布(?:时间|日期)|日期|时间)?\s*[:：]?\s*
 _ENTITY_SUFFIXES = (
     "股份有限公司", "有限责任公司", "有限公司", "集团", "产业园区", "工业园区", "产业园", "工业园", "科技园", "软件园",
     "创业园", "园区", "孵化器", "加速器", "众创空间", "创新区", "示范区", "开发区", "高新区", "保税区", "自贸区",
-    "功能区", "片区", "新区", "加工出口区", "出口加工区", "街道", "基地", "中心", "项目", "小镇", "U谷", "谷", "港", "大厦", "广场", "综合体",
+    "功能区", "片区", "新区", "加工出口区", "出口加工区", "街道", "基地", "中心", "项目", "小镇", "U谷", "谷", "港",
+    "大厦", "广场", "综合体",
     "药洲", "天地", "实验室", "研究院",
 )
 _REGION_SUFFIXES = ("省", "市", "区", "县", "镇")
@@ -171,9 +173,11 @@ _NOT_A_NAME = re.compile(r"专业|特色|重点|各类|全部|省级|市级|区�
                          r"产业$|工业$|服务业$|制造业$|招商$|建设$|促进|管理|政务|融媒体|服务$")
 _STOP_VERBS = set(
     "实现 完成 位于 引进 签约 落户 入驻 推动 加快 建设 打造 获悉 了解 举行 召开 开展 发布 成立 设立 获评 启动 新增 "
-    "累计 达到 突破 带动 培育 聚焦 围绕 依托 坚持 推进 开工 投产 竣工 参观 走进 来到 考察 调研 支持 加强 发展 提升 吸引 "
+    "累计 达到 突破 带动 培育 聚焦 围绕 依托 坚持 推进 开工 投产 竣工 参观 走进 来到 考察 调研 支持 加强 发展 "
+    "提升 吸引 "
     "集聚 拥有 包括 有 是 为 在 与 和 等 获得 成为 作为 属于 介绍 表示 显示 据 对 从 向 将 把 被 让 使 跑出 按下 出炉 "
-    "占 举办 迎来 喜获 荣获 入选 评为 认定 投资 总投资 计划 预计 共 已 还 并 也 都 又 再 今年 去年 目前 日前 近日 全年".split())
+    "占 举办 迎来 喜获 荣获 入选 评为 认定 投资 总投资 计划 预计 共 已 还 并 也 都 又 再 今年 去年 目前 日前 "
+    "近日 全年".split())
 _DIRECTIONS = {"东部", "西部", "南部", "北部", "中部", "东", "西", "南", "北", "中"}
 _STOP_FLAGS = ("v", "p", "c", "u", "d", "r", "w", "m", "q", "t", "f", "y", "e", "o", "z")
 _NOUNISH = ("n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "x", "an", "vn", "s", "l", "i", "g")
@@ -477,7 +481,8 @@ def _excluded_spans(norm: str) -> list[tuple[int, int]]:
     spans.extend(m.span() for m in re.finditer(r"[A-Za-z]+\d+[A-Za-z\d]*|\d+[A-Za-z]+(?![A-Za-z]*[/])", norm)
                  if not re.fullmatch(r"\d+(?:\.\d+)?(?:GWh|MW|TEU)", m.group()))
     spans.extend(m.span() for m in re.finditer(r"\d{9,}", norm))
-    spans.extend(m.span() for m in re.finditer(r"第\s*[\d一二三四五六七八九十]+\s*(?:[-—~至到]\s*[\d一二三四五六七八九十]+)?", norm))
+    ordinal = r"第\s*[\d一二三四五六七八九十]+\s*(?:[-—~至到]\s*[\d一二三四五六七八九十]+)?"
+    spans.extend(m.span() for m in re.finditer(ordinal, norm))
     return spans
 
 
@@ -502,7 +507,8 @@ def _clauses(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     i = start
     for k in range(start, end):
         ch = norm[k]
-        if ch in "，：:" or (ch == "," and not (k > 0 and norm[k - 1].isdigit() and re.match(r",\d{3}(?!\d)", norm[k:]))):
+        thousands = k > 0 and norm[k - 1].isdigit() and re.match(r",\d{3}(?!\d)", norm[k:])
+        if ch in "，：:" or (ch == "," and not thousands):
             out.append((i, k + 1))
             i = k + 1
     out.append((i, end))
@@ -614,7 +620,8 @@ def _mentions(ctx: _Context, start: int, end: int) -> list[_Mention]:
         while first > 0:
             pa, pb, pflag = spans[first - 1]
             pw = seg[pa:pb]
-            if any(taken[pa:pb]) or pw in _ENTITY_BLOCK or re.search(r"[\d%，。、；：,（）()“”\s的和与及【】「」《》]", pw):
+            if any(taken[pa:pb]) or pw in _ENTITY_BLOCK \
+                    or re.search(r"[\d%，。、；：,（）()“”\s的和与及【】「」《》]", pw):
                 break
             if pw in _STOP_VERBS or b - pa > 24:
                 break
@@ -706,7 +713,8 @@ def _sentence_facts(ctx: _Context, s_start: int, s_end: int, p_end: int, truncat
             ctx.main_entity = m
     times = [(t.start(), t.end(), _period_of(ctx, t)) for t in _TIME.finditer(norm, s_start, s_end) if t.group()]
     # 较去年同期, 比上半年, 是2016年的: a yardstick, not the period of the number
-    times = [t for t in times if t[2][0] and not re.search(r"(较|比|相比|与|是|于|比上年)\s*$", norm[max(s_start, t[0] - 3):t[0]])
+    times = [t for t in times if t[2][0]
+             and not re.search(r"(较|比|相比|与|是|于|比上年)\s*$", norm[max(s_start, t[0] - 3):t[0]])
              and not re.match(r"\s*(同期|的\s*[\d一二三四五六七八九十])", norm[t[1]:t[1] + 4])]
     if not tokens:
         if times:

@@ -44,7 +44,8 @@ def highlighted(document: SourceDocument, facts: list[Fact]) -> SafeString:
     """The document's text, escaped, with each visible fact's quote marked (``<mark id="q-N">``)."""
     text = document.text
     spans = sorted({(f.start, f.end, f.position) for f in facts if 0 <= f.start < f.end <= len(text)})
-    out, pos = [], 0
+    out: list[str] = []
+    pos = 0
     for start, end, position in spans:
         if start < pos:
             continue  # two facts from one clause: the clause is marked once

@@ -342,12 +342,12 @@ def _apply(actor: User, proposal: Proposal, value: Decimal | None) -> None:
     if proposal.field == Proposal.Field.PROJECT_INVESTMENT:
         from yuanqu.investment.services import project_update
 
-        project = Project.objects.editable_by(actor).get(pk=proposal.project_id)
+        project = Project.objects.editable_by(actor).get(pk=proposal.project_id or 0)
         project_update(actor=actor, project=project, total_investment_wan=value)  # type: ignore[arg-type]
         return
     from yuanqu.parks.services import park_update
 
-    park = Park.objects.editable_by(actor).get(pk=proposal.park_id)
+    park = Park.objects.editable_by(actor).get(pk=proposal.park_id or 0)
     if proposal.field == Proposal.Field.PARK_INVESTMENT:
         park_update(actor=actor, park=park, total_investment_wan=value)
     elif proposal.field == Proposal.Field.PARK_LAND:
