@@ -20,10 +20,11 @@ DISTRICT_MENU = ["home", "dashboards:cockpit", "briefings:list", "parks:list", "
 MENUS = {
     # issue 12: the requests district staff decide follow the settlements; business rules are district staff's.
     Role.REGION_STAFF: [*DISTRICT_MENU[:6], "enterprises:requests", *DISTRICT_MENU[6:], "investment:due",
-                        "stats:aggregates", "tabular:imports", "stats:indicators", "investment:settings"],
-    Role.LEADER: [*DISTRICT_MENU, "stats:aggregates"],
+                        "stats:aggregates", "tabular:imports", "intake:documents", "stats:indicators",
+                        "investment:settings"],
+    Role.LEADER: [*DISTRICT_MENU, "stats:aggregates", "intake:documents"],
     Role.PARK_OPERATOR: [*DISTRICT_MENU[:6], "enterprises:requests", *DISTRICT_MENU[6:], "investment:due",
-                         "stats:aggregates", "tabular:imports"],
+                         "stats:aggregates", "tabular:imports", "intake:documents"],
     Role.ENTERPRISE_USER: ["home", "enterprises:requests", "enterprises:detail", "stats:reports", "stats:notices"],
     Role.REGION_ADMIN: ["home", "accounts:users"],
     Role.AUDITOR: ["home", "core:audit"],
@@ -137,7 +138,7 @@ def test_the_app_registers_every_part_of_the_demo_in_order() -> None:
 
     assert [(d.name, d.order) for d in demo.loaders()] == [
         ("loader account", 0), ("parks", 10), ("enterprises", 20), ("role accounts", 30), ("investment", 40),
-        ("statistics", 50), ("dashboards", 60)]
+        ("statistics", 50), ("dashboards", 60), ("intake", 70)]
 
 
 def test_a_demo_loader_order_is_unique() -> None:
