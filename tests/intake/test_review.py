@@ -136,3 +136,10 @@ def test_the_discrepancies_view_lists_undecided_disagreements(world: World, doc:
     expected = sorted(Proposal.objects.filter(fact__document=doc).exclude(project=world.project_smyz)
                       .values_list("pk", flat=True))
     assert ids == expected
+
+
+def test_the_dictionary_holds_the_names_the_user_may_see(world: World) -> None:
+    operator = {(t.kind, t.name) for t in services.registry_targets(world.users["park_operator"])}
+    assert ("park", "信联天地") in operator and ("project", "信联天地数字总部项目") in operator
+    assert ("enterprise", "青岛信达软件有限公司") in operator
+    assert ("park", "生命药洲") not in operator and ("enterprise", "青岛药研生物有限公司") not in operator

@@ -81,12 +81,27 @@ class Target:
 
 
 def registry_targets(actor: User) -> list[Target]:
-    """The parks and projects ``actor`` may see, by name (the entity dictionary and the matching)."""
+    """The parks, projects and enterprises (with former names) ``actor`` may see, by name: the entity dictionary
+    and the matching (proposals are made for parks and projects)."""
     targets = [Target("park", p.pk, p.name, p.name_pinyin)
                for p in Park.objects.visible_to(actor).only("pk", "name", "name_pinyin")]
     for project in Project.objects.visible_to(actor).only("pk", "name"):
         targets.append(Target("project", project.pk, project.name, pinyin_keys(project.name)[0]))
+    # enterprises and their former names (曾用名), for recognising them in the text; the most recent ones first,
+    # bounded so that the user dictionary stays quick to build at a city's scale
+    from yuanqu.enterprises.models import Enterprise, EnterpriseName
+
+    enterprises = Enterprise.objects.visible_to(actor)
+    for pk, name, pinyin in enterprises.order_by("-pk").values_list("pk", "name", "name_pinyin")[:ENTERPRISE_NAMES]:
+        targets.append(Target("enterprise", pk, name, pinyin))
+    for pk, name in (EnterpriseName.objects.filter(enterprise__in=enterprises.values("pk"))
+                     .order_by("-pk").values_list("enterprise_id", "name")[:ENTERPRISE_NAMES]):
+        targets.append(Target("enterprise", pk, name, ""))
     return targets
+
+
+#: How many enterprise names (and as many former names) go into the extractor's dictionary.
+ENTERPRISE_NAMES = 20_000
 
 
 def registry_names(targets: list[Target]) -> list[ex.Name]:
@@ -128,6 +143,7 @@ def match_target(entity: str, field: str, targets: list[Target]) -> Target | Non
     if not entity or entity in ("园区", "全区", "全市"):
         return None
     want = "project" if field == "investment" else "park"
+    targets = [t for t in targets if t.kind in ("park", "project")]
     key = re.sub(r"（演示）|\s", "", ex.normalize(entity))
     pinyin = pinyin_keys(key)[0]
 
@@ -227,7 +243,8 @@ def document_create(*, actor: User, title: str, text: str, publisher: str = "", 
                     qualifier=f.qualifier[:20], quote=f.quote[:2000], start=f.start, end=f.end)
         spec = _field_for(f.metric, f.unit)
         target = match_target(f.entity, spec[0], targets) if spec is not None and high is None else None
-        if spec is None or target is None or (target.kind, target.pk) not in by_pk:
+        if spec is None or target is None or target.kind not in ("park", "project") \
+                or (target.kind, target.pk) not in by_pk:
             fact.full_clean()
             fact.save()
             continue
