@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test setup lint typecheck pytest clean serve bench-stats bench-cockpit bench-tabular
+.PHONY: demo test setup lint typecheck pytest clean serve bench-stats bench-cockpit bench-tabular bench-intake
 
 # Python environment: reinstalled when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -79,6 +79,11 @@ bench-tabular: setup
 	psql "$(TABULAR_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || \
 		psql "$(dir $(TABULAR_DATABASE_URL))postgres" -c 'create database $(notdir $(TABULAR_DATABASE_URL))'
 	$(BIN)/python bench/tabular/run.py --pg $(TABULAR_DATABASE_URL)
+
+# Fact extraction (yuanqu/intake/extract.py) scored against the hand-checked texts of tests/intake/data/:
+# precision, recall and F1 of facts (value and unit normalised, quotes overlapping) and entity agreement.
+bench-intake: setup
+	$(BIN)/python -m bench.intake.score
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache

@@ -92,6 +92,8 @@ class Bundle:
     clause: Any = None
     application: Any = None
     agreement: Any = None
+    intake_doc: Any = None
+    proposal: Any = None
 
 
 def bundles(world: World) -> dict[str, Bundle]:
@@ -139,6 +141,8 @@ def bundles(world: World) -> dict[str, Bundle]:
         region = "laoshan" if key in ("smyz", "laoshan") else "licang"
         bundle.policy, bundle.clause = policy_rows["policy"][region], policy_rows["clause"][region]
         bundle.application, bundle.agreement = policy_rows["application"][key], policy_rows["agreement"][key]
+        bundle.intake_doc = intake_of(world, key, bundle.park)
+        bundle.proposal = bundle.intake_doc.facts.get().proposal
     return made
 
 
@@ -180,6 +184,21 @@ def policy_objects(world: World) -> dict[str, dict[str, Any]]:
 
 #: Codes no enterprise of the world has, for settlement requests of an unregistered code.
 UNREGISTERED = {"smyz": "91350100M000100Y43", "laoshan": "914403001922038216"}
+
+
+def intake_of(world: World, key: str, park: Any) -> Any:
+    """One source document per bundle naming its park's signed count (a proposal on the park that disagrees with
+    the registry): at 信联天地 brought in by the operator, at 生命药洲 by 李沧 staff, at 崂山 by 崂山's staff."""
+    from yuanqu.intake import services as intake
+    from yuanqu.intake.models import SourceDocument
+
+    title = f"探针 {key}"
+    found = SourceDocument.objects.filter(title=title).first()
+    if found is not None:
+        return found
+    actor = {"xltd": world.users[OPERATOR], "smyz": world.users[STAFF], "laoshan": world.laoshan_staff}[key]
+    return intake.document_create(actor=actor, title=title, text=f"截至2025年6月底，{park.name}已签约企业9家。",
+                                  published_on=dt.date(2025, 7, 1))
 
 
 def requests_of(world: World) -> dict[str, Any]:
@@ -366,6 +385,9 @@ SEES: dict[str, dict[str, set[str]]] = {
     "application": {**IN_PARKS, ENTERPRISE: {"own"}},
     "agreement": {**IN_PARKS, ENTERPRISE: {"own"}},
     "match": {**IN_PARKS, ENTERPRISE: {"own"}},
+    # Source documents: district roles their region's; an operator the ones it brought in. Proposals: by park.
+    "intake_doc": {**DISTRICT, OPERATOR: {"by_operator"}},
+    "proposal": IN_PARKS,
 }
 
 
@@ -448,6 +470,9 @@ def world_rows(world: World) -> dict[str, dict[int, frozenset[str]]]:
         "user": {**{u.pk: frozenset({"licang"}) for u in world.users.values()},
                  world.laoshan_staff.pk: frozenset({"laoshan"})},
         "value": {v.pk: at(v.park) for v in values.values()},
+        "intake_doc": {b.intake_doc.pk: at(b.park, *(["by_operator"] if key == "xltd" else []))
+                       for key, b in bundles(world).items()},
+        "proposal": {b.proposal.pk: at(b.park) for b in bundles(world).values()},
         # Audit events are too many to write out: each lies in the region its event records.
         # Installation-wide events (failed log-ins under unknown names, archive anchors) lie in every region.
         "audit": {pk: frozenset({"licang"} if code.startswith("370213") else {"laoshan"}
@@ -480,6 +505,8 @@ ALL_ROWS: dict[str, Callable[[], Any]] = {
     "application": lambda: _policy_model("Application").objects.all(),
     "agreement": lambda: _policy_model("Agreement").objects.all(),
     "match": lambda: _policy_model("Match").objects.all(),
+    "intake_doc": lambda: _intake_models()[0].objects.all(),
+    "proposal": lambda: _intake_models()[1].objects.all(),
 }
 
 
@@ -487,6 +514,21 @@ def _policy_model(name: str) -> Any:
     from django.apps import apps
 
     return apps.get_model("policies", name)
+
+
+def _intake_models() -> tuple[Any, Any]:
+    from yuanqu.intake.models import Proposal, SourceDocument
+
+    return SourceDocument, Proposal
+
+
+def undecided_discrepancies(world: World, role: str) -> set[int]:
+    from django.db.models import F
+
+    from yuanqu.intake.models import Proposal
+
+    return set(Proposal.objects.filter(status="proposed", held__isnull=False).exclude(value=F("held"))
+               .values_list("pk", flat=True))
 
 
 def check_world_rows(world: World) -> None:
@@ -717,6 +759,24 @@ CASES: dict[str, Case] = {
     "tabular:mapping": Case("POST", {OPERATOR}, batch_pk, data={"col_0": "uscc", "col_1": "name"}, redirects=True),
     "tabular:commit": Case("POST", {OPERATOR}, batch_pk, redirects=True),
     "core:audit": Case("GET", {AUDITOR}, listing=Listing("audit", page=50)),
+    "intake:documents": Case("GET", {STAFF, LEADER, OPERATOR}, listing=Listing("intake_doc")),
+    "intake:document_create": Case("GET", {STAFF, OPERATOR}),
+    "intake:document_detail": Case("GET", {STAFF, LEADER, OPERATOR}, pk("intake_doc")),
+    "intake:proposal_review": Case("POST", {STAFF, OPERATOR}, pk("proposal"), data={"decision": "reject"},
+                                   redirects=True),
+    "intake:discrepancies": Case("GET", {STAFF, LEADER, OPERATOR},
+                                 listing=Listing("proposal", shows=undecided_discrepancies)),
+    "api:extract_facts": Case("POST", {STAFF, LEADER, OPERATOR}, api=True,
+                              data={"text": "信联天地已签约企业118家，已有113家企业完成装修并入驻办公。"}),
+    "api:list_documents": Case("GET", ALL, api=True, listing=Listing("intake_doc", api_items)),
+    "api:create_document": Case("POST", {STAFF, OPERATOR}, api=True,
+                                data={"title": "探针", "text": "信联天地已签约企业118家。"}),
+    "api:get_document": Case("GET", {STAFF, LEADER, OPERATOR}, pk("intake_doc", "document_id"), api=True),
+    "api:document_facts": Case("GET", {STAFF, LEADER, OPERATOR}, pk("intake_doc", "document_id"), api=True),
+    "api:list_proposals": Case("GET", ALL, api=True, listing=Listing("proposal", api_items)),
+    "api:get_proposal": Case("GET", {STAFF, LEADER, OPERATOR}, pk("proposal", "proposal_id"), api=True),
+    "api:review_proposal": Case("POST", {STAFF, OPERATOR}, pk("proposal", "proposal_id"), api=True,
+                                data={"decision": "reject"}, refuses=True),
     "core:audit_detail": Case("GET", {AUDITOR}, pk("audit")),
     # The API's document is for people reading it in a browser: a session, not a token.
     "api:openapi-json": Case("GET", ALL),

@@ -15,6 +15,7 @@ from django.db import models
 
 from yuanqu.enterprises.models import Enterprise, EnterpriseRequest
 from yuanqu.innovation.models import Incubatee, TechContract, TechNeed
+from yuanqu.intake.models import Proposal, SourceDocument
 from yuanqu.investment.models import Case, Lead, Project
 from yuanqu.parks.models import Park
 from yuanqu.policies.models import Agreement, Application, Match
@@ -75,6 +76,8 @@ MUTANTS = [
     ("policies:matches", Match),
     ("api:list_policy_applications", Application),
     ("api:list_agreements", Agreement),
+    ("intake:documents", SourceDocument),
+    ("api:list_proposals", Proposal),
 ]
 
 

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "yuanqu.policies",
     "yuanqu.dashboards",
     "yuanqu.briefings",
+    "yuanqu.intake",
     "yuanqu.tabular",
     "yuanqu.api",
     "yuanqu.site",

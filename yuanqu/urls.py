@@ -25,6 +25,7 @@ urlpatterns = [
     path("briefings/", include("yuanqu.briefings.urls")),
     path("policies/", include("yuanqu.policies.urls")),
     path("imports/", include("yuanqu.tabular.urls")),
+    path("intake/", include("yuanqu.intake.urls")),
     path("api/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
