@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test setup lint typecheck pytest clean serve bench-stats bench-cockpit bench-tabular bench-intake
+.PHONY: demo test setup lint typecheck pytest clean serve bench-stats bench-cockpit bench-tabular bench-intake bench-load
 
 # Python environment: reinstalled when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -84,6 +84,19 @@ bench-tabular: setup
 # precision, recall and F1 of facts (value and unit normalised, quotes overlapping) and entity agreement.
 bench-intake: setup
 	$(BIN)/python -m bench.intake.score
+
+# The reporting deadline (issue 13): the production server (gunicorn, DEBUG off) on loopback against its own
+# PostgreSQL database (LOAD_DATABASE_URL, created if missing, migrated, seeded with N enterprises), N enterprise
+# users opening and submitting their report at RATE/s and unthrottled, region staff on the cockpit, the floor
+# beside it; results checked against the database (bench/load/run.py).
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/yuanqu_bench_load
+N ?= 500
+RATE ?= 25
+bench-load: setup
+	psql "$(LOAD_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || \
+		psql "$(dir $(LOAD_DATABASE_URL))postgres" -c 'create database $(notdir $(LOAD_DATABASE_URL))'
+	DATABASE_URL=$(LOAD_DATABASE_URL) YUANQU_TESTING=1 $(BIN)/yuanqu migrate -v0
+	DATABASE_URL=$(LOAD_DATABASE_URL) $(BIN)/python -m bench.load.run --enterprises $(N) --rate $(RATE)
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache .pytest_cache

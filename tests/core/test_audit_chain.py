@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -321,3 +322,37 @@ def test_concurrent_writers_never_fork_the_chain_on_postgresql():
     hashes = list(AuditEvent.objects.values_list("prev_hash", flat=True))
     assert len(set(hashes)) == 120  # no two events link to the same predecessor
     assert audit_chain.verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_head_is_read_after_the_lock_is_granted():
+    """A writer that waits for the chain's lock reads the head only once it has the lock, so it links to the event
+    the holder committed meanwhile. (The lock and the head are read in one round trip of two statements; one
+    statement would read the head from a snapshot taken before the wait, and fork the chain.)"""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers itself (BEGIN IMMEDIATE)")
+    import threading
+
+    from django.db import connections
+
+    audit.record(actor=None, action=AuditEvent.Action.LOGIN_FAILED, username="before")
+    waiting = threading.Event()
+    seen: list[str] = []
+
+    def second_writer() -> None:
+        try:
+            with transaction.atomic():
+                waiting.set()
+                seen.append(audit_chain.lock_head())  # blocks until the first writer commits
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        first = audit.record(actor=None, action=AuditEvent.Action.LOGIN_FAILED, username="holder")
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        waiting.wait(10)
+        time.sleep(0.5)  # the second writer is now waiting for the lock, its statement begun
+        assert seen == []
+    thread.join(10)
+    assert seen == [first.hash]

@@ -81,8 +81,19 @@ def lock_head(using: str = "default") -> str:
 
     connection = connections[using]
     if connection.vendor == "postgresql":
+        # One round trip for the lock and the head: the lock is held until the commit, so every round trip saved
+        # while holding it is time every other writer waits (issue 13, bench/load). Two statements, never one:
+        # under READ COMMITTED each statement reads the snapshot taken when it starts, so the second reads the
+        # head after the lock was granted and sees the previous holder's event; a single statement would read
+        # the head as it was before waiting, and two writers would link to the same predecessor
+        # (tests/core/test_audit_chain.py: test_head_is_read_after_the_lock_is_granted).
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s); "
+                           f"SELECT hash FROM {AuditEvent._meta.db_table} ORDER BY id DESC LIMIT 1",  # noqa: S608
+                           [CHAIN_LOCK])
+            cursor.nextset()
+            row = cursor.fetchone()
+        return (row[0] if row else "") or ""
     head = AuditEvent._base_manager.using(using).order_by("-id").values_list("hash", flat=True).first()
     return head or ""
 
