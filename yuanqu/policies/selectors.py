@@ -16,13 +16,14 @@ SOURCE_APPLICATIONS = "惠企政策申报与兑现记录"
 
 def matches_for(user: Any) -> QuerySet[Match]:
     """The matches the user may see (an enterprise its own) of published clauses."""
-    return (Match.objects.visible_to(user).filter(clause__status=Clause.Status.PUBLISHED)
+    # django-stubs resolves "Match" to innovation.Match (two apps have a Match model): the lookups are policies'.
+    return (Match.objects.visible_to(user).filter(clause__status=Clause.Status.PUBLISHED)  # type: ignore[misc,return-value]
             .select_related("clause__policy", "enterprise").order_by("enterprise__name", "clause__number"))
 
 
 def matches_for_clause(user: Any, clause: Clause) -> QuerySet[Match]:
     """Per clause, the enterprises in the user's scope by outcome (eligible first)."""
-    return (Match.objects.visible_to(user).filter(clause=clause).select_related("enterprise")
+    return (Match.objects.visible_to(user).filter(clause=clause).select_related("enterprise")  # type: ignore[misc,return-value]
             .order_by("outcome", "enterprise__name"))
 
 

@@ -321,7 +321,7 @@ def match_clause(*, clause: Clause, enterprises: Iterable[Enterprise] | None = N
                 f"您的企业符合“{clause.policy.title}”{clause.number}“{clause.title}”的条件"
                 + ("，已为您免申即享办理，无需申报。" if clause.no_application else "，可在线申报。")))
             notices.append(n.pk)
-            Match.objects.filter(pk=match.pk).update(notified_at=timezone.now())
+            Match.objects.filter(pk=match.pk).update(notified_at=timezone.now())  # type: ignore[misc]  # see selectors
             counts["notified"] += 1
         if clause.no_application and _grant_automatically(clause, e, ev):
             counts["granted"] += 1
