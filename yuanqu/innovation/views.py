@@ -4,7 +4,7 @@ cooperation. Every read goes through the models' declared scope; every write thr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -25,7 +25,7 @@ from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.registry import providers
 from yuanqu.core.roles import BUSINESS_ROLES, CONFIGURERS, EDIT_ENTERPRISE, EDIT_PARK, TENANT_READERS
 from yuanqu.core.scoping import get_visible_or_404
-from yuanqu.core.services import RoleRefused, require_role_audited
+from yuanqu.core.services import require_page_role, require_role_audited
 from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park
 
@@ -70,10 +70,6 @@ from .models import (
 READERS = TENANT_READERS
 WITH_ENTERPRISE = BUSINESS_ROLES
 
-
-def _require(request: AuthedRequest, roles: Collection[str]) -> None:
-    if request.user.role not in roles:
-        raise RoleRefused
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -173,7 +169,7 @@ def _incubator_spec() -> ListSpec:
 @login_required
 def incubator_list(request: AuthedRequest) -> HttpResponse:
     """Incubators in scope."""
-    _require(request, READERS)
+    require_page_role(request.user, READERS)
     qs = Incubator.objects.visible_to(request.user).select_related("park")
     return _list(request, qs, _incubator_spec(), title=_("Incubators"), detail="innovation:incubator_detail",
                  shown=6, create="innovation:incubator_create" if request.user.role in EDIT_PARK else "")
@@ -182,7 +178,7 @@ def incubator_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def incubator_create(request: AuthedRequest) -> HttpResponse:
     """Declare a park's incubation programme."""
-    _require(request, EDIT_PARK)
+    require_page_role(request.user, EDIT_PARK)
     form = IncubatorForm(request.POST or None, user=request.user)
     return _form_page(request, form, _("New incubator"),
                       lambda d: services.incubator_create(actor=request.user, **d),
@@ -213,7 +209,7 @@ def _year(request: AuthedRequest) -> int:
 def incubator_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """An incubator: its profile, the recognition checklist of a year with the gap to each criterion, mentors,
     activities and incubatees by status."""
-    _require(request, READERS)
+    require_page_role(request.user, READERS)
     incubator = get_visible_or_404(Incubator.objects.select_related("park"), request.user, pk=pk)
     editable = Incubator.objects.editable_by(request.user).filter(pk=pk).exists()
     year = _year(request)
@@ -265,7 +261,7 @@ def incubator_year(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def incubator_return(request: AuthedRequest, pk: int) -> HttpResponse:
     """The annual 火炬统计 return of an incubator as .xlsx, in its field groups (audited as an export)."""
-    _require(request, READERS)
+    require_page_role(request.user, READERS)
     incubator = get_visible_or_404(Incubator.objects.all(), request.user, pk=pk)
     year = _year(request)
     rows = [list(r) for r in providers.get("innovation.torch_return")(incubator, year)]
@@ -303,7 +299,7 @@ def _incubatee_spec() -> ListSpec:
 @login_required
 def incubatee_list(request: AuthedRequest) -> HttpResponse:
     """Incubatees in scope (an enterprise user sees its own record)."""
-    _require(request, WITH_ENTERPRISE)
+    require_page_role(request.user, WITH_ENTERPRISE)
     qs = Incubatee.objects.visible_to(request.user).select_related("enterprise", "incubator")
     return _list(request, qs, _incubatee_spec(), title=_("Incubatees"), detail="innovation:incubatee_detail",
                  shown=6, create="innovation:incubatee_create" if request.user.role in EDIT_PARK else "")
@@ -312,7 +308,7 @@ def incubatee_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def incubatee_create(request: AuthedRequest) -> HttpResponse:
     """Record an enterprise's application to an incubator."""
-    _require(request, EDIT_PARK)
+    require_page_role(request.user, EDIT_PARK)
     form = ApplyForm(request.POST or None, user=request.user, initial={"applied_on": timezone.localdate()})
     return _form_page(request, form, _("New application"),
                       lambda d: services.incubatee_apply(actor=request.user, **d),
@@ -427,7 +423,7 @@ def _contract_spec() -> ListSpec:
 @login_required
 def contract_list(request: AuthedRequest) -> HttpResponse:
     """Technology contracts in scope, filtered by registration dates (the cockpit card links here)."""
-    _require(request, WITH_ENTERPRISE)
+    require_page_role(request.user, WITH_ENTERPRISE)
     qs = TechContract.objects.visible_to(request.user).select_related("park")
     start, end, period = _dates(request)
     if start:
@@ -444,7 +440,7 @@ def contract_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def contract_create(request: AuthedRequest) -> HttpResponse:
     """Register a technology contract."""
-    _require(request, EDIT_PARK)
+    require_page_role(request.user, EDIT_PARK)
     initial: dict[str, Any] = {"registered_on": timezone.localdate()}
     if request.GET.get("match", "").isdigit():  # from a signed match's page; the field's choices are scoped
         initial["match"] = request.GET["match"]
@@ -480,7 +476,7 @@ def contract_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def contract_stats(request: AuthedRequest) -> HttpResponse:
     """技术合同成交额 and count of a year (or a quarter) by kind, field and park, 输出 and 吸纳, from the figures
     layer: the same numbers as the cockpit card."""
-    _require(request, READERS)
+    require_page_role(request.user, READERS)
     year = _year(request)
     try:
         quarter = int(request.GET.get("quarter", "0"))
@@ -528,7 +524,7 @@ def _listing_spec(model: type[TechNeed] | type[Achievement]) -> ListSpec:
 @login_required
 def need_list(request: AuthedRequest) -> HttpResponse:
     """Technology needs in scope (an enterprise sees its own)."""
-    _require(request, WITH_ENTERPRISE)
+    require_page_role(request.user, WITH_ENTERPRISE)
     qs = TechNeed.objects.visible_to(request.user).select_related("enterprise", "park")
     return _list(request, qs, _listing_spec(TechNeed), title=_("Technology needs"), detail="innovation:need_detail",
                  shown=5, create="innovation:need_create" if request.user.role in EDIT_ENTERPRISE else "")
@@ -537,7 +533,7 @@ def need_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def need_create(request: AuthedRequest) -> HttpResponse:
     """Post a technology need."""
-    _require(request, EDIT_ENTERPRISE)
+    require_page_role(request.user, EDIT_ENTERPRISE)
     form = NeedForm(request.POST or None, user=request.user)
     return _form_page(request, form, _("New technology need"),
                       lambda d: services.need_create(actor=request.user, **d),
@@ -560,7 +556,7 @@ def need_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def achievement_list(request: AuthedRequest) -> HttpResponse:
     """Achievements on offer in scope (an enterprise sees its own)."""
-    _require(request, WITH_ENTERPRISE)
+    require_page_role(request.user, WITH_ENTERPRISE)
     qs = Achievement.objects.visible_to(request.user).select_related("park")
     return _list(request, qs, _listing_spec(Achievement), title=_("Achievements"),
                  detail="innovation:achievement_detail", shown=5,
@@ -570,7 +566,7 @@ def achievement_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def achievement_create(request: AuthedRequest) -> HttpResponse:
     """Offer an achievement."""
-    _require(request, EDIT_ENTERPRISE)
+    require_page_role(request.user, EDIT_ENTERPRISE)
     form = AchievementForm(request.POST or None, user=request.user)
     return _form_page(request, form, _("New achievement"),
                       lambda d: services.achievement_create(actor=request.user, **d),
@@ -612,7 +608,7 @@ def achievement_status(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def match_create(request: AuthedRequest, pk: int) -> HttpResponse:
     """Match a need with an achievement (意向)."""
-    _require(request, EDIT_PARK)
+    require_page_role(request.user, EDIT_PARK)
     need = get_visible_or_404(TechNeed.objects.all(), request.user, pk=pk)
     form = MatchForm(request.POST, user=request.user)
     return _post(request, reverse("innovation:need_detail", args=[pk]), lambda: services.match_create(
@@ -671,7 +667,7 @@ def _partner_spec() -> ListSpec:
 @login_required
 def partner_list(request: AuthedRequest) -> HttpResponse:
     """International partners in scope."""
-    _require(request, READERS)
+    require_page_role(request.user, READERS)
     qs = Partner.objects.visible_to(request.user).select_related("park")
     return _list(request, qs, _partner_spec(), title=_("International partners"), detail="innovation:partner_detail",
                  shown=4, create="innovation:partner_create" if request.user.role in EDIT_PARK else "",
@@ -681,7 +677,7 @@ def partner_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def partner_create(request: AuthedRequest) -> HttpResponse:
     """Record a partner."""
-    _require(request, EDIT_PARK)
+    require_page_role(request.user, EDIT_PARK)
     form = PartnerForm(request.POST or None, user=request.user)
     return _form_page(request, form, _("New partner"), lambda d: services.partner_create(actor=request.user, **d),
                       lambda o: reverse("innovation:partner_detail", args=[o.pk]))
@@ -690,7 +686,7 @@ def partner_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 def partner_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A partner with its agreements, activities and projects."""
-    _require(request, READERS)
+    require_page_role(request.user, READERS)
     partner = get_visible_or_404(Partner.objects.select_related("park"), request.user, pk=pk)
     editable = Partner.objects.editable_by(request.user).filter(pk=pk).exists()
     today = timezone.localdate()
@@ -750,7 +746,7 @@ def _base_spec() -> ListSpec:
 @login_required
 def base_list(request: AuthedRequest) -> HttpResponse:
     """Cooperation bases in scope."""
-    _require(request, READERS)
+    require_page_role(request.user, READERS)
     qs = CoopBase.objects.visible_to(request.user).select_related("park")
     return _list(request, qs, _base_spec(), title=_("Cooperation bases"), detail="", shown=5,
                  create="innovation:base_create" if request.user.role in EDIT_PARK else "")
@@ -759,7 +755,7 @@ def base_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def base_create(request: AuthedRequest) -> HttpResponse:
     """Record a cooperation base."""
-    _require(request, EDIT_PARK)
+    require_page_role(request.user, EDIT_PARK)
     form = BaseForm(request.POST or None, user=request.user)
     return _form_page(request, form, _("New cooperation base"),
                       lambda d: services.coop_base_create(actor=request.user, **d),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from yuanqu.core.forms import call_service
 from yuanqu.core.roles import EDIT_PARK, Role
 from yuanqu.core.scoping import get_visible_or_404
-from yuanqu.core.services import RoleRefused
+from yuanqu.core.services import refuse_page, require_page_role
 from yuanqu.core.types import AuthedRequest
 
 from . import selectors, services
@@ -23,10 +23,6 @@ from .models import Proposal, SourceDocument
 #: Who uses the intake: district staff and park operators bring in and review; leaders read.
 READERS = frozenset({Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR})
 
-
-def _require(request: AuthedRequest, roles: frozenset[str]) -> None:
-    if request.user.role not in roles:
-        raise RoleRefused
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -38,7 +34,7 @@ def _error_text(exc: ValidationError) -> str:
 @login_required
 def document_list(request: AuthedRequest) -> HttpResponse:
     """The source documents in scope, with their facts and how many proposals are still open."""
-    _require(request, READERS)
+    require_page_role(request.user, READERS)
     documents = selectors.documents_for(request.user)[:200]
     return render(request, "intake/document_list.html", {
         "documents": documents, "can_create": request.user.role in EDIT_PARK})
@@ -47,7 +43,7 @@ def document_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def document_create(request: AuthedRequest) -> HttpResponse:
     """Paste a text or upload a file: the document is kept with its facts and proposals, or nothing is."""
-    _require(request, frozenset(EDIT_PARK))
+    require_page_role(request.user, frozenset(EDIT_PARK))
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         document = call_service(form, lambda: services.document_create(actor=request.user, **form.service_kwargs()))
@@ -60,7 +56,7 @@ def document_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A document: its text with the quotes marked, and each fact with its match and proposal."""
-    _require(request, READERS)
+    require_page_role(request.user, READERS)
     document = get_visible_or_404(SourceDocument.objects.select_related("created_by"), request.user, pk=pk)
     facts = list(selectors.facts_of(request.user, document))
     editable = set(Proposal.objects.editable_by(request.user).filter(fact__document=document)
@@ -74,7 +70,7 @@ def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_review(request: AuthedRequest, pk: int) -> HttpResponse:
     """Accept, edit or reject a proposal; a target changed since extraction shows its new value and asks again."""
-    _require(request, frozenset(EDIT_PARK))
+    require_page_role(request.user, frozenset(EDIT_PARK))
     proposal = get_visible_or_404(Proposal.objects.editable_by(request.user).select_related("fact"),
                                   request.user, pk=pk)
     form = ReviewForm(request.POST)
@@ -92,7 +88,7 @@ def proposal_review(request: AuthedRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     except PermissionDenied:
-        raise RoleRefused from None
+        refuse_page()
     else:
         messages.success(request, _("Review saved."))
     return redirect(f"{_detail_url(proposal.fact.document_id)}#fact-{proposal.fact.position}")
@@ -107,6 +103,6 @@ def _detail_url(pk: int) -> str:
 @login_required
 def discrepancies(request: AuthedRequest) -> HttpResponse:
     """Figures that texts state differently from yuanqu, not yet decided: to check before a briefing."""
-    _require(request, READERS)
+    require_page_role(request.user, READERS)
     rows = list(selectors.discrepancies_for(request.user)[:500])
     return render(request, "intake/discrepancies.html", {"rows": rows})

@@ -3,7 +3,7 @@ and payouts, agreements with their commitments and exposure, and the policy figu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +19,7 @@ from yuanqu.core.forms import call_service
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.roles import BUSINESS_ROLES, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
-from yuanqu.core.services import RoleRefused
+from yuanqu.core.services import refuse_page, require_page_role
 from yuanqu.core.types import AuthedRequest
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.parks.models import Park
@@ -47,10 +47,6 @@ from .models import Agreement, Application, Clause, Policy
 STAFF = (Role.REGION_STAFF,)
 
 
-def _require(request: AuthedRequest, roles: Collection[str]) -> None:
-    if request.user.role not in roles:
-        raise RoleRefused
-
 
 def _error_text(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
@@ -70,7 +66,7 @@ def _act(request: AuthedRequest, back: str, pk: int, act: Callable[[], Any], don
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     except PermissionDenied:
-        raise RoleRefused from None
+        refuse_page()
     return redirect(back, pk=pk)
 
 
@@ -84,7 +80,7 @@ def _park_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
 @login_required
 def policy_list(request: AuthedRequest) -> HttpResponse:
     """The policy library of the user's region."""
-    _require(request, BUSINESS_ROLES)
+    require_page_role(request.user, BUSINESS_ROLES)
     spec = ListSpec(
         filters=[Filter("level", _("Level"), Policy.Level.choices),
                  Filter("status", _("Status"), Policy.Status.choices)],
@@ -102,7 +98,7 @@ def policy_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def policy_create(request: AuthedRequest) -> HttpResponse:
     """Record a policy (district staff)."""
-    _require(request, STAFF)
+    require_page_role(request.user, STAFF)
     form = PolicyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         policy = call_service(form, lambda: services.policy_create(
@@ -115,7 +111,7 @@ def policy_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 def policy_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Change a policy (district staff)."""
-    _require(request, STAFF)
+    require_page_role(request.user, STAFF)
     policy = get_visible_or_404(Policy.objects.editable_by(request.user), request.user, pk=pk)
     form = PolicyForm(request.POST or None, instance=Policy.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
@@ -129,7 +125,7 @@ def policy_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def policy_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A policy: its text, clauses and yearly budgets (with the 70%/90% warnings)."""
-    _require(request, BUSINESS_ROLES)
+    require_page_role(request.user, BUSINESS_ROLES)
     policy = get_visible_or_404(Policy.objects.all(), request.user, pk=pk)
     staff = request.user.role == Role.REGION_STAFF
     clauses = policy.clauses.all()
@@ -145,7 +141,7 @@ def policy_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def budget_set(request: AuthedRequest, pk: int) -> HttpResponse:
     """Set a policy's budget for a year."""
-    _require(request, STAFF)
+    require_page_role(request.user, STAFF)
     policy = get_visible_or_404(Policy.objects.editable_by(request.user), request.user, pk=pk)
     form = BudgetForm(request.POST)
     if not form.is_valid():
@@ -189,7 +185,7 @@ def _clause_form_page(request: AuthedRequest, form: ClauseForm, policy: Policy, 
 @login_required
 def clause_create(request: AuthedRequest, pk: int) -> HttpResponse:
     """The rule editor for a new clause of a policy, with its preview over real enterprises."""
-    _require(request, STAFF)
+    require_page_role(request.user, STAFF)
     policy = get_visible_or_404(Policy.objects.editable_by(request.user), request.user, pk=pk)
     form = ClauseForm(request.POST or None, initial={"stats_year": timezone.localdate().year - 1})
     if request.method == "POST" and form.is_valid() and "save" in request.POST:
@@ -203,7 +199,7 @@ def clause_create(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def clause_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """The rule editor for a clause; a change to a published clause makes a new version."""
-    _require(request, STAFF)
+    require_page_role(request.user, STAFF)
     clause = get_visible_or_404(Clause.objects.editable_by(request.user).select_related("policy"), request.user, pk=pk)
     form = ClauseForm(request.POST or None, instance=Clause.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid() and "save" in request.POST:
@@ -218,7 +214,7 @@ def clause_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def clause_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A clause: its 申兑指南; for staff its rule, tests, versions and eligible enterprises; for an enterprise
     whether it qualifies, and why."""
-    _require(request, BUSINESS_ROLES)
+    require_page_role(request.user, BUSINESS_ROLES)
     qs = Clause.objects.select_related("policy")
     if request.user.role != Role.REGION_STAFF:
         qs = qs.filter(status=Clause.Status.PUBLISHED)
@@ -242,7 +238,7 @@ def clause_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def rule_test_create(request: AuthedRequest, pk: int) -> HttpResponse:
     """Add a rule test (a fixture enterprise and the expected outcome)."""
-    _require(request, STAFF)
+    require_page_role(request.user, STAFF)
     clause = get_visible_or_404(Clause.objects.editable_by(request.user), request.user, pk=pk)
     form = RuleTestForm(request.POST)
     if not form.is_valid():
@@ -256,7 +252,7 @@ def rule_test_create(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def clause_publish(request: AuthedRequest, pk: int) -> HttpResponse:
     """Publish a clause (its rule tests must pass); eligible enterprises are notified."""
-    _require(request, STAFF)
+    require_page_role(request.user, STAFF)
     clause = get_visible_or_404(Clause.objects.editable_by(request.user), request.user, pk=pk)
     return _act(request, "policies:clause_detail", pk, lambda: services.clause_publish(actor=request.user,
                                                                                          clause=clause),
@@ -267,7 +263,7 @@ def clause_publish(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def clause_apply(request: AuthedRequest, pk: int) -> HttpResponse:
     """The enterprise applies for a clause."""
-    _require(request, (Role.ENTERPRISE_USER,))
+    require_page_role(request.user, (Role.ENTERPRISE_USER,))
     clause = get_visible_or_404(Clause.objects.filter(status=Clause.Status.PUBLISHED), request.user, pk=pk)
     form = ApplyForm(request.POST)
     form.is_valid()
@@ -283,7 +279,7 @@ def clause_apply(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def match_list(request: AuthedRequest) -> HttpResponse:
     """Clauses an enterprise qualifies for (its own; an operator's parks'; the region's), with the trace."""
-    _require(request, BUSINESS_ROLES)
+    require_page_role(request.user, BUSINESS_ROLES)
     rows = selectors.matches_for(request.user).filter(outcome__in=["eligible", "unknown"])
     return render(request, "policies/match_list.html", {"rows": rows})
 
@@ -309,7 +305,7 @@ def _application_spec() -> ListSpec:
 @login_required
 def application_list(request: AuthedRequest) -> HttpResponse:
     """Applications in scope, with overdue review and payment flagged."""
-    _require(request, BUSINESS_ROLES)
+    require_page_role(request.user, BUSINESS_ROLES)
     qs = Application.objects.visible_to(request.user).select_related("enterprise", "clause__policy", "park")
     return run_list(request, qs, _application_spec(), "policies/application_list.html",
                     {"today": timezone.localdate()})
@@ -318,7 +314,7 @@ def application_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """An application: the version it was judged by, the trace, the amount, its steps; the reviewer's actions."""
-    _require(request, BUSINESS_ROLES)
+    require_page_role(request.user, BUSINESS_ROLES)
     app = get_visible_or_404(Application.objects.select_related("clause__policy", "version", "enterprise", "park"),
                              request.user, pk=pk)
     staff = request.user.role == Role.REGION_STAFF
@@ -339,7 +335,7 @@ def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def application_act(request: AuthedRequest, pk: int) -> HttpResponse:
     """Every action on an application, by ``action``: the reviewer's moves, approval, payout; the enterprise's
     decline, supplement and objection."""
-    _require(request, (Role.REGION_STAFF, Role.ENTERPRISE_USER))
+    require_page_role(request.user, (Role.REGION_STAFF, Role.ENTERPRISE_USER))
     app = get_visible_or_404(Application.objects.all(), request.user, pk=pk)
     action = request.POST.get("action", "")
     user = request.user
@@ -401,7 +397,7 @@ def _agreement_spec() -> ListSpec:
 @login_required
 def agreement_list(request: AuthedRequest) -> HttpResponse:
     """Agreements in scope with their compliance status (the worst of their commitments)."""
-    _require(request, BUSINESS_ROLES)
+    require_page_role(request.user, BUSINESS_ROLES)
     qs = Agreement.objects.visible_to(request.user).select_related("enterprise", "park")
     return run_list(request, qs, _agreement_spec(), "policies/agreement_list.html",
                     {"can_create": request.user.role == Role.REGION_STAFF, "check": compliance.check_agreement})
@@ -410,7 +406,7 @@ def agreement_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def agreement_create(request: AuthedRequest) -> HttpResponse:
     """Record an investment agreement (district staff)."""
-    _require(request, STAFF)
+    require_page_role(request.user, STAFF)
     form = AgreementForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         agreement = call_service(form, lambda: services.agreement_create(actor=request.user, **form.cleaned_data))
@@ -422,7 +418,7 @@ def agreement_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 def agreement_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """An agreement: commitments with actuals and status, the money at stake, the follow-up and its steps."""
-    _require(request, BUSINESS_ROLES)
+    require_page_role(request.user, BUSINESS_ROLES)
     agreement = get_visible_or_404(Agreement.objects.select_related("enterprise", "project", "case", "park"),
                                    request.user, pk=pk)
     staff = request.user.role == Role.REGION_STAFF
@@ -439,7 +435,7 @@ def agreement_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def agreement_act(request: AuthedRequest, pk: int) -> HttpResponse:
     """Add a commitment or a failure clause, or move the follow-up on (district staff)."""
-    _require(request, STAFF)
+    require_page_role(request.user, STAFF)
     agreement = get_visible_or_404(Agreement.objects.editable_by(request.user), request.user, pk=pk)
     action = request.POST.get("action", "")
     back = "policies:agreement_detail"
@@ -472,7 +468,7 @@ def agreement_act(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def policy_figures(request: AuthedRequest) -> HttpResponse:
     """Applications, approvals, amounts paid and time to payout, by policy, park and industry."""
-    _require(request, TENANT_READERS)
+    require_page_role(request.user, TENANT_READERS)
     year = timezone.localdate().year
     try:
         year = int(request.GET.get("year", year))

@@ -3,7 +3,7 @@ its timeline and the handler's steps, the rating, rectifications and the respons
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +21,7 @@ from yuanqu.core.forms import call_service
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.roles import CONFIGURERS, EDIT_PARK, Role
 from yuanqu.core.scoping import get_visible_or_404
-from yuanqu.core.services import RoleRefused
+from yuanqu.core.services import require_page_role
 from yuanqu.core.types import AuthedRequest
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.parks.models import Park
@@ -41,10 +41,6 @@ from .models import (
 READERS = {Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR, Role.ENTERPRISE_USER}
 HANDLERS = EDIT_PARK
 
-
-def _require(request: AuthedRequest, roles: Collection[str]) -> None:
-    if request.user.role not in roles:
-        raise RoleRefused
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -66,7 +62,7 @@ def _service_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
 @login_required
 def catalogue(request: AuthedRequest) -> HttpResponse:
     """The services the user may see, with their priority and handlers."""
-    _require(request, READERS)
+    require_page_role(request.user, READERS)
     spec = ListSpec(
         filters=[Filter("category", _("Category"), Category.choices), Filter("park", _("Park"), _park_choices)],
         sorts={"name": ("name",), "category": ("category", "name")}, default_sort="category",
@@ -90,7 +86,7 @@ def catalogue(request: AuthedRequest) -> HttpResponse:
 @login_required
 def service_create(request: AuthedRequest) -> HttpResponse:
     """Add a service to a park's or the district's catalogue."""
-    _require(request, HANDLERS)
+    require_page_role(request.user, HANDLERS)
     form = ServiceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         service = call_service(form, lambda: services.service_create(actor=request.user, **form.cleaned_data))
@@ -160,21 +156,21 @@ def _list(request: AuthedRequest, qs: QuerySet[ServiceRequest], title: str, whic
 @login_required
 def request_list(request: AuthedRequest) -> HttpResponse:
     """Every request in scope: the enterprise's own, the operator's parks', the region's."""
-    _require(request, READERS)
+    require_page_role(request.user, READERS)
     return _list(request, selectors.requests_for(request.user), _("Service requests"), "all")
 
 
 @login_required
 def queue(request: AuthedRequest) -> HttpResponse:
     """My queue: the open requests I handle, and those awaiting dispatch that I may dispatch."""
-    _require(request, HANDLERS)
+    require_page_role(request.user, HANDLERS)
     return _list(request, selectors.queue_for(request.user), _("My request queue"), "queue")
 
 
 @login_required
 def overdue(request: AuthedRequest) -> HttpResponse:
     """Open requests past their deadline."""
-    _require(request, READERS - {Role.ENTERPRISE_USER})
+    require_page_role(request.user, READERS - {Role.ENTERPRISE_USER})
     return _list(request, selectors.overdue_for(request.user), _("Overdue requests"), "overdue")
 
 
@@ -206,7 +202,7 @@ def _file(request: AuthedRequest, enterprise: Enterprise) -> HttpResponse:
 @login_required
 def request_create(request: AuthedRequest) -> HttpResponse:
     """An enterprise user files a request for its own enterprise."""
-    _require(request, {Role.ENTERPRISE_USER})
+    require_page_role(request.user, {Role.ENTERPRISE_USER})
     enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, pk=request.user.enterprise_id)
     return _file(request, enterprise)
 
@@ -215,7 +211,7 @@ def request_create(request: AuthedRequest) -> HttpResponse:
 def request_create_for(request: AuthedRequest, pk: int) -> HttpResponse:
     """District staff or a park's operator file a request on an enterprise's behalf; an enterprise outside their
     scope is a 404."""
-    _require(request, HANDLERS)
+    require_page_role(request.user, HANDLERS)
     enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, pk=pk)
     return _file(request, enterprise)
 
@@ -225,7 +221,7 @@ def request_create_for(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A request: its data, deadline, timeline with attachments, and the steps the user may take."""
-    _require(request, READERS)
+    require_page_role(request.user, READERS)
     req = get_visible_or_404(ServiceRequest.objects.select_related(
         "service", "enterprise", "park", "handler", "rule", "requester", "filed_by"), request.user, pk=pk)
     user = request.user
@@ -257,8 +253,7 @@ def request_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def _act(request: AuthedRequest, pk: int, act: Callable[[ServiceRequest], Any], done: str) -> HttpResponse:
     """Run one step on a visible request; a refusal by role is a 404, a ValidationError a message."""
     req = get_visible_or_404(ServiceRequest.objects.all(), request.user, pk=pk)
-    if request.user.role not in (Role.ENTERPRISE_USER, *HANDLERS):
-        raise RoleRefused
+    require_page_role(request.user, Role.ENTERPRISE_USER, HANDLERS)
     try:
         act(req)
         messages.success(request, done)
@@ -340,7 +335,7 @@ def request_comment(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def request_rate(request: AuthedRequest, pk: int) -> HttpResponse:
     """The requester rates a closed request (好差评), once."""
-    _require(request, {Role.ENTERPRISE_USER})
+    require_page_role(request.user, {Role.ENTERPRISE_USER})
     req = get_visible_or_404(ServiceRequest.objects.all(), request.user, pk=pk)
     form = RatingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -360,7 +355,7 @@ def request_rate(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment(request: AuthedRequest, pk: int) -> FileResponse:
     """An attachment, for whoever may see its request."""
-    _require(request, READERS)
+    require_page_role(request.user, READERS)
     att = get_visible_or_404(RequestAttachment.objects.all(), request.user, pk=pk)
     audit.record_download(actor=request.user, obj=att, filename=att.original_name, kind="support_attachment")
     return FileResponse(att.file.open("rb"), content_type=att.content_type, as_attachment=False,
@@ -372,7 +367,7 @@ def attachment(request: AuthedRequest, pk: int) -> FileResponse:
 @login_required
 def rectifications(request: AuthedRequest) -> HttpResponse:
     """The rectifications poor ratings opened, open first."""
-    _require(request, READERS - {Role.ENTERPRISE_USER})
+    require_page_role(request.user, READERS - {Role.ENTERPRISE_USER})
     spec = ListSpec(filters=[Filter("status", _("Status"), Rectification.Status.choices)],
                     sorts={"due": ("due_on",)}, default_sort="due",
                     columns=lambda r: [Column(_("Request"), lambda x: x.request.number),
@@ -390,7 +385,7 @@ def rectifications(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def rectification_done(request: AuthedRequest, pk: int) -> HttpResponse:
     """Close a rectification with what was changed."""
-    _require(request, HANDLERS)
+    require_page_role(request.user, HANDLERS)
     rect = get_visible_or_404(Rectification.objects.select_related("request"), request.user, pk=pk)
     try:
         services.rectification_done(actor=request.user, rectification=rect, result=_text(request))
@@ -405,7 +400,7 @@ def rectification_done(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def rules(request: AuthedRequest) -> HttpResponse:
     """The response-time rules (12345 norms) and the working-day calendar they count in."""
-    _require(request, READERS)
+    require_page_role(request.user, READERS)
     from .models import CalendarDay
 
     return render(request, "support/rules.html", {
@@ -416,7 +411,7 @@ def rules(request: AuthedRequest) -> HttpResponse:
 @login_required
 def rule_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Change a priority's time allowed (district staff)."""
-    _require(request, CONFIGURERS)
+    require_page_role(request.user, CONFIGURERS)
     rule = get_visible_or_404(ResponseRule.objects.editable_by(request.user), request.user, pk=pk)
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
