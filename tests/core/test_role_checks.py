@@ -37,5 +37,5 @@ def test_no_app_raises_role_refused_by_hand():
                 name = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
                 if isinstance(name, ast.Name) and name.id == "RoleRefused":
                     offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
-    assert [o.split(":")[0] for o in offenders] == ["core/services.py"], offenders
+    assert {o.split(":")[0] for o in offenders} == {"core/services.py"}, offenders
     assert "_require(" not in "".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("views.py"))
