@@ -14,7 +14,7 @@ from tests.helpers import Api, error_codes, error_text, read_csv, read_xlsx
 from yuanqu.core.demo import make_uscc
 from yuanqu.core.models import AuditEvent
 from yuanqu.enterprises import services
-from yuanqu.enterprises.models import Enterprise, EnterpriseName, Settlement
+from yuanqu.enterprises.models import Enterprise, EnterpriseName, EnterpriseRequest, Settlement
 
 NEW_USCC = "91350100M000100Y43"
 
@@ -66,13 +66,21 @@ def test_it_makes_an_operator_choose_its_own_park(world, client_as):
     assert not Enterprise.objects.filter(uscc=NEW_USCC).exists()
 
 
-def test_it_signs_the_operators_new_enterprise_into_its_park(world, client_as):
+def test_it_signs_the_operators_new_enterprise_into_its_park_once_district_staff_approve(world, client_as):
+    """An operator's new code goes through the request every code outside its scope takes (issue 12 H1); the
+    approval registers the enterprise from the form's fields and signs it into the park."""
     response = client_as("park_operator").post(reverse("enterprises:create"),
                                                _form(park=world.xltd.pk, signed_on="2024-09-01"))
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse("enterprises:requests")
+    assert not Enterprise.objects.filter(uscc=NEW_USCC).exists()
+    filed = EnterpriseRequest.objects.get(uscc=NEW_USCC)
+    assert client_as("region_staff").post(reverse("enterprises:request_approve", args=[filed.pk])).status_code == 302
     e = Enterprise.objects.get(uscc=NEW_USCC)
+    assert (e.name, e.industry_id, e.region_id, e.registered_capital_wan, e.established_on) == (
+        "青岛新注册科技有限公司", "6513", "370213", Decimal("300"), dt.date(2019, 7, 1))
     settlement = e.settlements.get()
     assert (settlement.park, settlement.stage, settlement.signed_on) == (world.xltd, "signed", dt.date(2024, 9, 1))
+    assert EnterpriseRequest.objects.get(pk=filed.pk).settlement == settlement
     # …and now the operator sees it.
     assert client_as("park_operator").get(reverse("enterprises:detail", args=[e.pk])).status_code == 200
 
@@ -85,6 +93,7 @@ def test_it_keeps_nothing_when_signing_fails_after_registering(world, client_as)
     assert response.status_code == 200
     assert error_codes(response, "signed_on") == ["future"]
     assert not Enterprise.objects.filter(uscc=NEW_USCC).exists()
+    assert not EnterpriseRequest.objects.exists()
     assert AuditEvent.objects.count() == events
 
 

@@ -227,11 +227,21 @@ def test_the_task_returns_stale_leads(world: World) -> None:
 def test_it_converts_a_lead_into_an_enterprise_and_a_settlement(world: World, client_as) -> None:
     lead = world.lead_xltd
     code = make_uscc(random.Random(55), "370213")
-    response = client_as("park_operator").post(reverse("investment:lead_convert", args=[lead.pk]), {
-        "uscc": code, "name": "青岛远航数据科技有限公司", "park": world.xltd.pk, "signed_on": str(today())})
+    form = {"uscc": code, "name": "青岛远航数据科技有限公司", "park": world.xltd.pk, "signed_on": str(today())}
+    response = client_as("park_operator").post(reverse("investment:lead_convert", args=[lead.pk]), form)
+    assert response.status_code == 302, response.context["form"].errors
+    # A code outside the operator's scope, new or not, is a request district staff decide (issue 12 H1); the
+    # approval registers the new enterprise from the lead, and converting again links the lead to it.
+    assert not Enterprise.objects.filter(uscc=code).exists()
+    assert Lead.objects.get(pk=lead.pk).settlement_id is None
+    filed = EnterpriseRequest.objects.get(uscc=code, park=world.xltd, status="pending")
+    client_as("region_staff").post(reverse("enterprises:request_approve", args=[filed.pk]))
+    assert EnterpriseRequest.objects.get(pk=filed.pk).status == "approved"
+    response = client_as("park_operator").post(reverse("investment:lead_convert", args=[lead.pk]), form)
     assert response.status_code == 302, response.context["form"].errors
     lead.refresh_from_db()
     enterprise = Enterprise.objects.get(uscc=code)
+    assert enterprise.name == "青岛远航数据科技有限公司" and enterprise.industry == lead.industry
     assert lead.status == "signed" and lead.enterprise == enterprise
     assert lead.settlement == Settlement.objects.get(enterprise=enterprise, park=world.xltd, stage="signed")
     page = client_as("park_operator").get(reverse("parks:detail", args=[world.xltd.pk]),

@@ -17,7 +17,7 @@ from yuanqu.core import audit
 from yuanqu.core.forms import attach_errors
 from yuanqu.core.listing import Filter, ListSpec, run_list
 from yuanqu.core.scoping import get_visible_or_404
-from yuanqu.core.services import RoleRefused
+from yuanqu.core.services import require_page_role
 from yuanqu.core.types import AuthedRequest
 from yuanqu.figures.selectors import default_period, scope_for_region
 from yuanqu.parks.models import Park
@@ -28,16 +28,10 @@ from .models import Briefing
 from .render import document
 
 
-def _require(request: AuthedRequest) -> None:
-    if request.user.role not in services.REQUEST_ROLES:
-        raise RoleRefused
-
-
 def _editable_or_404(request: AuthedRequest, pk: int) -> Briefing:
     """A briefing the user may edit and issue (district staff, their region's); any other: 404."""
-    _require(request)
-    if request.user.role not in services.EDIT_ROLES:
-        raise RoleRefused
+    require_page_role(request.user, services.REQUEST_ROLES)
+    require_page_role(request.user, services.EDIT_ROLES)
     return get_visible_or_404(Briefing.objects.editable_by(request.user).select_related("region", "park"),
                               request.user, pk=pk)
 
@@ -49,7 +43,7 @@ def _messages_of(exc: ValidationError) -> list[str]:
 @login_required
 def briefing_list(request: AuthedRequest) -> HttpResponse:
     """The briefings of the user's scope, newest first."""
-    _require(request)
+    require_page_role(request.user, services.REQUEST_ROLES)
     spec = ListSpec(filters=[Filter("lifecycle", _("Stage"), Briefing.Lifecycle.choices),
                              Filter("status", _("Status"), Briefing.Status.choices),
                              Filter("park", _("Park"), lambda r: list(Park.objects.visible_to(r.user)
@@ -64,7 +58,7 @@ def briefing_list(request: AuthedRequest) -> HttpResponse:
 def briefing_create(request: AuthedRequest) -> HttpResponse:
     """Choose a scope and a period; the briefing is saved as a draft and queued, and the task worker writes it.
     A new briefing opens on the latest locked period (its figures are final)."""
-    _require(request)
+    require_page_role(request.user, services.REQUEST_ROLES)
     if request.method == "POST":
         form = BriefingForm(request.POST, user=request.user)
         if form.is_valid():
@@ -103,7 +97,7 @@ def _detail(request: AuthedRequest, briefing: Briefing, form: BriefingEditForm |
 def briefing_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """The briefing as a page: masthead, sections, tables and notes, with downloads; for district staff, a draft's
     edit form and its issue button."""
-    _require(request)
+    require_page_role(request.user, services.REQUEST_ROLES)
     briefing = get_visible_or_404(Briefing.objects.select_related("region", "park", "issued_by", "created_by",
                                                                   "derived_from"), request.user, pk=pk)
     return _detail(request, briefing)
@@ -157,7 +151,7 @@ def briefing_issue(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def briefing_download(request: AuthedRequest, pk: int, fmt: str) -> FileResponse:
     """The .docx or .pdf of a written briefing."""
-    _require(request)
+    require_page_role(request.user, services.REQUEST_ROLES)
     briefing = get_visible_or_404(Briefing.objects.all(), request.user, pk=pk)
     field = {"docx": briefing.docx, "pdf": briefing.pdf}.get(fmt)
     if field is None or not field or briefing.status != Briefing.Status.DONE:
@@ -172,7 +166,7 @@ def briefing_download(request: AuthedRequest, pk: int, fmt: str) -> FileResponse
 def briefing_regenerate(request: AuthedRequest, pk: int) -> HttpResponse:
     """Write the briefing again from today's data, with its saved parameters: a draft in place, an issued one as
     a new draft (the issued one stays as it was)."""
-    _require(request)
+    require_page_role(request.user, services.REQUEST_ROLES)
     briefing = get_visible_or_404(Briefing.objects.all(), request.user, pk=pk)
     try:
         written = services.briefing_regenerate(actor=request.user, briefing=briefing)

@@ -64,6 +64,20 @@ class RoleRefused(Http404):
     as a refused attempt by ``RefusalAuditMiddleware`` (or the API's handler)."""
 
 
+def require_page_role(user: Any, *roles: str | Iterable[str]) -> None:
+    """The one role check of a page or an endpoint: refuse (:class:`RoleRefused`, a 404 audited as a refused
+    attempt) unless ``user`` holds one of ``roles``, given as role codes or collections of them.
+
+    ``require_page_role(request.user, Role.REGION_STAFF)``, ``require_page_role(request.user, LIST_ROLES)``.
+    Services check with :func:`require_role` (a ``PermissionDenied`` inside a write).
+    """
+    allowed: set[str] = set()
+    for r in roles:
+        allowed.update((r,) if isinstance(r, str) else r)
+    if getattr(user, "role", None) not in allowed:
+        raise RoleRefused
+
+
 class AuditedRefusal(PermissionDenied):
     """A refusal already audited where it was decided (:func:`require_role_audited`): not audited twice."""
 

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from yuanqu.core.services import RoleRefused
+from yuanqu.core.services import require_page_role
 from yuanqu.core.types import AuthedRequest
 
 from .listing import Column, Filter, ListSpec, run_list
@@ -94,8 +94,7 @@ def _looks_like_ip(q: str) -> bool:
 @login_required
 def audit_list(request: AuthedRequest) -> HttpResponse:
     """The audit log, filterable and exportable, for the auditor of the region only."""
-    if request.user.role != Role.AUDITOR:
-        raise RoleRefused
+    require_page_role(request.user, Role.AUDITOR)
     qs = audit_events_for(request.user)
     start, end = request.GET.get("from", ""), request.GET.get("to", "")
     if start:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -20,7 +19,7 @@ from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.roles import TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
-from yuanqu.core.services import RoleRefused
+from yuanqu.core.services import require_page_role
 from yuanqu.core.types import AuthedRequest
 from yuanqu.enterprises.models import Enterprise, Settlement
 from yuanqu.figures import selectors as figure_layer
@@ -33,11 +32,6 @@ from .selectors import Scope
 
 DASHBOARD_ROLES = TENANT_READERS
 PROFILE_ROLES = (*DASHBOARD_ROLES, Role.ENTERPRISE_USER)
-
-
-def _require(request: AuthedRequest, roles: Collection[str]) -> None:
-    if request.user.role not in roles:
-        raise RoleRefused
 
 
 def _int(value: str | None, low: int, high: int) -> int | None:
@@ -81,7 +75,7 @@ def _period_choices(scope: Scope) -> dict[str, Any]:
 @login_required
 def cockpit(request: AuthedRequest) -> HttpResponse:
     """The region cockpit: KPI cards and charts, with period and park filters. An operator's covers its parks."""
-    _require(request, DASHBOARD_ROLES)
+    require_page_role(request.user, DASHBOARD_ROLES)
     scope = _scope(request)
     if request.GET.get("export") in ("xlsx", "csv"):
         return _figures_export(request, scope)
@@ -117,7 +111,7 @@ def _figures_export(request: AuthedRequest, scope: Scope) -> HttpResponse:
 @require_GET
 def chart_data(request: AuthedRequest, chart: str) -> JsonResponse:
     """One chart of the cockpit as an ECharts option (JSON), for the page's period and park filters."""
-    _require(request, DASHBOARD_ROLES)
+    require_page_role(request.user, DASHBOARD_ROLES)
     if chart not in selectors.CHARTS:
         raise Http404
     return JsonResponse(selectors.CHARTS[chart](_scope(request)))
@@ -127,7 +121,7 @@ def chart_data(request: AuthedRequest, chart: str) -> JsonResponse:
 def park_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
     """One park: occupancy, enterprises by stage and industry, reporting completion, output trend, leads
     and projects."""
-    _require(request, DASHBOARD_ROLES)
+    require_page_role(request.user, DASHBOARD_ROLES)
     park = get_visible_or_404(Park.objects.all(), request.user, pk=pk)
     scope = _scope(request, park)
     return render(request, "dashboards/park.html", {
@@ -140,7 +134,7 @@ def park_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def park_chart_data(request: AuthedRequest, pk: int, chart: str) -> JsonResponse:
     """One chart of a park's dashboard (JSON)."""
-    _require(request, DASHBOARD_ROLES)
+    require_page_role(request.user, DASHBOARD_ROLES)
     park = get_visible_or_404(Park.objects.all(), request.user, pk=pk)
     if chart not in selectors.PARK_CHARTS:
         raise Http404
@@ -154,7 +148,7 @@ def _profile_year(request: AuthedRequest) -> int:
 @login_required
 def enterprise_profile(request: AuthedRequest, pk: int) -> HttpResponse:
     """企业画像: the enterprise's indicators against its park's median, its settlements, projects and cases."""
-    _require(request, PROFILE_ROLES)
+    require_page_role(request.user, PROFILE_ROLES)
     enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, pk=pk)
     year = _profile_year(request)
     profile = selectors.enterprise_profile(enterprise, year)
@@ -180,7 +174,7 @@ def enterprise_profile(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def enterprise_chart_data(request: AuthedRequest, pk: int, code: str) -> JsonResponse:
     """One indicator of an enterprise against its park's median (JSON)."""
-    _require(request, PROFILE_ROLES)
+    require_page_role(request.user, PROFILE_ROLES)
     enterprise = get_visible_or_404(Enterprise.objects.all(), request.user, pk=pk)
     if code not in selectors.PROFILE_INDICATORS:
         raise Http404
@@ -212,7 +206,7 @@ def _figures_spec(unit: str) -> ListSpec:
 def figures(request: AuthedRequest) -> HttpResponse:
     """The approved enterprise values behind a statistics chart: one indicator and period, by park and
     industry."""
-    _require(request, DASHBOARD_ROLES)
+    require_page_role(request.user, DASHBOARD_ROLES)
     scope = _scope(request)
     indicator = Indicator.objects.filter(code=request.GET.get("indicator") or "output").first()
     if indicator is None:

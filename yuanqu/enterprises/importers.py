@@ -42,7 +42,12 @@ from yuanqu.tabular.registry import (
 from . import services as ent_services
 from .models import Enterprise, EnterpriseName, Settlement
 from .selectors import enterprises_findable_by
-from .services import ENTERPRISE_COLUMNS, ENTERPRISE_FIELDS, enterprise_validate
+from .services import ENTERPRISE_COLUMNS, ENTERPRISE_FIELDS, REGISTERS_DIRECTLY, enterprise_validate
+
+#: An operator's row whose code is outside its scope, whether registered elsewhere or nowhere.
+NOT_IN_SCOPE = gettext_lazy(
+    "This unified social credit code is not among the enterprises of your parks. Sign it into your park from "
+    "the settlement form (district staff confirm the request), or ask district staff to import it.")
 
 
 class EnterpriseImporter(Importer):
@@ -264,6 +269,12 @@ class EnterpriseImporter(Importer):
         park = v.get("park") or ctx.default_park
         if park is not None:
             row.extra["park"] = park
+        if (existing is None or existing["pk"] not in ctx.cache["editable"]) and \
+                ctx.actor.role not in REGISTERS_DIRECTLY:
+            # A park operator: any code outside its scope, registered elsewhere or nowhere, gets the one answer
+            # (issue 12 H1), and goes through a settlement request district staff confirm.
+            row.error(str(NOT_IN_SCOPE))
+            return
         if existing is None:
             row.action = "new"
             self._add_problems(row, enterprise_validate(actor=ctx.actor, values=v, creating=True, park=park,

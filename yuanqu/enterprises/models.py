@@ -396,8 +396,9 @@ class EnterpriseRequest(TimeStamped):
 
     - ``settle``: sign an enterprise into the requester's park when the requester may not see it (registered
       elsewhere, or a code not registered at all: the requester is told the same in both cases). Decided by
-      the staff of the enterprise's registered region (of the park's region for an unregistered code); until
-      approved, the enterprise's data stay invisible to the requester.
+      the staff of the enterprise's registered region (of the park's region for an unregistered code, who
+      register it from ``registration`` when they approve); until approved, the enterprise's data stay
+      invisible to the requester.
     - ``change``: the enterprise's own request to change its designations (``changes``: field → new value).
     """
 
@@ -423,6 +424,9 @@ class EnterpriseRequest(TimeStamped):
     note = models.CharField(_("note"), max_length=500, blank=True)
     units = models.JSONField(_("units"), default=list, blank=True)
     changes = models.JSONField(_("requested changes"), default=dict, blank=True)
+    registration = models.JSONField(_("registration"), default=dict, blank=True,
+                                    help_text=_("The fields of a new enterprise the requester gave, from which the "
+                                                "approver registers it if its code is registered nowhere."))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("requested by"))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

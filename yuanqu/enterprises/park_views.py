@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
-from yuanqu.core.services import RoleRefused
+from yuanqu.core.services import require_page_role
 from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park, Unit
 
@@ -61,8 +61,7 @@ def _spec() -> ListSpec:
 @login_required
 def park_list(request: AuthedRequest) -> HttpResponse:
     """The parks the user may see, with filters, pinyin search, sorting, pagination and export."""
-    if request.user.role not in (Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR):
-        raise RoleRefused
+    require_page_role(request.user, Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR)
     return run_list(request, selectors.parks_for_list(request.user), _spec(), "parks/park_list.html",
                     {"can_create": request.user.role == Role.REGION_STAFF})
 

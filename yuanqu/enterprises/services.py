@@ -53,6 +53,12 @@ ENTERPRISE_COLUMNS = tuple(f"{n}_id" if n in ("industry", "region") else n for n
 #: Who sets designations directly: district staff (issue 12 M7).
 DESIGNATION_SETTERS = frozenset({Role.REGION_STAFF})
 
+#: Who registers a new enterprise (a code registered nowhere) directly by settling or importing it: district
+#: staff, whose scope is the whole region. Anyone else (a park operator) files a request for every code outside
+#: its scope, registered elsewhere or nowhere alike, so the answer never tells whether a code is registered
+#: (issue 12 H1: no existence oracle); staff create the enterprise when they approve a request for a new code.
+REGISTERS_DIRECTLY = frozenset({Role.REGION_STAFF})
+
 
 def check_uscc_free(*, actor: User, uscc: str, exclude_pk: Any = None) -> None:
     """Refuse a USCC that is already registered.
@@ -147,10 +153,15 @@ def enterprise_create(
     status: str = Enterprise.Status.ACTIVE,
     park: Park | None = None,
     signed_on: dt.date | None = None,
+    units: Iterable[Unit] = (),
+    note: str = "",
 ) -> Enterprise:
-    """Register an enterprise; with ``park``, also sign it into that park (a 签约 settlement).
+    """Register an enterprise; with ``park``, also sign it into that park (a 签约 settlement, with ``units`` and
+    ``note``).
 
-    District staff may register any enterprise; a park operator only one it signs into its park.
+    District staff may register any enterprise; a park operator only one it signs into its park (the API, forms,
+    importer and lead conversion send an operator's new codes through a request instead:
+    :data:`REGISTERS_DIRECTLY`).
     """
     require_role(actor, EDIT_PARK)
     if park is not None:
@@ -166,7 +177,8 @@ def enterprise_create(
     save_created(actor=actor, obj=enterprise)
     if park is not None:
         # Not settlement_create: the new enterprise enters the operator's scope only with this settlement.
-        _settle(actor=actor, enterprise=enterprise, park=park, signed_on=signed_on or timezone.localdate())
+        _settle(actor=actor, enterprise=enterprise, park=park, signed_on=signed_on or timezone.localdate(),
+                units=units, note=note)
     return enterprise
 
 
@@ -416,26 +428,73 @@ def _valid_code(uscc: str) -> str:
     return code
 
 
+#: The fields of a new enterprise a settlement request may carry (ENTERPRISE_FIELDS but the code itself).
+REGISTRATION_FIELDS = tuple(n for n in ENTERPRISE_FIELDS if n != "uscc")
+
+
+def registration_json(*, actor: User, code: str, park: Park, registration: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a new enterprise given with a settlement request, checked by the enterprise rules and
+    stored as JSON (foreign keys as their codes), for the approver to register it with.
+
+    The check reads nothing from the database, so a code registered elsewhere and one registered nowhere get
+    the same errors for the same fields.
+    """
+    unknown = sorted(set(registration) - set(REGISTRATION_FIELDS))
+    if unknown:
+        raise TypeError(f"not fields of an enterprise: {', '.join(unknown)}")
+    values = {n: registration[n] for n in REGISTRATION_FIELDS if n in registration}
+    values["name"] = str(values.get("name") or "").strip()
+    errors = enterprise_validate(actor=actor, values={**values, "uscc": code}, creating=True, park=park)
+    if errors:
+        raise ValidationError(errors)  # type: ignore[arg-type]
+    # The model's own field rules (lengths, choices, names' characters), without the uniqueness queries.
+    Enterprise(uscc=code, **values).full_clean(validate_unique=False, validate_constraints=False)
+    return {n: str(getattr(v, "pk", v)) if n in ("industry", "region") and v is not None else audit._json_value(v)
+            for n, v in values.items()}
+
+
+def registration_values(registration: Mapping[str, Any]) -> dict[str, Any]:
+    """A request's stored registration (:func:`registration_json`) as :func:`enterprise_create`'s arguments."""
+    values: dict[str, Any] = {}
+    for name, raw in registration.items():
+        if name == "industry":
+            values[name] = IndustryCode.objects.filter(pk=raw).first() if raw else None
+        elif name == "region":
+            values[name] = Region.objects.filter(pk=raw).first() if raw else None
+        else:
+            field: Any = Enterprise._meta.get_field(name)
+            values[name] = field.to_python(raw)
+    return values
+
+
 @transaction.atomic
 def enterprise_request_settle(
     *, actor: User, uscc: str, park: Park, signed_on: dt.date, note: str = "", units: Iterable[Unit] = (),
+    registration: Mapping[str, Any] | None = None,
 ) -> EnterpriseRequest:
     """File a request to sign the enterprise with code ``uscc`` into ``park``, for district staff to decide.
 
     Filed alike whether the code is registered outside the actor's scope or not at all, so the actor learns
-    nothing of an enterprise it may not see. District staff of the enterprise's registered region decide (of
-    the park's region for an unregistered code, which they approve once it is registered).
+    nothing of an enterprise it may not see: the same checks, queries, answer and stored request, whose deciding
+    region and enterprise the requester is never shown. District staff of the enterprise's registered region
+    decide (of the park's region for an unregistered code, which they approve by registering it from
+    ``registration``, the fields of a new enterprise the requester gave, or once it is registered).
     """
     require_role(actor, EDIT_PARK)
     require_editable(Park.objects, actor, park)
     _not_in_future("signed_on", signed_on)
     code = _valid_code(uscc)
-    # Unscoped on purpose: it only picks who decides; the actor never sees the row through the request.
-    enterprise = Enterprise.objects.by_uscc(code).first()
+    stored = registration_json(actor=actor, code=code, park=park, registration=registration) if registration \
+        else {}
+    # Unscoped on purpose: it only picks who decides; the actor never sees the row through the request. The
+    # enterprise itself is linked when the request is approved, not now: linking it would cost one more query
+    # (the key's check) for a registered code than for an unknown one.
+    registered_in = Enterprise.objects.by_uscc(code).values_list("region_id", flat=True).first()
     request = EnterpriseRequest(
-        kind=EnterpriseRequest.Kind.SETTLE, region_id=enterprise.region_id if enterprise else park.region_id,
-        uscc=code, enterprise=enterprise, park=park, signed_on=signed_on, note=note[:500],
+        kind=EnterpriseRequest.Kind.SETTLE, region_id=registered_in or park.region_id,
+        uscc=code, park=park, signed_on=signed_on, note=note[:500],
         units=sorted(u.pk for u in units if u.building.park_id == park.pk), requested_by=actor,
+        registration=stored,
     )
     return save_created(actor=actor, obj=request)
 
@@ -449,9 +508,12 @@ def enterprise_sign_by_uscc(
     lead conversion, registration with a park).
 
     - An enterprise the actor may find (:func:`~yuanqu.enterprises.selectors.enterprise_lookup`): signed now.
-    - A code not registered at all, with ``register`` (the fields of a new enterprise): registered and signed.
-    - Otherwise (registered outside the actor's scope, or unknown without ``register``): a request district
-      staff decide (:func:`enterprise_request_settle`); its data stay invisible to the actor until approved.
+    - District staff (:data:`REGISTERS_DIRECTLY`), a code not registered at all, with ``register`` (the fields of
+      a new enterprise): registered and signed.
+    - Otherwise: a request district staff decide (:func:`enterprise_request_settle`), carrying ``register``.
+      For a park operator that is every code outside its scope, registered elsewhere or nowhere: the same
+      answer either way, and an approval of a new code registers it. The enterprise's data stay invisible to
+      the actor until approved.
     """
     require_role(actor, EDIT_PARK)
     require_editable(Park.objects, actor, park)
@@ -460,11 +522,12 @@ def enterprise_sign_by_uscc(
     if enterprise is not None:
         return settlement_create(actor=actor, enterprise=enterprise, park=park, signed_on=signed_on, units=units,
                                  note=note)
-    if register is not None and not Enterprise.objects.by_uscc(code).exists():
-        created = enterprise_create(actor=actor, uscc=code, park=park, signed_on=signed_on, **register)
+    if register is not None and actor.role in REGISTERS_DIRECTLY and not Enterprise.objects.by_uscc(code).exists():
+        created = enterprise_create(actor=actor, uscc=code, park=park, signed_on=signed_on, units=units, note=note,
+                                    **register)
         return Settlement.objects.active().get(enterprise=created, park=park)
     return enterprise_request_settle(actor=actor, uscc=code, park=park, signed_on=signed_on, note=note,
-                                     units=units)
+                                     units=units, registration=register)
 
 
 def _decidable(actor: User, request: EnterpriseRequest) -> EnterpriseRequest:
@@ -492,15 +555,22 @@ def enterprise_request_approve(*, actor: User, request: EnterpriseRequest) -> En
     request = _decidable(actor, request)
     if request.kind == EnterpriseRequest.Kind.SETTLE:
         assert request.park is not None and request.signed_on is not None
-        # The enterprise as the approver finds it: a code still unregistered (or not the region's) is "not found".
-        enterprise = enterprise_lookup(user=actor, uscc=request.uscc)
-        if enterprise is None:
-            raise ValidationError(ENTERPRISE_NOT_FOUND, code="not_found")
         if not Park.objects.editable_by(request.requested_by).filter(pk=request.park.pk).exists():
             raise ValidationError(_("The requester no longer runs this park."), code="park")
         units = Unit.objects.filter(pk__in=request.units, building__park=request.park).select_related("building")
-        request.settlement = _settle(actor=actor, enterprise=enterprise, park=request.park,
-                                     signed_on=request.signed_on, units=units, note=request.note)
+        # The enterprise as the approver finds it. A code registered nowhere is registered now from the fields
+        # the requester gave; without them (or registered elsewhere since) it is "not found".
+        enterprise = enterprise_lookup(user=actor, uscc=request.uscc)
+        if enterprise is None and request.registration and not Enterprise.objects.by_uscc(request.uscc).exists():
+            enterprise = enterprise_create(actor=actor, uscc=request.uscc, park=request.park,
+                                           signed_on=request.signed_on, units=units, note=request.note,
+                                           **registration_values(request.registration))
+            request.settlement = Settlement.objects.active().get(enterprise=enterprise, park=request.park)
+        elif enterprise is None:
+            raise ValidationError(ENTERPRISE_NOT_FOUND, code="not_found")
+        else:
+            request.settlement = _settle(actor=actor, enterprise=enterprise, park=request.park,
+                                         signed_on=request.signed_on, units=units, note=request.note)
         request.enterprise = enterprise
     else:
         assert request.enterprise is not None
@@ -597,12 +667,18 @@ REQUEST_FILED = {
 def enterprise_register(
     *, actor: User, park: Park | None = None, signed_on: dt.date | None = None, **fields: Any,
 ) -> Enterprise | EnterpriseRequest:
-    """Register an enterprise (:func:`enterprise_create`); with ``park``, a code already registered outside the
-    actor's scope files a request to sign it there instead (:func:`enterprise_request_settle`), so registering
-    never reads, renames or signs an enterprise the actor may not see."""
+    """Register an enterprise (:func:`enterprise_create`), or file a request to sign it into ``park`` instead
+    (:func:`enterprise_request_settle`, carrying the fields given, from which district staff register it when
+    they approve), so registering never reads, renames or signs an enterprise the actor may not see:
+
+    - district staff (:data:`REGISTERS_DIRECTLY`): a request only for a code registered outside their scope;
+    - a park operator: a request for every code outside its scope, registered elsewhere or nowhere alike, so
+      the answer does not tell whether the code is registered (issue 12 H1).
+    """
     code = normalize_uscc(fields.get("uscc") or "")
-    if (park is not None and Enterprise.objects.by_uscc(code).exists()
-            and enterprise_lookup(user=actor, uscc=code) is None):
+    if park is not None and code and enterprise_lookup(user=actor, uscc=code) is None and (
+            actor.role not in REGISTERS_DIRECTLY or Enterprise.objects.by_uscc(code).exists()):
+        registration = {k: v for k, v in fields.items() if k != "uscc"}
         return enterprise_request_settle(actor=actor, uscc=code, park=park,
-                                         signed_on=signed_on or timezone.localdate())
+                                         signed_on=signed_on or timezone.localdate(), registration=registration)
     return enterprise_create(actor=actor, park=park, signed_on=signed_on, **fields)

@@ -18,7 +18,7 @@ from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.roles import EDIT_PARK, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
-from yuanqu.core.services import RoleRefused
+from yuanqu.core.services import require_page_role
 from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park
 
@@ -89,8 +89,7 @@ def _enterprise_spec() -> ListSpec:
 @login_required
 def enterprise_list(request: AuthedRequest) -> HttpResponse:
     """Enterprises in scope, with filters, pinyin search, sort, pagination and export."""
-    if request.user.role not in LIST_ROLES:
-        raise RoleRefused
+    require_page_role(request.user, LIST_ROLES)
     qs = selectors.enterprises_for_list(request.user).prefetch_related("contacts")
     if request.GET.get("park"):
         qs = qs.filter(settlements__park__in=Park.objects.visible_to(request.user)).distinct()
@@ -123,8 +122,7 @@ def _enterprise_data(form: EnterpriseForm) -> dict[str, Any]:
 @login_required
 def enterprise_create(request: AuthedRequest) -> HttpResponse:
     """Register an enterprise, optionally signing it into a park."""
-    if request.user.role not in EDIT_PARK:
-        raise RoleRefused
+    require_page_role(request.user, EDIT_PARK)
     initial = {"region": request.user.region_id, "park": request.GET.get("park")}
     form = EnterpriseForm(request.POST or None, user=request.user, creating=True, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -244,8 +242,7 @@ def _settlement_spec() -> ListSpec:
 @login_required
 def settlement_list(request: AuthedRequest) -> HttpResponse:
     """Settlements in scope, by park and stage."""
-    if request.user.role not in LIST_ROLES:
-        raise RoleRefused
+    require_page_role(request.user, LIST_ROLES)
     return run_list(request, selectors.settlements_for_list(request.user), _settlement_spec(),
                     "enterprises/settlement_list.html",
                     {"can_create": request.user.role in EDIT_PARK})
@@ -254,8 +251,7 @@ def settlement_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def settlement_create(request: AuthedRequest) -> HttpResponse:
     """Sign an already registered enterprise into a park."""
-    if request.user.role not in EDIT_PARK:
-        raise RoleRefused
+    require_page_role(request.user, EDIT_PARK)
     form = SettlementCreateForm(request.POST or None, user=request.user,
                                 initial={"park": request.GET.get("park"), "uscc": request.GET.get("uscc", "")})
     if request.method == "POST" and form.is_valid():
@@ -351,13 +347,19 @@ def _request_filed(request: AuthedRequest, filed: EnterpriseRequest) -> HttpResp
 def _request_rows(user: Any) -> list[dict[str, Any]]:
     """Each request with what ``user`` may read of it: the enterprise's name only when the user sees it."""
     rows = list(selectors.requests_for_list(user)[:200])
-    visible = set(Enterprise.objects.visible_to(user).filter(pk__in=[r.enterprise_id for r in rows if r.enterprise_id])
-                  .values_list("pk", flat=True))
+    # By code: a settlement request names its enterprise only once approved (services.enterprise_request_settle).
+    visible = dict(Enterprise.objects.visible_to(user).filter(uscc__in=[r.uscc for r in rows])
+                   .values_list("uscc", "name"))
     deciding = set(selectors.requests_to_decide(user).filter(pk__in=[r.pk for r in rows])
                    .values_list("pk", flat=True))
+    # Who decided is shown to district roles only: for a requester, a decider of another district would tell
+    # that the code is registered there (issue 12 H1).
+    show_decider = user.role in (Role.REGION_STAFF, Role.LEADER)
     return [{
         "request": r,
-        "enterprise_name": r.enterprise.name if r.enterprise_id in visible and r.enterprise else "",
+        "enterprise_name": visible.get(r.uscc, ""),
+        "registered_as": r.registration.get("name", "") if r.registration else "",
+        "decider": r.decided_by if show_decider else None,
         "changes": [(str(_field(k).verbose_name), _change_label(k, v))
                     for k, v in r.changes.items()],
         "can_decide": r.pk in deciding and r.status == EnterpriseRequest.Status.PENDING,
@@ -381,8 +383,7 @@ def _change_label(name: str, value: Any) -> str:
 @login_required
 def request_list(request: AuthedRequest) -> HttpResponse:
     """Requests: those district staff decide (approve or reject, with a reason), and those the user filed."""
-    if request.user.role not in REQUEST_ROLES:
-        raise RoleRefused
+    require_page_role(request.user, REQUEST_ROLES)
     return render(request, "enterprises/request_list.html", {
         "rows": _request_rows(request.user), "reject_form": RejectForm(),
     })

@@ -21,6 +21,7 @@ from yuanqu.core.text import normalize_name, normalize_uscc, pinyin_keys
 from yuanqu.core.validators import clean_phone
 from yuanqu.enterprises import services as ent_services
 from yuanqu.enterprises.models import Enterprise, EnterpriseRequest, Settlement
+from yuanqu.enterprises.selectors import enterprise_lookup
 from yuanqu.parks.models import Park
 
 from .models import (
@@ -374,12 +375,19 @@ def lead_convert(
     if not code:
         raise ValidationError({"uscc": [ValidationError(
             _("Give the unified social credit code of the registered company."), code="required")]})
-    # The one path of signing by code: an enterprise in the actor's scope is signed, a code not registered at
-    # all is registered and signed, any other becomes a request district staff decide (the lead stays open
-    # until then, and is converted again once the enterprise is in scope).
-    result = ent_services.enterprise_sign_by_uscc(
-        actor=actor, uscc=code, park=park, signed_on=signed_on,
-        register={"name": (name or lead.name).strip(), "industry": lead.industry, "region": lead.region})
+    # Converted again once a request was approved: the settlement the approval made is the lead's.
+    known = enterprise_lookup(user=actor, uscc=code)
+    approved = Settlement.objects.active().filter(enterprise=known, park=park).first() if known else None
+    if approved is not None:
+        result: Settlement | EnterpriseRequest = approved
+    else:
+        # The one path of signing by code: an enterprise in the actor's scope is signed; district staff register
+        # a code registered nowhere and sign it; any other code becomes a request district staff decide
+        # (carrying the lead's name, industry and region to register it from). The lead stays open until
+        # then, and is converted again once the enterprise is in scope.
+        result = ent_services.enterprise_sign_by_uscc(
+            actor=actor, uscc=code, park=park, signed_on=signed_on,
+            register={"name": (name or lead.name).strip(), "industry": lead.industry, "region": lead.region})
     if isinstance(result, EnterpriseRequest):
         return result
     settlement, enterprise = result, result.enterprise

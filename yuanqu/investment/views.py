@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +24,7 @@ from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.roles import CONFIGURERS, EDIT_PARK, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
-from yuanqu.core.services import RoleRefused, require_role_audited
+from yuanqu.core.services import require_page_role, require_role_audited
 from yuanqu.core.types import AuthedRequest
 from yuanqu.enterprises.models import EnterpriseRequest
 from yuanqu.enterprises.services import REQUEST_FILED
@@ -64,11 +64,6 @@ from .models import (
 
 LIST_ROLES = TENANT_READERS
 WRITE_ROLES = EDIT_PARK
-
-
-def _require(request: AuthedRequest, roles: Collection[str]) -> None:
-    if request.user.role not in roles:
-        raise RoleRefused
 
 
 def _park_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
@@ -186,7 +181,7 @@ def _lead_spec() -> ListSpec:
 
 def _leads_page(request: AuthedRequest, qs: QuerySet[Lead], title: str, which: str,
                extra: dict[str, Any] | None = None) -> HttpResponse:
-    _require(request, LIST_ROLES)
+    require_page_role(request.user, LIST_ROLES)
     qs, period = _lead_period(request, qs)
     return run_list(request, qs, _lead_spec(), "investment/lead_list.html", {
         "title": title, "which": which, "can_create": request.user.role in WRITE_ROLES,
@@ -196,21 +191,21 @@ def _leads_page(request: AuthedRequest, qs: QuerySet[Lead], title: str, which: s
 @login_required
 def lead_list(request: AuthedRequest) -> HttpResponse:
     """All leads in scope, with filters, pinyin search, sort, pagination and export."""
-    _require(request, LIST_ROLES)
+    require_page_role(request.user, LIST_ROLES)
     return _leads_page(request, selectors.leads_for_list(request.user), _("Leads"), "all")
 
 
 @login_required
 def lead_pool(request: AuthedRequest) -> HttpResponse:
     """The shared pool (公海): open leads without an owner, to be claimed."""
-    _require(request, LIST_ROLES)
+    require_page_role(request.user, LIST_ROLES)
     return _leads_page(request, selectors.pool_for(request.user), _("Shared pool"), "pool")
 
 
 @login_required
 def lead_due(request: AuthedRequest) -> HttpResponse:
     """My leads whose next step is due today or earlier."""
-    _require(request, WRITE_ROLES)
+    require_page_role(request.user, WRITE_ROLES)
     return _leads_page(request, selectors.due_for(request.user), _("My due follow-ups"), "due",
                        {"due_projects": selectors.due_projects_for(request.user)})
 
@@ -218,7 +213,7 @@ def lead_due(request: AuthedRequest) -> HttpResponse:
 @login_required
 def lead_stale(request: AuthedRequest) -> HttpResponse:
     """Owned leads without a follow-up for N days; they return to the pool on their own."""
-    _require(request, LIST_ROLES)
+    require_page_role(request.user, LIST_ROLES)
     return _leads_page(request, selectors.stale_for(request.user), _("Stale leads"), "stale")
 
 
@@ -232,7 +227,7 @@ def _lead_data(form: LeadForm) -> dict[str, Any]:
 @login_required
 def lead_create(request: AuthedRequest) -> HttpResponse:
     """Record a lead. A likely duplicate is shown with a link to it, to merge rather than create."""
-    _require(request, WRITE_ROLES)
+    require_page_role(request.user, WRITE_ROLES)
     form = LeadForm(request.POST or None, user=request.user, creating=True,
                     initial={"region": request.user.region_id, "target_park": request.GET.get("park")})
     duplicates: list[Lead] = []
@@ -444,7 +439,7 @@ def board(request: AuthedRequest) -> HttpResponse:
 
     Filterable by park, industry section, level (projects), owner and period (leads: created; projects: signed).
     """
-    _require(request, LIST_ROLES)
+    require_page_role(request.user, LIST_ROLES)
     qs, lead_filters = _apply_filters(request, selectors.leads_for_list(request.user), [
         Filter("park", _("Park"), _park_choices, "target_park"),
         Filter("section", _("Industry section"), _section_choices, "industry__section"),
@@ -518,7 +513,7 @@ def _project_spec() -> ListSpec:
 @login_required
 def project_list(request: AuthedRequest) -> HttpResponse:
     """Projects in scope with stage progress and overdue markers."""
-    _require(request, LIST_ROLES)
+    require_page_role(request.user, LIST_ROLES)
     qs, period = _project_period(request, selectors.projects_for_list(request.user))
     return run_list(request, qs, _project_spec(), "investment/project_list.html",
                     {"can_create": request.user.role in WRITE_ROLES, "period": period})
@@ -527,7 +522,7 @@ def project_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def project_create(request: AuthedRequest) -> HttpResponse:
     """Register a key project."""
-    _require(request, WRITE_ROLES)
+    require_page_role(request.user, WRITE_ROLES)
     form = ProjectForm(request.POST or None, user=request.user, initial={"region": request.user.region_id})
     if request.method == "POST" and form.is_valid():
         project = call_service(form, lambda: services.project_create(actor=request.user, **form.cleaned_data))
@@ -637,8 +632,7 @@ def project_month(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _decide_view(request: AuthedRequest, pk: int, act: Callable[[StageChange], Any], done: str) -> HttpResponse:
     change = get_visible_or_404(StageChange.objects.all(), request.user, pk=pk)
-    if request.user.role != Role.REGION_STAFF:
-        raise RoleRefused
+    require_page_role(request.user, Role.REGION_STAFF)
     try:
         act(change)
     except ValidationError as exc:
@@ -696,7 +690,7 @@ def _case_spec() -> ListSpec:
 @login_required
 def case_list(request: AuthedRequest) -> HttpResponse:
     """Cases in scope, with their overdue measures counted."""
-    _require(request, LIST_ROLES)
+    require_page_role(request.user, LIST_ROLES)
     today = timezone.localdate()
     qs = Case.objects.visible_to(request.user).select_related("park").annotate(
         overdue_measures=Count("measures", filter=Q(measures__done_on__isnull=True, measures__due_on__lt=today)))
@@ -707,7 +701,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def case_create(request: AuthedRequest) -> HttpResponse:
     """Open a case (district staff)."""
-    _require(request, (Role.REGION_STAFF,))
+    require_page_role(request.user, (Role.REGION_STAFF,))
     form = CaseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         case = call_service(form, lambda: services.case_create(actor=request.user, **form.cleaned_data))

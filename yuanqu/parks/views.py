@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from yuanqu.core.forms import call_service, save_edit
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
-from yuanqu.core.services import RoleRefused
+from yuanqu.core.services import require_page_role
 from yuanqu.core.types import AuthedRequest
 
 from . import services
@@ -26,8 +26,7 @@ from .models import Building, Park, Unit
 @login_required
 def park_create(request: AuthedRequest) -> HttpResponse:
     """Register a park (district staff)."""
-    if request.user.role != Role.REGION_STAFF:
-        raise RoleRefused
+    require_page_role(request.user, Role.REGION_STAFF)
     form = ParkForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -7,7 +7,7 @@ dictionary), whose refusals come back as form errors or messages, never as a 500
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +28,7 @@ from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import Region
 from yuanqu.core.roles import DICTIONARY_READERS, EDIT_PARK, ENTERPRISE_SIDE, REPORT_FILLERS, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
-from yuanqu.core.services import RoleRefused, require_role_audited
+from yuanqu.core.services import require_page_role, require_role_audited
 from yuanqu.core.types import AuthedRequest
 from yuanqu.parks.models import Park
 
@@ -41,11 +41,6 @@ DISTRICT = TENANT_READERS
 REPORT_ROLES = (*DISTRICT, Role.ENTERPRISE_USER)
 FILL_ROLES = REPORT_FILLERS
 DICTIONARY_READ = DICTIONARY_READERS - ENTERPRISE_SIDE  # the dictionary page; enterprises see their form
-
-
-def _require(request: AuthedRequest, roles: Collection[str]) -> None:
-    if request.user.role not in roles:
-        raise RoleRefused
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -102,7 +97,7 @@ def _report_spec() -> ListSpec:
 @login_required
 def report_list(request: AuthedRequest) -> HttpResponse:
     """Reports in scope: the enterprise's own (to fill in), the park's and the district's (to review)."""
-    _require(request, REPORT_ROLES)
+    require_page_role(request.user, REPORT_ROLES)
     user = request.user
     qs = queries.reports_for_list(user)
     return run_list(request, qs, _report_spec(), "stats/report_list.html", {
@@ -122,7 +117,7 @@ def _stored_values(report: Report) -> dict[int, ReportValue]:
 def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A report: its values with 本月, 上月 and 去年同月 beside them in the form's terms (what the warnings name),
     the warnings and explanations, and its history."""
-    _require(request, REPORT_ROLES)
+    require_page_role(request.user, REPORT_ROLES)
     report = get_visible_or_404(Report.objects.select_related("round", "enterprise", "park"), request.user, pk=pk)
     indicators = selectors.indicators_for(report)
     stored = _stored_values(report)
@@ -175,7 +170,7 @@ def _period_columns(report: Report) -> dict[str, str]:
 @login_required
 def report_fill(request: AuthedRequest, pk: int) -> HttpResponse:
     """The enterprise fills in its report: save a draft or submit. Read-only once submitted or locked."""
-    _require(request, FILL_ROLES)
+    require_page_role(request.user, FILL_ROLES)
     report = get_visible_or_404(Report.objects.select_related("round", "enterprise", "park"), request.user, pk=pk)
     if request.method != "POST":
         return render(request, "stats/report_form.html", _report_form_context(request, report))
@@ -202,7 +197,7 @@ def report_fill(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_check(request: AuthedRequest, pk: int) -> HttpResponse:
     """Live check of one value as it is typed (htmx): its errors, or a warning that needs an explanation."""
-    _require(request, FILL_ROLES)
+    require_page_role(request.user, FILL_ROLES)
     report = get_visible_or_404(Report.objects.select_related("round", "enterprise"), request.user, pk=pk)
     indicators = selectors.indicators_for(report)
     by_id = {ind.pk: ind for ind in indicators}
@@ -256,7 +251,7 @@ def _report_action(request: AuthedRequest, pk: int, act: Callable[[Report], Any]
 @require_POST
 def report_park_review(request: AuthedRequest, pk: int) -> HttpResponse:
     """The park's first review (初审通过)."""
-    _require(request, EDIT_PARK)
+    require_page_role(request.user, EDIT_PARK)
     return _report_action(request, pk, lambda r: services.report_park_review(actor=request.user, report=r),
                           _("Reviewed: the report goes to the district for approval."))
 
@@ -265,7 +260,7 @@ def report_park_review(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     """The district's approval (终审): the values enter the aggregates."""
-    _require(request, (Role.REGION_STAFF,))
+    require_page_role(request.user, (Role.REGION_STAFF,))
     return _report_action(request, pk, lambda r: services.report_approve(actor=request.user, report=r),
                           _("Approved: the values now count in the aggregates."))
 
@@ -274,7 +269,7 @@ def report_approve(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_return(request: AuthedRequest, pk: int) -> HttpResponse:
     """Return a report to the enterprise with a reason (退回)."""
-    _require(request, EDIT_PARK)
+    require_page_role(request.user, EDIT_PARK)
     reason = request.POST.get("reason", "")
     return _report_action(request, pk, lambda r: services.report_return(actor=request.user, report=r,
                                                                         reason=reason),
@@ -285,7 +280,7 @@ def report_return(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_remind(request: AuthedRequest, pk: int) -> HttpResponse:
     """Remind one enterprise to submit its report (催报)."""
-    _require(request, EDIT_PARK)
+    require_page_role(request.user, EDIT_PARK)
 
     def act(report: Report) -> None:
         if report.round.locked:
@@ -312,7 +307,7 @@ def _round_spec() -> ListSpec:
 @login_required
 def round_list(request: AuthedRequest) -> HttpResponse:
     """Reporting rounds of the region, each with its completion (已报/应报) within the user's parks."""
-    _require(request, DISTRICT)
+    require_page_role(request.user, DISTRICT)
     in_scope = Q(reports__park__in=Park.objects.visible_to(request.user).values("pk"))
     qs = Round.objects.visible_to(request.user).select_related("region").annotate(
         expected=Count("reports", filter=in_scope),
@@ -326,7 +321,7 @@ def round_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def round_create(request: AuthedRequest) -> HttpResponse:
     """Open a round for a period: every enterprise moved in during it gets a report to fill in."""
-    _require(request, (Role.REGION_STAFF,))
+    require_page_role(request.user, (Role.REGION_STAFF,))
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -377,7 +372,7 @@ def _missing_spec(contacts: dict[int, dict[str, str]]) -> ListSpec:
 @login_required
 def round_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A round: completion by park, and the enterprises that have not submitted (contacts masked by role)."""
-    _require(request, DISTRICT)
+    require_page_role(request.user, DISTRICT)
     rnd = get_visible_or_404(Round.objects.select_related("region", "created_by"), request.user, pk=pk)
     parks = Park.objects.visible_to(request.user)
     missing = queries.missing_reports(request.user, rnd)
@@ -412,7 +407,7 @@ def _round_action(request: AuthedRequest, pk: int, act: Callable[[Round], Any], 
 @require_POST
 def round_remind(request: AuthedRequest, pk: int) -> HttpResponse:
     """Remind every enterprise in scope that has not submitted for the round."""
-    _require(request, EDIT_PARK)
+    require_page_role(request.user, EDIT_PARK)
     sent: list[Notice] = []
 
     def act(rnd: Round) -> None:
@@ -440,7 +435,7 @@ def round_remind(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_lock(request: AuthedRequest, pk: int) -> HttpResponse:
     """Lock the period (锁定): nothing in it changes until it is reopened."""
-    _require(request, (Role.REGION_STAFF,))
+    require_page_role(request.user, (Role.REGION_STAFF,))
     return _round_action(request, pk, lambda r: services.round_lock(actor=request.user, rnd=r),
                          _("The period is locked."))
 
@@ -449,7 +444,7 @@ def round_lock(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
     """Reopen a locked period, with the reason (audited)."""
-    _require(request, (Role.REGION_STAFF,))
+    require_page_role(request.user, (Role.REGION_STAFF,))
     reason = request.POST.get("reason", "")
     return _round_action(request, pk, lambda r: services.round_reopen(actor=request.user, rnd=r, reason=reason),
                          _("The period is reopened."))
@@ -500,7 +495,7 @@ def _fmt(value: Decimal | None, places: int = 2) -> Any:
 @login_required
 def aggregates(request: AuthedRequest) -> HttpResponse:
     """By park: value, 累计, 同比, 环比, reporters, completion, 亩均; the total; by industry; target progress."""
-    _require(request, DISTRICT)
+    require_page_role(request.user, DISTRICT)
     parks = Park.objects.visible_to(request.user)
     indicator, year, month, chosen, segment, shown = aggregate_params(request, parks)
     data = queries.aggregates(request.user, indicator, year, month, chosen, segment)
@@ -565,7 +560,7 @@ def _indicator_spec() -> ListSpec:
 @login_required
 def indicator_list(request: AuthedRequest) -> HttpResponse:
     """The indicator dictionary."""
-    _require(request, DICTIONARY_READ)
+    require_page_role(request.user, DICTIONARY_READ)
     qs = Indicator.objects.visible_to(request.user).select_related("part_of")
     return run_list(request, qs, _indicator_spec(), "stats/indicator_list.html", {
         "can_edit": Indicator.objects.editable_by(request.user).exists() or request.user.role in
@@ -617,7 +612,7 @@ def indicator_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def target_list(request: AuthedRequest) -> HttpResponse:
     """Annual targets in scope, with progress: % of target beside % of the year elapsed."""
-    _require(request, DISTRICT)
+    require_page_role(request.user, DISTRICT)
     targets = Target.objects.visible_to(request.user).select_related("indicator", "park", "region")
     year = _int(request.GET.get("year", ""), 2000, 2100)
     if year:
@@ -639,7 +634,7 @@ def target_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def target_set(request: AuthedRequest) -> HttpResponse:
     """Set (or change) the annual target of a park or of the region."""
-    _require(request, (Role.REGION_STAFF,))
+    require_page_role(request.user, (Role.REGION_STAFF,))
     from django.utils import timezone
 
     form = TargetForm(request.POST or None, user=request.user, initial={"year": timezone.localdate().year})
@@ -665,7 +660,7 @@ def target_set(request: AuthedRequest) -> HttpResponse:
 @login_required
 def notice_list(request: AuthedRequest) -> HttpResponse:
     """The enterprise's reminders, unread first."""
-    _require(request, (Role.ENTERPRISE_USER,))
+    require_page_role(request.user, (Role.ENTERPRISE_USER,))
     notices = Notice.objects.visible_to(request.user).select_related("report", "report__round")
     return render(request, "stats/notice_list.html", {
         "notices": notices.order_by("read_at", "-sent_at")[:100],
@@ -676,7 +671,7 @@ def notice_list(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def notice_read(request: AuthedRequest) -> HttpResponse:
     """Mark the enterprise's reminders read."""
-    _require(request, (Role.ENTERPRISE_USER,))
+    require_page_role(request.user, (Role.ENTERPRISE_USER,))
     services.notices_mark_read(actor=request.user)
     return redirect("stats:notices")
 
