@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import base64
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -100,7 +102,7 @@ def test_it_enrols_with_a_qr_code_and_the_key_then_shows_ten_recovery_codes_once
     device.refresh_from_db()
     assert device.confirmed
     assert sorted(StaticToken.objects.filter(device__user=world.user("region_staff")).values_list("token", flat=True)
-                  ) == sorted(codes)
+                  ) == sorted(services.recovery_code_hash(c) for c in codes)
     # The session is verified now; the codes are not shown again.
     assert client.get("/parks/").status_code == 200
     assert not any(c in client.get(reverse("accounts:security")).content.decode() for c in codes)
@@ -164,6 +166,45 @@ def test_a_recovery_code_works_once(world):
     assert again.get("/parks/")["Location"].startswith(VERIFY)
 
 
+def test_the_database_holds_no_recovery_code_in_the_clear(world):
+    """Recovery codes are stored as a keyed hash: no stored value is a code or contains one, in any case, and a
+    stored value typed as a code is refused (it is not the code)."""
+    user = world.user("leader")
+    otp_device(user)
+    codes = services.recovery_codes_issue(user=user)
+    stored = list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    assert len(stored) == 10 and all(t.startswith("$") and len(t) == 16 for t in stored)
+    with connection.cursor() as cursor:  # every column of the table, as a copy of the database would show it
+        cursor.execute(f"SELECT * FROM {StaticToken._meta.db_table}")
+        dump = " ".join(str(v) for row in cursor.fetchall() for v in row).lower()
+    assert not any(c.lower() in dump for c in codes)
+    client = _password_login(world, "leader")
+    assert error_codes(client.post(VERIFY, {"code": stored[0]}), "code") == ["otp_invalid"]
+    # (the wrong code throttled the device for a second: lift that, it is not what this test is about)
+    StaticDevice.objects.filter(user=user).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    # The code itself works, once.
+    assert client.post(VERIFY, {"code": codes[0]}).status_code == 302
+    again = _password_login(world, "leader", ip="203.0.113.7")
+    assert error_codes(again.post(VERIFY, {"code": codes[0]}), "code") == ["otp_invalid"]
+
+
+def test_the_migration_hashes_codes_stored_in_the_clear_and_they_keep_working(world):
+    from django.apps import apps as django_apps
+
+    migration = __import__("yuanqu.accounts.migrations.0005_hash_recovery_codes", fromlist=["hash_plain_codes"])
+    user = world.user("leader")
+    otp_device(user)
+    device = StaticDevice.objects.create(user=user, name="old")
+    StaticToken.objects.create(device=device, token="abcdefgh")  # as django-otp stored it before
+    migration.hash_plain_codes(django_apps, SimpleNamespace(connection=connection))
+    migration.hash_plain_codes(django_apps, SimpleNamespace(connection=connection))  # twice changes nothing more
+    assert list(StaticToken.objects.filter(device=device).values_list("token", flat=True)) == [
+        services.recovery_code_hash("abcdefgh")]
+    client = _password_login(world, "leader")
+    assert client.post(VERIFY, {"code": "ABCDEFGH"}).status_code == 302
+    assert not StaticToken.objects.filter(device=device).exists()
+
+
 def test_an_optional_role_can_enrol_from_its_security_page_and_then_must_verify(world):
     client = _password_login(world, "park_operator")
     page = client.get(reverse("accounts:security")).content.decode()
@@ -182,7 +223,8 @@ def test_new_recovery_codes_replace_the_old_ones(world, client_as):
     response = client.post(reverse("accounts:recovery_codes"))
     new = response.context["codes"]
     assert len(new) == 10 and not set(new) & set(old)
-    assert sorted(StaticToken.objects.filter(device__user=user).values_list("token", flat=True)) == sorted(new)
+    assert sorted(StaticToken.objects.filter(device__user=user).values_list("token", flat=True)) == sorted(
+        services.recovery_code_hash(c) for c in new)
 
 
 def test_the_server_command_resets_the_second_factor_and_ends_the_sessions(world, capsys):
