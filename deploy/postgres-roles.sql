@@ -71,9 +71,11 @@ REVOKE ALL ON SCHEMA public FROM :"app";
 GRANT USAGE ON SCHEMA public TO :"app";
 
 -- Data rights on what exists now and on what the owner creates later (migrations).
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO :"app";
+-- TRUNCATE is a data right, not DDL: the statistics rollup rebuild empties stats_rollup with it (taken back from
+-- the audit table below).
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public TO :"app";
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO :"app";
-ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app";
+ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON TABLES TO :"app";
 ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO :"app";
 
 -- The audit log: append and read only. (Repeated by the post_migrate handler for a table created later.)

@@ -275,7 +275,7 @@ def test_it_signs_with_the_data_the_bad_cases_start_from(world, client_as):
     # 生命药洲's enterprise is outside the operator's scope: the good data file a request (issue 12 H1).
     response = client_as("park_operator").post(reverse("enterprises:settlement_create"), _sign(world))
     assert response.status_code == 302 and response["Location"] == reverse("enterprises:requests")
-    assert EnterpriseRequest.objects.filter(enterprise=world.ent_smyz, park=world.xltd, note="二期").count() == 1
+    assert EnterpriseRequest.objects.filter(uscc=world.ent_smyz.uscc, park=world.xltd, note="二期").count() == 1
     response = client_as("region_staff").post(reverse("enterprises:settlement_create"), _sign(world))
     assert response.status_code == 302
     assert Settlement.objects.filter(enterprise=world.ent_smyz, park=world.xltd).count() == 1
