@@ -420,3 +420,18 @@ def stats_world(world: World) -> World:
 
 
 ROLES = [r.value for r in Role]
+
+
+def reload_reference_tables() -> None:
+    """Put back the reference tables (regions, industries, standard indicators) that come from data migrations:
+    a transactional test that ran before may have flushed them. For PostgreSQL concurrency tests."""
+    from yuanqu.core.models import IndustryCode, Region
+    from yuanqu.core.reference import load_industries, load_regions
+    from yuanqu.stats.models import Indicator
+    from yuanqu.stats.standard import install_standard_indicators
+
+    if not Region.objects.exists():
+        load_regions(Region)
+    if not IndustryCode.objects.exists():
+        load_industries(IndustryCode)
+    install_standard_indicators(Indicator)

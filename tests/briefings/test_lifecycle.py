@@ -175,17 +175,9 @@ def test_concurrent_issues_on_postgresql_take_one_number_each():
     drafts of a region issued at once get two (the region's row is locked while the number is taken)."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL's row locks (SQLite writes one transaction at a time)")
-    from yuanqu.core.models import IndustryCode, Region
-    from yuanqu.core.reference import load_industries, load_regions
-    from yuanqu.stats.models import Indicator
-    from yuanqu.stats.standard import install_standard_indicators
+    from tests.conftest import reload_reference_tables
 
-    # The reference tables come from data migrations: a transactional test before this one may have flushed them.
-    if not Region.objects.exists():
-        load_regions(Region)
-    if not IndustryCode.objects.exists():
-        load_industries(IndustryCode)
-    install_standard_indicators(Indicator)
+    reload_reference_tables()
     world = add_statistics(build_world())
     staff = world.users["region_staff"]
     drafts = [written(staff, park=world.xltd), written(staff, park=world.smyz), written(staff, region=world.licang)]

@@ -95,17 +95,9 @@ def test_concurrent_submissions_of_one_report_give_one_submission():
     """Four tabs submit the same report at once: one submission, the others are told it is submitted already."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers itself (BEGIN IMMEDIATE)")
-    from yuanqu.core.models import IndustryCode, Region
-    from yuanqu.core.reference import load_industries, load_regions
-    from yuanqu.stats.models import Indicator
-    from yuanqu.stats.standard import install_standard_indicators
+    from tests.conftest import reload_reference_tables
 
-    # The reference tables come from data migrations: a transactional test before this one may have flushed them.
-    if not Region.objects.exists():
-        load_regions(Region)
-    if not IndustryCode.objects.exists():
-        load_industries(IndustryCode)
-    install_standard_indicators(Indicator)
+    reload_reference_tables()
     world = build_world()
     user, report = world.users["enterprise_user"], world.report_xltd
     barrier = threading.Barrier(4)
