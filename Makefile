@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test setup lint typecheck pytest clean serve bench-stats bench-cockpit bench-tabular bench-load
+.PHONY: demo test setup lint typecheck pytest clean serve bench-stats bench-cockpit bench-tabular bench-intake bench-load
 
 # Python environment: reinstalled when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -38,13 +38,15 @@ lint: setup
 typecheck: setup
 	YUANQU_TESTING=1 $(BIN)/mypy yuanqu
 
-# pytest on SQLite always; again on PostgreSQL when DATABASE_URL is set. The client tests run on
-# both cores; the browser tests run after them in one process (Playwright's loop stays on its thread).
+# The client tests on SQLite always, and again on PostgreSQL when DATABASE_URL is set, on both cores. The
+# browser tests run once, after them, in one process (Playwright's loop stays on its thread): on PostgreSQL when
+# DATABASE_URL is set (the database production runs), else on SQLite. They test pages in Chromium; what differs
+# between the two databases is tested by the client tests, which run on both.
 PYTEST := YUANQU_TESTING=1 $(BIN)/pytest
 pytest: setup
 	env -u DATABASE_URL $(PYTEST) -n 2 --ignore=tests/e2e
-	env -u DATABASE_URL YUANQU_E2E=1 $(PYTEST) tests/e2e
-	if [ -n "$$DATABASE_URL" ]; then $(PYTEST) -n 2 --ignore=tests/e2e && YUANQU_E2E=1 $(PYTEST) tests/e2e; fi
+	if [ -n "$$DATABASE_URL" ]; then $(PYTEST) -n 2 --ignore=tests/e2e; fi
+	YUANQU_E2E=1 $(PYTEST) tests/e2e
 
 test: lint typecheck pytest
 
@@ -79,6 +81,11 @@ bench-tabular: setup
 	psql "$(TABULAR_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || \
 		psql "$(dir $(TABULAR_DATABASE_URL))postgres" -c 'create database $(notdir $(TABULAR_DATABASE_URL))'
 	$(BIN)/python bench/tabular/run.py --pg $(TABULAR_DATABASE_URL)
+
+# Fact extraction (yuanqu/intake/extract.py) scored against the hand-checked texts of tests/intake/data/:
+# precision, recall and F1 of facts (value and unit normalised, quotes overlapping) and entity agreement.
+bench-intake: setup
+	$(BIN)/python -m bench.intake.score
 
 # The reporting deadline (issue 13): the production server (gunicorn, DEBUG off) on loopback against its own
 # PostgreSQL database (LOAD_DATABASE_URL, created if missing, migrated, seeded with N enterprises), N enterprise

@@ -265,8 +265,12 @@ def _site_language() -> Iterator[None]:
 
 @pytest.fixture
 def world(db: Any) -> World:
-    """The shared world, inside the test's transaction."""
-    return build_world()
+    """The shared world, inside the test's transaction: built once per test process and restored as rows into
+    each test (tests/world_snapshot.py)."""
+    from .world_snapshot import world_for_test
+
+    world: World = world_for_test(build_world)
+    return world
 
 
 def otp_device(user: User) -> TOTPDevice:
@@ -435,3 +439,13 @@ def reload_reference_tables() -> None:
     if not IndustryCode.objects.exists():
         load_industries(IndustryCode)
     install_standard_indicators(Indicator)
+    # The working-day calendar and the incubation thresholds come from data migrations too.
+    import importlib
+
+    from django.apps import apps as registry
+
+    for label, module, function in (("support", "0002_calendar_2026_and_rules", "load"),
+                                    ("innovation", "0002_thresholds", "seed")):
+        model = {"support": "CalendarDay", "innovation": "Threshold"}[label]
+        if not registry.get_model(label, model).objects.exists():
+            getattr(importlib.import_module(f"yuanqu.{label}.migrations.{module}"), function)(registry, None)

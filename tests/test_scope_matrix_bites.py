@@ -14,9 +14,13 @@ import pytest
 from django.db import models
 
 from yuanqu.enterprises.models import Enterprise, EnterpriseRequest
+from yuanqu.innovation.models import Incubatee, TechContract, TechNeed
+from yuanqu.intake.models import Proposal, SourceDocument
 from yuanqu.investment.models import Case, Lead, Project
 from yuanqu.parks.models import Park
+from yuanqu.policies.models import Agreement, Application, Match
 from yuanqu.stats.models import Report, ReportValue
+from yuanqu.support.models import Service, ServiceRequest
 
 from .conftest import World
 from .test_scope_matrix import CASES, STAFF, check_list, list_world
@@ -59,6 +63,21 @@ MUTANTS = [
     ("dashboards:figures", ReportValue),  # reads the values through ReportValue's own scope
     ("api:get_aggregates", Park),
     ("search", Enterprise),  # the header's global search
+    ("innovation:incubatees", Incubatee),  # issue 15: 科技服务
+    ("innovation:contracts", TechContract),
+    ("innovation:needs", TechNeed),
+    ("api:list_tech_contracts", TechContract),
+    ("support:requests", ServiceRequest),
+    ("support:overdue", ServiceRequest),
+    ("support:catalogue", Service),
+    ("api:list_service_requests", ServiceRequest),
+    ("policies:applications", Application),  # issue 16: 惠企政策 and 履约
+    ("policies:agreements", Agreement),
+    ("policies:matches", Match),
+    ("api:list_policy_applications", Application),
+    ("api:list_agreements", Agreement),
+    ("intake:documents", SourceDocument),
+    ("api:list_proposals", Proposal),
 ]
 
 

@@ -61,6 +61,7 @@ def test_the_cockpit_draws_every_chart_with_data(page: Page, live_server: Any, w
     shoot(page, "cockpit-region-staff")
 
     # Click the 信联天地 bar: the enterprise values of that park open.
+    page.locator("#chart-output_by_park").scroll_into_view_if_needed()  # below the KPI cards, as a user scrolls
     box = page.locator("#chart-output_by_park").bounding_box()
     assert box is not None
     point = page.evaluate("""() => {

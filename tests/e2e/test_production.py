@@ -31,10 +31,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# The installation under test keeps its own SQLite file whatever DATABASE_URL says, so it runs once: in the pass
-# without DATABASE_URL (make test runs the browser tests on SQLite, then again on PostgreSQL).
-pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")),
-                                reason="runs once, in the SQLite pass: the installation keeps its own SQLite file")
+# The installation under test keeps its own SQLite file whatever DATABASE_URL says (make test runs the browser
+# tests once).
 CLIENT_IP = "127.0.0.3"
 PROXY_IP = "127.0.0.2"
 FORGER_IP = "127.0.0.4"

@@ -22,6 +22,11 @@ CASES = {
     "leads": ("investment", [["企业名称", "来源"], ["青岛登记线索有限公司", "其他"]]),
     "projects": ("investment", [["项目名称", "总投资（万元）"], ["青岛登记项目", 1000]]),
     "report_values": ("stats", None),
+    "incubatees": ("innovation", None),
+    "tech_contracts": ("innovation", None),
+    "tech_needs": ("innovation", None),
+    "support_services": ("support", None),  # tests/support/test_importer.py
+    "policy_clauses": ("policies", None),
 }
 
 

@@ -387,6 +387,21 @@ class Writer:
             paragraphs.append(text + "。")
         return paragraphs
 
+    def services(self) -> list[str]:
+        """科技服务 and 企业服务: a paragraph per figure group of the figures layer (技术合同与孵化, 服务诉求 …) that
+        has something to report in the period; each figure stated goes to the 附注 with its 口径."""
+        paragraphs = []
+        for group in fs.groups():
+            stated = [f for f in group.figures(self.scope, self.period).values() if f.value not in (None, 0)]
+            if not stated:
+                continue
+            parts = []
+            for f in stated:
+                value = self.use(f)
+                parts.append(f"{f.label}{n.pct(value) if f.unit == '%' else n.quantity(value, f.unit)}")
+            paragraphs.append(f"{group.title}。{self.period.label}，{'，'.join(parts)}。")
+        return paragraphs
+
     def problems(self) -> tuple[list[str], dict[str, Any]]:
         """The problems the figures show, and what 下步工作 should answer."""
         found: dict[str, Any] = {"behind": [], "falls": [], "parks_down": [], "missing": 0}
@@ -598,6 +613,9 @@ class Writer:
         if industries:
             sections.append({"key": "industries", "heading": "分行业情况", "paragraphs": industries})
         sections.append({"key": "projects", "heading": "重点项目和招商引资", "paragraphs": self.projects()})
+        services = self.services()
+        if services:
+            sections.append({"key": "services", "heading": "科技服务和企业服务", "paragraphs": services})
         problems, found = self.problems()
         sections.append({"key": "problems", "heading": "存在的问题", "paragraphs": problems})
         sections.append({"key": "next_steps", "heading": "下步工作", "paragraphs": self.next_steps(found)})

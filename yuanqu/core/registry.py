@@ -10,6 +10,7 @@ follow-ups due …). ``demo`` holds the loaders of the Licang demo: each app's
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -236,3 +237,167 @@ nav = NavRegistry()
 demo = DemoRegistry()
 search = SearchRegistry()
 todos = TodoRegistry()
+
+
+class ProviderRegistry:
+    """Functions a higher app offers a lower one, by name: the figures layer (floor 6) provides the numbers an app
+    of floor 5 shows (an incubator's checklist, an enterprise's reported revenue of a year) without the app
+    importing upward. A missing provider is a ``LookupError`` (an app asking for a number nobody computes)."""
+
+    def __init__(self) -> None:
+        self._functions: dict[str, Callable[..., Any]] = {}
+
+    def provide(self, name: str, function: Callable[..., Any]) -> None:
+        """Offer ``function`` under ``name``; providing the same name twice is a programming error."""
+        if name in self._functions and self._functions[name] is not function:
+            raise ValueError(f"provider {name} registered twice")
+        self._functions[name] = function
+
+    def get(self, name: str) -> Callable[..., Any]:
+        """The function provided under ``name``."""
+        try:
+            return self._functions[name]
+        except KeyError:
+            raise LookupError(f"no provider named {name}") from None
+
+    def withdraw(self, name: str) -> None:
+        """Remove a provider (tests that plant one take it out again)."""
+        self._functions.pop(name, None)
+
+
+@dataclass(frozen=True)
+class CockpitCard:
+    """A KPI card another app adds to the cockpit. ``compute(figure_scope, period)`` returns the card as the
+    template reads it (``label``, ``value``, ``unit``, ``definition`` for the hover, ``link``, ``id``) or None
+    when the card has nothing to say for that scope."""
+
+    key: str
+    order: int
+    compute: Callable[[Any, Any], dict[str, Any] | None]
+
+
+class CockpitCardRegistry:
+    """The extra cockpit cards, filled by the apps that compute them (in ``order``)."""
+
+    def __init__(self) -> None:
+        self._cards: list[CockpitCard] = []
+
+    def register(self, key: str, compute: Callable[[Any, Any], dict[str, Any] | None], *, order: int) -> CockpitCard:
+        """Add a card; two cards may not share a key."""
+        if any(c.key == key for c in self._cards):
+            raise ValueError(f"cockpit card {key} registered twice")
+        card = CockpitCard(key=key, order=order, compute=compute)
+        self._cards.append(card)
+        self._cards.sort(key=lambda c: c.order)
+        return card
+
+    def cards(self) -> list[CockpitCard]:
+        return list(self._cards)
+
+    def unregister(self, card: CockpitCard) -> None:
+        self._cards.remove(card)
+
+
+providers = ProviderRegistry()
+cockpit_cards = CockpitCardRegistry()
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A card a higher app adds to a lower app's page (``slot``: "enterprise" detail, "cockpit", "park").
+
+    ``render(request, obj)`` returns the card's HTML, or "" when it has nothing for this user and object; it must
+    read through the scoped querysets like any view.
+    """
+
+    slot: str
+    name: str
+    order: int
+    render: Callable[[Any, Any], str]
+
+
+class PanelRegistry:
+    """Cards from higher apps, per page slot: the page renders them without naming the app."""
+
+    def __init__(self) -> None:
+        self._panels: list[Panel] = []
+
+    def register(self, slot: str, name: str, render: Callable[[Any, Any], str], *, order: int = 100) -> Panel:
+        """Add a card; the same name twice in one slot is a programming error."""
+        if any(p.slot == slot and p.name == name for p in self._panels):
+            raise ValueError(f"panel {name} registered twice in {slot}")
+        panel = Panel(slot=slot, name=name, order=order, render=render)
+        self._panels.append(panel)
+        self._panels.sort(key=lambda p: p.order)
+        return panel
+
+    def render(self, slot: str, request: Any, obj: Any = None) -> list[str]:
+        """The HTML of every card of ``slot`` that has something to show."""
+        out = []
+        for p in self._panels:
+            if p.slot == slot:
+                html = p.render(request, obj)
+                if html:
+                    out.append(html)
+        return out
+
+    def unregister(self, panel: Panel) -> None:
+        self._panels.remove(panel)
+
+
+panels = PanelRegistry()
+
+
+# --------------------------------------------------------------------------- data-change listeners
+
+
+@dataclass(frozen=True)
+class ChangeListener:
+    """A higher app's wish to hear that a kind of record changed (``topic``: "enterprise" — its registry record,
+    its designations, its parks or its approved statistics). ``notify(pks)`` runs once the writing transaction
+    commits, with the ids that changed."""
+
+    topic: str
+    key: str
+    notify: Callable[[list[int]], None]
+
+
+class ChangeRegistry:
+    """Lower apps announce that a record changed without naming who cares; higher apps listen (the policies app
+    re-matches an enterprise whose data changed). Listeners run after the commit, never inside the writer's
+    transaction, so a listener that fails never undoes the change."""
+
+    TOPICS = frozenset({"enterprise"})
+
+    def __init__(self) -> None:
+        self._listeners: list[ChangeListener] = []
+
+    def listen(self, topic: str, key: str, notify: Callable[[list[int]], None]) -> ChangeListener:
+        """Add a listener; an unknown topic or a key registered twice is a programming error."""
+        if topic not in self.TOPICS:
+            raise ValueError(f"change listener {key}: unknown topic {topic!r}")
+        if any(x.key == key for x in self._listeners):
+            raise ValueError(f"change listener {key} registered twice")
+        listener = ChangeListener(topic=topic, key=key, notify=notify)
+        self._listeners.append(listener)
+        return listener
+
+    def changed(self, topic: str, *pks: int) -> None:
+        """Announce that records ``pks`` of ``topic`` changed: each listener hears them once the transaction
+        commits (nothing is heard if it rolls back)."""
+        from django.db import transaction
+
+        if topic not in self.TOPICS:
+            raise ValueError(f"unknown change topic {topic!r}")
+        ids = sorted(set(pks))
+        if not ids:
+            return
+        for listener in self._listeners:
+            if listener.topic == topic:
+                transaction.on_commit(functools.partial(listener.notify, ids), robust=True)
+
+    def unregister(self, listener: ChangeListener) -> None:
+        self._listeners.remove(listener)
+
+
+changes = ChangeRegistry()

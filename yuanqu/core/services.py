@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, NoReturn, TypeVar
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models, transaction
@@ -76,6 +76,12 @@ def require_page_role(user: Any, *roles: str | Iterable[str]) -> None:
         allowed.update((r,) if isinstance(r, str) else r)
     if getattr(user, "role", None) not in allowed:
         raise RoleRefused
+
+
+def refuse_page() -> NoReturn:
+    """Refuse a page whose role check passed but whose service said no (a ``PermissionDenied`` from a write): the
+    same audited 404 as :func:`require_page_role`."""
+    raise RoleRefused
 
 
 class AuditedRefusal(PermissionDenied):

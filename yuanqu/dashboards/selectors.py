@@ -200,6 +200,18 @@ def kpis(scope: Scope) -> dict[str, Any]:
     }
 
 
+def figure_sections(scope: Scope, by: str) -> list[dict[str, Any]]:
+    """The figure groups registered with the figures layer (科技服务, 服务诉求 …), each as a section of cards with its
+    table ``by`` park (the cockpit) or by the group's own ``detail`` (a park's dashboard: service, field …)."""
+    out = []
+    for group in figures.groups():
+        rows = group.breakdown(scope.fig, scope.period, by) if group.breakdown else []
+        out.append({"key": group.key, "title": group.title, "url_name": group.url_name,
+                    "figures": list(group.figures(scope.fig, scope.period).values()), "rows": rows, "by": by,
+                    "columns": group.columns(by) if group.columns else []})
+    return out
+
+
 # --------------------------------------------------------------------------- chart helpers
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from yuanqu.core.export import export_response
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
+from yuanqu.core.registry import cockpit_cards, panels
 from yuanqu.core.roles import TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import require_page_role
@@ -81,8 +82,12 @@ def cockpit(request: AuthedRequest) -> HttpResponse:
         return _figures_export(request, scope)
     return render(request, "dashboards/cockpit.html", {
         "scope": scope, "kpi": selectors.kpis(scope), "charts": list(selectors.COCKPIT_CHARTS),
+        "extra_cards": [c for c in (card.compute(scope.fig, scope.period) for card in cockpit_cards.cards()) if c],
+        "sections": selectors.figure_sections(scope, "park"),
         "park_choices": Park.objects.visible_to(request.user).order_by("name_pinyin").values_list("pk", "name"),
         "query": scope.params(), **_period_choices(scope),
+        # Cards registered by apps below the dashboards (policies: 兑现金额, 免申即享, agreements).
+        "panels": panels.render("cockpit", request),
     })
 
 
@@ -93,6 +98,7 @@ def _figures_export(request: AuthedRequest, scope: Scope) -> HttpResponse:
     status: figure_layer.PeriodStatus = data["status"]
     groups = [(_("Stock at the period's end"), data["stock"]), (_("Flow within the period"), data["flow"])]
     groups += [(ind.name, ind.figures()) for ind in data["indicators"]]
+    groups += [(group.title, items) for group, items in data["groups"]]
     rows: list[list[Any]] = []
     for group, items in groups:
         for f in items:
@@ -126,6 +132,7 @@ def park_dashboard(request: AuthedRequest, pk: int) -> HttpResponse:
     scope = _scope(request, park)
     return render(request, "dashboards/park.html", {
         "scope": scope, "park": park, "summary": selectors.park_summary(scope), "charts": list(selectors.PARK_CHARTS),
+        "sections": selectors.figure_sections(scope, "detail"),
         "query": scope.params(), **_period_choices(scope),
     })
 

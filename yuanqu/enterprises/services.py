@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, IndustryCode, Region
+from yuanqu.core.registry import changes
 from yuanqu.core.roles import EDIT_PARK, Role
 from yuanqu.core.scoping import region_within
 from yuanqu.core.services import (
@@ -229,6 +230,8 @@ def enterprise_update(
     check_uscc_free(actor=actor, uscc=enterprise.uscc, exclude_pk=enterprise.pk)
     enterprise.name_pinyin, enterprise.name_initials = pinyin_keys(enterprise.name)
     save_updated(actor=actor, obj=enterprise, before=before)
+    if changed:
+        changes.changed("enterprise", enterprise.pk)  # policies re-match it once this commits
     if enterprise.name != old_name:
         former = EnterpriseName(enterprise=enterprise, name=old_name, used_until=timezone.localdate())
         save_created(actor=actor, obj=former)
@@ -369,6 +372,7 @@ def settlement_advance(
                  after=audit.snapshot(settlement))
     if to_stage == Settlement.Stage.EXITED:
         _release(actor=actor, settlement=settlement, until=on)
+        changes.changed("enterprise", settlement.enterprise_id)  # its parks changed
     return settlement
 
 
@@ -424,6 +428,7 @@ def _settle(*, actor: User, enterprise: Enterprise, park: Park, signed_on: dt.da
     settlement = Settlement(enterprise=enterprise, park=park, signed_on=signed_on, note=note)
     save_created(actor=actor, obj=settlement)
     _occupy(actor=actor, settlement=settlement, units=units, since=signed_on)
+    changes.changed("enterprise", enterprise.pk)  # its parks changed
     return settlement
 
 

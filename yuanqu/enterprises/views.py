@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from yuanqu.core.forms import call_service, save_edit
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
+from yuanqu.core.registry import panels
 from yuanqu.core.roles import EDIT_PARK, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import require_page_role
@@ -109,6 +110,8 @@ def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "former_names": enterprise.former_names.all(),
         "can_edit": editable,
         "can_settle": request.user.role in EDIT_PARK,
+        # Cards of higher apps (the policies it qualifies for, its agreements), registered in their ready().
+        "panels": panels.render("enterprise", request, enterprise),
     })
 
 

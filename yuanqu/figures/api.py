@@ -46,7 +46,8 @@ class FigureOut(Schema):
     """One number with its 口径."""
 
     key: str
-    group: str = Field(description="stock（期末存量）, flow（期内流量）或 indicator（统计指标）")
+    group: str = Field(description="stock（期末存量）, flow（期内流量）, indicator（统计指标）"
+                                   "或登记的分组（support：服务诉求）")
     label: str
     value: Decimal | int | None
     unit: str
@@ -120,6 +121,8 @@ def get_figures(request: AuthedRequest, params: Query[FigureParams]) -> Any:
         figures += [{**f.as_dict(), "group": group} for f in data[group]]
     for ind in data["indicators"]:
         figures += [{**f.as_dict(), "group": "indicator"} for f in ind.figures()]
+    for group, items in data["groups"]:
+        figures += [{**f.as_dict(), "group": group.key} for f in items]
     for f in figures:
         f["value"] = _round(f["value"])
     c = status.completion

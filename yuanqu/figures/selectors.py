@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -929,6 +929,51 @@ def target_progress(scope: FigureScope, period: Period) -> list[TargetProgress]:
     return out
 
 
+@dataclass(frozen=True)
+class Column:
+    """A column of a figure group's breakdown table: the row's key, its heading, and how its value is shown
+    (``text``, ``count``, ``percent`` or ``amount`` in the unit the heading names)."""
+
+    key: str
+    label: str
+    kind: str = "count"
+
+
+@dataclass(frozen=True)
+class FigureGroup:
+    """A group of figures another module of this layer adds (服务诉求, 科技服务 …): shown by the cockpit and the
+    park dashboard as a section of cards, by a briefing as a paragraph, returned by the API and written by the
+    figures export under ``key``. ``breakdown`` gives the same figures by a dimension for the section's table:
+    ``park`` on the cockpit, ``detail`` on a park's dashboard (the group's own finer dimension: service, field …);
+    ``columns`` names that table's columns for the dimension."""
+
+    key: str
+    title: str
+    order: int
+    figures: Callable[[FigureScope, Period], dict[str, Figure]]
+    breakdown: Callable[[FigureScope, Period, str], list[dict[str, Any]]] | None = None
+    columns: Callable[[str], list[Column]] | None = None
+    #: The URL name of the page listing the rows counted (for the section's link).
+    url_name: str = ""
+
+
+#: The figure groups registered by the modules of this layer (from ``FiguresConfig.ready``), by key.
+GROUPS: dict[str, FigureGroup] = {}
+
+
+def register_group(group: FigureGroup) -> FigureGroup:
+    """Add a figure group; a key registered twice is a programming error."""
+    if group.key in GROUPS:
+        raise ValueError(f"figure group {group.key} registered twice")
+    GROUPS[group.key] = group
+    return group
+
+
+def groups() -> list[FigureGroup]:
+    """The registered figure groups, in order."""
+    return sorted(GROUPS.values(), key=lambda g: g.order)
+
+
 def all_figures(scope: FigureScope, period: Period, codes: Iterable[str] | None = None) -> dict[str, Any]:
     """Every figure of the scope and period: what the API returns and exports write."""
     status = period_status(scope, period)
@@ -938,4 +983,5 @@ def all_figures(scope: FigureScope, period: Period, codes: Iterable[str] | None 
         "stock": list(stock(scope, period).values()),
         "flow": list(flows(scope, period).values()),
         "indicators": indicators(scope, period, codes),
+        "groups": [(g, list(g.figures(scope, period).values())) for g in groups()],
     }

@@ -7,8 +7,8 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from yuanqu.core.registry import panels, todos
 from yuanqu.core.registry import search as search_registry
-from yuanqu.core.registry import todos
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
@@ -61,6 +61,8 @@ def _enterprise_home(request: AuthedRequest) -> HttpResponse:
                .order_by("-round__year", "-round__month")[:6])
     return render(request, "site/enterprise_home.html", {
         "enterprise": enterprise, "settlements": settlements, "reports": reports, "todos": todos.for_user(user),
+        # The cards higher apps add to an enterprise's page (the policies it qualifies for and why, …).
+        "panels": panels.render("enterprise", request, enterprise),
     })
 
 

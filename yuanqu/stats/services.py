@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, Region
+from yuanqu.core.registry import changes
 from yuanqu.core.roles import CONFIGURERS, EDIT_PARK, REPORT_FILLERS, Role
 from yuanqu.core.scoping import region_within
 from yuanqu.core.services import UNSET, Unset, assign, require_role, save_created, save_updated
@@ -350,6 +351,7 @@ def report_approve(*, actor: User, report: Report) -> Report:
     report = _transition(actor=actor, report=report, status=Report.Status.APPROVED, approved_at=timezone.now(),
                          approved_by=actor)
     rollups.refresh_report(report)
+    changes.changed("enterprise", report.enterprise_id)  # its approved statistics changed
     return report
 
 
@@ -368,6 +370,7 @@ def report_return(*, actor: User, report: Report, reason: str) -> Report:
     report = _transition(actor=actor, report=report, status=Report.Status.RETURNED, return_reason=reason[:500])
     if was_approved:
         rollups.refresh_report(report)
+        changes.changed("enterprise", report.enterprise_id)  # its approved statistics changed
     return report
 
 
@@ -526,6 +529,7 @@ def history_import(*, actor: User, rows: Iterable[HistoryRow]) -> dict[str, int]
                 touched_cells.setdefault((row.park.pk, row.year, row.month), set()).add(ind.pk)
     for enterprise_id, park_id, indicator_id, year in sorted(touched_series):
         rederive(enterprise_id=enterprise_id, park_id=park_id, indicator=indicators[indicator_id], year=year)
+    changes.changed("enterprise", *{enterprise_id for enterprise_id, *_rest in touched_series})
     for (park_id, year, month), ids in sorted(touched_cells.items()):
         rollups.refresh(park_id=park_id, indicator_ids=sorted(ids), year=year, month=month)
     return counts

@@ -91,3 +91,11 @@ def quantity(value: Any, unit: str) -> str:
     from yuanqu.core import numbers
 
     return numbers.quantity(value, unit)
+
+
+@register.filter
+def number(value: Any) -> str:
+    """A number with at most two decimals and no trailing zeros (250, 80.5), whatever the database returned."""
+    from yuanqu.core import numbers
+
+    return numbers.plain(value, 2)
