@@ -79,7 +79,7 @@ def test_a_briefing_states_the_figures_in_a_section_with_their_definitions(case:
     assert briefing.status == Briefing.Status.DONE, briefing.error
     sections = {s["key"]: s for s in briefing.content["sections"]}
     text = "".join(sections["services"]["paragraphs"])
-    assert sections["services"]["heading"] == "科技服务和企业服务"
+    assert sections["services"]["heading"] == "科技服务、企业服务和惠企政策"
     assert "技术合同登记数3项" in text and "技术合同成交额250万元" in text
     assert any(note.startswith("技术合同成交额：") for note in briefing.content["notes"])
     assert Decimal(briefing.content["figures"]["contract_amount"]["value"]) == Decimal(250)

@@ -179,5 +179,5 @@ def test_lists_figures_and_cockpit(client, pw):
     body = c.get(reverse("policies:figures")).content.decode()
     assert "兑现金额" in body and "200000" in body
     body = c.get(reverse("dashboards:cockpit")).content.decode()
-    assert 'id="kpi-policy-paid"' in body
+    assert 'id="fig-policy_paid"' in body and "惠企政策兑现与投资协议履约" in body
     assert Decimal(Payout.objects.get().amount_yuan) == Decimal("200000")

@@ -388,8 +388,8 @@ class Writer:
         return paragraphs
 
     def services(self) -> list[str]:
-        """科技服务 and 企业服务: a paragraph per figure group of the figures layer (技术合同与孵化, 服务诉求 …) that
-        has something to report in the period; each figure stated goes to the 附注 with its 口径."""
+        """科技服务, 企业服务 and 惠企政策: a paragraph per figure group (技术合同与孵化, 服务诉求, 政策兑现 …)
+        that has something to report in the period; each figure stated goes to the 附注 with its 口径."""
         paragraphs = []
         for group in fs.groups():
             stated = [f for f in group.figures(self.scope, self.period).values() if f.value not in (None, 0)]
@@ -615,7 +615,7 @@ class Writer:
         sections.append({"key": "projects", "heading": "重点项目和招商引资", "paragraphs": self.projects()})
         services = self.services()
         if services:
-            sections.append({"key": "services", "heading": "科技服务和企业服务", "paragraphs": services})
+            sections.append({"key": "services", "heading": "科技服务、企业服务和惠企政策", "paragraphs": services})
         problems, found = self.problems()
         sections.append({"key": "problems", "heading": "存在的问题", "paragraphs": problems})
         sections.append({"key": "next_steps", "heading": "下步工作", "paragraphs": self.next_steps(found)})

@@ -17,6 +17,7 @@ class PoliciesConfig(AppConfig):
 
         from . import api as endpoints
         from . import demo as policies_demo
+        from . import figures as policy_figures
         from . import panels as policy_panels
         from . import tasks as policy_tasks
         from .importers import ClauseImporter
@@ -33,9 +34,10 @@ class PoliciesConfig(AppConfig):
         nav.register(key="policy_figures", label=_("Policy figures"), url_name="policies:figures",
                      roles=TENANT_READERS, order=154, group="policies")
         panels.register("enterprise", "policy_matches", policy_panels.enterprise_card, order=50)
-        panels.register("cockpit", "policy_cockpit", policy_panels.cockpit_card, order=50)
         demo.register("policies", policies_demo.load_demo_part, order=70)
         # An enterprise whose data change is matched again (and notified when newly eligible).
         changes.listen("enterprise", "policies.rematch", policy_tasks.enterprise_changed)
         register(ClauseImporter())
+        # 兑现金额, 免申即享, agreements 预警/未达标: a section of the cockpit and park dashboard, a briefing paragraph.
+        policy_figures.register()
         add_router("/policies", endpoints.router)

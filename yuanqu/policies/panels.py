@@ -1,4 +1,5 @@
-"""Cards the policy app adds to lower pages (the enterprise page, the cockpit) and its navigation badges."""
+"""The card the policy app adds to the enterprise page, and its navigation badges. (Its cockpit and park figures
+are a figure group: ``figures.py``.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from yuanqu.core.roles import BUSINESS_ROLES, TENANT_READERS, Role
+from yuanqu.core.roles import BUSINESS_ROLES, Role
 
 from . import compliance, selectors
 from .models import Agreement, Application, PolicyNotice
@@ -41,15 +42,3 @@ def enterprise_card(request: Any, enterprise: Any) -> str:
     return render_to_string("policies/_enterprise_card.html", {
         "matches": matches, "apps": apps,
         "agreements": [(a, compliance.check_agreement(a)) for a in agreements]}, request=request)
-
-
-def cockpit_card(request: Any, _obj: Any) -> str:
-    """Cockpit cards: amount paid this year, 免申即享 count, agreements in 预警 / 未达标."""
-    user = request.user
-    if user.role not in TENANT_READERS:
-        return ""
-    year = timezone.localdate().year
-    figs = {f.key.split(".", 1)[1]: f for f in selectors.policy_figures(user, year)["figures"]}
-    counts = compliance.summary(Agreement.objects.visible_to(user).prefetch_related("commitments"))
-    return render_to_string("policies/_cockpit_card.html", {"figs": figs, "counts": counts, "year": year},
-                            request=request)
