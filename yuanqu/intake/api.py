@@ -102,6 +102,7 @@ class ProposalOut(Schema):
     field: str
     value: Decimal | None
     held: Decimal | None
+    agrees: bool | None = Field(description="whether the text and yuanqu agree, to the precision the text states")
     as_of: dt.date | None
     status: str
     quote: str = Field(alias="fact.quote")

@@ -131,10 +131,17 @@ class Proposal(TimeStamped):
         PARK_INVESTMENT = "park_investment", _("Park total investment")
         PARK_LAND = "park_land", _("Park land area")
         PARK_FLOOR = "park_floor", _("Park floor area")
+        OUTPUT = "output", _("Output value (approved statistics)")
+        REVENUE = "revenue", _("Operating revenue (approved statistics)")
+        TAX = "tax", _("Tax (approved statistics)")
         NONE = "", _("Nothing to compare")
 
-    #: Fields whose value is computed from other records: checked, never written.
-    COMPUTED = ("moved_in", "signed")
+    #: Fields whose value is computed from other records: checked, never written. The counts come from the dated
+    #: settlements; 产值, 营业收入 and 税收 from the enterprises' approved reports (a press release never
+    #: overwrites reported statistics).
+    COMPUTED = ("moved_in", "signed", "output", "revenue", "tax")
+    #: The statistics a fact is compared with, by field: the indicator's code.
+    STATISTICS = ("output", "revenue", "tax")
 
     fact = models.OneToOneField(Fact, on_delete=models.CASCADE, related_name="proposal", verbose_name=_("fact"))
     park = models.ForeignKey("parks.Park", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -145,6 +152,9 @@ class Proposal(TimeStamped):
     value = models.DecimalField(_("proposed value"), max_digits=20, decimal_places=2, null=True, blank=True,
                                 help_text=_("In the field's unit: enterprises, 万元, 亩 or m²."))
     held = models.DecimalField(_("value in yuanqu"), max_digits=20, decimal_places=2, null=True, blank=True)
+    #: Whether the text and yuanqu agree, to the precision the text states (55亿元 agrees with 54.7亿元; 超50家
+    #: with 53); None when yuanqu holds nothing to compare.
+    agrees = models.BooleanField(_("agrees"), null=True, blank=True)
     as_of = models.DateField(_("as of"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -176,17 +186,11 @@ class Proposal(TimeStamped):
         return str(target) if target is not None else ""
 
     @property
-    def agrees(self) -> bool | None:
-        """Whether the text and yuanqu agree (None when there is nothing to compare)."""
-        if self.value is None or self.held is None:
-            return None
-        return self.value == self.held
-
-    @property
     def field_unit(self) -> str:
         """The unit of ``value`` and ``held``."""
         return {"moved_in": "家", "signed": "家", "project_investment": "万元", "park_investment": "万元",
-                "park_land": "亩", "park_floor": "平方米"}.get(self.field, "")
+                "park_land": "亩", "park_floor": "平方米", "output": "万元", "revenue": "万元",
+                "tax": "万元"}.get(self.field, "")
 
     @property
     def writable(self) -> bool:

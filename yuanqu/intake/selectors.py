@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -36,8 +36,8 @@ def proposals_for(user: Any) -> QuerySet[Proposal]:
 def discrepancies_for(user: Any) -> QuerySet[Proposal]:
     """Proposals where the text and yuanqu disagree and no one has decided yet: what to check before a
     briefing."""
-    return (proposals_for(user).filter(status=Proposal.Status.PROPOSED, held__isnull=False, value__isnull=False)
-            .exclude(value=F("held")).order_by("-fact__document__published_on", "fact__position"))
+    return (proposals_for(user).filter(status=Proposal.Status.PROPOSED, agrees=False)
+            .order_by("-fact__document__published_on", "fact__position"))
 
 
 def highlighted(document: SourceDocument, facts: list[Fact]) -> SafeString:

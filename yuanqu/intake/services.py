@@ -7,11 +7,12 @@ the source document and the quote it came from.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,6 +25,7 @@ from yuanqu.core.roles import EDIT_PARK, Role
 from yuanqu.core.scoping import region_within
 from yuanqu.core.services import require_role
 from yuanqu.core.text import pinyin_keys
+from yuanqu.figures.periods import Period
 from yuanqu.investment.models import Lead, Project
 from yuanqu.parks.models import Park
 
@@ -118,16 +120,31 @@ def registry_names(targets: list[Target]) -> list[ex.Name]:
     return names
 
 
+#: A money amount in 万元 per unit as written.
+MONEY_FACTOR = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000), "万亿元": Decimal(10) ** 8}
+#: Statistics a fact can be checked against: (metric pattern, indicator code). A 亩均, a 增加值 or a share is
+#: another figure, not the total.
+STAT_METRICS = ((re.compile(r"产值"), "output"), (re.compile(r"营业收入|营收|销售收入"), "revenue"),
+                (re.compile(r"税收|纳税|税金"), "tax"))
+NOT_A_TOTAL = re.compile(r"亩均|增加值|人均|占比|比重|增速|增长|目标|任务|计划")
+#: Qualifiers that make a figure something other than an actual (a plan, a forecast).
+NOT_AN_ACTUAL = ("目标", "预计", "计划", "力争")
+
+
 def _field_for(metric: str, unit: str) -> tuple[str, Decimal] | None:
     """(proposal field, factor into the field's unit) for a fact's metric and unit; None when yuanqu holds
     nothing comparable."""
-    money = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000), "万亿元": Decimal(10) ** 8}
+    money = MONEY_FACTOR
     if unit == "家":
         if "签约" in metric:
             return Proposal.Field.SIGNED, Decimal(1)
         if "入驻" in metric and not metric.startswith("新增"):
             return Proposal.Field.MOVED_IN, Decimal(1)
         return None
+    if unit in money and not NOT_A_TOTAL.search(metric):
+        for pattern, code in STAT_METRICS:
+            if pattern.search(metric):
+                return code, money[unit]
     if unit in money and "投资" in metric and not re.search(r"完成|到位|固定资产|年度|风险", metric):
         return "investment", money[unit]
     if unit in ("亩", "万亩") and re.search(r"占地|用地", metric):
@@ -135,6 +152,55 @@ def _field_for(metric: str, unit: str) -> tuple[str, Decimal] | None:
     if unit in ("平方米", "万平方米", "㎡", "平米") and "建筑面积" in metric:
         return Proposal.Field.PARK_FLOOR, Decimal(10000) if unit.startswith("万") else Decimal(1)
     return None
+
+
+def statistics_period(period: str) -> Period | None:
+    """The months a flow figure covers, from a fact's normalised period (2022, 2022-03, 2022-01~2022-11,
+    2022-H1, 2022-Q3, 2022-Q1~Q3, 2022-12-31 for 截至年底); None when the text states none (a period inferred
+    from the publication date alone is not one) or the months cannot be told."""
+    text = period.replace(ex.INFERRED, "")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) and ex.INFERRED in period:
+        return None
+    patterns: list[tuple[str, Any]] = [
+        (r"(\d{4})", lambda y: Period.whole_year(y)),
+        (r"(\d{4})-(\d{2})", lambda y, m: Period.month(y, m)),
+        (r"(\d{4})-(\d{2})~\d{4}-(\d{2})", lambda y, a, b: Period(y, a, b) if a <= b else None),
+        (r"(\d{4})-H([12])", lambda y, h: Period(y, 1, 6) if h == 1 else Period(y, 7, 12)),
+        (r"(\d{4})-Q([1-4])", lambda y, q: Period.quarter(y, q)),
+        (r"(\d{4})-Q1~Q([1-4])", lambda y, q: Period.to_month(y, 3 * q)),
+        # 截至10月底 / 年底: January to that month, when the day closes it
+        (r"(\d{4})-(\d{2})-(\d{2})",
+         lambda y, m, d: Period.to_month(y, m) if d == calendar.monthrange(y, m)[1] else None),
+    ]
+    for pattern, make in patterns:
+        m = re.fullmatch(pattern, text)
+        if m:
+            try:
+                found: Period | None = make(*(int(g) for g in m.groups()))
+            except ValueError:
+                return None
+            if found is not None and not (1 <= found.first <= found.last <= 12):
+                return None
+            return found
+    return None
+
+
+def agrees(value: Decimal | None, held: Decimal | None, *, written: Decimal | None = None, factor: Decimal = Decimal(1),
+           qualifier: str = "") -> bool | None:
+    """Whether a stated ``value`` (in the field's unit) agrees with what yuanqu ``held``: to the precision the
+    text wrote it in (``written``, the number as written, in its unit; ``factor`` into the field's unit: 55亿元
+    is 55 ± 0.5 亿元), and as its qualifier says (超, 以上, 余, 逾, 多: at least; 近, 不足: at most and
+    within a tenth below). None when either is
+    missing."""
+    if value is None or held is None:
+        return None
+    exponent = written.normalize().as_tuple().exponent if written is not None else 0
+    step = Decimal(1).scaleb(min(int(exponent), 0)) * factor if written is not None else Decimal(0)
+    if any(q in qualifier for q in ("超", "以上", "余", "逾", "多")):
+        return held >= value
+    if any(q in qualifier for q in ("近", "不足", "以下")):
+        return value * Decimal("0.9") <= held <= value
+    return abs(held - value) <= step / 2
 
 
 def match_target(entity: str, field: str, targets: list[Target]) -> Target | None:
@@ -180,15 +246,20 @@ def _as_of(fact: ex.ExtractedFact, published: dt.date | None) -> dt.date | None:
 
 
 def held_value(*, actor: User, field: str, park: Park | None, project: Project | None,
-               as_of: dt.date | None) -> Decimal | None:
-    """What yuanqu holds for the target and period: counts as of the date through the figures layer; an
-    investment or an area as recorded."""
-    if field in Proposal.COMPUTED and park is not None:
-        from yuanqu.figures.selectors import scope_for, scope_for_region, stage_counts
+               as_of: dt.date | None, period: Period | None = None) -> Decimal | None:
+    """What yuanqu holds for the target and period: counts as of the date and 产值/营业收入/税收 of the period
+    (the approved reports' sum, 万元; None when no report of the period is approved) through the figures layer;
+    an investment or an area as recorded."""
+    if (field in Proposal.COMPUTED or field in Proposal.STATISTICS) and park is not None:
+        from yuanqu.figures.selectors import indicator, scope_for, scope_for_region, stage_counts
 
-        on = min(as_of or timezone.localdate(), timezone.localdate())
         scope = scope_for(actor, park=park) if actor.role != Role.REGION_ADMIN else scope_for_region(
             park.region_id, park)
+        if field in Proposal.STATISTICS:
+            fig = indicator(scope, period, field) if period is not None else None
+            return None if fig is None or not fig.reporters or fig.value is None else fig.value.quantize(
+                Decimal("0.01"))
+        on = min(as_of or timezone.localdate(), timezone.localdate())
         counts = stage_counts(scope, on)
         return Decimal(counts.moved_in if field == Proposal.Field.MOVED_IN else counts.signed)
     if field == Proposal.Field.PROJECT_INVESTMENT and project is not None:
@@ -242,6 +313,12 @@ def document_create(*, actor: User, title: str, text: str, publisher: str = "", 
                     value_high=high, unit=f.unit[:20], period=f.period[:40], period_inferred=f.period_inferred,
                     qualifier=f.qualifier[:20], quote=f.quote[:2000], start=f.start, end=f.end)
         spec = _field_for(f.metric, f.unit)
+        period = None
+        if spec is not None and spec[0] in Proposal.STATISTICS:
+            # a flow is compared over the months the text states, and only as an actual
+            period = statistics_period(f.period)
+            if period is None or any(q in f.qualifier for q in NOT_AN_ACTUAL):
+                spec = None
         target = match_target(f.entity, spec[0], targets) if spec is not None and high is None else None
         if spec is None or target is None or target.kind not in ("park", "project") \
                 or (target.kind, target.pk) not in by_pk:
@@ -256,11 +333,12 @@ def document_create(*, actor: User, title: str, text: str, publisher: str = "", 
         fact.park = park if park is not None else (project.park if project is not None else None)
         fact.full_clean()
         fact.save()
-        as_of = _as_of(f, document.published_on)
+        as_of = period.end if period is not None else _as_of(f, document.published_on)
         value = (low * factor).quantize(Decimal("0.01"))
+        held = held_value(actor=actor, field=field, park=park, project=project, as_of=as_of, period=period)
         proposal = Proposal(fact=fact, park=fact.park if project is None else project.park, project=project,
-                            field=field, value=value, as_of=as_of,
-                            held=held_value(actor=actor, field=field, park=park, project=project, as_of=as_of))
+                            field=field, value=value, as_of=as_of, held=held,
+                            agrees=agrees(value, held, written=low, factor=factor, qualifier=f.qualifier))
         proposal.full_clean()
         proposal.save()
         proposals += 1
@@ -331,6 +409,7 @@ def proposal_review(*, actor: User, proposal: Proposal, decision: str, value: De
             status = Proposal.Status.EDITED if decision == "edit" and new_value != proposal.value \
                 else Proposal.Status.APPLIED
             proposal.held = new_value
+            proposal.agrees = True
         else:
             status = Proposal.Status.ACCEPTED
         proposal.value = new_value
@@ -380,7 +459,6 @@ def _apply(actor: User, proposal: Proposal, value: Decimal | None) -> None:
 
 #: Entities that name no company or project (a lead needs one).
 GENERIC_ENTITIES = frozenset({"", "园区", "全区", "全市", "全省", "全国", "本区", "我区", "企业", "项目"})
-MONEY_IN_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
 
 
 def names_a_company(entity: str) -> bool:
@@ -412,8 +490,8 @@ def fact_to_lead(*, actor: User, fact: Fact) -> Lead:
     if not names_a_company(name):
         raise ValidationError(_("This figure names no company or project to make a lead of."), code="no_entity")
     investment = None
-    if fact.unit in MONEY_IN_WAN and "投资" in fact.metric and fact.value_high is None:
-        investment = (fact.value * MONEY_IN_WAN[fact.unit]).quantize(Decimal("0.01"))
+    if fact.unit in MONEY_FACTOR and "投资" in fact.metric and fact.value_high is None:
+        investment = (fact.value * MONEY_FACTOR[fact.unit]).quantize(Decimal("0.01"))
     document = fact.document
     note = (f"来自资讯「{document.title}」（{document.published_on:%Y-%m-%d}）：{fact.quote}" if document.published_on
             else f"来自资讯「{document.title}」：{fact.quote}")
