@@ -151,7 +151,7 @@ class Contact(TimeStamped):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="contacts",
                                    verbose_name=_("enterprise"))
     name = models.CharField(_("full name"), max_length=60)
-    title = models.CharField(_("title"), max_length=60, blank=True)
+    title = models.CharField(_("job title"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -51,7 +52,8 @@ def _enterprise_columns() -> dict[str, list[Column]]:
         "name": [Column(_("Name"), lambda e: e.name)],
         "industry": [Column(_("Industry code"), lambda e: e.industry_id or ""),
                      Column(_("Industry"), lambda e: e.industry.name if e.industry else "")],
-        "region": [Column(_("Registered region"), lambda e: e.region_id)],
+        "region": [Column(_("Registered region code"), lambda e: e.region_id),
+                   Column(_("Registered region"), lambda e: e.region.name if e.region else "")],
         "status": [Column(_("Status"), lambda e: e.get_status_display())],
         "registered_capital_wan": [Column(_("Registered capital (10k yuan)"), lambda e: e.registered_capital_wan)],
         "established_on": [Column(_("Established on"), lambda e: e.established_on)],
@@ -64,10 +66,16 @@ def _enterprise_columns() -> dict[str, list[Column]]:
     }
 
 
+def parks_and_stages(e: Enterprise) -> str:
+    """The parks the viewer may see this enterprise in, each with its stage: 信联天地（已入驻）；生命药洲（已签约）."""
+    return "；".join(f"{s.park.name}（{s.get_stage_display()}）" for s in getattr(e, "visible_settlements", []))
+
+
 def _enterprise_spec() -> ListSpec:
     return ListSpec(
         filters=[
             Filter("park", _("Park"), _park_choices, "settlements__park"),
+            Filter("stage", _("Settlement stage"), Settlement.Stage.choices, "settlements__stage"),
             Filter("section", _("Industry section"),
                    lambda r: list(IndustryCode.objects.filter(level=1).values_list("code", "name")),
                    "industry__section"),
@@ -82,6 +90,7 @@ def _enterprise_spec() -> ListSpec:
         default_sort="name",
         search=lambda qs, q: qs.search(q),
         columns=lambda r: [*(c for name in ENTERPRISE_FIELDS for c in _enterprise_columns()[name]),
+                           Column(_("Parks and settlement stages"), parks_and_stages),
                            Column(_("Primary contact phone"), lambda e: _primary_phone(r.user, e))],
         export_name="enterprises",
     )
@@ -91,9 +100,20 @@ def _enterprise_spec() -> ListSpec:
 def enterprise_list(request: AuthedRequest) -> HttpResponse:
     """Enterprises in scope, with filters, pinyin search, sort, pagination and export."""
     require_page_role(request.user, LIST_ROLES)
-    qs = selectors.enterprises_for_list(request.user).prefetch_related("contacts")
-    if request.GET.get("park"):
-        qs = qs.filter(settlements__park__in=Park.objects.visible_to(request.user)).distinct()
+    visible = selectors.settlements_for_list(request.user).order_by("park__name_pinyin", "pk")
+    qs = selectors.enterprises_for_list(request.user).prefetch_related(
+        "contacts", Prefetch("settlements", queryset=visible, to_attr="visible_settlements"))
+    park, stage = request.GET.get("park", "").strip(), request.GET.get("stage", "").strip()
+    # A park or stage that is not a choice is ignored, as the list's filters do (never a probe).
+    park = park if park.isdigit() and Park.objects.visible_to(request.user).filter(pk=int(park)).exists() else ""
+    stage = stage if stage in Settlement.Stage.values else ""
+    if park or stage:
+        # Park and stage of one and the same settlement the user may see (the list's two filters, applied one
+        # after the other, would also match a stage reached in another park).
+        wanted = visible.filter(park_id=int(park)) if park else visible
+        if stage:
+            wanted = wanted.filter(stage=stage)
+        qs = qs.filter(pk__in=wanted.values("enterprise_id")).distinct()
     return run_list(request, qs, _enterprise_spec(), "enterprises/enterprise_list.html",
                     {"can_create": request.user.role in EDIT_PARK})
 

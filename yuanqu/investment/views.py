@@ -25,6 +25,7 @@ from yuanqu.core.models import IndustryCode
 from yuanqu.core.roles import CONFIGURERS, EDIT_PARK, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import require_page_role, require_role_audited
+from yuanqu.core.text import pinyin_keys
 from yuanqu.core.types import AuthedRequest
 from yuanqu.enterprises.models import EnterpriseRequest
 from yuanqu.enterprises.services import REQUEST_FILED
@@ -70,10 +71,19 @@ def _park_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
     return list(Park.objects.visible_to(request.user).values_list("pk", "name"))
 
 
+def _owners(rows: Any, path: str) -> list[tuple[Any, str]]:
+    """Each person owning some of ``rows`` once (no ordering column in the DISTINCT), by name; people who share a
+    display name (a bureau's account name) are told apart by their user name."""
+    people = rows.filter(**{f"{path}__isnull": False}).order_by().values_list(
+        f"{path}_id", f"{path}__display_name", f"{path}__username").distinct()
+    names = [(pk, display or username, username) for pk, display, username in people]
+    shared = {n for n in (label for _pk, label, _u in names) if sum(1 for _p, lab, _u in names if lab == n) > 1}
+    return sorted(((pk, f"{label}（{username}）" if label in shared else label) for pk, label, username in names),
+                  key=lambda choice: pinyin_keys(choice[1])[0])
+
+
 def _owner_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
-    owners = selectors.leads_for_list(request.user).filter(owner__isnull=False).values_list(
-        "owner_id", "owner__display_name", "owner__username").distinct()
-    return [(pk, display or username) for pk, display, username in owners]
+    return _owners(selectors.leads_for_list(request.user), "owner")
 
 
 def _section_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
@@ -82,9 +92,7 @@ def _section_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
 
 
 def _project_owner_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
-    owners = selectors.projects_for_list(request.user).filter(investor_lead__owner__isnull=False).values_list(
-        "investor_lead__owner_id", "investor_lead__owner__display_name", "investor_lead__owner__username").distinct()
-    return [(pk, display or username) for pk, display, username in owners]
+    return _owners(selectors.projects_for_list(request.user), "investor_lead__owner")
 
 
 def _period(request: AuthedRequest) -> tuple[dt.date | None, dt.date | None, dict[str, Any]]:
