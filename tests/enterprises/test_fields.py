@@ -22,7 +22,8 @@ def test_the_export_has_a_column_per_field_in_the_same_order(client, world):
     login(client, world.users["region_staff"])
     header = read_csv(client.get(reverse("enterprises:list"), {"export": "csv"}))[0]
     assert header[:3] == ["统一社会信用代码", "名称", "行业代码"]
-    assert len(header) == len(ENTERPRISE_FIELDS) + 2  # industry has code and name; plus the contact phone
+    # industry and region have code and name; plus the parks with their stages and the contact phone
+    assert len(header) == len(ENTERPRISE_FIELDS) + 4
 
 
 def test_the_importer_and_the_api_take_the_same_fields(world, client_as):
