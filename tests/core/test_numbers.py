@@ -132,6 +132,12 @@ def test_each_has_one_template_filter(template, context, text):
     (None, "万元", None),
     (Decimal("7.25"), "万元", Decimal("7.25")),
     (3, "", Decimal("3")),
+    # 亩 and area (1 公顷 = 15 亩, 1 亩 = 10000/15 ㎡), exactly where the ratio terminates
+    ("2公顷", "亩", Decimal("30")),
+    ("1平方公里", "亩", Decimal("1500")),
+    ("1000平方米", "亩", Decimal("1.5")),
+    ("30亩", "平方米", Decimal("20000")),
+    ("3万亩", "公顷", Decimal("2000")),
 ])
 def test_it_reads_numbers_as_people_type_them(raw, unit, expected):
     assert numbers.parse_number(raw, unit=unit) == expected

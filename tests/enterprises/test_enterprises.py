@@ -360,7 +360,7 @@ def test_it_exports_the_list_and_audits_the_export(world, client_as):
     assert sorted(r[1] for r in rows[1:]) == ["青岛信达软件有限公司", "青岛装修中科技有限公司"]
     xltd_row = next(r for r in rows[1:] if r[0] == world.ent_xltd.uscc)
     assert xltd_row[2] == "6513" and xltd_row[7] == 500  # calamine gives numbers back as numbers
-    assert xltd_row[4:6] == ["370213", "李沧区"]  # the region by code and by name
+    assert xltd_row[4:6] == ["370213", "李沧区"]  # the region by code and by name (注册地, 注册地名称)
     event = AuditEvent.objects.filter(action="export").latest("id")
     assert (event.actor, event.object_type, event.ip) == (world.user("region_staff"), "enterprises.Enterprise",
                                                           "10.1.2.3")

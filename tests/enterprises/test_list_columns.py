@@ -35,7 +35,7 @@ def test_the_export_names_parks_with_stages_and_the_region(two_parks: World, cli
     stages = {s.park.name: s.get_stage_display() for s in w.ent_xltd_fitout.settlements.select_related("park")}
     assert set(fitout["园区及入驻阶段"].split("；")) == {f"{p}（{st}）" for p, st in stages.items()}
     assert len(stages) == 2
-    assert (fitout["注册地代码"], fitout["注册地"]) == ("370213", "李沧区")
+    assert (fitout["注册地"], fitout["注册地名称"]) == ("370213", "李沧区")
     assert fitout["所属行业"] == w.ent_xltd_fitout.industry.name
 
 

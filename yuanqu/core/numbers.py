@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
 import cn2an
@@ -225,6 +226,8 @@ UNITS: dict[str, tuple[str, Decimal]] = {
     "家": ("count", Decimal(1)),
     "%": ("percent", Decimal(1)),
 }
+#: Square metres in one 亩 (市亩): 10000/15.
+MU_IN_M2 = Fraction(10_000, 15)
 UNIT_ALTERNATIVES = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 _NUMBER_WITH_UNIT = re.compile(r"^([-+]?[0-9.]+)\s*(" + UNIT_ALTERNATIVES + r")?$", re.IGNORECASE)
 #: A number written with thousands separators: 1-3 digits, then groups of exactly three (an optional sign and
@@ -250,8 +253,16 @@ def unit_factor(from_unit: str, to_unit: str) -> Decimal | None:
     if not from_unit or not to_unit or from_unit == to_unit:
         return Decimal(1)
     a, b = UNITS.get(from_unit), UNITS.get(to_unit)
-    if a is None or b is None or a[0] != b[0]:
+    if a is None or b is None:
         return None
+    if a[0] != b[0]:
+        if {a[0], b[0]} != {"area", "mu"}:
+            return None
+        # 亩 and area: 1 亩 = 10000/15 ㎡ exactly (1 公顷 = 15 亩), computed as a fraction so that 公顷 → 亩 is 15
+        # and ㎡ → 亩 is 0.0015, not a rounded quotient.
+        ratio = (Fraction(a[1]) * (MU_IN_M2 if a[0] == "mu" else 1)) / (Fraction(b[1]) * (MU_IN_M2 if b[0] == "mu"
+                                                                                           else 1))
+        return Decimal(ratio.numerator) / Decimal(ratio.denominator)
     return a[1] / b[1]
 
 

@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yuanqu.core.text import normalize_uscc
 from yuanqu.core.validators import EARLIEST_FOUNDING_DATE
 from yuanqu.parks.importers import resolve_park
+from yuanqu.tabular.clean import CellError
 from yuanqu.tabular.fast import fast_insert, fast_pinyin_keys
 from yuanqu.tabular.importers import (
     CHUNK,
@@ -50,6 +52,15 @@ NOT_IN_SCOPE = gettext_lazy(
     "the settlement form (district staff confirm the request), or ask district staff to import it.")
 
 
+def resolve_enterprise(ctx: Context, text: str) -> Enterprise:
+    """The enterprise of a USCC among those the importing user may see (the same error for any other code): for
+    the importers of other apps that attach a row to a registered enterprise (incubatees, agreements …)."""
+    found = Enterprise.objects.visible_to(ctx.actor).filter(uscc=normalize_uscc(text)).first()
+    if found is None:
+        raise CellError(_("No enterprise in your scope has this code."))
+    return found
+
+
 class EnterpriseImporter(Importer):
     """Enterprises by USCC; with a park column (or the batch's park), new ones are signed into that park."""
 
@@ -58,7 +69,8 @@ class EnterpriseImporter(Importer):
     label = gettext_lazy("Enterprises")
     model = Enterprise
     key_fields = ("uscc",)
-    ignored_headers = ("Primary contact phone",)
+    #: Export columns that are read from elsewhere, not imported: they round-trip as they are.
+    ignored_headers = ("Primary contact phone", "Registered region name", "Parks and settlement stages")
     fields = (
         FieldSpec(
             "uscc",

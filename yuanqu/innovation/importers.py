@@ -9,8 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yuanqu.core.text import normalize_uscc
-from yuanqu.enterprises.models import Enterprise
+from yuanqu.enterprises.importers import resolve_enterprise
 from yuanqu.parks.importers import resolve_park
 from yuanqu.tabular.clean import CellError
 from yuanqu.tabular.importers import ServiceImporter, amount_field
@@ -18,14 +17,6 @@ from yuanqu.tabular.registry import PARK_SYNONYMS, USCC_SYNONYMS, Context, Field
 
 from . import services
 from .models import Incubatee, Incubator, IPType, TechContract, TechField, TechNeed, Track
-
-
-def resolve_enterprise(ctx: Context, text: str) -> Enterprise:
-    """The enterprise of a USCC among those the importing user may see (the same error for any other code)."""
-    found = Enterprise.objects.visible_to(ctx.actor).filter(uscc=normalize_uscc(text)).first()
-    if found is None:
-        raise CellError(_("No enterprise in your scope has this code."))
-    return found
 
 
 def _incubator(ctx: Context, park: Any) -> Incubator:

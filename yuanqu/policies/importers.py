@@ -1,22 +1,27 @@
-"""The clause importer: a table of clauses (one row per clause, keyed by policy and clause number), written through
-:mod:`yuanqu.policies.services`, so a malformed rule is refused on its row with the position named.
-Registered from :class:`yuanqu.policies.apps.PoliciesConfig`."""
+"""The policy app's importers, row by row through :mod:`yuanqu.policies.services` (their validation, scope and audit):
+clauses (one row per clause, keyed by policy and clause number; a malformed rule is refused on its row with the
+position named), investment agreements (keyed by enterprise and title) and their commitments (keyed by agreement,
+year and indicator), as a district keeps them in its 履约台账. Registered from
+:class:`yuanqu.policies.apps.PoliciesConfig`."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yuanqu.core.roles import Role
+from yuanqu.enterprises.importers import resolve_enterprise
+from yuanqu.parks.importers import resolve_park
 from yuanqu.tabular.clean import CellError, match_key
-from yuanqu.tabular.importers import ServiceImporter
-from yuanqu.tabular.registry import Context, FieldSpec, RowResult
+from yuanqu.tabular.importers import ServiceImporter, amount_field
+from yuanqu.tabular.registry import PARK_SYNONYMS, USCC_SYNONYMS, Context, FieldSpec, RowResult
 
 from . import services
-from .models import Clause, Policy
+from .models import Agreement, Clause, Commitment, Policy
 
 
 def resolve_policy(ctx: Context, text: str) -> Policy:
@@ -101,3 +106,109 @@ class ClauseImporter(ServiceImporter):
     def update(self, ctx: Context, obj: Any, row: RowResult) -> Any:
         changes = {k: v for k, v in row.changes.items() if k not in ("policy",)}
         return services.clause_update(actor=ctx.actor, clause=obj, **changes)
+
+
+def _enterprise_field() -> FieldSpec:
+    return FieldSpec("enterprise", gettext_lazy("Unified social credit code"), "ref", required=True,
+                     resolve=resolve_enterprise, synonyms=USCC_SYNONYMS)
+
+
+AGREEMENT_SYNONYMS = ("协议名称", "合同名称", "投资协议", "协议", "项目协议名称")
+
+
+class AgreementImporter(ServiceImporter):
+    """Investment agreements (投资协议) by enterprise and title; a correction of land, dates or deposit updates."""
+
+    entity = "agreements"
+    position = 91
+    label = gettext_lazy("Investment agreements")
+    model = Agreement
+    roles = (Role.REGION_STAFF,)
+    key_fields = ("enterprise", "title")
+    fields = (
+        _enterprise_field(),
+        FieldSpec("title", gettext_lazy("Agreement title"), required=True, max_length=200,
+                  synonyms=AGREEMENT_SYNONYMS),
+        FieldSpec("park", gettext_lazy("Park"), "ref", resolve=resolve_park, synonyms=PARK_SYNONYMS),
+        FieldSpec("land_parcel", gettext_lazy("Land parcel"), max_length=100, synonyms=("地块", "地块编号", "宗地号")),
+        FieldSpec("land_area_mu", gettext_lazy("Land area"), "decimal", unit="亩",
+                  synonyms=("用地面积", "供地面积", "占地面积", "出让面积")),
+        FieldSpec("signed_on", gettext_lazy("Signed on"), "date", required=True, not_future=True,
+                  synonyms=("签约日期", "签订日期", "协议签订日期")),
+        FieldSpec("full_production_on", gettext_lazy("Full production (达产) on"), "date",
+                  synonyms=("达产日期", "约定达产日期", "达产时间")),
+        amount_field("deposit_yuan", gettext_lazy("Performance deposit"), ("履约保证金", "保证金"), unit="元"),
+    )
+
+    def find(self, ctx: Context, row: RowResult) -> Any:
+        return Agreement.objects.editable_by(ctx.actor).filter(enterprise=row.values.get("enterprise"),
+                                                               title=row.values.get("title")).first()
+
+    def compare_fields(self) -> list[str]:
+        return ["park", "land_parcel", "land_area_mu", "signed_on", "full_production_on", "deposit_yuan"]
+
+    def create(self, ctx: Context, row: RowResult) -> Any:
+        values = {k: v for k, v in row.values.items() if v is not None and v != ""}
+        return services.agreement_create(actor=ctx.actor, **values)
+
+    def update(self, ctx: Context, obj: Any, row: RowResult) -> Any:
+        return services.agreement_update(actor=ctx.actor, agreement=obj, **row.changes)
+
+
+class CommitmentImporter(ServiceImporter):
+    """An agreement's commitments (履约承诺), one row per year and indicator; the agreement is named by its
+    enterprise's USCC and its title, among the agreements the importing user manages."""
+
+    entity = "agreement_commitments"
+    position = 92
+    label = gettext_lazy("Agreement commitments")
+    model = Commitment
+    roles = (Role.REGION_STAFF,)
+    key_fields = ("enterprise", "agreement", "year", "indicator")
+    fields = (
+        _enterprise_field(),
+        FieldSpec("agreement", gettext_lazy("Agreement title"), required=True, max_length=200,
+                  synonyms=AGREEMENT_SYNONYMS),
+        FieldSpec("year", gettext_lazy("Year"), "int", required=True, synonyms=("年度", "承诺年度", "考核年度")),
+        FieldSpec("indicator", gettext_lazy("Indicator"), "choice", required=True,
+                  choices=lambda: Commitment.Indicator.choices, synonyms=("指标", "承诺指标", "考核指标"),
+                  aliases={"固定资产投资": "investment", "投资": "investment", "产值": "output",
+                           "工业总产值": "output", "营收": "revenue", "营业收入": "revenue", "税收": "tax",
+                           "纳税": "tax", "亩均税收": "tax_per_mu", "就业": "employees", "从业人员": "employees",
+                           "研发投入": "rnd", "研发": "rnd"}),
+        FieldSpec("target", gettext_lazy("Target"), "decimal", required=True, synonyms=("目标值", "承诺值", "目标")),
+        FieldSpec("unit", gettext_lazy("Unit of measure"), required=True, max_length=20, synonyms=("单位", "计量单位")),
+        FieldSpec("basis", gettext_lazy("Counting basis"), "choice", choices=lambda: Commitment.Basis.choices,
+                  synonyms=("口径", "计算口径"), aliases={"年度": "annual", "当年": "annual", "累计": "cumulative"}),
+        FieldSpec("tolerance_pct", gettext_lazy("Tolerance"), "decimal", unit="%", synonyms=("容差", "允许偏差")),
+    )
+
+    def _agreement(self, ctx: Context, row: RowResult) -> Agreement | None:
+        return Agreement.objects.editable_by(ctx.actor).filter(enterprise=row.values.get("enterprise"),
+                                                               title=row.values.get("agreement")).first()
+
+    def check(self, ctx: Context, row: RowResult) -> None:
+        if row.values.get("enterprise") is not None and self._agreement(ctx, row) is None:
+            row.errors.append(_("This enterprise has no agreement of that title that you manage; import the "
+                                "agreement first."))
+            return
+        super().check(ctx, row)
+
+    def find(self, ctx: Context, row: RowResult) -> Any:
+        return Commitment.objects.filter(agreement=self._agreement(ctx, row), year=row.values["year"],
+                                         indicator=row.values["indicator"]).first()
+
+    def compare_fields(self) -> list[str]:
+        return ["target", "unit", "basis", "tolerance_pct"]
+
+    def create(self, ctx: Context, row: RowResult) -> Any:
+        v = row.values
+        agreement = self._agreement(ctx, row)
+        if agreement is None:  # checked already; the agreement went away since
+            raise PermissionDenied("agreement not editable")
+        extra = {k: v[k] for k in ("basis", "tolerance_pct") if v.get(k) not in (None, "")}
+        return services.commitment_add(actor=ctx.actor, agreement=agreement, year=v["year"],
+                                       indicator=v["indicator"], target=v["target"], unit=v["unit"], **extra)
+
+    def update(self, ctx: Context, obj: Any, row: RowResult) -> Any:
+        return services.commitment_update(actor=ctx.actor, commitment=obj, **row.changes)

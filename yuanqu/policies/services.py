@@ -633,6 +633,23 @@ def agreement_create(*, actor: User, title: str, enterprise: Enterprise, signed_
     return save_created(actor=actor, obj=agreement)
 
 
+@transaction.atomic
+def agreement_update(*, actor: User, agreement: Agreement, park: Park | None | Unset = UNSET,
+                     land_parcel: str | Unset = UNSET, land_area_mu: Decimal | None | Unset = UNSET,
+                     signed_on: dt.date | Unset = UNSET, full_production_on: dt.date | None | Unset = UNSET,
+                     deposit_yuan: Decimal | Unset = UNSET) -> Agreement:
+    """Correct an agreement's park, land, dates or deposit (district staff); the 达产 date stays after signing."""
+    _require_agreement_editor(actor, agreement)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    before = audit.snapshot(agreement)
+    assign(agreement, park=park, land_parcel=land_parcel, land_area_mu=land_area_mu, signed_on=signed_on,
+           full_production_on=full_production_on, deposit_yuan=deposit_yuan)
+    _check_agreement_links(actor, agreement)
+    if agreement.full_production_on is not None and agreement.full_production_on < agreement.signed_on:
+        raise _err("full_production_on", "达产日期不能早于签约日期。", "order")
+    return save_updated(actor=actor, obj=agreement, before=before)
+
+
 def _require_agreement_editor(actor: User, agreement: Agreement) -> None:
     require_role(actor, EDIT_REGION)
     if not Agreement.objects.editable_by(actor).filter(pk=agreement.pk).exists():
@@ -644,15 +661,31 @@ def commitment_add(*, actor: User, agreement: Agreement, year: int, indicator: s
                    basis: str = Commitment.Basis.ANNUAL, tolerance_pct: Decimal = Decimal(10)) -> Commitment:
     """Add a yearly commitment; a negative target or a tolerance outside 0–100% is refused."""
     _require_agreement_editor(actor, agreement)
-    if target is not None and target < 0:
-        raise _err("target", "承诺目标不能为负数。", "negative")
-    if tolerance_pct is not None and not (0 <= tolerance_pct <= 100):
-        raise _err("tolerance_pct", "容差应在 0% 至 100% 之间。", "range")
+    _check_commitment(target, tolerance_pct)
     if Commitment.objects.filter(agreement=agreement, year=year, indicator=indicator).exists():
         raise _err("indicator", "该年度已有此项承诺。", "duplicate")
     return save_created(actor=actor, obj=Commitment(agreement=agreement, year=year, indicator=indicator,
                                                      target=target, unit=unit, basis=basis,
                                                      tolerance_pct=tolerance_pct))
+
+
+def _check_commitment(target: Decimal | None, tolerance_pct: Decimal | None) -> None:
+    if target is not None and target < 0:
+        raise _err("target", "承诺目标不能为负数。", "negative")
+    if tolerance_pct is not None and not (0 <= tolerance_pct <= 100):
+        raise _err("tolerance_pct", "容差应在 0% 至 100% 之间。", "range")
+
+
+@transaction.atomic
+def commitment_update(*, actor: User, commitment: Commitment, target: Decimal | Unset = UNSET,
+                      unit: str | Unset = UNSET, basis: str | Unset = UNSET,
+                      tolerance_pct: Decimal | Unset = UNSET) -> Commitment:
+    """Correct a commitment's target, unit, basis or tolerance (its year and indicator are its identity)."""
+    _require_agreement_editor(actor, commitment.agreement)
+    _check_commitment(None if target is UNSET else target, None if tolerance_pct is UNSET else tolerance_pct)
+    before = audit.snapshot(commitment)
+    assign(commitment, target=target, unit=unit, basis=basis, tolerance_pct=tolerance_pct)
+    return save_updated(actor=actor, obj=commitment, before=before)
 
 
 @transaction.atomic
