@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from html.parser import HTMLParser
 from typing import Any
 
 from django.http import HttpResponse
@@ -62,3 +63,46 @@ class Api:
     def patch(self, path: str, data: Any) -> HttpResponse:
         return self.client.patch(path, json.dumps(data, default=str), content_type="application/json",
                                  headers=self._headers())
+
+
+def hidden_inputs(html: str, form_id: str) -> list[tuple[str, str]]:
+    """The (name, value) of the hidden inputs inside the form with id ``form_id`` (its CSRF token left out)."""
+
+    class Inputs(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.depth = 0
+            self.found: list[tuple[str, str]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            if tag == "form" and (self.depth or a.get("id") == form_id):
+                self.depth += 1
+            if self.depth and tag == "input" and a.get("type") == "hidden" and a.get("name") != "csrfmiddlewaretoken":
+                self.found.append((a.get("name") or "", a.get("value") or ""))
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "form" and self.depth:
+                self.depth -= 1
+
+    parser = Inputs()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def data_values(response: HttpResponse, name: str = "id") -> list[str]:
+    """The values of every ``data-<name>`` attribute of the page, in order (a list's rows: ``data-id``)."""
+
+    class Marks(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.found: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.found += [v for k, v in attrs if k == f"data-{name}" and v is not None]
+
+    parser = Marks()
+    parser.feed(response.content.decode())
+    parser.close()
+    return parser.found

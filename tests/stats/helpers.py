@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
 
@@ -10,6 +12,10 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import approve_report
+from yuanqu.core.demo import make_uscc
+from yuanqu.core.models import IndustryCode
+from yuanqu.enterprises import services as ent
+from yuanqu.enterprises.models import Enterprise
 from yuanqu.stats import services
 from yuanqu.stats.models import Indicator, Report, Round
 
@@ -33,6 +39,14 @@ def form_data(values: dict[str, str], action: str = "save", **extra: str) -> dic
 
 def fill(client: Client, report: Report, values: dict[str, str], action: str = "save", **extra: str) -> Any:
     return client.post(reverse("stats:report_fill", args=[report.pk]), form_data(values, action, **extra))
+
+
+def new_enterprise(world: Any, n: int) -> Enterprise:
+    """Another enterprise of 李沧 (number ``n`` names it and seeds its USCC), made by district staff."""
+    return ent.enterprise_create(
+        actor=world.users["region_staff"], uscc=make_uscc(random.Random(1000 + n), "370213"),
+        name=f"青岛批量测试{n:02d}有限公司", industry=IndustryCode.objects.get(pk="6513"), region=world.licang,
+        registered_capital_wan=Decimal("100"), established_on=dt.date(2018, 1, 1))
 
 
 def may_round(world: Any, employees: str = "100") -> Report:

@@ -31,6 +31,17 @@ def reports_for_list(user: Any) -> QuerySet[Report]:
     return Report.objects.visible_to(user).select_related("round", "enterprise", "park")
 
 
+def awaiting_review(user: Any, reports: QuerySet[Report]) -> QuerySet[Report]:
+    """The reports of ``reports`` waiting for ``user``'s review (待审核), in open rounds: the park's first review
+    for an operator (submitted), the district's approval for region staff (reviewed by the park); none for others.
+    The 工作台's to-do counts these, and the reports list filters by them."""
+    if user.role == Role.PARK_OPERATOR:
+        return reports.filter(status=Report.Status.SUBMITTED, round__locked=False)
+    if user.role == Role.REGION_STAFF:
+        return reports.filter(status=Report.Status.PARK_REVIEWED, round__locked=False)
+    return reports.none()
+
+
 def report_history(report: Report) -> QuerySet[AuditEvent]:
     """The audit trail of one report: saves, submissions, reviews, returns, in order."""
     return AuditEvent.objects.filter(object_type=Report._meta.label, object_id=str(report.pk)).order_by("at", "id")
@@ -204,10 +215,10 @@ def report_todos(user: Any) -> list[Todo]:
     reports = Report.objects.visible_to(user).filter(round__locked=False)
     url = reverse("stats:reports")
     if user.role == Role.PARK_OPERATOR:
-        n = reports.filter(status=Report.Status.SUBMITTED).count()
+        n = awaiting_review(user, reports).count()
         return [Todo(_("Reports to review"), n, f"{url}?status={Report.Status.SUBMITTED}")] if n else []
     if user.role == Role.REGION_STAFF:
-        n = reports.filter(status=Report.Status.PARK_REVIEWED).count()
+        n = awaiting_review(user, reports).count()
         return [Todo(_("Reports to approve"), n, f"{url}?status={Report.Status.PARK_REVIEWED}")] if n else []
     if user.role == Role.ENTERPRISE_USER:
         lines = []

@@ -6,6 +6,7 @@ app_name = "stats"
 urlpatterns = [
     path("", views.aggregates, name="aggregates"),
     path("reports/", views.report_list, name="reports"),
+    path("reports/bulk/", views.report_bulk, name="report_bulk"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/fill/", views.report_fill, name="report_fill"),
     path("reports/<int:pk>/check/", views.report_check, name="report_check"),

@@ -8,15 +8,18 @@ dictionary), whose refusals come back as form errors or messages, never as a 500
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,7 +27,7 @@ from django.views.decorators.http import require_POST
 from yuanqu.core import audit
 from yuanqu.core.export import export_response
 from yuanqu.core.forms import call_service, parse_number_input, save_edit
-from yuanqu.core.listing import Column, Filter, ListSpec, run_list
+from yuanqu.core.listing import Column, Filter, ListSpec, apply_list, run_list
 from yuanqu.core.models import Region
 from yuanqu.core.roles import DICTIONARY_READERS, EDIT_PARK, ENTERPRISE_SIDE, REPORT_FILLERS, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
@@ -69,12 +72,34 @@ def _round_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
 # --------------------------------------------------------------------------- reports: list and detail
 
 
+def _yes_no(request: AuthedRequest) -> list[tuple[str, str]]:
+    return [("1", _("Yes")), ("0", _("No"))]
+
+
+def _with_value(field: str) -> Callable[[AuthedRequest, QuerySet[Any], str], QuerySet[Any]]:
+    """A yes/no filter: reports with (or without) a value whose ``field`` is filled in. An EXISTS, not a join, so
+    a report with several such values is listed once."""
+    def apply(request: AuthedRequest, qs: QuerySet[Any], value: str) -> QuerySet[Any]:
+        found = Exists(ReportValue.objects.filter(report=OuterRef("pk")).exclude(**{field: ""}))
+        return qs.filter(found) if value == "1" else qs.exclude(found)
+    return apply
+
+
+def _awaiting_choices(request: AuthedRequest) -> list[tuple[str, str]]:
+    return [("1", _("Awaiting my review"))] if request.user.role in EDIT_PARK else []
+
+
 def _report_spec() -> ListSpec:
     return ListSpec(
         filters=[
             Filter("round", _("Reporting period"), _round_choices, "round"),
-            Filter("status", _("Status"), Report.Status.choices),
             Filter("park", _("Park"), _park_choices, "park"),
+            Filter("status", _("Status"), Report.Status.choices),
+            # A value that tripped a check (its warning is kept on the value), and one the enterprise explained.
+            Filter("warnings", _("Has warnings"), _yes_no, apply=_with_value("warning")),
+            Filter("explained", _("Explanation given"), _yes_no, apply=_with_value("explanation")),
+            Filter("todo", _("Awaiting review"), _awaiting_choices,
+                   apply=lambda request, qs, value: queries.awaiting_review(request.user, qs)),
         ],
         sorts={"period": ("round__year", "round__month"), "enterprise": ("enterprise__name_pinyin",),
                "submitted": ("submitted_at",), "status": ("status",)},
@@ -105,8 +130,142 @@ def report_list(request: AuthedRequest) -> HttpResponse:
         "can_park_review": user.role in EDIT_PARK,
         "can_approve": user.role == Role.REGION_STAFF,
         "can_fill": user.role in FILL_ROLES,
+        "can_bulk": user.role in EDIT_PARK,
+        "bulk_limit": BULK_LIMIT,
+        "filter_params": [(k, v) for k, v in request.GET.items() if k in _BULK_LIST_PARAMS],
         "unread": queries.unread_notice_count(user),
     })
+
+
+# --------------------------------------------------------------------------- bulk review
+
+#: The most reports one bulk action touches: each goes through its service (and its audit event) in turn.
+BULK_LIMIT = 1000
+#: The list's parameters a bulk action on "all matching rows" re-reads from its POST: the filters, the search, and
+#: the sort (which rows come first when more than :data:`BULK_LIMIT` match).
+_BULK_LIST_PARAMS = ("round", "park", "status", "warnings", "explained", "todo", "q", "sort")
+
+
+@dataclass
+class _BulkAction:
+    """One review step done in bulk: the roles its single-row view allows and the service it calls per report."""
+
+    label: str
+    done: str
+    roles: frozenset[str]
+    act: Callable[[Any, Report, str], Any]
+
+
+def _bulk_actions() -> dict[str, _BulkAction]:
+    return {
+        "review": _BulkAction(_("Pass first review"), _("Passed first review"), EDIT_PARK,
+                              lambda user, r, reason: services.report_park_review(actor=user, report=r)),
+        "approve": _BulkAction(_("Final approval"), _("Given final approval"), frozenset({Role.REGION_STAFF}),
+                               lambda user, r, reason: services.report_approve(actor=user, report=r)),
+        "return": _BulkAction(_("Return"), _("Returned"), EDIT_PARK,
+                              lambda user, r, reason: services.report_return(actor=user, report=r, reason=reason)),
+    }
+
+
+def _skip_reason(report_pk: int, exc: ValidationError, action: str) -> str:
+    """Why the service refused one report, in the reviewer's words: a refusal for its status names the status
+    (already approved, not submitted …); any other refusal (a locked period) is the service's own message."""
+    if getattr(exc, "code", None) != "status":
+        return _error_text(exc)
+    status = Report.objects.filter(pk=report_pk).values_list("status", flat=True).first()
+    if status == Report.Status.APPROVED:
+        return _("Approved already.")
+    if status in Report.EDITABLE:
+        return _("Not submitted by the enterprise (%(status)s).") % {"status": Report.Status(status).label}
+    if status == Report.Status.SUBMITTED and action == "approve":
+        return _("Not yet reviewed by the park.")
+    if status == Report.Status.PARK_REVIEWED and action == "review":
+        return _("Reviewed by the park already.")
+    return _error_text(exc)
+
+
+def _selected_ids(values: list[str]) -> tuple[list[int], int]:
+    """The report ids posted, in order and once each, and how many values were not ids at all."""
+    ids: dict[int, None] = {}
+    bad = 0
+    for value in values:
+        text = value.strip()
+        if text.isdigit() and len(text) <= 18:
+            ids[int(text)] = None
+        else:
+            bad += 1
+    return list(ids), bad
+
+
+@login_required
+@require_POST
+def report_bulk(request: AuthedRequest) -> HttpResponse:
+    """Pass the first review of, approve or return many reports at once (批量审核): the ticked ones, or every report
+    matching the list's filters (read again here, on the user's scope). Each report goes through the same service
+    as its single-row button — the same role, scope, status and lock checks and one audit event per report — in a
+    transaction of its own, so one refusal does not undo the others; the result page lists what was done and what
+    was not, with the reason. Ids outside the user's scope are named back as such, whether or not they exist."""
+    require_page_role(request.user, EDIT_PARK)
+    user = request.user
+    actions = _bulk_actions()
+    name = request.POST.get("action", "")
+    if name not in actions:
+        messages.error(request, _("Choose what to do with the selected reports."))
+        return _next_or(request, "stats:reports")
+    action = actions[name]
+    require_page_role(user, action.roles)  # approving is district staff's, as on the report's own page
+    reason = request.POST.get("reason", "").strip()
+    if name == "return" and not reason:
+        messages.error(request, _("Give one reason for returning the selected reports; nothing was changed."))
+        return _next_or(request, "stats:reports")
+    visible = queries.reports_for_list(user)
+    outside: list[int] = []
+    bad = 0
+    every = request.POST.get("all") == "1"
+    if every:
+        matching = apply_list(request, visible, _report_spec(), request.POST).rows
+        reports = list(matching[:BULK_LIMIT + 1])
+        total = len(reports) if len(reports) <= BULK_LIMIT else matching.count()
+        shown = request.POST.get("total", "")
+    else:
+        ids, bad = _selected_ids(request.POST.getlist("ids"))
+        if not ids:
+            messages.error(request, _("Select the reports first (tick them in the list), or choose all matching."))
+            return _next_or(request, "stats:reports")
+        total, shown = len(ids), ""
+        found = visible.in_bulk(ids[:BULK_LIMIT])
+        reports = [found[i] for i in ids[:BULK_LIMIT] if i in found]
+        outside = [i for i in ids[:BULK_LIMIT] if i not in found]
+    left = max(total - BULK_LIMIT, 0)
+    reports = reports[:BULK_LIMIT]
+    done: list[Report] = []
+    skipped: dict[str, list[Report]] = {}
+    for report in reports:
+        try:
+            # No transaction around the loop: each report commits on its own, so a refusal undoes only itself
+            # and the audit chain's lock is not held across the whole batch.
+            with transaction.atomic():
+                action.act(user, report, reason)
+            done.append(report)
+        except ValidationError as exc:
+            skipped.setdefault(_skip_reason(report.pk, exc, name), []).append(report)
+        except PermissionDenied:
+            skipped.setdefault(_("Not within your scope."), []).append(report)
+    return render(request, "stats/report_bulk_result.html", {
+        "action": action, "action_name": name, "done": done, "skipped": sorted(skipped.items()),
+        "not_done": sum(len(v) for v in skipped.values()) + len(outside), "outside": outside, "bad": bad,
+        "left": left,
+        "limit": BULK_LIMIT, "every": every, "reason": reason if name == "return" else "",
+        "changed": every and shown.isdigit() and int(shown) != total, "shown": shown, "total": total,
+        "back": _back_to_list(request),
+    })
+
+
+def _back_to_list(request: AuthedRequest) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("stats:reports")
 
 
 def _stored_values(report: Report) -> dict[int, ReportValue]:

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yuanqu.core import audit
+from yuanqu.core.listing import paginate
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
 
@@ -95,7 +95,8 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     editable = batch.created_by_id == request.user.pk and batch.status != ImportBatch.Status.COMMITTED
     status = request.GET.get("status", "")
     rows = [r for r in batch.report if not status or r[1] == status]
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    paging = paginate(request, rows, 50)
+    page = paging["page_obj"]
     fields = [(f.name, f.header()) for f in importer.fields]
     columns = [
         {**c, "field": batch.mapping.get(str(c["index"]), ""), "percent": int(100 * c["confidence"]),
@@ -113,7 +114,7 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "columns": columns,
             "fields": fields,
             "problems": engine.mapping_problems(batch) if editable else [],
-            "page_obj": page,
+            **paging,
             "rows": [
                 {
                     "line": r[0],
@@ -126,7 +127,6 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 for r in page.object_list
             ],
             "status": status,
-            "query_without_page": f"status={status}" if status else "",
             "status_labels": [(k, v, counts.get(k, 0)) for k, v in STATUS_LABELS.items()],
             "to_write": counts.get("new", 0) + counts.get("update", 0) + counts.get("warning", 0),
             "entity_label": importer.label,
