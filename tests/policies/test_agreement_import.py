@@ -92,3 +92,41 @@ def test_only_district_staff_import_agreements(annual_world: World) -> None:
     importer = get_importer("agreements")
     assert importer is not None and tuple(importer.roles) == ("region_staff",)
     assert get_importer("agreement_commitments").roles == importer.roles  # type: ignore[union-attr]
+
+
+APPLICATIONS = ["政策", "条款号", "统一社会信用代码", "预算年度", "申报日期", "审核通过日期", "核定金额(万元)", "拨付日期",
+                "拨付凭证"]
+
+
+def test_a_payout_ledger_becomes_applications_paid_on_their_dates_against_the_budget(annual_world: World) -> None:
+    """A 兑现台账 row: submitted, approved and paid on its own dates, against the policy's budget of its year, once."""
+    from tests.policies.conftest import make_policy
+    from yuanqu.policies.models import Application, Budget, Payout
+
+    w = annual_world
+    pw = make_policy(w, budget="300000")
+    staff = pw.staff
+    year = dt.date.today().year
+    uscc = w.ent_xltd.uscc
+    row = [pw.policy.title, "第三条", uscc, year, f"{year}-01-05", f"{year}-01-20", 20, f"{year}-02-01", "李财拨1号"]
+    batch = _run(staff, "policy_applications", [row], APPLICATIONS)
+    assert batch.counts.get("new") == 1
+    app = Application.objects.get(clause=pw.clause, enterprise=w.ent_xltd)
+    assert (app.status, app.amount_yuan, app.budget_year) == ("paid", Decimal("200000.00"), year)
+    assert app.submitted_at.date() == dt.date(year, 1, 5) and app.approved_at.date() == dt.date(year, 1, 20)
+    assert Payout.objects.get(application=app).paid_on == dt.date(year, 2, 1)
+    budget = Budget.objects.get(policy=pw.policy, year=year)
+    assert (budget.committed_yuan, budget.paid_yuan) == (Decimal("200000.00"), Decimal("200000.00"))
+    # the same sheet again: the application is already there, nothing changes
+    assert _run(staff, "policy_applications", [row], APPLICATIONS).counts.get("unchanged") == 1
+    assert Payout.objects.count() == 1
+    # beyond the budget left (100,000 元), dates out of order, a clause that does not exist: refused on their row
+    errors = _errors(staff, "policy_applications", [
+        [pw.policy.title, "第三条", w.ent_smyz.uscc, year, f"{year}-01-05", f"{year}-01-20", 15, "", ""],
+        [pw.policy.title, "第三条", w.ent_smyz.uscc, year - 1, f"{year}-03-05", f"{year}-01-20", 1, "", ""],
+        [pw.policy.title, "第九十九条", uscc, year, f"{year}-01-05", f"{year}-01-20", 1, "", ""],
+    ], APPLICATIONS)
+    assert "超出预算" in errors[0]
+    assert "不能早于申报日期" in errors[1]
+    assert "没有这一条款号" in errors[2]
+    assert Application.objects.count() == 1

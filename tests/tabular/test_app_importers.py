@@ -27,7 +27,8 @@ CASES = {
     "tech_needs": ("innovation", None),
     "support_services": ("support", None),  # tests/support/test_importer.py
     "policy_clauses": ("policies", None),
-    "agreements": ("policies", None),  # tests/policies/test_agreement_import.py
+    "policy_applications": ("policies", None),  # tests/policies/test_agreement_import.py
+    "agreements": ("policies", None),
     "agreement_commitments": ("policies", None),
 }
 

@@ -20,7 +20,7 @@ class PoliciesConfig(AppConfig):
         from . import figures as policy_figures
         from . import panels as policy_panels
         from . import tasks as policy_tasks
-        from .importers import AgreementImporter, ClauseImporter, CommitmentImporter
+        from .importers import AgreementImporter, ApplicationImporter, ClauseImporter, CommitmentImporter
 
         # Group "惠企政策": the lead groups the navigation later; the entries sit together by order (150–159).
         nav.register(key="policies", label=_("Policies"), url_name="policies:policies", roles=BUSINESS_ROLES,
@@ -38,6 +38,7 @@ class PoliciesConfig(AppConfig):
         # An enterprise whose data change is matched again (and notified when newly eligible).
         changes.listen("enterprise", "policies.rematch", policy_tasks.enterprise_changed)
         register(ClauseImporter())
+        register(ApplicationImporter())
         register(AgreementImporter())
         register(CommitmentImporter())
         # 兑现金额, 免申即享, agreements 预警/未达标: a section of the cockpit and park dashboard, a briefing paragraph.

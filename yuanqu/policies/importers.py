@@ -21,7 +21,7 @@ from yuanqu.tabular.importers import ServiceImporter, amount_field
 from yuanqu.tabular.registry import PARK_SYNONYMS, USCC_SYNONYMS, Context, FieldSpec, RowResult
 
 from . import services
-from .models import Agreement, Clause, Commitment, Policy
+from .models import Agreement, Application, Clause, Commitment, Policy
 
 
 def resolve_policy(ctx: Context, text: str) -> Policy:
@@ -212,3 +212,65 @@ class CommitmentImporter(ServiceImporter):
 
     def update(self, ctx: Context, obj: Any, row: RowResult) -> Any:
         return services.commitment_update(actor=ctx.actor, commitment=obj, **row.changes)
+
+
+class ApplicationImporter(ServiceImporter):
+    """Applications decided before yuanqu, from a district's 兑现台账: one row per enterprise, clause and budget
+    year, approved for an amount and perhaps paid, through :func:`services.application_record_past`. An application
+    already in yuanqu is left as it is (it is handled on its page, not overwritten by a sheet)."""
+
+    entity = "policy_applications"
+    position = 93
+    label = gettext_lazy("Past policy applications")
+    model = Application
+    roles = (Role.REGION_STAFF,)
+    key_fields = ("policy", "number", "enterprise", "budget_year")
+    fields = (
+        FieldSpec("policy", gettext_lazy("Policy"), "ref", required=True, resolve=resolve_policy,
+                  synonyms=("政策", "政策名称", "所属政策", "文号")),
+        FieldSpec("number", gettext_lazy("Clause number"), required=True, max_length=20,
+                  synonyms=("条款号", "条款", "条目")),
+        _enterprise_field(),
+        FieldSpec("budget_year", gettext_lazy("Budget year"), "int", required=True,
+                  synonyms=("预算年度", "兑现年度", "年度")),
+        FieldSpec("submitted_on", gettext_lazy("Submitted on"), "date", required=True, not_future=True,
+                  synonyms=("申报日期", "受理日期", "申请日期")),
+        FieldSpec("approved_on", gettext_lazy("Approved on"), "date", required=True, not_future=True,
+                  synonyms=("审核通过日期", "审批日期", "核定日期")),
+        amount_field("amount_yuan", gettext_lazy("Approved amount"), ("核定金额", "兑现金额", "奖补金额", "金额"),
+                     unit="元", required=True),
+        FieldSpec("paid_on", gettext_lazy("Paid on"), "date", not_future=True, synonyms=("拨付日期", "兑付日期")),
+        FieldSpec("reference", gettext_lazy("Payment reference"), max_length=60,
+                  synonyms=("拨付文号", "凭证号", "拨付凭证")),
+    )
+
+    def _clause(self, ctx: Context, row: RowResult) -> Clause | None:
+        return Clause.objects.editable_by(ctx.actor).filter(policy=row.values.get("policy"),
+                                                            number=row.values.get("number")).first()
+
+    def check(self, ctx: Context, row: RowResult) -> None:
+        if row.values.get("policy") is not None and self._clause(ctx, row) is None:
+            row.errors.append(_("The policy has no clause with this number."))
+            return
+        super().check(ctx, row)
+
+    def find(self, ctx: Context, row: RowResult) -> Any:
+        return Application.objects.editable_by(ctx.actor).filter(
+            clause=self._clause(ctx, row), enterprise=row.values.get("enterprise"),
+            budget_year=row.values["budget_year"]).exclude(status__in=("returned", "declined")).first()
+
+    def compare_fields(self) -> list[str]:
+        return []  # an application already in yuanqu is never changed by a sheet: the row is 无变化
+
+    def create(self, ctx: Context, row: RowResult) -> Any:
+        v = row.values
+        clause = self._clause(ctx, row)
+        if clause is None:  # checked already; the clause went away since
+            raise PermissionDenied("clause not editable")
+        return services.application_record_past(
+            actor=ctx.actor, clause=clause, enterprise=v["enterprise"], budget_year=v["budget_year"],
+            submitted_on=v["submitted_on"], approved_on=v["approved_on"], amount_yuan=v["amount_yuan"],
+            paid_on=v.get("paid_on"), reference=v.get("reference") or "")
+
+    def update(self, ctx: Context, obj: Any, row: RowResult) -> Any:  # never called: nothing is compared
+        return obj

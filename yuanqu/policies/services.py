@@ -553,6 +553,62 @@ def payout_create(*, actor: User, application: Application, paid_on: dt.date, re
     return payout
 
 
+def _local_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+
+
+@transaction.atomic
+def application_record_past(*, actor: User, clause: Clause, enterprise: Enterprise, budget_year: int,
+                            submitted_on: dt.date, approved_on: dt.date, amount_yuan: Decimal,
+                            paid_on: dt.date | None = None, reference: str = "") -> Application:
+    """Record an application decided before yuanqu (a district's 兑现台账): submitted, approved for an amount and
+    perhaps paid on the dates given, through the same approval and payout as any other, so the budget of its year,
+    the clause's cap, the once-per-year rule, the payout-once rule and the audit all hold. It is judged by the
+    clause's current version and today's facts (shown as its trace); the outcome does not refuse it, since the
+    decision was made on the facts of its time."""
+    require_role(actor, EDIT_REGION)
+    if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        raise PermissionDenied("enterprise not visible")
+    if not Clause.objects.editable_by(actor).filter(pk=clause.pk).exists():
+        raise PermissionDenied("clause not editable")
+    today = timezone.localdate()
+    if approved_on < submitted_on:
+        raise _err("approved_on", "审核通过日期不能早于申报日期。", "order")
+    if paid_on is not None and paid_on < approved_on:
+        raise _err("paid_on", "拨付日期不能早于审核通过日期。", "order")
+    if max(d for d in (submitted_on, approved_on, paid_on) if d is not None) > today:
+        raise _err("submitted_on", "日期不能晚于今天。", "future")
+    version = clause.versions.filter(number=clause.version).first()
+    if version is None:
+        raise ValidationError("该条款尚未发布，没有可依据的版本。", code="no_version")
+    ev = evaluate_for(clause, [enterprise])[enterprise.pk]
+    facts = facts_for([enterprise], clause.stats_year)[enterprise.pk]
+    computed, how = amounts.compute_amount(clause.amount_rule, facts, clause.cap_yuan)
+    app = Application(clause=clause, version=version, enterprise=enterprise, park=_park_of(enterprise),
+                      region_id=enterprise.region_id, origin=Application.Origin.APPLIED, budget_year=budget_year,
+                      outcome=ev.outcome, trace=[r.as_dict() for r in ev.trace], computed_yuan=computed,
+                      amount_yuan=computed, submitted_at=_local_start(submitted_on), note=how)
+    if Application.objects.filter(clause=clause, enterprise=enterprise, budget_year=budget_year).exclude(
+            status__in=("returned", "declined")).exists():
+        raise ValidationError("该企业该年度已有此条款的申报。", code="duplicate")
+    try:
+        with transaction.atomic():
+            save_created(actor=actor, obj=app)
+    except IntegrityError as exc:
+        raise ValidationError("该企业该年度已有此条款的申报。", code="duplicate") from exc
+    ApplicationStep.objects.create(application=app, to_status=app.status, by=actor, reason="从兑现台账导入")
+    app = application_approve(actor=actor, application=app, amount_yuan=amount_yuan,
+                              reason="" if amount_yuan == computed else "按兑现台账核定的金额")
+    before = audit.snapshot(app)
+    app.approved_at = _local_start(approved_on)
+    app.payment_due = approved_on + dt.timedelta(days=payment_days())
+    app = save_updated(actor=actor, obj=app, before=before)
+    if paid_on is not None:
+        payout_create(actor=actor, application=app, paid_on=paid_on, reference=reference)
+        app.refresh_from_db()
+    return app
+
+
 @transaction.atomic
 def application_decline(*, actor: User, application: Application, reason: str = "") -> Application:
     """The enterprise declines an application (a 免申即享 grant it does not want), before approval."""
