@@ -789,6 +789,8 @@ CASES: dict[str, Case] = {
     "intake:proposal_review": Case("POST", {STAFF, OPERATOR}, pk("proposal"), data={"decision": "reject"},
                                    redirects=True),
     "intake:fact_lead": Case("POST", {STAFF}, pk("fact"), redirects=True),
+    "intake:fact_park": Case("POST", {STAFF}, pk("fact"), data={"kind": "industrial", "status": "building"},
+                             redirects=True),
     "intake:discrepancies": Case("GET", {STAFF, LEADER, OPERATOR},
                                  listing=Listing("proposal", shows=undecided_discrepancies)),
     "api:extract_facts": Case("POST", {STAFF, LEADER, OPERATOR}, api=True,

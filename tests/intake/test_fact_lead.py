@@ -70,3 +70,50 @@ def test_an_operator_gets_404_and_nothing_is_written(world: World, doc: SourceDo
     before = Lead.objects.count()
     assert client.post(reverse("intake:fact_lead", args=[unmatched.pk])).status_code == 404
     assert Lead.objects.count() == before
+
+
+# --- a fact naming a park yuanqu does not hold: register the park ------------------------------------------------
+
+
+def test_one_click_registers_the_park_a_figure_names(world: World, doc: SourceDocument) -> None:
+    from yuanqu.parks.models import Park
+
+    client = login(Client(), world.users["region_staff"])
+    unmatched = fact(doc, "海岳")
+    assert services.park_name_of(unmatched.entity) == "海岳智能装备产业园"
+    page = client.get(reverse("intake:document_detail", args=[doc.pk])).content.decode()
+    assert reverse("intake:fact_park", args=[unmatched.pk]) in page
+    assert reverse("intake:fact_park", args=[fact(doc, "李沧区").pk]) not in page  # a region is no park
+    response = client.post(reverse("intake:fact_park", args=[unmatched.pk]),
+                           {"kind": "industrial", "status": "building"}, follow=True)
+    park = Park.objects.get(name="海岳智能装备产业园")
+    assert (park.kind, park.status, park.region_id) == ("industrial", "building", "370213")
+    assert park.total_investment_wan == Decimal("120000.00")  # 总投资12亿元
+    assert unmatched.quote in park.description
+    unmatched.refresh_from_db()
+    assert unmatched.park == park
+    event = AuditEvent.objects.filter(object_type="intake.Fact").get()
+    assert event.after["park"] == park.pk and event.after["quote"] == unmatched.quote
+    assert AuditEvent.objects.filter(object_type="parks.Park", action="create", object_id=str(park.pk)).count() == 1
+    assert park.name in response.content.decode()
+    # done once: neither a second park nor a lead from the same figure
+    again = client.post(reverse("intake:fact_park", args=[unmatched.pk]),
+                        {"kind": "industrial", "status": "building"}, follow=True).content.decode()
+    assert "已根据该数据创建过园区或招商线索" in again
+    assert Park.objects.filter(name="海岳智能装备产业园").count() == 1
+    client.post(reverse("intake:fact_lead", args=[unmatched.pk]))
+    assert not Lead.objects.filter(name__contains="海岳").exists()
+
+
+def test_a_park_needs_its_kind_and_status_and_an_operator_cannot(world: World, doc: SourceDocument) -> None:
+    from yuanqu.parks.models import Park
+
+    client = login(Client(), world.users["region_staff"])
+    unmatched = fact(doc, "海岳")
+    answer = client.post(reverse("intake:fact_park", args=[unmatched.pk]), {"kind": "castle", "status": ""},
+                         follow=True).content.decode()
+    assert "请选择园区类型和状态" in answer
+    operator = login(Client(), world.users["park_operator"])
+    assert operator.post(reverse("intake:fact_park", args=[unmatched.pk]),
+                         {"kind": "industrial", "status": "building"}).status_code == 404
+    assert not Park.objects.filter(name="海岳智能装备产业园").exists()

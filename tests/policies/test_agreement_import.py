@@ -94,8 +94,8 @@ def test_only_district_staff_import_agreements(annual_world: World) -> None:
     assert get_importer("agreement_commitments").roles == importer.roles  # type: ignore[union-attr]
 
 
-APPLICATIONS = ["政策", "条款号", "统一社会信用代码", "预算年度", "申报日期", "审核通过日期", "核定金额(万元)", "拨付日期",
-                "拨付凭证"]
+APPLICATIONS = ["政策", "条款号", "统一社会信用代码", "预算年度", "申报日期", "审核通过日期", "核定金额(万元)",
+                "拨付日期", "拨付凭证"]
 
 
 def test_a_payout_ledger_becomes_applications_paid_on_their_dates_against_the_budget(annual_world: World) -> None:

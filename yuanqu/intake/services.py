@@ -486,6 +486,8 @@ def fact_to_lead(*, actor: User, fact: Fact) -> Lead:
     if Proposal.objects.filter(fact=fact).exists():
         raise ValidationError(_("This figure matches a park or project in yuanqu; review its proposal instead."),
                               code="matched")
+    if fact.park_id is not None:  # a park was registered from it
+        raise ValidationError(_("A park or a lead has already been made from this figure."), code="done")
     name = re.sub(r"（演示）$", "", (fact.entity or "").strip())
     if not names_a_company(name):
         raise ValidationError(_("This figure names no company or project to make a lead of."), code="no_entity")
@@ -503,3 +505,59 @@ def fact_to_lead(*, actor: User, fact: Fact) -> Lead:
                  after={"lead": lead.pk, "lead_name": lead.name, "document": document.title,
                         "document_id": document.pk, "quote": fact.quote})
     return lead
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A fact naming a park yuanqu does not hold: one click (with its kind and status) registers the park
+
+#: The endings of a park's name (产业园, 科技园, 孵化器, U谷, 创新区 …), after a trailing 项目 is dropped.
+PARK_NAME = re.compile(r"(产业园|科技园|工业园|园区|创新园|创新区|孵化器|众创空间|加速器|基地|谷|小镇|中心|园)$")
+
+
+def park_name_of(entity: str) -> str:
+    """The park an unmatched fact's entity names (海岳智能装备产业园项目 → 海岳智能装备产业园), or "" when it names
+    none."""
+    name = re.sub(r"（演示）$", "", (entity or "").strip())
+    name = re.sub(r"(建设)?项目$", "", name)
+    return name if len(name) >= 4 and names_a_company(name) and PARK_NAME.search(name) else ""
+
+
+@transaction.atomic
+def fact_to_park(*, actor: User, fact: Fact, kind: str, status: str) -> Park:
+    """Register the park an unmatched fact names, with the kind and status district staff chose, and what the fact
+    states of it (总投资, 占地, 建筑面积) — through ``parks.services.park_create`` (its checks and audit); the
+    document and quote go to its description, the fact keeps the park, and the step is audited with the quote."""
+    from yuanqu.parks.services import park_create
+
+    require_role(actor, {Role.REGION_STAFF})
+    if not Fact.objects.editable_by(actor).filter(pk=fact.pk).exists():
+        raise PermissionDenied("fact outside the actor's scope")
+    fact = Fact.objects.select_for_update().select_related("document").get(pk=fact.pk)
+    if Proposal.objects.filter(fact=fact).exists():
+        raise ValidationError(_("This figure matches a park or project in yuanqu; review its proposal instead."),
+                              code="matched")
+    if fact.park_id is not None or fact.lead_id is not None:
+        raise ValidationError(_("A park or a lead has already been made from this figure."), code="done")
+    name = park_name_of(fact.entity)
+    if not name:
+        raise ValidationError(_("This figure names no park to register."), code="no_park")
+    if kind not in Park.Kind.values or status not in Park.Status.values:
+        raise ValidationError(_("Choose the park's kind and status."), code="kind")
+    values: dict[str, Decimal] = {}
+    spec = _field_for(fact.metric, fact.unit)
+    if spec is not None and fact.value_high is None:
+        field = {"investment": "total_investment_wan", Proposal.Field.PARK_LAND: "land_area_mu",
+                 Proposal.Field.PARK_FLOOR: "floor_area_m2"}.get(spec[0])
+        if field:
+            values[field] = (fact.value * spec[1]).quantize(Decimal("0.01"))
+    document = fact.document
+    note = (f"来自资讯「{document.title}」（{document.published_on:%Y-%m-%d}）：{fact.quote}" if document.published_on
+            else f"来自资讯「{document.title}」：{fact.quote}")
+    park = park_create(actor=actor, name=name[:100], region=document.region, kind=kind, status=status,
+                       description=note[:2000], **values)  # type: ignore[arg-type]
+    fact.park = park
+    fact.save(update_fields=["park"])
+    audit.record(actor=actor, action=AuditEvent.Action.UPDATE, obj=fact, before={"park": None},
+                 after={"park": park.pk, "park_name": park.name, "document": document.title,
+                        "document_id": document.pk, "quote": fact.quote})
+    return park

@@ -9,5 +9,6 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
     path("proposals/<int:pk>/review/", views.proposal_review, name="proposal_review"),
     path("facts/<int:pk>/lead/", views.fact_lead, name="fact_lead"),
+    path("facts/<int:pk>/park/", views.fact_park, name="fact_park"),
     path("discrepancies/", views.discrepancies, name="discrepancies"),
 ]

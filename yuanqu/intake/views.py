@@ -15,6 +15,7 @@ from yuanqu.core.roles import EDIT_PARK, Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import refuse_page, require_page_role
 from yuanqu.core.types import AuthedRequest
+from yuanqu.parks.models import Park
 
 from . import selectors, services
 from .forms import DocumentForm, ReviewForm
@@ -64,9 +65,15 @@ def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "intake/document_detail.html", {
         "document": document, "facts": facts, "text": selectors.highlighted(document, facts),
         "editable": editable,
-        # district staff may make a lead of a fact that matched nothing and names a company or project
-        "lead_candidates": ({f.pk for f in facts if not f.lead_id and services.names_a_company(f.entity)}
-                            if request.user.role == Role.REGION_STAFF else set())})
+        # district staff may make a lead of a fact that matched nothing and names a company or project, and
+        # register the park one names
+        "lead_candidates": ({f.pk for f in facts if not f.lead_id and not f.park_id
+                             and services.names_a_company(f.entity)}
+                            if request.user.role == Role.REGION_STAFF else set()),
+        "park_candidates": ({f.pk for f in facts if not f.lead_id and not f.park_id
+                             and services.park_name_of(f.entity)}
+                            if request.user.role == Role.REGION_STAFF else set()),
+        "park_kinds": Park.Kind.choices, "park_statuses": Park.Status.choices})
 
 
 @login_required
@@ -112,6 +119,25 @@ def fact_lead(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Lead “%(name)s” made from the figure; it is yours to follow up.")
                          % {"name": lead.name})
+    return redirect(f"{_detail_url(fact.document_id)}#fact-{fact.position}")
+
+
+@login_required
+@require_POST
+def fact_park(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One click: a fact naming a park yuanqu does not hold registers it (district staff), then back."""
+    require_page_role(request.user, frozenset({Role.REGION_STAFF}))
+    fact = get_visible_or_404(Fact.objects.editable_by(request.user), request.user, pk=pk)
+    try:
+        park = services.fact_to_park(actor=request.user, fact=fact, kind=request.POST.get("kind", ""),
+                                     status=request.POST.get("status", ""))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    except PermissionDenied:
+        refuse_page()
+    else:
+        messages.success(request, _("Park “%(name)s” registered from the figure; complete its record.")
+                         % {"name": park.name})
     return redirect(f"{_detail_url(fact.document_id)}#fact-{fact.position}")
 
 
