@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from yuanqu.core.export import export_response
 from yuanqu.core.types import AuthedRequest
@@ -182,3 +185,23 @@ def run_list(
     })
     ctx.update(context or {})
     return render(request, template, ctx)
+
+
+def date_range(request: AuthedRequest) -> tuple[dt.date | None, dt.date | None, dict[str, Any]]:
+    """The ``from``/``to`` dates of a list's query string, and the values to show back in its form; a date that
+    does not parse, or a range that ends before it starts, is reported as a message and ignored."""
+    found: dict[str, dt.date | None] = {}
+    for key in ("from", "to"):
+        raw = request.GET.get(key, "").strip()
+        found[key] = None
+        if raw:
+            try:
+                found[key] = dt.date.fromisoformat(raw)
+            except ValueError:
+                messages.error(request, _("The period needs dates such as 2025-01-31; “%(value)s” is not one.")
+                               % {"value": raw[:20]})
+    start, end = found["from"], found["to"]
+    if start and end and start > end:
+        messages.error(request, _("The period starts after it ends; the dates were ignored."))
+        start = end = None
+    return start, end, {"from": start.isoformat() if start else "", "to": end.isoformat() if end else ""}

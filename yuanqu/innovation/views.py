@@ -3,7 +3,6 @@ cooperation. Every read goes through the models' declared scope; every write thr
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from yuanqu.core.export import export_response
 from yuanqu.core.forms import attach_errors, parse_number_input
-from yuanqu.core.listing import Column, Filter, ListSpec, run_list
+from yuanqu.core.listing import Column, Filter, ListSpec, date_range, run_list
 from yuanqu.core.registry import providers
 from yuanqu.core.roles import BUSINESS_ROLES, CONFIGURERS, EDIT_ENTERPRISE, EDIT_PARK, TENANT_READERS
 from yuanqu.core.scoping import get_visible_or_404
@@ -117,24 +116,6 @@ def _post(request: AuthedRequest, back: str, act: Callable[[], Any],
     except PermissionDenied as exc:
         raise Http404 from exc
     return redirect(back)
-
-
-def _dates(request: AuthedRequest) -> tuple[dt.date | None, dt.date | None, dict[str, Any]]:
-    found: dict[str, dt.date | None] = {}
-    for key in ("from", "to"):
-        raw = request.GET.get(key, "").strip()
-        found[key] = None
-        if raw:
-            try:
-                found[key] = dt.date.fromisoformat(raw)
-            except ValueError:
-                messages.error(request, _("The period needs dates such as 2025-01-31; “%(value)s” is not one.")
-                               % {"value": raw[:20]})
-    start, end = found["from"], found["to"]
-    if start and end and start > end:
-        messages.error(request, _("The period starts after it ends; the dates were ignored."))
-        start = end = None
-    return start, end, {"from": start.isoformat() if start else "", "to": end.isoformat() if end else ""}
 
 
 def _list(request: AuthedRequest, qs: QuerySet[Any], spec: ListSpec, *, title: str, detail: str, shown: int,
@@ -425,7 +406,7 @@ def contract_list(request: AuthedRequest) -> HttpResponse:
     """Technology contracts in scope, filtered by registration dates (the cockpit card links here)."""
     require_page_role(request.user, WITH_ENTERPRISE)
     qs = TechContract.objects.visible_to(request.user).select_related("park")
-    start, end, period = _dates(request)
+    start, end, period = date_range(request)
     if start:
         qs = qs.filter(registered_on__gte=start)
     if end:

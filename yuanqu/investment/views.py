@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from yuanqu.core import audit
 from yuanqu.core.forms import call_service, save_edit
-from yuanqu.core.listing import Column, Filter, ListSpec, run_list
+from yuanqu.core.listing import Column, Filter, ListSpec, date_range, run_list
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.roles import CONFIGURERS, EDIT_PARK, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
@@ -95,27 +94,8 @@ def _project_owner_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
     return _owners(selectors.projects_for_list(request.user), "investor_lead__owner")
 
 
-def _period(request: AuthedRequest) -> tuple[dt.date | None, dt.date | None, dict[str, Any]]:
-    """The ``from``/``to`` dates of the query string; a date that does not parse is reported and ignored."""
-    found: dict[str, dt.date | None] = {}
-    for key in ("from", "to"):
-        raw = request.GET.get(key, "").strip()
-        found[key] = None
-        if raw:
-            try:
-                found[key] = dt.date.fromisoformat(raw)
-            except ValueError:
-                messages.error(request, _("The period needs dates such as 2025-01-31; “%(value)s” is not one.")
-                               % {"value": raw[:20]})
-    start, end = found["from"], found["to"]
-    if start and end and start > end:
-        messages.error(request, _("The period starts after it ends; the dates were ignored."))
-        start = end = None
-    return start, end, {"from": start.isoformat() if start else "", "to": end.isoformat() if end else ""}
-
-
 def _lead_period(request: AuthedRequest, qs: QuerySet[Lead]) -> tuple[QuerySet[Lead], dict[str, Any]]:
-    start, end, shown = _period(request)
+    start, end, shown = date_range(request)
     if start:
         qs = qs.filter(created_at__date__gte=start)
     if end:
@@ -125,7 +105,7 @@ def _lead_period(request: AuthedRequest, qs: QuerySet[Lead]) -> tuple[QuerySet[L
 
 def _project_period(request: AuthedRequest, qs: QuerySet[Project]) -> tuple[QuerySet[Project], dict[str, Any]]:
     """Projects signed within the period (the actual date of their 签约 stage)."""
-    start, end, shown = _period(request)
+    start, end, shown = date_range(request)
     if start or end:
         signed = ProjectStage.objects.filter(stage=Project.Stage.SIGNED, actual_on__isnull=False)
         if start:
