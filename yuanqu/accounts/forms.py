@@ -96,3 +96,18 @@ class TokenForm(StyledFormMixin, forms.Form):
 
     name = forms.CharField(label=_("Name"), max_length=60)
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=365, initial=90)
+
+
+class OwnDetailsForm(StyledFormMixin, forms.ModelForm):
+    """The signed-in user's own name, e-mail and phone (the security page)."""
+
+    class Meta:
+        from .models import User
+
+        model = User
+        fields = ["display_name", "email", "phone"]
+
+    def clean_phone(self) -> str:
+        from yuanqu.core.validators import clean_phone
+
+        return clean_phone(self.cleaned_data.get("phone"))

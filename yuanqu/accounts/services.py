@@ -379,6 +379,20 @@ def user_create(
 
 
 @transaction.atomic
+def own_details_update(*, actor: User, display_name: str | Unset = UNSET, email: str | Unset = UNSET,
+                       phone: str | Unset = UNSET) -> User:
+    """A user's own contact details — name, e-mail, phone — which every account may keep current itself, the
+    system administrator and the auditor too (their role, region and scope stay the server's or a region admin's
+    to change). Validated and audited like any change."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied("not signed in")
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    before = audit.snapshot(user)
+    assign(user, display_name=display_name, email=email, phone=phone)
+    return save_updated(actor=actor, obj=user, before=before)
+
+
+@transaction.atomic
 def user_update(
     *,
     actor: User,

@@ -31,7 +31,7 @@ from yuanqu.core.services import record_refusal, require_role_audited
 from yuanqu.core.types import AuthedRequest
 
 from . import identity, services
-from .forms import LoginForm, OTPCodeForm, PasswordChangeForm, TokenForm, UserForm
+from .forms import LoginForm, OTPCodeForm, OwnDetailsForm, PasswordChangeForm, TokenForm, UserForm
 from .models import ApiToken, User
 
 
@@ -127,15 +127,22 @@ def password_change(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def security(request: AuthedRequest) -> HttpResponse:
-    """The user's own account security: second factor, recovery codes left, password age and expiry."""
-    user = request.user
+    """The user's own account: second factor, recovery codes left, password age and expiry, and its own contact
+    details (name, e-mail, phone), which every role may keep current."""
+    user = User.objects.get(pk=request.user.pk)  # the model row, not the request's lazy object: the form edits it
+    details = OwnDetailsForm(request.POST or None, instance=user)
+    if request.method == "POST" and details.is_valid():
+        if save_edit(details, user, lambda fresh: services.own_details_update(
+                actor=request.user, **{k: details.cleaned_data[k] for k in OwnDetailsForm.Meta.fields})) is not None:
+            messages.success(request, _("Changes saved."))
+            return redirect("accounts:security")
     static = StaticDevice.objects.filter(user=user).first()
     expires = None
     if settings.PASSWORD_MAX_AGE_DAYS and user.password_changed_at:
         expires = user.password_changed_at + dt.timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
     return render(request, "accounts/security.html", {
         "has_totp": identity.has_totp(user), "required": identity.otp_required_for_role(user.role),
-        "codes_left": static.token_set.count() if static else 0, "password_expires": expires,
+        "codes_left": static.token_set.count() if static else 0, "password_expires": expires, "details": details,
     })
 
 
