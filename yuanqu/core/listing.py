@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from yuanqu.core.export import export_response
 from yuanqu.core.types import AuthedRequest
@@ -88,7 +89,13 @@ def run_list(
             object_type=qs.model._meta.label, filters={**active, **({"q": q} if q else {})},
         )
     paginator = Paginator(qs, spec.per_page)
-    page = paginator.get_page(request.GET.get("page"))
+    asked = request.GET.get("page", "").strip()
+    page = paginator.get_page(asked)
+    page_notice = ""
+    if asked and not (asked.isdecimal() and len(asked) < 20 and int(asked) == page.number):
+        # A page that does not exist (a huge number, a word) shows the nearest one, and says so.
+        page_notice = _("There is no page “%(asked)s”; showing page %(n)d of %(total)d.") % {
+            "asked": asked[:20], "n": page.number, "total": paginator.num_pages}
     params = request.GET.copy()
     params.pop("page", None)
     ctx = {
@@ -102,6 +109,7 @@ def run_list(
         "can_search": spec.search is not None,
         "can_export": spec.columns is not None,
         "total": paginator.count,
+        "page_notice": page_notice,
     }
     ctx.update(context or {})
     return render(request, template, ctx)
