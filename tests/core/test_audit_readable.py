@@ -211,8 +211,10 @@ def test_it_finds_an_actor_by_the_pinyin_and_initials_of_the_full_name(world, cl
     assert _rows(_page(auditor, actor="qzsj")) and not _rows(_page(auditor, actor="wxyz"))
     # A name that is no account (a failed log-in under an unknown user name) is found as typed.
     Client().post(reverse("accounts:login"), {"username": "root", "password": "x"})
-    (failed,) = _rows(_page(auditor, actor="root")).values()
+    page = _page(auditor, actor="root")
+    (failed,) = _rows(page).values()
     assert "登录失败" in failed and "原因：用户名或密码错误" in failed
+    assert "没有姓名、用户名或拼音与“root”相符的账户，以下按这一用户名原样查找。" in _text(page)
 
 
 def test_the_type_filter_offers_the_types_of_the_auditors_events(world, client_as):

@@ -163,6 +163,9 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
         # Accounts found by name or pinyin: actor_id IN (…), on its index. None found: the user name as typed
         # (a failed log-in under an unknown name, an account since removed).
         ids = display.matching_actor_ids(actor, request.user.region_id)
+        if not ids:
+            notes.append(_("No account's name, user name or pinyin matches “%(actor)s”; events under that exact user "
+                           "name are shown.") % {"actor": actor})
         qs = qs.filter(actor_id__in=ids) if ids else qs.filter(actor_username=actor)
     context = {
         "date_from": request.GET.get("from", "")[:20], "date_to": request.GET.get("to", "")[:20], "actor": actor,
