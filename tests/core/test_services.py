@@ -80,6 +80,7 @@ CASES: dict[str, tuple[Callable[..., Any], Callable[[World], dict[str, Any]]]] =
         actor=w.users["region_admin"], username="new_leader", region=w.licang, role="leader", dispaly_name="x")),
     "user_update": (accounts.user_update, lambda w: dict(
         actor=w.users["region_admin"], user=w.users["leader"], dispaly_name="x")),
+    "own_details_update": (accounts.own_details_update, lambda w: dict(actor=w.users["leader"], dispaly_name="x")),
 }
 
 

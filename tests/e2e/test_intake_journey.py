@@ -60,5 +60,5 @@ def test_it_pastes_the_demo_release_accepts_a_discrepancy_fix_and_audits_it_with
     expect(link.first).to_be_visible()
     with page.expect_navigation():
         link.first.click()
-    expect(page.locator("body")).to_contain_text(QUOTE)
-    expect(page.locator("body")).to_contain_text("applied")
+    expect(page.locator("#audit-changes")).to_contain_text(QUOTE)
+    expect(page.locator("#audit-summary")).to_contain_text("→ 已应用")  # the status by its label, not "applied"

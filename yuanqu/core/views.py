@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import re
 
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from yuanqu.core.services import require_page_role
 from yuanqu.core.types import AuthedRequest
 
+from . import audit_display as display
 from .listing import Column, Filter, ListSpec, run_list
 from .models import AuditEvent
-from .roles import Role
-from .selectors import audit_events_for
+from .roles import AUDIT_READERS, Role
+from .selectors import audit_events_for, audit_object_types
+from .text import halfwidth
 
 logger = logging.getLogger(__name__)
 
@@ -55,69 +59,132 @@ def pending_migrations(conn: BaseDatabaseWrapper) -> list[str]:
     return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
 
 
-def _audit_spec() -> ListSpec:
+def _audit_spec(request: AuthedRequest, notes: list[str]) -> ListSpec:
+    types: list[tuple[str, str]] = []
+
+    def type_options(r: AuthedRequest) -> list[tuple[str, str]]:
+        # Asked twice per request by run_list (to check the value, then to draw the menu): read once.
+        if not types:
+            types.extend(display.object_type_choices(audit_object_types(r.user)))
+        return types
+
     return ListSpec(
         filters=[
             Filter("action", _("Action"), AuditEvent.Action.choices),
             Filter("role", _("Role"), Role.choices),
-            Filter("object_type", _("Object type"), lambda r: [
-                (t, t) for t in audit_events_for(r.user).order_by().values_list("object_type", flat=True).distinct()
-                if t]),
+            Filter("object_type", _("Object type"), type_options),
         ],
         sorts={"at": ("at", "id")},
         default_sort="-at",
-        search=lambda qs, q: qs.filter(Q(actor_username__icontains=q) | Q(object_repr__icontains=q)
-                                       | Q(ip__startswith=q) if _looks_like_ip(q) else
-                                       Q(actor_username__icontains=q) | Q(object_repr__icontains=q)),
+        search=lambda qs, q: display.search(qs, q, region=request.user.region_id, notes=notes),
         columns=lambda r: [
-            Column(_("Time"), lambda e: e.at),
+            Column(f"{_('Time')}（{display.zone_label()}）", lambda e: display.local_datetime(e.at)),
             Column(_("User"), lambda e: e.actor_username),
-            Column(_("Role"), lambda e: Role(e.role).label if e.role in Role.values else e.role),
+            Column(_("Role"), lambda e: display.role_label(e.role)),
             Column(_("IP address"), lambda e: e.ip),
-            Column(_("Channel"), lambda e: e.channel),
-            Column(_("Action"), lambda e: e.get_action_display()),
-            Column(_("Object type"), lambda e: e.object_type),
+            Column(_("Channel"), lambda e: display.view(e).channel),
+            Column(_("Action"), lambda e: display.action_of(e)[1]),
+            Column(_("Object type"), lambda e: display.type_label(e.object_type)),
             Column(_("Object id"), lambda e: e.object_id),
             Column(_("Object"), lambda e: e.object_repr),
-            Column(_("Before"), lambda e: "" if e.before is None else str(e.before)),
-            Column(_("After"), lambda e: "" if e.after is None else str(e.after)),
+            Column(_("Summary"), lambda e: display.summary(e)),
+            Column(_("Before"), lambda e: _changes_text(e, before=True)),
+            Column(_("After"), lambda e: _changes_text(e, before=False)),
+            Column(_("Full name"), lambda e: e.actor.display_name if e.actor is not None else ""),
+            Column(_("Object type code"), lambda e: e.object_type),
         ],
         export_name="audit-log",
         per_page=50,
     )
 
 
-def _looks_like_ip(q: str) -> bool:
-    return all(ch.isdigit() or ch in ".:abcdef" for ch in q.lower())
+def _changes_text(event: AuditEvent, *, before: bool) -> str:
+    """A before or after of the export, one "字段：值" per line (related objects by number)."""
+    stored = event.before if before else event.after
+    if stored is None:
+        return ""
+    return "\n".join(f"{row.label}：{row.before if before else row.after}" for row in display.field_rows(event))
+
+
+#: The earliest and latest dates the date filter accepts (a year 1 or 9999 date has no local midnight in UTC).
+DATE_RANGE = (dt.date(1900, 1, 1), dt.date(2999, 12, 31))
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+def _date_param(request: HttpRequest, name: str, label: str, notes: list[str]) -> dt.date | None:
+    """The date of query parameter ``name`` (2026-01-31, 2026/1/31, 2026年1月31日), or None with a note saying
+    why it was left out."""
+    raw = halfwidth(request.GET.get(name, "")).strip()
+    if not raw:
+        return None
+    match = _DATE.fullmatch(raw)
+    try:
+        if match is None:
+            raise ValueError(raw)
+        value = dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        notes.append(_("%(field)s “%(value)s” is not a date. Write it as year-month-day, e.g. 2026-01-31; this "
+                       "condition was left out.") % {"field": label, "value": raw[:20]})
+        return None
+    if not DATE_RANGE[0] <= value <= DATE_RANGE[1]:
+        notes.append(_("%(field)s %(value)s lies outside the years 1900–2999; this condition was left out.")
+                     % {"field": label, "value": value.isoformat()})
+        return None
+    return value
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    """The start of ``day`` in the deployment's time zone: the date filter compares ``at`` with it, on its index."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 @login_required
 def audit_list(request: AuthedRequest) -> HttpResponse:
-    """The audit log, filterable and exportable, for the auditor of the region only."""
-    require_page_role(request.user, Role.AUDITOR)
-    qs = audit_events_for(request.user)
-    start, end = request.GET.get("from", ""), request.GET.get("to", "")
-    if start:
-        qs = qs.filter(at__date__gte=start) if _is_date(start) else qs
-    if end:
-        qs = qs.filter(at__date__lte=end) if _is_date(end) else qs
-    return run_list(request, qs, _audit_spec(), "core/audit_list.html", {"date_from": start, "date_to": end})
+    """The audit log, filterable and exportable, for the auditor of the region only.
 
-
-def _is_date(value: str) -> bool:
-    import datetime as dt
-
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+    Dates are days in the deployment's time zone, compared as ``at >= start 00:00 AND at < (end + 1) 00:00`` on
+    the time index; the actor filter by ``actor_id IN (…)`` on its index, the search also by the stored names
+    (:func:`yuanqu.core.audit_display.search`). A filter that cannot be read is left out with a note.
+    """
+    require_page_role(request.user, AUDIT_READERS)
+    qs = audit_events_for(request.user).select_related("actor")
+    notes: list[str] = []
+    start = _date_param(request, "from", _("Start date"), notes)
+    end = _date_param(request, "to", _("End date"), notes)
+    if start is not None and end is not None and start > end:
+        notes.append(_("The start date %(start)s is after the end date %(end)s, so no event can match.")
+                     % {"start": start.isoformat(), "end": end.isoformat()})
+    if start is not None:
+        qs = qs.filter(at__gte=_local_midnight(start))
+    if end is not None:
+        qs = qs.filter(at__lt=_local_midnight(end + dt.timedelta(days=1)))
+    actor = request.GET.get("actor", "").strip()[:100]
+    if actor:
+        # Accounts found by name or pinyin: actor_id IN (…), on its index. None found: the user name as typed
+        # (a failed log-in under an unknown name, an account since removed).
+        ids = display.matching_actor_ids(actor, request.user.region_id)
+        if not ids:
+            notes.append(_("No account's name, user name or pinyin matches “%(actor)s”; events under that exact user "
+                           "name are shown.") % {"actor": actor})
+        qs = qs.filter(actor_id__in=ids) if ids else qs.filter(actor_username=actor)
+    context = {
+        "date_from": request.GET.get("from", "")[:20], "date_to": request.GET.get("to", "")[:20], "actor": actor,
+        "notes": notes, "zone": display.zone_label(),
+    }
+    return run_list(request, qs, _audit_spec(request, notes), "core/audit_list.html", context)
 
 
 @login_required
 def audit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    """One audit event with its full before/after."""
-    event = audit_events_for(request.user).filter(pk=pk).first()
+    """One audit event: who, when (local time), what, and its before/after as a table of field labels."""
+    require_page_role(request.user, AUDIT_READERS)
+    event = audit_events_for(request.user).select_related("actor").filter(pk=pk).first()
     if event is None:
         raise Http404
-    return render(request, "core/audit_detail.html", {"event": event})
+    names = display.related_names(event)
+    return render(request, "core/audit_detail.html", {
+        "event": event, "view": display.view(event), "rows": display.field_rows(event, names),
+        "has_before": event.before is not None, "has_after": event.after is not None,
+        "has_related": bool(names), "zone": display.zone_label(),
+        "raw_before": display.raw_json(event.before), "raw_after": display.raw_json(event.after),
+    })

@@ -40,22 +40,25 @@ def role_label(value: str) -> str:
 @register.filter
 def model_label(value: str) -> str:
     """The verbose name of a model label such as ``parks.Park`` (园区), or the label itself."""
-    from django.apps import apps
+    from yuanqu.core.audit_display import type_label
 
-    try:
-        return str(apps.get_model(value)._meta.verbose_name)
-    except (LookupError, ValueError):
-        return value
+    return type_label(value)
 
 
 @register.filter
 def actor_label(event: Any) -> str:
-    """Who acted: the user name, or the server's command line for changes made there."""
-    from django.utils.translation import gettext
+    """Who acted: the full name with the user name, a system task, or the server's command line."""
+    from yuanqu.core.audit_display import actor_label as label
 
-    if event.actor_username:
-        return str(event.actor_username)
-    return gettext("server command line") if event.channel == "cli" else "—"
+    return label(event)
+
+
+@register.filter
+def audit_view(event: Any) -> Any:
+    """An audit event as the log shows it (:class:`yuanqu.core.audit_display.EventView`)."""
+    from yuanqu.core.audit_display import view
+
+    return view(event)
 
 
 @register.filter
