@@ -168,4 +168,5 @@ def use_picker(field: Any, kind: str, url_name: str, *, args: Iterable[Any] = ()
     from django.urls import reverse
 
     url = reverse(url_name, args=list(args)) + (f"?{query}" if query else "")
-    field.widget.attrs.update(picker_attrs(kind, url))
+    placeholder = _("Type a building, floor or unit number") if kind == "unit" else ""
+    field.widget.attrs.update(picker_attrs(kind, url, placeholder=placeholder))

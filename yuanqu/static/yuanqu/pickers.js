@@ -34,6 +34,7 @@
       placeholder: data.pickerPlaceholder || "",
       allowEmptyOption: !multiple,
       hidePlaceholder: false,
+      hideSelected: true,
       plugins: multiple ? ["remove_button"] : (select.required ? [] : ["clear_button"]),
       shouldLoad: function () { return true; },
       load: function (query, callback) {
