@@ -666,6 +666,14 @@ CASES: dict[str, Case] = {
     # Every enterprise of the world is named 青岛…; the search shows the first 8 the user may see.
     "search": Case("GET", ALL, query="?q=青岛", listing=Listing("enterprise", read=search_hits("enterprise"),
                                                                 shows=named_qingdao, page=8)),
+    # Pickers (issue 14): JSON lists of the same shape as the API's ({"items": [{"id": …}], "count": n}).
+    # Industries are shared reference data; parks and enterprises are read through the scope, a page of 20 at most.
+    "pick_industry": Case("GET", ALL, query="?q=rj", shared=True),
+    "parks:pick": Case("GET", ALL, listing=Listing("park", read=api_items, page=20)),
+    "enterprises:pick": Case("GET", ALL, query="?q=青岛", listing=Listing("enterprise", read=api_items,
+                                                                        shows=named_qingdao, page=20)),
+    # A park's units: the park must be one the user sees (404 otherwise, as its page).
+    "parks:pick_units": Case("GET", {STAFF, LEADER, OPERATOR}, pk("park")),
     "set_language": Case("POST", ALL, data={"language": "en"}, public=True, redirects=True),
     "healthz": Case("GET", ALL, public=True),
     "readyz": Case("GET", ALL, public=True),

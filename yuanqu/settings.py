@@ -267,9 +267,15 @@ STATICFILES_DIRS = [
 # Third-party assets from npm, file by file: only what the templates load, with the source maps they name
 # (a whole package directory would bring stylesheets that refer to images the package does not ship).
 VENDOR_STATIC = [
-    ("vendor/tabler/css", NODE_MODULES / "@tabler/core/dist/css", ["tabler.min.css", "tabler.min.css.map"]),
+    ("vendor/tabler/css", NODE_MODULES / "@tabler/core/dist/css",
+     ["tabler.min.css", "tabler.min.css.map", "tabler-vendors.min.css", "tabler-vendors.min.css.map"]),
     ("vendor/tabler/js", NODE_MODULES / "@tabler/core/dist/js", ["tabler.min.js", "tabler.min.js.map"]),
     ("vendor/echarts", NODE_MODULES / "echarts/dist", ["echarts.min.js"]),
+    # Tom Select for the searchable pickers, with its Bootstrap 5 theme; tabler-vendors adapts it to Tabler.
+    ("vendor/tom-select/js", NODE_MODULES / "tom-select/dist/js",
+     ["tom-select.complete.min.js", "tom-select.complete.min.js.map"]),
+    ("vendor/tom-select/css", NODE_MODULES / "tom-select/dist/css",
+     ["tom-select.bootstrap5.min.css", "tom-select.bootstrap5.min.css.map"]),
 ]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

@@ -11,6 +11,8 @@ from yuanqu.site import views as site_views
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("search/", site_views.search, name="search"),
+    # Searchable pickers (core/pickers.py): industries here; parks, enterprises and units in their apps' URLs.
+    path("pick/industry/", core_views.pick_industry, name="pick_industry"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("yuanqu.accounts.urls")),
     # The park list and detail pages show tenants, so enterprises (a floor higher) serves them in this namespace.

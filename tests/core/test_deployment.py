@@ -158,6 +158,9 @@ def test_only_the_vendor_files_the_pages_use_are_found():
     assert finders.find("vendor/tabler/css/tabler.min.css")
     assert finders.find("vendor/tabler/js/tabler.min.js.map")  # named by the script's last line
     assert finders.find("vendor/echarts/echarts.min.js")
+    assert finders.find("vendor/tom-select/js/tom-select.complete.min.js.map")  # the pickers (issue 14)
+    assert finders.find("vendor/tom-select/css/tom-select.bootstrap5.min.css")
+    assert finders.find("vendor/tom-select/js/tom-select.base.js") is None
     # A stylesheet of the package that refers to images the package does not ship (MissingFileError before).
     assert finders.find("vendor/tabler/css/tabler-payments.rtl.css") is None
     assert finders.find("vendor/echarts/echarts.js") is None

@@ -22,6 +22,7 @@ from yuanqu.core.types import AuthedRequest
 from . import audit_display as display
 from .listing import Column, Filter, ListSpec, run_list
 from .models import AuditEvent
+from .pickers import PickerInputError, industry_matches, picker_error, picker_query, picker_response
 from .roles import AUDIT_READERS, Role
 from .selectors import audit_events_for, audit_object_types
 from .text import halfwidth
@@ -50,6 +51,22 @@ def readyz(request: HttpRequest) -> JsonResponse:
                              "detail": f"有 {len(pending)} 个数据库迁移尚未执行，请运行 yuanqu upgrade",
                              "pending": pending}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@login_required
+@require_GET
+def pick_industry(request: AuthedRequest) -> JsonResponse:
+    """The industry picker: GB/T 4754 classes (小类) by code, name, full pinyin or initials, each with its path
+    (门类 › 大类 › 中类); ``levels=2,3`` for divisions and groups. Shared reference data: any signed-in user."""
+    try:
+        q = picker_query(request.GET)
+        raw_levels = request.GET.get("levels", "4")
+        levels = {int(v) for v in raw_levels.split(",") if v.strip() in {"1", "2", "3", "4"}}
+        if not levels or len(raw_levels) > 20:
+            raise PickerInputError(_("Unknown industry level."))
+    except PickerInputError as exc:
+        return picker_error(exc)
+    return picker_response(industry_matches(q, levels=levels))
 
 
 def pending_migrations(conn: BaseDatabaseWrapper) -> list[str]:

@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.forms import StyledFormMixin
 from yuanqu.core.models import IndustryCode
+from yuanqu.core.pickers import use_picker
 from yuanqu.core.selectors import regions_under
 from yuanqu.core.text import mask_email, mask_phone, normalize_uscc, validate_uscc
 from yuanqu.parks.models import Park, Unit
+from yuanqu.parks.selectors import unit_label, units_of_park
 
 from .models import DESIGNATION_FIELDS, ENTERPRISE_FIELDS, Contact, Enterprise, Settlement
 
@@ -41,8 +43,10 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
         self.fields["uscc"].validators = []  # checked in clean_uscc after normalising
         self.fields["uscc"].widget.attrs.update({"maxlength": 22, "autocomplete": "off"})
         self.fields["region"].queryset = regions_under(user.region_id[:2])
+        use_picker(self.fields["industry"], "industry", "pick_industry")
         if creating:
             self.fields["park"].queryset = Park.objects.editable_by(user)
+            use_picker(self.fields["park"], "park", "parks:pick", query="edit=1")
             if user.role == "park_operator":
                 self.fields["park"].required = True
         else:
@@ -121,6 +125,7 @@ class SettlementCreateForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["park"].queryset = Park.objects.editable_by(user)
+        use_picker(self.fields["park"], "park", "parks:pick", query="edit=1")
 
     def clean_uscc(self) -> str:
         # Only the code's form here: what it names is looked up once, by the service, in the user's scope.
@@ -143,13 +148,24 @@ class AdvanceForm(forms.Form):
     reason = forms.CharField(required=False, max_length=200, label=_("exit reason"))
 
 
-class UnitsForm(StyledFormMixin, forms.Form):
-    """Choose the units a settlement occupies."""
+class UnitChoiceField(forms.ModelMultipleChoiceField):
+    """Units labelled ``主塔楼 · 12层 · 1201 · 120㎡ · 空置``."""
 
-    units = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), required=False, label=_("units"))
+    def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
+        return unit_label(obj)
+
+
+class UnitsForm(StyledFormMixin, forms.Form):
+    """Choose the units a settlement occupies: the park's units, vacant and reserved first (a searchable picker
+    with JavaScript, a list box without)."""
+
+    units = UnitChoiceField(queryset=Unit.objects.none(), required=False, label=_("units"))
     on = forms.DateField(label=_("Date"), widget=forms.DateInput())
 
     def __init__(self, *args: Any, settlement: Settlement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = Unit.objects.filter(building__park=settlement.park).select_related("building")
+        # The settlement was found in the user's scope (editable), and its park with it.
+        self.fields["units"].queryset = units_of_park(Unit.objects.all(), settlement.park)
         self.fields["units"].widget.attrs["size"] = 10
+        use_picker(self.fields["units"], "unit", "parks:pick_units", args=[settlement.park_id],
+                   query=f"settlement={settlement.pk}")

@@ -7,4 +7,5 @@ from . import park_views
 urlpatterns = [
     path("", park_views.park_list, name="list"),
     path("<int:pk>/", park_views.park_detail, name="detail"),
+    path("<int:pk>/units/pick/", park_views.pick_units, name="pick_units"),
 ]

@@ -7,12 +7,14 @@ mounted under the parks' URL names (``parks:list``, ``parks:detail``) by the pro
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
+from yuanqu.core.pickers import PICKER_LIMIT, PickerInputError, picker_error, picker_id, picker_query, picker_response
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import require_page_role
@@ -101,3 +103,25 @@ def park_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def stages_partial(request: AuthedRequest, park: Park, stage: str, error: str = "") -> HttpResponse:
     """The enterprises-by-stage block, re-rendered after a settlement moves (htmx)."""
     return render(request, "parks/_stages.html", {**_stage_context(request, park, stage), "error": error})
+
+
+#: A park's units are offered a few more at a time than other pickers' rows: a floor of a tower holds 10–20.
+UNIT_PICKER_LIMIT = 2 * PICKER_LIMIT
+
+
+@login_required
+@require_GET
+def pick_units(request: AuthedRequest, pk: int) -> JsonResponse:
+    """The unit picker of a park the user may see: vacant and reserved units first, each labelled with its
+    building, floor, number, area and status; ``settlement=<id>`` (one of the park's the user sees) keeps its own
+    units choosable. A park outside the scope is a 404, as its page is."""
+    park = get_visible_or_404(Park.objects.all(), request.user, pk=pk)
+    try:
+        q = picker_query(request.GET)
+        settlement_id = picker_id(request.GET.get("settlement"), required=False)
+    except PickerInputError as exc:
+        return picker_error(exc)
+    settlement = (Settlement.objects.visible_to(request.user).filter(park=park, pk=settlement_id).first()
+                  if settlement_id else None)
+    return picker_response(selectors.unit_picker_items(request.user, park, q, UNIT_PICKER_LIMIT,
+                                                       settlement=settlement), limit=UNIT_PICKER_LIMIT)

@@ -13,11 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core import audit
 from yuanqu.core.numbers import share
+from yuanqu.core.pickers import PickerItem
 from yuanqu.core.registry import SearchHit, Todo
 from yuanqu.core.roles import USER_ADMINS, Role
 from yuanqu.core.scoping import region_prefix_q
 from yuanqu.core.text import mask_email, mask_phone
 from yuanqu.parks.models import Park, Unit
+from yuanqu.parks.selectors import unit_label, units_of_park
 
 from .models import (
     Contact,
@@ -181,6 +183,41 @@ def request_todos(user: Any) -> list[Todo]:
     """The 工作台 line for settlement requests waiting for the user's decision."""
     n = requests_to_decide(user).filter(status=EnterpriseRequest.Status.PENDING).count()
     return [Todo(str(_("Requests to decide")), n, reverse("enterprises:requests"))] if n else []
+
+
+def enterprise_picker_items(user: Any, q: str, limit: int) -> list[PickerItem]:
+    """The enterprise picker's options: enterprises the user sees by name, pinyin, initials, USCC or former name
+    (``limit`` + 1 rows, so the answer can say there are more)."""
+    rows = Enterprise.objects.visible_to(user).search(q).order_by("name_pinyin", "pk")[:limit + 1]
+    return [PickerItem(id=str(e.pk), text=e.name, detail=e.uscc) for e in rows]
+
+
+#: Units a picker offers: what can be let. Others are shown, after them, but cannot be chosen.
+FREE_STATUSES = (Unit.Status.VACANT, Unit.Status.RESERVED)
+
+
+def unit_picker_items(user: Any, park: Park, q: str, limit: int, *,
+                      settlement: Settlement | None = None) -> list[PickerItem]:
+    """The unit picker's options for ``park`` (which the caller found in the user's scope): vacant, then reserved,
+    then the rest, labelled ``主塔楼 · 12层 · 1201 · 120㎡ · 空置``. A unit that is let, sold or not for lease cannot
+    be chosen unless ``settlement`` occupies it; its tenant is named only when the user may see that enterprise."""
+    units = list(units_of_park(Unit.objects.visible_to(user), park, q)[:limit + 1])
+    tenants = {o.unit_id: o for o in Occupancy.objects.filter(unit__in=units, active=True)
+               .select_related("settlement__enterprise")}
+    visible = set(Enterprise.objects.visible_to(user).filter(
+        pk__in={o.settlement.enterprise_id for o in tenants.values()}).values_list("pk", flat=True))
+    items = []
+    for unit in units:
+        occupancy = tenants.get(unit.pk)
+        own = occupancy is not None and settlement is not None and occupancy.settlement_id == settlement.pk
+        detail = ""
+        if occupancy is not None:
+            enterprise = occupancy.settlement.enterprise
+            detail = (str(_("Tenant: %(name)s") % {"name": enterprise.name}) if enterprise.pk in visible
+                      else str(_("Let")))
+        items.append(PickerItem(id=str(unit.pk), text=unit_label(unit), detail=detail,
+                                disabled=not own and (occupancy is not None or unit.status not in FREE_STATUSES)))
+    return items
 
 
 def enterprise_search_hits(user: Any, q: str, limit: int) -> list[SearchHit]:

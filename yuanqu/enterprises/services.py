@@ -280,6 +280,12 @@ def contact_delete(*, actor: User, contact: Contact) -> None:
     delete_audited(actor=actor, obj=contact)
 
 
+def _unit_taken(unit: Unit) -> str:
+    """「主塔楼 1201 已有在租企业。」: the building named with the unit, since numbers repeat across buildings."""
+    return _("%(building)s %(unit)s already has an active tenant.") % {"building": unit.building.name,
+                                                                       "unit": unit.number}
+
+
 def _occupy(*, actor: User, settlement: Settlement, units: Iterable[Unit], since: dt.date) -> None:
     for unit in units:
         if unit.building.park_id != settlement.park_id:
@@ -289,7 +295,7 @@ def _occupy(*, actor: User, settlement: Settlement, units: Iterable[Unit], since
         taken = Occupancy.objects.filter(unit=unit, active=True).exclude(settlement=settlement).first()
         if taken is not None:
             raise ValidationError({"units": [ValidationError(
-                _("Unit %(unit)s already has an active tenant.") % {"unit": unit.number}, code="unit_taken")]})
+                _unit_taken(unit), code="unit_taken")]})
         if Occupancy.objects.filter(unit=unit, active=True, settlement=settlement).exists():
             continue
         occupancy = Occupancy(settlement=settlement, unit=unit, since=since)
@@ -298,7 +304,7 @@ def _occupy(*, actor: User, settlement: Settlement, units: Iterable[Unit], since
                 save_created(actor=actor, obj=occupancy)
         except IntegrityError as exc:  # a concurrent request took the unit first
             raise ValidationError({"units": [ValidationError(
-                _("Unit %(unit)s already has an active tenant.") % {"unit": unit.number}, code="unit_taken")]}
+                _unit_taken(unit), code="unit_taken")]}
             ) from exc
         if unit.status != Unit.Status.LEASED:
             before = audit.snapshot(unit)

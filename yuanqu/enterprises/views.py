@@ -8,15 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from yuanqu.core.forms import call_service, save_edit
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
+from yuanqu.core.pickers import PICKER_LIMIT, PickerInputError, picker_error, picker_query, picker_response
 from yuanqu.core.registry import panels
 from yuanqu.core.roles import EDIT_PARK, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
@@ -441,3 +442,14 @@ def request_reject(request: AuthedRequest, pk: int) -> HttpResponse:
     """Reject a request, with the reason the requester reads."""
     return _decide(request, pk, lambda r: services.enterprise_request_reject(
         actor=request.user, request=r, reason=request.POST.get("reason", "")), _("Request rejected."))
+
+
+@login_required
+@require_GET
+def pick_enterprise(request: AuthedRequest) -> JsonResponse:
+    """The enterprise picker: enterprises the user may see by name, pinyin, initials, USCC or former name."""
+    try:
+        q = picker_query(request.GET)
+    except PickerInputError as exc:
+        return picker_error(exc)
+    return picker_response(selectors.enterprise_picker_items(request.user, q, PICKER_LIMIT))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.forms import StyledFormMixin
 from yuanqu.core.models import IndustryCode
+from yuanqu.core.pickers import use_picker
 from yuanqu.core.selectors import regions_under
 from yuanqu.core.text import normalize_uscc, validate_uscc
 from yuanqu.core.validators import clean_phone
@@ -46,6 +47,8 @@ class LeadForm(StyledFormMixin, forms.ModelForm):
         self.fields["region"].queryset = regions_under(user.region_id)
         self.fields["region"].required = False
         self.fields["target_park"].queryset = Park.objects.visible_to(user)
+        use_picker(self.fields["industry"], "industry", "pick_industry")
+        use_picker(self.fields["target_park"], "park", "parks:pick")
         if user.role == "park_operator":
             self.fields["target_park"].required = True
         if not creating:
@@ -121,6 +124,7 @@ class ConvertForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["park"].queryset = Park.objects.editable_by(user)
+        use_picker(self.fields["park"], "park", "parks:pick", query="edit=1")
 
     def clean_uscc(self) -> str:
         value = normalize_uscc(self.cleaned_data.get("uscc", ""))
@@ -143,8 +147,11 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["park"].queryset = Park.objects.editable_by(user)
         self.fields["region"].queryset = regions_under(user.region_id)
+        use_picker(self.fields["park"], "park", "parks:pick", query="edit=1")
+        use_picker(self.fields["industry"], "industry", "pick_industry")
         self.fields["region"].required = False
         self.fields["investor_enterprise"].queryset = Enterprise.objects.visible_to(user)
+        use_picker(self.fields["investor_enterprise"], "enterprise", "enterprises:pick")
         self.fields["investor_lead"].queryset = Lead.objects.visible_to(user)
         for name in ("total_investment_wan", "fixed_asset_investment_wan"):
             self.fields[name].validators.append(MinValueValidator(0))
@@ -201,6 +208,7 @@ class CaseForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
+        use_picker(self.fields["enterprise"], "enterprise", "enterprises:pick")
         self.fields["lead"].queryset = Lead.objects.visible_to(user)
         self.fields["project"].queryset = Project.objects.visible_to(user)
 
@@ -267,6 +275,7 @@ class LeadProjectForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["park"].queryset = Park.objects.editable_by(user)
+        use_picker(self.fields["park"], "park", "parks:pick", query="edit=1")
         if user.role == "park_operator":
             self.fields["park"].required = True
 

@@ -8,6 +8,7 @@ from django import forms
 
 from yuanqu.core.forms import StyledFormMixin
 from yuanqu.core.models import IndustryCode
+from yuanqu.core.pickers import use_picker
 from yuanqu.core.selectors import regions_under
 
 from .models import Building, Park, Unit
@@ -30,6 +31,7 @@ class ParkForm(StyledFormMixin, forms.ModelForm):
         self.fields["region"].queryset = regions_under(user.region_id).filter(level="county")
         self.fields["industries"].queryset = IndustryCode.objects.filter(level__in=[2, 3]).order_by("code")
         self.fields["industries"].widget.attrs["size"] = 6
+        use_picker(self.fields["industries"], "industry", "pick_industry", query="levels=2,3")
         if user.role != "region_staff":
             self.fields.pop("region")
 

@@ -8,6 +8,7 @@ from . import views
 app_name = "parks"
 urlpatterns = [
     path("new/", views.park_create, name="create"),
+    path("pick/", views.pick_park, name="pick"),
     path("<int:pk>/edit/", views.park_edit, name="edit"),
     path("<int:pk>/buildings/new/", views.building_create, name="building_create"),
     path("buildings/<int:pk>/edit/", views.building_edit, name="building_edit"),

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from yuanqu.core.forms import call_service, save_edit
+from yuanqu.core.pickers import PickerInputError, picker_error, picker_query, picker_response
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import require_page_role
@@ -21,6 +23,7 @@ from yuanqu.core.types import AuthedRequest
 from . import services
 from .forms import BuildingForm, ParkForm, UnitForm
 from .models import Building, Park, Unit
+from .selectors import park_picker_items
 
 
 @login_required
@@ -108,3 +111,15 @@ def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Changes saved."))
             return redirect("parks:detail", pk=unit.building.park_id)
     return render(request, "parks/form.html", {"form": form, "title": str(unit), "park": unit.building.park})
+
+
+@login_required
+@require_GET
+def pick_park(request: AuthedRequest) -> JsonResponse:
+    """The park picker: parks the user may see (``edit=1``: may edit) by name, full pinyin or initials."""
+    try:
+        q = picker_query(request.GET)
+    except PickerInputError as exc:
+        return picker_error(exc)
+    parks = Park.objects.editable_by(request.user) if request.GET.get("edit") == "1" else Park.objects.all()
+    return picker_response(park_picker_items(parks.visible_to(request.user), q))
