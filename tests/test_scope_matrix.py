@@ -389,6 +389,8 @@ SEES: dict[str, dict[str, set[str]]] = {
     "incubator": IN_PARKS, "partner": IN_PARKS, "coop_base": IN_PARKS,
     "incubatee": {**IN_PARKS, ENTERPRISE: {"own"}}, "contract": {**IN_PARKS, ENTERPRISE: {"own"}},
     "need": {**IN_PARKS, ENTERPRISE: {"own"}}, "achievement": {**IN_PARKS, ENTERPRISE: {"own"}},
+    # A match with its need and achievement; a cooperation project with its partner, and the enterprises in it.
+    "tech_match": {**IN_PARKS, ENTERPRISE: {"own"}}, "coop_project": {**IN_PARKS, ENTERPRISE: {"own"}},
     # Service requests (support): the region's, the operator's parks', the enterprise's own; the catalogue as
     # well, where "own" marks the services of the enterprise's park and its district.
     "ticket": {**IN_PARKS, ENTERPRISE: {"own"}},
@@ -452,7 +454,8 @@ def _world_rows(world: World) -> dict[str, dict[int, frozenset[str]]]:
         "incubator": innovation_rows("incubator", False), "partner": innovation_rows("partner", False),
         "coop_base": innovation_rows("base", False), "incubatee": innovation_rows("incubatee", True),
         "contract": innovation_rows("contract", True), "need": innovation_rows("need", True),
-        "achievement": innovation_rows("achievement", True),
+        "achievement": innovation_rows("achievement", True), "tech_match": innovation_rows("match", True),
+        "coop_project": innovation_rows("coop_project", True),
         "ticket": {sw.req_xltd.pk: at(world.xltd, "own"), sw.req_smyz.pk: at(world.smyz),
                    sw.req_laoshan.pk: at(world.laoshan_park)},
         "service": {sw.svc_xltd.pk: at(world.xltd, "own"), sw.svc_smyz.pk: at(world.smyz),
@@ -521,6 +524,8 @@ ALL_ROWS: dict[str, Callable[[], Any]] = {
     "achievement": lambda: innovation_models.Achievement.objects.all(),
     "partner": lambda: innovation_models.Partner.objects.all(),
     "coop_base": lambda: innovation_models.CoopBase.objects.all(),
+    "tech_match": lambda: innovation_models.Match.objects.all(),
+    "coop_project": lambda: innovation_models.CoopProject.objects.all(),
     "ticket": lambda: ServiceRequest.objects.all(), "service": lambda: SupportService.objects.all(),
     "policy": lambda: _policy_model("Policy").objects.all(),
     "clause": lambda: _policy_model("Clause").objects.all(),
@@ -992,6 +997,40 @@ CASES.update({
     "api:list_incubatees": Case("GET", ALL, api=True, listing=Listing("incubatee", api_items)),
     "api:get_incubatee": Case("GET", WITH_ENTERPRISE, inn_api("incubatee", "incubatee_id"), api=True),
     "api:list_tech_needs": Case("GET", ALL, api=True, listing=Listing("need", api_items)),
+    "api:list_incubators": Case("GET", ALL, api=True, listing=Listing("incubator", api_items)),
+    "api:get_incubator": Case("GET", INNOVATION_READERS, inn_api("incubator", "incubator_id"), api=True),
+    "api:create_incubatee": Case("POST", INNOVATION_WRITERS, api=True, data=lambda b: {
+        "incubator": b.innov["incubator"].pk, "applied_on": "2025-02-01",
+        "enterprise": Enterprise.objects.get(name="青岛装修中科技有限公司").pk}),
+    "api:advance_incubatee": Case("POST", INNOVATION_WRITERS, inn_api("incubatee", "incubatee_id"), api=True,
+                                  data={"status": "assessing", "on": "2025-02-01"}),
+    # An application cannot graduate: the writers get a 422, everyone else a 404.
+    "api:graduate_incubatee": Case("POST", INNOVATION_WRITERS, inn_api("incubatee", "incubatee_id"), api=True,
+                                   data={"on": "2025-02-01"}, refuses=True),
+    "api:get_tech_need": Case("GET", WITH_ENTERPRISE, inn_api("need", "need_id"), api=True),
+    "api:create_tech_need": Case("POST", {STAFF, OPERATOR, ENTERPRISE}, api=True, data=lambda b: {
+        "enterprise": b.enterprise.pk, "title": "探针需求", "field": "urban"}),
+    "api:set_tech_need_status": Case("POST", {STAFF, OPERATOR, ENTERPRISE}, inn_api("need", "need_id"), api=True,
+                                     data={"status": "withdrawn"}),
+    "api:list_achievements": Case("GET", ALL, api=True, listing=Listing("achievement", api_items)),
+    "api:get_achievement": Case("GET", WITH_ENTERPRISE, inn_api("achievement", "achievement_id"), api=True),
+    "api:create_achievement": Case("POST", {STAFF, OPERATOR, ENTERPRISE}, api=True, data=lambda b: {
+        "owner_kind": "enterprise", "enterprise": b.enterprise.pk, "title": "探针成果", "field": "urban"}),
+    "api:set_achievement_status": Case("POST", {STAFF, OPERATOR, ENTERPRISE}, inn_api("achievement", "achievement_id"),
+                                       api=True, data={"status": "withdrawn"}),
+    "api:list_tech_matches": Case("GET", ALL, api=True, listing=Listing("tech_match", api_items)),
+    "api:get_tech_match": Case("GET", WITH_ENTERPRISE, inn_api("match", "match_id"), api=True),
+    # The place's need and achievement are matched already: the writers get a 422, everyone else a 404.
+    "api:create_tech_match": Case("POST", INNOVATION_WRITERS, api=True, refuses=True, data=lambda b: {
+        "need": b.innov["need"].pk, "achievement": b.innov["achievement"].pk}),
+    "api:advance_tech_match": Case("POST", INNOVATION_WRITERS, inn_api("match", "match_id"), api=True,
+                                   data={"status": "negotiating"}),
+    "api:create_tech_match_follow_up": Case("POST", INNOVATION_WRITERS, inn_api("match", "match_id"), api=True,
+                                            data={"on": "2025-01-01", "summary": "探针"}),
+    "api:list_partners": Case("GET", ALL, api=True, listing=Listing("partner", api_items)),
+    "api:get_partner": Case("GET", INNOVATION_READERS, inn_api("partner", "partner_id"), api=True),
+    "api:list_coop_projects": Case("GET", ALL, api=True, listing=Listing("coop_project", api_items)),
+    "api:get_coop_project": Case("GET", WITH_ENTERPRISE, inn_api("coop_project", "project_id"), api=True),
 })
 
 

@@ -14,7 +14,8 @@ import pytest
 from django.db import models
 
 from yuanqu.enterprises.models import Enterprise, EnterpriseRequest
-from yuanqu.innovation.models import Incubatee, TechContract, TechNeed
+from yuanqu.innovation.models import Achievement, CoopProject, Incubatee, Incubator, Partner, TechContract, TechNeed
+from yuanqu.innovation.models import Match as TechMatch
 from yuanqu.intake.models import Proposal, SourceDocument
 from yuanqu.investment.models import Case, Lead, Project
 from yuanqu.parks.models import Park
@@ -67,6 +68,13 @@ MUTANTS = [
     ("innovation:contracts", TechContract),
     ("innovation:needs", TechNeed),
     ("api:list_tech_contracts", TechContract),
+    ("api:list_incubators", Incubator),
+    ("api:list_incubatees", Incubatee),
+    ("api:list_tech_needs", TechNeed),
+    ("api:list_achievements", Achievement),
+    ("api:list_tech_matches", TechMatch),
+    ("api:list_partners", Partner),
+    ("api:list_coop_projects", CoopProject),
     ("support:requests", ServiceRequest),
     ("support:overdue", ServiceRequest),
     ("support:catalogue", Service),

@@ -9,7 +9,17 @@ from typing import Any
 
 from tests.conftest import World
 from yuanqu.innovation import services
-from yuanqu.innovation.models import Achievement, CoopBase, Incubatee, Incubator, Match, Partner, TechContract, TechNeed
+from yuanqu.innovation.models import (
+    Achievement,
+    CoopBase,
+    CoopProject,
+    Incubatee,
+    Incubator,
+    Match,
+    Partner,
+    TechContract,
+    TechNeed,
+)
 
 KEYS = ("xltd", "smyz", "laoshan")
 
@@ -23,7 +33,7 @@ def places(world: World) -> dict[str, tuple[Any, Any, Any]]:
 
 def innovation_of(world: World) -> dict[str, dict[str, Any]]:
     """Per place: an incubator, an incubatee (applied), a contract, a need and an achievement (published), their
-    match, a partner and a cooperation base."""
+    match, a partner with a cooperation project linking the place's enterprise, and a cooperation base."""
     out: dict[str, dict[str, Any]] = {}
     for key, (park, ent, actor) in places(world).items():
         incubator = Incubator.objects.filter(park=park).first() or services.incubator_create(
@@ -45,8 +55,12 @@ def innovation_of(world: World) -> dict[str, dict[str, Any]]:
             actor=actor, need=need, achievement=achievement)
         partner = Partner.objects.filter(park=park).first() or services.partner_create(
             actor=actor, name=f"{park.name}合作伙伴", country="德国", kind="institute", park=park)
+        project = CoopProject.objects.filter(partner=partner).first() or services.coop_project_create(
+            actor=actor, partner=partner, title=f"{park.name}联合研发项目", starts_on=dt.date(2025, 2, 1),
+            enterprises=[ent])
         base = CoopBase.objects.filter(park=park).first() or services.coop_base_create(
             actor=actor, name=f"{park.name}国际技术转移中心", kind="transfer", level="city", park=park)
         out[key] = {"incubator": incubator, "incubatee": incubatee, "contract": contract, "need": need,
-                    "achievement": achievement, "match": match, "partner": partner, "base": base}
+                    "achievement": achievement, "match": match, "partner": partner, "coop_project": project,
+                    "base": base}
     return out

@@ -38,3 +38,8 @@ class InnovationConfig(AppConfig):
         add_router("/tech-contracts", endpoints.contracts)
         add_router("/incubatees", endpoints.incubatees)
         add_router("/tech-needs", endpoints.needs)
+        add_router("/incubators", endpoints.incubators)
+        add_router("/achievements", endpoints.achievements)
+        add_router("/tech-matches", endpoints.matches)
+        add_router("/partners", endpoints.partners)
+        add_router("/coop-projects", endpoints.coop_projects)
