@@ -142,3 +142,13 @@ def login(page: Page, base_url: str, world: World, role: str) -> None:
         assert "/accounts/2fa/" not in page.url, f"second factor of {role} refused: {page.url}"
     assert page.locator("#whoami").is_visible()
 
+
+
+def pick(page: Page, select_id: str, text: str, option_text: str | None = None) -> None:
+    """Choose in a searchable picker (Tom Select over ``<select id=select_id data-picker>``, ``pickers.js``) as a
+    user does: type ``text`` into its search box and click the option that shows ``option_text`` (``text`` by
+    default)."""
+    control = page.locator(f"#{select_id}-ts-control")
+    control.click()
+    control.fill(text)
+    page.locator(".ts-dropdown .option", has_text=option_text or text).first.click()

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from tests.conftest import World
 from yuanqu.enterprises.models import Enterprise, EnterpriseRequest, Settlement
 
-from .conftest import ARTIFACTS, login
+from .conftest import ARTIFACTS, login, pick
 
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = ARTIFACTS / "screenshots"
@@ -24,7 +24,7 @@ def test_an_operators_request_is_approved_by_district_staff(page: Page, live_ser
     login(page, live_server.url, world, "park_operator")
     page.goto(f"{live_server.url}/enterprises/settlements/new/")
     page.fill("#id_uscc", world.ent_smyz.uscc)
-    page.select_option("#id_park", str(world.xltd.pk))
+    pick(page, "id_park", world.xltd.name)
     page.fill("#id_signed_on", "2025-01-02")
     with page.expect_navigation():
         page.click("#main-form button[type=submit]")
