@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -201,11 +200,3 @@ def check_agreement(agreement: Agreement, today: dt.date | None = None) -> Compl
 def paid_under_total(agreement: Agreement) -> Decimal:
     return Payout.objects.filter(agreement_link__agreement=agreement).aggregate(
         s=Sum("amount_yuan"))["s"] or Decimal(0)
-
-
-def summary(agreements: Any, today: dt.date | None = None) -> dict[str, int]:
-    """Counts of agreements by status (for cockpit cards and the list)."""
-    counts = {k: 0 for k in STATUS_LABELS}
-    for a in agreements:
-        counts[check_agreement(a, today).status] += 1
-    return counts
