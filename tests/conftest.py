@@ -9,10 +9,13 @@ Every object is created through the services, as the app would.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,6 +45,133 @@ from yuanqu.stats.models import Indicator, Report, Round
 from yuanqu.stats.services import Entry
 
 TEST_PASSWORD = "Pa55word-for-tests"  # only ever set inside the test database
+
+
+# --- PostgreSQL: the suite runs as the application role (issue 13 item 3) -----------------------------------
+#: The two roles of deploy/postgres-roles.sql as the test run names them (cluster-wide; created if missing).
+TEST_OWNER_ROLE, TEST_APP_ROLE = "yuanqu_test_owner", "yuanqu_test_app"
+ROLES_SQL = Path(__file__).resolve().parents[1] / "deploy" / "postgres-roles.sql"
+#: Any number: serialises the role set-up of parallel workers (and of other runs on the same cluster).
+ROLES_LOCK = 7_213_012
+
+
+def _credentials(role: str) -> dict[str, str]:
+    return {"USER": role, "PASSWORD": f"{role}-pw"}
+
+
+def _pg_roles_for(connection: Any, name: str) -> None:
+    """Run deploy/postgres-roles.sql on database ``name`` with psql, as an administrator would, one run at a
+    time (roles are cluster-wide; two workers creating one role at once would collide)."""
+    import psycopg
+
+    s = connection.settings_dict
+    host, port = s.get("HOST") or "127.0.0.1", str(s.get("PORT") or 5432)
+    env = {**os.environ, "PGHOST": host, "PGPORT": port, "PGUSER": s["USER"], "PGDATABASE": name}
+    if s.get("PASSWORD"):
+        env["PGPASSWORD"] = s["PASSWORD"]
+    with psycopg.connect(host=host, port=port, user=s["USER"], password=s.get("PASSWORD") or None,
+                         dbname="postgres", autocommit=True) as lock:  # advisory locks are per database
+        lock.execute("SELECT pg_advisory_lock(%s)", [ROLES_LOCK])
+        run = subprocess.run(
+            ["psql", "-X", "-q", "-v", f"owner={TEST_OWNER_ROLE}", "-v", f"app={TEST_APP_ROLE}",
+             "-v", f"owner_password={_credentials(TEST_OWNER_ROLE)['PASSWORD']}",
+             "-v", f"app_password={_credentials(TEST_APP_ROLE)['PASSWORD']}", "-f", str(ROLES_SQL)],
+            env=env, capture_output=True, text=True)
+        lock.execute("SELECT pg_advisory_unlock(%s)", [ROLES_LOCK])
+    if run.returncode != 0:
+        raise RuntimeError(f"deploy/postgres-roles.sql failed on {name}: {run.stderr[-2000:]}")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_use_migrations: bool,
+    django_db_keepdb: bool,
+    django_db_createdb: bool,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """The test database, as pytest-django makes it; on PostgreSQL, made as production runs it.
+
+    On PostgreSQL the cluster's administrator (DATABASE_URL) creates the empty test database of this worker
+    (``test_<name>_gw0`` under xdist) and runs ``deploy/postgres-roles.sql`` on it; the owner role migrates it;
+    then every connection of the tests is the application role, which has no DDL rights and may only INSERT and
+    SELECT audit rows. ``flush`` between transactional tests reconnects as the owner (``OWNER`` in the
+    connection's settings, :func:`yuanqu.core.dbroles.as_owner`). The administrator drops the database at the
+    end. SQLite runs are pytest-django's own set-up.
+    """
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    if not django_db_use_migrations:
+        _disable_migrations()
+    verbosity = request.config.option.verbose
+    keepdb = django_db_keepdb and not django_db_createdb
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        with django_db_blocker.unblock():
+            db_cfg = setup_databases(verbosity=verbosity, interactive=False, aliases=aliases,
+                                     serialized_aliases=serialized_aliases, keepdb=keepdb)
+        yield
+        if not django_db_keepdb:
+            with django_db_blocker.unblock():
+                teardown_databases(db_cfg, verbosity=verbosity)
+        return
+
+    settings_dicts = [connection.settings_dict, django_settings.DATABASES["default"]]
+    admin = {"USER": connection.settings_dict["USER"], "PASSWORD": connection.settings_dict.get("PASSWORD", "")}
+    old_name = connection.settings_dict["NAME"]
+    with django_db_blocker.unblock():
+        name = connection.creation._create_test_db(verbosity, autoclobber=True, keepdb=keepdb)
+        connection.close()
+        _pg_roles_for(connection, name)
+        for d in settings_dicts:  # the owner migrates the database the administrator created
+            d.update(_credentials(TEST_OWNER_ROLE))
+        setup_databases(verbosity=verbosity, interactive=False, aliases=aliases,
+                        serialized_aliases=serialized_aliases, keepdb=True)
+        connection.close()
+        for d in settings_dicts:
+            d.update(_credentials(TEST_APP_ROLE))
+            d["OWNER"] = _credentials(TEST_OWNER_ROLE)
+    yield
+    with django_db_blocker.unblock():
+        connection.close()
+        for d in settings_dicts:
+            d.update(admin)
+            d.pop("OWNER", None)
+        if not django_db_keepdb:
+            connection.creation.destroy_test_db(old_name, verbosity, keepdb=False)
+
+
+@pytest.fixture
+def db_owner(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Connect as the owner role for one test (PostgreSQL; nothing changes on SQLite): for the tests of what
+    only the owner may do (the audit log's maintenance path, and tampering as an attacker holding the owner's
+    rights would). Request it before ``db`` or ``world`` (``@pytest.mark.usefixtures("db_owner")``), so the
+    test's transaction is opened on the owner's connection."""
+    from django.db import connections
+
+    connection = connections["default"]
+    owner = connection.settings_dict.get("OWNER")
+    if connection.vendor != "postgresql" or not owner:
+        yield
+        return
+    settings_dicts = [connection.settings_dict, django_settings.DATABASES["default"]]
+    app = {key: connection.settings_dict[key] for key in owner}
+    with django_db_blocker.unblock():
+        connection.close()
+    for d in settings_dicts:
+        d.update(owner)
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            connection.close()
+        for d in settings_dicts:
+            d.update(app)
 
 
 @dataclass

@@ -96,6 +96,38 @@ def take(build: Callable[[], Any]) -> Snapshot:
     return Snapshot(world=world, diffs=diffs, media=media)
 
 
+def _advance_sequence(cursor: Any, table: str, pk: str) -> None:
+    """Move the table's id sequence past the restored ids if it is behind them (after a transactional test's flush a
+    sequence may start again below them).
+
+    ``setval`` needs UPDATE on the sequence, which the application role the PostgreSQL suite runs as does not have
+    (deploy/postgres-roles.sql); so it is called on the owner's own connection when the settings carry the owner's
+    credentials (``OWNER``, tests/conftest.py). A sequence is not transactional, so that is the same as calling it
+    here.
+    """
+    qn = connection.ops.quote_name
+    cursor.execute("SELECT s, COALESCE(pg_sequence_last_value(s::regclass), 0) "
+                   "FROM pg_get_serial_sequence(%s, %s) AS s WHERE s IS NOT NULL", [table, pk])
+    found = cursor.fetchone()
+    if found is None:
+        return
+    sequence, last = found
+    cursor.execute(f"SELECT MAX({qn(pk)}) FROM {qn(table)}")  # noqa: S608 (names from introspection)
+    top = cursor.fetchone()[0]
+    if top is None or last >= top:
+        return
+    owner = connection.settings_dict.get("OWNER")
+    if not owner:
+        cursor.execute("SELECT setval(%s, %s)", [sequence, top])
+        return
+    import psycopg
+
+    s = connection.settings_dict
+    with psycopg.connect(host=s.get("HOST") or "127.0.0.1", port=str(s.get("PORT") or 5432), dbname=s["NAME"],
+                         user=owner["USER"], password=owner.get("PASSWORD") or None, autocommit=True) as as_owner:
+        as_owner.execute("SELECT setval(%s, %s)", [sequence, top])
+
+
 def restore(snapshot: Snapshot) -> Any:
     """Write the snapshot's rows into the current transaction and return a fresh copy of its objects."""
     qn = connection.ops.quote_name
@@ -119,11 +151,7 @@ def restore(snapshot: Snapshot) -> Any:
                        else f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})")  # noqa: S608
                 cursor.executemany(sql, diff.inserted)
                 if postgres:
-                    # After a transactional test's flush a sequence may start again below the restored ids.
-                    cursor.execute(
-                        f"SELECT setval(s, GREATEST((SELECT MAX({pk}) FROM {table}), "  # noqa: S608
-                        "COALESCE(pg_sequence_last_value(s::regclass), 0), 1)) "
-                        "FROM pg_get_serial_sequence(%s, %s) AS s WHERE s IS NOT NULL", [diff.table, diff.pk])
+                    _advance_sequence(cursor, diff.table, diff.pk)
     if snapshot.media is not None:
         shutil.copytree(snapshot.media, Path(settings.MEDIA_ROOT), dirs_exist_ok=True)
     return copy.deepcopy(snapshot.world)

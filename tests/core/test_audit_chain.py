@@ -66,6 +66,7 @@ def test_it_chains_every_event_to_the_one_before(world):
     call_command("audit_verify")
 
 
+@pytest.mark.usefixtures("db_owner")
 def test_it_reports_a_row_changed_by_raw_sql(world, capsys):
     middle = AuditEvent.objects.order_by("id")[10]
     _drop_triggers()
@@ -74,6 +75,7 @@ def test_it_reports_a_row_changed_by_raw_sql(world, capsys):
     assert "changed" in message and timezone.localtime(middle.at).isoformat() in message
 
 
+@pytest.mark.usefixtures("db_owner")
 def test_it_reports_a_middle_row_deleted_by_raw_sql(world):
     rows = list(AuditEvent.objects.order_by("id").values_list("id", flat=True))
     _drop_triggers()
@@ -81,6 +83,7 @@ def test_it_reports_a_middle_row_deleted_by_raw_sql(world):
     assert "removed" in _verify_fails_at(rows[6])
 
 
+@pytest.mark.usefixtures("db_owner")
 def test_it_reports_a_forged_event_hashed_without_the_key(world):
     """Someone with database access but without AUDIT_CHAIN_KEY cannot recompute a changed row's hash."""
     event = AuditEvent.objects.order_by("id")[3]
@@ -118,6 +121,7 @@ def test_the_cli_exits_non_zero_on_a_broken_chain(world, tmp_path):
     assert broken.returncode == 1 and "id=2" in broken.stderr
 
 
+@pytest.mark.usefixtures("db_owner")
 def test_the_data_migration_chains_existing_events(world):
     """Events written before the chain existed (no hashes) are chained in id order by migration 0004."""
     migration = __import__("yuanqu.core.migrations.0004_audit_hash_chain", fromlist=["chain_existing"])
@@ -151,6 +155,7 @@ def test_it_refuses_truncate_on_postgresql(world):
     assert AuditEvent.objects.count() == count
 
 
+@pytest.mark.usefixtures("db_owner")
 def test_the_maintenance_path_lets_changes_through_only_inside_it(world):
     first = AuditEvent.objects.order_by("id").first()
     with audit_chain.maintenance():
@@ -181,6 +186,7 @@ def test_it_refuses_to_archive_events_within_the_retention_period(world, tmp_pat
     assert AuditEvent.objects.count() == count and not tmp_path.exists()
 
 
+@pytest.mark.usefixtures("db_owner")
 def test_it_archives_old_events_to_a_signed_file_then_removes_them_keeping_the_chain(world, tmp_path, capsys):
     old = list(AuditEvent.objects.order_by("id").values_list("id", "hash"))
     later = timezone.now() + dt.timedelta(days=200)  # 200 days on, today's events are past the retention
@@ -200,6 +206,7 @@ def test_it_archives_old_events_to_a_signed_file_then_removes_them_keeping_the_c
     assert audit_chain.verify().ok
 
 
+@pytest.mark.usefixtures("db_owner")
 def test_it_refuses_an_altered_or_truncated_archive(world, tmp_path):
     later = timezone.now() + dt.timedelta(days=200)
     path = archive(before=timezone.localdate() + dt.timedelta(days=1), directory=tmp_path, now=later,
@@ -216,6 +223,7 @@ def test_it_refuses_an_altered_or_truncated_archive(world, tmp_path):
     assert verify_file(path)["count"] == AuditEvent.objects.count()
 
 
+@pytest.mark.usefixtures("db_owner")
 def test_it_archives_nothing_from_a_broken_chain(world, tmp_path):
     tmp_path = tmp_path / "archive"
     _drop_triggers()

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import dj_database_url
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -117,7 +118,9 @@ def fresh_database(tmp_path: Path) -> Iterator[tuple[str, Any]]:
     import psycopg
 
     base = connection.settings_dict
-    host, port, user = base.get("HOST") or "127.0.0.1", base.get("PORT") or 5432, base["USER"]
+    # The cluster's administrator creates it (the suite itself connects as the application role, which may not).
+    user = dj_database_url.parse(os.environ["DATABASE_URL"])["USER"]
+    host, port = base.get("HOST") or "127.0.0.1", base.get("PORT") or 5432
     name = f"yq_restore_{uuid.uuid4().hex[:8]}"
     admin_url = f"postgres://{user}@{host}:{port}/postgres"
     url = f"postgres://{user}@{host}:{port}/{name}"

@@ -17,8 +17,12 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import dj_database_url
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
+
+from yuanqu.core import audit
+from yuanqu.core.models import AuditEvent
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 ROLES_SQL = PROJECT_DIR / "deploy" / "postgres-roles.sql"
@@ -42,7 +46,8 @@ def scratch(db: object) -> Iterator[dict[str, str]]:
     tag = uuid.uuid4().hex[:8]
     name, owner, app = f"yq_roles_{tag}", f"yq_owner_{tag}", f"yq_app_{tag}"
     base = connection.settings_dict
-    admin_url = _url(base, str(base["USER"]), "postgres").replace(f":pw-{base['USER']}", "")
+    admin = dj_database_url.parse(os.environ["DATABASE_URL"])  # the cluster's administrator, not the app role
+    admin_url = _url(base, str(admin["USER"]), "postgres").replace(f":pw-{admin['USER']}", "")
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
@@ -117,3 +122,45 @@ def test_the_app_role_appends_and_reads_audit_rows_but_cannot_change_them_or_the
         assert not _refused(app, "UPDATE parks_park SET name = name")
         assert not _refused(app, "DELETE FROM parks_park WHERE id < 0")
         assert app.execute("SELECT count(*) FROM core_auditevent").fetchone() == (4,)
+
+
+# --- the suite itself runs as the application role (tests/conftest.py: django_db_setup) -----------------------
+
+
+def _refused_here(sql: str) -> bool:
+    """Whether the test's own connection is refused ``sql`` for lack of a privilege (in a savepoint)."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    except DatabaseError as exc:
+        assert "permission denied" in str(exc) or "must be owner" in str(exc), exc
+        return True
+    return False
+
+
+def test_the_suite_connects_as_the_application_role(world):
+    """CI's PostgreSQL run is the production set-up: the test database was made by deploy/postgres-roles.sql and
+    migrated by the owner, and every test talks to it as the application role."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user, session_user, "
+                       "(SELECT rolsuper OR rolcreaterole OR rolcreatedb FROM pg_roles WHERE rolname = current_user), "
+                       "(SELECT tableowner FROM pg_tables WHERE tablename = 'core_auditevent')")
+        user, session, privileged, table_owner = cursor.fetchone()
+    assert user == session == "yuanqu_test_app" and privileged is False
+    assert table_owner == "yuanqu_test_owner"
+    event = AuditEvent.objects.order_by("id").first()
+    # No DDL, and the audit log is append-only for it, whatever the triggers' maintenance switch says.
+    assert _refused_here("ALTER TABLE parks_park ADD COLUMN evil int")
+    assert _refused_here("ALTER TABLE core_auditevent DISABLE TRIGGER ALL")
+    assert _refused_here("CREATE TABLE evil (id int)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('yuanqu.audit_maintenance', 'on', true)")
+    assert _refused_here(f"UPDATE core_auditevent SET actor_username = 'mallory' WHERE id = {event.pk}")
+    assert _refused_here(f"DELETE FROM core_auditevent WHERE id = {event.pk}")
+    assert _refused_here("TRUNCATE core_auditevent")
+    # ... while it writes business data and appends audit events as usual.
+    assert not _refused_here("UPDATE parks_park SET name = name")
+    before = AuditEvent.objects.count()
+    audit.record(actor=None, action=AuditEvent.Action.LOGIN_FAILED, username="probe")
+    assert AuditEvent.objects.count() == before + 1
+    assert AuditEvent.objects.get(pk=event.pk).actor_username == event.actor_username

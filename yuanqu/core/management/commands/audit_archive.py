@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from yuanqu.core.audit_archive import ArchiveError, archive, verify_file
+from yuanqu.core.dbroles import as_owner
 
 
 class Command(BaseCommand):
@@ -35,8 +36,9 @@ class Command(BaseCommand):
                 before = dt.date.fromisoformat(options["before"])
             except ValueError as exc:
                 raise CommandError(f"日期格式应为 YYYY-MM-DD: {options['before']!r} (bad date)") from exc
-            result = archive(before=before, directory=Path(options["dir"]) if options["dir"] else None,
-                             remove=not options["keep"])
+            with as_owner():  # removal is the owner's (the application role may not delete audit rows)
+                result = archive(before=before, directory=Path(options["dir"]) if options["dir"] else None,
+                                 remove=not options["keep"])
         except ArchiveError as exc:
             raise CommandError(str(exc)) from exc
         if result.path is None:

@@ -11,11 +11,14 @@ from typing import Any
 from django.core.management.commands import flush
 
 from yuanqu.core.audit_chain import maintenance
+from yuanqu.core.dbroles import as_owner
 
 
 class Command(flush.Command):
-    """``flush`` with the audit triggers' maintenance path open for its one transaction."""
+    """``flush`` as the database owner (the application role may not empty the audit log), with the audit
+    triggers' maintenance path open for its one transaction."""
 
     def handle(self, **options: Any) -> None:
-        with maintenance(options.get("database") or "default"):
+        using = options.get("database") or "default"
+        with as_owner(using), maintenance(using):
             super().handle(**options)

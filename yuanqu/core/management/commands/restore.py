@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from yuanqu.core.backup import BackupError, restore
+from yuanqu.core.dbroles import as_owner
 
 
 class Command(BaseCommand):
@@ -27,8 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         try:
-            result = restore(Path(options["archive"]), force=options["force"], using=options["database"],
-                             say=lambda line: self.stdout.write(self.style.WARNING(line)))
+            with as_owner(options["database"]):  # pg_restore drops and creates the owner's tables
+                result = restore(Path(options["archive"]), force=options["force"], using=options["database"],
+                                 say=lambda line: self.stdout.write(self.style.WARNING(line)))
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         manifest = result.manifest

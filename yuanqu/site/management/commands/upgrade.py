@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from yuanqu.core.dbroles import as_owner
 from yuanqu.core.views import pending_migrations
 
 
@@ -33,7 +34,8 @@ class Command(BaseCommand):
         call_command("check", deploy=not settings.DEBUG, fail_level="ERROR", verbosity=verbosity,
                      databases=[opts["database"]])
         self.stdout.write("2/4 数据库迁移 (migrate)")
-        call_command("migrate", database=opts["database"], interactive=False, verbosity=verbosity)
+        with as_owner(opts["database"]):  # DDL is the owner's (deploy/postgres-roles.sql)
+            call_command("migrate", database=opts["database"], interactive=False, verbosity=verbosity)
         self.stdout.write("3/4 编译翻译 (compile_translations)")
         call_command("compile_translations", verbosity=verbosity)
         if not opts["no_collectstatic"]:
