@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "yuanqu.core.middleware.SessionRenewalMiddleware",  # the idle timeout, renewed by use
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -248,7 +249,12 @@ SESSION_LIMITS = {role.strip(): int(n) for role, _sep, n in (
     if "=" in item)}
 # --- end of identity and log-in security ----------------------------------------------------------------------
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle timeout is renewed by use, written at most once a minute (core.middleware.SessionRenewalMiddleware),
+# not on every request.
+SESSION_RENEW_SECONDS = int(os.environ.get("SESSION_RENEW_SECONDS", "60"))
+if not 0 <= SESSION_RENEW_SECONDS < SESSION_COOKIE_AGE:
+    raise ImproperlyConfigured(
+        f"SESSION_RENEW_SECONDS 应为 0 到 SESSION_COOKIE_AGE ({SESSION_COOKIE_AGE}) 之间的秒数 (SESSION_RENEW_SECONDS)")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "zh-hans"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -42,6 +43,34 @@ class TrustedProxyMiddleware:
         else:
             meta.pop("HTTP_X_FORWARDED_FOR", None)
             meta.pop("HTTP_X_FORWARDED_PROTO", None)
+        return self.get_response(request)
+
+
+class SessionRenewalMiddleware:
+    """The idle timeout: a signed-in session's expiry moves SESSION_COOKIE_AGE ahead when it is used, written at
+    most once per SESSION_RENEW_SECONDS.
+
+    Django's ``SESSION_SAVE_EVERY_REQUEST`` writes the session row (one UPDATE and one commit) on every request;
+    at a reporting deadline that is two writes per submission that change nothing but the expiry (issue 13,
+    bench/load). With this middleware a session ends between SESSION_COOKIE_AGE − SESSION_RENEW_SECONDS and
+    SESSION_COOKIE_AGE after its last use (29–30 idle minutes by default). Anonymous sessions are not renewed.
+    It stands right after SessionMiddleware, so the session it marks as changed is saved on the way out.
+    """
+
+    KEY = "_renewed"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.interval = int(getattr(settings, "SESSION_RENEW_SECONDS", 60))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            from django.contrib.auth import SESSION_KEY
+
+            now = int(time.time())
+            if SESSION_KEY in session and now - int(session.get(self.KEY, 0)) >= self.interval:
+                session[self.KEY] = now  # modified: SessionMiddleware saves it with a new expiry
         return self.get_response(request)
 
 
