@@ -348,6 +348,51 @@ class PanelRegistry:
 panels = PanelRegistry()
 
 
+@dataclass(frozen=True)
+class ObjectLink:
+    """A link a higher app offers from a lower app's object (``slot``: "park", "enterprise"), such as the park's
+    dashboard from the park list and detail page. ``url(user, obj)`` returns the address, or "" when the user
+    may not open it (the page itself still checks role and scope)."""
+
+    slot: str
+    name: str
+    label: Any
+    order: int
+    url: Callable[[Any, Any], str]
+
+
+class ObjectLinkRegistry:
+    """Links from higher apps, per object kind: lists and detail pages show them without naming the app."""
+
+    def __init__(self) -> None:
+        self._links: list[ObjectLink] = []
+
+    def register(self, slot: str, name: str, label: Any, url: Callable[[Any, Any], str], *,
+                 order: int = 100) -> ObjectLink:
+        if any(link.slot == slot and link.name == name for link in self._links):
+            raise ValueError(f"link {name} registered twice in {slot}")
+        link = ObjectLink(slot=slot, name=name, label=label, order=order, url=url)
+        self._links.append(link)
+        self._links.sort(key=lambda item: item.order)
+        return link
+
+    def for_object(self, slot: str, user: Any, obj: Any) -> list[tuple[str, str]]:
+        """(label, url) of every link of ``slot`` this user may follow from ``obj``."""
+        out = []
+        for link in self._links:
+            if link.slot == slot:
+                url = link.url(user, obj)
+                if url:
+                    out.append((str(link.label), url))
+        return out
+
+    def unregister(self, link: ObjectLink) -> None:
+        self._links.remove(link)
+
+
+object_links = ObjectLinkRegistry()
+
+
 # --------------------------------------------------------------------------- data-change listeners
 
 

@@ -23,6 +23,21 @@ def sort_header(context: dict[str, Any], key: str, label: str) -> SafeString:
     return format_html('<a class="sort-link" href="?{}{}sort={}">{}{}</a>', base, sep, new, label, arrow)
 
 
+@register.simple_tag(takes_context=True)
+def object_links(context: dict[str, Any], slot: str, obj: Any, css: str = "btn btn-outline-primary") -> SafeString:
+    """The links higher apps offer from ``obj`` (``core.registry.object_links``), for the signed-in user."""
+    from django.utils.html import format_html_join
+
+    from yuanqu.core.registry import object_links as registry
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if obj is None or user is None or not user.is_authenticated:
+        return SafeString("")
+    return format_html_join(" ", '<a class="{} object-link" href="{}">{}</a>',
+                            ((css, url, label) for label, url in registry.for_object(slot, user, obj)))
+
+
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     """``mapping[key]`` in a template."""
