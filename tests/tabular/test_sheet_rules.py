@@ -199,3 +199,9 @@ def test_a_data_row_right_under_the_header_stays_data(world: World) -> None:
                                [1, "青岛数据行测试园", 30, 2000]]))
     batch = engine.commit(engine.start_batch(actor=staff, entity="parks", filename="d.xlsx", data=data), actor=staff)
     assert batch.header_rows == [1] and batch.counts["new"] == 1, batch.report
+
+
+def test_the_industry_picker_finds_everyday_words(client_as: Callable[[str], Client]) -> None:
+    response = client_as("region_staff").get("/pick/industry/", {"q": "生物医药", "levels": "2,3"})
+    assert response.status_code == 200
+    assert [i["id"] for i in response.json()["items"]][:1] == ["27"]

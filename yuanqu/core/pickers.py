@@ -144,6 +144,7 @@ def industry_matches(q: str, *, levels: Iterable[int] = (4,)) -> list[PickerItem
     wanted = set(levels)
     key = q.lower().replace(" ", "")
     code_key = q.upper().replace(" ", "")
+    synonym = set(industry_synonyms().get(industry_key(q), ())) if q else set()  # 生物医药 finds 27 医药制造业
     ranked: list[tuple[int, str, _Industry]] = []
     for row in _industry_index():
         if row.level not in wanted:
@@ -154,7 +155,8 @@ def industry_matches(q: str, *, levels: Iterable[int] = (4,)) -> list[PickerItem
             rank = 0
         elif row.code.startswith(code_key):
             rank = 1
-        elif row.name.startswith(q) or row.initials.startswith(key) or row.pinyin.startswith(key):
+        elif (row.name.startswith(q) or row.initials.startswith(key) or row.pinyin.startswith(key)
+              or row.code in synonym):
             rank = 2
         elif q in row.name or (key.isascii() and key.isalnum() and (key in row.pinyin or key in row.initials)):
             rank = 3
@@ -163,6 +165,11 @@ def industry_matches(q: str, *, levels: Iterable[int] = (4,)) -> list[PickerItem
         ranked.append((rank, row.code, row))
     ranked.sort(key=lambda t: (t[0], t[1]))
     return [PickerItem(id=r.code, text=f"{r.code} {r.name}", detail=r.path) for _rank, _code, r in ranked]
+
+
+def industry_names() -> dict[str, str]:
+    """Every industry code → its name (from the in-memory index)."""
+    return {r.code: r.name for r in _industry_index()}
 
 
 def use_picker(field: Any, kind: str, url_name: str, *, args: Iterable[Any] = (), query: str = "") -> None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yuanqu.core.models import IndustryCode, Region
-from yuanqu.core.pickers import industry_match, industry_matches
+from yuanqu.core.pickers import industry_match, industry_names
 
 from .clean import CellError, halfwidth, match_key
 from .registry import LIST_SEPARATORS, Context, FieldSpec, Importer, RowResult, Warned, changed
@@ -40,12 +40,8 @@ def _industries(ctx: Context) -> dict[str, str]:
 
 def industry_label(code: Any) -> str:
     """An industry code with its name, for the preview: 「2710 化学药品原料药制造」."""
-    name = _industry_names().get(str(code))
+    name = industry_names().get(str(code))
     return f"{code} {name}" if name else str(code)
-
-
-def _industry_names() -> dict[str, str]:
-    return {item.id: item.text.split(" ", 1)[1] for item in industry_matches("", levels=(1, 2, 3, 4))}
 
 
 def resolve_industry(ctx: Context, text: str) -> Any:

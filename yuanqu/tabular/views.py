@@ -102,9 +102,13 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     chosen = engine.mapping_defaults(batch)
     defaults = [{"name": f.name, "header": f.header(), "value": chosen.get(f.name, ""), "help": f.help}
                 for f in importer.fields if f.ask_default]
+    units = importer.units()
     columns = [
         {**c, "field": batch.mapping.get(str(c["index"]), ""), "percent": int(100 * c["confidence"]),
-         "by_user": batch.mapping.get(str(c["index"]), "") != c["field"]}
+         "by_user": batch.mapping.get(str(c["index"]), "") != c["field"],
+         # the unit the column's numbers are converted to, when it differs from the header's
+         "to_unit": units.get(batch.mapping.get(str(c["index"]), ""), "")
+         if c.get("unit") and units.get(batch.mapping.get(str(c["index"]), ""), "") not in ("", c.get("unit")) else ""}
         for c in batch.columns
     ]
     counts = batch.counts or {}
@@ -128,7 +132,7 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                     "reasons": r[3],
                     "key": r[4],
                     "cells": r[6] if len(r) > 6 and r[6] else [],
-                    "stored": r[2] in ("update", "unchanged"),
+                    "stored": r[2] == "update",
                 }
                 for r in page.object_list
             ],
