@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -301,15 +301,20 @@ def _flag_truncated(importer: Importer, ctx: Context, batch: ImportBatch, rows: 
         last.extra["confirm"] = True
     if "name" not in {f.name for f in importer.fields}:
         return
+    manager: Any = importer.model._default_manager
+    try:
+        importer.model._meta.get_field("name")
+    except FieldDoesNotExist:
+        manager = None  # the name is not a column of the model: compare with the file's names only
     names = [str(r.values.get("name") or "") for r in rows]
     for row in candidates:
         name = str(row.values.get("name") or "")
         if len(name) < 2 or row.action != "new" or row.extra.get("confirm") or filled[row.line] > 1:
             continue
         longer = next((n for n in names if n != name and n.startswith(name)), None)
-        if longer is None:
-            longer = (importer.model._default_manager.visible_to(ctx.actor)  # type: ignore[attr-defined]
-                      .filter(name__startswith=name).exclude(name=name).values_list("name", flat=True).first())
+        if longer is None and manager is not None and hasattr(manager, "visible_to"):
+            longer = (manager.visible_to(ctx.actor).filter(name__startswith=name).exclude(name=name)
+                      .values_list("name", flat=True).first())
         if longer:
             row.warnings.append(_("%(name)s is the beginning of %(longer)s and the row's other cells are empty: "
                                   "the name may have been cut off. Check it before importing.")
