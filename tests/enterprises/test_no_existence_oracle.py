@@ -142,7 +142,7 @@ def test_the_importer_refuses_both_codes_for_an_operator_with_one_message(world,
     mapping = {f"col_{k}": v for k, v in batch.mapping.items()}
     assert operator.post(f"/imports/{batch.pk}/mapping/", mapping).status_code == 302
     batch.refresh_from_db()
-    report = [(status, action, reasons) for _line, status, action, reasons, _label, _raw in batch.report]
+    report = [(entry[1], entry[2], entry[3]) for entry in batch.report]
     assert len(report) == 2 and report[0] == report[1], report
     assert any(m in str(report[0][2]) for m in ("不在您园区的企业之列", "not among the enterprises of your parks"))
     assert not Enterprise.objects.filter(uscc=NOWHERE).exists()

@@ -49,7 +49,8 @@ IMPORT = textwrap.dedent("""
             time.sleep(300)
 
     engine._after_chunk = pause
-    call_command("import", sys.argv[1], entity="enterprises", user="staff", park="信联天地")
+    call_command("import", sys.argv[1], entity="enterprises", user="staff", park="信联天地",
+                 default=["signed_on=2024-01-15"])
 """)
 
 

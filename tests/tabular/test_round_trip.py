@@ -127,8 +127,8 @@ def test_one_audit_event_names_the_batch(world: World) -> None:
 def test_an_interrupted_commit_leaves_nothing(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     staff = world.users["region_staff"]
     codes = files.usccs(12_000, seed=99)
-    data = files.csv_file([["统一社会信用代码", "企业名称", "园区"]]
-                          + [[c, f"青岛中断{i}有限公司", "信联天地"] for i, c in enumerate(codes)])
+    data = files.csv_file([["统一社会信用代码", "企业名称", "园区", "签约日期"]]
+                          + [[c, f"青岛中断{i}有限公司", "信联天地", "2024-01-15"] for i, c in enumerate(codes)])
     ent_before, st_before = Enterprise.objects.count(), Settlement.objects.count()
 
     def boom(done: int) -> None:

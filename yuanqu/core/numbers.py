@@ -266,6 +266,17 @@ def unit_factor(from_unit: str, to_unit: str) -> Decimal | None:
     return a[1] / b[1]
 
 
+def unit_convertible(source: str, target: str) -> bool:
+    """Whether a number in ``source`` (a spreadsheet header's unit) can be read into a field in ``target``.
+
+    万 and 亿 alone are multipliers, so they go into any unit; otherwise the two must share a dimension (亩 and
+    the area units share one through :data:`MU_IN_M2`).
+    """
+    if source in ("万", "亿"):
+        return True
+    return unit_factor(source, target) is not None
+
+
 def _chinese_number(text: str) -> Decimal:
     if all(c in "〇零一二三四五六七八九点" for c in text) and len(text) > 1 and "点" not in text[:1]:
         # digit by digit, as in 二〇二三

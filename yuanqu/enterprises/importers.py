@@ -235,6 +235,9 @@ class EnterpriseImporter(Importer):
             "date",
             not_future=True,
             synonyms=("签约日期", "签约时间", "签约年月"),
+            ask_default=True,
+            help=gettext_lazy("Required when the row signs the enterprise into a park; the mapping page offers "
+                              "a date for empty cells"),
         ),
     )
     def begin(self, ctx: Context) -> None:
@@ -292,6 +295,7 @@ class EnterpriseImporter(Importer):
             self._add_problems(row, enterprise_validate(actor=ctx.actor, values=v, creating=True, park=park,
                                                         today=ctx.today))
             row.extra["settle"] = park is not None
+            self._require_signing_date(row)
             return
         if existing["pk"] not in ctx.cache["editable"]:
             row.error(
@@ -308,6 +312,16 @@ class EnterpriseImporter(Importer):
                                                         park=park, today=ctx.today))
         row.extra["settle"] = park is not None and (existing["pk"], park.pk) not in ctx.cache["settled"]
         row.action = "update" if row.changes or row.extra["settle"] else "unchanged"
+        self._require_signing_date(row)
+
+    def _require_signing_date(self, row: RowResult) -> None:
+        """A settlement is created only with a signing date from the sheet or the one chosen on the mapping page
+        (never today's date by default)."""
+        if row.extra.get("settle") and not row.values.get("signed_on") and "signed_on" not in row.extra.get(
+                "unreadable", ()):
+            row.error(_("%(field)s: required to sign the enterprise into %(park)s; fill the column, or choose a "
+                        "date for empty cells on the mapping page.")
+                      % {"field": self.spec("signed_on").header(), "park": row.extra["park"]})
 
     def _add_problems(self, row: RowResult, problems: dict[str, list[ValidationError]]) -> None:
         for name, errors in problems.items():
@@ -366,7 +380,7 @@ class EnterpriseImporter(Importer):
                     Settlement(
                         enterprise_id=pks[r.values["uscc"]],
                         park=r.extra["park"],
-                        signed_on=r.values.get("signed_on") or ctx.today,
+                        signed_on=r.values["signed_on"],
                         created_at=now,
                     )
                     for r in settle
@@ -410,6 +424,7 @@ class SettlementImporter(ServiceImporter):
             required=True,
             not_future=True,
             synonyms=("签约日期", "签约时间"),
+            ask_default=True,
         ),
         FieldSpec(
             "fitout_on",

@@ -65,6 +65,7 @@ class LeadImporter(ServiceImporter):
             "expected_jobs",
             gettext_lazy("Expected jobs"),
             "int",
+            unit="人",
             synonyms=("预计用工", "预计就业", "就业人数", "用工人数"),
         ),
         FieldSpec("note", gettext_lazy("Note"), synonyms=("备注", "说明", "情况说明")),
@@ -108,7 +109,9 @@ class ProjectImporter(ServiceImporter):
             "choice",
             choices=lambda: Project.Level.choices,
             synonyms=("项目级别", "级别", "重点项目级别"),
-            aliases={"省重点": "province", "市重点": "city", "区重点": "district"},
+            aliases={"省重点": "province", "市重点": "city", "区重点": "district", "省重大项目": "province",
+                     "省重点项目": "province", "省重大": "province", "市重点项目": "city", "市级重点": "city",
+                     "区重点项目": "district"},
         ),
         FieldSpec("industry", gettext_lazy("Industry"), "ref", resolve=resolve_industry, synonyms=("行业", "所属行业")),
         amount_field(

@@ -10,9 +10,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yuanqu.core.models import Region
+from yuanqu.core.models import IndustryCode, Region
 from yuanqu.tabular.clean import CellError, match_key
-from yuanqu.tabular.importers import ServiceImporter, amount_field
+from yuanqu.tabular.importers import (
+    ServiceImporter,
+    amount_field,
+    industry_label,
+    resolve_industry,
+    split_industries,
+)
 from yuanqu.tabular.registry import Context, FieldSpec, RowResult
 
 from . import services as park_services
@@ -54,7 +60,7 @@ class ParkImporter(ServiceImporter):
             gettext_lazy("Kind"),
             "choice",
             choices=lambda: Park.Kind.choices,
-            synonyms=("类型", "园区类型", "载体类型"),
+            synonyms=("类型", "园区类型", "载体类型", "开发区类型"),
             aliases={
                 "产业园": "industrial",
                 "开发区": "dev_zone",
@@ -63,6 +69,15 @@ class ParkImporter(ServiceImporter):
                 "商务楼宇": "office_tower",
                 "楼宇": "office_tower",
                 "科技园": "science_park",
+                # the types of 中国开发区审核公告目录: every one a development zone
+                "经济技术开发区": "dev_zone",
+                "国家级经济技术开发区": "dev_zone",
+                "高新技术产业开发区": "dev_zone",
+                "国家高新技术产业开发区": "dev_zone",
+                "海关特殊监管区域": "dev_zone",
+                "边境/跨境经济合作区": "dev_zone",
+                "其他类型开发区": "dev_zone",
+                "省级开发区": "dev_zone",
             },
         ),
         FieldSpec(
@@ -89,24 +104,47 @@ class ParkImporter(ServiceImporter):
         FieldSpec(
             "operator_name", gettext_lazy("Operator"), max_length=100, synonyms=("运营方", "运营单位", "运营主体")
         ),
-        FieldSpec("address", gettext_lazy("Address"), max_length=200, synonyms=("地址", "园区地址", "位置")),
-        amount_field("land_area_mu", gettext_lazy("Land area"), ("占地面积", "用地面积", "占地"), unit="亩"),
+        FieldSpec("address", gettext_lazy("Address"), max_length=200, synonyms=("地址", "园区地址", "位置", "所在地")),
+        amount_field("land_area_mu", gettext_lazy("Land area"),
+                     ("占地面积", "用地面积", "占地", "核准面积", "规划面积", "批准面积", "批复面积", "四至范围面积"),
+                     unit="亩"),
         amount_field("floor_area_m2", gettext_lazy("Floor area"), ("建筑面积", "总建筑面积", "面积"), unit="㎡"),
         amount_field("total_investment_wan", gettext_lazy("Total investment"), ("总投资", "投资额", "计划总投资")),
         FieldSpec("opened_on", gettext_lazy("Opening date"), "date", synonyms=("开园日期", "开园时间", "投用日期")),
+        FieldSpec(
+            "industries",
+            gettext_lazy("Focus industries"),
+            "list",
+            resolve=resolve_industry,
+            split=split_industries,
+            show=industry_label,
+            synonyms=("主导产业", "重点产业", "主要产业", "产业方向", "产业定位", "支柱产业", "特色产业", "主导行业"),
+            help=gettext_lazy("GB/T 4754-2017 codes or names, separated by 、"),
+        ),
     )
     ignored_headers = ("Region", "Enterprises signed", "Enterprises moved in")
 
     def find(self, ctx: Context, row: RowResult) -> Any:
         return Park.objects.visible_to(ctx.actor).filter(name=row.values.get("name")).first()
 
+    def stored(self, obj: Any, name: str) -> Any:
+        if name == "industries":
+            return sorted(obj.industries.values_list("code", flat=True))
+        return super().stored(obj, name)
+
+    def _values(self, values: dict[str, Any]) -> dict[str, Any]:
+        v = dict(values)
+        if "industries" in v:
+            v["industries"] = list(IndustryCode.objects.filter(code__in=v["industries"]))
+        return v
+
     def create(self, ctx: Context, row: RowResult) -> Any:
-        v = dict(row.values)
+        v = self._values(row.values)
         v.setdefault("kind", Park.Kind.INDUSTRIAL)
         return park_services.park_create(actor=ctx.actor, region=Region.objects.get(pk=ctx.actor.region_id), **v)
 
     def update(self, ctx: Context, obj: Any, row: RowResult) -> Any:
-        return park_services.park_update(actor=ctx.actor, park=obj, **row.changes)
+        return park_services.park_update(actor=ctx.actor, park=obj, **self._values(row.changes))
 
 
 class UnitImporter(ServiceImporter):

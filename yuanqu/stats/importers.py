@@ -232,6 +232,8 @@ class ReportValueImporter(Importer):
         out = {name: row.values[name] for name in by_name if name in row.values}
         mapping = ctx.batch.mapping if ctx.batch is not None else {}
         for col, name in mapping.items():
+            if not col.isdigit():
+                continue  # a default for empty cells ("=field"), not a column
             index = int(col)
             if name not in by_name or name in out or index >= len(row.raw):
                 continue

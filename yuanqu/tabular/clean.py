@@ -70,6 +70,15 @@ def split_header_unit(header: str) -> tuple[str, str]:
     return text, ""
 
 
+def unit_only(text: str) -> str:
+    """The unit of a header cell that holds nothing but a unit (「（亿元）」, 「单位：万元」, 「亩」), else ""."""
+    label, unit = split_header_unit("x" + halfwidth(str(text)).strip())
+    if unit and label == "x":
+        return unit
+    m = re.fullmatch(r"\s*(" + UNIT_ALTERNATIVES + r")\s*", halfwidth(str(text)), re.IGNORECASE)
+    return ("m2" if m.group(1).lower() == "m2" else m.group(1)) if m else ""
+
+
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),

@@ -10,16 +10,17 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from yuanqu.core.export import FORMULA_PREFIXES, xlsx_bytes
+from yuanqu.core.numbers import unit_convertible
 
 from . import clean, reader, services
 from .models import ImportBatch, SavedMapping
-from .registry import Context, Importer, RowResult, get_importer
+from .registry import Context, Importer, RowResult, Warned, get_importer
 from .table import Table, find_table, propose_mapping
 
 if TYPE_CHECKING:
@@ -89,12 +90,12 @@ def _analyse(batch: ImportBatch, *, sheet: str | None = None, header_row: int | 
     if sheet is not None and sheet in batch.sheets:
         batch.sheet = sheet
     table = _table(batch, importer, header_row)
-    proposals = propose_mapping(table.columns, importer.synonyms())
+    proposals = propose_mapping(table.columns, importer.synonyms(), importer.units())
     ignored = set()
     for lang in ("en", "zh-hans"):
         with translation.override(lang):
             ignored |= {clean.match_key(_(h)) for h in importer.ignored_headers}
-    batch.header_rows = [r + 1 for r in table.header_rows]
+    batch.header_rows = [r + 1 for r in table.header_rows + table.echo_rows]
     batch.columns = [
         {"index": p.column.index, "header": p.column.header, "unit": p.column.unit,
          "field": p.field, "confidence": p.confidence,
@@ -115,21 +116,61 @@ def _analyse(batch: ImportBatch, *, sheet: str | None = None, header_row: int | 
         batch.mapping_source = "saved"
 
 
-def set_mapping(batch: ImportBatch, mapping: dict[str, str], *, actor: User, remember: bool = True) -> None:
-    """Use ``mapping`` (column index → field) for this batch, and remember it for the same header."""
-    services.batch_set_mapping(actor=actor, batch=batch, mapping=mapping, remember=remember)
+def set_mapping(batch: ImportBatch, mapping: dict[str, str], *, actor: User, remember: bool = True,
+                defaults: dict[str, str] | None = None) -> None:
+    """Use ``mapping`` (column index → field) for this batch, and remember it for the same header; ``defaults``
+    fill the empty cells of the fields that offer a default (this batch only)."""
+    services.batch_set_mapping(actor=actor, batch=batch, mapping=mapping, remember=remember, defaults=defaults)
+
+
+#: Keys of ``ImportBatch.mapping`` that start with this name a field's default for empty cells ("=signed_on":
+#: "2024-06-30"), chosen on the mapping page; the other keys are column indexes.
+DEFAULT_KEY = "="
+
+
+def column_mapping(batch: ImportBatch) -> dict[str, str]:
+    """The batch's mapping of column index → field, without the defaults."""
+    return {k: v for k, v in batch.mapping.items() if not k.startswith(DEFAULT_KEY)}
+
+
+def mapping_defaults(batch: ImportBatch) -> dict[str, str]:
+    """The values the user chose for empty cells of a field (field → value as typed), on the mapping page."""
+    return {k[len(DEFAULT_KEY):]: v for k, v in batch.mapping.items() if k.startswith(DEFAULT_KEY) and v}
+
+
+def unit_problems(batch: ImportBatch) -> list[str]:
+    """One message per mapped column whose header unit cannot be converted to its field's unit."""
+    importer = importer_for(batch)
+    units = importer.units()
+    out = []
+    for c in batch.columns:
+        name = batch.mapping.get(str(c["index"]), "")
+        if name in units and c.get("unit") and not unit_convertible(c["unit"], units[name]):
+            out.append(_("Column %(column)s is in %(unit)s, which cannot be converted to %(field)s; map it to "
+                         "another field, or convert the column in the file first.")
+                       % {"column": c["header"], "unit": c["unit"], "field": importer.spec(name).header()})
+    return out
 
 
 def mapping_problems(batch: ImportBatch) -> list[str]:
-    """Why the mapping cannot be used yet: key or required columns missing."""
+    """Why the mapping cannot be used yet: key or required columns missing, a column in a unit its field
+    cannot take."""
     importer = importer_for(batch)
-    mapped = set(batch.mapping.values())
-    out = []
+    mapped = set(column_mapping(batch).values()) | set(mapping_defaults(batch))
+    out = unit_problems(batch)
     for f in importer.fields:
         if (f.name in importer.key_fields or (f.required and f.name not in ("park",))) and f.name not in mapped:
             if f.name == "park" and batch.default_park_id:
                 continue
             out.append(_("No column is mapped to %(field)s.") % {"field": f.header()})
+    for name, text in mapping_defaults(batch).items():
+        spec = next((f for f in importer.fields if f.name == name), None)
+        if spec is None:
+            continue
+        try:
+            spec.parse(Context(actor=batch.created_by), text)
+        except (clean.CellError, ValueError) as exc:
+            out.append(f"{spec.header()}: {exc}")
     return out
 
 
@@ -137,7 +178,7 @@ def _parse_rows(importer: Importer, ctx: Context, batch: ImportBatch, table: Tab
                 progress: Progress | None) -> list[RowResult]:
     columns = {c["index"]: c for c in batch.columns}
     plan = []
-    for col, fieldname in batch.mapping.items():
+    for col, fieldname in column_mapping(batch).items():
         spec, c = importer.spec(fieldname), columns.get(int(col), {})
         unit = c.get("unit", "")
         plan.append((int(col), spec.parser(ctx, unit), c.get("header", spec.header()), spec.name))
@@ -156,7 +197,11 @@ def _parse_rows(importer: Importer, ctx: Context, batch: ImportBatch, table: Tab
                 if len(raw) <= 6 and clean.is_empty(raw):
                     continue
             try:
-                row.values[name] = parse(raw)
+                value = parse(raw)
+                if type(value) is Warned:
+                    row.warnings.extend(f"{header}: {w}" for w in value.warnings)
+                    value = value.value
+                row.values[name] = value
             except clean.CellError as exc:
                 row.error(f"{header}: {exc}")
                 row.extra.setdefault("unreadable", set()).add(name)
@@ -166,6 +211,17 @@ def _parse_rows(importer: Importer, ctx: Context, batch: ImportBatch, table: Tab
         done += len(results)
         if progress:
             progress("read", done, total)
+    for name, text in mapping_defaults(batch).items():
+        if not any(f.name == name for f in importer.fields):
+            continue
+        try:
+            value = importer.spec(name).parse(ctx, text)
+        except (clean.CellError, ValueError) as exc:
+            raise reader.ImportRefused(f"{importer.spec(name).header()}: {exc}", "default") from exc
+        for row in results:
+            if name not in row.values and name not in row.extra.get("unreadable", ()):
+                row.values[name] = value
+                row.extra.setdefault("defaulted", set()).add(name)
     return results
 
 
@@ -175,6 +231,9 @@ def validate(batch: ImportBatch, *, actor: User, progress: Progress | None = Non
     importer = importer_for(batch)
     if not importer.allowed(actor):
         raise PermissionDenied("import not allowed")
+    problems = unit_problems(batch)
+    if problems:
+        raise reader.ImportRefused(" ".join(problems), "unit")
     ctx = Context(actor=actor, default_park=batch.default_park, batch=batch)
     importer.begin(ctx)
     table = _table(batch, importer)  # the header is found again exactly as when the batch was analysed
@@ -212,22 +271,97 @@ def validate(batch: ImportBatch, *, actor: User, progress: Progress | None = Non
     if dry is not None:
         with transaction.atomic():
             dry(ctx, rows)
+    _flag_truncated(importer, ctx, batch, rows)
     return importer, ctx, rows
 
 
+def _filled(batch: ImportBatch, row: RowResult) -> int:
+    return sum(1 for col in column_mapping(batch) if int(col) < len(row.raw) and not clean.is_empty(row.raw[int(col)])
+               and clean.cell_text(row.raw[int(col)]) != "")
+
+
+def _flag_truncated(importer: Importer, ctx: Context, batch: ImportBatch, rows: list[RowResult]) -> None:
+    """Warn of rows that look cut off, which the user must accept before importing (``extra["confirm"]``).
+
+    The last row with most of its mapped cells empty while the rows above are full (a sheet copied short), and a
+    new row whose name is the beginning of another row's name or of a stored name, with its other cells empty
+    (a name cut mid-word).
+    """
+    candidates = [r for r in rows if not r.errors and r.action != "unchanged"]
+    if not candidates or not column_mapping(batch):
+        return
+    filled = {r.line: _filled(batch, r) for r in rows}
+    others = sorted(filled[r.line] for r in rows[:-1])
+    typical = others[len(others) // 2] if others else 0
+    last = rows[-1]
+    if (typical >= 3 and filled[last.line] * 2 <= typical and not last.errors and last.action != "unchanged"):
+        last.warnings.append(_("This last row has only %(n)d of the %(typical)d cells the rows above have: it may "
+                               "have been cut off. Check it before importing.") % {"n": filled[last.line],
+                                                                                   "typical": typical})
+        last.extra["confirm"] = True
+    if "name" not in {f.name for f in importer.fields}:
+        return
+    manager: Any = importer.model._default_manager
+    try:
+        importer.model._meta.get_field("name")
+    except FieldDoesNotExist:
+        manager = None  # the name is not a column of the model: compare with the file's names only
+    names = [str(r.values.get("name") or "") for r in rows]
+    for row in candidates:
+        name = str(row.values.get("name") or "")
+        if len(name) < 2 or row.action != "new" or row.extra.get("confirm") or filled[row.line] > 1:
+            continue
+        longer = next((n for n in names if n != name and n.startswith(name)), None)
+        if longer is None and manager is not None and hasattr(manager, "visible_to"):
+            longer = (manager.visible_to(ctx.actor).filter(name__startswith=name).exclude(name=name)
+                      .values_list("name", flat=True).first())
+        if longer:
+            row.warnings.append(_("%(name)s is the beginning of %(longer)s and the row's other cells are empty: "
+                                  "the name may have been cut off. Check it before importing.")
+                                % {"name": name, "longer": longer})
+            row.extra["confirm"] = True
+
+
+def _cells(importer: Importer, row: RowResult) -> list[list[Any]]:
+    """The row's values as the import will write them, each beside the stored one for a stored record:
+    [header, new text, stored text or None, changed]."""
+    stored = row.extra.get("stored")
+    if stored is None and isinstance(row.existing, dict):
+        stored = row.existing
+    out: list[list[Any]] = []
+    for f in importer.fields:
+        if f.name not in row.values:
+            continue
+        new = f.display(row.values[f.name])
+        old = None
+        if row.existing is not None:
+            if stored is not None and f.name in stored:
+                old = f.display(stored[f.name])
+            elif f.name in importer.key_fields:
+                old = new
+        out.append([f.header(), new, old, f.name in row.changes])
+    return out
+
+
 def _report(importer: Importer, rows: list[RowResult]) -> tuple[dict[str, int], list[list[Any]]]:
-    counts = {"total": len(rows), "new": 0, "update": 0, "unchanged": 0, "error": 0, "warning": 0}
+    """Counts by status and one report row per data row: [line, status, action, reasons, label, raw cells or
+    None, the values to write (:func:`_cells`) or None]."""
+    counts = {"total": len(rows), "new": 0, "update": 0, "unchanged": 0, "error": 0, "warning": 0,
+              "to_accept": 0}
     report: list[list[Any]] = []
     for row in rows:
         status = row.status
         counts[status] = counts.get(status, 0) + 1
+        if row.extra.get("confirm") and not row.errors:
+            counts["to_accept"] += 1
         keep = status in ("error", "warning") or len(report) < REPORT_ROWS_WITH_VALUES
         reasons = row.errors + row.warnings
         if status == "update" and row.changes:
             reasons = [_("Changes: %(fields)s") % {"fields": "、".join(
                 importer.spec(k).header() for k in row.changes if any(f.name == k for f in importer.fields))}]
         report.append([row.line, status, row.action, reasons, importer.row_label(row).strip(),
-                       [clean.cell_text(v) for v in row.raw] if keep else None])
+                       [clean.cell_text(v) for v in row.raw] if keep else None,
+                       _cells(importer, row) if keep else None])
     return counts, report
 
 
@@ -261,11 +395,13 @@ def preview(batch: ImportBatch, *, actor: User, progress: Progress | None = None
 _after_chunk: Callable[[int], None] | None = None
 
 
-def commit(batch: ImportBatch, *, actor: User, progress: Progress | None = None) -> ImportBatch:
+def commit(batch: ImportBatch, *, actor: User, progress: Progress | None = None,
+           accept_warnings: bool = False) -> ImportBatch:
     """Check every row again and write all valid rows in one transaction, with one audit event.
 
     Rows with errors are left out (download them, fix them, import them again); if anything fails
-    while writing, nothing of the batch is stored.
+    while writing, nothing of the batch is stored. Rows that look cut off are written only when the user
+    accepted the warnings (``accept_warnings``); otherwise nothing is written and the batch stays checked.
     """
     if batch.status == ImportBatch.Status.COMMITTED:
         return batch
@@ -281,6 +417,8 @@ def commit(batch: ImportBatch, *, actor: User, progress: Progress | None = None)
     try:
         importer, ctx, rows = validate(batch, actor=actor, progress=report_progress)
         counts, report = _report(importer, rows)
+        if counts["to_accept"] and not accept_warnings:
+            return services.batch_previewed(batch=batch, counts=counts, report=report)
         todo = [r for r in rows if not r.errors and r.action in ("new", "update")]
         services.batch_start(batch=batch, status=ImportBatch.Status.COMMITTING, total=len(todo))
         with transaction.atomic():
@@ -318,7 +456,8 @@ def error_rows_xlsx(batch: ImportBatch) -> bytes:
             headers.append(f"{spec.label}({c['unit']})" if c["unit"] else spec.header())
     indexes = [c["index"] for c in batch.columns]
     rows = []
-    for line, status, _action, reasons, _label, raw in batch.report:
+    for entry in batch.report:
+        line, status, reasons, raw = entry[0], entry[1], entry[3], entry[5]
         if status != "error" or raw is None:
             continue
         rows.append([raw[i] if i < len(raw) else "" for i in indexes] + [f"第{line}行：" + "；".join(reasons)])

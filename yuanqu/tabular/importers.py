@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yuanqu.core.models import IndustryCode, Region
+from yuanqu.core.pickers import industry_match, industry_names
 
 from .clean import CellError, halfwidth, match_key
-from .registry import Context, FieldSpec, Importer, RowResult, changed
+from .registry import LIST_SEPARATORS, Context, FieldSpec, Importer, RowResult, Warned, changed
 
 #: Rows per chunk of a bulk read or write (parameters per query stay well below the databases' limits).
 CHUNK = 5000
@@ -27,28 +28,75 @@ CHUNK = 5000
 
 # --- lookups shared by the importers -------------------------------------------------------------------------
 
+LEVEL_WORDS = {1: gettext_lazy("section (门类)"), 2: gettext_lazy("division (大类)"), 3: gettext_lazy("group (中类)")}
+
+
 def _industries(ctx: Context) -> dict[str, str]:
+    """Every industry code → its name, loaded once per run."""
     if "industries" not in ctx.cache:
-        table: dict[str, str] = {}
-        for code, name in IndustryCode.objects.values_list("code", "name"):
-            table[code] = code
-            table.setdefault(match_key(name), code)
-        ctx.cache["industries"] = table
+        ctx.cache["industries"] = dict(IndustryCode.objects.values_list("code", "name"))
     return ctx.cache["industries"]  # type: ignore[no-any-return]
 
 
-def resolve_industry(ctx: Context, text: str) -> str:
+def industry_label(code: Any) -> str:
+    """An industry code with its name, for the preview: 「2710 化学药品原料药制造」."""
+    name = industry_names().get(str(code))
+    return f"{code} {name}" if name else str(code)
+
+
+def resolve_industry(ctx: Context, text: str) -> Any:
+    """The GB/T 4754-2017 code a cell names: a code, a name, an everyday word (生物医药), pinyin or initials.
+
+    A word that names several industries is an error listing them, so the user chooses; a name that reaches
+    only a 门类/大类/中类, not a 小类, is taken with a warning saying so.
+    """
     table = _industries(ctx)
     key = halfwidth(text).strip().upper()
     if key in table:
-        return table[key]
-    code = key.split(" ")[0]
-    if code in table:
-        return table[code]
-    hit = table.get(match_key(text))
-    if hit:
+        return key
+    memo: dict[str, Any] = ctx.cache.setdefault("industry_memo", {})
+    if text in memo:
+        hit = memo[text]
+        if isinstance(hit, CellError):
+            raise hit
         return hit
-    raise CellError(_("Unknown industry %(value)s: give a GB/T 4754-2017 code or name.") % {"value": text})
+    match = industry_match(text)
+    if not match.candidates:
+        memo[text] = CellError(_("Unknown industry %(value)s: give a GB/T 4754-2017 code or name.") % {"value": text})
+        raise memo[text]
+    if match.code is None:
+        shown = "、".join(c.text for c in match.candidates[:6]) + ("…" if len(match.candidates) > 6 else "")
+        memo[text] = CellError(_("%(value)s may mean several industries: %(candidates)s. Write the code of the one "
+                                 "you mean (for example %(example)s).")
+                               % {"value": text, "candidates": shown, "example": match.candidates[0].id})
+        raise memo[text]
+    code, level = match.candidates[0].id, match.levels[0]
+    value: Any = code
+    if match.how != "code" and level < 4:
+        value = Warned(code, [_("%(value)s matches only the %(level)s %(industry)s, not a class (小类).")
+                              % {"value": text, "level": LEVEL_WORDS[level], "industry": match.candidates[0].text}])
+    memo[text] = value
+    return value
+
+
+def split_industries(ctx: Context, text: str) -> list[str]:
+    """A list cell of industries split at its separators, keeping whole a GB/T name that holds one
+    (计算机、通信和其他电子设备制造业)."""
+    parts = [t for t in LIST_SEPARATORS.split(text.strip()) if t]
+    names = {match_key(n) for n in _industries(ctx).values()}
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        for j in range(len(parts), i + 1, -1):
+            joined = "、".join(parts[i:j])
+            if match_key(joined) in names:
+                out.append(joined)
+                i = j
+                break
+        else:
+            out.append(parts[i])
+            i += 1
+    return out
 
 
 def _regions(ctx: Context) -> dict[str, str]:
@@ -106,13 +154,22 @@ class ServiceImporter(Importer):
     def compare_fields(self) -> list[str]:
         return [f.name for f in self.fields if f.name not in self.key_fields]
 
+    def stored(self, obj: Any, name: str) -> Any:
+        """The stored value of field ``name`` of ``obj``, comparable with a parsed cell (a list of codes for a
+        many-valued field)."""
+        return getattr(obj, name, None)
+
     def check(self, ctx: Context, row: RowResult) -> None:
         obj = self.find(ctx, row)
         if obj is None:
             row.action = "new"
             return
         row.existing = obj
-        row.changes = changed(obj, row.values, self.compare_fields())
+        names = [n for n in self.compare_fields() if n in row.values]
+        stored = {n: self.stored(obj, n) for n in names}
+        row.extra["stored"] = stored
+        new = {n: sorted(v) if isinstance(v, list) else v for n, v in row.values.items()}
+        row.changes = {n: row.values[n] for n in changed(stored, new, names)}
         row.action = "update" if row.changes else "unchanged"
 
     def try_write(self, ctx: Context, row: RowResult) -> None:

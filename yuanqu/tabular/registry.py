@@ -49,12 +49,24 @@ PARK_SYNONYMS = ("园区", "所在园区", "入驻园区", "落户园区", "载�
 
 
 @dataclass
+class Warned:
+    """A cell's value with warnings for its row (an industry named at group level, not class level)."""
+
+    value: Any
+    warnings: list[str] = field(default_factory=list)
+
+
+#: What separates the items of a list cell: 电子信息、新材料，生物医药; also ; / and spaces.
+LIST_SEPARATORS = re.compile(r"[、，,;；／/|｜\s]+")
+
+
+@dataclass
 class FieldSpec:
     """One importable column: its field, header (with unit), synonyms, type and rules."""
 
     name: str
     label: Any  # a lazy translation: the header of the template and the export
-    kind: str = "text"  # text | uscc | decimal | int | date | bool | choice | ref
+    kind: str = "text"  # text | uscc | decimal | int | date | bool | choice | ref | list (of refs)
     synonyms: Sequence[str] = ()
     unit: str = ""
     required: bool = False
@@ -68,7 +80,13 @@ class FieldSpec:
     #: The earliest sensible date of a ``date`` column (core.validators; a founding date may be older).
     earliest: dt.date = EARLIEST_DATE
     help: Any = ""
-    resolve: Callable[[Context, str], Any] | None = None  # for kind="ref": text → object id
+    resolve: Callable[[Context, str], Any] | None = None  # for kind="ref" and "list": text → object id
+    #: For kind="list": the cell's text → its items (default: split at :data:`LIST_SEPARATORS`).
+    split: Callable[[Context, str], list[str]] | None = None
+    #: A value as the preview shows it (an industry code with its name); default: :func:`show_value`.
+    show: Callable[[Any], str] | None = None
+    #: The mapping page offers a value for this field's empty cells (a signing date), never a silent today.
+    ask_default: bool = False
 
     @property
     def is_name(self) -> bool:
@@ -234,7 +252,53 @@ class FieldSpec:
         if kind == "ref":
             assert self.resolve is not None
             return self.resolve(ctx, clean.cell_text(raw))
+        if kind == "list":
+            assert self.resolve is not None
+            text = clean.cell_text(raw)
+            items = self.split(ctx, text) if self.split else [t for t in LIST_SEPARATORS.split(text) if t]
+            values: list[Any] = []
+            warnings: list[str] = []
+            errors: list[str] = []
+            for item in items:
+                try:
+                    value = self.resolve(ctx, item)
+                except CellError as exc:
+                    errors.append(str(exc))
+                    continue
+                if isinstance(value, Warned):
+                    warnings.extend(value.warnings)
+                    value = value.value
+                if value not in values:
+                    values.append(value)
+            if errors:
+                raise CellError("；".join(errors))
+            return Warned(values, warnings) if warnings else values
         raise AssertionError(kind)
+
+    def display(self, value: Any) -> str:
+        """The value as the preview shows it: a choice by its label, a list joined with 、, a date as 2024-06-01."""
+        if self.show is not None and value not in (None, ""):
+            if isinstance(value, list | tuple):
+                return "、".join(self.show(v) for v in value)
+            return self.show(value)
+        if self.kind == "choice" and self.choices is not None:
+            return str(dict(self.choices()).get(value, value))
+        return show_value(value)
+
+
+def show_value(value: Any) -> str:
+    """A parsed or stored value as text for the preview (no exponent in decimals, 是/否 for booleans)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set):
+        return "、".join(show_value(v) for v in value)
+    return str(value)
 
 
 @dataclass
@@ -306,6 +370,10 @@ class Importer(ABC):
                     names.append(str(f.label))
             out[f.name] = names
         return out
+
+    def units(self) -> dict[str, str]:
+        """The unit of each numeric field that has one (a header in another unit is converted, or refused)."""
+        return {f.name: f.unit for f in self.fields if f.unit and f.kind in ("decimal", "int")}
 
     def vocabulary(self) -> dict[str, str]:
         return {clean.match_key(s): f for f, names in self.synonyms().items() for s in names}

@@ -72,11 +72,14 @@ def batch_analysed(*, actor: User, batch: ImportBatch) -> ImportBatch:
 
 @transaction.atomic
 def batch_set_mapping(
-    *, actor: User, batch: ImportBatch, mapping: dict[str, str], remember: bool = True
+    *, actor: User, batch: ImportBatch, mapping: dict[str, str], remember: bool = True,
+    defaults: dict[str, str] | None = None,
 ) -> ImportBatch:
     """Use ``mapping`` (column index → field) for the batch, and remember it for files with the same header.
 
     Unknown columns and fields, and a field mapped twice, are dropped: the mapping form offers only valid ones.
+    ``defaults`` (field → value) fill the empty cells of fields that offer one (``FieldSpec.ask_default``: a
+    signing date); they hold for this batch only (stored under ``"=field"`` keys) and are not remembered.
     """
     _require_own(actor=actor, batch=batch)
     importer = get_importer(batch.entity)
@@ -89,7 +92,9 @@ def batch_set_mapping(
         if col in columns and fieldname in valid and fieldname not in clean_map.values():
             clean_map[col] = fieldname
     before = _state(batch)
-    batch.mapping = clean_map
+    offered = {f.name for f in importer.fields if f.ask_default}
+    extra = {f"={k}": str(v).strip()[:40] for k, v in (defaults or {}).items() if k in offered and str(v).strip()}
+    batch.mapping = {**clean_map, **extra}
     batch.mapping_source = "user"
     batch.save(update_fields=["mapping", "mapping_source", "updated_at"])
     if remember:

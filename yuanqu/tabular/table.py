@@ -11,13 +11,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .clean import cell_text, halfwidth, is_empty, match_key, split_header_unit
+from yuanqu.core.numbers import unit_convertible
+
+from .clean import cell_text, halfwidth, is_empty, match_key, split_header_unit, unit_only
 
 TOTAL_WORDS = ("合计", "小计", "总计", "共计", "累计", "总数", "total", "subtotal")
 NOTE_PREFIXES = ("注", "备注", "说明", "填表", "制表", "审核", "负责人", "数据来源", "资料来源", "单位负责人",
                  "统计负责人", "联系电话", "填报", "*", "※", "＊", "（注", "(注")
 #: How many rows from the top may be titles or headers.
 HEAD_SCAN = 30
+#: First cells of a row that repeats the header in another form (a sequence-number header: 序号, 编号, No.).
+SEQUENCE_WORDS = frozenset({"序号", "编号", "序", "no", "no.", "nr", "seq", "#", "顺序号", "排序"})
+#: Column numbers written under a government table's header: 甲 乙 丙 … then 1 2 3 (栏次), or A B C.
+_COLUMN_NUMBER = re.compile(r"^(?:[甲乙丙丁戊己庚辛壬癸]|[A-Za-z]|\(?\d{1,2}\)?|栏次|[（(]\d{1,2}[)）])$")
 
 
 @dataclass
@@ -36,6 +42,9 @@ class Table:
 
     header_rows: list[int]
     columns: list[Column]
+    #: Rows under the header that repeat it (its names again, a 序号/No. line, the column numbers 甲 乙 1 2 3):
+    #: neither header nor data.
+    echo_rows: list[int] = field(default_factory=list)
     #: (sheet row number counted from 1, cells) for each data row.
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
@@ -70,6 +79,35 @@ def header_score(row: Sequence[Any], vocabulary: dict[str, str]) -> float:
         elif key and any(len(s) >= 2 and (s in key or key in s) for s in vocabulary):
             score += 0.5
     return score
+
+
+def _is_echo(row: Sequence[Any], header_keys: set[str], vocabulary: dict[str, str], width: int) -> bool:
+    """Whether a row under the header repeats it rather than holding data.
+
+    Government sheets often carry a second header line that names the columns again (merged cells copied down,
+    an English line, a line led by 序号 or No.) or numbers them (甲 乙 1 2 3 …, 栏次).
+    """
+    filled = _nonempty(row)
+    if filled and all(isinstance(row[c], str) and unit_only(row[c]) for c in filled):
+        return True  # a line of units under the header: 「（亿元）」 under 总投资
+    if len(filled) < 2:
+        return False
+    texts = [halfwidth(cell_text(row[c])).strip() for c in filled]
+    keys = [match_key(split_header_unit(t)[0]) for t in texts]
+    if len(filled) >= max(3, width // 2):
+        # 栏次: every cell a column number, the numbers counting up one by one
+        if all(_COLUMN_NUMBER.match(t) or (isinstance(row[c], int | float) and not isinstance(row[c], bool))
+               for t, c in zip(texts, filled, strict=True)):
+            numbers = [int(float(t.strip("()（）"))) for t in texts if re.fullmatch(r"[(（]?\d+(\.0)?[)）]?", t)]
+            if all(b == a + 1 for a, b in zip(numbers, numbers[1:], strict=False)) and (
+                    len(numbers) < len(texts) or (numbers and numbers[0] in (0, 1))):
+                return True
+    if not all(_is_texty(row[c]) for c in filled):
+        return False
+    if keys[0] in SEQUENCE_WORDS or texts[0].lower() in SEQUENCE_WORDS:
+        return True
+    known = sum(1 for k in keys if k in header_keys or k in vocabulary)
+    return known * 2 >= len(keys) + 1
 
 
 def _spread(rows: list[list[Any]], merged: Sequence[tuple[int, int, int, int]], width: int) -> list[list[Any]]:
@@ -128,6 +166,14 @@ def find_table(rows: list[list[Any]], vocabulary: dict[str, str], *, key_columns
         if filled and all(_is_texty(grid[below][c]) for c in filled) and (
                 gaps or header_score(grid[below], vocabulary) > 0 and len(filled) < len(_nonempty(head))):
             header_rows.append(below)
+    header_keys = {match_key(split_header_unit(cell_text(v))[0]) for r in header_rows for v in grid[r]
+                   if not is_empty(v)} - {""}
+    echo_rows: list[int] = []
+    while len(echo_rows) < 3:
+        nxt = (echo_rows or header_rows)[-1] + 1
+        if nxt >= len(grid) or not _is_echo(grid[nxt], header_keys, vocabulary, width):
+            break
+        echo_rows.append(nxt)
     # forward-fill upper levels to the right over empty cells (a merged title read without merge info)
     columns: list[Column] = []
     filled_levels: list[list[str]] = []
@@ -147,10 +193,16 @@ def find_table(rows: list[list[Any]], vocabulary: dict[str, str], *, key_columns
         filled_levels.append(texts)
     for c in range(width):
         parts: list[str] = []
+        units = []
         for texts in filled_levels:
             t = texts[c]
-            if t and (not parts or parts[-1] != t):
+            if t and unit_only(t):
+                units.append(unit_only(t))  # a unit on a level of its own names the unit, not the column
+            elif t and (not parts or parts[-1] != t):
                 parts.append(t)
+        for r in echo_rows:
+            if c < len(grid[r]) and isinstance(grid[r][c], str) and unit_only(grid[r][c]):
+                units.append(unit_only(grid[r][c]))
         if not parts:
             continue
         header = " ".join(parts)
@@ -160,10 +212,13 @@ def find_table(rows: list[list[Any]], vocabulary: dict[str, str], *, key_columns
                 _l, unit = split_header_unit(p)
                 if unit:
                     break
+        if not unit and units:
+            unit = units[0]
+            header = f"{header}({unit})"
         columns.append(Column(index=c, header=header, label=label, unit=unit))
-    table = Table(header_rows=header_rows, columns=columns)
+    table = Table(header_rows=header_rows, columns=columns, echo_rows=echo_rows)
     notes_started = False
-    for i in range(header_rows[-1] + 1, len(rows)):
+    for i in range((echo_rows or header_rows)[-1] + 1, len(rows)):
         row = rows[i]
         count = len(row) - row.count("") - row.count(None)  # counted in C: this loop sees every row
         if not count:
@@ -199,14 +254,22 @@ class Proposal:
     confidence: float
 
 
-def propose_mapping(columns: Sequence[Column], synonyms: Mapping[str, Sequence[str]]) -> list[Proposal]:
-    """Match each column to at most one field and each field to at most one column, surest first."""
+def propose_mapping(columns: Sequence[Column], synonyms: Mapping[str, Sequence[str]],
+                    units: Mapping[str, str] | None = None) -> list[Proposal]:
+    """Match each column to at most one field and each field to at most one column, surest first.
+
+    ``units`` names the unit of each numeric field: a column whose header unit cannot be converted to it
+    (产值(万元) and an area in ㎡) is never proposed for it, however alike the names.
+    """
     candidates: list[tuple[float, int, str]] = []
     keyed = {f: [match_key(s) for s in names] for f, names in synonyms.items()}
+    units = units or {}
     for pos, col in enumerate(columns):
         label_key = match_key(col.label)
         full_key = match_key(split_header_unit(col.header)[0])
         for f, keys in keyed.items():
+            if col.unit and f in units and not unit_convertible(col.unit, units[f]):
+                continue
             score = 0.0
             for k in keys:
                 if not k:

@@ -17,7 +17,8 @@ def preview_batch(batch_id: int, user_id: int) -> str:
 
 
 @task()
-def commit_batch(batch_id: int, user_id: int) -> str:
-    """Write a batch's valid rows, all or nothing."""
+def commit_batch(batch_id: int, user_id: int, accept_warnings: bool = False) -> str:
+    """Write a batch's valid rows, all or nothing (rows that look cut off only if the user accepted them)."""
     batch = ImportBatch.objects.get(pk=batch_id)
-    return engine.commit(batch, actor=get_user_model().objects.get(pk=user_id)).status
+    return engine.commit(batch, actor=get_user_model().objects.get(pk=user_id),
+                         accept_warnings=accept_warnings).status

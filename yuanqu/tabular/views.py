@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -98,9 +99,16 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     paging = paginate(request, rows, 50)
     page = paging["page_obj"]
     fields = [(f.name, f.header()) for f in importer.fields]
+    chosen = engine.mapping_defaults(batch)
+    defaults = [{"name": f.name, "header": f.header(), "value": chosen.get(f.name, ""), "help": f.help}
+                for f in importer.fields if f.ask_default]
+    units = importer.units()
     columns = [
         {**c, "field": batch.mapping.get(str(c["index"]), ""), "percent": int(100 * c["confidence"]),
-         "by_user": batch.mapping.get(str(c["index"]), "") != c["field"]}
+         "by_user": batch.mapping.get(str(c["index"]), "") != c["field"],
+         # the unit the column's numbers are converted to, when it differs from the header's
+         "to_unit": units.get(batch.mapping.get(str(c["index"]), ""), "")
+         if c.get("unit") and units.get(batch.mapping.get(str(c["index"]), ""), "") not in ("", c.get("unit")) else ""}
         for c in batch.columns
     ]
     counts = batch.counts or {}
@@ -123,9 +131,13 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                     "color": STATUS_COLORS.get(r[1]),
                     "reasons": r[3],
                     "key": r[4],
+                    "cells": r[6] if len(r) > 6 and r[6] else [],
+                    "stored": r[2] == "update",
                 }
                 for r in page.object_list
             ],
+            "defaults": defaults,
+            "to_accept": counts.get("to_accept", 0),
             "status": status,
             "status_labels": [(k, v, counts.get(k, 0)) for k, v in STATUS_LABELS.items()],
             "to_write": counts.get("new", 0) + counts.get("update", 0) + counts.get("warning", 0),
@@ -157,7 +169,9 @@ def batch_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.info(request, _("Sheet %(name)s chosen; check the mapping.") % {"name": sheet})
         return redirect("tabular:batch", pk=pk)
     mapping = {str(c["index"]): request.POST.get(f"col_{c['index']}", "") for c in batch.columns}
-    engine.set_mapping(batch, {k: v for k, v in mapping.items() if v}, actor=request.user)
+    importer = engine.importer_for(batch)
+    defaults = {f.name: request.POST.get(f"default_{f.name}", "") for f in importer.fields if f.ask_default}
+    engine.set_mapping(batch, {k: v for k, v in mapping.items() if v}, actor=request.user, defaults=defaults)
     problems = engine.mapping_problems(batch)
     if problems:
         for p in problems:
@@ -179,11 +193,16 @@ def batch_commit(request: AuthedRequest, pk: int) -> HttpResponse:
     if batch.status != ImportBatch.Status.PREVIEWED:
         messages.error(request, _("Check the rows before importing them."))
         return redirect("tabular:batch", pk=pk)
+    accept = request.POST.get("accept_warnings") == "1"
+    if (batch.counts or {}).get("to_accept") and not accept:
+        messages.error(request, _("Some rows look cut off: check them and tick “I have checked the warnings” "
+                                  "before importing."))
+        return redirect(reverse("tabular:batch", args=[pk]) + "?status=warning")
     if _run_in_background(batch):
         services.batch_start(batch=batch, total=batch.progress_total)
-        tasks.commit_batch.enqueue(batch.pk, request.user.pk)
+        tasks.commit_batch.enqueue(batch.pk, request.user.pk, accept)
         return redirect("tabular:batch", pk=pk)
-    batch = engine.commit(batch, actor=request.user)
+    batch = engine.commit(batch, actor=request.user, accept_warnings=accept)
     if batch.status == ImportBatch.Status.COMMITTED:
         c = batch.counts
         messages.success(

@@ -28,6 +28,10 @@ class Command(BaseCommand):
         parser.add_argument("--sheet", help="sheet name (default: the first visible sheet)")
         parser.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
         parser.add_argument("--errors", help="write the rows with errors to this .xlsx file")
+        parser.add_argument("--accept-warnings", action="store_true",
+                            help="import rows that look cut off (truncated) too, after checking them")
+        parser.add_argument("--default", action="append", default=[], metavar="FIELD=VALUE",
+                            help="value for the empty cells of a field that offers one (e.g. signed_on=2024-06-30)")
 
     def _bar(self, step: str, done: int, total: int) -> None:
         if not total:
@@ -67,21 +71,28 @@ class Command(BaseCommand):
         for c in batch.columns:
             target = batch.mapping.get(str(c["index"]), "")
             self.stdout.write(f"  {c['header']!s:<30} → {target or '-'} ({int(c['confidence'] * 100)}%)")
+        if opts["default"]:
+            defaults = dict(d.split("=", 1) for d in opts["default"] if "=" in d)
+            engine.set_mapping(batch, engine.column_mapping(batch), actor=user, remember=False, defaults=defaults)
         problems = engine.mapping_problems(batch)
         if problems:
             raise CommandError(" ".join(problems))
         if opts["dry_run"]:
             batch = engine.preview(batch, actor=user, progress=self._bar)
         else:
-            batch = engine.commit(batch, actor=user, progress=self._bar)
+            batch = engine.commit(batch, actor=user, progress=self._bar, accept_warnings=opts["accept_warnings"])
         c = batch.counts
         self.stdout.write(
             f"batch {batch.pk}: {batch.get_status_display()} — rows {c.get('total', 0)}, new {c.get('new', 0)}, "
             f"update {c.get('update', 0)}, unchanged {c.get('unchanged', 0)}, warning {c.get('warning', 0)}, "
             f"error {c.get('error', 0)}; {time.perf_counter() - started:.1f} s")
-        for line, status, _action, reasons, label, _raw in batch.report:
-            if status == "error":
+        for entry in batch.report:
+            line, status, reasons, label = entry[0], entry[1], entry[3], entry[4]
+            if status in ("error", "warning"):
                 self.stdout.write(f"  第{line}行 {label}: {'；'.join(reasons)}")
+        if c.get("to_accept") and not opts["accept_warnings"] and batch.status != "committed":
+            raise CommandError(f"{c['to_accept']} 行看起来不完整（可能被截断），未导入任何数据；"
+                               "核对后加 --accept-warnings 再导入")
         if opts["errors"] and c.get("error"):
             Path(opts["errors"]).write_bytes(engine.error_rows_xlsx(batch))
         if batch.error:
