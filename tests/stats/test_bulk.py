@@ -435,3 +435,23 @@ def _checkbox_values(html: str) -> list[str]:
     import re
 
     return re.findall(r'name="ids" value="(\d+)" form="bulk-form"', html)
+
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_approval_queues_one_re_match_for_all_its_enterprises(monkeypatch):
+    """The policies app re-matches enterprises whose approved statistics changed: a bulk approval of five reports,
+    each committed on its own, queues that once, with the five enterprises (core.registry.changes.gathered). A
+    transactional test, so each report's transaction really commits as in production."""
+    from tests.conftest import build_world, login, reload_reference_tables
+    from yuanqu.policies import tasks
+
+    reload_reference_tables()
+    world = build_world()
+    chosen = [_report(world, n, world.xltd if n < 3 else world.smyz, S.PARK_REVIEWED) for n in range(5)]
+    queued: list[list[int]] = []
+    monkeypatch.setattr(tasks, "rematch_enterprises", type("Queue", (), {"enqueue": staticmethod(queued.append)}))
+    client = login(Client(), world.users["region_staff"])
+    response = client.post(BULK, {"action": "approve", "ids": [str(r.pk) for r in chosen]})
+    assert response.status_code == 200 and ids(response, "done") == [r.pk for r in chosen]
+    assert queued == [sorted(r.enterprise_id for r in chosen)]

@@ -11,7 +11,10 @@ follow-ups due …). ``demo`` holds the loaders of the Licang demo: each app's
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Sequence
+import logging
+import threading
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
     from yuanqu.accounts.models import User
     from yuanqu.core.demo import DemoContext
 
+logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class NavGroup:
@@ -416,6 +420,7 @@ class ChangeRegistry:
 
     def __init__(self) -> None:
         self._listeners: list[ChangeListener] = []
+        self._local = threading.local()  # the open gathered() block of this thread, if any
 
     def listen(self, topic: str, key: str, notify: Callable[[list[int]], None]) -> ChangeListener:
         """Add a listener; an unknown topic or a key registered twice is a programming error."""
@@ -429,7 +434,7 @@ class ChangeRegistry:
 
     def changed(self, topic: str, *pks: int) -> None:
         """Announce that records ``pks`` of ``topic`` changed: each listener hears them once the transaction
-        commits (nothing is heard if it rolls back)."""
+        commits (nothing is heard if it rolls back); inside :meth:`gathered`, at its end."""
         from django.db import transaction
 
         if topic not in self.TOPICS:
@@ -439,7 +444,34 @@ class ChangeRegistry:
             return
         for listener in self._listeners:
             if listener.topic == topic:
-                transaction.on_commit(functools.partial(listener.notify, ids), robust=True)
+                transaction.on_commit(functools.partial(self._committed, listener, ids), robust=True)
+
+    def _committed(self, listener: ChangeListener, ids: list[int]) -> None:
+        gathering = getattr(self._local, "gathering", None)
+        if gathering is None:
+            listener.notify(ids)
+        else:
+            gathering.setdefault(listener.key, (listener, set()))[1].update(ids)
+
+    @contextmanager
+    def gathered(self) -> Iterator[None]:
+        """Within the block, what commits is gathered, and each listener hears it once at the end, with every id
+        committed in the block (a bulk approval of 180 reports, each in a transaction of its own, queues one
+        re-match of their enterprises instead of 180). What rolled back is not heard; what committed is heard even
+        if the block ends in an error. A block inside another gathers into the outer one."""
+        if getattr(self._local, "gathering", None) is not None:
+            yield
+            return
+        self._local.gathering = {}
+        try:
+            yield
+        finally:
+            gathering, self._local.gathering = self._local.gathering, None
+            for listener, ids in gathering.values():
+                try:
+                    listener.notify(sorted(ids))
+                except Exception:  # as on_commit(robust=True): a listener's failure never undoes the change
+                    logger.exception("change listener %s failed", listener.key)
 
     def unregister(self, listener: ChangeListener) -> None:
         self._listeners.remove(listener)

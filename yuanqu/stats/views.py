@@ -29,6 +29,7 @@ from yuanqu.core.export import export_response
 from yuanqu.core.forms import call_service, parse_number_input, save_edit
 from yuanqu.core.listing import Column, Filter, ListSpec, apply_list, run_list
 from yuanqu.core.models import Region
+from yuanqu.core.registry import changes
 from yuanqu.core.roles import DICTIONARY_READERS, EDIT_PARK, ENTERPRISE_SIDE, REPORT_FILLERS, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import require_page_role, require_role_audited
@@ -240,17 +241,19 @@ def report_bulk(request: AuthedRequest) -> HttpResponse:
     reports = reports[:BULK_LIMIT]
     done: list[Report] = []
     skipped: dict[str, list[Report]] = {}
-    for report in reports:
-        try:
-            # No transaction around the loop: each report commits on its own, so a refusal undoes only itself
-            # and the audit chain's lock is not held across the whole batch.
-            with transaction.atomic():
-                action.act(user, report, reason)
-            done.append(report)
-        except ValidationError as exc:
-            skipped.setdefault(_skip_reason(report.pk, exc, name), []).append(report)
-        except PermissionDenied:
-            skipped.setdefault(_("Not within your scope."), []).append(report)
+    # Those who listen for changed enterprises (policies re-matching) hear the whole batch once, at the end.
+    with changes.gathered():
+        for report in reports:
+            try:
+                # No transaction around the loop: each report commits on its own, so a refusal undoes only itself
+                # and the audit chain's lock is not held across the whole batch.
+                with transaction.atomic():
+                    action.act(user, report, reason)
+                done.append(report)
+            except ValidationError as exc:
+                skipped.setdefault(_skip_reason(report.pk, exc, name), []).append(report)
+            except PermissionDenied:
+                skipped.setdefault(_("Not within your scope."), []).append(report)
     return render(request, "stats/report_bulk_result.html", {
         "action": action, "action_name": name, "done": done, "skipped": sorted(skipped.items()),
         "not_done": sum(len(v) for v in skipped.values()) + len(outside), "outside": outside, "bad": bad,
