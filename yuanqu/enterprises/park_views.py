@@ -53,6 +53,9 @@ def _spec() -> ListSpec:
             Column(_("Floor area (m²)"), lambda p: p.floor_area_m2),
             Column(_("Total investment (10k yuan)"), lambda p: p.total_investment_wan),
             Column(_("Opening date"), lambda p: p.opened_on),
+            # Names with their GB/T 4754 codes, as the park importer reads a list cell back.
+            Column(_("Focus industries"), lambda p: "、".join(
+                f"{i.name}({i.code})" for i in sorted(p.industries.all(), key=lambda i: i.code))),
             Column(_("Enterprises signed"), lambda p: p.active_count),
             Column(_("Enterprises moved in"), lambda p: p.moved_in_count),
         ],
