@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yuanqu.core.models import TimeStamped
 from yuanqu.core.roles import EDIT_REGION, TENANT_READERS
@@ -102,7 +103,7 @@ class ChainNode(TimeStamped):
     enterprise is a gap (缺失), and any node below its target count is weak (薄弱)."""
 
     class Importance(models.TextChoices):
-        CORE = "core", _("Core")
+        CORE = "core", pgettext_lazy("chain node", "Core")
         SUPPORTING = "supporting", _("Supporting")
 
     chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="nodes", verbose_name=_("chain"))
@@ -192,7 +193,7 @@ class ChainLink(TimeStamped):
     class Status(models.TextChoices):
         SUGGESTED = "suggested", _("Suggested")
         CONFIRMED = "confirmed", _("Confirmed")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("chain link", "Rejected")
 
     node = models.ForeignKey(ChainNode, on_delete=models.CASCADE, related_name="links", verbose_name=_("node"))
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="chain_links",
@@ -289,8 +290,8 @@ class ChainTask(TimeStamped):
     far it got."""
 
     class Status(models.TextChoices):
-        TODO = "todo", _("Not started")
-        DOING = "doing", _("In progress")
+        TODO = "todo", pgettext_lazy("chain task", "Not started")
+        DOING = "doing", pgettext_lazy("chain task", "In progress")
         DONE = "done", _("Done")
 
     node = models.ForeignKey(ChainNode, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("node"))

@@ -213,7 +213,7 @@ def tree_option(chain: Chain, figures: dict[int, NodeFigures], link_for: Any) ->
     return {
         "tooltip": {"trigger": "item"},
         "series": [{
-            "type": "tree", "data": [root], "top": "2%", "left": "8%", "bottom": "2%", "right": "22%",
+            "type": "tree", "data": [root], "top": "2%", "left": "8%", "bottom": "2%", "right": "26%",
             "symbolSize": 10, "initialTreeDepth": -1, "expandAndCollapse": False, "roam": False,
             "label": {"position": "left", "verticalAlign": "middle", "align": "right", "fontSize": 13},
             "leaves": {"label": {"position": "right", "verticalAlign": "middle", "align": "left"}},
