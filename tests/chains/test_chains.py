@@ -327,3 +327,18 @@ def test_chain_task_and_target_bad_input(world, staff_client, tree):
     twice = staff_client.post(reverse("chains:target_create", args=[n["B"].pk]), {"name": "甲"}, follow=True)
     assert "已在该环节的靶向清单中" in twice.content.decode()
     assert ChainTarget.objects.count() == 1
+
+
+def test_a_node_whose_target_became_a_lead_cannot_be_removed(world, staff, tree):
+    chain, n = tree
+    target = services.target_create(actor=staff, node=n["C"], name="丙公司")
+    services.target_to_lead(actor=staff, target=target)
+    with pytest.raises(ValidationError) as exc:
+        services.node_delete(actor=staff, node=n["B"])  # C lies below B
+    assert "不能删除" in " ".join(exc.value.messages)
+    assert ChainNode.objects.filter(pk=n["C"].pk).exists()
+    e_pk = n["E"].pk
+    services.node_delete(actor=staff, node=n["E"])
+    assert not ChainNode.objects.filter(pk=e_pk).exists()
+    assert AuditEvent.objects.filter(object_type="chains.ChainNode", object_id=str(e_pk),
+                                     action="delete").count() == 1
