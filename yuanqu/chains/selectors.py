@@ -35,6 +35,8 @@ class Strength:
     LABELS = {MISSING: _("Missing"), WEAK: _("Weak"), SOUND: _("Sound")}
     #: Map colours (Tabler's red, orange, green).
     COLOURS = {MISSING: "#d63939", WEAK: "#f76707", SOUND: "#2fb344"}
+    #: The same colours by Tabler's names, for badges (style attributes hold numbers only).
+    BADGES = {MISSING: "red", WEAK: "orange", SOUND: "green"}
 
 
 def strength(node: ChainNode, enterprises: int) -> str:
@@ -74,6 +76,10 @@ class NodeFigures:
     @property
     def colour(self) -> str:
         return Strength.COLOURS[self.status]
+
+    @property
+    def badge(self) -> str:
+        return Strength.BADGES[self.status]
 
 
 def figures_year(today: dt.date | None = None) -> int:

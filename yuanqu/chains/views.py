@@ -147,7 +147,7 @@ def chain_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "members": chain.members.all(),
         "missing": [f for f in ordered if f.status == selectors.Strength.MISSING],
         "member_form": MemberForm(user=request.user) if can_edit else None,
-        "legend": [(selectors.Strength.LABELS[k], selectors.Strength.COLOURS[k]) for k in selectors.Strength.LABELS],
+        "legend": [(selectors.Strength.LABELS[k], selectors.Strength.BADGES[k]) for k in selectors.Strength.LABELS],
     })
 
 
