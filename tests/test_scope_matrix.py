@@ -47,6 +47,7 @@ from yuanqu.stats.models import Indicator, Report, ReportValue, Round
 from yuanqu.support.models import ResponseRule, ServiceRequest
 from yuanqu.support.models import Service as SupportService
 
+from .chains.world import chains_of
 from .conftest import ROLES, World, add_statistics, login
 from .innovation.world import innovation_of
 from .support.world import add_support
@@ -95,6 +96,8 @@ class Bundle:
     intake_doc: Any = None
     proposal: Any = None
     fact: Any = None  # a fact of the bundle's document that matched nothing
+    #: 产业链 (issue 17): chain, node, link, target, task, member of the bundle's place (tests/chains/world.py).
+    chain: dict[str, Any] = field(default_factory=dict)
 
 
 def bundles(world: World) -> dict[str, Bundle]:
@@ -141,7 +144,9 @@ def _make_bundles(world: World) -> dict[str, Bundle]:
     support = {"xltd": (sw.svc_xltd, sw.req_xltd), "smyz": (sw.svc_smyz, sw.req_smyz),
                "laoshan": (sw.svc_laoshan, sw.req_laoshan)}
     policy_rows = policy_objects(world)
+    chain_rows = chains_of(world)
     for key, bundle in made.items():
+        bundle.chain = chain_rows[key]
         bundle.round, bundle.report = found[key]
         bundle.indicator = indicator
         bundle.request = requests[key]
@@ -404,6 +409,9 @@ SEES: dict[str, dict[str, set[str]]] = {
     # Source documents: district roles their region's; an operator the ones it brought in. Proposals: by park.
     "intake_doc": {**DISTRICT, OPERATOR: {"by_operator"}},
     "proposal": IN_PARKS,
+    # 产业链: a chain belongs to a region (its operators read it); an enterprise on a node lies where it is settled.
+    "chain": {**DISTRICT, OPERATOR: {"licang"}},
+    "chain_link": IN_PARKS,
 }
 
 
@@ -443,6 +451,7 @@ def _world_rows(world: World) -> dict[str, dict[int, frozenset[str]]]:
     from yuanqu.policies.models import Match
 
     matches = {m.pk: m.enterprise_id for m in Match.objects.all()}
+    chain_rows = chains_of(world)
     enterprise_at = {world.ent_xltd.pk: at(world.xltd, "own"), world.ent_xltd_fitout.pk: at(world.xltd),
                      world.ent_smyz.pk: at(world.smyz), world.ent_laoshan.pk: at(world.laoshan_park)}
     parks_of = {"xltd": world.xltd, "smyz": world.smyz, "laoshan": world.laoshan_park}
@@ -498,6 +507,10 @@ def _world_rows(world: World) -> dict[str, dict[int, frozenset[str]]]:
         "intake_doc": {b.intake_doc.pk: at(b.park, *(["by_operator"] if key == "xltd" else []))
                        for key, b in bundles(world).items()},
         "proposal": {b.proposal.pk: at(b.park) for b in bundles(world).values()},
+        "chain": {chain_rows["xltd"]["chain"].pk: frozenset({"licang"}),
+                  chain_rows["laoshan"]["chain"].pk: frozenset({"laoshan"})},
+        "chain_link": {link.pk: enterprise_at[eid] for eid, link in
+                       {**chain_rows["xltd"]["links"], **chain_rows["laoshan"]["links"]}.items()},
         # Audit events are too many to write out: each lies in the region its event records.
         # Installation-wide events (failed log-ins under unknown names, archive anchors) lie in every region.
         "audit": {pk: frozenset({"licang"} if code.startswith("370213") else {"laoshan"}
@@ -534,7 +547,15 @@ ALL_ROWS: dict[str, Callable[[], Any]] = {
     "match": lambda: _policy_model("Match").objects.all(),
     "intake_doc": lambda: _intake_models()[0].objects.all(),
     "proposal": lambda: _intake_models()[1].objects.all(),
+    "chain": lambda: _chain_model("Chain").objects.all(),
+    "chain_link": lambda: _chain_model("ChainLink").objects.all(),
 }
+
+
+def _chain_model(name: str) -> Any:
+    from django.apps import apps
+
+    return apps.get_model("chains", name)
 
 
 def _policy_model(name: str) -> Any:
@@ -1111,6 +1132,40 @@ CASES.update({
     "api:get_policy_application": Case("GET", BUSINESS, pk("application", "application_id"), api=True),
     "api:list_agreements": Case("GET", ALL, api=True, listing=Listing("agreement", api_items)),
     "api:get_agreement": Case("GET", BUSINESS, pk("agreement", "agreement_id"), api=True),
+})
+
+
+def chain_pk(key: str) -> Callable[[Bundle], dict[str, Any]]:
+    return lambda b: {"pk": b.chain[key].pk}
+
+
+CHAIN_READERS = {STAFF, LEADER, OPERATOR}
+CASES.update({
+    # 产业链 (issue 17): district roles and the region's park operators read chains; district staff write; an
+    # enterprise user sees nothing of chains. A node's page lists its enterprises by link (data-id): an operator
+    # only those settled in its parks.
+    "chains:chains": Case("GET", CHAIN_READERS, listing=Listing("chain")),
+    "chains:chain_create": Case("GET", {STAFF}),
+    "chains:chain_template": Case("POST", {STAFF}, data={"template": "biomed"}, redirects=True),
+    "chains:chain_detail": Case("GET", CHAIN_READERS, chain_pk("chain")),
+    "chains:chain_tree": Case("GET", CHAIN_READERS, chain_pk("chain")),
+    "chains:chain_edit": Case("GET", {STAFF}, chain_pk("chain")),
+    "chains:chain_suggest": Case("POST", {STAFF}, chain_pk("chain"), redirects=True),
+    "chains:member_create": Case("POST", {STAFF}, chain_pk("chain"), redirects=True,
+                                 data={"role": "team", "name": "探针人"}),
+    "chains:member_delete": Case("POST", {STAFF}, chain_pk("member"), redirects=True),
+    "chains:node_create": Case("GET", {STAFF}, chain_pk("chain")),
+    "chains:node_detail": Case("GET", CHAIN_READERS, chain_pk("node"), listing=Listing("chain_link")),
+    "chains:node_edit": Case("GET", {STAFF}, chain_pk("node")),
+    "chains:link_create": Case("POST", {STAFF}, chain_pk("node"), redirects=True,
+                               data=lambda b: {"enterprise": b.enterprise.pk}),
+    "chains:link_decide": Case("POST", {STAFF}, chain_pk("link"), redirects=True, data={"decision": "reject"}),
+    "chains:target_create": Case("POST", {STAFF}, chain_pk("node"), redirects=True, data={"name": "探针新目标"}),
+    "chains:target_lead": Case("POST", {STAFF}, chain_pk("target"), redirects=True),
+    "chains:target_drop": Case("POST", {STAFF}, chain_pk("target"), redirects=True),
+    "chains:task_create": Case("POST", {STAFF}, chain_pk("node"), redirects=True,
+                               data={"title": "探针", "owner": "张三", "due_on": "2026-03-01", "status": "todo"}),
+    "chains:task_update": Case("POST", {STAFF}, chain_pk("task"), redirects=True, data={"status": "done"}),
 })
 # Patterns that are not views of their own (the API root only lists nothing).
 NOT_VIEWS = {"api:api-root"}

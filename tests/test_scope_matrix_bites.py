@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.db import models
 
+from yuanqu.chains.models import Chain
 from yuanqu.enterprises.models import Enterprise, EnterpriseRequest
 from yuanqu.innovation.models import Achievement, CoopProject, Incubatee, Incubator, Partner, TechContract, TechNeed
 from yuanqu.innovation.models import Match as TechMatch
@@ -86,6 +87,7 @@ MUTANTS = [
     ("api:list_agreements", Agreement),
     ("intake:documents", SourceDocument),
     ("api:list_proposals", Proposal),
+    ("chains:chains", Chain),  # issue 17: 产业链 (a node's enterprises, as an operator: tests/chains/test_scope.py)
 ]
 
 

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "yuanqu.support",
     "yuanqu.figures",
     "yuanqu.policies",
+    "yuanqu.chains",
     "yuanqu.dashboards",
     "yuanqu.briefings",
     "yuanqu.intake",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("dashboards/", include("yuanqu.dashboards.urls")),
     path("briefings/", include("yuanqu.briefings.urls")),
     path("policies/", include("yuanqu.policies.urls")),
+    path("chains/", include("yuanqu.chains.urls")),
     path("imports/", include("yuanqu.tabular.urls")),
     path("intake/", include("yuanqu.intake.urls")),
     path("api/", api.urls),

@@ -44,7 +44,7 @@ def test_it_groups_every_entry_of_a_role_in_menu_order(client_as, role: Role) ->
 def test_region_staff_see_the_product_areas_as_groups(client_as) -> None:
     groups = client_as(Role.REGION_STAFF).get(reverse("home")).context["nav_groups"]
     assert [g["key"] for g in groups] == ["workbench", "registry", "investment", "economy", "innovation", "policies",
-                                         "analysis", "system"]
+                                         "chains", "analysis", "system"]
 
 
 @pytest.mark.parametrize(("url_name", "expected"), [

@@ -16,7 +16,8 @@ from yuanqu.site.demo import load_demo
 
 DISTRICT_MENU = ["home", "dashboards:cockpit", "briefings:list", "parks:list", "enterprises:list",
                  "enterprises:settlements", "investment:leads", "investment:projects", "investment:cases"]
-#: 科技服务 (issue 15), after the statistics; then 企业服务 (support), 惠企政策 (issue 16) and news intake (issue 18).
+#: 科技服务 (issue 15), after the statistics; then 企业服务 (support), 惠企政策 (issue 16), news intake (issue 18)
+#: and 产业链 (issue 17).
 INNOVATION_MENU = ["innovation:incubators", "innovation:needs", "innovation:contracts", "innovation:partners"]
 POLICY_MENU = ["policies:policies", "policies:applications", "policies:agreements", "policies:figures"]
 #: The menu of each role, in order, as URL names (the enterprise user's own enterprise is filled in below).
@@ -24,13 +25,13 @@ MENUS = {
     # issue 12: the requests district staff decide follow the settlements; business rules are district staff's.
     Role.REGION_STAFF: [*DISTRICT_MENU[:6], "enterprises:requests", *DISTRICT_MENU[6:], "investment:due",
                         "stats:aggregates", *INNOVATION_MENU, "support:requests", "tabular:imports", "support:queue",
-                        *POLICY_MENU, "intake:documents", "stats:indicators", "investment:settings",
+                        *POLICY_MENU, "intake:documents", "chains:chains", "stats:indicators", "investment:settings",
                         "innovation:thresholds"],
     Role.LEADER: [*DISTRICT_MENU, "stats:aggregates", *INNOVATION_MENU, "support:requests", *POLICY_MENU,
-                  "intake:documents"],
+                  "intake:documents", "chains:chains"],
     Role.PARK_OPERATOR: [*DISTRICT_MENU[:6], "enterprises:requests", *DISTRICT_MENU[6:], "investment:due",
                          "stats:aggregates", *INNOVATION_MENU, "support:requests", "tabular:imports", "support:queue",
-                         *POLICY_MENU, "intake:documents"],
+                         *POLICY_MENU, "intake:documents", "chains:chains"],
     Role.ENTERPRISE_USER: ["home", "enterprises:requests", "innovation:incubatees", "innovation:needs",
                            "innovation:contracts", "support:requests", "enterprises:detail", "stats:reports",
                            "stats:notices", "policies:policies", "policies:matches", "policies:applications",
@@ -155,7 +156,7 @@ def test_the_app_registers_every_part_of_the_demo_in_order() -> None:
     assert [(d.name, d.order) for d in demo.loaders()] == [
         ("loader account", 0), ("parks", 10), ("enterprises", 20), ("role accounts", 30), ("investment", 40),
         ("innovation", 43), ("statistics", 50), ("support", 57), ("dashboards", 60), ("policies", 70),
-        ("intake", 75)]
+        ("chains", 72), ("intake", 75)]
 
 
 def test_a_demo_loader_order_is_unique() -> None:

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChainsConfig(AppConfig):
+    """产业链 and 链长制: chain maps, enterprise links, gap finding, 招商 targets that become leads, node tasks."""
+
+    label = "chains"
+    name = "yuanqu.chains"
+    verbose_name = _("Industry chains")
+
+    def ready(self) -> None:
+        from yuanqu.core.registry import demo, nav
+        from yuanqu.core.roles import TENANT_READERS
+
+        from . import demo as chains_demo
+
+        nav.register(key="chains", label=_("Chain maps"), url_name="chains:chains", roles=TENANT_READERS,
+                     order=160, group="chains")
+        demo.register("chains", chains_demo.load_demo_part, order=72)

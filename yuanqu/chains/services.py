@@ -1,0 +1,385 @@
+"""Every write of 产业链: chains, nodes and their 链长制 people, enterprise links (suggested, confirmed, rejected,
+by hand), 招商 targets and their conversion into leads, node tasks. Keyword-only, atomic, validated, audited; the
+actor's scope is checked on every object it names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yuanqu.core import audit
+from yuanqu.core.models import AuditEvent, IndustryCode, Region
+from yuanqu.core.roles import EDIT_REGION
+from yuanqu.core.scoping import region_within
+from yuanqu.core.services import (
+    UNSET,
+    Unset,
+    assign,
+    delete_audited,
+    require_editable,
+    require_role,
+    save_created,
+    save_updated,
+)
+from yuanqu.enterprises.models import Enterprise
+from yuanqu.investment import services as investment
+from yuanqu.investment.models import Lead
+
+from .models import MAX_DEPTH, Chain, ChainLink, ChainMember, ChainNode, ChainTarget, ChainTask
+from .templates import TEMPLATES, NodeSpec
+
+if TYPE_CHECKING:
+    from yuanqu.accounts.models import User
+
+#: Confidence of a suggestion, by what matched: the registered industry class says more than a word in a name.
+CONFIDENCE = {ChainLink.Source.INDUSTRY: 90, ChainLink.Source.KEYWORD: 60, ChainLink.Source.MANUAL: 100}
+
+
+def parse_industry_codes(text: str) -> list[IndustryCode]:
+    """The GB/T 4754-2017 classes typed as "2710 2720, 2761": each must be a 4-digit class of the shipped table."""
+    codes = [c for c in text.replace("，", " ").replace(",", " ").replace("、", " ").split() if c]
+    if len(codes) > 100:
+        raise ValidationError(_("At most 100 industry classes per node."), code="too_many")
+    found = {i.code: i for i in IndustryCode.objects.filter(code__in=codes, level=IndustryCode.Level.CLASS)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ValidationError(_("No such GB/T 4754-2017 industry class: %(codes)s.")
+                              % {"codes": "、".join(unknown[:5])}, code="unknown_industry")
+    return [found[c] for c in dict.fromkeys(codes)]
+
+
+# =========================================================================== chains and their people
+
+
+@transaction.atomic
+def chain_create(*, actor: User, name: str, description: str = "", region: Region | None = None) -> Chain:
+    """A new chain of the actor's region (or a region inside it)."""
+    require_role(actor, EDIT_REGION)
+    region_id = region.pk if region is not None else actor.region_id
+    if not region_within(region_id, actor):
+        raise ValidationError({"region": _("This region is outside your scope.")}, code="scope")
+    chain = Chain(region_id=region_id, name=name, description=description)
+    return save_created(actor=actor, obj=chain)
+
+
+@transaction.atomic
+def chain_update(*, actor: User, chain: Chain, name: str | Unset = UNSET,
+                 description: str | Unset = UNSET) -> Chain:
+    """Rename or redescribe a chain."""
+    require_editable(Chain.objects, actor, chain)
+    before = audit.snapshot(chain)
+    assign(chain, name=name, description=description)
+    return save_updated(actor=actor, obj=chain, before=before)
+
+
+@transaction.atomic
+def chain_from_template(*, actor: User, key: str, region: Region | None = None, name: str = "") -> Chain:
+    """A chain built from a shipped reference template (:mod:`yuanqu.chains.templates`), every node through
+    :func:`node_create`."""
+    template = TEMPLATES.get(key)
+    if template is None:
+        raise ValidationError({"template": _("No such chain template.")}, code="unknown_template")
+    require_role(actor, EDIT_REGION)
+    region_id = region.pk if region is not None else actor.region_id
+    if not region_within(region_id, actor):
+        raise ValidationError({"region": _("This region is outside your scope.")}, code="scope")
+    chain = save_created(actor=actor, obj=Chain(region_id=region_id, name=name or template.name,
+                                                description=template.description, template=template.key))
+
+    def build(specs: tuple[NodeSpec, ...], parent: ChainNode | None) -> None:
+        for order, spec in enumerate(specs, start=1):
+            node = node_create(actor=actor, chain=chain, parent=parent, name=spec.name,
+                               importance=ChainNode.Importance.CORE if spec.core else ChainNode.Importance.SUPPORTING,
+                               target_count=spec.target, industries=parse_industry_codes(" ".join(spec.classes)),
+                               keywords="，".join(spec.keywords), sort_order=order)
+            build(spec.children, node)
+    build(template.nodes, None)
+    return chain
+
+
+@transaction.atomic
+def member_create(*, actor: User, chain: Chain, role: str, name: str, post: str = "",
+                  organisation: str = "") -> ChainMember:
+    """Add a 链长, 副链长 or 工作专班 member (a person named, not an account)."""
+    require_editable(Chain.objects, actor, chain)
+    return save_created(actor=actor, obj=ChainMember(chain=chain, role=role, name=name, post=post,
+                                                     organisation=organisation))
+
+
+@transaction.atomic
+def member_delete(*, actor: User, member: ChainMember) -> None:
+    """Remove a person from the chain's 链长制."""
+    require_editable(Chain.objects, actor, member.chain)
+    delete_audited(actor=actor, obj=member)
+
+
+# =========================================================================== nodes
+
+
+def _check_parent(chain: Chain, parent: ChainNode | None) -> None:
+    if parent is not None and parent.chain_id != chain.pk:
+        raise ValidationError({"parent": _("The parent node belongs to another chain.")}, code="other_chain")
+
+
+@transaction.atomic
+def node_create(*, actor: User, chain: Chain, name: str, parent: ChainNode | None = None,
+                importance: str = ChainNode.Importance.SUPPORTING, target_count: int | None = None,
+                industries: Iterable[IndustryCode] = (), keywords: str = "", sort_order: int = 0) -> ChainNode:
+    """A node under ``parent`` (a segment when there is none), of the same chain, at most three levels deep."""
+    require_editable(Chain.objects, actor, chain)
+    _check_parent(chain, parent)
+    node = ChainNode(chain=chain, parent=parent, name=name, importance=importance, target_count=target_count,
+                     keywords=keywords, sort_order=sort_order)
+    return save_created(actor=actor, obj=node, m2m={"industries": list(industries)})
+
+
+@transaction.atomic
+def node_update(*, actor: User, node: ChainNode, name: str | Unset = UNSET,
+                parent: ChainNode | None | Unset = UNSET, importance: str | Unset = UNSET,
+                target_count: int | None | Unset = UNSET, industries: Iterable[IndustryCode] | Unset = UNSET,
+                keywords: str | Unset = UNSET, sort_order: int | Unset = UNSET) -> ChainNode:
+    """Change a node; moving it under one of its own sub-nodes (a cycle) or another chain is refused."""
+    node = ChainNode.objects.select_for_update().get(pk=node.pk)
+    require_editable(Chain.objects, actor, node.chain)
+    if parent is not UNSET:
+        _check_parent(node.chain, parent)
+    before = audit.snapshot(node)
+    assign(node, name=name, parent=parent, importance=importance, target_count=target_count, keywords=keywords,
+           sort_order=sort_order)
+    m2m: dict[str, Iterable[Any]] | None = None if industries is UNSET else {"industries": list(industries)}
+    node = save_updated(actor=actor, obj=node, before=before, m2m=m2m)
+    _fix_depths(node)
+    return node
+
+
+def _fix_depths(node: ChainNode) -> None:
+    """Sub-nodes one level below their parent after a move (depth is derived, not a business value)."""
+    for child in ChainNode.objects.filter(parent=node):
+        if child.depth != node.depth + 1:
+            if node.depth + 1 > MAX_DEPTH:
+                raise ValidationError({"parent": _("A chain has at most three levels: segment, link and "
+                                                   "sub-link.")}, code="depth")
+            ChainNode.objects.filter(pk=child.pk).update(depth=node.depth + 1)
+            child.depth = node.depth + 1
+        _fix_depths(child)
+
+
+@transaction.atomic
+def node_delete(*, actor: User, node: ChainNode) -> None:
+    """Remove a node with its sub-nodes, links, targets and tasks; refused while a target of it became a lead."""
+    require_editable(Chain.objects, actor, node.chain)
+    subtree = descendants(node) | {node.pk}
+    if ChainTarget.objects.filter(node_id__in=subtree, lead__isnull=False).exists():
+        raise ValidationError(_("A target of this node became a lead; the node cannot be removed."), code="has_lead")
+    delete_audited(actor=actor, obj=node)
+
+
+def descendants(node: ChainNode) -> set[int]:
+    """The ids of every node below ``node``."""
+    out: set[int] = set()
+    frontier = [node.pk]
+    while frontier:
+        frontier = list(ChainNode.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        out.update(frontier)
+    return out
+
+
+# =========================================================================== enterprise links
+
+
+def _candidates(chain: Chain, actor: User) -> Any:
+    """The enterprises a chain's suggestions are drawn from: in business, of the chain's region, seen by the actor."""
+    return (Enterprise.objects.visible_to(actor).filter(pk__in=Enterprise.objects.in_region(chain.region_id)
+                                                        .values("pk"))
+            .filter(status=Enterprise.Status.ACTIVE))
+
+
+@transaction.atomic
+def links_suggest(*, actor: User, chain: Chain) -> int:
+    """Suggest enterprises for every node of ``chain``: by their industry class among the node's classes (confidence
+    90), else by a node keyword in their name (60). A pair already linked — suggested, confirmed or rejected — is
+    left alone, so a rejection stays. One audit event names the batch. Returns how many were suggested."""
+    require_editable(Chain.objects, actor, chain)
+    nodes = list(ChainNode.objects.filter(chain=chain).prefetch_related("industries"))
+    existing = set(ChainLink.objects.filter(node__chain=chain).values_list("node_id", "enterprise_id"))
+    enterprises = list(_candidates(chain, actor).values("pk", "name", "industry_id"))
+    new: list[ChainLink] = []
+    for node in nodes:
+        classes = {i.code for i in node.industries.all()}
+        words = node.keyword_list
+        for e in enterprises:
+            if (node.pk, e["pk"]) in existing:
+                continue
+            if e["industry_id"] in classes:
+                source, matched = ChainLink.Source.INDUSTRY, str(e["industry_id"])
+            else:
+                word = next((w for w in words if w.lower() in e["name"].lower()), None)
+                if word is None:
+                    continue
+                source, matched = ChainLink.Source.KEYWORD, word
+            link = ChainLink(node=node, enterprise_id=e["pk"], source=source, confidence=CONFIDENCE[source],
+                             matched=matched[:100], status=ChainLink.Status.SUGGESTED)
+            link.full_clean(validate_unique=False, validate_constraints=False)
+            new.append(link)
+    ChainLink.objects.bulk_create(new)
+    audit.record(actor=actor, action=AuditEvent.Action.CREATE, obj=chain,
+                 after={"batch": "chain_links_suggest", "suggested": len(new)})
+    return len(new)
+
+
+@transaction.atomic
+def link_decide(*, actor: User, link: ChainLink, confirm: bool) -> ChainLink:
+    """Confirm or reject a link (a confirmed one may be rejected later, and the other way round)."""
+    link = ChainLink.objects.select_for_update().get(pk=link.pk)
+    require_editable(ChainLink.objects, actor, link)
+    before = audit.snapshot(link)
+    link.status = ChainLink.Status.CONFIRMED if confirm else ChainLink.Status.REJECTED
+    link.decided_by = actor
+    link.decided_at = timezone.now()
+    return save_updated(actor=actor, obj=link, before=before)
+
+
+@transaction.atomic
+def link_create(*, actor: User, node: ChainNode, enterprise: Enterprise) -> ChainLink:
+    """Place an enterprise on a node by hand (confirmed at once); a suggestion of the same pair is confirmed."""
+    require_editable(Chain.objects, actor, node.chain)
+    if not _candidates(node.chain, actor).filter(pk=enterprise.pk).exists():
+        raise ValidationError({"enterprise": _("Choose an enterprise of the chain's region.")}, code="scope")
+    found = ChainLink.objects.filter(node=node, enterprise=enterprise).first()
+    if found is not None:
+        return link_decide(actor=actor, link=found, confirm=True)
+    link = ChainLink(node=node, enterprise=enterprise, source=ChainLink.Source.MANUAL,
+                     confidence=CONFIDENCE[ChainLink.Source.MANUAL], status=ChainLink.Status.CONFIRMED,
+                     decided_by=actor, decided_at=timezone.now())
+    return save_created(actor=actor, obj=link)
+
+
+# =========================================================================== targets
+
+
+@transaction.atomic
+def target_create(*, actor: User, node: ChainNode, name: str, location: str = "", reason: str = "",
+                  source: str = "") -> ChainTarget:
+    """Add an external company to a node's 招商靶向清单."""
+    require_editable(Chain.objects, actor, node.chain)
+    return save_created(actor=actor, obj=ChainTarget(node=node, name=name, location=location, reason=reason,
+                                                     source=source))
+
+
+def parse_target_lines(text: str) -> list[dict[str, str]]:
+    """Targets pasted one a line, fields separated by a tab or "|": name, located in, why, source. A bad line is
+    named by its number; nothing is returned then."""
+    rows: list[dict[str, str]] = []
+    errors: list[str] = []
+    lines = text.splitlines()
+    if len(lines) > 500:
+        raise ValidationError(_("At most 500 targets at a time."), code="too_many")
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in (line.split("\t") if "\t" in line else line.split("|"))]
+        if len(parts) > 4:
+            errors.append(_("line %(n)d: more than 4 fields") % {"n": number})
+            continue
+        parts += [""] * (4 - len(parts))
+        if not parts[0]:
+            errors.append(_("line %(n)d: the company name is missing") % {"n": number})
+            continue
+        rows.append({"name": parts[0], "location": parts[1], "reason": parts[2], "source": parts[3]})
+    if errors:
+        raise ValidationError("；".join(errors), code="bad_lines")
+    if not rows:
+        raise ValidationError(_("Paste at least one company."), code="empty")
+    return rows
+
+
+@transaction.atomic
+def targets_import(*, actor: User, node: ChainNode, rows: list[dict[str, str]]) -> int:
+    """Add many targets at once, all or nothing (a line already on the list is skipped, so pasting the same list
+    again changes nothing). Returns how many were added."""
+    require_editable(Chain.objects, actor, node.chain)
+    have = set(ChainTarget.objects.filter(node=node).values_list("name", flat=True))
+    added = 0
+    for number, row in enumerate(rows, start=1):
+        if row["name"].strip() in have:
+            continue
+        try:
+            target_create(actor=actor, node=node, **row)
+        except ValidationError as exc:
+            raise ValidationError({"lines": _("line %(n)d: %(error)s")
+                                   % {"n": number, "error": " ".join(exc.messages)}}, code="bad_line") from exc
+        have.add(row["name"].strip())
+        added += 1
+    return added
+
+
+@transaction.atomic
+def target_to_lead(*, actor: User, target: ChainTarget, allow_duplicate: bool = False) -> Lead:
+    """Turn a target into a lead of the 招商 pipeline through investment's own service (the actor owns it); the
+    target keeps the lead, so the lead's node is known. A target that became a lead already is refused."""
+    target = ChainTarget.objects.select_for_update().select_related("node__chain").get(pk=target.pk)
+    require_editable(Chain.objects, actor, target.node.chain)
+    if target.lead_id is not None:
+        raise ValidationError(_("This target became a lead already."), code="converted")
+    if target.status == ChainTarget.Status.DROPPED:
+        raise ValidationError(_("This target was dropped."), code="dropped")
+    node = target.node
+    industry = node.industries.order_by("code").first()
+    note = _("From the target list of chain %(chain)s, node %(node)s. Located in: %(where)s. Why: %(why)s. "
+             "Source: %(source)s.") % {"chain": node.chain.name, "node": node.name, "where": target.location or "—",
+                                       "why": target.reason or "—", "source": target.source or "—"}
+    lead = investment.lead_create(actor=actor, name=target.name, industry=industry, region=node.chain.region,
+                                  source=Lead.Source.OTHER, note=note[:2000], allow_duplicate=allow_duplicate)
+    before = audit.snapshot(target)
+    target.lead = lead
+    target.status = ChainTarget.Status.LEAD
+    save_updated(actor=actor, obj=target, before=before)
+    return lead
+
+
+@transaction.atomic
+def target_drop(*, actor: User, target: ChainTarget) -> ChainTarget:
+    """Take an open target off the active list (it stays, marked dropped)."""
+    target = ChainTarget.objects.select_for_update().get(pk=target.pk)
+    require_editable(Chain.objects, actor, target.node.chain)
+    if target.status != ChainTarget.Status.OPEN:
+        raise ValidationError(_("Only a target still to approach can be dropped."), code="status")
+    before = audit.snapshot(target)
+    target.status = ChainTarget.Status.DROPPED
+    return save_updated(actor=actor, obj=target, before=before)
+
+
+# =========================================================================== tasks
+
+
+@transaction.atomic
+def task_create(*, actor: User, node: ChainNode, title: str, owner: str, due_on: dt.date,
+                status: str = ChainTask.Status.TODO) -> ChainTask:
+    """A task of the 链长制 on a node."""
+    require_editable(Chain.objects, actor, node.chain)
+    return save_created(actor=actor, obj=ChainTask(node=node, title=title, owner=owner, due_on=due_on,
+                                                   status=status))
+
+
+@transaction.atomic
+def task_update(*, actor: User, task: ChainTask, title: str | Unset = UNSET, owner: str | Unset = UNSET,
+                due_on: dt.date | Unset = UNSET, status: str | Unset = UNSET) -> ChainTask:
+    """Change a task (most often its status)."""
+    task = ChainTask.objects.select_for_update().get(pk=task.pk)
+    require_editable(Chain.objects, actor, task.node.chain)
+    before = audit.snapshot(task)
+    assign(task, title=title, owner=owner, due_on=due_on, status=status)
+    return save_updated(actor=actor, obj=task, before=before)
+
+
+@transaction.atomic
+def task_delete(*, actor: User, task: ChainTask) -> None:
+    """Remove a task."""
+    require_editable(Chain.objects, actor, task.node.chain)
+    delete_audited(actor=actor, obj=task)
