@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.forms import StyledFormMixin
+from yuanqu.core.pickers import use_picker
 from yuanqu.enterprises.models import Enterprise
 
 from . import services
@@ -83,6 +84,8 @@ class LinkForm(_Form):
         self.fields["enterprise"].queryset = (  # type: ignore[attr-defined]
             Enterprise.objects.visible_to(self.user).filter(pk__in=Enterprise.objects.in_region(region).values("pk"))
             .order_by("name_pinyin"))
+        # Searchable by name, pinyin or USCC; the queryset above still decides what may be posted.
+        use_picker(self.fields["enterprise"], "enterprise", "enterprises:pick")
 
 
 class TargetForm(_Form):
