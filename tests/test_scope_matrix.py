@@ -795,6 +795,9 @@ CASES: dict[str, Case] = {
     # Only the user who uploaded a batch maps and commits it: on 信联天地 that is the operator.
     "tabular:mapping": Case("POST", {OPERATOR}, batch_pk, data={"col_0": "uscc", "col_1": "name"}, redirects=True),
     "tabular:commit": Case("POST", {OPERATOR}, batch_pk, redirects=True),
+    # Reverting: the uploader, or district staff of the batch's region (the probe batch is not committed, so the
+    # allowed roles are answered with a message; nothing is reverted).
+    "tabular:revert": Case("POST", {STAFF, OPERATOR}, batch_pk, redirects=True),
     "core:audit": Case("GET", {AUDITOR}, listing=Listing("audit", page=50)),
     "intake:documents": Case("GET", {STAFF, LEADER, OPERATOR}, listing=Listing("intake_doc")),
     "intake:document_create": Case("GET", {STAFF, OPERATOR}),

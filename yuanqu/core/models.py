@@ -184,6 +184,8 @@ class AuditEvent(models.Model):
         DOWNLOAD = "download", _("Download")
         VIEW_PERSONAL = "view_personal", _("Read of personal data")
         ARCHIVE = "archive", _("Archive")
+        RESTORE = "restore", _("Restore")
+        REVERT = "revert", _("Revert import")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
