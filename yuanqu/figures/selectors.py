@@ -197,7 +197,9 @@ class FigureScope:
 
     def values(self) -> QuerySet[ReportValue]:
         """The approved values of the scope (raw), for figures the rollups cannot give."""
-        qs = self._in_scope(ReportValue.objects.all()).filter(report__status=Report.Status.APPROVED)
+        # an archived enterprise's values leave every figure, as they leave the rollups (stats.rollups)
+        qs = self._in_scope(ReportValue.objects.all()).filter(report__status=Report.Status.APPROVED,
+                                                               enterprise__archived_at__isnull=True)
         if self.section:
             qs = qs.filter(report__industry_section=self.section)
         if self.industry:
@@ -207,7 +209,8 @@ class FigureScope:
         return qs
 
     def reports(self) -> QuerySet[Report]:
-        qs = self._in_scope(Report.objects.all())
+        # an archived enterprise is neither expected nor counted in the completion (已报/应报)
+        qs = self._in_scope(Report.objects.all()).filter(enterprise__archived_at__isnull=True)
         if self.section:
             qs = qs.filter(industry_section=self.section)
         if self.industry:
