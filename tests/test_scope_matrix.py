@@ -720,6 +720,11 @@ CASES: dict[str, Case] = {
     "parks:create": Case("GET", {STAFF}),
     "parks:detail": Case("GET", {STAFF, LEADER, OPERATOR}, pk("park")),
     "parks:edit": Case("GET", {STAFF, OPERATOR}, pk("park")),
+    # Archive (issue 14): parks and enterprises are district staff's; leads and projects also their park's operator.
+    # Restore and delete answer an allowed role with a message (the probe row is not archived; it has history).
+    "parks:archive": Case("POST", {STAFF}, pk("park"), data={"reason": "探针"}, redirects=True),
+    "parks:restore": Case("POST", {STAFF}, pk("park"), redirects=True),
+    "parks:delete": Case("POST", {STAFF}, pk("park"), redirects=True),
     "parks:building_create": Case("GET", {STAFF, OPERATOR}, pk("park")),
     "parks:building_edit": Case("GET", {STAFF, OPERATOR}, pk("building")),
     "parks:unit_create": Case("GET", {STAFF, OPERATOR}, pk("building")),
@@ -728,6 +733,9 @@ CASES: dict[str, Case] = {
     "enterprises:create": Case("GET", {STAFF, OPERATOR}),
     "enterprises:detail": Case("GET", {STAFF, LEADER, OPERATOR, ENTERPRISE}, pk("enterprise")),
     "enterprises:edit": Case("GET", {STAFF, OPERATOR, ENTERPRISE}, pk("enterprise")),
+    "enterprises:archive": Case("POST", {STAFF}, pk("enterprise"), data={"reason": "探针"}, redirects=True),
+    "enterprises:restore": Case("POST", {STAFF}, pk("enterprise"), redirects=True),
+    "enterprises:delete": Case("POST", {STAFF}, pk("enterprise"), redirects=True),
     "enterprises:contact_create": Case("GET", {STAFF, OPERATOR, ENTERPRISE}, pk("enterprise")),
     "enterprises:contact_edit": Case("GET", {STAFF, OPERATOR, ENTERPRISE}, pk("contact")),
     "enterprises:contact_delete": Case("POST", {STAFF, OPERATOR, ENTERPRISE}, pk("contact"), redirects=True),
@@ -751,6 +759,13 @@ CASES: dict[str, Case] = {
     "investment:lead_create": Case("GET", {STAFF, OPERATOR}),
     "investment:lead_detail": Case("GET", {STAFF, LEADER, OPERATOR}, pk("lead")),
     "investment:lead_edit": Case("GET", {STAFF, OPERATOR}, pk("lead")),
+    "investment:lead_archive": Case("POST", {STAFF, OPERATOR}, pk("lead"), data={"reason": "探针"}, redirects=True),
+    "investment:lead_restore": Case("POST", {STAFF, OPERATOR}, pk("lead"), redirects=True),
+    "investment:lead_delete": Case("POST", {STAFF, OPERATOR}, pk("lead"), redirects=True),
+    "investment:project_archive": Case("POST", {STAFF, OPERATOR}, pk("project"), data={"reason": "探针"},
+                                       redirects=True),
+    "investment:project_restore": Case("POST", {STAFF, OPERATOR}, pk("project"), redirects=True),
+    "investment:project_delete": Case("POST", {STAFF, OPERATOR}, pk("project"), redirects=True),
     "investment:lead_claim": Case("POST", {STAFF, OPERATOR}, pk("lead"), redirects=True),
     "investment:lead_release": Case("POST", {STAFF, OPERATOR}, pk("lead"), redirects=True),
     "investment:lead_status": Case("POST", {STAFF, OPERATOR}, pk("lead"),
@@ -816,6 +831,9 @@ CASES: dict[str, Case] = {
     # Only the user who uploaded a batch maps and commits it: on 信联天地 that is the operator.
     "tabular:mapping": Case("POST", {OPERATOR}, batch_pk, data={"col_0": "uscc", "col_1": "name"}, redirects=True),
     "tabular:commit": Case("POST", {OPERATOR}, batch_pk, redirects=True),
+    # Reverting: the uploader, or district staff of the batch's region (the probe batch is not committed, so the
+    # allowed roles are answered with a message; nothing is reverted).
+    "tabular:revert": Case("POST", {STAFF, OPERATOR}, batch_pk, redirects=True),
     "core:audit": Case("GET", {AUDITOR}, listing=Listing("audit", page=50)),
     "intake:documents": Case("GET", {STAFF, LEADER, OPERATOR}, listing=Listing("intake_doc")),
     "intake:document_create": Case("GET", {STAFF, OPERATOR}),

@@ -100,3 +100,50 @@ def test_a_list_that_returns_every_row_fails_the_matrix(world: World, monkeypatc
     leak_every_row(monkeypatch, model, world.users[STAFF])
     with pytest.raises(AssertionError, match="rows outside the scope"):
         check_list(world, name, STAFF)
+
+
+def _archive_enterprise(world: World, actor: Any, bundle: Any) -> None:
+    from yuanqu.enterprises.services import enterprise_archive
+
+    enterprise_archive(actor=actor, enterprise=bundle.enterprise, reason="探针")
+
+
+def _archive_lead(world: World, actor: Any, bundle: Any) -> None:
+    from yuanqu.investment.services import lead_archive
+
+    lead_archive(actor=actor, lead=bundle.lead, reason="探针")
+
+
+#: The 已归档 lists (issue 14: ``?archived=1`` on the list): (URL pattern, kind of row, model, how to archive one).
+ARCHIVED_MUTANTS = [
+    ("enterprises:list", "enterprise", Enterprise, _archive_enterprise),
+    ("investment:leads", "lead", Lead, _archive_lead),
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "model", "archive_one"), ARCHIVED_MUTANTS,
+                         ids=[name for name, *_rest in ARCHIVED_MUTANTS])
+def test_an_archived_list_that_returns_every_row_fails_the_matrix(
+        world: World, monkeypatch: pytest.MonkeyPatch, name: str, kind: str, model: type[models.Model],
+        archive_one: Any) -> None:
+    """The 已归档 list read through the same check: one row archived in each park, inside the scope and outside
+    it (崂山, archived by its own district); the list shows the scope's archived rows only, and with the scope
+    removed it shows 崂山's too, which the check must catch."""
+    from dataclasses import replace
+
+    from .test_scope_matrix import Listing, bundles
+
+    list_world(world)
+    for key, bundle in bundles(world).items():
+        actor = world.laoshan_staff if key == "laoshan" else world.users[STAFF]
+        archive_one(world, actor, bundle)
+
+    def archived(world: World, role: str) -> set[int]:
+        return set(model._default_manager.filter(archived_at__isnull=False).values_list("pk", flat=True))
+
+    assert len(archived(world, STAFF)) == len(bundles(world)) > 1
+    monkeypatch.setitem(CASES, name, replace(CASES[name], query="?archived=1", listing=Listing(kind, shows=archived)))
+    check_list(world, name, STAFF)  # the code as it is: passes
+    leak_every_row(monkeypatch, model, world.users[STAFF])
+    with pytest.raises(AssertionError, match="rows outside the scope"):
+        check_list(world, name, STAFF)

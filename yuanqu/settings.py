@@ -327,6 +327,8 @@ TABULAR_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("TABULAR_MAX_UNCOMPRESSED_MB
 TABULAR_MAX_ZIP_ENTRIES = int(os.environ.get("TABULAR_MAX_ZIP_ENTRIES", "1000"))
 # Files above this size are checked and imported by the task worker, with a progress bar.
 TABULAR_SYNC_MAX_BYTES = int(os.environ.get("TABULAR_SYNC_MAX_KB", "512")) * 1024
+# How many days after its commit an import batch may still be reverted (while nothing depends on its rows).
+IMPORT_REVERT_DAYS = int(os.environ.get("IMPORT_REVERT_DAYS", "7"))
 # The district this installation serves; the demo is Licang (370213).
 YUANQU_REGION_CODE = os.environ.get("YUANQU_REGION_CODE", "370213")
 YUANQU_REGION_LABEL = _("Park platform")

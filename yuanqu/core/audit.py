@@ -7,6 +7,9 @@ import decimal
 import ipaddress
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
@@ -156,6 +159,7 @@ def record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
         region_code = region_code or region_of(obj)
+    _collect(action, object_type, str(object_id), before, after)
     event = AuditEvent(
         actor=actor if actor is not None and actor.pk else None,
         actor_username=(actor.username if actor is not None and actor.pk else username)[:150],
@@ -179,6 +183,88 @@ def record(
         event.hash = audit_chain.event_hash(audit_chain.values_of(event), event.prev_hash)
         event.save()
     return event
+
+
+class Written:
+    """What the writes inside :func:`collecting` did: rows created and rows updated, with their raw before/after.
+
+    An import batch keeps this so it can be reverted (``tabular.services.batch_revert``). ``created`` keeps the
+    order of first creation per model, so a revert deletes children before the parents they point at.
+    """
+
+    def __init__(self) -> None:
+        self.created: dict[str, list[Any]] = {}
+        self.updated: dict[str, dict[str, list[dict[str, Any]]]] = {}
+
+    def add_created(self, label: str, pks: list[Any]) -> None:
+        self.created.setdefault(label, []).extend(pks)
+
+    def add_updated(self, label: str, pk: Any, before: dict[str, Any], after: dict[str, Any]) -> None:
+        """Note an update; the first before and the last after of an object are what count."""
+        if str(pk) in {str(p) for p in self.created.get(label, ())}:
+            return  # created in the same run: deleting it undoes its updates too
+        known = self.updated.setdefault(label, {}).get(str(pk))
+        if known is None:
+            self.updated[label][str(pk)] = [dict(before), dict(after)]
+            return
+        first, last = known
+        for key, value in before.items():
+            first.setdefault(key, value)
+        last.update(after)
+
+    def as_json(self) -> dict[str, Any]:
+        """A JSON-safe form (a list of pairs keeps the order, which PostgreSQL's jsonb would not for keys)."""
+        updated = {}
+        for label, objects in self.updated.items():
+            rows = {}
+            for pk, (before, after) in objects.items():
+                b, a = diff(_normalised(before), _normalised(after))
+                if b or a:
+                    rows[pk] = [b, a]
+            if rows:
+                updated[label] = rows
+        return {"created": [[label, pks] for label, pks in self.created.items() if pks], "updated": updated}
+
+
+_collector: ContextVar[Written | None] = ContextVar("audit_collector", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[Written]:
+    """Note every create and update :func:`record` writes inside the block (and what a fast path reports with
+    :func:`note_created`), unmasked, for an import batch to keep for its revert."""
+    written = Written()
+    token = _collector.set(written)
+    try:
+        yield written
+    finally:
+        _collector.reset(token)
+
+
+def note_created(label: str, pks: list[Any]) -> None:
+    """A fast path that writes rows without an event each reports the rows it created (if anyone collects)."""
+    written = _collector.get()
+    if written is not None:
+        written.add_created(label, list(pks))
+
+
+def note_updated(label: str, pk: Any, before: dict[str, Any], after: dict[str, Any]) -> None:
+    """A fast path reports a row it updated: the stored values of the fields it changed, before and after."""
+    written = _collector.get()
+    if written is not None:
+        written.add_updated(label, pk, {k: _json_value(v) for k, v in before.items()},
+                            {k: _json_value(v) for k, v in after.items()})
+
+
+def _collect(action: str, object_type: str, object_id: str, before: dict[str, Any] | None,
+             after: dict[str, Any] | None) -> None:
+    written = _collector.get()
+    if written is None or not object_type or not object_id:
+        return
+    if action == AuditEvent.Action.CREATE:
+        written.add_created(object_type, [object_id])
+    elif action in (AuditEvent.Action.UPDATE, AuditEvent.Action.STAGE) and (before or after):
+        written.add_updated(object_type, object_id, before or {}, after or {})
 
 
 def _ip(value: str | None) -> str | None:

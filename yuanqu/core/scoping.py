@@ -150,6 +150,50 @@ class ScopedQuerySet(models.QuerySet[M]):
     """
 
     scope: Scope = Scope()
+    #: Archived rows (core.models.Archivable): "live" leaves them out of every scoped read, "only" lists them
+    #: (the 已归档 filter), "all" reads both (a restore).
+    _archived: str = "live"
+
+    def _clone(self) -> Self:
+        clone = super()._clone()  # type: ignore[misc]
+        clone._archived = self._archived
+        return clone  # type: ignore[no-any-return]
+
+    def archived(self) -> Self:
+        """Only the archived rows (for the lists' 已归档 filter); ``visible_to`` and its siblings still scope them."""
+        clone = self.filter(archived_at__isnull=False)
+        clone._archived = "only"
+        return clone  # type: ignore[no-any-return]
+
+    def with_archived(self) -> Self:
+        """Archived rows and live ones alike (to restore or hard-delete a row); the scope still applies."""
+        clone = self._chain()  # type: ignore[attr-defined]
+        clone._archived = "all"
+        return clone  # type: ignore[no-any-return]
+
+    def _live(self) -> Self:
+        """Without archived rows, nor rows of an archived park or enterprise (by the declared single-valued paths)."""
+        model = self.model
+        names = {f.name for f in model._meta.concrete_fields}
+        qs = self
+        if "archived_at" in names:
+            if self._archived == "only":
+                qs = qs.filter(archived_at__isnull=False)
+            elif self._archived == "live":
+                qs = qs.filter(archived_at__isnull=True)
+        if self._archived == "all":
+            return qs
+        for path in (*_paths(self.scope.park), *_paths(self.scope.enterprise)):
+            if path == "pk":
+                continue
+            hops = _hops(model, path)
+            target = hops[-1].related_model if hops[-1].is_relation else None
+            if any(_is_multi(f) for f in hops) or target is None or target is model:
+                continue
+            if "archived_at" in {f.name for f in target._meta.concrete_fields}:
+                # (a null foreign key passes: isnull=True joins outward)
+                qs = qs.filter(**{f"{path}__archived_at__isnull": True})
+        return qs
 
     # ------------------------------------------------------------------ the generated scope
 
@@ -183,9 +227,9 @@ class ScopedQuerySet(models.QuerySet[M]):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if user.role in self.scope.everyone:
-            return self.all()
+            return self._live()
         condition = self._condition(user)
-        return self.none() if condition is None else self.filter(condition)
+        return self.none() if condition is None else self._live().filter(condition)
 
     def editable_by(self, user: User | Any) -> Self:
         """The rows ``user`` may change: those it sees, if its role edits (or the parent's editors, via)."""
@@ -200,9 +244,9 @@ class ScopedQuerySet(models.QuerySet[M]):
         if user.role not in s.edit:
             return self.none()
         if s.edit_own:
-            return self.filter(path_q(self.model, s.owner, "", user.pk))
+            return self._live().filter(path_q(self.model, s.owner, "", user.pk))
         if user.role in s.everyone:
-            return self.all()
+            return self._live()
         return self.visible_to(user)
 
     def in_region(self, code: str | None) -> Self:
@@ -216,7 +260,7 @@ class ScopedQuerySet(models.QuerySet[M]):
         conditions += [path_q(model, p, "in", _parent(model, p).in_region(code).values("pk"))
                        for p in _paths(self.scope.via)]
         condition = _any(conditions)
-        return self.none() if condition is None else self.filter(condition)
+        return self.none() if condition is None else self._live().filter(condition)
 
     def in_parks(self, parks: models.QuerySet[Any]) -> Self:
         """The rows of the parks in ``parks`` (a Park queryset, already scoped), by the declared park paths."""
@@ -228,7 +272,7 @@ class ScopedQuerySet(models.QuerySet[M]):
             rows = parks if _paths(parent.all().scope.park) == ("pk",) else parent.in_parks(parks)
             conditions.append(path_q(model, p, "in", rows.values("pk")))
         condition = _any(conditions)
-        return self.none() if condition is None else self.filter(condition)
+        return self.none() if condition is None else self._live().filter(condition)
 
 
 def get_visible_or_404(queryset: models.QuerySet[M], user: User | Any, **lookup: Any) -> M:

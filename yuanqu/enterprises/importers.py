@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from yuanqu.core import audit
 from yuanqu.core.text import normalize_uscc
 from yuanqu.core.validators import EARLIEST_FOUNDING_DATE
 from yuanqu.parks.importers import resolve_park
@@ -333,6 +334,7 @@ class EnterpriseImporter(Importer):
 
     def apply(self, ctx: Context, rows: Sequence[RowResult], progress: Callable[[int], None]) -> None:
         now = timezone.now()
+        label = Enterprise._meta.label
         # what a row leaves out takes the model's default, as Enterprise() would; the region defaults to the actor's
         defaults = [Enterprise._meta.get_field(n).get_default() for n in ENTERPRISE_FIELDS]  # type: ignore[union-attr]
         defaults[ENTERPRISE_FIELDS.index("region")] = ctx.actor.region_id
@@ -346,6 +348,9 @@ class EnterpriseImporter(Importer):
                 v = r.values
                 batch.append((*[v.get(n, d) for n, d in plan], *fast_pinyin_keys(v["name"]), now, now))
             fast_insert(Enterprise, names, batch)
+            # the new rows' keys, for a revert of the batch (one query per chunk, as the settle step does)
+            created = [r.values["uscc"] for r in new[i : i + CHUNK]]
+            audit.note_created(label, list(Enterprise.objects.filter(uscc__in=created).values_list("pk", flat=True)))
             done += len(batch)
             progress(done)
         updates = [r for r in rows if r.action == "update" and r.changes]
@@ -357,6 +362,9 @@ class EnterpriseImporter(Importer):
             objs = Enterprise.objects.in_bulk([r.existing["pk"] for r in chunk])
             for r in chunk:
                 obj = objs[r.existing["pk"]]
+                touched = [column[n] for n in r.changes] + (["name_pinyin", "name_initials"] if "name" in r.changes
+                                                            else [])
+                before = {a: getattr(obj, a) for a in touched}
                 if "name" in r.changes:
                     former.append(EnterpriseName(enterprise=obj, name=obj.name, used_until=ctx.today))
                     obj.name_pinyin, obj.name_initials = fast_pinyin_keys(r.changes["name"])
@@ -365,17 +373,18 @@ class EnterpriseImporter(Importer):
                     setattr(obj, column[name], value)
                     fields_changed.add(name)
                 obj.updated_at = now
+                audit.note_updated(label, obj.pk, before, {a: getattr(obj, a) for a in touched})
             Enterprise.objects.bulk_update(objs.values(), sorted(fields_changed | {"updated_at"}), batch_size=1000)
             done += len(chunk)
             progress(done)
-        EnterpriseName.objects.bulk_create(former)
+        audit.note_created(EnterpriseName._meta.label, [n.pk for n in EnterpriseName.objects.bulk_create(former)])
         settle = [r for r in rows if r.extra.get("settle")]
         if settle:
             pks: dict[str, int] = {}
             usccs = [r.values["uscc"] for r in settle]
             for i in range(0, len(usccs), CHUNK):
                 pks.update(Enterprise.objects.filter(uscc__in=usccs[i : i + CHUNK]).values_list("uscc", "pk"))
-            Settlement.objects.bulk_create(
+            settlements = Settlement.objects.bulk_create(
                 [
                     Settlement(
                         enterprise_id=pks[r.values["uscc"]],
@@ -387,6 +396,7 @@ class EnterpriseImporter(Importer):
                 ],
                 batch_size=1000,
             )
+            audit.note_created(Settlement._meta.label, [st.pk for st in settlements])
             progress(done + len(settle))
 
 

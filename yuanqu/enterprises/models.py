@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.core.models import TimeStamped
+from yuanqu.core.models import Archivable, TimeStamped
 from yuanqu.core.roles import EDIT_ENTERPRISE, EDIT_PARK, EDIT_REGION, Role
 from yuanqu.core.scoping import Scope, ScopedQuerySet
 from yuanqu.core.text import normalize_uscc, validate_uscc
@@ -56,7 +56,7 @@ class EnterpriseQuerySet(ScopedQuerySet["Enterprise"]):
         )
 
 
-class Enterprise(TimeStamped):
+class Enterprise(Archivable, TimeStamped):
     """A registered company, keyed by its 统一社会信用代码 (USCC, GB 32100-2015)."""
 
     # A company may have been registered long before any park existed.

@@ -9,16 +9,19 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from yuanqu.core.archive import archived_page, may_archive
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.pickers import PICKER_LIMIT, PickerInputError, picker_error, picker_id, picker_query, picker_response
 from yuanqu.core.roles import Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import require_page_role
 from yuanqu.core.types import AuthedRequest
+from yuanqu.parks import services as park_services
 from yuanqu.parks.models import Park, Unit
 
 from . import selectors
@@ -67,8 +70,11 @@ def _spec() -> ListSpec:
 def park_list(request: AuthedRequest) -> HttpResponse:
     """The parks the user may see, with filters, pinyin search, sorting, pagination and export."""
     require_page_role(request.user, Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR)
+    if request.GET.get("archived") == "1":
+        return archived_page(request, Park.objects.archived().visible_to(request.user), title=_("Parks"),
+                             list_url="parks:list", roles=park_services.ARCHIVE_ROLES)
     return run_list(request, selectors.parks_for_list(request.user), _spec(), "parks/park_list.html",
-                    {"can_create": request.user.role == Role.REGION_STAFF})
+                    {"can_create": request.user.role == Role.REGION_STAFF, "archived_filter": True})
 
 
 def _stage_context(request: AuthedRequest, park: Park, stage: str) -> dict[str, object]:
@@ -97,6 +103,8 @@ def park_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     ctx.update({
         "board": selectors.vacancy_board(park),
         "can_edit": Park.objects.editable_by(request.user).filter(pk=park.pk).exists(),
+        "archive_url": reverse("parks:archive", args=[park.pk])
+        if may_archive(request.user, park, park_services.ARCHIVE_ROLES) else "",
         "industries": park.industries.all(),
         "Unit": Unit,
     })

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yuanqu.core import audit
+from yuanqu.core import archive, audit
 from yuanqu.core.models import AuditEvent, IndustryCode, Region
 from yuanqu.core.registry import changes
-from yuanqu.core.roles import EDIT_PARK, Role
+from yuanqu.core.roles import EDIT_PARK, EDIT_REGION, Role
 from yuanqu.core.scoping import region_within
 from yuanqu.core.services import (
     UNSET,
@@ -701,3 +701,22 @@ def enterprise_register(
         return enterprise_request_settle(actor=actor, uscc=code, park=park,
                                          signed_on=signed_on or timezone.localdate(), registration=registration)
     return enterprise_create(actor=actor, park=park, signed_on=signed_on, **fields)
+
+
+
+#: Who archives, restores and deletes (core.archive): DESIGN.md's roles.
+ARCHIVE_ROLES = EDIT_REGION
+
+def enterprise_archive(*, actor: User, enterprise: Enterprise, reason: str) -> Enterprise:
+    """Archive a enterprise with a reason (district staff): it leaves every list, figure and export until restored."""
+    return archive.archive(actor=actor, obj=enterprise, reason=reason, roles=ARCHIVE_ROLES)  # type: ignore[no-any-return]
+
+
+def enterprise_restore(*, actor: User, enterprise: Enterprise) -> Enterprise:
+    """Bring an archived enterprise back."""
+    return archive.restore(actor=actor, obj=enterprise, roles=ARCHIVE_ROLES)  # type: ignore[no-any-return]
+
+
+def enterprise_delete(*, actor: User, enterprise: Enterprise) -> None:
+    """Delete an enterprise for good, only while it has no history (core.archive.history)."""
+    archive.hard_delete(actor=actor, obj=enterprise, roles=ARCHIVE_ROLES)

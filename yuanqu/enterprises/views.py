@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from yuanqu.core import archive
 from yuanqu.core.forms import call_service, save_edit
 from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
@@ -101,6 +103,9 @@ def _enterprise_spec() -> ListSpec:
 def enterprise_list(request: AuthedRequest) -> HttpResponse:
     """Enterprises in scope, with filters, pinyin search, sort, pagination and export."""
     require_page_role(request.user, LIST_ROLES)
+    if request.GET.get("archived") == "1":
+        return archive.archived_page(request, Enterprise.objects.archived().visible_to(request.user),
+                                     title=_("Enterprises"), list_url="enterprises:list", roles=services.ARCHIVE_ROLES)
     visible = selectors.settlements_for_list(request.user).order_by("park__name_pinyin", "pk")
     qs = selectors.enterprises_for_list(request.user).prefetch_related(
         "contacts", Prefetch("settlements", queryset=visible, to_attr="visible_settlements"))
@@ -116,7 +121,7 @@ def enterprise_list(request: AuthedRequest) -> HttpResponse:
             wanted = wanted.filter(stage=stage)
         qs = qs.filter(pk__in=wanted.values("enterprise_id")).distinct()
     return run_list(request, qs, _enterprise_spec(), "enterprises/enterprise_list.html",
-                    {"can_create": request.user.role in EDIT_PARK})
+                    {"can_create": request.user.role in EDIT_PARK, "archived_filter": True})
 
 
 @login_required
@@ -131,6 +136,8 @@ def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "former_names": enterprise.former_names.all(),
         "can_edit": editable,
         "can_settle": request.user.role in EDIT_PARK,
+        "archive_url": reverse("enterprises:archive", args=[pk])
+        if archive.may_archive(request.user, enterprise, services.ARCHIVE_ROLES) else "",
         # Cards of higher apps (the policies it qualifies for, its agreements), registered in their ready().
         "panels": panels.render("enterprise", request, enterprise),
     })
@@ -453,3 +460,11 @@ def pick_enterprise(request: AuthedRequest) -> JsonResponse:
     except PickerInputError as exc:
         return picker_error(exc)
     return picker_response(selectors.enterprise_picker_items(request.user, q, PICKER_LIMIT))
+
+
+# Archive, restore, hard delete (core.archive): district staff's, for enterprises of their region.
+_archiving = archive.views_for(Enterprise, roles=services.ARCHIVE_ROLES, list_url="enterprises:list",
+                               archive=services.enterprise_archive, restore=services.enterprise_restore,
+                               delete=services.enterprise_delete, kw="enterprise")
+enterprise_archive, enterprise_restore = _archiving["archive"], _archiving["restore"]
+enterprise_delete = _archiving["delete"]

@@ -143,7 +143,9 @@ class FigureScope:
     def park_q(self, path: str = "park") -> Q:
         """The scope's parks as a condition on the park at ``path``."""
         if self.whole_region:
-            return Q(**{f"{path}__region__code__startswith": self.whole_region})
+            # an archived park leaves every figure (core.archive), as it leaves the scope's park list
+            return Q(**{f"{path}__region__code__startswith": self.whole_region,
+                        f"{path}__archived_at__isnull": True})
         return Q(**{f"{path}_id__in": self.park_ids})
 
     def _in_scope(self, qs: Any) -> Any:
@@ -155,7 +157,9 @@ class FigureScope:
 
     def settlements(self) -> SettlementQuerySet:
         qs = self._in_scope(Settlement.objects.all())
-        return qs.filter(self._enterprise_q("enterprise__"))  # type: ignore[no-any-return]
+        # an archived enterprise's settlements leave the counts (core.archive)
+        return qs.filter(self._enterprise_q("enterprise__"),  # type: ignore[no-any-return]
+                         enterprise__archived_at__isnull=True)
 
     def _enterprise_q(self, prefix: str) -> Q:
         q = Q()
@@ -193,7 +197,9 @@ class FigureScope:
 
     def values(self) -> QuerySet[ReportValue]:
         """The approved values of the scope (raw), for figures the rollups cannot give."""
-        qs = self._in_scope(ReportValue.objects.all()).filter(report__status=Report.Status.APPROVED)
+        # an archived enterprise's values leave every figure, as they leave the rollups (stats.rollups)
+        qs = self._in_scope(ReportValue.objects.all()).filter(report__status=Report.Status.APPROVED,
+                                                               enterprise__archived_at__isnull=True)
         if self.section:
             qs = qs.filter(report__industry_section=self.section)
         if self.industry:
@@ -203,7 +209,8 @@ class FigureScope:
         return qs
 
     def reports(self) -> QuerySet[Report]:
-        qs = self._in_scope(Report.objects.all())
+        # an archived enterprise is neither expected nor counted in the completion (已报/应报)
+        qs = self._in_scope(Report.objects.all()).filter(enterprise__archived_at__isnull=True)
         if self.section:
             qs = qs.filter(industry_section=self.section)
         if self.industry:
@@ -364,7 +371,9 @@ def open_periods(scope: FigureScope) -> list[Period]:
 def _counted(scope: FigureScope, on: dt.date) -> bool:
     """Whether the counted months (``ParkMonth``) can answer for the scope at ``on``: a month that has ended,
     for whole parks (an industry or an enterprise narrows below a park) read by a park-side or district user."""
+    # The counted months know nothing of archiving: while an enterprise is archived, count from the rows.
     usable = (snapshots.counted(on) and not scope.narrowed_by_enterprise_attributes
+              and not Enterprise.objects.filter(archived_at__isnull=False).exists()
               and getattr(scope.user, "role", None) not in ENTERPRISE_SIDE)
     if usable and "refreshed" not in scope._cache:
         snapshots.refresh()  # once per scope (one request): the reads below then skip the check

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from yuanqu.core.models import TimeStamped
+from yuanqu.core.models import Archivable, TimeStamped
 from yuanqu.core.roles import EDIT_PARK, EDIT_REGION
 from yuanqu.core.scoping import Scope, ScopedQuerySet
 from yuanqu.core.text import validate_uscc
@@ -73,7 +73,7 @@ class LeadQuerySet(ScopedQuerySet["Lead"]):
                            | Q(uscc__startswith=q.upper()))
 
 
-class Lead(TimeStamped):
+class Lead(Archivable, TimeStamped):
     """A prospect not yet settled (招商线索). Without an owner it sits in the shared pool (公海)."""
 
     class Status(models.TextChoices):
@@ -260,7 +260,7 @@ class ProjectQuerySet(ScopedQuerySet["Project"]):
     scope = Scope(region="region", park="park", edit=EDIT_PARK)
 
 
-class Project(TimeStamped):
+class Project(Archivable, TimeStamped):
     """An investment project (重点项目) from 在谈 to 达产, with planned and actual dates per stage."""
 
     class Stage(models.TextChoices):

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yuanqu.core import audit
+from yuanqu.core import archive, audit
 from yuanqu.core.models import AuditEvent, IndustryCode, Region
 from yuanqu.core.roles import CONFIGURERS, EDIT_PARK, Role
 from yuanqu.core.scoping import region_within
@@ -766,3 +766,37 @@ def case_measure_done(*, actor: User, measure: CaseMeasure, on: dt.date) -> Case
     before = audit.snapshot(measure)
     measure.done_on = on
     return save_updated(actor=actor, obj=measure, before=before)
+
+
+
+#: Who archives, restores and deletes (core.archive): DESIGN.md's roles.
+ARCHIVE_ROLES = EDIT_PARK
+
+def lead_archive(*, actor: User, lead: Lead, reason: str) -> Lead:
+    """Archive a lead with a reason (district staff, or its park's operator): it leaves every list and figure."""
+    return archive.archive(actor=actor, obj=lead, reason=reason, roles=ARCHIVE_ROLES)  # type: ignore[no-any-return]
+
+
+def lead_restore(*, actor: User, lead: Lead) -> Lead:
+    """Bring an archived lead back."""
+    return archive.restore(actor=actor, obj=lead, roles=ARCHIVE_ROLES)  # type: ignore[no-any-return]
+
+
+def lead_delete(*, actor: User, lead: Lead) -> None:
+    """Delete a lead for good, only while it has no history (core.archive.history)."""
+    archive.hard_delete(actor=actor, obj=lead, roles=ARCHIVE_ROLES)
+
+
+def project_archive(*, actor: User, project: Project, reason: str) -> Project:
+    """Archive a project with a reason (district staff, or its park's operator): it leaves every list and figure."""
+    return archive.archive(actor=actor, obj=project, reason=reason, roles=ARCHIVE_ROLES)  # type: ignore[no-any-return]
+
+
+def project_restore(*, actor: User, project: Project) -> Project:
+    """Bring an archived project back."""
+    return archive.restore(actor=actor, obj=project, roles=ARCHIVE_ROLES)  # type: ignore[no-any-return]
+
+
+def project_delete(*, actor: User, project: Project) -> None:
+    """Delete a project for good, only while it has no history (core.archive.history)."""
+    archive.hard_delete(actor=actor, obj=project, roles=ARCHIVE_ROLES)

@@ -13,11 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yuanqu.core import audit
+from yuanqu.core import archive, audit
 from yuanqu.core.forms import call_service, save_edit
 from yuanqu.core.listing import Column, Filter, ListSpec, date_range, run_list
 from yuanqu.core.models import IndustryCode
@@ -180,7 +181,11 @@ def _leads_page(request: AuthedRequest, qs: QuerySet[Lead], title: str, which: s
 def lead_list(request: AuthedRequest) -> HttpResponse:
     """All leads in scope, with filters, pinyin search, sort, pagination and export."""
     require_page_role(request.user, LIST_ROLES)
-    return _leads_page(request, selectors.leads_for_list(request.user), _("Leads"), "all")
+    if request.GET.get("archived") == "1":
+        return archive.archived_page(request, Lead.objects.archived().visible_to(request.user), title=_("Leads"),
+                                     list_url="investment:leads", roles=services.ARCHIVE_ROLES)
+    return _leads_page(request, selectors.leads_for_list(request.user), _("Leads"), "all",
+                       {"archived_filter": True})
 
 
 @login_required
@@ -247,6 +252,8 @@ def lead_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                                                phones=lead.contacts.values_list("phone", flat=True),
                                                exclude_pk=lead.pk) if editable else [],
         "can_edit": editable,
+        "archive_url": reverse("investment:lead_archive", args=[pk])
+        if archive.may_archive(request.user, lead, services.ARCHIVE_ROLES) else "",
         "merge_form": MergeForm(user=request.user, lead=lead) if editable else None,
         "statuses": [s for s in Lead.Status if s.value != lead.status],
         "projects": selectors.projects_for_list(request.user).filter(investor_lead=lead),
@@ -502,9 +509,13 @@ def _project_spec() -> ListSpec:
 def project_list(request: AuthedRequest) -> HttpResponse:
     """Projects in scope with stage progress and overdue markers."""
     require_page_role(request.user, LIST_ROLES)
+    if request.GET.get("archived") == "1":
+        return archive.archived_page(request, Project.objects.archived().visible_to(request.user),
+                                     title=_("Key projects"), list_url="investment:projects",
+                                     roles=services.ARCHIVE_ROLES)
     qs, period = _project_period(request, selectors.projects_for_list(request.user))
     return run_list(request, qs, _project_spec(), "investment/project_list.html",
-                    {"can_create": request.user.role in WRITE_ROLES, "period": period})
+                    {"can_create": request.user.role in WRITE_ROLES, "period": period, "archived_filter": True})
 
 
 @login_required
@@ -544,6 +555,8 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "months": selectors.months_with_ytd(project, year),
         "year": year,
         "can_edit": editable,
+        "archive_url": reverse("investment:project_archive", args=[pk])
+        if archive.may_archive(request.user, project, services.ARCHIVE_ROLES) else "",
         "can_decide": request.user.role == Role.REGION_STAFF,
         # The next stage, never a step back by accident (a project at 注册 offers 开工, not 在谈).
         "stage_form": StageChangeForm(initial={"on": timezone.localdate(), "to_stage": _next_stage(project)})
@@ -807,3 +820,14 @@ def region_settings(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("Changes saved."))
             return redirect("investment:settings")
     return render(request, "investment/form.html", {"form": form, "title": _("Investment-promotion settings")})
+
+
+# Archive, restore, hard delete (core.archive): district staff, or the operator of the row's park.
+_leads = archive.views_for(Lead, roles=services.ARCHIVE_ROLES, list_url="investment:leads",
+                           archive=services.lead_archive, restore=services.lead_restore, delete=services.lead_delete,
+                           kw="lead")
+lead_archive, lead_restore, lead_delete = _leads["archive"], _leads["restore"], _leads["delete"]
+_projects = archive.views_for(Project, roles=services.ARCHIVE_ROLES, list_url="investment:projects",
+                              archive=services.project_archive, restore=services.project_restore,
+                              delete=services.project_delete, kw="project")
+project_archive, project_restore, project_delete = _projects["archive"], _projects["restore"], _projects["delete"]

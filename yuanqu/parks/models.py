@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.core.models import TimeStamped
+from yuanqu.core.models import Archivable, TimeStamped
 from yuanqu.core.roles import EDIT_PARK
 from yuanqu.core.scoping import Scope, ScopedQuerySet
 
@@ -26,7 +26,7 @@ class ParkQuerySet(ScopedQuerySet["Park"]):
         return self.filter(Q(name__icontains=q) | Q(name_pinyin__contains=key) | Q(name_initials__contains=key))
 
 
-class Park(TimeStamped):
+class Park(Archivable, TimeStamped):
     """A park, zone, incubator or business tower inside a region (园区)."""
 
     class Kind(models.TextChoices):

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from yuanqu.core import audit
+from yuanqu.core import archive, audit
 from yuanqu.core.models import IndustryCode, Region
-from yuanqu.core.roles import Role
+from yuanqu.core.roles import EDIT_REGION, Role
 from yuanqu.core.scoping import region_within
 from yuanqu.core.services import (
     UNSET,
@@ -191,3 +191,22 @@ def unit_delete(*, actor: User, unit: Unit) -> None:
     """Remove a unit that no tenant ever occupied."""
     require_editable(Unit.objects, actor, unit)
     delete_audited(actor=actor, obj=unit)
+
+
+
+#: Who archives, restores and deletes (core.archive): DESIGN.md's roles.
+ARCHIVE_ROLES = EDIT_REGION
+
+def park_archive(*, actor: User, park: Park, reason: str) -> Park:
+    """Archive a park with a reason (district staff): it leaves every list, figure and export until restored."""
+    return archive.archive(actor=actor, obj=park, reason=reason, roles=ARCHIVE_ROLES)  # type: ignore[no-any-return]
+
+
+def park_restore(*, actor: User, park: Park) -> Park:
+    """Bring an archived park back."""
+    return archive.restore(actor=actor, obj=park, roles=ARCHIVE_ROLES)  # type: ignore[no-any-return]
+
+
+def park_delete(*, actor: User, park: Park) -> None:
+    """Delete a park for good, only while it has no history (core.archive.history)."""
+    archive.hard_delete(actor=actor, obj=park, roles=ARCHIVE_ROLES)

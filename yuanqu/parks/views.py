@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from yuanqu.core import archive
 from yuanqu.core.forms import call_service, save_edit
 from yuanqu.core.pickers import PickerInputError, picker_error, picker_query, picker_response
 from yuanqu.core.roles import Role
@@ -123,3 +124,9 @@ def pick_park(request: AuthedRequest) -> JsonResponse:
         return picker_error(exc)
     parks = Park.objects.editable_by(request.user) if request.GET.get("edit") == "1" else Park.objects.all()
     return picker_response(park_picker_items(parks.visible_to(request.user), q))
+
+
+# Archive, restore, hard delete (core.archive): district staff's, for parks of their region.
+_archiving = archive.views_for(Park, roles=services.ARCHIVE_ROLES, list_url="parks:list", archive=services.park_archive,
+                               restore=services.park_restore, delete=services.park_delete, kw="park")
+park_archive, park_restore, park_delete = _archiving["archive"], _archiving["restore"], _archiving["delete"]

@@ -15,6 +15,7 @@ class StatsConfig(AppConfig):
         from yuanqu.api.api import add_router
         from yuanqu.core.registry import demo, nav, todos
         from yuanqu.core.roles import Role
+        from yuanqu.enterprises.models import Enterprise
         from yuanqu.parks.models import Park
         from yuanqu.tabular.registry import register
 
@@ -29,6 +30,10 @@ class StatsConfig(AppConfig):
         pre_save.connect(rollups.park_saving, sender=Park, weak=False)
         post_save.connect(rollups.park_saved, sender=Park, weak=False)
         pre_delete.connect(rollups.park_deleting, sender=Park, weak=False)
+        # An archived park's cells leave its regions' cells (park_saved); an archived enterprise's approved values
+        # leave its parks' cells, and come back on restore: in the archive's transaction (core.archive).
+        pre_save.connect(rollups.enterprise_saving, sender=Enterprise, weak=False)
+        post_save.connect(rollups.enterprise_saved, sender=Enterprise, weak=False)
 
         importer = ReportValueImporter()
         register(importer)

@@ -136,6 +136,11 @@ class ReportValueImporter(Importer):
     model = ReportValue
     key_fields = ("uscc", "park")
     roles = (Role.REGION_STAFF, Role.PARK_OPERATOR)
+    # The batch's values were merged into approved reports, derived values and rollups that other reports share;
+    # undoing that exactly would need every value's previous state, so such a batch is corrected, not reverted.
+    revertible = False
+    revert_refusal = gettext_lazy("A historical statistics import cannot be reverted: its values became approved "
+                                  "reports and rollups. Correct the values by importing a fixed file.")
 
     def __init__(self) -> None:
         self._fields: tuple[FieldSpec, ...] = ()

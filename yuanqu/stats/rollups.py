@@ -13,6 +13,12 @@ each other's). A sum of nothing is NULL, as SQL's SUM is: each region cell count
 value (``value_parks``/``ytd_parks``) and reads NULL when none had. Moving or deleting a park moves its cells
 out of the old regions (:func:`move_park`, from the Park signals). ``rebuild`` recomputes them from the park
 cells, and :func:`region_mismatches` checks the two agree.
+
+**Archived rows** (``core.archive``) count nowhere: an archived enterprise's approved values are left out of its
+parks' cells (the SELECT joins the enterprise), and an archived park's cells out of its regions' cells (it has no
+region while archived, :func:`_park_region`). Archiving or restoring recomputes what it touched in the same
+transaction, from the Enterprise and Park signals beside the region moves (:func:`refresh_enterprise`,
+:func:`move_park`), so the cells always equal a rebuild.
 """
 
 from __future__ import annotations
@@ -24,9 +30,10 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from yuanqu.enterprises.models import Enterprise
 from yuanqu.parks.models import Park
 
-from .models import RegionRollup, Report, Rollup
+from .models import RegionRollup, Report, ReportValue, Rollup
 
 #: The region code lengths cells are kept for: province, city, county.
 REGION_LEVELS = (2, 4, 6)
@@ -46,7 +53,8 @@ def _select(where: str) -> str:
             f"SELECT v.park_id, v.indicator_id, v.year, v.month, {segment} AS segment, "
             "SUM(v.period_value), SUM(v.ytd_value), COUNT(*) "
             "FROM stats_reportvalue v JOIN stats_report r ON r.id = v.report_id "
-            f"WHERE r.status = %s {condition} {where} "
+            "JOIN enterprises_enterprise e ON e.id = v.enterprise_id "
+            f"WHERE r.status = %s AND e.archived_at IS NULL {condition} {where} "
             f"GROUP BY v.park_id, v.indicator_id, v.year, v.month{group}"
         )
     return " UNION ALL ".join(parts)
@@ -72,7 +80,8 @@ def region_codes(code: str) -> list[str]:
 
 
 def _park_region(park_id: int) -> str:
-    return Park.objects.filter(pk=park_id).values_list("region_id", flat=True).first() or ""
+    """The region whose cells the park's cells are in: none ("") while the park is archived."""
+    return Park.objects.filter(pk=park_id, archived_at__isnull=True).values_list("region_id", flat=True).first() or ""
 
 
 _UPSERT = (
@@ -170,6 +179,7 @@ _REGION_SELECT = (
     "SELECT {code}, r.indicator_id, r.segment, r.year, r.month, COALESCE(SUM(r.value), 0), "
     "COALESCE(SUM(r.ytd), 0), SUM(r.reporters), COUNT(r.value), COUNT(r.ytd) "
     "FROM stats_rollup r JOIN parks_park p ON p.id = r.park_id WHERE LENGTH(p.region_id) >= %s "
+    "AND p.archived_at IS NULL "
     "GROUP BY {code}, r.indicator_id, r.segment, r.year, r.month"
 )
 
@@ -210,16 +220,46 @@ def region_mismatches() -> list[str]:
 
 
 def park_saving(sender: Any, instance: Park, **kwargs: Any) -> None:
-    """Before a park is saved: note the region its cells are in now."""
-    instance._rollup_region = (  # type: ignore[attr-defined]
-        _park_region(instance.pk) if instance.pk is not None and not kwargs.get("raw") else "")
+    """Before a park is saved: note the region its cells are in now (None: a new park, or a raw load)."""
+    known = instance.pk is not None and not kwargs.get("raw") and Park.objects.filter(pk=instance.pk).exists()
+    instance._rollup_region = _park_region(instance.pk) if known else None  # type: ignore[attr-defined]
 
 
 def park_saved(sender: Any, instance: Park, **kwargs: Any) -> None:
-    """After: a park that changed region takes its cells along."""
-    old = getattr(instance, "_rollup_region", "")
-    if old and old != instance.region_id:
-        move_park(instance.pk, old, instance.region_id or "")
+    """After: a park that changed region takes its cells along; one archived (core.archive) takes them out of its
+    regions, one restored puts them back, in the archive's own transaction."""
+    old = getattr(instance, "_rollup_region", None)
+    new = "" if instance.archived_at is not None else (instance.region_id or "")
+    if old is not None and old != new:
+        move_park(instance.pk, old, new)
+
+
+def enterprise_saving(sender: Any, instance: Enterprise, **kwargs: Any) -> None:
+    """Before an enterprise is saved: note whether it was archived (None: a new one, or a raw load)."""
+    was: bool | None = None
+    if instance.pk is not None and not kwargs.get("raw"):
+        rows = list(Enterprise.objects.filter(pk=instance.pk).values_list("archived_at", flat=True))
+        was = (rows[0] is not None) if rows else None
+    instance._rollup_archived = was  # type: ignore[attr-defined]
+
+
+def enterprise_saved(sender: Any, instance: Enterprise, **kwargs: Any) -> None:
+    """After: an enterprise archived or restored (core.archive) leaves or re-enters every cell its approved values
+    feed, in the archive's own transaction."""
+    was = getattr(instance, "_rollup_archived", None)
+    if was is not None and was != (instance.archived_at is not None):
+        refresh_enterprise(instance.pk)
+
+
+def refresh_enterprise(enterprise_id: int) -> None:
+    """Recompute the cells an enterprise's approved values feed (each park and period it has values for)."""
+    touched: dict[tuple[int, int, int], set[int]] = defaultdict(set)
+    for park_id, year, month, indicator_id in (
+            ReportValue.objects.filter(enterprise_id=enterprise_id, report__status=Report.Status.APPROVED)
+            .order_by().values_list("park_id", "year", "month", "indicator_id").distinct()):
+        touched[(park_id, year, month)].add(indicator_id)
+    for (park_id, year, month), ids in sorted(touched.items()):
+        refresh(park_id=park_id, indicator_ids=sorted(ids), year=year, month=month)
 
 
 def park_deleting(sender: Any, instance: Park, **kwargs: Any) -> None:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from yuanqu.core import audit
 from yuanqu.core.export import FORMULA_PREFIXES, xlsx_bytes
 from yuanqu.core.numbers import unit_convertible
 
@@ -428,9 +429,11 @@ def commit(batch: ImportBatch, *, actor: User, progress: Progress | None = None,
                 if _after_chunk is not None:
                     _after_chunk(done)
 
-            importer.apply(ctx, todo, step)
+            # what the rows' services record (and what a fast path reports) is kept for a revert
+            with audit.collecting() as written:
+                importer.apply(ctx, todo, step)
             services.batch_commit(actor=actor, batch=batch, label=importer.model._meta.label, counts=counts,
-                                  report=report, written=len(todo))
+                                  report=report, written=len(todo), undo=written.as_json())
     except (ValidationError, reader.ImportRefused) as exc:
         message = exc.message if isinstance(exc, reader.ImportRefused) else " ".join(exc.messages)
         services.batch_fail(batch=batch, error=_("Nothing was imported: %(why)s") % {"why": message})

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -206,6 +206,10 @@ class ServiceImporter(Importer):
 
     def apply(self, ctx: Context, rows: Sequence[RowResult], progress: Callable[[int], None]) -> None:
         for n, row in enumerate(rows, start=1):
+            if row.action == "update" and isinstance(row.existing, models.Model):
+                # the preview's rolled-back write left its values on the object: the service must see (and its
+                # audit event and the batch's revert record) what is stored
+                row.existing.refresh_from_db()
             self.try_write(ctx, row)
             if row.errors:
                 raise ValidationError(

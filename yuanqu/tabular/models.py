@@ -37,6 +37,7 @@ class ImportBatch(TimeStamped):
         COMMITTING = "committing", _("Importing")
         COMMITTED = "committed", _("Imported")
         FAILED = "failed", _("Failed")
+        REVERTED = "reverted", _("Reverted")
 
     entity = models.CharField(_("data"), max_length=40)
     filename = models.CharField(_("file"), max_length=255)
@@ -64,6 +65,12 @@ class ImportBatch(TimeStamped):
     skipped = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    #: What the commit wrote, for a revert: ``{"created": [[model label, [pk, …]], …] in the order written,
+    #: "updated": {model label: {pk: [before, after]}}}`` (the stored values of the fields it changed).
+    written = models.JSONField(default=dict, blank=True, editable=False)
+    reverted_at = models.DateTimeField(_("reverted at"), null=True, blank=True)
+    reverted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("reverted by"))
 
     objects = ImportBatchQuerySet.as_manager()
 

@@ -353,6 +353,10 @@ class Importer(ABC):
     #: Where the entity comes in the upload form's list (apps register in INSTALLED_APPS order, which is not
     #: the order users look for: enterprises first).
     position: int = 100
+    #: Whether a committed batch of this entity may be reverted; if not, ``revert_refusal`` says why (in Chinese
+    #: through gettext) on the batch page and to anyone who tries.
+    revertible: bool = True
+    revert_refusal: Any = ""
 
     def allowed(self, user: Any) -> bool:
         return bool(getattr(user, "is_authenticated", False)) and user.role in self.roles

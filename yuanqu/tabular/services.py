@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent
+from yuanqu.core.registry import changes
 
+from . import revert
 from .models import ImportBatch, SavedMapping
 from .registry import get_importer
 
@@ -149,7 +153,7 @@ def batch_previewed(*, batch: ImportBatch, counts: dict[str, int], report: list[
 
 @transaction.atomic
 def batch_commit(*, actor: User, batch: ImportBatch, label: str, counts: dict[str, int], report: list[list[Any]],
-                 written: int) -> ImportBatch:
+                 written: int, undo: dict[str, Any] | None = None) -> ImportBatch:
     """Mark the batch committed and write its one audit event (DESIGN.md, rule 6).
 
     Call it in the transaction that wrote the batch's rows: the rows, the event and the batch's new state
@@ -169,8 +173,9 @@ def batch_commit(*, actor: User, batch: ImportBatch, label: str, counts: dict[st
     batch.committed_at = timezone.now()
     batch.progress_done = batch.progress_total = written
     batch.error = ""
+    batch.written = undo or {}
     batch.save(update_fields=["counts", "report", "skipped", "status", "committed_at", "progress_done",
-                              "progress_total", "error", "updated_at"])
+                              "progress_total", "error", "written", "updated_at"])
     return batch
 
 
@@ -186,3 +191,88 @@ def batch_fail(*, batch: ImportBatch, error: str) -> ImportBatch:
 def _require_own(*, actor: User, batch: ImportBatch) -> None:
     if batch.created_by_id != actor.pk:
         raise PermissionDenied("not your batch")
+
+
+class RevertRefused(Exception):
+    """A batch that cannot be reverted: ``reasons`` name what blocks it (in the user's language); nothing changed."""
+
+    def __init__(self, reasons: list[str], more: int = 0) -> None:
+        super().__init__("；".join(reasons))
+        self.reasons = reasons
+        self.more = more
+
+
+@transaction.atomic
+def batch_revert(*, actor: User, batch: ImportBatch) -> ImportBatch:
+    """Undo a committed batch as a whole: delete the rows it created, put back the values of the rows it updated.
+
+    Allowed to the user who imported it and to district staff of its region, within ``IMPORT_REVERT_DAYS``, and
+    only while nothing depends on its rows (:mod:`yuanqu.tabular.revert`); otherwise :class:`RevertRefused` names
+    the blockers and nothing changes. One transaction and one audit event (``revert``, naming the batch and the
+    counts); the batch becomes ``reverted``. Figures follow by themselves: settlements' park months are marked by
+    the database trigger, and enterprise listeners hear of the enterprises that changed.
+    """
+    # the batch row is locked, so two reverts of the same batch cannot both pass the checks
+    locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    plan = revert.plan(actor, locked)
+    if not plan.ok:
+        raise RevertRefused(plan.problems, plan.more)
+    deleted: dict[str, int] = {}
+    restored: dict[str, int] = {}
+    enterprises: set[int] = set()
+    try:
+        # rows the batch updated get their before-values back (before any deletion, as they may point at new rows)
+        for model, rows in plan.updated:
+            label = model._meta.label
+            for pk, obj in model._base_manager.in_bulk(list(rows)).items():
+                before = rows[pk][0]
+                names, m2m = [], []
+                for key, value in before.items():
+                    f = revert.field_of(model, key)
+                    if f is None:
+                        continue
+                    if f.many_to_many:
+                        m2m.append((f, value or []))
+                    else:
+                        setattr(obj, f.attname, f.to_python(value))
+                        names.append(f.attname)
+                obj.full_clean(validate_unique=False)
+                if names:
+                    if revert.field_of(model, "updated_at") is not None:
+                        names.append("updated_at")
+                    obj.save(update_fields=names)
+                for f, pks in m2m:
+                    getattr(obj, f.name).set(pks)
+                restored[label] = restored.get(label, 0) + 1
+                if label == "enterprises.Enterprise":
+                    enterprises.add(int(pk))
+        # rows it created go, children (written later) before the rows they point at
+        for model, pks in reversed(plan.created):
+            label = model._meta.label
+            for chunk in revert._chunks(pks):
+                model._base_manager.filter(pk__in=chunk).delete()
+            deleted[label] = deleted.get(label, 0) + len(pks)
+            if label == "enterprises.Enterprise":
+                enterprises.update(int(p) for p in pks)
+    except (ProtectedError, RestrictedError) as exc:
+        objs = list(exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects)[:1]
+        what = f"{objs[0]._meta.verbose_name}“{objs[0]}”" if objs else ""
+        raise RevertRefused([_("A row of this import is still used by %(what)s.") % {"what": what}]) from exc
+    except ValidationError as exc:
+        raise RevertRefused([_("A row cannot get its values back: %(why)s") % {"why": "；".join(exc.messages)}]
+                            ) from exc
+    audit.record(
+        actor=actor, action=AuditEvent.Action.REVERT, object_type="tabular.ImportBatch", object_id=str(locked.pk),
+        object_repr=locked.filename, region_code=locked.region_code,
+        before={"status": locked.status},
+        after={"batch": locked.pk, "entity": locked.entity, "file": locked.filename, "status": "reverted",
+               "deleted": deleted, "restored": restored},
+    )
+    locked.status = ImportBatch.Status.REVERTED
+    locked.reverted_at = timezone.now()
+    locked.reverted_by = actor
+    locked.save(update_fields=["status", "reverted_at", "reverted_by", "updated_at"])
+    if enterprises:
+        changes.changed("enterprise", *sorted(enterprises))
+    batch.status, batch.reverted_at, batch.reverted_by = locked.status, locked.reverted_at, actor
+    return locked

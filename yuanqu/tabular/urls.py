@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/mapping/", views.batch_mapping, name="mapping"),
     path("<int:pk>/commit/", views.batch_commit, name="commit"),
     path("<int:pk>/errors/", views.batch_errors, name="errors"),
+    path("<int:pk>/revert/", views.batch_revert, name="revert"),
 ]

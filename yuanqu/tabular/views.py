@@ -21,7 +21,7 @@ from yuanqu.core.listing import paginate
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
 
-from . import engine, services, tasks
+from . import engine, revert, services, tasks
 from .export import template_xlsx
 from .forms import UploadForm
 from .models import ImportBatch
@@ -112,6 +112,10 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         for c in batch.columns
     ]
     counts = batch.counts or {}
+    # whether this user may revert it now (the rows themselves are checked when the user asks)
+    revertible = batch.status == ImportBatch.Status.COMMITTED and revert.may_revert(request.user, batch)
+    revert_refusal = revert.refusal(request.user, batch) if revertible else ""
+    written = batch.written or {}
     return render(
         request,
         "tabular/batch.html",
@@ -142,6 +146,12 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "status_labels": [(k, v, counts.get(k, 0)) for k, v in STATUS_LABELS.items()],
             "to_write": counts.get("new", 0) + counts.get("update", 0) + counts.get("warning", 0),
             "entity_label": importer.label,
+            "revertible": revertible,
+            "revert_refusal": revert_refusal,
+            "revert_deadline": revert.deadline(batch),
+            "revert_blockers": request.session.pop(f"revert_blockers_{batch.pk}", None),
+            "written_new": sum(len(pks) for _label, pks in written.get("created", [])),
+            "written_updated": sum(len(rows) for rows in written.get("updated", {}).values()),
         },
     )
 
@@ -220,6 +230,27 @@ def batch_commit(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.error(request, batch.error)
+    return redirect("tabular:batch", pk=pk)
+
+
+@login_required
+@require_POST
+def batch_revert(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Revert a committed batch as a whole, or say what blocks it (nothing changes then)."""
+    batch = get_visible_or_404(ImportBatch.objects.defer("content", "report"), request.user, pk=pk)
+    if not revert.may_revert(request.user, batch):
+        raise Http404
+    try:
+        services.batch_revert(actor=request.user, batch=batch)
+    except services.RevertRefused as exc:
+        blockers = list(exc.reasons)
+        if exc.more:
+            blockers.append(_("… and %(n)d more.") % {"n": exc.more})
+        request.session[f"revert_blockers_{batch.pk}"] = blockers
+        messages.error(request, _("The import was not reverted; nothing was changed."))
+    else:
+        messages.success(request, _("The import was reverted: the rows it added were deleted and the rows it "
+                                    "changed got their earlier values back."))
     return redirect("tabular:batch", pk=pk)
 
 
