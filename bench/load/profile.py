@@ -80,7 +80,7 @@ def main() -> None:
     print(f"submit:    {statistics.median(submit_q)} queries, median {statistics.median(submit_ms):.1f} ms "
           f"(n={len(reports)}, one client, no load)")
     if args.cprofile:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.cprofile)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.cprofile)
 
 
 if __name__ == "__main__":
