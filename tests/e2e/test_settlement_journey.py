@@ -29,9 +29,11 @@ def test_it_moves_a_fitout_tenant_in_and_updates_the_counts(page: Page, live_ser
     with page.expect_navigation():
         page.press("#search-input", "Enter")
     assert "q=xltd" in page.url
-    results = page.locator("#park-table tbody a")
+    results = page.locator("#park-table tbody a:not(.object-link)")
     expect(results).to_have_count(1)
     expect(results.first).to_have_text("信联天地")
+    # The row links the park's dashboard too (issue 14 item 6).
+    expect(page.locator("#park-table tbody a.object-link")).to_have_text(["园区看板"])
     with page.expect_navigation():
         results.first.click()
     expect(page.locator("h2.page-title")).to_contain_text("信联天地")
