@@ -13,6 +13,7 @@ import os
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -82,6 +83,108 @@ def _pg_roles_for(connection: Any, name: str) -> None:
         raise RuntimeError(f"deploy/postgres-roles.sql failed on {name}: {run.stderr[-2000:]}")
 
 
+# --- One migration per schema, not one per test process ---------------------------------------------------
+#: Serialises building and copying the PostgreSQL template (cluster-wide, like the roles).
+TEMPLATE_LOCK = 7_213_013
+TEMPLATE_PREFIX = "yuanqu_tpl_"
+
+
+def schema_key(vendor: str) -> str:
+    """A digest of everything a migrated test database depends on: every migration and data file of the
+    project, the roles script, the installed distributions (their migrations) and the database vendor."""
+    import hashlib
+    from importlib import metadata
+
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(vendor.encode())
+    files = sorted([*root.glob("yuanqu/*/migrations/*.py"), *root.glob("yuanqu/core/data/*"), ROLES_SQL])
+    for path in files:
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    for dist in sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions()):
+        digest.update(dist.encode())
+    return digest.hexdigest()[:20]
+
+
+@contextmanager
+def _migrate_replaced_by(replacement: Callable[[Callable[[], Any]], Any]) -> Iterator[None]:
+    """Inside the block, ``call_command("migrate", ...)`` (which Django's test database creation calls) runs
+    ``replacement(real_migrate)`` instead; every other command runs as it is."""
+    import django.core.management as management
+
+    real = management.call_command
+
+    def call_command(name: Any, *args: Any, **kwargs: Any) -> Any:
+        if name == "migrate":
+            return replacement(lambda: real(name, *args, **kwargs))
+        return real(name, *args, **kwargs)
+
+    management.call_command = call_command  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        management.call_command = real
+
+
+def _sqlite_from_template(connection: Any) -> Callable[[Callable[[], Any]], Any]:
+    """Migrate a SQLite test database once per schema: the first test process migrates it and keeps a copy
+    (the online backup API) under the temporary directory; every later process, and later runs, copy that into
+    their own (in-memory or file) database. A file lock makes the other workers wait for the first."""
+    import fcntl
+    import sqlite3
+    import tempfile
+
+    def replacement(migrate: Callable[[], Any]) -> Any:
+        folder = Path(tempfile.gettempdir())
+        template = folder / f"yuanqu-test-{schema_key('sqlite')}.sqlite3"
+        with open(folder / "yuanqu-test-template.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            connection.ensure_connection()
+            if template.exists():
+                source = sqlite3.connect(template)
+                try:
+                    source.backup(connection.connection)
+                finally:
+                    source.close()
+                return None
+            result = migrate()
+            connection.ensure_connection()
+            partial = template.with_suffix(f".{os.getpid()}.tmp")
+            target = sqlite3.connect(partial)
+            try:
+                connection.connection.backup(target)
+            finally:
+                target.close()
+            os.replace(partial, template)
+            for stale in folder.glob("yuanqu-test-*.sqlite3"):
+                if stale != template:
+                    stale.unlink(missing_ok=True)
+            return result
+
+    return replacement
+
+
+@contextmanager
+def _pg_template_lock(connection: Any) -> Iterator[Callable[..., list[tuple[Any, ...]]]]:
+    """An administrator's connection to the cluster holding the template lock; yields a function that runs one
+    statement on it and returns its rows."""
+    import psycopg
+
+    s = connection.settings_dict
+    with psycopg.connect(host=s.get("HOST") or "127.0.0.1", port=str(s.get("PORT") or 5432), user=s["USER"],
+                         password=s.get("PASSWORD") or None, dbname="postgres", autocommit=True) as admin:
+        admin.execute("SELECT pg_advisory_lock(%s)", [TEMPLATE_LOCK])
+
+        def run(sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+            cursor = admin.execute(sql, params)  # type: ignore[arg-type]
+            return cursor.fetchall() if cursor.description else []
+
+        try:
+            yield run
+        finally:
+            admin.execute("SELECT pg_advisory_unlock(%s)", [TEMPLATE_LOCK])
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(
     request: pytest.FixtureRequest,
@@ -112,7 +215,7 @@ def django_db_setup(
     aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
     connection = connections["default"]
     if connection.vendor != "postgresql":
-        with django_db_blocker.unblock():
+        with django_db_blocker.unblock(), _migrate_replaced_by(_sqlite_from_template(connection)):
             db_cfg = setup_databases(verbosity=verbosity, interactive=False, aliases=aliases,
                                      serialized_aliases=serialized_aliases, keepdb=keepdb)
         yield
@@ -124,15 +227,32 @@ def django_db_setup(
     settings_dicts = [connection.settings_dict, django_settings.DATABASES["default"]]
     admin = {"USER": connection.settings_dict["USER"], "PASSWORD": connection.settings_dict.get("PASSWORD", "")}
     old_name = connection.settings_dict["NAME"]
-    with django_db_blocker.unblock():
-        name = connection.creation._create_test_db(verbosity, autoclobber=True, keepdb=keepdb)
+    with django_db_blocker.unblock(), _pg_template_lock(connection) as admin_sql:
+        # The first process of a schema migrates its database and copies it as the template; every later one
+        # (and later runs) starts as a copy of that template (CREATE DATABASE … TEMPLATE), roles applied again.
+        template = TEMPLATE_PREFIX + schema_key("postgresql")
+        from_template = bool(admin_sql("SELECT 1 FROM pg_database WHERE datname = %s", [template]))
+        if from_template and keepdb:
+            from_template = False  # --reuse-db keeps its own database
+        if from_template:
+            name = connection.creation._get_test_db_name()
+            admin_sql(f'DROP DATABASE IF EXISTS "{name}"')
+            admin_sql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            name = connection.creation._create_test_db(verbosity, autoclobber=True, keepdb=keepdb)
         connection.close()
         _pg_roles_for(connection, name)
         for d in settings_dicts:  # the owner migrates the database the administrator created
             d.update(_credentials(TEST_OWNER_ROLE))
-        setup_databases(verbosity=verbosity, interactive=False, aliases=aliases,
-                        serialized_aliases=serialized_aliases, keepdb=True)
+        with _migrate_replaced_by(lambda migrate: None if from_template else migrate()):
+            setup_databases(verbosity=verbosity, interactive=False, aliases=aliases,
+                            serialized_aliases=serialized_aliases, keepdb=True)
         connection.close()
+        if not from_template and not keepdb:
+            for (stale,) in admin_sql("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                      [TEMPLATE_PREFIX + "%"]):
+                admin_sql(f'DROP DATABASE IF EXISTS "{stale}"')
+            admin_sql(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
         for d in settings_dicts:
             d.update(_credentials(TEST_APP_ROLE))
             d["OWNER"] = _credentials(TEST_OWNER_ROLE)
@@ -144,6 +264,67 @@ def django_db_setup(
             d.pop("OWNER", None)
         if not django_db_keepdb:
             connection.creation.destroy_test_db(old_name, verbosity, keepdb=False)
+
+
+#: Tables the fast flush keeps: national code tables and Django's content types and permissions, which no test
+#: changes and which Django's own flush would reload (data migrations, post_migrate) with the same contents.
+FLUSH_KEEPS = frozenset({"core_region", "core_industrycode", "django_content_type", "auth_permission"})
+
+
+def fast_flush(using: str = "default") -> None:
+    """Empty every table a test may have written, on PostgreSQL, as DELETE in one transaction.
+
+    Django's ``flush`` TRUNCATEs every table: on PostgreSQL each truncated table gets new files, which costs
+    4–7 s per browser test here (about 150 tables). Deleting the rows of the few tables that have any is the same
+    end state at a fraction of the cost. Foreign keys are deferred to the commit (Django declares them
+    DEFERRABLE INITIALLY DEFERRED); a trigger that writes a row while its table is emptied (settlements mark
+    their park dirty) is caught by the next pass. The audit table is emptied through its maintenance path, as
+    the owner, as ``flush`` does.
+    """
+    from django.db import connections
+
+    from yuanqu.core.audit_chain import maintenance
+    from yuanqu.core.dbroles import as_owner
+
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    with as_owner(using), maintenance(using), connection.cursor() as cursor:
+        tables = [t for t in connection.introspection.django_table_names(only_existing=True, include_views=False)
+                  if t not in FLUSH_KEEPS]
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for _ in range(5):
+            cursor.execute(" UNION ALL ".join(  # noqa: S608 (table names from introspection)
+                f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM {qn(t)})" for t in tables))
+            full = [row[0] for row in cursor.fetchall()]
+            if not full:
+                return
+            for table in full:
+                cursor.execute(f"DELETE FROM {qn(table)}")  # noqa: S608
+        raise RuntimeError(f"fast_flush: tables still not empty after 5 passes: {full}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_flush_on_postgres(django_db_setup: None) -> Iterator[None]:
+    """Transactional tests (browser tests, concurrency tests) end with :func:`fast_flush` on PostgreSQL instead
+    of Django's ``flush``. ``YUANQU_TEST_FLUSH=django`` keeps Django's (to rule this out)."""
+    from django.db import connections
+    from django.test import TransactionTestCase
+
+    if connections["default"].vendor != "postgresql" or os.environ.get("YUANQU_TEST_FLUSH") == "django":
+        yield
+        return
+    original = TransactionTestCase._fixture_teardown
+
+    def teardown(self: TransactionTestCase) -> None:
+        if self.available_apps is not None or self.serialized_rollback:
+            original(self)
+            return
+        for alias in self._databases_names(include_mirrors=False):
+            fast_flush(alias)
+
+    TransactionTestCase._fixture_teardown = teardown  # type: ignore[method-assign]
+    yield
+    TransactionTestCase._fixture_teardown = original  # type: ignore[method-assign]
 
 
 @pytest.fixture

@@ -85,21 +85,44 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+def _e2e_build() -> World:
+    """The browser tests' world: the tables data migrations fill and a flush empties (standard indicators, the
+    working-day calendar, incubation thresholds), then the shared world."""
+    from tests.conftest import reload_reference_tables
+
+    reload_reference_tables()
+    return build_world()
+
+
 @pytest.fixture
 def e2e_world(live_server: Any) -> World:
-    """The shared world, committed so that the live server sees it."""
+    """The shared world, committed so that the live server sees it.
+
+    Built through the services once per session and restored as rows in one transaction afterwards
+    (tests/world_snapshot.py), as the client tests do: building it anew costs thousands of queries, each
+    committing on its own. The snapshot is taken on a database emptied as after a test, so that it holds the
+    rows of the data-migration tables a flush removes, with their ids. The national code tables (regions,
+    industries) stay outside it: they are kept or reloaded by code.
+    """
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from tests import world_snapshot
+    from tests.conftest import fast_flush
     from yuanqu.core.models import IndustryCode, Region
     from yuanqu.core.reference import load_industries, load_regions
 
-    if not Region.objects.exists():
-        load_regions(Region)
-    if not IndustryCode.objects.exists():
-        load_industries(IndustryCode)
-    from yuanqu.stats.models import Indicator
-    from yuanqu.stats.standard import install_standard_indicators
-
-    install_standard_indicators(Indicator)  # also loaded by a data migration, so flushed after each test
-    return build_world()
+    if connection.settings_dict["NAME"] not in world_snapshot._taken:
+        if connection.vendor == "postgresql":
+            fast_flush()
+        else:
+            call_command("flush", verbosity=0, interactive=False)
+    with transaction.atomic():
+        if not Region.objects.exists():
+            load_regions(Region)
+        if not IndustryCode.objects.exists():
+            load_industries(IndustryCode)
+        return world_snapshot.world_for_test(_e2e_build)
 
 
 @pytest.fixture

@@ -117,7 +117,9 @@ def _nginx_site(static_root: Path, cert: Path, key: Path, https_port: int, http_
     return site
 
 
-@pytest.fixture(scope="module")
+# Session-scoped: pytest-django orders the one browser test of this module (it needs the live server's database)
+# apart from the others, and a module-scoped stack would be installed twice.
+@pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if nginx is None:
