@@ -103,7 +103,7 @@ def validate(spec: Any) -> None:
             errors.extend(exc.messages)
     check(spec.get("missing") in ("average", "zero"),
           "缺数处理（missing）应为 average（取同类平均分）或 zero（计0分）。")
-    categories = spec.get("categories")
+    categories: list[Any] = spec.get("categories") or []
     if not check(isinstance(categories, list) and bool(categories), "评价办法至少应有一个评价类别（categories）。"):
         categories = []
     seen: set[str] = set()

@@ -230,7 +230,8 @@ def grade(spec: dict[str, Any], outcomes: Sequence[Outcome]) -> None:
     for group in groups.values():
         n = len(group)
         for o in group:
-            ahead = sum(1 for other in group if other.total > o.total)  # type: ignore[operator]
+            assert o.total is not None
+            ahead = sum(1 for other in group if other.total is not None and other.total > o.total)
             o.share_ahead = q(Decimal(ahead) * 100 / n)
             share = Decimal(ahead) * 100 / n
             o.grade = next(c["grade"] for c in classes["cuts"] if share < Decimal(str(c["top"])))

@@ -222,7 +222,8 @@ def _compute(evaluation: Evaluation) -> dict[int, str]:
     before = {eid: r.grade for eid, r in existing.items()}
     # Results are updated in place, so an appeal keeps its result when an upheld appeal computes the run again.
     evaluation.results.exclude(enterprise_id__in=[o.key for o in outcomes]).delete()
-    fresh, changed = [], []
+    fresh: list[Result] = []
+    changed: list[Result] = []
     for o in outcomes:
         row = existing.get(o.key) or Result(evaluation=evaluation, enterprise_id=o.key)
         row.park_id, row.category, row.land_mu, row.energy_tce = parks.get(o.key), o.category, o.land_mu, o.energy_tce
