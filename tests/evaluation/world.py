@@ -1,10 +1,11 @@
 """亩均评价 objects of the shared world, made through the services once and found again when asked twice.
 
 李沧: 生命药洲's enterprise moves in (2024-05-01); December 2025 statistics are approved and locked for 信联天地's
-enterprise (税收 5, 营业收入 100 万元 on its 200 ㎡ unit = 0.3 亩) and 生命药洲's (税收 20, 营业收入 300 on 500 ㎡ =
-0.75 亩); both have input records (信联天地's filled by its user and reviewed; 生命药洲's typed by staff). The 2025
-run under the shipped template is computed and in 公示 from yesterday: both are 服务业 (6513), 生命药洲's scores 60.01 (A: nobody ahead), 信联天地's
-41.68 (B: half ahead). 崂山: its enterprise moves in, a trial run (no December round) computed.
+enterprise (税收 5, 营业收入 100 万元 on its 200 ㎡ unit = 0.3 亩) and 生命药洲's (税收 20, 营业收入 300 on
+500 ㎡ = 0.75 亩); both have input records (信联天地's filled by its user and reviewed; 生命药洲's typed by staff).
+The 2025 run under the shipped template is computed and in 公示 from yesterday: both are 服务业 (6513);
+生命药洲's scores 60.01 (A: nobody ahead), 信联天地's 41.68 (B: half ahead). 崂山: its enterprise moves in, and
+a trial run (no December round) is computed.
 
 The scope matrix and the feature tests share it."""
 
