@@ -2,14 +2,13 @@
 and their results (indicators, scores, class), read through the same scope as the pages (an enterprise sees only
 its own published results), and an enterprise's appeal during 公示 through the same service."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from yuanqu.api.api import ERRORS, Pagination
 from yuanqu.api.schemas import Id
@@ -29,11 +28,16 @@ class EvaluationOut(Schema):
 
     id: int
     year: int
-    method: str = Field(alias="method.__str__")
+    method: int = Field(alias="method_id")
+    method_name: str
     stage: str
     trial: bool
     publicity_from: dt.date | None
     publicity_until: dt.date | None
+
+    @staticmethod
+    def resolve_method_name(obj: Evaluation) -> str:
+        return str(obj.method)
 
 
 class ResultOut(Schema):
@@ -96,4 +100,4 @@ def appeal_evaluation_result(request: AuthedRequest, result_id: Id, payload: App
     """申诉: the enterprise's own user, during 公示; later, or anyone else, refused (422) or not found (404)."""
     require_role(request.user, {Role.ENTERPRISE_USER})
     result = get_visible_or_404(selectors.results_for(request.user), request.user, pk=result_id)
-    return 201, services.appeal_file(actor=request.user, result=result, reason=payload.reason)
+    return Status(201, services.appeal_file(actor=request.user, result=result, reason=payload.reason))
