@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yuanqu.core.models import TimeStamped
 from yuanqu.core.roles import EDIT_REGION, TENANT_READERS, Role
@@ -236,9 +237,9 @@ class Appeal(TimeStamped):
     computed again) or rejected, with the reason."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("appeal", "Open")
         UPHELD = "upheld", _("Upheld")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("appeal", "Rejected")
 
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="appeals", verbose_name=_("result"))
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
