@@ -1,8 +1,9 @@
 """The Licang 亩均效益 evaluation of 2025 for the demo: the shipped method template as the district's 2025 method,
 input records for the industrial enterprises (增加值 ≈ 28% of revenue, emissions, own land for the above-scale
 factories of 联东U谷), one utility and one relocation (T类), then the run: 测算 → 公示 (five days, begun 12 days
-ago) → the demo enterprise's appeal (its land area overstated: it sublets part of its floor) → upheld with the
-corrected area, which raises its class → 定级. Every row goes through the services. Registered as a demo loader
+ago) → an enterprise's appeal (the demo enterprise user's, or, when its class is A already, a
+tenant's with an account made for it, ``enterprise2``): its land area overstated, as it sublets part of its
+floor → upheld with the corrected area, which raises its class → 定级. Every row goes through the services. Registered as a demo loader
 from ``EvaluationConfig.ready()``, after statistics and the accounts.
 
 Over a year whose statistics are not locked (a demo loaded early in 2026), the run stays a 试算, as the rule says.
@@ -16,7 +17,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from yuanqu.accounts.models import User
+from yuanqu.accounts.services import user_create_on_server
 from yuanqu.core.demo import DemoContext
+from yuanqu.core.roles import Role
 from yuanqu.enterprises.models import Settlement
 from yuanqu.figures.enterprise_values import enterprise_year_values
 
@@ -25,6 +28,10 @@ from .models import Evaluation, Result
 from .scoring import score
 
 YEAR = 2025
+#: The account of the enterprise that appeals when the demo enterprise user's own class cannot rise (it is an A).
+APPELLANT = "enterprise2"
+#: Accounts made by this loader (username, role, password), printed with the others.
+CREATED: list[tuple[str, str, str]] = []
 CENT = Decimal("0.01")
 
 
@@ -74,6 +81,26 @@ def _appeal_land(evaluation: Evaluation, enterprise_id: int) -> Decimal | None:
     return None
 
 
+def _appellant(run: Evaluation, enterprise_user: Any) -> tuple[Any, Decimal | None]:
+    """Who appeals: the demo enterprise user if a correction of its area would raise its class; else a user made
+    now (申诉演示) for the first 信联天地 tenant below A whose correction would."""
+    land = _appeal_land(run, enterprise_user.enterprise_id)
+    if land is not None:
+        return enterprise_user, land
+    for result in (Result.objects.filter(evaluation=run, grade__in=("B", "C"), park__name="信联天地")
+                   .order_by("pk")[:10]):
+        land = _appeal_land(run, result.enterprise_id)
+        if land is not None:
+            user = User.objects.filter(username=APPELLANT).first()
+            if user is None:
+                user, password = user_create_on_server(
+                    role=Role.ENTERPRISE_USER, region=run.region, username=APPELLANT,
+                    enterprise=result.enterprise, display_name="企业用户（申诉演示）", must_change_password=False)
+                CREATED.append((APPELLANT, str(Role.ENTERPRISE_USER.label), password))
+            return user, land
+    return None, None
+
+
 def load_evaluation_demo(*, staff: Any, enterprise_user: Any, region: str, today: dt.date) -> Evaluation:
     """The 2025 run with its appeal, as the module docstring tells."""
     load_inputs(staff=staff, region=region, year=YEAR)
@@ -84,10 +111,10 @@ def load_evaluation_demo(*, staff: Any, enterprise_user: Any, region: str, today
         return run
     start = today - dt.timedelta(days=12)
     run = services.evaluation_publish(actor=staff, evaluation=run, on=start)
-    own = Result.objects.get(evaluation=run, enterprise=enterprise_user.enterprise)
-    land = _appeal_land(run, own.enterprise_id)
-    if land is not None:
-        appeal = services.appeal_file(actor=enterprise_user, result=own, on=start + dt.timedelta(days=2),
+    appellant, land = _appellant(run, enterprise_user)
+    if appellant is not None and land is not None:
+        own = Result.objects.get(evaluation=run, enterprise=appellant.enterprise)
+        appeal = services.appeal_file(actor=appellant, result=own, on=start + dt.timedelta(days=2),
                                       reason=f"本企业租用的部分楼层已转租，实际使用面积折合{land}亩，请按实际面积复核。")
         services.appeal_decide(actor=staff, appeal=appeal, upheld=True,
                                decision="经核对租赁合同与转租备案，申诉成立，按实际使用面积重新测算。",
@@ -102,5 +129,7 @@ def load_demo_part(ctx: DemoContext) -> None:
     enterprise_user = User.objects.filter(username="enterprise").first()
     if enterprise_user is None:
         return
+    CREATED.clear()
     ctx.objects["evaluation"] = load_evaluation_demo(staff=ctx.objects["staff"], enterprise_user=enterprise_user,
                                                      region=ctx.region.pk, today=ctx.today)
+    ctx.accounts.extend(CREATED)

@@ -210,9 +210,11 @@ TEMPLATE: dict[str, Any] = {
     "power_kgce_per_kwh": str(POWER_KGCE_PER_KWH),
     "tenant_plot_ratio": 1,
     "categories": [
+        # Service enterprises sit mostly in towers, where a 亩 carries many floors: 楼宇经济's 亩均税收 runs to
+        # hundreds of 万元, so the benchmarks are a tower's, not a factory's.
         {"code": "service", "name": "服务业企业", "rule": "service", "indicators": [
-            {"code": "tax_per_mu", "weight": 60, "benchmark": 40},
-            {"code": "revenue_per_mu", "weight": 40, "benchmark": 800}]},
+            {"code": "tax_per_mu", "weight": 60, "benchmark": 1500},
+            {"code": "revenue_per_mu", "weight": 40, "benchmark": 25000}]},
         {"code": "tenant", "name": "租赁企业（无自有土地）", "rule": "tenant", "indicators": [
             {"code": "tax_per_mu", "weight": 50, "benchmark": 30},
             {"code": "revenue_per_mu", "weight": 30, "benchmark": 600},
