@@ -3,8 +3,8 @@ input records for the industrial enterprises (增加值 ≈ 28% of revenue, emis
 factories of 联东U谷), one utility and one relocation (T类), then the run: 测算 → 公示 (five days, begun 12 days
 ago) → an enterprise's appeal (the demo enterprise user's, or, when its class is A already, a
 tenant's with an account made for it, ``enterprise2``): its land area overstated, as it sublets part of its
-floor → upheld with the corrected area, which raises its class → 定级. Every row goes through the services. Registered as a demo loader
-from ``EvaluationConfig.ready()``, after statistics and the accounts.
+floor → upheld with the corrected area, which raises its class → 定级. Every row goes through the services.
+Registered as a demo loader from ``EvaluationConfig.ready()``, after statistics and the accounts.
 
 Over a year whose statistics are not locked (a demo loaded early in 2026), the run stays a 试算, as the rule says.
 """
