@@ -50,10 +50,11 @@ def test_it_publishes_takes_the_enterprise_appeal_and_changes_the_class(world: W
     response = staff.post(reverse("evaluation:appeal_decide", args=[appeal.pk]),
                           {"upheld": "1", "decision": "核实转租备案，申诉成立。", "land_parcel_mu": "0.1"})
     assert response.status_code == 302
-    # 0.1亩: 税收 5/0.1 = 50.00 → 60 × 1.2 = 72.00; 营收 1000.00 → 40 × 1.2 = 48.00 → 120.00, ahead of 60.01.
+    # 0.1亩: 税收 5/0.1 = 50.00 → 60 × 50/1500 = 2.00; 营收 1000.00 → 40 × 1000/25000 = 1.60 → 3.60, ahead of
+    # 生命药洲's 1.07 + 0.64 = 1.71 (the template's 服务业 benchmarks are a tower's: 1500 and 25000 万元/亩).
     assert grades_on_page(staff, run) == {world.ent_xltd.pk: "A", world.ent_smyz.pk: "B"}
     own.refresh_from_db()
-    assert (own.grade, own.grade_before_appeal, own.total) == ("A", "B", Decimal("120.00"))
+    assert (own.grade, own.grade_before_appeal, own.total) == ("A", "B", Decimal("3.60"))
     appeal.refresh_from_db()
     assert appeal.status == Appeal.Status.UPHELD
     assert AuditEvent.objects.filter(object_type="evaluation.Appeal", object_id=str(appeal.pk)).count() == 2
@@ -133,7 +134,7 @@ def test_it_grades_and_triggers_the_measure_of_consecutive_d_years(world: World)
         services.evaluation_compute(actor=staff, evaluation=run)
         services.evaluation_publish(actor=staff, evaluation=run, on=timezone.localdate() - dt.timedelta(days=10))
         services.evaluation_finalize(actor=staff, evaluation=run)
-    # 信联天地's 41.68 < 50 both years: D, twice in a row → the second year's surcharge.
+    # 信联天地's 1.20 < 50 both years: D, twice in a row → the second year's surcharge.
     fact = providers.get("evaluation.grade_fact")(world.ent_xltd, 2025)
     assert fact is not None and fact == grade_fact(world.ent_xltd, 2025)
     assert (fact["grade"], fact["years_in_row"]) == ("D", 2)

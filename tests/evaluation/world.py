@@ -4,7 +4,7 @@
 enterprise (税收 5, 营业收入 100 万元 on its 200 ㎡ unit = 0.3 亩) and 生命药洲's (税收 20, 营业收入 300 on
 500 ㎡ = 0.75 亩); both have input records (信联天地's filled by its user and reviewed; 生命药洲's typed by staff).
 The 2025 run under the shipped template is computed and in 公示 from yesterday: both are 服务业 (6513);
-生命药洲's scores 60.01 (A: nobody ahead), 信联天地's 41.68 (B: half ahead). 崂山: its enterprise moves in, and
+生命药洲's scores 1.71 (A: nobody ahead), 信联天地's 1.20 (B: half ahead). 崂山: its enterprise moves in, and
 a trial run (no December round) is computed.
 
 The scope matrix and the feature tests share it."""
