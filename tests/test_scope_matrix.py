@@ -49,6 +49,7 @@ from yuanqu.support.models import Service as SupportService
 
 from .chains.world import chains_of
 from .conftest import ROLES, World, add_statistics, login
+from .evaluation.world import evaluation_of
 from .innovation.world import innovation_of
 from .support.world import add_support
 
@@ -98,6 +99,8 @@ class Bundle:
     fact: Any = None  # a fact of the bundle's document that matched nothing
     #: 产业链 (issue 17): chain, node, link, target, task, member of the bundle's place (tests/chains/world.py).
     chain: dict[str, Any] = field(default_factory=dict)
+    #: 亩均评价: method, run, result, input record of the bundle's place (tests/evaluation/world.py).
+    evaluation: dict[str, Any] = field(default_factory=dict)
 
 
 def bundles(world: World) -> dict[str, Bundle]:
@@ -145,8 +148,10 @@ def _make_bundles(world: World) -> dict[str, Bundle]:
                "laoshan": (sw.svc_laoshan, sw.req_laoshan)}
     policy_rows = policy_objects(world)
     chain_rows = chains_of(world)
+    evaluation_rows = evaluation_of(world)
     for key, bundle in made.items():
         bundle.chain = chain_rows[key]
+        bundle.evaluation = evaluation_rows[key]
         bundle.round, bundle.report = found[key]
         bundle.indicator = indicator
         bundle.request = requests[key]
@@ -412,6 +417,13 @@ SEES: dict[str, dict[str, set[str]]] = {
     # 产业链: a chain belongs to a region (its operators read it); an enterprise on a node lies where it is settled.
     "chain": {**DISTRICT, OPERATOR: {"licang"}},
     "chain_link": IN_PARKS,
+    # 亩均评价: a method and a run belong to a region (its operators read them); a result lies in the park its
+    # enterprise was counted in (the enterprise user sees its own, once published); an input record with its
+    # enterprise.
+    "eval_method": {**DISTRICT, OPERATOR: {"licang"}},
+    "eval_run": {**DISTRICT, OPERATOR: {"licang"}},
+    "eval_result": {**IN_PARKS, ENTERPRISE: {"own"}},
+    "eval_input": {**IN_PARKS, ENTERPRISE: {"own"}},
 }
 
 
@@ -452,6 +464,8 @@ def _world_rows(world: World) -> dict[str, dict[int, frozenset[str]]]:
 
     matches = {m.pk: m.enterprise_id for m in Match.objects.all()}
     chain_rows = chains_of(world)
+    ev = evaluation_of(world)
+    december = Round.objects.filter(region_id="370213", year=2025, month=12, frequency="month")
     enterprise_at = {world.ent_xltd.pk: at(world.xltd, "own"), world.ent_xltd_fitout.pk: at(world.xltd),
                      world.ent_smyz.pk: at(world.smyz), world.ent_laoshan.pk: at(world.laoshan_park)}
     parks_of = {"xltd": world.xltd, "smyz": world.smyz, "laoshan": world.laoshan_park}
@@ -489,16 +503,24 @@ def _world_rows(world: World) -> dict[str, dict[int, frozenset[str]]]:
         "case": {world.case_xltd.pk: at(world.xltd), world.case_smyz.pk: at(world.smyz),
                  world.case_laoshan.pk: at(world.laoshan_park)},
         "briefing": {b.briefing.pk: at(b.park) for b in bundles(world).values()},
-        "round": {r.pk: frozenset(tags) for r, tags in (
+        "round": {**{r.pk: frozenset(tags) for r, tags in (
             (world.round_licang, {"licang", "own"}), (world.round_licang_2024, {"licang", "own"}),
             (world.round_licang_march, {"licang", "own"}), (world.round_licang_april, {"licang", "own"}),
             (world.round_laoshan, {"laoshan"}), (world.round_laoshan_april, {"laoshan"}))},
-        "report": {r.pk: tags for r, tags in (
+                  # the December 2025 round of the evaluation's statistics (tests/evaluation/world.py)
+                  **{r.pk: frozenset({"licang", "own"}) for r in december}},
+        "report": {**{r.pk: tags for r, tags in (
             (world.report_xltd, at(world.xltd, "own")), (world.report_xltd_2024, at(world.xltd, "own")),
             (world.report_smyz, at(world.smyz)), (world.report_laoshan, at(world.laoshan_park)),
             (by_status["pending"], at(world.xltd, "own")), (by_status["draft"], at(world.xltd, "own")),
             (by_status["submitted"], at(world.xltd)), (by_status["returned"], at(world.smyz)),
             (by_status["park_reviewed"], at(world.laoshan_park)))},
+                   # the December 2025 round's, and the June 2024 one 生命药洲's enterprise got on moving in
+                   # (tests/evaluation/world.py): where their park lies
+                   **{r.pk: at(r.park, *(["own"] if r.enterprise_id == world.ent_xltd.pk else []))
+                      for r in Report.objects.filter(Q(round__in=december) | Q(enterprise=world.ent_smyz,
+                                                                               round__year=2024))
+                      .select_related("park")}},
         "batch": {batch.pk: at(b.park, *(["by_operator"] if b.park == world.xltd else [])) for batch, b in
                   batches.items()},
         "user": {**{u.pk: frozenset({"licang"}) for u in world.users.values()},
@@ -511,6 +533,11 @@ def _world_rows(world: World) -> dict[str, dict[int, frozenset[str]]]:
                   chain_rows["laoshan"]["chain"].pk: frozenset({"laoshan"})},
         "chain_link": {link.pk: enterprise_at[eid] for eid, link in
                        {**chain_rows["xltd"]["links"], **chain_rows["laoshan"]["links"]}.items()},
+        "eval_method": {ev["xltd"]["method"].pk: frozenset({"licang"}),
+                        ev["laoshan"]["method"].pk: frozenset({"laoshan"})},
+        "eval_run": {ev["xltd"]["run"].pk: frozenset({"licang"}), ev["laoshan"]["run"].pk: frozenset({"laoshan"})},
+        "eval_result": {ev[k]["result"].pk: enterprise_at[ev[k]["result"].enterprise_id] for k in ev},
+        "eval_input": {ev[k]["input"].pk: enterprise_at[ev[k]["input"].enterprise_id] for k in ev},
         # Audit events are too many to write out: each lies in the region its event records.
         # Installation-wide events (failed log-ins under unknown names, archive anchors) lie in every region.
         "audit": {pk: frozenset({"licang"} if code.startswith("370213") else {"laoshan"}
@@ -549,7 +576,17 @@ ALL_ROWS: dict[str, Callable[[], Any]] = {
     "proposal": lambda: _intake_models()[1].objects.all(),
     "chain": lambda: _chain_model("Chain").objects.all(),
     "chain_link": lambda: _chain_model("ChainLink").objects.all(),
+    "eval_method": lambda: _evaluation_model("Method").objects.all(),
+    "eval_run": lambda: _evaluation_model("Evaluation").objects.all(),
+    "eval_result": lambda: _evaluation_model("Result").objects.all(),
+    "eval_input": lambda: _evaluation_model("EvaluationInput").objects.all(),
 }
+
+
+def _evaluation_model(name: str) -> Any:
+    from django.apps import apps
+
+    return apps.get_model("evaluation", name)
 
 
 def _chain_model(name: str) -> Any:
@@ -1185,13 +1222,51 @@ CASES.update({
                                data={"title": "探针", "owner": "张三", "due_on": "2026-03-01", "status": "todo"}),
     "chains:task_update": Case("POST", {STAFF}, chain_pk("task"), redirects=True, data={"status": "done"}),
 })
+
+
+def ev_pk(key: str, name: str = "pk") -> Callable[[Bundle], dict[str, Any]]:
+    return lambda b: {name: b.evaluation[key].pk}
+
+
+EVAL_READERS = {STAFF, LEADER, OPERATOR}
+CASES.update({
+    # 亩均评价: district roles and the region's park operators read methods and runs; an operator sees its parks'
+    # results only; an enterprise user its own published results and input records; district staff run it.
+    "evaluation:runs": Case("GET", EVAL_READERS, listing=Listing("eval_run")),
+    "evaluation:run_create": Case("GET", {STAFF}),
+    "evaluation:run": Case("GET", EVAL_READERS, ev_pk("run"), listing=Listing("eval_result")),
+    "evaluation:run_chart": Case("GET", EVAL_READERS, ev_pk("run")),
+    "evaluation:run_compute": Case("POST", {STAFF}, ev_pk("run"), redirects=True),
+    "evaluation:run_publish": Case("POST", {STAFF}, ev_pk("run"), redirects=True),
+    "evaluation:run_finalize": Case("POST", {STAFF}, ev_pk("run"), redirects=True),
+    "evaluation:methods": Case("GET", EVAL_READERS, listing=Listing("eval_method")),
+    "evaluation:method_create": Case("POST", {STAFF}, data={"year": 2024}, redirects=True),
+    "evaluation:method": Case("GET", EVAL_READERS, ev_pk("method")),
+    "evaluation:method_edit": Case("GET", {STAFF}, ev_pk("method")),
+    "evaluation:result": Case("GET", BUSINESS, ev_pk("result")),
+    "evaluation:appeal_create": Case("POST", {ENTERPRISE}, ev_pk("result"), redirects=True,
+                                     data={"reason": "探针申诉"}),
+    "evaluation:mine": Case("GET", {ENTERPRISE}, listing=Listing("eval_result")),
+    "evaluation:inputs": Case("GET", BUSINESS, listing=Listing("eval_input")),
+    "evaluation:input_edit": Case("GET", {STAFF, ENTERPRISE}, pk("enterprise")),
+    "evaluation:input_review": Case("POST", {STAFF}, ev_pk("input"), redirects=True),
+    "evaluation:input_confirm": Case("POST", {ENTERPRISE}, ev_pk("input"), redirects=True),
+    "api:list_evaluations": Case("GET", ALL, api=True, listing=Listing("eval_run", api_items)),
+    "api:get_evaluation": Case("GET", EVAL_READERS, ev_pk("run", "evaluation_id"), api=True),
+    "api:list_evaluation_results": Case("GET", ALL, api=True, listing=Listing("eval_result", api_items)),
+    "api:appeal_evaluation_result": Case("POST", {ENTERPRISE}, ev_pk("result", "result_id"), api=True,
+                                         data={"reason": "探针申诉"}),
+})
 # Patterns that are not views of their own (the API root only lists nothing).
 NOT_VIEWS = {"api:api-root"}
 # Patterns tested separately because their object is per user: a token only its owner may revoke.
 SEPARATE = {"accounts:token_revoke": "tests/accounts/test_tokens.py",
             # A rectification needs a 差评 by an enterprise user of each park's enterprise, users the shared world
             # does not have: its scope (wrong park 404, nothing written) is tested there.
-            "support:rectification_done": "tests/support/test_scope.py"}
+            "support:rectification_done": "tests/support/test_scope.py",
+            # An appeal needs a user of its own enterprise, which only the 信联天地 place has: the decision's scope
+            # (another region's staff, the leader, the operator: 404, nothing decided) is tested there.
+            "evaluation:appeal_decide": "tests/evaluation/test_process.py"}
 
 
 def url_names() -> set[str]:
