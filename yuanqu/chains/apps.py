@@ -14,7 +14,11 @@ class ChainsConfig(AppConfig):
         from yuanqu.core.roles import TENANT_READERS
 
         from . import demo as chains_demo
+        from . import figures as chain_figures
 
         nav.register(key="chains", label=_("Chain maps"), url_name="chains:chains", roles=TENANT_READERS,
                      order=160, group="chains")
+        nav.register(key="chain_records", label=_("Four-chain data"), url_name="chains:platforms",
+                     roles=TENANT_READERS, order=161, group="chains")
+        chain_figures.register()
         demo.register("chains", chains_demo.load_demo_part, order=72)
