@@ -126,7 +126,8 @@ def load_four_chains_demo(*, staff: Any, chains: dict[str, Chain], today: dt.dat
     ents = _on_node(bio, "制剂")
     if ents:
         services.financing_create(actor=staff, enterprise=ents[0], on=dt.date(year, 9, 15), round="b",
-                                  amount_wan=Decimal("12000"), investors="李沧区生物医药产业引导基金（演示）、某创投（演示）",
+                                  amount_wan=Decimal("12000"),
+                                  investors="李沧区生物医药产业引导基金（演示）、某创投（演示）",
                                   fund=fund)
     ents = _on_node(digital, "软件开发")
     if ents:

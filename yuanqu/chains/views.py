@@ -467,7 +467,8 @@ def _nodes(x: Any) -> str:
 
 
 RECORDS: dict[str, RecordKind] = {k.key: k for k in (
-    RecordKind("platforms", gettext_lazy("Innovation platforms"), gettext_lazy("New innovation platform"), InnovationPlatform,
+    RecordKind("platforms", gettext_lazy("Innovation platforms"),
+               gettext_lazy("New innovation platform"), InnovationPlatform,
                PlatformForm, services.platform_create, lambda: [
                    Column(_("platform name"), lambda x: x.name),
                    Column(_("platform kind"), lambda x: x.get_kind_display()),
@@ -476,37 +477,43 @@ RECORDS: dict[str, RecordKind] = {k.key: k for k in (
                    Column(_("held by"), lambda x: _ent(x) if x.enterprise_id else x.holder),
                    Column(_("chain nodes"), _nodes)],
                "both", "recognised_year", "name__icontains", services.platform_update, "platform"),
-    RecordKind("talent", gettext_lazy("Talent headcounts"), gettext_lazy("Record talent headcounts"), TalentHeadcount, TalentForm,
+    RecordKind("talent", gettext_lazy("Talent headcounts"),
+               gettext_lazy("Record talent headcounts"), TalentHeadcount, TalentForm,
                services.talent_record, lambda: [
                    Column(_("enterprise"), _ent), Column(_("year"), lambda x: x.year),
                    Column(_("doctors"), lambda x: x.doctors), Column(_("masters"), lambda x: x.masters),
                    Column(_("senior professional titles"), lambda x: x.senior_titles),
                    Column(_("introduced talent"), lambda x: x.introduced)],
                "enterprise", "year"),
-    RecordKind("awards", gettext_lazy("Talent programmes and awards"), gettext_lazy("Record a talent award"), TalentAward,
+    RecordKind("awards", gettext_lazy("Talent programmes and awards"),
+               gettext_lazy("Record a talent award"), TalentAward,
                AwardForm, services.award_create, lambda: [
                    Column(_("enterprise"), _ent), Column(_("year"), lambda x: x.year),
                    Column(_("programme or award"), lambda x: x.programme),
                    Column(_("level"), lambda x: x.get_level_display()), Column(_("people"), lambda x: x.count)],
                "enterprise", "year"),
-    RecordKind("patents", gettext_lazy("Patents granted"), gettext_lazy("Record patents of a year"), PatentYear, PatentForm,
+    RecordKind("patents", gettext_lazy("Patents granted"),
+               gettext_lazy("Record patents of a year"), PatentYear, PatentForm,
                services.patents_record, lambda: [
                    Column(_("enterprise"), _ent), Column(_("year"), lambda x: x.year),
                    Column(_("invention patents granted"), lambda x: x.invention),
                    Column(_("utility models granted"), lambda x: x.utility),
                    Column(_("industrial designs granted"), lambda x: x.design)],
                "enterprise", "year"),
-    RecordKind("providers", gettext_lazy("Service providers"), gettext_lazy("New service provider"), EcoProvider, ProviderForm,
+    RecordKind("providers", gettext_lazy("Service providers"),
+               gettext_lazy("New service provider"), EcoProvider, ProviderForm,
                services.provider_create, lambda: [
                    Column(_("provider name"), lambda x: x.name),
                    Column(_("service kind"), lambda x: x.get_kind_display()),
                    Column(_("services offered"), lambda x: x.services or "—"), Column(_("chain nodes"), _nodes)],
                "nodes", "", "name__icontains", services.provider_update, "provider", ()),
-    RecordKind("funds", gettext_lazy("Funds"), gettext_lazy("New fund"), Fund, FundForm, services.fund_create, lambda: [
+    RecordKind("funds", gettext_lazy("Funds"),
+               gettext_lazy("New fund"), Fund, FundForm, services.fund_create, lambda: [
         Column(_("fund name"), lambda x: x.name), Column(_("fund kind"), lambda x: x.get_kind_display()),
         Column(_("fund size (10k yuan)"), lambda x: x.size_wan), Column(_("fund manager"), lambda x: x.manager or "—"),
         Column(_("chain nodes"), _nodes)], "nodes", "", "name__icontains", related=()),
-    RecordKind("financings", gettext_lazy("Financing events"), gettext_lazy("Record a financing"), FinancingEvent, FinancingForm,
+    RecordKind("financings", gettext_lazy("Financing events"),
+               gettext_lazy("Record a financing"), FinancingEvent, FinancingForm,
                services.financing_create, lambda: [
                    Column(_("enterprise"), _ent), Column(_("date"), lambda x: x.on),
                    Column(_("round"), lambda x: x.get_round_display()),
