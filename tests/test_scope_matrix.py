@@ -1187,6 +1187,8 @@ CASES.update({
     # The four chains (issue 17 item 3): the four-chain view reads as the chain map; the records' lists read as
     # chains do (an operator: its parks' enterprises' records, tests/chains/test_scope.py), district staff write.
     "chains:chain_four": Case("GET", CHAIN_READERS, chain_pk("chain")),
+    "api:list_chains": Case("GET", ALL, api=True, listing=Listing("chain", api_items)),
+    "api:get_chain_four": Case("GET", CHAIN_READERS, lambda b: {"chain_id": b.chain["chain"].pk}, api=True),
     "chains:platforms_edit": Case("GET", {STAFF}, chain_pk("platform")),
     "chains:providers_edit": Case("GET", {STAFF}, chain_pk("provider")),
     **{f"chains:{kind}": Case("GET", CHAIN_READERS) for kind in ("platforms", "talent", "awards", "patents",

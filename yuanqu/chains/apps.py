@@ -10,9 +10,11 @@ class ChainsConfig(AppConfig):
     verbose_name = _("Industry chains")
 
     def ready(self) -> None:
+        from yuanqu.api.api import add_router
         from yuanqu.core.registry import demo, nav
         from yuanqu.core.roles import TENANT_READERS
 
+        from . import api as endpoints
         from . import demo as chains_demo
         from . import figures as chain_figures
 
@@ -21,4 +23,5 @@ class ChainsConfig(AppConfig):
         nav.register(key="chain_records", label=_("Four-chain data"), url_name="chains:platforms",
                      roles=TENANT_READERS, order=161, group="chains")
         chain_figures.register()
+        add_router("/chains", endpoints.chains)
         demo.register("chains", chains_demo.load_demo_part, order=72)
