@@ -185,3 +185,38 @@ def test_the_figure_group_and_the_briefing_read_the_same_selector(world, staff, 
                              park=world.xltd)
     assert group_figures(park_scope, Period.whole_year(YEAR))["chain_enterprises"].value == 1
     assert group_figures(park_scope, Period.whole_year(YEAR))["chain_missing"].value == 2
+
+
+def test_the_cockpit_and_a_briefing_show_chain_strength_and_gaps(world, staff, client, four):
+    from django.test import TestCase
+
+    from yuanqu.briefings.models import Briefing
+
+    chain, _n = four
+    c = login(client, staff)
+    page = c.get(reverse("dashboards:cockpit"), {"year": YEAR, "month": 12}).content.decode()
+    assert "产业链强链补链" in page and 'id="fig-chain_missing"' in page
+    start = page.index('id="section-chains"')
+    assert "四链测试" in page[start:page.index("</tbody>", start)]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = c.post(reverse("briefings:create"), {"year": YEAR, "month": 12})
+    briefing = Briefing.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    assert briefing.status == Briefing.Status.DONE, briefing.error
+    text = "".join({s["key"]: s for s in briefing.content["sections"]}["services"]["paragraphs"])
+    summary = selectors.chain_summary(chain, None, YEAR)
+    assert "产业链强链补链。" in text and f"缺失环节{len(summary.missing)}个" in text
+    assert any(note.startswith("缺失环节：") for note in briefing.content["notes"])
+
+
+def test_the_api_returns_the_same_rows_as_the_page(world, staff, client, four):
+    from yuanqu.accounts.services import token_create
+
+    chain, n = four
+    _token, raw = token_create(actor=staff, name="four")
+    api = client.__class__(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    rows = api.get(f"/api/chains/{chain.pk}/four", {"year": YEAR}).json()
+    by = {r["name"]: r for r in rows}
+    assert [r["name"] for r in rows] == [r.node.name for r in selectors.four_chains(chain, staff, YEAR)]
+    assert by["S"]["talent"]["doctors"] == 5 and by["Z"]["industry"]["status"] == "missing"
+    assert by["Y"]["innovation"]["gap"] and not by["X"]["ecosystem"]["gap"]
+    assert api.get("/api/chains/999999/four").status_code == 404
