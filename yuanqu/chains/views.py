@@ -653,7 +653,7 @@ def _heat_option(rows: list[selectors.FourChainRow]) -> dict[str, Any]:
         "yAxis": {"type": "category", "data": names, "inverse": True},
         "visualMap": {"type": "piecewise", "orient": "horizontal", "left": "center", "bottom": 0,
                       "pieces": [{"value": 0, "label": "缺口", "color": "#d63939"},
-                                 {"min": 1, "max": 2, "label": "1–2", "color": "#ffd8a8"},
-                                 {"min": 3, "label": "≥3", "color": "#2fb344"}]},
+                                 {"gte": 1, "lte": 2, "label": "1–2", "color": "#ffd8a8"},
+                                 {"gt": 2, "label": "≥3", "color": "#2fb344"}]},
         "series": [{"type": "heatmap", "data": data, "label": {"show": True}}],
     }
