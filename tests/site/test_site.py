@@ -25,8 +25,8 @@ MENUS = {
     # issue 12: the requests district staff decide follow the settlements; business rules are district staff's.
     Role.REGION_STAFF: [*DISTRICT_MENU[:6], "enterprises:requests", *DISTRICT_MENU[6:], "investment:due",
                         "stats:aggregates", *INNOVATION_MENU, "support:requests", "tabular:imports", "support:queue",
-                        *POLICY_MENU, "intake:documents", "chains:chains", "chains:platforms", "stats:indicators", "investment:settings",
-                        "innovation:thresholds"],
+                        *POLICY_MENU, "intake:documents", "chains:chains", "chains:platforms", "stats:indicators",
+                        "investment:settings", "innovation:thresholds"],
     Role.LEADER: [*DISTRICT_MENU, "stats:aggregates", *INNOVATION_MENU, "support:requests", *POLICY_MENU,
                   "intake:documents", "chains:chains", "chains:platforms"],
     Role.PARK_OPERATOR: [*DISTRICT_MENU[:6], "enterprises:requests", *DISTRICT_MENU[6:], "investment:due",
