@@ -1221,6 +1221,17 @@ CASES.update({
     "chains:task_create": Case("POST", {STAFF}, chain_pk("node"), redirects=True,
                                data={"title": "探针", "owner": "张三", "due_on": "2026-03-01", "status": "todo"}),
     "chains:task_update": Case("POST", {STAFF}, chain_pk("task"), redirects=True, data={"status": "done"}),
+    # The four chains (issue 17 item 3): the four-chain view reads as the chain map; the records' lists read as
+    # chains do (an operator: its parks' enterprises' records, tests/chains/test_scope.py), district staff write.
+    "chains:chain_four": Case("GET", CHAIN_READERS, chain_pk("chain")),
+    "api:list_chains": Case("GET", ALL, api=True, listing=Listing("chain", api_items)),
+    "api:get_chain_four": Case("GET", CHAIN_READERS, lambda b: {"chain_id": b.chain["chain"].pk}, api=True),
+    "chains:platforms_edit": Case("GET", {STAFF}, chain_pk("platform")),
+    "chains:providers_edit": Case("GET", {STAFF}, chain_pk("provider")),
+    **{f"chains:{kind}": Case("GET", CHAIN_READERS) for kind in ("platforms", "talent", "awards", "patents",
+                                                                   "providers", "funds", "financings")},
+    **{f"chains:{kind}_create": Case("GET", {STAFF}) for kind in ("platforms", "talent", "awards", "patents",
+                                                                    "providers", "funds", "financings")},
 })
 
 

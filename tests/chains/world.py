@@ -29,10 +29,16 @@ def _chain(actor: Any, region: str, enterprises: list[Any]) -> dict[str, Any]:
         services.target_create(actor=actor, node=node, name=f"探针目标{region}", location="上海")
         services.task_create(actor=actor, node=node, title="探针任务", owner="张三", due_on=dt.date(2026, 1, 1))
         services.member_create(actor=actor, chain=chain, role="chief", name="李四", post="区长")
+        # The four chains: a platform and talent of the first enterprise, a provider of the region on the node.
+        services.platform_create(actor=actor, name="探针平台", kind="key_lab", level="city", recognised_year=2020,
+                                 enterprise=enterprises[0], nodes=[node])
+        services.talent_record(actor=actor, enterprise=enterprises[0], year=2025, doctors=1)
+        services.provider_create(actor=actor, name=f"探针机构{region}", kind="law", nodes=[node])
     node = ChainNode.objects.get(chain=chain, name="探针环节")
     links = {link.enterprise_id: link for link in ChainLink.objects.filter(node=node)}
     return {"chain": chain, "node": node, "links": links, "target": node.targets.get(),
-            "task": node.tasks.get(), "member": chain.members.get()}
+            "task": node.tasks.get(), "member": chain.members.get(), "platform": node.platforms.get(),
+            "provider": node.providers.get()}
 
 
 def chains_of(world: World) -> dict[str, dict[str, Any]]:

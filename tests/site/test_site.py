@@ -17,7 +17,7 @@ from yuanqu.site.demo import load_demo
 DISTRICT_MENU = ["home", "dashboards:cockpit", "briefings:list", "parks:list", "enterprises:list",
                  "enterprises:settlements", "investment:leads", "investment:projects", "investment:cases"]
 #: 科技服务 (issue 15), after the statistics; then 企业服务 (support), 惠企政策 (issue 16), news intake (issue 18)
-#: and 产业链 (issue 17).
+#: and 产业链 (issue 17) with its four-chain records.
 INNOVATION_MENU = ["innovation:incubators", "innovation:needs", "innovation:contracts", "innovation:partners"]
 POLICY_MENU = ["policies:policies", "policies:applications", "policies:agreements", "policies:figures"]
 #: The menu of each role, in order, as URL names (the enterprise user's own enterprise is filled in below).
@@ -25,13 +25,13 @@ MENUS = {
     # issue 12: the requests district staff decide follow the settlements; business rules are district staff's.
     Role.REGION_STAFF: [*DISTRICT_MENU[:6], "enterprises:requests", *DISTRICT_MENU[6:], "investment:due",
                         "stats:aggregates", *INNOVATION_MENU, "support:requests", "tabular:imports", "support:queue",
-                        *POLICY_MENU, "intake:documents", "chains:chains", "stats:indicators", "investment:settings",
-                        "innovation:thresholds"],
+                        *POLICY_MENU, "intake:documents", "chains:chains", "chains:platforms", "stats:indicators",
+                        "investment:settings", "innovation:thresholds"],
     Role.LEADER: [*DISTRICT_MENU, "stats:aggregates", *INNOVATION_MENU, "support:requests", *POLICY_MENU,
-                  "intake:documents", "chains:chains"],
+                  "intake:documents", "chains:chains", "chains:platforms"],
     Role.PARK_OPERATOR: [*DISTRICT_MENU[:6], "enterprises:requests", *DISTRICT_MENU[6:], "investment:due",
                          "stats:aggregates", *INNOVATION_MENU, "support:requests", "tabular:imports", "support:queue",
-                         *POLICY_MENU, "intake:documents", "chains:chains"],
+                         *POLICY_MENU, "intake:documents", "chains:chains", "chains:platforms"],
     Role.ENTERPRISE_USER: ["home", "enterprises:requests", "innovation:incubatees", "innovation:needs",
                            "innovation:contracts", "support:requests", "enterprises:detail", "stats:reports",
                            "stats:notices", "policies:policies", "policies:matches", "policies:applications",

@@ -1,12 +1,23 @@
-"""Django admin registrations for industry chains."""
+"""Django admin registrations for industry chains and the four chains."""
 
 from django.contrib import admin
 
-from .models import Chain, ChainLink, ChainMember, ChainNode, ChainTarget, ChainTask
+from .models import (
+    Chain,
+    ChainLink,
+    ChainMember,
+    ChainNode,
+    ChainTarget,
+    ChainTask,
+    EcoProvider,
+    FinancingEvent,
+    Fund,
+    InnovationPlatform,
+    PatentYear,
+    TalentAward,
+    TalentHeadcount,
+)
 
-admin.site.register(Chain)
-admin.site.register(ChainMember)
-admin.site.register(ChainNode)
-admin.site.register(ChainLink)
-admin.site.register(ChainTarget)
-admin.site.register(ChainTask)
+for model in (Chain, ChainMember, ChainNode, ChainLink, ChainTarget, ChainTask, InnovationPlatform, TalentHeadcount,
+              TalentAward, PatentYear, EcoProvider, Fund, FinancingEvent):
+    admin.site.register(model)

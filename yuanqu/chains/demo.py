@@ -7,6 +7,7 @@ from ``ChainsConfig.ready()``, after statistics and investment; every row goes t
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from yuanqu.core.demo import DemoContext
@@ -67,7 +68,71 @@ def load_chains_demo(*, staff: Any, today: dt.date) -> dict[str, Chain]:
     digital = chains["digital"]
     services.task_create(actor=staff, node=_node(digital, "互联网平台"), title="组织人民金服青岛中心平台企业招商推介会",
                          owner="郭婷（演示）", due_on=today + dt.timedelta(days=21))
+    load_four_chains_demo(staff=staff, chains=chains, today=today)
     return chains
+
+
+def _on_node(chain: Chain, name: str) -> list[Any]:
+    """The enterprises confirmed on a node or below it (by industry code), once each, in a stable order."""
+    node = _node(chain, name)
+    links = (ChainLink.objects.filter(node_id__in=services.descendants(node) | {node.pk},
+                                      status=ChainLink.Status.CONFIRMED)
+             .select_related("enterprise").order_by("enterprise__uscc"))
+    return list({link.enterprise_id: link.enterprise for link in links}.values())
+
+
+def load_four_chains_demo(*, staff: Any, chains: dict[str, Chain], today: dt.date) -> None:
+    """创新链, 人才链 and 生态链 records on both chains, so the four-chain view has strengths and gaps: platforms and
+    talent on 原料药/制剂 and 软件开发, a testing lab and a law firm serving some nodes, a fund and a financing
+    event; CDMO and 医药流通 stay uncovered (invented names, marked 演示)."""
+    year = today.year - 1
+    bio, digital = chains["biomed"], chains["digital"]
+    for chain, node_name, kind, level, pname in (
+            (bio, "制剂", "engineering", "provincial", "山东省生物药制剂工程技术研究中心（演示）"),
+            (bio, "原料药", "enterprise_centre", "city", "青岛市原料药企业技术中心（演示）"),
+            (digital, "软件开发", "key_lab", "city", "青岛市工业软件重点实验室（演示）")):
+        ents = _on_node(chain, node_name)
+        node = _node(chain, node_name)
+        if ents:
+            services.platform_create(actor=staff, name=pname, kind=kind, level=level, recognised_year=year - 2,
+                                     enterprise=ents[0], nodes=[node])
+    services.platform_create(actor=staff, name="李沧区新型研发机构·生命药洲研究院（演示）", kind="new_rd",
+                             level="district", recognised_year=year - 1, holder="生命药洲研究院（演示）",
+                             nodes=[_node(bio, "医疗器械")])
+    for chain, node_name, counts in ((bio, "制剂", (6, 18, 9, 2)), (bio, "原料药", (3, 11, 5, 1)),
+                                     (digital, "软件开发", (2, 25, 7, 1))):
+        for i, ent in enumerate(_on_node(chain, node_name)[:3]):
+            d, m, s, n = counts
+            services.talent_record(actor=staff, enterprise=ent, year=year, doctors=max(d - i, 0),
+                                   masters=max(m - 2 * i, 0), senior_titles=max(s - i, 0),
+                                   introduced_provincial=n if i == 0 else 0, introduced_district=1)
+            services.patents_record(actor=staff, enterprise=ent, year=year, invention=max(3 - i, 0),
+                                    utility=2 + i)
+        ents = _on_node(chain, node_name)
+        if ents:
+            services.award_create(actor=staff, enterprise=ents[0], year=year, programme="泰山产业领军人才（演示）",
+                                  level="provincial", count=1)
+    services.provider_create(actor=staff, name="青岛蓝谷医药检验检测中心（演示）", kind="testing",
+                             services="药品质量检验、医疗器械注册检验",
+                             nodes=[_node(bio, "制剂"), _node(bio, "医疗器械")])
+    services.provider_create(actor=staff, name="李沧知识产权运营服务中心（演示）", kind="ip",
+                             services="专利导航、知识产权质押融资",
+                             nodes=[_node(bio, "原料药"), _node(digital, "软件开发")])
+    services.provider_create(actor=staff, name="信联天地律师事务所（演示）", kind="law", services="股权架构、合规",
+                             nodes=[_node(digital, "软件开发"), _node(digital, "互联网平台")])
+    fund = services.fund_create(actor=staff, name="李沧区生物医药产业引导基金（演示）", kind="guidance",
+                                size_wan=Decimal("50000"), manager="李沧区财金投资集团（演示）",
+                                nodes=[_node(bio, "制剂"), _node(bio, "原料药")])
+    ents = _on_node(bio, "制剂")
+    if ents:
+        services.financing_create(actor=staff, enterprise=ents[0], on=dt.date(year, 9, 15), round="b",
+                                  amount_wan=Decimal("12000"),
+                                  investors="李沧区生物医药产业引导基金（演示）、某创投（演示）",
+                                  fund=fund)
+    ents = _on_node(digital, "软件开发")
+    if ents:
+        services.financing_create(actor=staff, enterprise=ents[0], on=dt.date(year, 5, 20), round="a",
+                                  amount_wan=Decimal("3000"), investors="青岛数字经济创投（演示）")
 
 
 def load_demo_part(ctx: DemoContext) -> None:

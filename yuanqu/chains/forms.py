@@ -12,7 +12,19 @@ from yuanqu.core.pickers import use_picker
 from yuanqu.enterprises.models import Enterprise
 
 from . import services
-from .models import MAX_TARGET, ChainMember, ChainNode, ChainTask
+from .models import (
+    MAX_COUNT,
+    MAX_TARGET,
+    MIN_YEAR,
+    ChainMember,
+    ChainNode,
+    ChainTask,
+    EcoProvider,
+    FinancingEvent,
+    Fund,
+    InnovationPlatform,
+    Level,
+)
 from .templates import TEMPLATES
 
 
@@ -118,3 +130,138 @@ class TaskForm(_Form):
 
 class TaskStatusForm(_Form):
     status = forms.ChoiceField(choices=ChainTask.Status.choices, label=_("status"))
+
+
+# =========================================================================== the four chains
+
+
+def _enterprise_field(form: _Form, required: bool = True) -> None:
+    """The enterprise picker: the enterprises the user may see (the queryset decides what may be posted)."""
+    form.fields["enterprise"] = forms.ModelChoiceField(
+        queryset=Enterprise.objects.visible_to(form.user).order_by("name_pinyin"), required=required,
+        label=_("enterprise"))
+    use_picker(form.fields["enterprise"], "enterprise", "enterprises:pick")
+
+
+def _nodes_field(form: _Form) -> None:
+    form.fields["nodes"] = forms.ModelMultipleChoiceField(
+        queryset=ChainNode.objects.editable_by(form.user).select_related("chain").order_by("chain", "depth",
+                                                                                            "sort_order", "pk"),
+        required=False, label=_("chain nodes served"), widget=forms.SelectMultiple(attrs={"size": 8}))
+    form.fields["nodes"].label_from_instance = lambda n: f"{n.chain.name} › {n.name}"  # type: ignore[attr-defined]
+
+
+def _year() -> forms.IntegerField:
+    return forms.IntegerField(min_value=MIN_YEAR, max_value=2100, label=_("year"))
+
+
+def _count(label: Any) -> forms.IntegerField:
+    return forms.IntegerField(min_value=0, max_value=MAX_COUNT, initial=0, label=label)
+
+
+class PlatformForm(_Form):
+    """An innovation platform: its kind and level, the enterprise or institution holding it, the nodes served."""
+
+    name = forms.CharField(max_length=150, label=_("platform name"))
+    kind = forms.ChoiceField(choices=InnovationPlatform.Kind.choices, label=_("platform kind"))
+    level = forms.ChoiceField(choices=Level.choices, label=_("level"))
+    recognised_year = forms.IntegerField(min_value=MIN_YEAR, max_value=2100, label=_("year recognised"))
+    holder = forms.CharField(max_length=150, required=False, label=_("held by (institution)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _enterprise_field(self, required=False)
+        _nodes_field(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("enterprise") and not data.get("holder"):
+            raise forms.ValidationError(_("Name the enterprise or the institution holding the platform."))
+        return data
+
+
+class TalentForm(_Form):
+    """An enterprise's talent headcounts of a year (counts only)."""
+
+    year = _year()
+    doctors = _count(_("doctors"))
+    masters = _count(_("masters"))
+    senior_titles = _count(_("senior professional titles"))
+    introduced_national = _count(_("introduced talent, national programmes"))
+    introduced_provincial = _count(_("introduced talent, provincial programmes"))
+    introduced_city = _count(_("introduced talent, city programmes"))
+    introduced_district = _count(_("introduced talent, district programmes"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _enterprise_field(self)
+        self.order_fields(["enterprise"])
+
+
+class PatentForm(_Form):
+    """An enterprise's patents granted in a year."""
+
+    year = _year()
+    invention = _count(_("invention patents granted"))
+    utility = _count(_("utility models granted"))
+    design = _count(_("industrial designs granted"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _enterprise_field(self)
+        self.order_fields(["enterprise"])
+
+
+class AwardForm(_Form):
+    """People of an enterprise selected by a talent programme in a year (a count, no names)."""
+
+    year = _year()
+    programme = forms.CharField(max_length=100, label=_("programme or award"))
+    level = forms.ChoiceField(choices=Level.choices, label=_("level"))
+    count = forms.IntegerField(min_value=1, max_value=MAX_COUNT, initial=1, label=_("people"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _enterprise_field(self)
+        self.order_fields(["enterprise"])
+
+
+class ProviderForm(_Form):
+    """A service provider of the ecosystem and the nodes it serves."""
+
+    name = forms.CharField(max_length=150, label=_("provider name"))
+    kind = forms.ChoiceField(choices=EcoProvider.Kind.choices, label=_("service kind"))
+    services = forms.CharField(max_length=300, required=False, label=_("services offered"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _nodes_field(self)
+
+
+class FundForm(_Form):
+    """A fund of the region (size in 万元) and the nodes it invests in."""
+
+    name = forms.CharField(max_length=150, label=_("fund name"))
+    kind = forms.ChoiceField(choices=Fund.Kind.choices, label=_("fund kind"))
+    size_wan = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, label=_("fund size (10k yuan)"))
+    manager = forms.CharField(max_length=150, required=False, label=_("fund manager"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _nodes_field(self)
+
+
+class FinancingForm(_Form):
+    """A financing an enterprise received (万元)."""
+
+    on = forms.DateField(label=_("date"), widget=forms.DateInput)
+    round = forms.ChoiceField(choices=FinancingEvent.Round.choices, label=_("round"))
+    amount_wan = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, label=_("amount (10k yuan)"))
+    investors = forms.CharField(max_length=300, label=_("investors"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _enterprise_field(self)
+        self.fields["fund"] = forms.ModelChoiceField(queryset=Fund.objects.visible_to(self.user), required=False,
+                                                     label=_("fund"))
+        self.order_fields(["enterprise"])

@@ -5,11 +5,14 @@ people of the 链长制 (链长, 副链长, 工作专班)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -315,3 +318,316 @@ class ChainTask(TimeStamped):
     @property
     def region_id(self) -> str:
         return str(self.node.chain.region_id)
+
+
+# =========================================================================== the four chains (创新链, 人才链, 生态链)
+
+#: The years a yearly record may be of: the platform's history, not before records of the kind were kept.
+MIN_YEAR = 1980
+#: The largest headcount or count anyone types for one enterprise and year: beyond it the number is a typing error.
+MAX_COUNT = 100_000
+
+
+class Level(models.TextChoices):
+    """The level of a recognition (平台、人才计划): 国家级, 省级, 市级, 区级."""
+
+    NATIONAL = "national", _("National")
+    PROVINCIAL = "provincial", _("Provincial")
+    CITY = "city", _("City")
+    DISTRICT = "district", _("District")
+
+
+def _year_field(label: Any) -> models.PositiveSmallIntegerField[int, int]:
+    return models.PositiveSmallIntegerField(label, validators=[MinValueValidator(MIN_YEAR),
+                                                               MaxValueValidator(2100)])
+
+
+def _count_field(label: Any) -> models.PositiveIntegerField[int, int]:
+    return models.PositiveIntegerField(label, default=0, validators=[MaxValueValidator(MAX_COUNT)])
+
+
+class EnterpriseRecordQuerySet(ScopedQuerySet[Any]):
+    """A yearly record of one enterprise (人才, 专利, 融资): district roles see their region's enterprises', a park
+    operator those of the enterprises settled in its parks; district staff keep them. Enterprise users see none
+    (the chains are the district's view)."""
+
+    scope = Scope(region=("enterprise__region", "enterprise__settlements__park__region"),
+                  park="enterprise__settlements__park", enterprise_roles=frozenset(), edit=EDIT_REGION)
+
+
+class RegionRecordQuerySet(ScopedQuerySet[Any]):
+    """A record of the region's ecosystem (服务机构, 基金): every district role and the region's park operators read
+    it, as they read the chains; district staff keep it."""
+
+    scope = Scope(region="region", region_roles=TENANT_READERS, edit=EDIT_REGION)
+
+
+class PlatformQuerySet(ScopedQuerySet["InnovationPlatform"]):
+    """Innovation platforms: the region's for district roles, those of enterprises settled in its parks for a park
+    operator (an institution's platform, without an enterprise, is the district's); district staff keep them."""
+
+    scope = Scope(region="region", park="enterprise__settlements__park", enterprise_roles=frozenset(),
+                  edit=EDIT_REGION)
+
+
+class InnovationPlatform(TimeStamped):
+    """An innovation platform (创新链): a 重点实验室, 工程技术研究中心, 企业技术中心, 新型研发机构 … recognised at a
+    level in a year, held by an enterprise of the registry or by an institution (named), serving chain nodes."""
+
+    class Kind(models.TextChoices):
+        KEY_LAB = "key_lab", _("Key laboratory")
+        ENGINEERING = "engineering", _("Engineering technology research centre")
+        ENTERPRISE_CENTRE = "enterprise_centre", _("Enterprise technology centre")
+        NEW_RD = "new_rd", _("New-type R&D institution")
+        ACADEMICIAN = "academician", _("Academician workstation")
+        POSTDOC = "postdoc", _("Postdoctoral workstation")
+        INNOVATION_CENTRE = "innovation_centre", _("Manufacturing innovation centre")
+        OTHER = "other", _("Other platform")
+
+    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="innovation_platforms",
+                               verbose_name=_("region"))
+    name = models.CharField(_("platform name"), max_length=150)
+    kind = models.CharField(_("platform kind"), max_length=20, choices=Kind.choices)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    recognised_year = _year_field(_("year recognised"))
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="innovation_platforms", verbose_name=_("enterprise"))
+    holder = models.CharField(_("held by (institution)"), max_length=150, blank=True,
+                              help_text=_("When the platform is not held by an enterprise of the registry"))
+    nodes = models.ManyToManyField(ChainNode, blank=True, related_name="platforms", verbose_name=_("chain nodes"))
+
+    objects = PlatformQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("innovation platform")
+        verbose_name_plural = _("innovation platforms")
+        ordering = ["-recognised_year", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name", "kind"], name="chain_platform_once",
+                                    violation_error_message=_("This platform is registered already.")),
+            models.CheckConstraint(condition=Q(kind__in=["key_lab", "engineering", "enterprise_centre", "new_rd",
+                                                         "academician", "postdoc", "innovation_centre", "other"]),
+                                   name="chain_platform_kind_valid"),
+            models.CheckConstraint(condition=Q(level__in=["national", "provincial", "city", "district"]),
+                                   name="chain_platform_level_valid"),
+            models.CheckConstraint(condition=Q(enterprise__isnull=False) | ~Q(holder=""),
+                                   name="chain_platform_has_holder",
+                                   violation_error_message=_("Name the enterprise or the institution holding "
+                                                             "the platform.")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TalentHeadcount(TimeStamped):
+    """An enterprise's talent of a year (人才链), as counts only — no person is named: 博士, 硕士, 高级职称, and the
+    people introduced through talent programmes by the programme's level."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="talent_years",
+                                   verbose_name=_("enterprise"))
+    year = _year_field(_("year"))
+    doctors = _count_field(_("doctors"))
+    masters = _count_field(_("masters"))
+    senior_titles = _count_field(_("senior professional titles"))
+    introduced_national = _count_field(_("introduced talent, national programmes"))
+    introduced_provincial = _count_field(_("introduced talent, provincial programmes"))
+    introduced_city = _count_field(_("introduced talent, city programmes"))
+    introduced_district = _count_field(_("introduced talent, district programmes"))
+
+    objects = EnterpriseRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("talent headcount")
+        verbose_name_plural = _("talent headcounts")
+        ordering = ["-year", "enterprise__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="chain_talent_once_a_year",
+                                               violation_error_message=_("This enterprise's talent of this year "
+                                                                         "is recorded already."))]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}:{self.year}"
+
+    @property
+    def introduced(self) -> int:
+        return self.introduced_national + self.introduced_provincial + self.introduced_city + self.introduced_district
+
+
+class TalentAward(TimeStamped):
+    """People of an enterprise selected by a talent programme or award in a year (人才计划、人才奖项), counted by
+    programme and level; the persons are not recorded here (personal information stays out of the chains)."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="talent_awards",
+                                   verbose_name=_("enterprise"))
+    year = _year_field(_("year"))
+    programme = models.CharField(_("programme or award"), max_length=100)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    count = models.PositiveIntegerField(_("people"), default=1, validators=[MinValueValidator(1),
+                                                                            MaxValueValidator(MAX_COUNT)])
+
+    objects = EnterpriseRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("talent award")
+        verbose_name_plural = _("talent awards")
+        ordering = ["-year", "enterprise__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year", "programme"], name="chain_award_once",
+                                    violation_error_message=_("This programme of this year is recorded for the "
+                                                              "enterprise already.")),
+            models.CheckConstraint(condition=Q(level__in=["national", "provincial", "city", "district"]),
+                                   name="chain_award_level_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.programme
+
+
+class PatentYear(TimeStamped):
+    """An enterprise's patents granted in a year (创新链), by kind. The 科技服务 app keeps patents only for
+    incubatees; this is the simple record for every enterprise on a chain."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="patent_years",
+                                   verbose_name=_("enterprise"))
+    year = _year_field(_("year"))
+    invention = _count_field(_("invention patents granted"))
+    utility = _count_field(_("utility models granted"))
+    design = _count_field(_("industrial designs granted"))
+
+    objects = EnterpriseRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("patents of a year")
+        verbose_name_plural = _("patents of a year")
+        ordering = ["-year", "enterprise__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="chain_patents_once_a_year",
+                                               violation_error_message=_("This enterprise's patents of this year "
+                                                                         "are recorded already."))]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}:{self.year}"
+
+    @property
+    def total(self) -> int:
+        return self.invention + self.utility + self.design
+
+
+class EcoProvider(TimeStamped):
+    """A service provider of the chain's ecosystem (生态链): a bank or investor, a law firm, an IP agency, a testing
+    lab, an incubator, an HR firm, a public service platform … and the chain nodes it serves."""
+
+    class Kind(models.TextChoices):
+        FINANCE = "finance", _("Finance")
+        LAW = "law", _("Legal services")
+        IP = "ip", _("Intellectual property")
+        TESTING = "testing", _("Testing and certification")
+        INCUBATOR = "incubator", _("Incubator")
+        HR = "hr", _("Human resources")
+        PLATFORM = "platform", _("Public service platform")
+        OTHER = "other", _("Other service")
+
+    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="eco_providers",
+                               verbose_name=_("region"))
+    name = models.CharField(_("provider name"), max_length=150)
+    kind = models.CharField(_("service kind"), max_length=12, choices=Kind.choices)
+    services = models.CharField(_("services offered"), max_length=300, blank=True)
+    nodes = models.ManyToManyField(ChainNode, blank=True, related_name="providers", verbose_name=_("chain nodes"))
+
+    objects = RegionRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service provider")
+        verbose_name_plural = _("service providers")
+        ordering = ["kind", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="chain_provider_once",
+                                    violation_error_message=_("This provider is registered already.")),
+            models.CheckConstraint(condition=Q(kind__in=["finance", "law", "ip", "testing", "incubator", "hr",
+                                                         "platform", "other"]), name="chain_provider_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Fund(TimeStamped):
+    """A fund serving the chains (政府引导基金, 产业基金, 创投基金): its size in 万元, its manager, the nodes it
+    invests in."""
+
+    class Kind(models.TextChoices):
+        GUIDANCE = "guidance", _("Government guidance fund")
+        INDUSTRY = "industry", _("Industry fund")
+        VENTURE = "venture", _("Venture capital fund")
+
+    region = models.ForeignKey("core.Region", on_delete=models.PROTECT, related_name="chain_funds",
+                               verbose_name=_("region"))
+    name = models.CharField(_("fund name"), max_length=150)
+    kind = models.CharField(_("fund kind"), max_length=10, choices=Kind.choices)
+    size_wan = models.DecimalField(_("fund size (10k yuan)"), max_digits=14, decimal_places=2,
+                                   validators=[MinValueValidator(0)], help_text=_("In 万元"))
+    manager = models.CharField(_("fund manager"), max_length=150, blank=True)
+    nodes = models.ManyToManyField(ChainNode, blank=True, related_name="funds", verbose_name=_("chain nodes"))
+
+    objects = RegionRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fund")
+        verbose_name_plural = _("funds")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="chain_fund_once",
+                                    violation_error_message=_("This fund is registered already.")),
+            models.CheckConstraint(condition=Q(size_wan__gte=0), name="chain_fund_size_nonneg",
+                                   violation_error_message=_("Amounts cannot be negative.")),
+            models.CheckConstraint(condition=Q(kind__in=["guidance", "industry", "venture"]),
+                                   name="chain_fund_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FinancingEvent(TimeStamped):
+    """A financing an enterprise on the chains received (生态链): round, amount in 万元, date, the investors by
+    name, and the fund among them when it is one of the region's."""
+
+    class Round(models.TextChoices):
+        SEED = "seed", _("Seed")
+        ANGEL = "angel", _("Angel")
+        A = "a", _("Series A")
+        B = "b", _("Series B")
+        LATER = "later", _("Series C or later")
+        STRATEGIC = "strategic", _("Strategic investment")
+        IPO = "ipo", _("Listing (IPO)")
+        DEBT = "debt", _("Debt financing")
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE,
+                                   related_name="chain_financings", verbose_name=_("enterprise"))
+    on = models.DateField(_("date"))
+    round = models.CharField(_("round"), max_length=10, choices=Round.choices)
+    amount_wan = models.DecimalField(_("amount (10k yuan)"), max_digits=14, decimal_places=2,
+                                     validators=[MinValueValidator(0)], help_text=_("In 万元"))
+    investors = models.CharField(_("investors"), max_length=300)
+    fund = models.ForeignKey(Fund, on_delete=models.SET_NULL, null=True, blank=True, related_name="financings",
+                             verbose_name=_("fund"))
+
+    objects = EnterpriseRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("financing event")
+        verbose_name_plural = _("financing events")
+        ordering = ["-on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_wan__gte=0), name="chain_financing_nonneg",
+                                   violation_error_message=_("Amounts cannot be negative.")),
+            models.CheckConstraint(condition=Q(round__in=["seed", "angel", "a", "b", "later", "strategic", "ipo",
+                                                          "debt"]), name="chain_financing_round_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}:{self.on}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.on and self.on > timezone.localdate():
+            raise ValidationError({"on": _("The date cannot be in the future.")}, code="future")

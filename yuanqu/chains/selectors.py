@@ -118,12 +118,23 @@ def visible_links(user: Any) -> Any:
     return ChainLink.objects.visible_to(user)
 
 
-def chain_figures(chain: Chain, user: Any, year: int | None = None) -> dict[int, NodeFigures]:
-    """{node id: NodeFigures} for every node of ``chain``, as ``user`` may see it, for ``year``."""
+def seen(manager: Any, user: Any, region: str) -> Any:
+    """The rows ``user`` may see, or (no user: a briefing written for a region) the rows of ``region``."""
+    return manager.visible_to(user) if user is not None else manager.in_region(region)
+
+
+def chain_figures(chain: Chain, user: Any, year: int | None = None,
+                  within: Any = None) -> dict[int, NodeFigures]:
+    """{node id: NodeFigures} for every node of ``chain``, as ``user`` may see it (None: the chain's region, for a
+    briefing), for ``year``; ``within``, an Enterprise queryset, narrows the links to those enterprises (a park's
+    dashboard)."""
     year = year or figures_year()
     nodes = nodes_of(chain)
     below = subtree(nodes)
-    links = visible_links(user).filter(node__chain=chain)
+    region = str(chain.region_id)
+    links = seen(ChainLink.objects, user, region).filter(node__chain=chain)
+    if within is not None:
+        links = links.filter(enterprise__in=within)
     confirmed: dict[int, set[int]] = defaultdict(set)
     suggested: dict[int, int] = defaultdict(int)
     for node_id, ent_id, status in links.values_list("node_id", "enterprise_id", "status"):
@@ -134,12 +145,12 @@ def chain_figures(chain: Chain, user: Any, year: int | None = None) -> dict[int,
     all_ids = set().union(*confirmed.values()) if confirmed else set()
     above = set(Enterprise.objects.filter(pk__in=all_ids, is_above_scale=True).values_list("pk", flat=True))
     values = enterprise_year_values(all_ids, year, FIGURE_CODES)
-    targets = list(ChainTarget.objects.visible_to(user).filter(node__chain=chain)
+    targets = list(seen(ChainTarget.objects, user, region).filter(node__chain=chain)
                    .values_list("node_id", "status", "lead_id"))
-    tasks = list(ChainTask.objects.visible_to(user).filter(node__chain=chain).exclude(status=ChainTask.Status.DONE)
-                 .values_list("node_id", flat=True))
-    leads = Lead.objects.visible_to(user)
-    projects = Project.objects.visible_to(user)
+    tasks = list(seen(ChainTask.objects, user, region).filter(node__chain=chain)
+                 .exclude(status=ChainTask.Status.DONE).values_list("node_id", flat=True))
+    leads = seen(Lead.objects, user, region)
+    projects = seen(Project.objects, user, region)
     classes = {n.pk: {i.code for i in n.industries.all()} for n in nodes}
     out: dict[int, NodeFigures] = {}
     for node in nodes:
@@ -226,3 +237,218 @@ def tree_option(chain: Chain, figures: dict[int, NodeFigures], link_for: Any) ->
             "lineStyle": {"color": "#c8d3e1"},
         }],
     }
+
+
+# =========================================================================== the four chains, side by side
+
+#: 研发投入 and 营业收入 (万元), for R&D spending and its intensity.
+RD_CODES = ("rnd", "revenue")
+HUNDRED = Decimal(100)
+
+
+@dataclass
+class FourChainRow:
+    """One node of the four-chain view: its industry strength (产业链), innovation (创新链), talent (人才链) and
+    ecosystem (生态链) for a year, each figure counted over the node and its sub-nodes, and which cells are gaps.
+
+    A count of zero is a gap cell; a dimension is a gap when its key measure is zero — no platform serving the
+    node (创新链), no doctor, master, senior title or introduced talent (人才链), no service provider covering it
+    (生态链) — and the industry is a gap when the node is 缺失 or 薄弱."""
+
+    fig: NodeFigures
+    platforms: int = 0
+    rd_wan: Decimal | None = None
+    rd_intensity: Decimal | None = None
+    contracts: int = 0
+    contract_tech_wan: Decimal = Decimal(0)
+    patents: int = 0
+    doctors: int = 0
+    masters: int = 0
+    senior_titles: int = 0
+    introduced: int = 0
+    awards: int = 0
+    providers: int = 0
+    funds: int = 0
+    financings: int = 0
+    financing_wan: Decimal = Decimal(0)
+
+    @property
+    def node(self) -> ChainNode:
+        return self.fig.node
+
+    @property
+    def industry_gap(self) -> bool:
+        return self.fig.status != Strength.SOUND
+
+    @property
+    def innovation_gap(self) -> bool:
+        return self.platforms == 0
+
+    @property
+    def talent(self) -> int:
+        return self.doctors + self.masters + self.senior_titles + self.introduced
+
+    @property
+    def talent_gap(self) -> bool:
+        return self.talent == 0
+
+    @property
+    def ecosystem_gap(self) -> bool:
+        return self.providers == 0
+
+    @property
+    def gaps(self) -> list[str]:
+        """The dimensions that are gaps: industry, innovation, talent, ecosystem."""
+        return [k for k, gap in (("industry", self.industry_gap), ("innovation", self.innovation_gap),
+                                 ("talent", self.talent_gap), ("ecosystem", self.ecosystem_gap)) if gap]
+
+    def zero(self, key: str) -> bool:
+        """Whether the cell ``key`` is a gap (nothing there)."""
+        value = getattr(self, key)
+        return value is None or value == 0
+
+    def as_dict(self) -> dict[str, Any]:
+        f = self.fig
+        return {
+            "node": f.node.pk, "name": f.node.name, "parent": f.node.parent_id, "depth": f.node.depth,
+            "importance": f.node.importance, "year": f.year,
+            "industry": {"enterprises": f.enterprises, "above_scale": f.above_scale, "output_wan": f.output_wan,
+                         "tax_wan": f.tax_wan, "status": f.status, "gap": self.industry_gap},
+            "innovation": {"platforms": self.platforms, "rd_wan": self.rd_wan, "rd_intensity_pct": self.rd_intensity,
+                           "contracts": self.contracts, "contract_tech_wan": self.contract_tech_wan,
+                           "patents": self.patents, "gap": self.innovation_gap},
+            "talent": {"doctors": self.doctors, "masters": self.masters, "senior_titles": self.senior_titles,
+                       "introduced": self.introduced, "awards": self.awards, "gap": self.talent_gap},
+            "ecosystem": {"providers": self.providers, "funds": self.funds, "financings": self.financings,
+                          "financing_wan": self.financing_wan, "gap": self.ecosystem_gap},
+        }
+
+
+def four_chains(chain: Chain, user: Any, year: int | None = None, within: Any = None) -> list[FourChainRow]:
+    """The four-chain view of ``chain``: a row per node in tree order, as ``user`` may see it (None: the chain's
+    region), for ``year`` (the last full year by default); ``within`` narrows the enterprises (a park). The one
+    function the page, the API, the figure group and the briefing read."""
+    from yuanqu.innovation.models import TechContract
+
+    from .models import EcoProvider, FinancingEvent, Fund, InnovationPlatform, PatentYear, TalentAward, TalentHeadcount
+
+    year = year or figures_year()
+    figs = chain_figures(chain, user, year, within=within)
+    nodes = [f.node for f in figs.values()]
+    below = subtree(nodes)
+    region = str(chain.region_id)
+    all_ids: set[int] = set().union(*(f.enterprise_ids for f in figs.values())) if figs else set()
+    values = enterprise_year_values(all_ids, year, RD_CODES)
+
+    def node_sets(manager: Any) -> list[tuple[int, set[int], int | None]]:
+        rows = seen(manager, user, region).filter(nodes__chain=chain).values_list("pk", "nodes", *(
+            ["enterprise_id"] if manager.model is InnovationPlatform else []))
+        by_pk: dict[int, tuple[set[int], int | None]] = {}
+        for row in rows:
+            entry = by_pk.setdefault(row[0], (set(), row[2] if len(row) > 2 else None))
+            entry[0].add(row[1])
+        return [(pk, ns, ent) for pk, (ns, ent) in by_pk.items()]
+
+    platform_rows = node_sets(InnovationPlatform.objects)
+    # A platform held by an enterprise on a node serves the node too, even where nobody linked it by hand.
+    held = list(seen(InnovationPlatform.objects, user, region).filter(enterprise_id__in=all_ids)
+                .values_list("pk", "enterprise_id"))
+    provider_rows = node_sets(EcoProvider.objects)
+    fund_rows = node_sets(Fund.objects)
+    talent = {t.enterprise_id: t for t in seen(TalentHeadcount.objects, user, region)
+              .filter(year=year, enterprise_id__in=all_ids)}
+    awards: dict[int, int] = defaultdict(int)
+    for ent, n in seen(TalentAward.objects, user, region).filter(year=year, enterprise_id__in=all_ids) \
+            .values_list("enterprise_id", "count"):
+        awards[ent] += n
+    patents = {p.enterprise_id: p.total for p in seen(PatentYear.objects, user, region)
+               .filter(year=year, enterprise_id__in=all_ids)}
+    financings = list(seen(FinancingEvent.objects, user, region).filter(on__year=year, enterprise_id__in=all_ids)
+                      .values_list("pk", "enterprise_id", "amount_wan"))
+    contracts = list(seen(TechContract.objects, user, region).filter(registered_on__year=year)
+                     .filter(Q(seller_id__in=all_ids) | Q(buyer_id__in=all_ids))
+                     .values_list("pk", "seller_id", "buyer_id", "tech_wan"))
+    out = []
+    for fig in _ordered(list(figs.values())):
+        ids, ents = below[fig.node.pk], fig.enterprise_ids
+        row = FourChainRow(fig=fig)
+        row.platforms = len({pk for pk, ns, _e in platform_rows if ns & ids} | {pk for pk, e in held if e in ents})
+        rd = [values[e]["rnd"].value for e in ents if "rnd" in values.get(e, {})]
+        row.rd_wan = sum(rd, Decimal(0)) if rd else None
+        both = [e for e in ents if {"rnd", "revenue"} <= set(values.get(e, {}))]
+        revenue = sum((values[e]["revenue"].value for e in both), Decimal(0))
+        if revenue > 0:
+            spent = sum((values[e]["rnd"].value for e in both), Decimal(0))
+            row.rd_intensity = (spent / revenue * HUNDRED).quantize(Decimal("0.01"))
+        mine = [(pk, tech) for pk, s, b, tech in contracts if s in ents or b in ents]
+        row.contracts, row.contract_tech_wan = len(mine), sum((t for _pk, t in mine), Decimal(0))
+        row.patents = sum(patents.get(e, 0) for e in ents)
+        for e in ents:
+            t = talent.get(e)
+            if t is not None:
+                row.doctors += t.doctors
+                row.masters += t.masters
+                row.senior_titles += t.senior_titles
+                row.introduced += t.introduced
+        row.awards = sum(awards.get(e, 0) for e in ents)
+        row.providers = sum(1 for _pk, ns, _e in provider_rows if ns & ids)
+        row.funds = sum(1 for _pk, ns, _e in fund_rows if ns & ids)
+        mine_fin = [amount for _pk, e, amount in financings if e in ents]
+        row.financings, row.financing_wan = len(mine_fin), sum(mine_fin, Decimal(0))
+        out.append(row)
+    return out
+
+
+def _ordered(figs: list[NodeFigures]) -> list[NodeFigures]:
+    """Nodes depth-first, each after its parent, siblings by their order."""
+    by_parent: dict[int | None, list[NodeFigures]] = defaultdict(list)
+    for f in figs:
+        by_parent[f.node.parent_id].append(f)
+    out: list[NodeFigures] = []
+
+    def walk(parent: int | None) -> None:
+        for f in sorted(by_parent.get(parent, []), key=lambda f: (f.node.sort_order, f.node.pk)):
+            out.append(f)
+            walk(f.node.pk)
+    walk(None)
+    return out
+
+
+@dataclass
+class ChainSummary:
+    """A chain's strength and gaps in one line: nodes, 缺失 and 薄弱 ones, enterprises on it, and the nodes without
+    a platform, without talent, without a service provider (the figure group and the briefing read this)."""
+
+    chain: Chain
+    nodes: int
+    missing: list[str]
+    weak: list[str]
+    enterprises: int
+    innovation_gaps: int
+    talent_gaps: int
+    ecosystem_gaps: int
+
+
+def chain_summary(chain: Chain, user: Any, year: int | None = None, within: Any = None) -> ChainSummary:
+    """The summary of :func:`four_chains` for one chain."""
+    rows = four_chains(chain, user, year, within=within)
+    ents: set[int] = set().union(*(r.fig.enterprise_ids for r in rows)) if rows else set()
+    return ChainSummary(
+        chain=chain, nodes=len(rows), enterprises=len(ents),
+        missing=[r.node.name for r in rows if r.fig.status == Strength.MISSING],
+        weak=[r.node.name for r in rows if r.fig.status == Strength.WEAK],
+        innovation_gaps=sum(1 for r in rows if r.innovation_gap),
+        talent_gaps=sum(1 for r in rows if r.talent_gap),
+        ecosystem_gaps=sum(1 for r in rows if r.ecosystem_gap))
+
+
+def node_enterprise_ids(node: ChainNode, user: Any) -> set[int]:
+    """The enterprises confirmed on a node or below it, as ``user`` may see them (what a four-chain cell's list
+    shows)."""
+    below = subtree(nodes_of(node.chain))[node.pk]
+    return set(visible_links(user).filter(node_id__in=below, status=ChainLink.Status.CONFIRMED)
+               .values_list("enterprise_id", flat=True))
+
+
+def node_subtree(node: ChainNode) -> set[int]:
+    return subtree(nodes_of(node.chain))[node.pk]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -31,7 +32,22 @@ from yuanqu.enterprises.models import Enterprise
 from yuanqu.investment import services as investment
 from yuanqu.investment.models import Lead
 
-from .models import MAX_DEPTH, Chain, ChainLink, ChainMember, ChainNode, ChainTarget, ChainTask
+from .models import (
+    MAX_DEPTH,
+    Chain,
+    ChainLink,
+    ChainMember,
+    ChainNode,
+    ChainTarget,
+    ChainTask,
+    EcoProvider,
+    FinancingEvent,
+    Fund,
+    InnovationPlatform,
+    PatentYear,
+    TalentAward,
+    TalentHeadcount,
+)
 from .templates import TEMPLATES, NodeSpec
 
 if TYPE_CHECKING:
@@ -383,3 +399,166 @@ def task_delete(*, actor: User, task: ChainTask) -> None:
     """Remove a task."""
     require_editable(Chain.objects, actor, task.node.chain)
     delete_audited(actor=actor, obj=task)
+
+
+# =========================================================================== the four chains: shared checks
+
+
+def _check_enterprise(actor: User, enterprise: Enterprise | None, field: str = "enterprise") -> None:
+    """An enterprise named in a four-chain record is one the actor may see (else: as if it did not exist)."""
+    if enterprise is not None and not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        raise ValidationError({field: _("Choose an enterprise you can see.")}, code="scope")
+
+
+def _check_nodes(actor: User, nodes: Iterable[ChainNode], region_id: str) -> list[ChainNode]:
+    """Nodes named in a record are of chains the actor may change, in the record's region."""
+    nodes = list(nodes)
+    allowed = set(ChainNode.objects.editable_by(actor).filter(pk__in=[n.pk for n in nodes])
+                  .values_list("pk", flat=True))
+    if any(n.pk not in allowed or not str(n.chain.region_id).startswith(region_id) for n in nodes):
+        raise ValidationError({"nodes": _("Choose nodes of your region's chains.")}, code="scope")
+    return nodes
+
+
+def _region_for(actor: User, region: Region | None) -> str:
+    require_role(actor, EDIT_REGION)
+    region_id = region.pk if region is not None else actor.region_id
+    if not region_within(region_id, actor):
+        raise ValidationError({"region": _("This region is outside your scope.")}, code="scope")
+    return str(region_id)
+
+
+def _require_record(manager: Any, actor: User, obj: Any) -> None:
+    require_editable(manager, actor, obj)
+
+
+# =========================================================================== 创新链: platforms and patents
+
+
+@transaction.atomic
+def platform_create(*, actor: User, name: str, kind: str, level: str, recognised_year: int,
+                    enterprise: Enterprise | None = None, holder: str = "", nodes: Iterable[ChainNode] = (),
+                    region: Region | None = None) -> InnovationPlatform:
+    """Register an innovation platform of the actor's region, held by an enterprise or an institution."""
+    region_id = _region_for(actor, region)
+    _check_enterprise(actor, enterprise)
+    chosen = _check_nodes(actor, nodes, region_id)
+    obj = InnovationPlatform(region_id=region_id, name=name, kind=kind, level=level, recognised_year=recognised_year,
+                             enterprise=enterprise, holder=holder)
+    return save_created(actor=actor, obj=obj, m2m={"nodes": chosen})
+
+
+@transaction.atomic
+def platform_update(*, actor: User, platform: InnovationPlatform, name: str | Unset = UNSET,
+                    kind: str | Unset = UNSET, level: str | Unset = UNSET, recognised_year: int | Unset = UNSET,
+                    enterprise: Enterprise | None | Unset = UNSET, holder: str | Unset = UNSET,
+                    nodes: Iterable[ChainNode] | Unset = UNSET) -> InnovationPlatform:
+    """Change a platform (its level after a re-recognition, the nodes it serves …)."""
+    platform = InnovationPlatform.objects.select_for_update().get(pk=platform.pk)
+    _require_record(InnovationPlatform.objects, actor, platform)
+    if enterprise is not UNSET:
+        _check_enterprise(actor, enterprise)  # type: ignore[arg-type]
+    m2m: dict[str, Iterable[Any]] | None = None if nodes is UNSET else {
+        "nodes": _check_nodes(actor, nodes, str(platform.region_id))}  # type: ignore[arg-type]
+    before = audit.snapshot(platform)
+    assign(platform, name=name, kind=kind, level=level, recognised_year=recognised_year, enterprise=enterprise,
+           holder=holder)
+    return save_updated(actor=actor, obj=platform, before=before, m2m=m2m)
+
+
+def _yearly(model: Any, actor: User, enterprise: Enterprise, year: int, values: dict[str, Any]) -> Any:
+    """Create or update an enterprise's record of a year (re-entering the same numbers changes nothing)."""
+    require_role(actor, EDIT_REGION)
+    _check_enterprise(actor, enterprise)
+    found = model.objects.select_for_update().filter(enterprise=enterprise, year=year).first()
+    if found is None:
+        return save_created(actor=actor, obj=model(enterprise=enterprise, year=year, **values))
+    require_editable(model.objects, actor, found)
+    before = audit.snapshot(found)
+    assign(found, **values)
+    return save_updated(actor=actor, obj=found, before=before)
+
+
+@transaction.atomic
+def talent_record(*, actor: User, enterprise: Enterprise, year: int, doctors: int = 0, masters: int = 0,
+                  senior_titles: int = 0, introduced_national: int = 0, introduced_provincial: int = 0,
+                  introduced_city: int = 0, introduced_district: int = 0) -> TalentHeadcount:
+    """An enterprise's talent headcounts of a year (counts, no persons), created or replaced."""
+    return _yearly(TalentHeadcount, actor, enterprise, year, {
+        "doctors": doctors, "masters": masters, "senior_titles": senior_titles,
+        "introduced_national": introduced_national, "introduced_provincial": introduced_provincial,
+        "introduced_city": introduced_city, "introduced_district": introduced_district})  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def patents_record(*, actor: User, enterprise: Enterprise, year: int, invention: int = 0, utility: int = 0,
+                   design: int = 0) -> PatentYear:
+    """An enterprise's patents granted in a year, created or replaced."""
+    return _yearly(PatentYear, actor, enterprise, year, {  # type: ignore[no-any-return]
+        "invention": invention, "utility": utility, "design": design})
+
+
+@transaction.atomic
+def award_create(*, actor: User, enterprise: Enterprise, year: int, programme: str, level: str,
+                 count: int = 1) -> TalentAward:
+    """People of an enterprise selected by a talent programme in a year (a count, no names)."""
+    require_role(actor, EDIT_REGION)
+    _check_enterprise(actor, enterprise)
+    return save_created(actor=actor, obj=TalentAward(enterprise=enterprise, year=year, programme=programme,
+                                                     level=level, count=count))
+
+
+# =========================================================================== 生态链: providers, funds, financing
+
+
+@transaction.atomic
+def provider_create(*, actor: User, name: str, kind: str, services: str = "", nodes: Iterable[ChainNode] = (),
+                    region: Region | None = None) -> EcoProvider:
+    """Register a service provider of the region and the nodes it serves."""
+    region_id = _region_for(actor, region)
+    chosen = _check_nodes(actor, nodes, region_id)
+    return save_created(actor=actor, obj=EcoProvider(region_id=region_id, name=name, kind=kind, services=services),
+                        m2m={"nodes": chosen})
+
+
+@transaction.atomic
+def provider_update(*, actor: User, provider: EcoProvider, name: str | Unset = UNSET, kind: str | Unset = UNSET,
+                    services: str | Unset = UNSET, nodes: Iterable[ChainNode] | Unset = UNSET) -> EcoProvider:
+    """Change a provider or the nodes it serves."""
+    provider = EcoProvider.objects.select_for_update().get(pk=provider.pk)
+    _require_record(EcoProvider.objects, actor, provider)
+    m2m: dict[str, Iterable[Any]] | None = None if nodes is UNSET else {
+        "nodes": _check_nodes(actor, nodes, str(provider.region_id))}  # type: ignore[arg-type]
+    before = audit.snapshot(provider)
+    assign(provider, name=name, kind=kind, services=services)
+    return save_updated(actor=actor, obj=provider, before=before, m2m=m2m)
+
+
+@transaction.atomic
+def fund_create(*, actor: User, name: str, kind: str, size_wan: Decimal, manager: str = "",
+                nodes: Iterable[ChainNode] = (), region: Region | None = None) -> Fund:
+    """Register a fund of the region (size in 万元) and the nodes it invests in."""
+    region_id = _region_for(actor, region)
+    chosen = _check_nodes(actor, nodes, region_id)
+    return save_created(actor=actor, obj=Fund(region_id=region_id, name=name, kind=kind, size_wan=size_wan,
+                                              manager=manager), m2m={"nodes": chosen})
+
+
+@transaction.atomic
+def financing_create(*, actor: User, enterprise: Enterprise, on: dt.date, round: str, amount_wan: Decimal,
+                     investors: str, fund: Fund | None = None) -> FinancingEvent:
+    """A financing an enterprise received (amount in 万元); a fund named must be one of the actor's region."""
+    require_role(actor, EDIT_REGION)
+    _check_enterprise(actor, enterprise)
+    if fund is not None and not Fund.objects.visible_to(actor).filter(pk=fund.pk).exists():
+        raise ValidationError({"fund": _("Choose a fund of your region.")}, code="scope")
+    return save_created(actor=actor, obj=FinancingEvent(enterprise=enterprise, on=on, round=round,
+                                                        amount_wan=amount_wan, investors=investors, fund=fund))
+
+
+@transaction.atomic
+def record_delete(*, actor: User, obj: InnovationPlatform | TalentHeadcount | TalentAward | PatentYear
+                  | EcoProvider | Fund | FinancingEvent) -> None:
+    """Remove a four-chain record the actor may change."""
+    require_editable(type(obj).objects, actor, obj)
+    delete_audited(actor=actor, obj=obj)

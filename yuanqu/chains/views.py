@@ -6,19 +6,23 @@ nothing (404). Every read goes through the models' scope, every write through ``
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yuanqu.core.forms import attach_errors
+from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.roles import EDIT_REGION, TENANT_READERS
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import require_page_role
@@ -26,17 +30,38 @@ from yuanqu.core.types import AuthedRequest
 
 from . import selectors, services
 from .forms import (
+    AwardForm,
     ChainForm,
+    FinancingForm,
+    FundForm,
     LinkForm,
     MemberForm,
     NodeForm,
+    PatentForm,
+    PlatformForm,
+    ProviderForm,
+    TalentForm,
     TargetForm,
     TargetImportForm,
     TaskForm,
     TaskStatusForm,
     TemplateForm,
 )
-from .models import Chain, ChainLink, ChainMember, ChainNode, ChainTarget, ChainTask
+from .models import (
+    Chain,
+    ChainLink,
+    ChainMember,
+    ChainNode,
+    ChainTarget,
+    ChainTask,
+    EcoProvider,
+    FinancingEvent,
+    Fund,
+    InnovationPlatform,
+    PatentYear,
+    TalentAward,
+    TalentHeadcount,
+)
 
 READERS = TENANT_READERS
 EDITORS = EDIT_REGION
@@ -383,3 +408,252 @@ def task_update(request: AuthedRequest, pk: int) -> HttpResponse:
     form = TaskStatusForm(request.POST, user=request.user)
     return _post(request, _node_url(task.node), lambda: services.task_update(
         actor=request.user, task=task, status=form.cleaned_data["status"]), form)
+
+
+# =========================================================================== the four chains: records
+
+
+def _node_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
+    return [(n.pk, f"{n.chain.name} › {n.name}") for n in ChainNode.objects.visible_to(request.user)
+            .select_related("chain").order_by("chain__name", "depth", "sort_order", "pk")]
+
+
+def _year_choices(request: AuthedRequest) -> list[tuple[Any, str]]:
+    this = selectors.figures_year() + 1
+    return [(y, str(y)) for y in range(this, this - 8, -1)]
+
+
+def _by_node(how: str) -> Callable[[AuthedRequest, Any, str], Any]:
+    """The ``?node=`` filter: records of the node's enterprises (``enterprise``) or linked to the node or one below
+    it (``nodes``); platforms both. An unknown or unseen node shows nothing."""
+    def apply(request: AuthedRequest, qs: Any, value: str) -> Any:
+        node = ChainNode.objects.visible_to(request.user).filter(pk=value).first() if value.isdigit() else None
+        if node is None:
+            return qs.none()
+        cond = Q()
+        if how in ("enterprise", "both"):
+            cond |= Q(enterprise_id__in=selectors.node_enterprise_ids(node, request.user))
+        if how in ("nodes", "both"):
+            cond |= Q(nodes__in=selectors.node_subtree(node))
+        return qs.filter(pk__in=qs.filter(cond).values("pk"))
+    return apply
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """One kind of four-chain record: its model, form, services, list columns and filters."""
+
+    key: str
+    title: Any
+    new_title: Any
+    model: Any
+    form: type[forms.Form]
+    create: Callable[..., Any]
+    columns: Callable[[], list[Column]]
+    node_filter: str
+    year_lookup: str
+    search: str = "enterprise__name__icontains"
+    update: Callable[..., Any] | None = None
+    update_arg: str = ""
+    related: tuple[str, ...] = ("enterprise",)
+
+
+def _ent(x: Any) -> str:
+    return x.enterprise.name if x.enterprise_id else "—"
+
+
+def _nodes(x: Any) -> str:
+    return "、".join(n.name for n in x.nodes.all()) or "—"
+
+
+RECORDS: dict[str, RecordKind] = {k.key: k for k in (
+    RecordKind("platforms", gettext_lazy("Innovation platforms"),
+               gettext_lazy("New innovation platform"), InnovationPlatform,
+               PlatformForm, services.platform_create, lambda: [
+                   Column(_("platform name"), lambda x: x.name),
+                   Column(_("platform kind"), lambda x: x.get_kind_display()),
+                   Column(_("level"), lambda x: x.get_level_display()),
+                   Column(_("year recognised"), lambda x: x.recognised_year),
+                   Column(_("held by"), lambda x: _ent(x) if x.enterprise_id else x.holder),
+                   Column(_("chain nodes"), _nodes)],
+               "both", "recognised_year", "name__icontains", services.platform_update, "platform"),
+    RecordKind("talent", gettext_lazy("Talent headcounts"),
+               gettext_lazy("Record talent headcounts"), TalentHeadcount, TalentForm,
+               services.talent_record, lambda: [
+                   Column(_("enterprise"), _ent), Column(_("year"), lambda x: x.year),
+                   Column(_("doctors"), lambda x: x.doctors), Column(_("masters"), lambda x: x.masters),
+                   Column(_("senior professional titles"), lambda x: x.senior_titles),
+                   Column(_("introduced talent"), lambda x: x.introduced)],
+               "enterprise", "year"),
+    RecordKind("awards", gettext_lazy("Talent programmes and awards"),
+               gettext_lazy("Record a talent award"), TalentAward,
+               AwardForm, services.award_create, lambda: [
+                   Column(_("enterprise"), _ent), Column(_("year"), lambda x: x.year),
+                   Column(_("programme or award"), lambda x: x.programme),
+                   Column(_("level"), lambda x: x.get_level_display()), Column(_("people"), lambda x: x.count)],
+               "enterprise", "year"),
+    RecordKind("patents", gettext_lazy("Patents granted"),
+               gettext_lazy("Record patents of a year"), PatentYear, PatentForm,
+               services.patents_record, lambda: [
+                   Column(_("enterprise"), _ent), Column(_("year"), lambda x: x.year),
+                   Column(_("invention patents granted"), lambda x: x.invention),
+                   Column(_("utility models granted"), lambda x: x.utility),
+                   Column(_("industrial designs granted"), lambda x: x.design)],
+               "enterprise", "year"),
+    RecordKind("providers", gettext_lazy("Service providers"),
+               gettext_lazy("New service provider"), EcoProvider, ProviderForm,
+               services.provider_create, lambda: [
+                   Column(_("provider name"), lambda x: x.name),
+                   Column(_("service kind"), lambda x: x.get_kind_display()),
+                   Column(_("services offered"), lambda x: x.services or "—"), Column(_("chain nodes"), _nodes)],
+               "nodes", "", "name__icontains", services.provider_update, "provider", ()),
+    RecordKind("funds", gettext_lazy("Funds"),
+               gettext_lazy("New fund"), Fund, FundForm, services.fund_create, lambda: [
+        Column(_("fund name"), lambda x: x.name), Column(_("fund kind"), lambda x: x.get_kind_display()),
+        Column(_("fund size (10k yuan)"), lambda x: x.size_wan), Column(_("fund manager"), lambda x: x.manager or "—"),
+        Column(_("chain nodes"), _nodes)], "nodes", "", "name__icontains", related=()),
+    RecordKind("financings", gettext_lazy("Financing events"),
+               gettext_lazy("Record a financing"), FinancingEvent, FinancingForm,
+               services.financing_create, lambda: [
+                   Column(_("enterprise"), _ent), Column(_("date"), lambda x: x.on),
+                   Column(_("round"), lambda x: x.get_round_display()),
+                   Column(_("amount (10k yuan)"), lambda x: x.amount_wan),
+                   Column(_("investors"), lambda x: x.investors)],
+               "enterprise", "on__year", related=("enterprise", "fund")),
+)}
+
+
+def _kind(key: str) -> RecordKind:
+    kind = RECORDS.get(key)
+    if kind is None:
+        raise Http404
+    return kind
+
+
+def _record_spec(kind: RecordKind) -> ListSpec:
+    filters = [Filter("node", _("Chain node"), _node_choices, apply=_by_node(kind.node_filter))]
+    if kind.year_lookup:
+        filters.append(Filter("year", _("year"), _year_choices, kind.year_lookup))
+    return ListSpec(filters=filters, search=lambda qs, q: qs.filter(**{kind.search: q}),
+                    columns=lambda r: kind.columns(), export_name=f"chains_{kind.key}", per_page=50)
+
+
+def record_list(request: AuthedRequest, key: str) -> HttpResponse:
+    """A list of four-chain records the user may see, filtered by node (the four-chain view's cells link here) and
+    year, searchable and exportable."""
+    require_page_role(request.user, READERS)
+    kind = _kind(key)
+    qs = kind.model.objects.visible_to(request.user).select_related(*kind.related)
+    if "nodes" in [f.name for f in kind.model._meta.many_to_many]:
+        qs = qs.prefetch_related("nodes")
+    can_edit = request.user.role in EDITORS
+    return run_list(request, qs.order_by(*kind.model._meta.ordering), _record_spec(kind), "chains/records.html", {
+        "title": kind.title, "kind": kind.key, "columns": kind.columns(), "can_edit": can_edit,
+        "editable": can_edit and kind.update is not None, "kinds": [(k.key, k.title) for k in RECORDS.values()]})
+
+
+def record_create(request: AuthedRequest, key: str) -> HttpResponse:
+    require_page_role(request.user, EDITORS)
+    kind = _kind(key)
+    form = kind.form(request.POST or None, user=request.user)  # type: ignore[call-arg]
+    if request.method == "POST" and form.is_valid():
+        try:
+            kind.create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("chains:" + kind.key)
+    return render(request, "chains/form.html", {"form": form, "title": kind.new_title})
+
+
+def record_edit(request: AuthedRequest, key: str, pk: int) -> HttpResponse:
+    require_page_role(request.user, EDITORS)
+    kind = _kind(key)
+    if kind.update is None:
+        raise Http404
+    obj = get_visible_or_404(kind.model.objects.editable_by(request.user), request.user, pk=pk)
+    initial = {f: getattr(obj, f) for f in kind.form.base_fields}
+    initial.update({"nodes": list(obj.nodes.values_list("pk", flat=True))})
+    if hasattr(obj, "enterprise_id"):
+        initial["enterprise"] = obj.enterprise_id
+    form = kind.form(request.POST or None, user=request.user, initial=initial)  # type: ignore[call-arg]
+    if request.method == "POST" and form.is_valid():
+        try:
+            kind.update(actor=request.user, **{kind.update_arg: obj}, **form.cleaned_data)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("chains:" + kind.key)
+    return render(request, "chains/form.html", {"form": form, "title": _("Edit") + " · " + str(obj)})
+
+
+def _record_views(key: str) -> tuple[Callable[..., HttpResponse], ...]:
+    """The list, create and edit views of one kind, each its own URL name (so each has its scope row)."""
+    @login_required
+    def listing(request: AuthedRequest) -> HttpResponse:
+        return record_list(request, key)
+
+    @login_required
+    def create(request: AuthedRequest) -> HttpResponse:
+        return record_create(request, key)
+
+    @login_required
+    def edit(request: AuthedRequest, pk: int) -> HttpResponse:
+        return record_edit(request, key, pk)
+    return listing, create, edit
+
+
+# =========================================================================== the four-chain view
+
+
+@login_required
+def chain_four(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The four-chain view of a chain: one row per node, its industry strength, innovation, talent and ecosystem
+    side by side for a year, gaps coloured, each cell linking to the list behind it."""
+    require_page_role(request.user, READERS)
+    chain = get_visible_or_404(Chain.objects.all(), request.user, pk=pk)
+    year = _asked_year(request)
+    rows = selectors.four_chains(chain, request.user, year)
+    if request.GET.get("chart") == "heat":
+        return JsonResponse({"option": _heat_option(rows), "empty": not rows})
+    summary = selectors.chain_summary(chain, request.user, year)
+    return render(request, "chains/four.html", {
+        "chain": chain, "rows": rows, "year": year, "summary": summary, "years": _year_choices(request),
+        "heat_height": max(320, 28 * len(rows) + 100)})
+
+
+def _asked_year(request: AuthedRequest) -> int:
+    value = request.GET.get("year", "")
+    default = selectors.figures_year()
+    if value.isdigit() and 1980 <= int(value) <= default + 1:
+        return int(value)
+    return default
+
+
+#: The heat map's columns: (row attribute, heading).
+HEAT = (("enterprises", "企业"), ("platforms", "创新平台"), ("patents", "专利"), ("contracts", "技术合同"),
+        ("doctors", "博士"), ("masters", "硕士"), ("introduced", "引进人才"), ("providers", "服务机构"),
+        ("financings", "融资事件"))
+
+
+def _heat_option(rows: list[selectors.FourChainRow]) -> dict[str, Any]:
+    """An ECharts heat map: nodes by measures, a cell's colour by whether the node has any (0 = gap, red)."""
+    names = [("　" * (r.node.depth - 1)) + r.node.name for r in rows]
+    data = []
+    for y, r in enumerate(rows):
+        for x, (key, _label) in enumerate(HEAT):
+            value = r.fig.enterprises if key == "enterprises" else getattr(r, key)
+            data.append([x, y, value])
+    return {
+        "tooltip": {"position": "top"},
+        "grid": {"left": 180, "right": 20, "top": 30, "bottom": 60},
+        "xAxis": {"type": "category", "data": [h for _k, h in HEAT], "position": "top"},
+        "yAxis": {"type": "category", "data": names, "inverse": True},
+        "visualMap": {"type": "piecewise", "orient": "horizontal", "left": "center", "bottom": 0,
+                      "pieces": [{"value": 0, "label": "缺口", "color": "#d63939"},
+                                 {"gte": 1, "lte": 2, "label": "1–2", "color": "#ffd8a8"},
+                                 {"gt": 2, "label": "≥3", "color": "#2fb344"}]},
+        "series": [{"type": "heatmap", "data": data, "label": {"show": True}}],
+    }
