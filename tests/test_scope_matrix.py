@@ -36,6 +36,7 @@ from yuanqu.accounts.services import token_create
 from yuanqu.core.demo import make_uscc
 from yuanqu.core.models import SYSTEM_WIDE_ACTIONS, AuditEvent
 from yuanqu.core.roles import Role
+from yuanqu.enterprises import services as ent
 from yuanqu.enterprises.models import Enterprise, Settlement
 from yuanqu.enterprises.models import EnterpriseRequest as EnterpriseRequestModel
 from yuanqu.innovation import models as innovation_models
@@ -98,6 +99,8 @@ class Bundle:
     fact: Any = None  # a fact of the bundle's document that matched nothing
     #: 产业链 (issue 17): chain, node, link, target, task, member of the bundle's place (tests/chains/world.py).
     chain: dict[str, Any] = field(default_factory=dict)
+    #: 梯度培育: a designation (上市后备, in 辅导) of the bundle's enterprise.
+    designation: Any = None
 
 
 def bundles(world: World) -> dict[str, Bundle]:
@@ -159,7 +162,18 @@ def _make_bundles(world: World) -> dict[str, Bundle]:
         bundle.intake_doc = intake_of(world, key, bundle.park)
         bundle.proposal = bundle.intake_doc.facts.get(proposal__isnull=False).proposal
         bundle.fact = bundle.intake_doc.facts.get(proposal__isnull=True)
+        bundle.designation = designation_of(world, bundle.enterprise)
     return made
+
+
+def designation_of(world: World, enterprise: Any) -> Any:
+    """A 上市后备 of ``enterprise`` in 辅导, recorded by its region's staff through the designation service."""
+    from yuanqu.enterprises.models import Designation
+
+    found = Designation.objects.filter(enterprise=enterprise, kind="listing").first()
+    staff = world.laoshan_staff if enterprise.region_id == world.laoshan.pk else world.users[STAFF]
+    return found or ent.designation_grant(actor=staff, enterprise=enterprise, kind="listing", board="neeq",
+                                          recognised_on=dt.date(2025, 1, 1), coaching_on=dt.date(2025, 1, 1))
 
 
 def policy_objects(world: World) -> dict[str, dict[str, Any]]:
@@ -412,6 +426,8 @@ SEES: dict[str, dict[str, set[str]]] = {
     # 产业链: a chain belongs to a region (its operators read it); an enterprise on a node lies where it is settled.
     "chain": {**DISTRICT, OPERATOR: {"licang"}},
     "chain_link": IN_PARKS,
+    # 梯度培育: a designation is read with its enterprise.
+    "designation": {**IN_PARKS, ENTERPRISE: {"own"}},
 }
 
 
@@ -511,6 +527,9 @@ def _world_rows(world: World) -> dict[str, dict[int, frozenset[str]]]:
                   chain_rows["laoshan"]["chain"].pk: frozenset({"laoshan"})},
         "chain_link": {link.pk: enterprise_at[eid] for eid, link in
                        {**chain_rows["xltd"]["links"], **chain_rows["laoshan"]["links"]}.items()},
+        # every designation lies where its enterprise does (the oracle's place, not its scope)
+        "designation": {pk: enterprise_at[eid] for pk, eid in _designation_model().objects.values_list(
+            "pk", "enterprise_id")},
         # Audit events are too many to write out: each lies in the region its event records.
         # Installation-wide events (failed log-ins under unknown names, archive anchors) lie in every region.
         "audit": {pk: frozenset({"licang"} if code.startswith("370213") else {"laoshan"}
@@ -549,7 +568,14 @@ ALL_ROWS: dict[str, Callable[[], Any]] = {
     "proposal": lambda: _intake_models()[1].objects.all(),
     "chain": lambda: _chain_model("Chain").objects.all(),
     "chain_link": lambda: _chain_model("ChainLink").objects.all(),
+    "designation": lambda: _designation_model().objects.all(),
 }
+
+
+def _designation_model() -> Any:
+    from yuanqu.enterprises.models import Designation
+
+    return Designation
 
 
 def _chain_model(name: str) -> Any:
@@ -1184,6 +1210,32 @@ CASES.update({
     "chains:task_create": Case("POST", {STAFF}, chain_pk("node"), redirects=True,
                                data={"title": "探针", "owner": "张三", "due_on": "2026-03-01", "status": "todo"}),
     "chains:task_update": Case("POST", {STAFF}, chain_pk("task"), redirects=True, data={"status": "done"}),
+})
+def designation_pk(name: str = "pk") -> Callable[[Bundle], dict[str, Any]]:
+    return lambda b: {name: b.designation.pk}
+
+
+LADDER_READERS = {STAFF, LEADER, OPERATOR}
+CASES.update({
+    # 梯度培育 (issue 17 item 4): district roles and operators read the ladder and its candidates; district staff
+    # grant, end and advance; an enterprise user reads its own designations through the API (and its profile).
+    "ladder:index": Case("GET", LADDER_READERS, listing=Listing("designation")),
+    "ladder:candidates": Case("GET", LADDER_READERS, query="?all=1"),
+    "ladder:grant": Case("GET", {STAFF}),
+    "ladder:end": Case("POST", {STAFF}, designation_pk(), redirects=True,
+                       data={"on": "2025-06-01", "reason": "withdrawn"}),
+    "ladder:advance": Case("POST", {STAFF}, designation_pk(), redirects=True,
+                           data={"to_stage": "filed", "on": "2025-06-01"}),
+    "api:list_designations": Case("GET", ALL, api=True, listing=Listing("designation", api_items)),
+    "api:list_candidates": Case("GET", LADDER_READERS, api=True, query="?all=true&year=2025"),
+    "api:get_designation": Case("GET", {STAFF, LEADER, OPERATOR, ENTERPRISE}, designation_pk("designation_id"),
+                                api=True),
+    "api:create_designation": Case("POST", {STAFF}, api=True, data=lambda b: {
+        "enterprise": b.enterprise.pk, "kind": "gazelle", "recognised_on": "2025-01-01"}),
+    "api:end_designation": Case("POST", {STAFF}, designation_pk("designation_id"), api=True,
+                                data={"on": "2025-06-01", "reason": "withdrawn"}),
+    "api:advance_listing": Case("POST", {STAFF}, designation_pk("designation_id"), api=True,
+                                data={"to_stage": "filed", "on": "2025-06-01"}),
 })
 # Patterns that are not views of their own (the API root only lists nothing).
 NOT_VIEWS = {"api:api-root"}

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "yuanqu.figures",
     "yuanqu.policies",
     "yuanqu.chains",
+    "yuanqu.ladder",
     "yuanqu.dashboards",
     "yuanqu.briefings",
     "yuanqu.intake",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("briefings/", include("yuanqu.briefings.urls")),
     path("policies/", include("yuanqu.policies.urls")),
     path("chains/", include("yuanqu.chains.urls")),
+    path("ladder/", include("yuanqu.ladder.urls")),
     path("imports/", include("yuanqu.tabular.urls")),
     path("intake/", include("yuanqu.intake.urls")),
     path("api/", api.urls),

@@ -359,7 +359,7 @@ class EnterpriseImporter(Importer):
                 batch.append((*[d if n in LADDER_FIELDS else v.get(n, d) for n, d in plan],
                                *fast_pinyin_keys(v["name"]), now, now))
                 wanted = {n: v[n] for n in LADDER_FIELDS
-                          if v.get(n) not in (None, Enterprise._meta.get_field(n).get_default())}
+                          if v.get(n) not in (None, Enterprise._meta.get_field(n).get_default())}  # type: ignore[union-attr]
                 if wanted:
                     ladder[v["uscc"]] = wanted
             fast_insert(Enterprise, names, batch)
@@ -536,14 +536,15 @@ class DesignationImporter(ServiceImporter):
                   resolve=resolve_enterprise, synonyms=USCC_SYNONYMS),
         FieldSpec("kind", gettext_lazy("Designation"), "choice", required=True,
                   choices=lambda: Designation.Kind.choices, synonyms=("认定类型", "认定类别", "资质", "称号", "类型"),
-                  aliases={"科技型中小企业": "tech_sme", "创新型中小企业": "innovative_sme", "高新技术企业": "high_tech",
+                  aliases={"科技型中小企业": "tech_sme", "创新型中小企业": "innovative_sme",
+                           "高新技术企业": "high_tech",
                            "高企": "high_tech", "国家高新技术企业": "high_tech", "专精特新中小企业": "srdi_sme",
                            "专精特新": "srdi_sme", "小巨人": "little_giant", "专精特新小巨人": "little_giant",
                            "专精特新“小巨人”": "little_giant", '专精特新"小巨人"': "little_giant",
                            "单项冠军": "champion", "制造业单项冠军": "champion", "瞪羚": "gazelle",
                            "瞪羚企业": "gazelle", "独角兽": "unicorn", "独角兽企业": "unicorn",
                            "上市后备": "listing", "上市后备企业": "listing"}),
-        FieldSpec("level", gettext_lazy("Level"), "choice", choices=lambda: Designation.Level.choices,
+        FieldSpec("level", gettext_lazy("Designation level"), "choice", choices=lambda: Designation.Level.choices,
                   synonyms=("级别", "认定级别", "层级"),
                   aliases={"国家级": "national", "国家": "national", "省级": "provincial", "省": "provincial",
                            "市级": "city", "市": "city", "区级": "district", "区": "district"}),

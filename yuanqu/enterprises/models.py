@@ -535,14 +535,14 @@ class Designation(TimeStamped):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="designations",
                                    verbose_name=_("enterprise"))
     kind = models.CharField(_("designation"), max_length=20, choices=Kind.choices)
-    level = models.CharField(_("level"), max_length=12, choices=Level.choices, blank=True)
+    level = models.CharField(_("designation level"), max_length=12, choices=Level.choices, blank=True)
     certificate_no = models.CharField(_("certificate number"), max_length=60, blank=True)
     recognised_on = models.DateField(_("recognised on"), null=True, blank=True,
                                      help_text=_("Empty when unknown (migrated from the former flag)"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("end reason"), max_length=12, choices=EndReason.choices, blank=True)
-    source = models.CharField(_("source"), max_length=100, blank=True)
+    source = models.CharField(_("recognition source"), max_length=100, blank=True)
     board = models.CharField(_("target board"), max_length=20, choices=Enterprise.Listing.choices, blank=True)
     coaching_on = models.DateField(_("coaching filed on"), null=True, blank=True)
     filed_on = models.DateField(_("application filed on"), null=True, blank=True)
@@ -560,7 +560,8 @@ class Designation(TimeStamped):
                 condition=Q(valid_until__isnull=True) | Q(recognised_on__isnull=True)
                 | Q(valid_until__gte=F("recognised_on")), name="designation_valid_after_recognised"),
             models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(recognised_on__isnull=True) | Q(ended_on__gte=F("recognised_on")),
+                condition=Q(ended_on__isnull=True) | Q(recognised_on__isnull=True)
+                | Q(ended_on__gte=F("recognised_on")),
                 name="designation_ended_after_recognised"),
             models.CheckConstraint(condition=Q(ended_on__isnull=True, end_reason="") | Q(ended_on__isnull=False)
                                    & ~Q(end_reason=""), name="designation_end_has_reason"),

@@ -35,12 +35,12 @@ from yuanqu.parks.models import Park, Unit
 from .models import (
     DESIGNATION_FIELDS,
     ENTERPRISE_FIELDS,
+    LADDER_FIELDS,
     Contact,
     Designation,
     Enterprise,
     EnterpriseName,
     EnterpriseRequest,
-    LADDER_FIELDS,
     Occupancy,
     Settlement,
 )
@@ -133,6 +133,10 @@ def _validated(*, actor: User, enterprise: Enterprise, names: Iterable[str], cre
         raise ValidationError(errors)  # type: ignore[arg-type]
 
 
+def _default(name: str) -> Any:
+    return Enterprise._meta.get_field(name).get_default()  # type: ignore[union-attr]
+
+
 def _ladder_clean(values: Mapping[str, Any]) -> None:
     """The former flags' values checked as the model checks them (a choice that is not one is the field's error)."""
     if values:
@@ -182,12 +186,12 @@ def enterprise_create(
     )
     _validated(actor=actor, enterprise=enterprise, names=ENTERPRISE_FIELDS, creating=True, park=park)
     # the designations are recorded as history (梯度培育); the flags are their cache, written from it below
-    ladder = {n: getattr(enterprise, n) for n in LADDER_FIELDS}
-    ladder = {n: v for n, v in ladder.items() if v != Enterprise._meta.get_field(n).get_default()}
+    ladder: dict[str, Any] = {n: getattr(enterprise, n) for n in LADDER_FIELDS}
+    ladder = {n: v for n, v in ladder.items() if v != _default(n)}
     _ladder_clean(ladder)
     if ladder and actor.role not in DESIGNATION_SETTERS:
         raise _designation_error(ladder)
-    assign(enterprise, **{n: Enterprise._meta.get_field(n).get_default() for n in LADDER_FIELDS})
+    assign(enterprise, **{n: _default(n) for n in LADDER_FIELDS})
     check_uscc_free(actor=actor, uscc=enterprise.uscc)
     enterprise.name_pinyin, enterprise.name_initials = pinyin_keys(enterprise.name)
     save_created(actor=actor, obj=enterprise)
@@ -237,8 +241,8 @@ def enterprise_update(
     before = audit.snapshot(enterprise)
     old_name = enterprise.name
     # the designations are recorded as history (梯度培育); the flags are their cache, written from it below
-    ladder = {n: v for n, v in (("is_high_tech", is_high_tech), ("srdi_level", srdi_level), ("listing", listing))
-              if v is not UNSET and v != getattr(enterprise, n)}
+    given = (("is_high_tech", is_high_tech), ("srdi_level", srdi_level), ("listing", listing))
+    ladder: dict[str, Any] = {n: v for n, v in given if v is not UNSET and v != getattr(enterprise, n)}
     _ladder_clean(ladder)
     assign(
         enterprise, uscc=uscc, name=name, industry=industry, region=region, is_above_scale=is_above_scale,
@@ -775,6 +779,7 @@ def designation_flags_refresh(*, actor: User | None, enterprise: Enterprise) -> 
 
     Called by every designation service in its transaction; the daily expiry of a 高企 is caught by the next write
     or by ``yuanqu.cli`` … (the figures read the history, not the cache)."""
+    enterprise.refresh_from_db()  # the stored state, not an object a preview changed and rolled back
     wanted = designation_flags(enterprise)
     current = {n: getattr(enterprise, n) for n in LADDER_FIELDS}
     if current == wanted:
@@ -832,8 +837,11 @@ def designation_grant(
     open_one = (Designation.objects.filter(enterprise=enterprise, kind=kind, ended_on__isnull=True,
                                            listed_on__isnull=True).first())
     if open_one is not None:
+        # a renewal (重新认定) comes in the current one's last year or after it, never beside it
         if (kind == Designation.Kind.LISTING or recognised_on is None
-                or (open_one.recognised_on is not None and recognised_on <= open_one.recognised_on)):
+                or (open_one.recognised_on is not None and recognised_on <= open_one.recognised_on)
+                or (open_one.valid_until is not None
+                    and recognised_on < open_one.valid_until - dt.timedelta(days=365))):
             raise ValidationError({"kind": [ValidationError(
                 _("The enterprise already holds this designation; a renewal is recognised after the current one."),
                 code="held")]})
@@ -941,7 +949,7 @@ def designation_set_current(*, actor: User, enterprise: Enterprise, on: dt.date,
         elif Designation.Kind.HIGH_TECH in held:
             end(held.pop(Designation.Kind.HIGH_TECH))
     if srdi_level is not UNSET:
-        wanted_kind = _SRDI_KIND.get(srdi_level or "")
+        wanted_kind = _SRDI_KIND.get(Enterprise.SrdiLevel(srdi_level or ""))
         for kind in _SRDI_KIND.values():
             if kind != wanted_kind and kind in held and (wanted_kind is None or
                                                           list(_SRDI_KIND.values()).index(kind)

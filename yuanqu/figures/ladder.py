@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from yuanqu.enterprises.models import Designation
+from yuanqu.enterprises.models import Designation, DesignationQuerySet
 
 from .periods import Period
 from .selectors import Column, Figure, FigureGroup, FigureScope, register_group
@@ -24,7 +24,7 @@ COUNTED = ((K.HIGH_TECH, "高新技术企业"), (K.TECH_SME, "科技型中小企
            (K.LITTLE_GIANT, "专精特新“小巨人”"), (K.LISTING, "上市后备企业"))
 
 
-def designations(scope: FigureScope) -> QuerySet[Designation]:
+def designations(scope: FigureScope) -> DesignationQuerySet:
     """The scope's designations: of enterprises settled in its parks (any enterprise it sees when region-wide)."""
     qs = (Designation.objects.visible_to(scope.user) if scope.user is not None
           else Designation.objects.in_region(scope.region_code))
@@ -32,7 +32,7 @@ def designations(scope: FigureScope) -> QuerySet[Designation]:
         qs = qs.filter(enterprise__in=scope.settlements().values("enterprise_id"))
     if scope.enterprise is not None:
         qs = qs.filter(enterprise=scope.enterprise)
-    return qs.filter(enterprise__archived_at__isnull=True)
+    return qs.filter(enterprise__archived_at__isnull=True)  # type: ignore[no-any-return]
 
 
 def figures(scope: FigureScope, period: Period) -> dict[str, Figure]:
