@@ -32,6 +32,8 @@ def _caihui(ctx: DemoContext) -> None:
           level=Designation.Level.NATIONAL, certificate_no="GR202437100001（演示）", source="高企复审（演示）")
     grant(actor=a, enterprise=e, kind=K.SRDI_SME, recognised_on=dt.date(2022, 9, 15),
           level=Designation.Level.PROVINCIAL, source="山东省专精特新中小企业名单（演示）")
+    grant(actor=a, enterprise=e, kind=K.SRDI_SME, recognised_on=dt.date(2025, 9, 10),
+          level=Designation.Level.PROVINCIAL, source="专精特新复核（演示）")
     neeq = grant(actor=a, enterprise=e, kind=K.LISTING, recognised_on=dt.date(2022, 3, 1), board="neeq",
                  source="区上市后备企业库（演示）")
     services.listing_advance(actor=a, designation=neeq, to_stage=Designation.Stage.COACHING, on=dt.date(2022, 6, 15))
@@ -73,10 +75,14 @@ def _dated(ctx: DemoContext, rng: random.Random, e: Enterprise, high_tech: bool,
         coaching = day(start, until)
         d = services.designation_grant(actor=a, enterprise=e, kind=K.LISTING, recognised_on=coaching, board=listing,
                                        coaching_on=coaching, source=SOURCE)
+        step = rng.random()  # some still in 辅导 or 申报, most listed
+        if step < 0.2:
+            return
         filed = day(coaching, until)
         services.listing_advance(actor=a, designation=d, to_stage=Designation.Stage.FILED, on=filed)
-        services.listing_advance(actor=a, designation=d, to_stage=Designation.Stage.LISTED,
-                                 on=day(filed, until))
+        if step >= 0.4:
+            services.listing_advance(actor=a, designation=d, to_stage=Designation.Stage.LISTED,
+                                     on=day(filed, until))
 
 
 def load_demo_part(ctx: DemoContext) -> None:
