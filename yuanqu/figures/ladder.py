@@ -50,6 +50,7 @@ def figures(scope: FigureScope, period: Period) -> dict[str, Figure]:
     listed = qs.filter(kind=K.LISTING, listed_on__range=(period.start, period.end)).count()
     out.append(Figure("listed", "新上市（挂牌）", listed, "家", f"{period.label}内上市或挂牌的企业数（按上市日期）。",
                       SOURCE))
+    out = out[-2:] + out[:-2]  # the briefing's paragraph leads with what is new in the period
     return {f.key: f for f in out}
 
 
