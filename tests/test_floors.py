@@ -28,7 +28,7 @@ FLOORS: dict[str, int] = {
     "accounts": 4,
     "investment": 5, "stats": 5, "innovation": 5, "support": 5,
     "figures": 6,
-    "policies": 7, "chains": 7, "evaluation": 7, "intake": 7,
+    "policies": 7, "chains": 7, "ladder": 7, "evaluation": 7, "intake": 7,
     "dashboards": 8, "briefings": 8,
     "site": 9,
     "project": 10,

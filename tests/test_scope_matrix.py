@@ -36,6 +36,7 @@ from yuanqu.accounts.services import token_create
 from yuanqu.core.demo import make_uscc
 from yuanqu.core.models import SYSTEM_WIDE_ACTIONS, AuditEvent
 from yuanqu.core.roles import Role
+from yuanqu.enterprises import services as ent
 from yuanqu.enterprises.models import Enterprise, Settlement
 from yuanqu.enterprises.models import EnterpriseRequest as EnterpriseRequestModel
 from yuanqu.innovation import models as innovation_models
@@ -101,6 +102,8 @@ class Bundle:
     chain: dict[str, Any] = field(default_factory=dict)
     #: 亩均评价: method, run, result, input record of the bundle's place (tests/evaluation/world.py).
     evaluation: dict[str, Any] = field(default_factory=dict)
+    #: 梯度培育: a designation (上市后备, in 辅导) of the bundle's enterprise.
+    designation: Any = None
 
 
 def bundles(world: World) -> dict[str, Bundle]:
@@ -164,7 +167,18 @@ def _make_bundles(world: World) -> dict[str, Bundle]:
         bundle.intake_doc = intake_of(world, key, bundle.park)
         bundle.proposal = bundle.intake_doc.facts.get(proposal__isnull=False).proposal
         bundle.fact = bundle.intake_doc.facts.get(proposal__isnull=True)
+        bundle.designation = designation_of(world, bundle.enterprise)
     return made
+
+
+def designation_of(world: World, enterprise: Any) -> Any:
+    """A 上市后备 of ``enterprise`` in 辅导, recorded by its region's staff through the designation service."""
+    from yuanqu.enterprises.models import Designation
+
+    found = Designation.objects.filter(enterprise=enterprise, kind="listing").first()
+    staff = world.laoshan_staff if enterprise.region_id == world.laoshan.pk else world.users[STAFF]
+    return found or ent.designation_grant(actor=staff, enterprise=enterprise, kind="listing", board="neeq",
+                                          recognised_on=dt.date(2025, 1, 1), coaching_on=dt.date(2025, 1, 1))
 
 
 def policy_objects(world: World) -> dict[str, dict[str, Any]]:
@@ -424,6 +438,8 @@ SEES: dict[str, dict[str, set[str]]] = {
     "eval_run": {**DISTRICT, OPERATOR: {"licang"}},
     "eval_result": {**IN_PARKS, ENTERPRISE: {"own"}},
     "eval_input": {**IN_PARKS, ENTERPRISE: {"own"}},
+    # 梯度培育: a designation is read with its enterprise.
+    "designation": {**IN_PARKS, ENTERPRISE: {"own"}},
 }
 
 
@@ -538,6 +554,9 @@ def _world_rows(world: World) -> dict[str, dict[int, frozenset[str]]]:
         "eval_run": {ev["xltd"]["run"].pk: frozenset({"licang"}), ev["laoshan"]["run"].pk: frozenset({"laoshan"})},
         "eval_result": {ev[k]["result"].pk: enterprise_at[ev[k]["result"].enterprise_id] for k in ev},
         "eval_input": {ev[k]["input"].pk: enterprise_at[ev[k]["input"].enterprise_id] for k in ev},
+        # every designation lies where its enterprise does (the oracle's place, not its scope)
+        "designation": {pk: enterprise_at[eid] for pk, eid in _designation_model().objects.values_list(
+            "pk", "enterprise_id")},
         # Audit events are too many to write out: each lies in the region its event records.
         # Installation-wide events (failed log-ins under unknown names, archive anchors) lie in every region.
         "audit": {pk: frozenset({"licang"} if code.startswith("370213") else {"laoshan"}
@@ -580,6 +599,7 @@ ALL_ROWS: dict[str, Callable[[], Any]] = {
     "eval_run": lambda: _evaluation_model("Evaluation").objects.all(),
     "eval_result": lambda: _evaluation_model("Result").objects.all(),
     "eval_input": lambda: _evaluation_model("EvaluationInput").objects.all(),
+    "designation": lambda: _designation_model().objects.all(),
 }
 
 
@@ -587,6 +607,12 @@ def _evaluation_model(name: str) -> Any:
     from django.apps import apps
 
     return apps.get_model("evaluation", name)
+
+
+def _designation_model() -> Any:
+    from yuanqu.enterprises.models import Designation
+
+    return Designation
 
 
 def _chain_model(name: str) -> Any:
@@ -1267,6 +1293,32 @@ CASES.update({
     "api:list_evaluation_results": Case("GET", ALL, api=True, listing=Listing("eval_result", api_items)),
     "api:appeal_evaluation_result": Case("POST", {ENTERPRISE}, ev_pk("result", "result_id"), api=True,
                                          data={"reason": "探针申诉"}),
+})
+def designation_pk(name: str = "pk") -> Callable[[Bundle], dict[str, Any]]:
+    return lambda b: {name: b.designation.pk}
+
+
+LADDER_READERS = {STAFF, LEADER, OPERATOR}
+CASES.update({
+    # 梯度培育 (issue 17 item 4): district roles and operators read the ladder and its candidates; district staff
+    # grant, end and advance; an enterprise user reads its own designations through the API (and its profile).
+    "ladder:index": Case("GET", LADDER_READERS, listing=Listing("designation")),
+    "ladder:candidates": Case("GET", LADDER_READERS, query="?all=1"),
+    "ladder:grant": Case("GET", {STAFF}),
+    "ladder:end": Case("POST", {STAFF}, designation_pk(), redirects=True,
+                       data={"on": "2025-06-01", "reason": "withdrawn"}),
+    "ladder:advance": Case("POST", {STAFF}, designation_pk(), redirects=True,
+                           data={"to_stage": "filed", "on": "2025-06-01"}),
+    "api:list_designations": Case("GET", ALL, api=True, listing=Listing("designation", api_items)),
+    "api:list_candidates": Case("GET", LADDER_READERS, api=True, query="?all=true&year=2025"),
+    "api:get_designation": Case("GET", {STAFF, LEADER, OPERATOR, ENTERPRISE}, designation_pk("designation_id"),
+                                api=True),
+    "api:create_designation": Case("POST", {STAFF}, api=True, data=lambda b: {
+        "enterprise": b.enterprise.pk, "kind": "gazelle", "recognised_on": "2025-01-01"}),
+    "api:end_designation": Case("POST", {STAFF}, designation_pk("designation_id"), api=True,
+                                data={"on": "2025-06-01", "reason": "withdrawn"}),
+    "api:advance_listing": Case("POST", {STAFF}, designation_pk("designation_id"), api=True,
+                                data={"to_stage": "filed", "on": "2025-06-01"}),
 })
 # Patterns that are not views of their own (the API root only lists nothing).
 NOT_VIEWS = {"api:api-root"}

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "yuanqu.policies",
     "yuanqu.chains",
     "yuanqu.evaluation",
+    "yuanqu.ladder",
     "yuanqu.dashboards",
     "yuanqu.briefings",
     "yuanqu.intake",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("policies/", include("yuanqu.policies.urls")),
     path("chains/", include("yuanqu.chains.urls")),
     path("evaluation/", include("yuanqu.evaluation.urls")),
+    path("ladder/", include("yuanqu.ladder.urls")),
     path("imports/", include("yuanqu.tabular.urls")),
     path("intake/", include("yuanqu.intake.urls")),
     path("api/", api.urls),

@@ -121,9 +121,11 @@ def test_it_records_only_the_changed_fields_of_an_update(world):
     e = world.ent_smyz
     ent.enterprise_update(actor=world.user("region_staff"), enterprise=e, registered_capital_wan=Decimal("880"),
                           is_high_tech=True)
-    event = AuditEvent.objects.filter(action="update", object_type="enterprises.Enterprise").get()
-    assert set(event.after) == {"registered_capital_wan", "is_high_tech", "updated_at"}
-    assert (event.before["is_high_tech"], event.after["is_high_tech"]) == (False, True)
+    # the 高企 is a designation (梯度培育): its own event, then the flag's cache refreshed by the designation service
+    event, cache = AuditEvent.objects.filter(action="update", object_type="enterprises.Enterprise").order_by("pk")
+    assert set(event.after) == {"registered_capital_wan", "updated_at"}
+    assert AuditEvent.objects.filter(action="create", object_type="enterprises.Designation").count() == 1
+    assert (cache.before["is_high_tech"], cache.after["is_high_tech"]) == (False, True)
     assert Decimal(event.before["registered_capital_wan"]) == 500
     assert Decimal(event.after["registered_capital_wan"]) == 880
     assert (event.object_id, event.object_repr, event.region_code) == (str(e.pk), e.name, "370213")

@@ -50,8 +50,7 @@ def _data(base: dict[str, Any], field: str, value: Any) -> dict[str, Any]:
     return data
 
 
-ENTERPRISE = {"uscc": NEW_USCC, "name": "青岛坏输入科技有限公司", "region": "370213", "status": "active",
-              "listing": "unlisted", "srdi_level": ""}
+ENTERPRISE = {"uscc": NEW_USCC, "name": "青岛坏输入科技有限公司", "region": "370213", "status": "active"}
 
 # Each row: field, value, the Chinese text the field's error must contain.
 ENTERPRISE_CASES = [
@@ -72,8 +71,7 @@ ENTERPRISE_CASES = [
     ("industry", "9999", CHOICE),
     ("industry", "65", CHOICE),  # a division, not a class (小类)
     ("status", "bankrupt", CHOICE),
-    ("listing", "moon", CHOICE),
-    ("srdi_level", "unicorn", CHOICE),
+    # listing and 专精特新 are designations now (梯度培育): their bad input is tested in tests/ladder/
     ("registered_capital_wan", "-1", "不能为负数。"),
     ("registered_capital_wan", "五百万", NUMBER),
     ("registered_capital_wan", "1" * 20, DIGITS),
@@ -133,8 +131,8 @@ def test_it_does_not_name_another_districts_enterprise_whose_uscc_is_typed(world
 
 
 def _edit_data(e: Enterprise) -> dict[str, Any]:
-    return {"uscc": e.uscc, "name": e.name, "region": e.region_id, "status": e.status, "listing": e.listing,
-            "srdi_level": e.srdi_level, "industry": e.industry_id or ""}
+    return {"uscc": e.uscc, "name": e.name, "region": e.region_id, "status": e.status,
+            "industry": e.industry_id or ""}
 
 
 @pytest.mark.parametrize("field,value,text", ENTERPRISE_CASES[1::2])

@@ -55,23 +55,27 @@ def test_district_staff_set_designations_and_the_operator_does_not(world, role):
 
 def test_the_enterprise_files_a_change_request_that_staff_confirm(world, client_as):
     e = world.ent_xltd
-    form = {"name": e.name, "industry": e.industry_id, "status": "active", "listing": "unlisted", "srdi_level": "",
-            "registered_capital_wan": "500", "established_on": "2015-05-01", "is_high_tech": "on",
-            "is_four_new": "on"}
+    page = client_as("enterprise_user").get(reverse("enterprises:edit", args=[e.pk])).content.decode()
+    # 高企, 专精特新 and listing are designations with dates (梯度培育), granted by staff: no box to tick (issue 14)
+    assert 'name="is_above_scale"' in page
+    assert not any(f'name="{n}"' in page for n in ("is_high_tech", "srdi_level", "listing"))
+    form = {"name": e.name, "industry": e.industry_id, "status": "active", "registered_capital_wan": "500",
+            "established_on": "2015-05-01", "is_high_tech": "on", "is_above_scale": "on", "is_four_new": "on"}
     response = client_as("enterprise_user").post(reverse("enterprises:edit", args=[e.pk]), form, follow=True)
     assert response.status_code == 200
     assert "确认" in " ".join(str(m) for m in response.context["messages"])
     e.refresh_from_db()
-    assert (e.is_high_tech, e.is_four_new) == (False, True)  # the rest is saved, the designation waits
+    # the rest is saved, the designation waits; a 高企 posted past the form is not a field of it
+    assert (e.is_above_scale, e.is_four_new, e.is_high_tech) == (False, True, False)
     request = EnterpriseRequest.objects.get(kind="change", enterprise=e)
-    assert (request.status, request.changes, request.region_id) == ("pending", {"is_high_tech": True}, "370213")
+    assert (request.status, request.changes, request.region_id) == ("pending", {"is_above_scale": True}, "370213")
     staff = client_as("region_staff")
-    assert "高新技术企业" in staff.get(reverse("enterprises:requests")).content.decode()
+    assert "规上" in staff.get(reverse("enterprises:requests")).content.decode()
     assert client_as("enterprise_user").post(reverse("enterprises:request_approve", args=[request.pk])) \
         .status_code == 404
     assert staff.post(reverse("enterprises:request_approve", args=[request.pk])).status_code == 302
     e.refresh_from_db()
-    assert e.is_high_tech and EnterpriseRequest.objects.get(pk=request.pk).status == "approved"
+    assert e.is_above_scale and EnterpriseRequest.objects.get(pk=request.pk).status == "approved"
 
 
 def test_the_enterprise_files_a_change_request_in_the_api(world):

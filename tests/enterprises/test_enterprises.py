@@ -197,13 +197,13 @@ def test_it_lets_the_enterprise_user_edit_its_own_record_but_not_its_uscc(world,
 
     response = client.post(reverse("enterprises:edit", args=[e.pk]),
                            _edit_form(e, uscc=NEW_USCC, region="370212", registered_capital_wan="800",
-                                      is_high_tech="on"))
+                                      is_above_scale="on"))
     assert response.status_code == 302
     e.refresh_from_db()
     assert (e.uscc, e.region_id) == (world.ent_xltd.uscc, "370213")
     # Designations are not self-declared (issue 12 M7): they wait for district staff to confirm.
-    assert e.registered_capital_wan == Decimal("500") and not e.is_high_tech
-    assert e.requests.get().changes == {"registered_capital_wan": "800", "is_high_tech": True}
+    assert e.registered_capital_wan == Decimal("500") and not e.is_above_scale
+    assert e.requests.get().changes == {"registered_capital_wan": "800", "is_above_scale": True}
 
     response = Api(world.user("enterprise_user")).patch(f"/api/enterprises/{e.pk}",
                                                         {"uscc": NEW_USCC, "is_four_new": True})

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Contact, Enterprise, EnterpriseName, Occupancy, Settlement
+from .models import Contact, Designation, Enterprise, EnterpriseName, Occupancy, Settlement
 
 
 @admin.register(Enterprise)
@@ -13,6 +13,12 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 
 admin.site.register(EnterpriseName)
+
+
+@admin.register(Designation)
+class DesignationAdmin(admin.ModelAdmin):
+    list_display = ("enterprise", "kind", "level", "recognised_on", "valid_until", "ended_on", "board")
+    list_filter = ("kind", "level")
 admin.site.register(Contact)
 admin.site.register(Occupancy)
 

@@ -17,7 +17,7 @@ class EnterprisesConfig(AppConfig):
 
         from . import api as endpoints
         from .demo import load_enterprises_demo
-        from .importers import EnterpriseImporter, SettlementImporter
+        from .importers import DesignationImporter, EnterpriseImporter, SettlementImporter
         from .selectors import enterprise_search_hits, request_todos, requests_to_decide
 
         district = {Role.REGION_STAFF, Role.LEADER, Role.PARK_OPERATOR}
@@ -36,5 +36,6 @@ class EnterprisesConfig(AppConfig):
         todos.register(key="enterprise_requests", roles={Role.REGION_STAFF}, order=30, collect=request_todos)
         register(EnterpriseImporter())
         register(SettlementImporter())
+        register(DesignationImporter())
         add_router("/enterprises", endpoints.enterprises, operation_id_prefix=LEGACY_OPERATION_IDS)
         add_router("/settlements", endpoints.settlements, operation_id_prefix=LEGACY_OPERATION_IDS)

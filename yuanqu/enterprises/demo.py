@@ -59,6 +59,10 @@ GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂
 TITLES = ["总经理", "行政主管", "财务负责人", "董事长助理", "综合部经理"]
 
 
+#: The 生命药洲 tenant whose designations show the ladder's path (科技型中小企业 → 高企 → 专精特新, 新三板 → 北交所).
+CAIHUI = "青岛彩晖生物科技有限公司（演示）"
+
+
 def company_name(ctx: DemoContext, word: str) -> str:
     """An invented company name not used yet in this load, marked （演示）."""
     while True:
@@ -70,24 +74,33 @@ def company_name(ctx: DemoContext, word: str) -> str:
 
 
 def demo_enterprise(ctx: DemoContext, kinds: list[tuple[str, str]], *, name: str | None = None,
-                    high_tech: float = 0.3, above: float = 0.4, industry: str | None = None) -> Enterprise:
-    """Register one fictional enterprise with its primary contact."""
+                    high_tech: float = 0.3, above: float = 0.4, industry: str | None = None,
+                    rename: str = "") -> Enterprise:
+    """Register one fictional enterprise with its primary contact.
+
+    Its designations (高企, 专精特新, listing) are drawn here but recorded with their dates by the ladder's demo
+    (``yuanqu.ladder.demo``, from ``ctx.objects["designations"]``): the flags are the history's cache. ``rename``
+    names the enterprise after its name is drawn, so the random draws stay those of every other load."""
     rng = ctx.rng
     code, word = rng.choice(kinds)
+    uscc = ctx.uscc()  # the draws in the order they always were
+    drawn = name or company_name(ctx, word)
+    is_high_tech = rng.random() < high_tech
+    is_above_scale = rng.random() < above
+    srdi_level = rng.choice(["", "", "", "innovative_sme", "provincial", "little_giant"])
+    listing = rng.choice(["unlisted"] * 12 + ["neeq", "star", "chinext"])
     e = ent.enterprise_create(
         actor=ctx.actor,
-        uscc=ctx.uscc(),
-        name=name or company_name(ctx, word),
+        uscc=uscc,
+        name=rename or drawn,
         industry=IndustryCode.objects.get(pk=industry or code),
         region=Region.objects.get(pk=REGION),
-        is_high_tech=rng.random() < high_tech,
-        is_above_scale=rng.random() < above,
-        srdi_level=rng.choice(["", "", "", "innovative_sme", "provincial", "little_giant"]),
-        listing=rng.choice(["unlisted"] * 12 + ["neeq", "star", "chinext"]),
+        is_above_scale=is_above_scale,
         is_four_new=rng.random() < 0.35,
         registered_capital_wan=Decimal(rng.choice([100, 200, 500, 1000, 2000, 3000, 5000, 10000])),
         established_on=ctx.day(dt.date(2008, 1, 1), dt.date(2021, 12, 31)),
     )
+    ctx.objects.setdefault("designations", {})[e.pk] = (is_high_tech, srdi_level, listing)
     person = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN])
     ent.contact_create(
         actor=ctx.actor, enterprise=e, name=person, title=rng.choice(TITLES),
@@ -270,9 +283,11 @@ def load_enterprises_demo(ctx: DemoContext) -> None:
                              high_tech=1, above=1)
     signed = ctx.day(dt.date(2022, 1, 10), dt.date(2022, 3, 31))
     plan.add(cornea, smyz, signed, *plan.walk(signed, fitout=(15, 45), move=(30, 90)), keep=True)
-    for _ in range(51):
+    for k in range(51):
         signed = plan.early(dt.date(2019, 3, 1), dt.date(2022, 6, 30))
-        plan.add(demo_enterprise(ctx, BIO_KINDS, high_tech=0.5, above=0.45), smyz, signed,
+        # the first is 彩晖生物, the report's example of the listing ladder (its path: yuanqu.ladder.demo)
+        plan.add(demo_enterprise(ctx, BIO_KINDS, high_tech=0.5, above=0.45,
+                                 rename="" if k else CAIHUI), smyz, signed,
                  *plan.walk(signed, ready=dt.date(2019, 5, 1)))
     for reason in ("研发项目终止", "租约到期未续签"):
         signed = ctx.day(dt.date(2019, 6, 1), dt.date(2020, 3, 31))

@@ -15,7 +15,7 @@ from yuanqu.core.text import mask_email, mask_phone, normalize_uscc, validate_us
 from yuanqu.parks.models import Park, Unit
 from yuanqu.parks.selectors import unit_label, units_of_park
 
-from .models import DESIGNATION_FIELDS, ENTERPRISE_FIELDS, Contact, Enterprise, Settlement
+from .models import DESIGNATION_FIELDS, ENTERPRISE_FIELDS, LADDER_FIELDS, Contact, Enterprise, Settlement
 
 
 class IndustryChoiceField(forms.ModelChoiceField):
@@ -35,7 +35,8 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = list(ENTERPRISE_FIELDS)
+        # 高企, 专精特新 and listing are granted on the 梯度培育 page with their dates (Designation), not ticked here
+        fields = [n for n in ENTERPRISE_FIELDS if n not in LADDER_FIELDS]
         widgets = {"established_on": forms.DateInput()}
 
     def __init__(self, *args: Any, user: Any, creating: bool, **kwargs: Any) -> None:
@@ -55,10 +56,10 @@ class EnterpriseForm(StyledFormMixin, forms.ModelForm):
             if user.role == "enterprise_user":
                 self.fields.pop("uscc")
                 self.fields.pop("region")
-                for name in DESIGNATION_FIELDS:  # changed here, they become a request staff confirm
+                for name in (n for n in DESIGNATION_FIELDS if n in self.fields):  # a request staff confirm
                     self.fields[name].help_text = _("A change is sent to district staff to confirm.")
             elif user.role != "region_staff":
-                for name in DESIGNATION_FIELDS:  # district staff's to set (issue 12 M7)
+                for name in (n for n in DESIGNATION_FIELDS if n in self.fields):  # district staff's (M7)
                     self.fields[name].disabled = True
                     self.fields[name].help_text = _("Set by district staff.")
                 self.fields["uscc"].disabled = True  # corrected by district staff only (no existence oracle)

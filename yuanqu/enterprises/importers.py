@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yuanqu.core import audit
+from yuanqu.core.roles import Role
 from yuanqu.core.text import normalize_uscc
 from yuanqu.core.validators import EARLIEST_FOUNDING_DATE
 from yuanqu.parks.importers import resolve_park
@@ -43,9 +44,15 @@ from yuanqu.tabular.registry import (
 )
 
 from . import services as ent_services
-from .models import Enterprise, EnterpriseName, Settlement
+from .models import LADDER_FIELDS, Designation, Enterprise, EnterpriseName, Settlement
 from .selectors import enterprises_findable_by
-from .services import ENTERPRISE_COLUMNS, ENTERPRISE_FIELDS, REGISTERS_DIRECTLY, enterprise_validate
+from .services import (
+    ENTERPRISE_COLUMNS,
+    ENTERPRISE_FIELDS,
+    REGISTERS_DIRECTLY,
+    designation_set_current,
+    enterprise_validate,
+)
 
 #: An operator's row whose code is outside its scope, whether registered elsewhere or nowhere.
 NOT_IN_SCOPE = gettext_lazy(
@@ -339,6 +346,9 @@ class EnterpriseImporter(Importer):
         defaults = [Enterprise._meta.get_field(n).get_default() for n in ENTERPRISE_FIELDS]  # type: ignore[union-attr]
         defaults[ENTERPRISE_FIELDS.index("region")] = ctx.actor.region_id
         plan = list(zip(ENTERPRISE_FIELDS, defaults, strict=True))
+        # 高企, 专精特新 and listing are written as designations (梯度培育) once the rows are in, through the
+        # designation service that keeps the flags as their cache: the rows themselves take the defaults here
+        ladder: dict[str, dict[str, Any]] = {}
         new = [r for r in rows if r.action == "new"]
         names = (*ENTERPRISE_FIELDS, "name_pinyin", "name_initials", "created_at", "updated_at")
         done = 0
@@ -346,7 +356,12 @@ class EnterpriseImporter(Importer):
             batch = []
             for r in new[i : i + CHUNK]:
                 v = r.values
-                batch.append((*[v.get(n, d) for n, d in plan], *fast_pinyin_keys(v["name"]), now, now))
+                batch.append((*[d if n in LADDER_FIELDS else v.get(n, d) for n, d in plan],
+                               *fast_pinyin_keys(v["name"]), now, now))
+                wanted = {n: v[n] for n in LADDER_FIELDS
+                          if v.get(n) not in (None, Enterprise._meta.get_field(n).get_default())}  # type: ignore[union-attr]
+                if wanted:
+                    ladder[v["uscc"]] = wanted
             fast_insert(Enterprise, names, batch)
             # the new rows' keys, for a revert of the batch (one query per chunk, as the settle step does)
             created = [r.values["uscc"] for r in new[i : i + CHUNK]]
@@ -369,7 +384,14 @@ class EnterpriseImporter(Importer):
                     former.append(EnterpriseName(enterprise=obj, name=obj.name, used_until=ctx.today))
                     obj.name_pinyin, obj.name_initials = fast_pinyin_keys(r.changes["name"])
                     fields_changed.update(("name_pinyin", "name_initials"))
+                wanted = {n: r.changes[n] for n in LADDER_FIELDS if n in r.changes}
+                if wanted:
+                    ladder[obj.uscc] = wanted
+                touched = [a for a in touched if a not in LADDER_FIELDS]
+                before = {a: before[a] for a in touched}
                 for name, value in r.changes.items():
+                    if name in LADDER_FIELDS:
+                        continue
                     setattr(obj, column[name], value)
                     fields_changed.add(name)
                 obj.updated_at = now
@@ -378,6 +400,9 @@ class EnterpriseImporter(Importer):
             done += len(chunk)
             progress(done)
         audit.note_created(EnterpriseName._meta.label, [n.pk for n in EnterpriseName.objects.bulk_create(former)])
+        for uscc, wanted in ladder.items():  # few rows carry a designation: one service call each
+            designation_set_current(actor=ctx.actor, enterprise=Enterprise.objects.get(uscc=uscc), on=ctx.today,
+                                    source="企业信息导入", **wanted)
         settle = [r for r in rows if r.extra.get("settle")]
         if settle:
             pks: dict[str, int] = {}
@@ -493,3 +518,61 @@ class SettlementImporter(ServiceImporter):
         st = ent_services.settlement_update(actor=ctx.actor, settlement=obj, note=row.changes.get("note"), **dates)
         self._advance(ctx, st, v)
 
+
+
+class DesignationImporter(ServiceImporter):
+    """Designations (梯度培育) by enterprise, kind and recognition date, as the 认定名单 list them: a new row is
+    granted (a renewal ends the former one), a known one has its level, certificate number and validity corrected.
+    District staff only, as on the page."""
+
+    entity = "designations"
+    position = 12
+    label = gettext_lazy("Designations")
+    model = Designation
+    roles = (Role.REGION_STAFF,)
+    key_fields = ("enterprise", "kind", "recognised_on")
+    fields = (
+        FieldSpec("enterprise", gettext_lazy("Unified social credit code"), "ref", required=True,
+                  resolve=resolve_enterprise, synonyms=USCC_SYNONYMS),
+        FieldSpec("kind", gettext_lazy("Designation"), "choice", required=True,
+                  choices=lambda: Designation.Kind.choices, synonyms=("认定类型", "认定类别", "资质", "称号", "类型"),
+                  aliases={"科技型中小企业": "tech_sme", "创新型中小企业": "innovative_sme",
+                           "高新技术企业": "high_tech",
+                           "高企": "high_tech", "国家高新技术企业": "high_tech", "专精特新中小企业": "srdi_sme",
+                           "专精特新": "srdi_sme", "小巨人": "little_giant", "专精特新小巨人": "little_giant",
+                           "专精特新“小巨人”": "little_giant", '专精特新"小巨人"': "little_giant",
+                           "单项冠军": "champion", "制造业单项冠军": "champion", "瞪羚": "gazelle",
+                           "瞪羚企业": "gazelle", "独角兽": "unicorn", "独角兽企业": "unicorn",
+                           "上市后备": "listing", "上市后备企业": "listing"}),
+        FieldSpec("level", gettext_lazy("Designation level"), "choice", choices=lambda: Designation.Level.choices,
+                  synonyms=("级别", "认定级别", "层级"),
+                  aliases={"国家级": "national", "国家": "national", "省级": "provincial", "省": "provincial",
+                           "市级": "city", "市": "city", "区级": "district", "区": "district"}),
+        FieldSpec("recognised_on", gettext_lazy("Recognised on"), "date", required=True, not_future=True,
+                  synonyms=("认定日期", "认定时间", "发证日期", "认定年份")),
+        FieldSpec("certificate_no", gettext_lazy("Certificate number"), max_length=60,
+                  synonyms=("证书编号", "证书号", "编号")),
+        FieldSpec("valid_until", gettext_lazy("Valid until"), "date", synonyms=("有效期至", "有效期", "到期日期")),
+        FieldSpec("board", gettext_lazy("Target board"), "choice", choices=lambda: Enterprise.Listing.choices,
+                  synonyms=("拟上市板块", "目标板块", "上市板块"),
+                  aliases={"新三板": "neeq", "北交所": "bse", "科创板": "star", "创业板": "chinext", "主板": "main",
+                           "港股": "hk", "境外": "overseas"}),
+    )
+
+    def find(self, ctx: Context, row: RowResult) -> Any:
+        v = row.values
+        return Designation.objects.editable_by(ctx.actor).filter(
+            enterprise=v.get("enterprise"), kind=v.get("kind"), recognised_on=v.get("recognised_on")).first()
+
+    def compare_fields(self) -> list[str]:
+        return ["level", "certificate_no", "valid_until"]
+
+    def create(self, ctx: Context, row: RowResult) -> Any:
+        v = row.values
+        return ent_services.designation_grant(
+            actor=ctx.actor, enterprise=v["enterprise"], kind=v["kind"], recognised_on=v["recognised_on"],
+            level=v.get("level") or "", certificate_no=v.get("certificate_no") or "",
+            valid_until=v.get("valid_until"), board=v.get("board") or "", source="认定名单导入")
+
+    def update(self, ctx: Context, obj: Any, row: RowResult) -> Any:
+        return ent_services.designation_update(actor=ctx.actor, designation=obj, **row.changes)

@@ -374,6 +374,10 @@ class Occupancy(models.Model):
 #: (issue 12 M7); a park operator neither.
 DESIGNATION_FIELDS = ("is_high_tech", "is_above_scale", "srdi_level", "listing", "registered_capital_wan")
 
+#: The enterprise fields that cache the designation history's current state (梯度培育, :class:`Designation`): only
+#: the designation services write them, and no form offers them (issue 14: an enterprise user's form offered them).
+LADDER_FIELDS = ("is_high_tech", "srdi_level", "listing")
+
 
 class EnterpriseRequestQuerySet(ScopedQuerySet["EnterpriseRequest"]):
     """Requests a user may see: district roles those their region decides, everyone else the ones they filed.
@@ -459,3 +463,140 @@ class EnterpriseRequest(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.uscc}"
+
+
+#: The designation kinds, for the database check (the model's Kind lists them with their labels).
+DESIGNATION_KINDS = ("tech_sme", "innovative_sme", "high_tech", "srdi_sme", "little_giant", "champion", "gazelle",
+                     "unicorn", "listing")
+
+
+class DesignationQuerySet(ScopedQuerySet["Designation"]):
+    """Designations of the enterprises a user may see; district staff grant and revoke them."""
+
+    scope = Scope(via="enterprise", edit=EDIT_REGION)
+
+    def active_on(self, day: dt.date) -> DesignationQuerySet:
+        """Designations in force at the end of ``day``: recognised by then (or on an unknown date), not expired,
+        not ended; a 上市后备 counts from its first dated step (or its recognition)."""
+        return self.filter(
+            Q(recognised_on__isnull=True) | Q(recognised_on__lte=day),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+            Q(ended_on__isnull=True) | Q(ended_on__gt=day),
+        )
+
+
+class Designation(TimeStamped):
+    """One official designation of an enterprise (梯度培育), dated: 科技型中小企业, 高新技术企业, 专精特新 … and
+    上市后备 with its target board and its steps 辅导 → 申报 → 上市.
+
+    The history is the source of truth; ``Enterprise.is_high_tech``, ``srdi_level`` and ``listing`` are a cache of
+    the current state that only the designation services write (``services.designation_flags_refresh``), so the
+    statistics breakdowns and the policy facts read them unchanged. A designation migrated from the old flags has
+    no recognition date (``recognised_on`` empty, ``source`` says so).
+    """
+
+    class Kind(models.TextChoices):
+        TECH_SME = "tech_sme", _("Technology-based SME")
+        INNOVATIVE_SME = "innovative_sme", _("Innovative SME")
+        HIGH_TECH = "high_tech", _("High-tech enterprise")
+        SRDI_SME = "srdi_sme", _("Specialised and sophisticated SME")
+        LITTLE_GIANT = "little_giant", _("Specialised and sophisticated 'little giant'")
+        CHAMPION = "champion", _("Single champion")
+        GAZELLE = "gazelle", _("Gazelle enterprise")
+        UNICORN = "unicorn", _("Unicorn enterprise")
+        LISTING = "listing", _("Listing reserve")
+
+    class Level(models.TextChoices):
+        NONE = "", _("Not graded")
+        NATIONAL = "national", _("National")
+        PROVINCIAL = "provincial", _("Provincial")
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District")
+
+    class Stage(models.TextChoices):
+        RESERVE = "reserve", _("Reserve")
+        COACHING = "coaching", _("Coaching")
+        FILED = "filed", _("Filed")
+        LISTED = "listed", _("Listed")
+
+    class EndReason(models.TextChoices):
+        NONE = "", _("In force")
+        REVOKED = "revoked", _("Revoked")
+        SUPERSEDED = "superseded", _("Superseded")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    #: Years a recognition stays valid when the certificate states no end (高新技术企业: 3 years).
+    VALID_YEARS: ClassVar[dict[str, int]] = {Kind.HIGH_TECH: 3, Kind.SRDI_SME: 3, Kind.LITTLE_GIANT: 3,
+                                              Kind.INNOVATIVE_SME: 3, Kind.CHAMPION: 3}
+    #: The steps of a listing, in order, with the date field each sets.
+    STAGE_DATE: ClassVar[dict[str, str]] = {Stage.COACHING: "coaching_on", Stage.FILED: "filed_on",
+                                            Stage.LISTED: "listed_on"}
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="designations",
+                                   verbose_name=_("enterprise"))
+    kind = models.CharField(_("designation"), max_length=20, choices=Kind.choices)
+    level = models.CharField(_("designation level"), max_length=12, choices=Level.choices, blank=True)
+    certificate_no = models.CharField(_("certificate number"), max_length=60, blank=True)
+    recognised_on = models.DateField(_("recognised on"), null=True, blank=True,
+                                     help_text=_("Empty when unknown (migrated from the former flag)"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("end reason"), max_length=12, choices=EndReason.choices, blank=True)
+    source = models.CharField(_("recognition source"), max_length=100, blank=True)
+    board = models.CharField(_("target board"), max_length=20, choices=Enterprise.Listing.choices, blank=True)
+    coaching_on = models.DateField(_("coaching filed on"), null=True, blank=True)
+    filed_on = models.DateField(_("application filed on"), null=True, blank=True)
+    listed_on = models.DateField(_("listed on"), null=True, blank=True)
+
+    objects = DesignationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("designation")
+        verbose_name_plural = _("designations")
+        ordering = ["enterprise", "-recognised_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=DESIGNATION_KINDS), name="designation_kind"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(recognised_on__isnull=True)
+                | Q(valid_until__gte=F("recognised_on")), name="designation_valid_after_recognised"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(recognised_on__isnull=True)
+                | Q(ended_on__gte=F("recognised_on")),
+                name="designation_ended_after_recognised"),
+            models.CheckConstraint(condition=Q(ended_on__isnull=True, end_reason="") | Q(ended_on__isnull=False)
+                                   & ~Q(end_reason=""), name="designation_end_has_reason"),
+            # the listing steps: only on a 上市后备, with a board, in order 辅导 ≤ 申报 ≤ 上市
+            models.CheckConstraint(condition=Q(kind="listing", board__gt="") & ~Q(board="unlisted")
+                                   | ~Q(kind="listing") & Q(board="", coaching_on__isnull=True, filed_on__isnull=True,
+                                                             listed_on__isnull=True),
+                                   name="designation_board_only_for_listing"),
+            models.CheckConstraint(condition=Q(filed_on__isnull=True) | Q(coaching_on__isnull=True)
+                                   | Q(filed_on__gte=F("coaching_on")), name="designation_filed_after_coaching"),
+            models.CheckConstraint(condition=Q(listed_on__isnull=True) | Q(filed_on__isnull=True)
+                                   | Q(listed_on__gte=F("filed_on")), name="designation_listed_after_filed"),
+            # no two open designations of one kind (a renewal ends the former one; a listing in progress is one)
+            models.UniqueConstraint(fields=["enterprise", "kind"], condition=Q(ended_on__isnull=True)
+                                    & Q(listed_on__isnull=True), name="designation_one_open_per_kind",
+                                    violation_error_message=_("The enterprise already holds this designation.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.get_kind_display()}"
+
+    @property
+    def stage(self) -> str:
+        """Where a 上市后备 stands: 上市, 申报, 辅导 or 后备 (its latest dated step)."""
+        for stage in (self.Stage.LISTED, self.Stage.FILED, self.Stage.COACHING):
+            if getattr(self, self.STAGE_DATE[stage]) is not None:
+                return stage
+        return self.Stage.RESERVE
+
+    def get_stage_display(self) -> str:
+        return str(self.Stage(self.stage).label)
+
+    def active_on(self, day: dt.date) -> bool:
+        """In force at the end of ``day`` (as :meth:`DesignationQuerySet.active_on`)."""
+        return ((self.recognised_on is None or self.recognised_on <= day)
+                and (self.valid_until is None or self.valid_until >= day)
+                and (self.ended_on is None or self.ended_on > day))
+

@@ -35,7 +35,9 @@ from yuanqu.parks.models import Park, Unit
 from .models import (
     DESIGNATION_FIELDS,
     ENTERPRISE_FIELDS,
+    LADDER_FIELDS,
     Contact,
+    Designation,
     Enterprise,
     EnterpriseName,
     EnterpriseRequest,
@@ -131,6 +133,16 @@ def _validated(*, actor: User, enterprise: Enterprise, names: Iterable[str], cre
         raise ValidationError(errors)  # type: ignore[arg-type]
 
 
+def _default(name: str) -> Any:
+    return Enterprise._meta.get_field(name).get_default()  # type: ignore[union-attr]
+
+
+def _ladder_clean(values: Mapping[str, Any]) -> None:
+    """The former flags' values checked as the model checks them (a choice that is not one is the field's error)."""
+    if values:
+        Enterprise(**values).clean_fields(exclude=[f.name for f in Enterprise._meta.fields if f.name not in values])
+
+
 def _not_in_future(field: str, day: dt.date | None) -> None:
     if day is not None and day > timezone.localdate():
         raise ValidationError({field: [ValidationError(_("The date cannot be in the future."), code="future")]})
@@ -173,9 +185,19 @@ def enterprise_create(
         registered_capital_wan=registered_capital_wan, established_on=established_on, status=status,
     )
     _validated(actor=actor, enterprise=enterprise, names=ENTERPRISE_FIELDS, creating=True, park=park)
+    # the designations are recorded as history (梯度培育); the flags are their cache, written from it below
+    ladder: dict[str, Any] = {n: getattr(enterprise, n) for n in LADDER_FIELDS}
+    ladder = {n: v for n, v in ladder.items() if v != _default(n)}
+    _ladder_clean(ladder)
+    if ladder and actor.role not in DESIGNATION_SETTERS:
+        raise _designation_error(ladder)
+    assign(enterprise, **{n: _default(n) for n in LADDER_FIELDS})
     check_uscc_free(actor=actor, uscc=enterprise.uscc)
     enterprise.name_pinyin, enterprise.name_initials = pinyin_keys(enterprise.name)
     save_created(actor=actor, obj=enterprise)
+    if ladder:
+        designation_set_current(actor=actor, enterprise=enterprise, on=timezone.localdate(),
+                                source="企业信息登记", **ladder)
     if park is not None:
         # Not settlement_create: the new enterprise enters the operator's scope only with this settlement.
         _settle(actor=actor, enterprise=enterprise, park=park, signed_on=signed_on or timezone.localdate(),
@@ -218,15 +240,22 @@ def enterprise_update(
             code="uscc_staff_only")]})
     before = audit.snapshot(enterprise)
     old_name = enterprise.name
+    # the designations are recorded as history (梯度培育); the flags are their cache, written from it below
+    given = (("is_high_tech", is_high_tech), ("srdi_level", srdi_level), ("listing", listing))
+    ladder: dict[str, Any] = {n: v for n, v in given if v is not UNSET and v != getattr(enterprise, n)}
+    _ladder_clean(ladder)
     assign(
-        enterprise, uscc=uscc, name=name, industry=industry, region=region, is_high_tech=is_high_tech,
-        srdi_level=srdi_level, is_above_scale=is_above_scale, listing=listing, is_four_new=is_four_new,
-        registered_capital_wan=registered_capital_wan, established_on=established_on, status=status,
+        enterprise, uscc=uscc, name=name, industry=industry, region=region, is_above_scale=is_above_scale,
+        is_four_new=is_four_new, registered_capital_wan=registered_capital_wan, established_on=established_on,
+        status=status,
     )
     enterprise.uscc = normalize_uscc(enterprise.uscc)
     after = audit.snapshot(enterprise, m2m=False)
     changed = [n for n, c in zip(ENTERPRISE_FIELDS, ENTERPRISE_COLUMNS, strict=True) if before[c] != after[c]]
-    _validated(actor=actor, enterprise=enterprise, names=changed, creating=False)
+    errors = enterprise_validate(actor=actor, values={n: getattr(enterprise, f"{n}_id" if n in ("industry", "region")
+                                                               else n) for n in changed} | ladder, creating=False)
+    if errors:
+        raise ValidationError(errors)  # type: ignore[arg-type]
     check_uscc_free(actor=actor, uscc=enterprise.uscc, exclude_pk=enterprise.pk)
     enterprise.name_pinyin, enterprise.name_initials = pinyin_keys(enterprise.name)
     save_updated(actor=actor, obj=enterprise, before=before)
@@ -235,6 +264,9 @@ def enterprise_update(
     if enterprise.name != old_name:
         former = EnterpriseName(enterprise=enterprise, name=old_name, used_until=timezone.localdate())
         save_created(actor=actor, obj=former)
+    if ladder:
+        designation_set_current(actor=actor, enterprise=enterprise, on=timezone.localdate(),
+                                source="企业信息登记", **ladder)
     return enterprise
 
 
@@ -720,3 +752,235 @@ def enterprise_restore(*, actor: User, enterprise: Enterprise) -> Enterprise:
 def enterprise_delete(*, actor: User, enterprise: Enterprise) -> None:
     """Delete an enterprise for good, only while it has no history (core.archive.history)."""
     archive.hard_delete(actor=actor, obj=enterprise, roles=ARCHIVE_ROLES)
+
+
+# --------------------------------------------------------------------------- designations (梯度培育)
+
+#: srdi_level (the cache) from the 专精特新 ladder's designations, highest first.
+_SRDI_CACHE = ((Designation.Kind.LITTLE_GIANT, Enterprise.SrdiLevel.LITTLE_GIANT),
+               (Designation.Kind.SRDI_SME, Enterprise.SrdiLevel.PROVINCIAL),
+               (Designation.Kind.INNOVATIVE_SME, Enterprise.SrdiLevel.INNOVATIVE_SME))
+
+
+def designation_flags(enterprise: Enterprise, on: dt.date | None = None) -> dict[str, Any]:
+    """What the cache fields should hold: the designations in force ``on`` (today)."""
+    on = on or timezone.localdate()
+    active = list(enterprise.designations.all().active_on(on))
+    kinds = {d.kind for d in active}
+    srdi = next((level for kind, level in _SRDI_CACHE if kind in kinds), Enterprise.SrdiLevel.NONE)
+    listed = sorted((d for d in active if d.kind == Designation.Kind.LISTING and d.listed_on is not None
+                     and d.listed_on <= on), key=lambda d: d.listed_on or on)
+    return {"is_high_tech": Designation.Kind.HIGH_TECH in kinds, "srdi_level": str(srdi),
+            "listing": listed[-1].board if listed else str(Enterprise.Listing.UNLISTED)}
+
+
+def designation_flags_refresh(*, actor: User | None, enterprise: Enterprise) -> Enterprise:
+    """Bring the enterprise's cache fields in line with its designations (audited; nothing written when equal).
+
+    Called by every designation service in its transaction; the daily expiry of a 高企 is caught by the next write
+    or by ``yuanqu.cli`` … (the figures read the history, not the cache)."""
+    enterprise.refresh_from_db()  # the stored state, not an object a preview changed and rolled back
+    wanted = designation_flags(enterprise)
+    current = {n: getattr(enterprise, n) for n in LADDER_FIELDS}
+    if current == wanted:
+        return enterprise
+    before = audit.snapshot(enterprise)
+    assign(enterprise, **wanted)
+    save_updated(actor=actor, obj=enterprise, before=before)
+    changes.changed("enterprise", enterprise.pk)  # policies re-match it once this commits
+    return enterprise
+
+
+def _designation_editable(actor: User, enterprise: Enterprise) -> None:
+    """District staff of a region that sees the enterprise; anyone else, or an enterprise out of scope, is refused
+    (out of scope: the same answer as a missing one)."""
+    require_role(actor, EDIT_REGION)
+    require_editable(Enterprise.objects, actor, enterprise)
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def designation_grant(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    kind: str,
+    recognised_on: dt.date | None,
+    level: str = "",
+    certificate_no: str = "",
+    valid_until: dt.date | None = None,
+    source: str = "",
+    board: str = "",
+    coaching_on: dt.date | None = None,
+) -> Designation:
+    """Record a designation of ``enterprise`` (a 认定, or a 上市后备 with its target ``board``).
+
+    A recognition without an end date is valid for :data:`Designation.VALID_YEARS` (高企: 3 years, to the day
+    before). A renewal of a kind already held ends the former designation the day the new one is recognised
+    (``superseded``); a second 上市后备 while one is in progress is refused.
+    """
+    _designation_editable(actor, enterprise)
+    _not_in_future("recognised_on", recognised_on)
+    _not_in_future("coaching_on", coaching_on)
+    if kind not in Designation.Kind.values:
+        raise ValidationError({"kind": [ValidationError(_("Not one of the choices."), code="invalid_choice")]})
+    if valid_until is None and recognised_on is not None and kind in Designation.VALID_YEARS:
+        valid_until = _add_years(recognised_on, Designation.VALID_YEARS[kind]) - dt.timedelta(days=1)
+    if kind == Designation.Kind.LISTING and coaching_on is not None and recognised_on is None:
+        recognised_on = coaching_on
+    open_one = (Designation.objects.filter(enterprise=enterprise, kind=kind, ended_on__isnull=True,
+                                           listed_on__isnull=True).first())
+    if open_one is not None:
+        # a renewal (重新认定) comes in the current one's last year or after it, never beside it
+        if (kind == Designation.Kind.LISTING or recognised_on is None
+                or (open_one.recognised_on is not None and recognised_on <= open_one.recognised_on)
+                or (open_one.valid_until is not None
+                    and recognised_on < open_one.valid_until - dt.timedelta(days=365))):
+            raise ValidationError({"kind": [ValidationError(
+                _("The enterprise already holds this designation; a renewal is recognised after the current one."),
+                code="held")]})
+        before = audit.snapshot(open_one)
+        open_one.ended_on, open_one.end_reason = recognised_on, Designation.EndReason.SUPERSEDED
+        save_updated(actor=actor, obj=open_one, before=before)
+    designation = Designation(enterprise=enterprise, kind=kind, level=level or "", certificate_no=certificate_no or "",
+                              recognised_on=recognised_on, valid_until=valid_until, source=source or "",
+                              board=board or "", coaching_on=coaching_on)
+    save_created(actor=actor, obj=designation)
+    designation_flags_refresh(actor=actor, enterprise=enterprise)
+    return designation
+
+
+@transaction.atomic
+def designation_revoke(*, actor: User, designation: Designation, on: dt.date,
+                       reason: str = Designation.EndReason.REVOKED) -> Designation:
+    """End a designation on ``on``: revoked (撤销), or a 上市后备 withdrawn (终止上市辅导/撤回申报)."""
+    _designation_editable(actor, designation.enterprise)
+    _not_in_future("on", on)
+    if designation.ended_on is not None:
+        raise ValidationError({"on": [ValidationError(_("This designation has already ended."), code="ended")]})
+    if reason not in (Designation.EndReason.REVOKED, Designation.EndReason.WITHDRAWN):
+        raise ValidationError({"reason": [ValidationError(_("Not one of the choices."), code="invalid_choice")]})
+    if designation.recognised_on is not None and on < designation.recognised_on:
+        raise ValidationError({"on": [ValidationError(_("The end cannot be before the recognition."),
+                                                      code="before_recognised")]})
+    before = audit.snapshot(designation)
+    designation.ended_on, designation.end_reason = on, reason
+    save_updated(actor=actor, obj=designation, before=before)
+    designation_flags_refresh(actor=actor, enterprise=designation.enterprise)
+    return designation
+
+
+@transaction.atomic
+def listing_advance(*, actor: User, designation: Designation, to_stage: str, on: dt.date) -> Designation:
+    """Move a 上市后备 to its next step (辅导 → 申报 → 上市), dated ``on``; steps keep their order."""
+    _designation_editable(actor, designation.enterprise)
+    _not_in_future("on", on)
+    if designation.kind != Designation.Kind.LISTING:
+        raise ValidationError({"to_stage": [ValidationError(_("Only a listing reserve has listing steps."),
+                                                            code="not_listing")]})
+    if designation.ended_on is not None or designation.listed_on is not None:
+        raise ValidationError({"to_stage": [ValidationError(_("This listing has ended."), code="ended")]})
+    order = list(Designation.STAGE_DATE)
+    if to_stage not in order:
+        raise ValidationError({"to_stage": [ValidationError(_("Not one of the choices."), code="invalid_choice")]})
+    current = designation.stage
+    if current != Designation.Stage.RESERVE and order.index(to_stage) <= order.index(current):
+        raise ValidationError({"to_stage": [ValidationError(
+            _("The listing is already at this step or beyond."), code="backwards")]})
+    last = max((d for d in (designation.recognised_on, designation.coaching_on, designation.filed_on) if d),
+               default=None)
+    if last is not None and on < last:
+        raise ValidationError({"on": [ValidationError(_("The date cannot be before the previous step."),
+                                                      code="before_previous")]})
+    before = audit.snapshot(designation)
+    for stage in order[: order.index(to_stage) + 1]:  # a skipped step (listed without 申报 recorded) takes ``on``
+        if getattr(designation, Designation.STAGE_DATE[stage]) is None:
+            setattr(designation, Designation.STAGE_DATE[stage], on)
+    save_updated(actor=actor, obj=designation, before=before)
+    designation_flags_refresh(actor=actor, enterprise=designation.enterprise)
+    return designation
+
+
+#: srdi_level values (the former flag) as the designation they stand for.
+_SRDI_KIND = {level: kind for kind, level in _SRDI_CACHE}
+
+
+@transaction.atomic
+def designation_set_current(*, actor: User, enterprise: Enterprise, on: dt.date, source: str,
+                            is_high_tech: bool | Unset = UNSET, srdi_level: str | Unset = UNSET,
+                            listing: str | Unset = UNSET) -> Enterprise:
+    """Record a change of the former flags (an enterprise record saved by the API or an import, an approved change
+    request) as designations: a flag set grants the designation on ``on``, a flag cleared ends it (revoked).
+
+    The flags are then refreshed from the history, so they never disagree with it.
+    """
+    _designation_editable(actor, enterprise)
+    held = {d.kind: d for d in Designation.objects.filter(enterprise=enterprise).active_on(on)}
+
+    def end(d: Designation) -> None:
+        before = audit.snapshot(d)
+        d.ended_on, d.end_reason = max(on, d.recognised_on or on), Designation.EndReason.REVOKED
+        save_updated(actor=actor, obj=d, before=before)
+
+    def grant(kind: str, board: str = "") -> None:
+        if kind in held:
+            return
+        open_one = Designation.objects.filter(enterprise=enterprise, kind=kind, ended_on__isnull=True,
+                                              listed_on__isnull=True).first()
+        if open_one is not None:  # held but expired: this records a renewal
+            end(open_one)
+        d = Designation(enterprise=enterprise, kind=kind, recognised_on=on, source=source, board=board)
+        if kind in Designation.VALID_YEARS:
+            d.valid_until = _add_years(on, Designation.VALID_YEARS[kind]) - dt.timedelta(days=1)
+        if kind == Designation.Kind.LISTING:
+            d.coaching_on = d.filed_on = d.listed_on = on
+        save_created(actor=actor, obj=d)
+        held[kind] = d
+
+    if is_high_tech is not UNSET:
+        if is_high_tech:
+            grant(Designation.Kind.HIGH_TECH)
+        elif Designation.Kind.HIGH_TECH in held:
+            end(held.pop(Designation.Kind.HIGH_TECH))
+    if srdi_level is not UNSET:
+        wanted_kind = _SRDI_KIND.get(Enterprise.SrdiLevel(srdi_level or ""))
+        for kind in _SRDI_KIND.values():
+            if kind != wanted_kind and kind in held and (wanted_kind is None or
+                                                          list(_SRDI_KIND.values()).index(kind)
+                                                          < list(_SRDI_KIND.values()).index(wanted_kind)):
+                end(held.pop(kind))  # lower the level: the higher designations end
+        if wanted_kind is not None:
+            grant(wanted_kind)
+    if listing is not UNSET:
+        listed = [d for d in Designation.objects.filter(enterprise=enterprise, kind=Designation.Kind.LISTING,
+                                                         listed_on__isnull=False, ended_on__isnull=True)]
+        if listing in ("", Enterprise.Listing.UNLISTED):
+            for d in listed:
+                end(d)
+        elif not any(d.board == listing for d in listed):
+            for d in listed:
+                end(d)
+            held.pop(Designation.Kind.LISTING, None)
+            grant(Designation.Kind.LISTING, board=str(listing))
+    enterprise.refresh_from_db()
+    return designation_flags_refresh(actor=actor, enterprise=enterprise)
+
+
+@transaction.atomic
+def designation_update(*, actor: User, designation: Designation, level: str | Unset = UNSET,
+                       certificate_no: str | Unset = UNSET, valid_until: dt.date | None | Unset = UNSET,
+                       source: str | Unset = UNSET) -> Designation:
+    """Correct a designation's level, certificate number, end of validity or source (its kind, enterprise and
+    dates of steps change only by granting, ending and advancing)."""
+    _designation_editable(actor, designation.enterprise)
+    before = audit.snapshot(designation)
+    assign(designation, level=level, certificate_no=certificate_no, valid_until=valid_until, source=source)
+    save_updated(actor=actor, obj=designation, before=before)
+    designation_flags_refresh(actor=actor, enterprise=designation.enterprise)
+    return designation

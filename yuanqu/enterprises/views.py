@@ -21,7 +21,7 @@ from yuanqu.core.listing import Column, Filter, ListSpec, run_list
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.pickers import PICKER_LIMIT, PickerInputError, picker_error, picker_query, picker_response
 from yuanqu.core.registry import panels
-from yuanqu.core.roles import EDIT_PARK, TENANT_READERS, Role
+from yuanqu.core.roles import EDIT_PARK, EDIT_REGION, TENANT_READERS, Role
 from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.services import require_page_role
 from yuanqu.core.types import AuthedRequest
@@ -29,7 +29,15 @@ from yuanqu.parks.models import Park
 
 from . import selectors, services
 from .forms import AdvanceForm, ContactForm, EnterpriseForm, RejectForm, SettlementCreateForm, UnitsForm
-from .models import DESIGNATION_FIELDS, ENTERPRISE_FIELDS, Contact, Enterprise, EnterpriseRequest, Settlement
+from .models import (
+    DESIGNATION_FIELDS,
+    ENTERPRISE_FIELDS,
+    Contact,
+    Designation,
+    Enterprise,
+    EnterpriseRequest,
+    Settlement,
+)
 from .park_views import stages_partial
 
 LIST_ROLES = TENANT_READERS
@@ -134,6 +142,9 @@ def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "settlements": selectors.settlements_for_list(request.user).filter(enterprise=enterprise),
         "contacts": selectors.contacts_for(request.user, enterprise),
         "former_names": enterprise.former_names.all(),
+        "designations": Designation.objects.visible_to(request.user).filter(enterprise=enterprise)
+        .order_by("kind", "-recognised_on", "-pk"),
+        "can_grant": request.user.role in EDIT_REGION,
         "can_edit": editable,
         "can_settle": request.user.role in EDIT_PARK,
         "archive_url": reverse("enterprises:archive", args=[pk])

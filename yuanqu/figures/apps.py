@@ -12,12 +12,13 @@ class FiguresConfig(AppConfig):
     def ready(self) -> None:
         from yuanqu.api.api import add_router
 
-        from . import innovation, service_requests
+        from . import innovation, ladder, service_requests
         from .api import router
         from .selectors import FigureGroup, register_group
 
         add_router("/figures", router)
         innovation.register()
+        ladder.register()
         register_group(FigureGroup(key="support", title="服务诉求办结率与满意度", order=10,
                                    figures=service_requests.figures, breakdown=service_requests.breakdown,
                                    columns=service_requests.columns, url_name="support:requests"))

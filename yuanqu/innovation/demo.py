@@ -119,7 +119,9 @@ def _programme(ctx: DemoContext, actor: User, park: Park, *, name: str, programm
         inc.refresh_from_db()
         raised = sum(f.amount_wan for f in inc.financings.all())
         if raised <= 500 and not inc.enterprise.is_high_tech:
-            ent_services.enterprise_update(actor=actor, enterprise=inc.enterprise, is_high_tech=True)
+            ent_services.designation_grant(actor=actor, enterprise=inc.enterprise, kind="high_tech",
+                                           level="national", recognised_on=ctx.until - dt.timedelta(days=60),
+                                           source="演示：在孵期间认定")
             inc.enterprise.refresh_from_db()
         services.incubatee_graduate(actor=actor, incubatee=inc, on=ctx.until - dt.timedelta(days=30))
     rest = [i for i in admitted if i.status == Incubatee.Status.INCUBATING]
