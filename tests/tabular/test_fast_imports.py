@@ -222,3 +222,20 @@ def test_an_operator_bulk_settlement_import_stays_in_scope(world: World) -> None
     assert [r[1] for r in batch.report] == ["error", "error", "error"], batch.report
     assert batch.report[0][3] == batch.report[1][3]  # the same words for another park's and another district's
     assert _settlements() == before
+
+
+def test_a_large_files_report_lists_its_mistakes_not_every_row(
+        world: World, monkeypatch: pytest.MonkeyPatch, client_as: Any) -> None:
+    monkeypatch.setattr(engine, "REPORT_ROWS_WITH_VALUES", 2)
+    codes = files.usccs(5, seed=1411)
+    rows = [["统一社会信用代码", "企业名称"], *[[c, f"青岛报告{i}有限公司"] for i, c in enumerate(codes[:4])],
+            [codes[4][:-1] + ("0" if codes[4][-1] != "0" else "1"), "青岛校验位错有限公司"]]
+    staff = world.users["region_staff"]
+    batch = engine.preview(engine.start_batch(actor=staff, entity="enterprises", filename="e.xlsx",
+                                              data=files.xlsx(("S", rows))), actor=staff)
+    assert batch.counts["total"] == 5 and batch.counts["new"] == 4 and batch.counts["error"] == 1
+    assert [(r[0], r[1]) for r in batch.report] == [(2, "new"), (3, "new"), (6, "error")]
+    assert batch.counts["listed"] == 3
+    page = client_as("region_staff").get(f"/imports/{batch.pk}/").content.decode()
+    assert 'id="listed-note"' in page and "共列出 3 行，文件共 5 行" in page
+    assert engine.error_rows_xlsx(batch)  # the error row is still there to download and fix

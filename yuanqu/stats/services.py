@@ -537,6 +537,8 @@ def history_import(*, actor: User, rows: Iterable[HistoryRow]) -> dict[str, int]
 
 #: Keys per query of the bulk history import.
 HISTORY_CHUNK = 5000
+#: Enterprises whose series the bulk history import derives and writes at a time (12 months × 6 indicators each).
+HISTORY_ENTERPRISES = 1000
 _VALUE_FIELDS = ("report", "indicator", "park", "enterprise", "year", "month", "value", "no_data", "no_data_reason",
                  "explanation", "warning", "period_value", "ytd_value")
 _REPORT_FIELDS = ("round", "enterprise", "park", "industry_section", "above_scale", "status", "approved_at",
@@ -546,6 +548,64 @@ _REPORT_FIELDS = ("round", "enterprise", "park", "industry_section", "above_scal
 def _chunked(items: list[Any]) -> Iterable[list[Any]]:
     for i in range(0, len(items), HISTORY_CHUNK):
         yield items[i : i + HISTORY_CHUNK]
+
+
+def _history_values(reports: list[tuple[int, HistoryRow, dict[Indicator, Entry]]],
+                    touched_cells: dict[tuple[int, int, int], set[int]]) -> None:
+    """Write the entries of ``reports`` (report id, its row, its entries) with the derived values of every series
+    they touch, and note the rollup cells to recompute (for :func:`history_import_bulk`)."""
+    from yuanqu.tabular.fast import fast_insert, fast_update
+
+    series: dict[tuple[int, int, int, int], dict[int, list[Any]]] = {}
+    indicators: dict[int, Indicator] = {}
+    for report_id, row, entries in reports:
+        for ind, entry in entries.items():
+            indicators[ind.pk] = ind
+            value = None if entry.no_data else entry.value
+            # month → [pk or None, report, value, no_data, reason, explanation, stored period, stored ytd,
+            #          stored approved, written by this import]
+            series.setdefault((row.enterprise.pk, row.park.pk, ind.pk, row.year), {})[row.month] = [
+                None, report_id, value, entry.no_data, entry.no_data_reason if entry.no_data else "",
+                entry.explanation, None, None, True, True]
+            touched_cells.setdefault((row.park.pk, row.year, row.month), set()).add(ind.pk)
+    years = sorted({k[3] for k in series})
+    for chunk in _chunked(sorted({k[0] for k in series})):
+        for pk, e_id, p_id, ind_id, year, month, report_id, value, period, ytd, status in (
+                ReportValue.objects.filter(enterprise_id__in=chunk, year__in=years).values_list(
+                    "pk", "enterprise_id", "park_id", "indicator_id", "year", "month", "report_id", "value",
+                    "period_value", "ytd_value", "report__status")):
+            months = series.get((e_id, p_id, ind_id, year))
+            if months is None:
+                continue
+            entry_row = months.get(month)
+            approved = status == Report.Status.APPROVED
+            if entry_row is not None and entry_row[1] == report_id:
+                entry_row[0], entry_row[6], entry_row[7], entry_row[8] = pk, period, ytd, approved
+            elif entry_row is None:
+                months[month] = [pk, report_id, value, False, "", "", period, ytd, approved, False]
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    derived_only: list[tuple[Any, ...]] = []
+    for (e_id, p_id, ind_id, year), months in series.items():
+        order = sorted(months)
+        derived = derive_series(indicators[ind_id], [months[m][2] for m in order])
+        for month, (period, ytd) in zip(order, derived, strict=True):
+            pk, report_id, value, no_data, reason, explanation, old_period, old_ytd, approved, written = months[month]
+            if written:
+                if pk is None:
+                    inserts.append((report_id, ind_id, p_id, e_id, year, month, value, no_data, reason, explanation,
+                                    "", period, ytd))
+                else:
+                    updates.append((p_id, e_id, year, month, value, no_data, reason, explanation, "", period, ytd,
+                                    pk))
+            elif old_period != period or old_ytd != ytd:
+                derived_only.append((period, ytd, pk))
+                if approved:
+                    touched_cells.setdefault((p_id, year, month), set()).add(ind_id)
+    for i in range(0, len(inserts), HISTORY_CHUNK):
+        fast_insert(ReportValue, _VALUE_FIELDS, inserts[i : i + HISTORY_CHUNK])
+    fast_update(ReportValue, _VALUE_FIELDS[2:], updates)
+    fast_update(ReportValue, ("period_value", "ytd_value"), derived_only)
 
 
 @transaction.atomic
@@ -558,7 +618,7 @@ def history_import_bulk(*, actor: User, rows: Iterable[HistoryRow]) -> dict[str,
     derived values are computed over each touched series in memory and stored with the values, and each touched
     rollup cell is recomputed once at the end. tests/tabular/test_fast_imports.py checks both store the same.
     """
-    from yuanqu.tabular.fast import fast_insert, fast_update  # floor 1: the bulk writers
+    from yuanqu.tabular.fast import fast_insert  # floor 1: the bulk writer
 
     require_role(actor, EDIT_PARK)
     rows = list(rows)
@@ -633,59 +693,16 @@ def history_import_bulk(*, actor: User, rows: Iterable[HistoryRow]) -> dict[str,
                 "pk", "round_id", "enterprise_id", "park_id"):
             if (round_id, e_id, p_id) in wanted:
                 report_ids[(round_id, e_id, p_id)] = pk
-    # the values, over whole series (enterprise, park, indicator, year), so the derived values come out right
-    series: dict[tuple[int, int, int, int], dict[int, list[Any]]] = {}
-    indicators: dict[int, Indicator] = {}
-    for key3, (row, entries) in wanted.items():
-        report_id = report_ids[key3]
-        for ind, entry in entries.items():
-            indicators[ind.pk] = ind
-            value = None if entry.no_data else entry.value
-            # month → [pk or None, report, value, no_data, reason, explanation, stored period, stored ytd,
-            #          stored approved, written by this import]
-            series.setdefault((row.enterprise.pk, row.park.pk, ind.pk, row.year), {})[row.month] = [
-                None, report_id, value, entry.no_data, entry.no_data_reason if entry.no_data else "",
-                entry.explanation, None, None, True, True]
-            touched_cells.setdefault((row.park.pk, row.year, row.month), set()).add(ind.pk)
-    years = sorted({k[3] for k in series})
-    for chunk in _chunked(sorted({k[0] for k in series})):
-        for pk, e_id, p_id, ind_id, year, month, report_id, value, period, ytd, status in (
-                ReportValue.objects.filter(enterprise_id__in=chunk, year__in=years).values_list(
-                    "pk", "enterprise_id", "park_id", "indicator_id", "year", "month", "report_id", "value",
-                    "period_value", "ytd_value", "report__status")):
-            months = series.get((e_id, p_id, ind_id, year))
-            if months is None:
-                continue
-            entry_row = months.get(month)
-            approved = status == Report.Status.APPROVED
-            if entry_row is not None and entry_row[1] == report_id:
-                entry_row[0], entry_row[6], entry_row[7], entry_row[8] = pk, period, ytd, approved
-            elif entry_row is None:
-                months[month] = [pk, report_id, value, False, "", "", period, ytd, approved, False]
-    inserts: list[tuple[Any, ...]] = []
-    updates: list[tuple[Any, ...]] = []
-    derived_only: list[tuple[Any, ...]] = []
-    for (e_id, p_id, ind_id, year), months in series.items():
-        order = sorted(months)
-        derived = derive_series(indicators[ind_id], [months[m][2] for m in order])
-        for month, (period, ytd) in zip(order, derived, strict=True):
-            pk, report_id, value, no_data, reason, explanation, old_period, old_ytd, approved, written = months[month]
-            if written:
-                if pk is None:
-                    inserts.append((report_id, ind_id, p_id, e_id, year, month, value, no_data, reason, explanation,
-                                    "", period, ytd))
-                else:
-                    updates.append((p_id, e_id, year, month, value, no_data, reason, explanation, "", period, ytd,
-                                    pk))
-            elif old_period != period or old_ytd != ytd:
-                derived_only.append((period, ytd, pk))
-                if approved:
-                    touched_cells.setdefault((p_id, year, month), set()).add(ind_id)
-    for i in range(0, len(inserts), HISTORY_CHUNK):
-        fast_insert(ReportValue, _VALUE_FIELDS, inserts[i : i + HISTORY_CHUNK])
-    fast_update(ReportValue, _VALUE_FIELDS[2:], updates)
-    fast_update(ReportValue, ("period_value", "ytd_value"), derived_only)
-    changes.changed("enterprise", *{k[0] for k in series})
+    # the values, over whole series (enterprise, park, indicator, year), so the derived values come out right;
+    # a chunk of enterprises at a time, so memory holds one chunk's series, not the file's
+    by_enterprise: dict[int, list[tuple[int, int, int]]] = {}
+    for key3 in wanted:
+        by_enterprise.setdefault(key3[1], []).append(key3)
+    enterprises = sorted(by_enterprise)
+    for i in range(0, len(enterprises), HISTORY_ENTERPRISES):
+        chunk = enterprises[i : i + HISTORY_ENTERPRISES]
+        _history_values([(report_ids[k], *wanted[k]) for e_id in chunk for k in by_enterprise[e_id]], touched_cells)
+    changes.changed("enterprise", *by_enterprise)
     for (park_id, year, month), ids in sorted(touched_cells.items()):
         rollups.refresh(park_id=park_id, indicator_ids=sorted(ids), year=year, month=month)
     return counts
