@@ -483,7 +483,8 @@ class SettlementImporter(ServiceImporter):
         found: dict[str, Enterprise] = {}
         for i in range(0, len(keys), CHUNK):
             # among the enterprises the user may find (its region's): another district's code reads as unknown
-            found.update((e.uscc, e) for e in enterprises_findable_by(ctx.actor).filter(uscc__in=keys[i : i + CHUNK]))
+            found.update((e.uscc, e) for e in enterprises_findable_by(ctx.actor).filter(uscc__in=keys[i : i + CHUNK])
+                         .only("pk", "uscc", "name"))
         ctx.cache["enterprises"] = found
         ids = sorted(e.pk for e in found.values())
         active: dict[tuple[int, int], Settlement] = {}

@@ -324,9 +324,9 @@ def _flag_truncated(importer: Importer, ctx: Context, batch: ImportBatch, rows: 
             row.extra["confirm"] = True
 
 
-def _cells(importer: Importer, row: RowResult) -> list[list[Any]]:
+def _cells(importer: Importer, row: RowResult, headers: dict[str, str] | None = None) -> list[list[Any]]:
     """The row's values as the import will write them, each beside the stored one for a stored record:
-    [header, new text, stored text or None, changed]."""
+    [header, new text, stored text or None, changed]; ``headers``: the fields' headers, read once per report."""
     stored = row.extra.get("stored")
     if stored is None and isinstance(row.existing, dict):
         stored = row.existing
@@ -341,7 +341,7 @@ def _cells(importer: Importer, row: RowResult) -> list[list[Any]]:
                 old = f.display(stored[f.name])
             elif f.name in importer.key_fields:
                 old = new
-        out.append([f.header(), new, old, f.name in row.changes])
+        out.append([headers[f.name] if headers else f.header(), new, old, f.name in row.changes])
     return out
 
 
@@ -352,6 +352,7 @@ def _report(importer: Importer, rows: list[RowResult]) -> tuple[dict[str, int], 
     counts = {"total": len(rows), "new": 0, "update": 0, "unchanged": 0, "error": 0, "warning": 0,
               "to_accept": 0, "listed": 0}
     report: list[list[Any]] = []
+    headers = {f.name: f.header() for f in importer.fields}
     for row in rows:
         status = row.status
         counts[status] = counts.get(status, 0) + 1
@@ -364,7 +365,7 @@ def _report(importer: Importer, rows: list[RowResult]) -> tuple[dict[str, int], 
             reasons = [_("Changes: %(fields)s") % {"fields": "、".join(
                 importer.spec(k).header() for k in row.changes if any(f.name == k for f in importer.fields))}]
         report.append([row.line, status, row.action, reasons, importer.row_label(row).strip(),
-                       [clean.cell_text(v) for v in row.raw], _cells(importer, row)])
+                       [clean.cell_text(v) for v in row.raw], _cells(importer, row, headers)])
     counts["listed"] = len(report)
     return counts, report
 
