@@ -77,13 +77,18 @@ bench-cockpit: setup
 		DATABASE_URL=$(COCKPIT_DATABASE_URL) $(BIN)/python -m bench.stats.generate --scale city
 	DATABASE_URL=$(COCKPIT_DATABASE_URL) $(BIN)/python -m bench.dashboards.run
 
-# The import benchmark: 100k enterprises from .xlsx on SQLite and PostgreSQL, against django-import-export
-# and the raw floor (bench/tabular/run.py; TABULAR_DATABASE_URL is created if missing).
+# The import benchmark: TABULAR_ROWS enterprises and settlements, and STATS_ENTERPRISES enterprises × 12 months ×
+# 6 indicators of historical statistics, from .xlsx on SQLite and PostgreSQL, against the raw floor (calamine +
+# COPY / executemany) and, for enterprises, django-import-export (bench/tabular/run.py; TABULAR_DATABASE_URL is
+# created if missing).
 TABULAR_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_tabular
+TABULAR_ROWS ?= 100000
+STATS_ENTERPRISES ?= 100000
 bench-tabular: setup
 	psql "$(TABULAR_DATABASE_URL)" -c 'select 1' >/dev/null 2>&1 || \
 		psql "$(dir $(TABULAR_DATABASE_URL))postgres" -c 'create database $(notdir $(TABULAR_DATABASE_URL))'
-	$(BIN)/python bench/tabular/run.py --pg $(TABULAR_DATABASE_URL)
+	$(BIN)/python bench/tabular/run.py --pg $(TABULAR_DATABASE_URL) --rows $(TABULAR_ROWS) \
+		--stats-enterprises $(STATS_ENTERPRISES)
 
 # Fact extraction (yuanqu/intake/extract.py) scored against the hand-checked texts of tests/intake/data/:
 # precision, recall and F1 of facts (value and unit normalised, quotes overlapping) and entity agreement.

@@ -1,6 +1,12 @@
-"""Import benchmark: 100k enterprises × 12 columns from .xlsx, on SQLite and PostgreSQL.
+"""Import benchmark: enterprises, settlements and historical statistics from .xlsx, on SQLite and PostgreSQL.
 
-    .venv/bin/python bench/tabular/run.py [--rows 100000] [--die-rows 10000] [--pg postgres://postgres@127.0.0.1:5432/bench_tabular]
+    .venv/bin/python bench/tabular/run.py [--rows 100000] [--die-rows 10000] [--stats-enterprises 100000]
+        [--entities enterprises,settlements,report_values] [--pg postgres://postgres@127.0.0.1:5432/bench_tabular]
+
+The files: ``--rows`` enterprises × 12 columns; ``--rows`` settlements (USCC, park, signed and moved-in dates)
+of enterprises registered beforehand; ``--stats-enterprises`` settled enterprises × 12 months × 6 monthly
+indicators of historical statistics (one row per enterprise and month; 100k enterprises is 1.2M rows and 7.2M
+values). Seeding (the enterprises and settlements a file refers to) happens before the clock starts.
 
 Measured side by side, each in a fresh process on an empty enterprise table (peak memory = the process's
 maximum resident set size):
@@ -12,12 +18,16 @@ maximum resident set size):
   ModelResource keyed on USCC, widgets for 是/否 and the Chinese choice labels). It is slow, so it runs on
   the first ``--die-rows`` rows of the same data and its time is extrapolated linearly — said in the output;
 - (b) the floor: calamine reading the file, plus a raw COPY (PostgreSQL) or executemany (SQLite) of the
-  same rows, converted just enough to be stored, with no validation at all.
+  same rows, converted just enough to be stored, with no validation at all (statistics: the rounds, the reports
+  and the values; no derived figures, no rollups).
+
+django-import-export is measured for enterprises only.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import random
@@ -93,6 +103,77 @@ def generate(path: Path, rows: int, seed: int = 2024) -> None:
     book.close()
 
 
+def companies(n: int, seed: int = 7) -> list[tuple[str, str]]:
+    """``n`` distinct (USCC, name) pairs, the same in the parent (files) and the children (seeding)."""
+    from yuanqu.core.text import USCC_ALPHABET, uscc_check_digit
+
+    rng = random.Random(seed)
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    while len(out) < n:
+        first17 = "91370213" + "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
+        uscc = first17 + uscc_check_digit(first17)
+        if uscc in seen:
+            continue
+        seen.add(uscc)
+        name = "青岛" + "".join(rng.choice(WORDS) for _ in range(2)) + rng.choice(TRADES) + f"有限公司{len(out)}"
+        out.append((uscc, name))
+    return out
+
+
+PARK = "生命药洲"
+SETTLEMENT_HEADERS = ["统一社会信用代码", "园区", "签约日期", "入驻日期"]
+#: The six monthly indicators of the statistics file, by code, with their column headers.
+STATS_INDICATORS = [("output", "工业总产值(万元)"), ("revenue", "营业收入(万元)"), ("tax", "税收(万元)"),
+                    ("profit", "利润总额(万元)"), ("employees", "从业人员(人)"), ("fai", "固定资产投资(万元)")]
+STATS_YEAR = 2023
+
+
+def generate_settlements(path: Path, n: int) -> None:
+    """One settlement per enterprise of :func:`companies`: signed, then moved in."""
+    import xlsxwriter
+
+    rng = random.Random(11)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = book.add_worksheet("入驻")
+    for c, h in enumerate(SETTLEMENT_HEADERS):
+        ws.write_string(0, c, h)
+    for r, (uscc, _name) in enumerate(companies(n), start=1):
+        year, month = rng.randint(2015, 2023), rng.randint(1, 12)
+        ws.write_string(r, 0, uscc)
+        ws.write_string(r, 1, PARK)
+        ws.write_string(r, 2, f"{year}-{month:02d}-{rng.randint(1, 14):02d}")
+        ws.write_string(r, 3, f"{year}-{month:02d}-{rng.randint(15, 28):02d}")
+    book.close()
+
+
+def generate_stats(path: Path, n: int) -> None:
+    """``n`` enterprises × 12 months of :data:`STATS_YEAR`, one row per enterprise and month, 6 indicators."""
+    import xlsxwriter
+
+    rng = random.Random(13)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = book.add_worksheet("历史数据")
+    headers = ["统一社会信用代码", "企业名称", "园区", "年份", "月份", *[h for _c, h in STATS_INDICATORS]]
+    for c, h in enumerate(headers):
+        ws.write_string(0, c, h)
+    r = 0
+    for uscc, name in companies(n):
+        totals = [0.0] * 5
+        for month in range(1, 13):
+            r += 1
+            ws.write_string(r, 0, uscc)
+            ws.write_string(r, 1, name)
+            ws.write_string(r, 2, PARK)
+            ws.write_number(r, 3, STATS_YEAR)
+            ws.write_number(r, 4, month)
+            for i in range(5):  # cumulative figures grow through the year
+                totals[i] = round(totals[i] + rng.uniform(1, 500), 2)
+            for c, v in enumerate((*totals[:4], rng.randint(5, 500), totals[4])):
+                ws.write_number(r, 5 + c, v)
+    book.close()
+
+
 def setup_django(db_url: str) -> None:
     os.environ["DATABASE_URL"] = db_url
     os.environ.setdefault("YUANQU_DEMO", "1")
@@ -102,49 +183,106 @@ def setup_django(db_url: str) -> None:
     django.setup()
 
 
-def reset(db_url: str) -> None:
-    """Migrate the database and empty the tables the benchmark writes."""
+def reset(db_url: str, entity: str = "enterprises", n: int = 0) -> None:
+    """Migrate the database, empty the tables the benchmark writes and seed what the file refers to: ``n``
+    enterprises (settlements), and their settlements in the park too (statistics)."""
     setup_django(db_url)
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
+    from django.utils import timezone
 
     call_command("migrate", verbosity=0)
     from yuanqu.accounts.models import User
     from yuanqu.accounts.services import user_create_on_server
     from yuanqu.core.models import Region
     from yuanqu.enterprises.models import Enterprise, EnterpriseName, Settlement
+    from yuanqu.parks.models import Park
+    from yuanqu.parks.services import park_create
+    from yuanqu.stats.models import RegionRollup, Report, ReportValue, Rollup, Round
+    from yuanqu.tabular.fast import fast_insert
     from yuanqu.tabular.models import ImportBatch, SavedMapping
 
     with connection.cursor() as cursor:
-        for model in (EnterpriseName, Settlement, Enterprise, ImportBatch, SavedMapping):
+        for model in (Rollup, RegionRollup, ReportValue, Report, Round.indicators.through, Round, EnterpriseName,
+                      Settlement, Enterprise, ImportBatch, SavedMapping):
             cursor.execute(f"DELETE FROM {model._meta.db_table}")
     if not User.objects.filter(username="bench").exists():
         user_create_on_server(
             role="region_staff", region=Region.objects.get(pk="370213"), username="bench", password="bench-Pa55word"
         )
+    user = User.objects.get(username="bench")
+    if entity == "enterprises":
+        return
+    park = Park.objects.filter(name=PARK).first() or park_create(
+        actor=user, name=PARK, region=Region.objects.get(pk="370213"), kind=Park.Kind.INDUSTRIAL)
+    now = timezone.now()
+    with transaction.atomic():
+        fast_insert(Enterprise, ("uscc", "name", "name_pinyin", "name_initials", "industry", "region", "is_high_tech",
+                                 "srdi_level", "is_above_scale", "listing", "is_four_new", "status", "created_at",
+                                 "updated_at"),
+                    [(uscc, name, "", "", "6513", "370213", False, "", False, "unlisted", False, "active", now, now)
+                     for uscc, name in companies(n)])
+        if entity == "report_values":
+            ids = list(Enterprise.objects.values_list("pk", flat=True))
+            fast_insert(Settlement, ("enterprise", "park", "stage", "signed_on", "exit_reason", "note", "created_at",
+                                     "updated_at"),
+                        [(pk, park.pk, "signed", dt.date(2020, 1, 1), "", "", now, now) for pk in ids])
 
 
 def peak_mb() -> float:
+    """The process's peak resident set size since :func:`reset_peak` (Linux: VmHWM), else since it started."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def phase_engine(db_url: str, path: Path) -> dict[str, float]:
+def reset_peak() -> None:
+    """Start the peak memory count afresh, after migrating and seeding (Linux: ``clear_refs`` 5 resets VmHWM), so
+    that the peak is the import's, not the set-up's."""
+    import gc
+
+    gc.collect()
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:
+        pass
+
+
+ENGINE_ENTITY = {"enterprises": "enterprises", "settlements": "settlements", "report_values": "report_values"}
+
+
+def stored_rows(entity: str) -> int:
+    from yuanqu.enterprises.models import Enterprise, Settlement
+    from yuanqu.stats.models import ReportValue
+
+    model = {"enterprises": Enterprise, "settlements": Settlement, "report_values": ReportValue}[entity]
+    return int(model.objects.count())
+
+
+def phase_engine(db_url: str, path: Path, entity: str = "enterprises") -> dict[str, float]:
     setup_django(db_url)
     from yuanqu.accounts.models import User
-    from yuanqu.enterprises.models import Enterprise
     from yuanqu.tabular import engine
 
     user = User.objects.get(username="bench")
     t = time.perf_counter()
-    batch = engine.start_batch(actor=user, entity="enterprises", filename=path.name, data=path.read_bytes())
+    batch = engine.start_batch(actor=user, entity=entity, filename=path.name, data=path.read_bytes())
+    problems = engine.mapping_problems(batch)
+    assert not problems, problems
     batch = engine.commit(batch, actor=user)
     seconds = time.perf_counter() - t
     assert batch.status == "committed", batch.error
-    assert batch.counts["error"] == 0, batch.report[:3]
-    return {"seconds": seconds, "rows": Enterprise.objects.count(), "peak_mb": peak_mb()}
+    assert batch.counts["error"] == 0, [r for r in batch.report if r[1] == "error"][:3]
+    return {"seconds": seconds, "rows": stored_rows(entity), "peak_mb": peak_mb()}
 
 
-def phase_die(db_url: str, path: Path) -> dict[str, float]:
+def phase_die(db_url: str, path: Path, entity: str = "enterprises") -> dict[str, float]:
     setup_django(db_url)
     import tablib
     from import_export import fields, resources, widgets
@@ -216,8 +354,10 @@ def phase_die(db_url: str, path: Path) -> dict[str, float]:
     return {"seconds": seconds, "rows": Enterprise.objects.count(), "peak_mb": peak_mb()}
 
 
-def phase_floor(db_url: str, path: Path) -> dict[str, float]:
+def phase_floor(db_url: str, path: Path, entity: str = "enterprises") -> dict[str, float]:
     setup_django(db_url)
+    if entity != "enterprises":
+        return FLOORS[entity](db_url, path)
     import datetime as dt
     from decimal import Decimal
 
@@ -281,78 +421,184 @@ def phase_floor(db_url: str, path: Path) -> dict[str, float]:
     return {"seconds": seconds, "rows": Enterprise.objects.count(), "peak_mb": peak_mb()}
 
 
-PHASES = {"engine": phase_engine, "die": phase_die, "floor": phase_floor}
+def floor_settlements(db_url: str, path: Path) -> dict[str, float]:
+    from django.db import transaction
+    from django.utils import timezone
+    from python_calamine import CalamineWorkbook
+
+    from yuanqu.enterprises.models import Enterprise, Settlement
+    from yuanqu.parks.models import Park
+    from yuanqu.tabular.fast import fast_insert
+
+    t = time.perf_counter()
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    now = timezone.now()
+    ids = dict(Enterprise.objects.values_list("uscc", "pk"))
+    parks = dict(Park.objects.values_list("name", "pk"))
+    out = [(ids[r[0]], parks[r[1]], "moved_in", dt.date.fromisoformat(r[2]), dt.date.fromisoformat(r[3]), "", "",
+            now, now) for r in rows[1:]]
+    with transaction.atomic():
+        fast_insert(Settlement, ("enterprise", "park", "stage", "signed_on", "moved_in_on", "exit_reason", "note",
+                                 "created_at", "updated_at"), out)
+    seconds = time.perf_counter() - t
+    return {"seconds": seconds, "rows": stored_rows("settlements"), "peak_mb": peak_mb()}
 
 
-def run_phase(name: str, db_url: str, path: Path) -> dict[str, float]:
-    """Run one phase in a fresh process on an emptied database."""
-    cmd = [sys.executable, __file__, "--phase", name, "--db", db_url, "--file", str(path)]
+def floor_stats(db_url: str, path: Path) -> dict[str, float]:
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django.utils import timezone
+    from python_calamine import CalamineWorkbook
+
+    from yuanqu.enterprises.models import Enterprise
+    from yuanqu.parks.models import Park
+    from yuanqu.stats.models import Indicator, Report, ReportValue, Round
+    from yuanqu.tabular.fast import fast_insert
+
+    t = time.perf_counter()
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    now = timezone.now()
+    ids = dict(Enterprise.objects.values_list("uscc", "pk"))
+    parks = dict(Park.objects.values_list("name", "pk"))
+    indicators = dict(Indicator.objects.values_list("code", "pk"))
+    columns = [indicators[code] for code, _h in STATS_INDICATORS]
+    with transaction.atomic():
+        rounds = {}
+        for month in range(1, 13):
+            rnd = Round.objects.create(region_id="370213", frequency="month", year=STATS_YEAR, month=month,
+                                       deadline=dt.date(STATS_YEAR, month, 28))
+            rnd.indicators.add(*columns)
+            rounds[month] = rnd.pk
+        fast_insert(Report, ("round", "enterprise", "park", "status", "above_scale", "industry_section",
+                             "approved_at", "return_reason", "created_at", "updated_at"),
+                    [(rounds[int(r[4])], ids[r[0]], parks[r[2]], "approved", False, "", now, "", now, now)
+                     for r in rows[1:]])
+        report = {(rnd, e): pk for pk, rnd, e in Report.objects.values_list("pk", "round_id", "enterprise_id")}
+        values = []
+        for r in rows[1:]:
+            e, p, month = ids[r[0]], parks[r[2]], int(r[4])
+            pk = report[(rounds[month], e)]
+            for i, ind in enumerate(columns):
+                values.append((pk, ind, p, e, STATS_YEAR, month, Decimal(repr(r[5 + i])), False, "", "", ""))
+        fast_insert(ReportValue, ("report", "indicator", "park", "enterprise", "year", "month", "value", "no_data",
+                                  "no_data_reason", "explanation", "warning"), values)
+    seconds = time.perf_counter() - t
+    return {"seconds": seconds, "rows": stored_rows("report_values"), "peak_mb": peak_mb()}
+
+
+FLOORS = {"settlements": floor_settlements, "report_values": floor_stats}
+def phase_prepare(db_url: str, path: Path, entity: str = "enterprises") -> dict[str, float]:
+    return {}
+
+
+PHASES = {"engine": phase_engine, "die": phase_die, "floor": phase_floor, "prepare": phase_prepare}
+
+
+def run_phase(name: str, db_url: str, path: Path, entity: str, n: int) -> dict[str, float]:
+    """Run one phase in a fresh process on an emptied, seeded database."""
+    cmd = [sys.executable, __file__, "--phase", name, "--db", db_url, "--file", str(path), "--entity", entity,
+           "--seed", str(n)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode:
-        sys.exit(f"phase {name} failed:\n{proc.stderr[-3000:]}")
+        sys.exit(f"phase {name} ({entity}) failed:\n{proc.stderr[-3000:]}")
     out = proc.stdout
     return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--rows", type=int, default=100_000, help="enterprises, and settlements")
     parser.add_argument("--die-rows", type=int, default=10_000, help="rows django-import-export imports (extrapolated)")
+    parser.add_argument("--stats-enterprises", type=int,
+                        default=int(os.environ.get("STATS_ENTERPRISES", "100000")),
+                        help="enterprises of the statistics file (× 12 months × 6 indicators)")
+    parser.add_argument("--entities", default=os.environ.get("BENCH_ENTITIES", "enterprises,settlements,report_values"))
     parser.add_argument(
         "--pg", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/bench_tabular")
     )
     parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--repeat", type=int, default=2, help="runs per measurement; the fastest counts")
     parser.add_argument("--phase")
     parser.add_argument("--db")
     parser.add_argument("--file")
+    parser.add_argument("--entity", default="enterprises")
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     if args.phase:  # a child process
-        reset(args.db)
-        print(json.dumps(PHASES[args.phase](args.db, Path(args.file))))
+        reset(args.db, args.entity, args.seed)
+        reset_peak()
+        print(json.dumps(PHASES[args.phase](args.db, Path(args.file), args.entity)))
         return
     work = Path(tempfile.mkdtemp(prefix="yuanqu-bench-"))
-    big, small = work / f"enterprises-{args.rows}.xlsx", work / f"enterprises-{args.die_rows}.xlsx"
-    os.environ.setdefault("YUANQU_VAR_DIR", str(work))
     os.environ["YUANQU_VAR_DIR"] = str(work)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuanqu.settings")
     os.environ.setdefault("YUANQU_DEMO", "1")
+    # a full-size statistics file (1.2M rows) is larger than the upload limit a district sets for its users
+    os.environ.setdefault("TABULAR_MAX_UPLOAD_MB", "400")
+    os.environ.setdefault("TABULAR_MAX_UNCOMPRESSED_MB", "4000")
+    entities = [e.strip() for e in args.entities.split(",") if e.strip()]
+    # (entity, file, rows in the file, values stored, enterprises seeded, file for django-import-export)
+    plans = []
     t = time.perf_counter()
-    generate(big, args.rows)
-    generate(small, args.die_rows)
-    print(
-        f"generated {args.rows} rows × {len(HEADERS)} columns: {big.stat().st_size / 1e6:.1f} MB "
-        f"in {time.perf_counter() - t:.1f} s ({work})"
-    )
-    databases = [("SQLite", f"sqlite:///{work / 'bench.sqlite3'}")]
+    if "enterprises" in entities:
+        big, small = work / f"enterprises-{args.rows}.xlsx", work / f"enterprises-{args.die_rows}.xlsx"
+        generate(big, args.rows)
+        generate(small, args.die_rows)
+        plans.append(("enterprises", big, args.rows, args.rows, 0, small))
+    if "settlements" in entities:
+        path = work / f"settlements-{args.rows}.xlsx"
+        generate_settlements(path, args.rows)
+        plans.append(("settlements", path, args.rows, args.rows, args.rows, None))
+    if "report_values" in entities:
+        n = args.stats_enterprises
+        path = work / f"statistics-{n}.xlsx"
+        generate_stats(path, n)
+        plans.append(("report_values", path, n * 12, n * 12 * len(STATS_INDICATORS), n, None))
+    for entity, path, rows, _values, _n, _small in plans:
+        print(f"generated {entity}: {rows} rows, {path.stat().st_size / 1e6:.1f} MB")
+    print(f"files in {time.perf_counter() - t:.1f} s ({work})")
+    databases = [] if args.no_sqlite else [("SQLite", f"sqlite:///{work / 'bench.sqlite3'}")]
     if not args.no_pg:
         databases.append(("PostgreSQL", args.pg))
+    table = []
     for label, url in databases:
-        print(f"\n== {label} (best of {args.repeat} runs each) ==")
-        # interleaved, so that each measurement sees the same share of a busy machine
-        runs: dict[str, list[dict[str, float]]] = {"engine": [], "floor": [], "die": []}
-        for _ in range(args.repeat):
-            for name, path in (("engine", big), ("floor", big), ("die", small)):
-                runs[name].append(run_phase(name, url, path))
-        engine, floor, die = (min(runs[n], key=lambda r: r["seconds"]) for n in ("engine", "floor", "die"))
-        die_full = die["seconds"] * args.rows / args.die_rows
-        print(
-            f"  yuanqu engine       {engine['seconds']:8.2f} s  {args.rows / engine['seconds']:9.0f} rows/s  "
-            f"peak {engine['peak_mb']:.0f} MB  ({engine['rows']:.0f} rows stored)"
-        )
-        print(
-            f"  (b) floor           {floor['seconds']:8.2f} s  {args.rows / floor['seconds']:9.0f} rows/s  "
-            f"peak {floor['peak_mb']:.0f} MB  (calamine + {'COPY' if 'postgres' in url else 'executemany'})"
-        )
-        print(
-            f"  (a) import-export   {die_full:8.2f} s  {args.die_rows / die['seconds']:9.0f} rows/s  "
-            f"peak {die['peak_mb']:.0f} MB  (measured {die['seconds']:.2f} s on {args.die_rows} rows, "
-            f"extrapolated ×{args.rows / args.die_rows:g})"
-        )
-        print(
-            f"  engine vs (a): {die_full / engine['seconds']:.1f}× faster (target ≥ 20×); "
-            f"engine vs (b): {engine['seconds'] / floor['seconds']:.2f}× the floor (target ≤ 3×)"
-        )
+        run_phase("prepare", url, plans[0][1], "enterprises", 0)  # migrations applied before anything is measured
+        for entity, path, rows, values, n, small in plans:
+            # interleaved, so that each measurement sees the same share of a busy machine
+            runs: dict[str, list[dict[str, float]]] = {"engine": [], "floor": [], "die": []}
+            for _ in range(args.repeat):
+                runs["engine"].append(run_phase("engine", url, path, entity, n))
+                runs["floor"].append(run_phase("floor", url, path, entity, n))
+                if small is not None:
+                    runs["die"].append(run_phase("die", url, small, entity, n))
+            best = {k: min(v, key=lambda r: r["seconds"]) for k, v in runs.items() if v}
+            for name in ("engine", "floor"):
+                assert best[name]["rows"] == values, (entity, name, best[name]["rows"], values)
+            die_full = best["die"]["seconds"] * rows / args.die_rows if "die" in best else None
+            table.append((label, entity, rows, values, best, die_full))
+            engine, floor = best["engine"], best["floor"]
+            print(f"  {label:10} {entity:13} engine {engine['seconds']:.2f} s, floor {floor['seconds']:.2f} s"
+                  + (f", import-export {die_full:.1f} s (extrapolated)" if die_full else ""), flush=True)
+    print(f"\n== best of {args.repeat} runs each; peak = maximum resident set size of the run's process ==")
+    print(f"{'database':10} {'entity':13} {'rows':>9} {'values':>9} {'path':13} {'seconds':>8} {'rows/s':>9} "
+          f"{'peak MB':>8} {'× floor':>8} {'mem×floor':>9} {'vs die':>8}")
+    for label, entity, rows, values, best, die_full in table:
+        floor = best["floor"]
+        for name in ("engine", "floor", "die"):
+            if name not in best:
+                continue
+            r = best[name]
+            seconds = die_full if name == "die" else r["seconds"]
+            assert seconds is not None
+            speed = f"{die_full / seconds:7.1f}×" if die_full and name == "engine" else ""
+            what = {"engine": "yuanqu", "floor": "(b) floor", "die": "(a) imp-exp*"}[name]
+            print(f"{label:10} {entity:13} {rows:9d} {values:9d} {what:13} {seconds:8.2f} {rows / seconds:9.0f} "
+                  f"{r['peak_mb']:8.0f} {seconds / floor['seconds']:8.2f} {r['peak_mb'] / floor['peak_mb']:9.2f} "
+                  f"{speed:>8}")
+    print(f"\n* django-import-export measured on {args.die_rows} rows and extrapolated linearly. Targets: yuanqu "
+          "≥ 30× import-export, ≤ 2× the floor's time, ≤ 1.5× the floor's peak memory.")
 
 
 if __name__ == "__main__":

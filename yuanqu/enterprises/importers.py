@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from yuanqu.core import audit
 from yuanqu.core.roles import Role
+from yuanqu.core.registry import changes
 from yuanqu.core.text import normalize_uscc
 from yuanqu.core.validators import EARLIEST_FOUNDING_DATE
 from yuanqu.parks.importers import resolve_park
@@ -425,17 +426,40 @@ class EnterpriseImporter(Importer):
             progress(done + len(settle))
 
 
-# --- settlements: row by row through their services ---------------------------------------------------------
+# --- settlements: new ones in bulk, changes through their services ------------------------------------------
+
+
+#: The date order a settlement keeps (the model's check constraints, in their order): at each step, the later date,
+#: the earlier one it may not precede, and the message the constraint gives.
+STEP_RULES: dict[str, list[tuple[str, str, Any]]] = {
+    "fitout_on": [("fitout_on", "signed_on", gettext_lazy("Fit-out cannot start before the signing date."))],
+    "moved_in_on": [("fitout_on", "signed_on", gettext_lazy("Fit-out cannot start before the signing date.")),
+                    ("moved_in_on", "signed_on", gettext_lazy("The move-in date cannot be before the signing date.")),
+                    ("moved_in_on", "fitout_on", gettext_lazy("The move-in date cannot be before fit-out started."))],
+    "exited_on": [("fitout_on", "signed_on", gettext_lazy("Fit-out cannot start before the signing date.")),
+                  ("moved_in_on", "signed_on", gettext_lazy("The move-in date cannot be before the signing date.")),
+                  ("moved_in_on", "fitout_on", gettext_lazy("The move-in date cannot be before fit-out started.")),
+                  ("exited_on", "signed_on", gettext_lazy("The exit date cannot be before the signing date."))],
+}
 
 
 class SettlementImporter(ServiceImporter):
-    """Settlements by (USCC, park): new ones are signed; later steps are taken from their dates."""
+    """Settlements by (USCC, park): new ones are signed, and later steps taken from their dates, in bulk (one
+    audit event for the batch); a stored settlement is changed through its services, row by row.
+
+    A new row is checked as :func:`~yuanqu.enterprises.services.settlement_create` and
+    :func:`~yuanqu.enterprises.services.settlement_advance` would check it, step by step, with their messages
+    (tests/tabular/test_fast_imports.py compares both paths); the enterprise is looked up among those the user may
+    find, in chunks, and the park among those the user manages.
+    """
 
     entity = "settlements"
     position = 20
     label = gettext_lazy("Settlements")
     model = Settlement
     key_fields = ("uscc", "park")
+    #: New rows in bulk; False: every row through the services (the tests compare the two).
+    bulk = True
     fields = (
         FieldSpec(
             "uscc",
@@ -477,14 +501,109 @@ class SettlementImporter(ServiceImporter):
     )
     ignored_headers = ("Enterprise", "Stage")
 
+    def prefetch(self, ctx: Context, rows: Sequence[RowResult]) -> None:
+        if not self.bulk:
+            return
+        keys = sorted({r.values["uscc"] for r in rows if r.values.get("uscc")})
+        found: dict[str, Enterprise] = {}
+        for i in range(0, len(keys), CHUNK):
+            # among the enterprises the user may find (its region's): another district's code reads as unknown
+            found.update((e.uscc, e) for e in enterprises_findable_by(ctx.actor).filter(uscc__in=keys[i : i + CHUNK])
+                         .only("pk", "uscc", "name"))
+        ctx.cache["enterprises"] = found
+        ids = sorted(e.pk for e in found.values())
+        active: dict[tuple[int, int], Settlement] = {}
+        for i in range(0, len(ids), CHUNK):
+            for st in Settlement.objects.active().filter(enterprise_id__in=ids[i : i + CHUNK]):
+                active[(st.enterprise_id, st.park_id)] = st
+        ctx.cache["active"] = active
+
     def find(self, ctx: Context, row: RowResult) -> Any:
-        # Among the enterprises the user may find (its region's): another district's code reads as unknown.
-        ent = enterprises_findable_by(ctx.actor).by_uscc(row.values.get("uscc") or "").first()
+        if self.bulk:
+            ent = ctx.cache["enterprises"].get(row.values.get("uscc") or "")
+        else:
+            ent = enterprises_findable_by(ctx.actor).by_uscc(row.values.get("uscc") or "").first()
         row.extra["enterprise"] = ent
         if ent is None:
             row.error(_("No enterprise has this unified social credit code; import the enterprise first."))
             return None
-        return Settlement.objects.active().filter(enterprise=ent, park=row.values.get("park")).first()
+        park = row.values.get("park")
+        if self.bulk:
+            return ctx.cache["active"].get((ent.pk, park.pk if park is not None else None))
+        return Settlement.objects.active().filter(enterprise=ent, park=park).first()
+
+    def check(self, ctx: Context, row: RowResult) -> None:
+        super().check(ctx, row)
+        if self.bulk and row.action == "new" and not row.errors:
+            self._check_new(row)
+
+    def _check_new(self, row: RowResult) -> None:
+        """The errors the services would give a new row: each step in turn, the first that fails stops the row."""
+        v = row.values
+        for stage in (Settlement.Stage.FITOUT, Settlement.Stage.MOVED_IN, Settlement.Stage.EXITED):
+            name = Settlement.DATE_FIELD[stage]
+            if not v.get(name):
+                continue
+            if stage == Settlement.Stage.EXITED and not str(v.get("exit_reason", "")).strip():
+                row.error(f"{self._label('reason')}: " + _("Give the reason for the exit."))
+                return
+            failed = [str(message) for later, earlier, message in STEP_RULES[name]
+                      if self._reached(v, later, name) and self._reached(v, earlier, name)
+                      and v[later] < v[earlier]]
+            if failed:
+                row.errors.extend(failed)
+                return
+
+    def _label(self, name: str) -> str:
+        # settlement_advance names the exit reason "reason"; the sheet's column is the exit reason
+        return super()._label("exit_reason" if name == "reason" else name)
+
+    @staticmethod
+    def _reached(v: dict[str, Any], date_field: str, upto: str) -> bool:
+        """Whether the settlement holds ``date_field`` once advanced to the step of ``upto``."""
+        order = ["signed_on", "fitout_on", "moved_in_on", "exited_on"]
+        return bool(v.get(date_field)) and order.index(date_field) <= order.index(upto)
+
+    def dry_run(self, ctx: Context, rows: Sequence[RowResult]) -> None:
+        # new rows were checked in :meth:`check`; changes of stored settlements go through their services
+        super().dry_run(ctx, [r for r in rows if r.action != "new"] if self.bulk else rows)
+
+    def apply(self, ctx: Context, rows: Sequence[RowResult], progress: Callable[[int], None]) -> None:
+        if not self.bulk:
+            super().apply(ctx, rows, progress)
+            return
+        changed_rows = [r for r in rows if r.action != "new"]
+        super().apply(ctx, changed_rows, progress)
+        new = [r for r in rows if r.action == "new"]
+        now = timezone.now()
+        names = ("enterprise", "park", "stage", "signed_on", "fitout_on", "moved_in_on", "exited_on", "exit_reason",
+                 "note", "created_at", "updated_at")
+        enterprises: set[int] = set()
+        for i in range(0, len(new), CHUNK):
+            chunk = new[i : i + CHUNK]
+            out = []
+            for r in chunk:
+                v = r.values
+                stage = Settlement.Stage.SIGNED
+                dates: dict[str, Any] = {}
+                for step in (Settlement.Stage.FITOUT, Settlement.Stage.MOVED_IN, Settlement.Stage.EXITED):
+                    day = v.get(Settlement.DATE_FIELD[step])
+                    if day:
+                        stage, dates[Settlement.DATE_FIELD[step]] = step, day
+                reason = str(v.get("exit_reason", "")).strip() if stage == Settlement.Stage.EXITED else ""
+                ent = r.extra["enterprise"]
+                enterprises.add(ent.pk)
+                out.append((ent.pk, v["park"].pk, stage.value, v["signed_on"], dates.get("fitout_on"),
+                            dates.get("moved_in_on"), dates.get("exited_on"), reason, v.get("note", ""), now, now))
+            fast_insert(Settlement, names, out)
+            wanted = {(r.extra["enterprise"].pk, r.values["park"].pk) for r in chunk}
+            created = [pk for pk, e, p in Settlement.objects.filter(
+                enterprise_id__in=sorted({e for e, _p in wanted}), created_at=now).values_list(
+                "pk", "enterprise_id", "park_id") if (e, p) in wanted]
+            audit.note_created(Settlement._meta.label, created)
+            progress(len(changed_rows) + i + len(chunk))
+        if enterprises:
+            changes.changed("enterprise", *sorted(enterprises))  # their parks changed
 
     def compare_fields(self) -> list[str]:
         return ["signed_on", "fitout_on", "moved_in_on", "exited_on", "exit_reason", "note"]

@@ -6,7 +6,8 @@ headed by its name and unit (``工业总产值(万元)``; a column ``产值(亿�
 empty cell leaves the stored value alone; 无数据 or a dash records an explicit 无数据.
 
 The natural key is (enterprise, park, indicator, year, month). Imported history is approved data:
-:func:`yuanqu.stats.services.import_history` writes it, recomputes the derived values and the rollups.
+:func:`yuanqu.stats.services.history_import_bulk` writes it in bulk (the same as the row-by-row
+:func:`~yuanqu.stats.services.history_import`), recomputes the derived values and the rollups.
 """
 
 from __future__ import annotations
@@ -141,6 +142,10 @@ class ReportValueImporter(Importer):
     revertible = False
     revert_refusal = gettext_lazy("A historical statistics import cannot be reverted: its values became approved "
                                   "reports and rollups. Correct the values by importing a fixed file.")
+
+    #: Write with :func:`~yuanqu.stats.services.history_import_bulk` (COPY / executemany); False: row by row
+    #: through :func:`~yuanqu.stats.services.history_import` (the tests compare the two).
+    bulk = True
 
     def __init__(self) -> None:
         self._fields: tuple[FieldSpec, ...] = ()
@@ -329,6 +334,6 @@ class ReportValueImporter(Importer):
             }
             history.append(services.HistoryRow(enterprise=row.extra["enterprise"], park=row.values["park"],
                                                year=year, month=month, entries=entries))
-        services.history_import(actor=ctx.actor, rows=history)
+        (services.history_import_bulk if self.bulk else services.history_import)(actor=ctx.actor, rows=history)
         progress(len(rows))
 

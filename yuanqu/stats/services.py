@@ -535,6 +535,179 @@ def history_import(*, actor: User, rows: Iterable[HistoryRow]) -> dict[str, int]
     return counts
 
 
+#: Keys per query of the bulk history import.
+HISTORY_CHUNK = 5000
+#: Enterprises whose series the bulk history import derives and writes at a time (12 months × 6 indicators each).
+HISTORY_ENTERPRISES = 1000
+_VALUE_FIELDS = ("report", "indicator", "park", "enterprise", "year", "month", "value", "no_data", "no_data_reason",
+                 "explanation", "warning", "period_value", "ytd_value")
+_REPORT_FIELDS = ("round", "enterprise", "park", "industry_section", "above_scale", "status", "approved_at",
+                  "approved_by", "return_reason", "created_at", "updated_at")
+
+
+def _chunked(items: list[Any]) -> Iterable[list[Any]]:
+    for i in range(0, len(items), HISTORY_CHUNK):
+        yield items[i : i + HISTORY_CHUNK]
+
+
+def _history_values(reports: list[tuple[int, HistoryRow, dict[Indicator, Entry]]],
+                    touched_cells: dict[tuple[int, int, int], set[int]]) -> None:
+    """Write the entries of ``reports`` (report id, its row, its entries) with the derived values of every series
+    they touch, and note the rollup cells to recompute (for :func:`history_import_bulk`)."""
+    from yuanqu.tabular.fast import fast_insert, fast_update
+
+    series: dict[tuple[int, int, int, int], dict[int, list[Any]]] = {}
+    indicators: dict[int, Indicator] = {}
+    for report_id, row, entries in reports:
+        for ind, entry in entries.items():
+            indicators[ind.pk] = ind
+            value = None if entry.no_data else entry.value
+            # month → [pk or None, report, value, no_data, reason, explanation, stored period, stored ytd,
+            #          stored approved, written by this import]
+            series.setdefault((row.enterprise.pk, row.park.pk, ind.pk, row.year), {})[row.month] = [
+                None, report_id, value, entry.no_data, entry.no_data_reason if entry.no_data else "",
+                entry.explanation, None, None, True, True]
+            touched_cells.setdefault((row.park.pk, row.year, row.month), set()).add(ind.pk)
+    years = sorted({k[3] for k in series})
+    for chunk in _chunked(sorted({k[0] for k in series})):
+        for pk, e_id, p_id, ind_id, year, month, report_id, value, period, ytd, status in (
+                ReportValue.objects.filter(enterprise_id__in=chunk, year__in=years).values_list(
+                    "pk", "enterprise_id", "park_id", "indicator_id", "year", "month", "report_id", "value",
+                    "period_value", "ytd_value", "report__status")):
+            months = series.get((e_id, p_id, ind_id, year))
+            if months is None:
+                continue
+            entry_row = months.get(month)
+            approved = status == Report.Status.APPROVED
+            if entry_row is not None and entry_row[1] == report_id:
+                entry_row[0], entry_row[6], entry_row[7], entry_row[8] = pk, period, ytd, approved
+            elif entry_row is None:
+                months[month] = [pk, report_id, value, False, "", "", period, ytd, approved, False]
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    derived_only: list[tuple[Any, ...]] = []
+    for (e_id, p_id, ind_id, year), months in series.items():
+        order = sorted(months)
+        derived = derive_series(indicators[ind_id], [months[m][2] for m in order])
+        for month, (period, ytd) in zip(order, derived, strict=True):
+            pk, report_id, value, no_data, reason, explanation, old_period, old_ytd, approved, written = months[month]
+            if written:
+                if pk is None:
+                    inserts.append((report_id, ind_id, p_id, e_id, year, month, value, no_data, reason, explanation,
+                                    "", period, ytd))
+                else:
+                    updates.append((p_id, e_id, year, month, value, no_data, reason, explanation, "", period, ytd,
+                                    pk))
+            elif old_period != period or old_ytd != ytd:
+                derived_only.append((period, ytd, pk))
+                if approved:
+                    touched_cells.setdefault((p_id, year, month), set()).add(ind_id)
+    for i in range(0, len(inserts), HISTORY_CHUNK):
+        fast_insert(ReportValue, _VALUE_FIELDS, inserts[i : i + HISTORY_CHUNK])
+    fast_update(ReportValue, _VALUE_FIELDS[2:], updates)
+    fast_update(ReportValue, ("period_value", "ytd_value"), derived_only)
+
+
+@transaction.atomic
+def history_import_bulk(*, actor: User, rows: Iterable[HistoryRow]) -> dict[str, int]:
+    """:func:`history_import` in bulk, for the spreadsheet engine's large files: the same rounds, approved reports,
+    values, derived values and rollups, written with COPY (PostgreSQL) or executemany (SQLite).
+
+    The same checks first (the role, every row's park among those ``actor`` may edit, each period a period of its
+    indicator, no locked round), then reports and values are looked up by key in chunks instead of row by row;
+    derived values are computed over each touched series in memory and stored with the values, and each touched
+    rollup cell is recomputed once at the end. tests/tabular/test_fast_imports.py checks both store the same.
+    """
+    from yuanqu.tabular.fast import fast_insert  # floor 1: the bulk writer
+
+    require_role(actor, EDIT_PARK)
+    rows = list(rows)
+    editable = set(Park.objects.editable_by(actor).values_list("pk", flat=True))
+    now = timezone.now()
+    round_indicators: dict[tuple[str, str, int, int], dict[int, Indicator]] = {}
+    regions: dict[str, Region] = {}
+    for row in rows:
+        if row.park.pk not in editable:
+            raise PermissionDenied("park out of scope")
+        for ind in row.entries:
+            if row.month not in months_of(ind.frequency):
+                raise ValidationError(_("A %(frequency)s period cannot end in month %(month)d.")
+                                      % {"frequency": Frequency(ind.frequency).label, "month": row.month})
+            key = (row.park.region_id, ind.frequency, row.year, row.month)
+            round_indicators.setdefault(key, {})[ind.pk] = ind
+            regions.setdefault(row.park.region_id, row.park.region)
+    rounds: dict[tuple[str, str, int, int], Round] = {}
+    for key in sorted(round_indicators):
+        region_id, frequency, year, month = key
+        rounds[key] = rnd = _history_round(actor=actor, region=regions[region_id], frequency=frequency, year=year,
+                                           month=month)
+        rnd.indicators.add(*[ind for ind in round_indicators[key].values() if ind.pk])
+    # (round, enterprise, park) → the entries of that report, in the order of the rows
+    wanted: dict[tuple[int, int, int], tuple[HistoryRow, dict[Indicator, Entry]]] = {}
+    counts = {"reports": 0, "values": 0}
+    for row in rows:
+        by_frequency: dict[str, dict[Indicator, Entry]] = {}
+        for ind, entry in row.entries.items():
+            by_frequency.setdefault(ind.frequency, {})[ind] = entry
+        for frequency, entries in by_frequency.items():
+            rnd = rounds[(row.park.region_id, frequency, row.year, row.month)]
+            key3 = (rnd.pk, row.enterprise.pk, row.park.pk)
+            if key3 in wanted:
+                wanted[key3][1].update(entries)
+            else:
+                wanted[key3] = (row, dict(entries))
+            counts["reports"] += 1
+            counts["values"] += len(entries)
+    round_ids = sorted({k[0] for k in wanted})
+    enterprise_ids = sorted({k[1] for k in wanted})
+    touched_cells: dict[tuple[int, int, int], set[int]] = {}  # (park, year, month) → indicators
+    # the reports: found, approved if they were not, or created approved
+    report_ids: dict[tuple[int, int, int], int] = {}
+    to_approve: list[int] = []
+    for chunk in _chunked(enterprise_ids):
+        for pk, round_id, e_id, p_id, status in (Report.objects.select_for_update().filter(
+                round_id__in=round_ids, enterprise_id__in=chunk)
+                .values_list("pk", "round_id", "enterprise_id", "park_id", "status")):
+            if (round_id, e_id, p_id) in wanted:
+                report_ids[(round_id, e_id, p_id)] = pk
+                if status != Report.Status.APPROVED:
+                    to_approve.append(pk)
+    for chunk in _chunked(to_approve):
+        Report.objects.filter(pk__in=chunk).update(status=Report.Status.APPROVED, approved_at=now,
+                                                   approved_by=actor, return_reason="", updated_at=now)
+        # every value of the report now counts in the rollups, not only the imported ones
+        for p_id, year, month, ind_id in ReportValue.objects.filter(report_id__in=chunk).values_list(
+                "park_id", "year", "month", "indicator_id"):
+            touched_cells.setdefault((p_id, year, month), set()).add(ind_id)
+    missing = [k for k in wanted if k not in report_ids]
+    for chunk in _chunked(missing):
+        new_reports = []
+        for key3 in chunk:
+            e = wanted[key3][0].enterprise
+            new_reports.append((key3[0], key3[1], key3[2], e.industry.section if e.industry_id and e.industry else "",
+                                e.is_above_scale, Report.Status.APPROVED, now, actor.pk, "", now, now))
+        fast_insert(Report, _REPORT_FIELDS, new_reports)
+        chunk_enterprises = sorted({k[1] for k in chunk})
+        for pk, round_id, e_id, p_id in Report.objects.filter(
+                round_id__in=round_ids, enterprise_id__in=chunk_enterprises).values_list(
+                "pk", "round_id", "enterprise_id", "park_id"):
+            if (round_id, e_id, p_id) in wanted:
+                report_ids[(round_id, e_id, p_id)] = pk
+    # the values, over whole series (enterprise, park, indicator, year), so the derived values come out right;
+    # a chunk of enterprises at a time, so memory holds one chunk's series, not the file's
+    by_enterprise: dict[int, list[tuple[int, int, int]]] = {}
+    for key3 in wanted:
+        by_enterprise.setdefault(key3[1], []).append(key3)
+    enterprises = sorted(by_enterprise)
+    for i in range(0, len(enterprises), HISTORY_ENTERPRISES):
+        chunk = enterprises[i : i + HISTORY_ENTERPRISES]
+        _history_values([(report_ids[k], *wanted[k]) for e_id in chunk for k in by_enterprise[e_id]], touched_cells)
+    changes.changed("enterprise", *by_enterprise)
+    for (park_id, year, month), ids in sorted(touched_cells.items()):
+        rollups.refresh(park_id=park_id, indicator_ids=sorted(ids), year=year, month=month)
+    return counts
+
+
 # --------------------------------------------------------------------------- the indicator dictionary
 
 

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from yuanqu.accounts.models import User
 
 Progress = Callable[[str, int, int], None]
-#: How many row reports keep their cell values (error and warning rows always keep them).
+#: How many rows the row report lists beyond those with an error or a warning (always listed, with their cells):
+#: a file of 10⁶ rows keeps its counts by status, and a report the size of its mistakes, not of the file.
 REPORT_ROWS_WITH_VALUES = 2000
 
 
@@ -323,9 +324,9 @@ def _flag_truncated(importer: Importer, ctx: Context, batch: ImportBatch, rows: 
             row.extra["confirm"] = True
 
 
-def _cells(importer: Importer, row: RowResult) -> list[list[Any]]:
+def _cells(importer: Importer, row: RowResult, headers: dict[str, str] | None = None) -> list[list[Any]]:
     """The row's values as the import will write them, each beside the stored one for a stored record:
-    [header, new text, stored text or None, changed]."""
+    [header, new text, stored text or None, changed]; ``headers``: the fields' headers, read once per report."""
     stored = row.extra.get("stored")
     if stored is None and isinstance(row.existing, dict):
         stored = row.existing
@@ -340,29 +341,32 @@ def _cells(importer: Importer, row: RowResult) -> list[list[Any]]:
                 old = f.display(stored[f.name])
             elif f.name in importer.key_fields:
                 old = new
-        out.append([f.header(), new, old, f.name in row.changes])
+        out.append([headers[f.name] if headers else f.header(), new, old, f.name in row.changes])
     return out
 
 
 def _report(importer: Importer, rows: list[RowResult]) -> tuple[dict[str, int], list[list[Any]]]:
-    """Counts by status and one report row per data row: [line, status, action, reasons, label, raw cells or
-    None, the values to write (:func:`_cells`) or None]."""
+    """Counts by status and a report row for each row with an error or a warning and for the first
+    :data:`REPORT_ROWS_WITH_VALUES` others: [line, status, action, reasons, label, raw cells, the values to write
+    (:func:`_cells`)]; ``counts["listed"]`` says how many rows the report lists."""
     counts = {"total": len(rows), "new": 0, "update": 0, "unchanged": 0, "error": 0, "warning": 0,
-              "to_accept": 0}
+              "to_accept": 0, "listed": 0}
     report: list[list[Any]] = []
+    headers = {f.name: f.header() for f in importer.fields}
     for row in rows:
         status = row.status
         counts[status] = counts.get(status, 0) + 1
         if row.extra.get("confirm") and not row.errors:
             counts["to_accept"] += 1
-        keep = status in ("error", "warning") or len(report) < REPORT_ROWS_WITH_VALUES
+        if status not in ("error", "warning") and len(report) >= REPORT_ROWS_WITH_VALUES:
+            continue
         reasons = row.errors + row.warnings
         if status == "update" and row.changes:
             reasons = [_("Changes: %(fields)s") % {"fields": "、".join(
                 importer.spec(k).header() for k in row.changes if any(f.name == k for f in importer.fields))}]
         report.append([row.line, status, row.action, reasons, importer.row_label(row).strip(),
-                       [clean.cell_text(v) for v in row.raw] if keep else None,
-                       _cells(importer, row) if keep else None])
+                       [clean.cell_text(v) for v in row.raw], _cells(importer, row, headers)])
+    counts["listed"] = len(report)
     return counts, report
 
 

@@ -130,3 +130,27 @@ def fast_insert(model: type[models.Model], names: Sequence[str], rows: Sequence[
             placeholders = ", ".join(["%s"] * len(columns))
             sql = f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in columns)}) VALUES ({placeholders})"
             cursor.executemany(sql, prepared)
+
+
+def fast_update(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Set ``names`` of the rows of ``model`` whose primary key ends each tuple of ``rows`` (values already valid):
+    one executemany of ``UPDATE … WHERE pk = %s``, inside the caller's transaction."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(n) for n in names]
+    pk = model._meta.pk
+    assert pk is not None
+    qn = connection.ops.quote_name
+    sets = ", ".join(f"{qn(str(f.column))} = %s" for f in fields)  # type: ignore[union-attr]
+    sql = f"UPDATE {qn(str(model._meta.db_table))} SET {sets} WHERE {qn(str(pk.column))} = %s"
+    stamps = [(i, _stamp(f)) for i, f in enumerate(fields) if isinstance(f, models.DateTimeField)]  # type: ignore[arg-type]
+    prepared: Sequence[Sequence[Any]] = rows
+    if stamps and connection.vendor != "postgresql":
+        prepared = []
+        for row in rows:
+            values = list(row)
+            for i, convert in stamps:
+                values[i] = convert(values[i])
+            prepared.append(values)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, prepared)
