@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yuanqu.core import audit
-from yuanqu.core.roles import Role
 from yuanqu.core.registry import changes
+from yuanqu.core.roles import Role
 from yuanqu.core.text import normalize_uscc
 from yuanqu.core.validators import EARLIEST_FOUNDING_DATE
 from yuanqu.parks.importers import resolve_park
