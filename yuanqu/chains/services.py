@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent, IndustryCode, Region
 from yuanqu.core.roles import EDIT_REGION
-from yuanqu.core.scoping import region_within
+from yuanqu.core.scoping import region_contains, region_within
 from yuanqu.core.services import (
     UNSET,
     Unset,
@@ -415,7 +415,8 @@ def _check_nodes(actor: User, nodes: Iterable[ChainNode], region_id: str) -> lis
     nodes = list(nodes)
     allowed = set(ChainNode.objects.editable_by(actor).filter(pk__in=[n.pk for n in nodes])
                   .values_list("pk", flat=True))
-    if any(n.pk not in allowed or not str(n.chain.region_id).startswith(region_id) for n in nodes):
+    # A node of the record's region or of a district below it (a city's provider may serve a district's chain).
+    if any(n.pk not in allowed or not region_contains(region_id, str(n.chain.region_id)) for n in nodes):
         raise ValidationError({"nodes": _("Choose nodes of your region's chains.")}, code="scope")
     return nodes
 
