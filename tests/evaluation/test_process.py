@@ -158,3 +158,23 @@ def test_only_staff_of_the_region_decide_an_appeal(world: World, role: str) -> N
     assert login(Client(), world.users[STAFF]).post(url, data).status_code == 302
     appeal.refresh_from_db()
     assert appeal.status == Appeal.Status.REJECTED
+
+
+def test_its_figure_group_counts_the_classes_of_the_scope(world: World, client_as: Any) -> None:
+    """The cockpit's section (and briefing paragraph): the published run's classes, an operator's parks only."""
+    from yuanqu.figures.periods import Period
+    from yuanqu.figures.selectors import GROUPS, scope_for
+
+    evaluation_of(world)
+    group = GROUPS["evaluation"]
+    period = Period.whole_year(2025)
+    staff = group.figures(scope_for(world.users[STAFF]), period)
+    assert (staff["evaluation_a"].value, staff["evaluation_b"].value, staff["evaluation_evaluated"].value) == (1, 1, 2)
+    assert not staff["evaluation_a"].final  # in 公示: not final yet
+    operator = group.figures(scope_for(world.users["park_operator"]), period)
+    assert (operator["evaluation_a"].value, operator["evaluation_b"].value) == (0, 1)
+    assert group.breakdown is not None
+    rows = group.breakdown(scope_for(world.users[STAFF]), period, "park")
+    assert [r["label"] for r in rows] == ["生命药洲", "信联天地"]
+    page = client_as(STAFF).get(reverse("dashboards:cockpit") + "?year=2025&to_month=12").content.decode()
+    assert "亩均效益评价等级分布" in page
