@@ -48,7 +48,7 @@ def test_a_chains_nodes_carry_the_maps_figures(world):
     row = next(r for r in got if r["id"] == node.pk)
     # One confirmed 李沧 enterprise against a target of 3 on a core node: 薄弱; two suggestions to decide.
     assert (row["enterprises"], row["status"], row["suggested"], row["targets_open"]) == (1, "weak", 2, 1)
-    assert row["year"] == 2025 and row["importance"] == "core"
+    assert row["year"] == 2025 and row["importance"] == "core" and row["status_label"] == "薄弱"
     c = api(staff)
     for bad in ({"year": 1900}, {"year": "abc"}):
         chinese(r := c.get(f"/api/chains/{chain.pk}/nodes", bad))

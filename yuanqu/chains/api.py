@@ -106,7 +106,8 @@ class NodeOut(Schema):
     tax_wan: Decimal | None
     suggested: int = Field(description="links still to decide")
     targets_open: int
-    status: str = Field(description="missing (缺失), weak (薄弱) or sound (达标)")
+    status: str = Field(description="missing (缺失), weak (薄弱) or sound (健全)")
+    status_label: str = Field(description="the status in the caller's language, as the map's legend says it")
 
 
 class LinkOut(Schema):
@@ -250,7 +251,8 @@ def list_chain_nodes(request: AuthedRequest, chain_id: Id, params: Query[FourQue
     return [{"id": f.node.pk, "name": f.node.name, "parent": f.node.parent_id, "depth": f.node.depth,
              "importance": f.node.importance, "target_count": f.node.target_count, "year": f.year,
              "enterprises": f.enterprises, "above_scale": f.above_scale, "output_wan": f.output_wan,
-             "tax_wan": f.tax_wan, "suggested": f.suggested, "targets_open": f.targets_open, "status": f.status}
+             "tax_wan": f.tax_wan, "suggested": f.suggested, "targets_open": f.targets_open, "status": f.status,
+             "status_label": str(f.status_label)}
             for f in figures.values()]
 
 
