@@ -431,6 +431,11 @@ SEES: dict[str, dict[str, set[str]]] = {
     # 产业链: a chain belongs to a region (its operators read it); an enterprise on a node lies where it is settled.
     "chain": {**DISTRICT, OPERATOR: {"licang"}},
     "chain_link": IN_PARKS,
+    # Its targets with a chain; the region's service providers as chains; platforms and talent with the enterprise.
+    "chain_target": {**DISTRICT, OPERATOR: {"licang"}},
+    "chain_provider": {**DISTRICT, OPERATOR: {"licang"}},
+    "chain_platform": IN_PARKS,
+    "chain_talent": IN_PARKS,
     # 亩均评价: a method and a run belong to a region (its operators read them); a result lies in the park its
     # enterprise was counted in (the enterprise user sees its own, once published); an input record with its
     # enterprise.
@@ -549,6 +554,14 @@ def _world_rows(world: World) -> dict[str, dict[int, frozenset[str]]]:
                   chain_rows["laoshan"]["chain"].pk: frozenset({"laoshan"})},
         "chain_link": {link.pk: enterprise_at[eid] for eid, link in
                        {**chain_rows["xltd"]["links"], **chain_rows["laoshan"]["links"]}.items()},
+        "chain_target": {chain_rows["xltd"]["target"].pk: frozenset({"licang"}),
+                         chain_rows["laoshan"]["target"].pk: frozenset({"laoshan"})},
+        "chain_provider": {chain_rows["xltd"]["provider"].pk: frozenset({"licang"}),
+                           chain_rows["laoshan"]["provider"].pk: frozenset({"laoshan"})},
+        "chain_platform": {chain_rows[k]["platform"].pk: enterprise_at[chain_rows[k]["platform"].enterprise_id]
+                           for k in ("xltd", "laoshan")},
+        "chain_talent": {pk: enterprise_at[eid] for pk, eid in _chain_model("TalentHeadcount").objects.values_list(
+            "pk", "enterprise_id")},
         "eval_method": {ev["xltd"]["method"].pk: frozenset({"licang"}),
                         ev["laoshan"]["method"].pk: frozenset({"laoshan"})},
         "eval_run": {ev["xltd"]["run"].pk: frozenset({"licang"}), ev["laoshan"]["run"].pk: frozenset({"laoshan"})},
@@ -595,6 +608,10 @@ ALL_ROWS: dict[str, Callable[[], Any]] = {
     "proposal": lambda: _intake_models()[1].objects.all(),
     "chain": lambda: _chain_model("Chain").objects.all(),
     "chain_link": lambda: _chain_model("ChainLink").objects.all(),
+    "chain_target": lambda: _chain_model("ChainTarget").objects.all(),
+    "chain_provider": lambda: _chain_model("EcoProvider").objects.all(),
+    "chain_platform": lambda: _chain_model("InnovationPlatform").objects.all(),
+    "chain_talent": lambda: _chain_model("TalentHeadcount").objects.all(),
     "eval_method": lambda: _evaluation_model("Method").objects.all(),
     "eval_run": lambda: _evaluation_model("Evaluation").objects.all(),
     "eval_result": lambda: _evaluation_model("Result").objects.all(),
@@ -1252,6 +1269,17 @@ CASES.update({
     "chains:chain_four": Case("GET", CHAIN_READERS, chain_pk("chain")),
     "api:list_chains": Case("GET", ALL, api=True, listing=Listing("chain", api_items)),
     "api:get_chain_four": Case("GET", CHAIN_READERS, lambda b: {"chain_id": b.chain["chain"].pk}, api=True),
+    "api:list_chain_nodes": Case("GET", CHAIN_READERS, lambda b: {"chain_id": b.chain["chain"].pk}, api=True),
+    "api:list_chain_links": Case("GET", ALL, api=True, listing=Listing("chain_link", api_items)),
+    "api:confirm_chain_link": Case("POST", {STAFF}, lambda b: {"link_id": b.chain["link"].pk}, api=True),
+    "api:reject_chain_link": Case("POST", {STAFF}, lambda b: {"link_id": b.chain["link"].pk}, api=True),
+    "api:list_chain_targets": Case("GET", ALL, api=True, listing=Listing("chain_target", api_items)),
+    # The probe may find the target a lead already (a second call): 422, as the service refuses.
+    "api:lead_chain_target": Case("POST", {STAFF}, lambda b: {"target_id": b.chain["target"].pk}, api=True,
+                                  refuses=True),
+    "api:list_chain_platforms": Case("GET", ALL, api=True, listing=Listing("chain_platform", api_items)),
+    "api:list_chain_talent": Case("GET", ALL, api=True, listing=Listing("chain_talent", api_items)),
+    "api:list_chain_providers": Case("GET", ALL, api=True, listing=Listing("chain_provider", api_items)),
     "chains:platforms_edit": Case("GET", {STAFF}, chain_pk("platform")),
     "chains:providers_edit": Case("GET", {STAFF}, chain_pk("provider")),
     **{f"chains:{kind}": Case("GET", CHAIN_READERS) for kind in ("platforms", "talent", "awards", "patents",

@@ -25,7 +25,10 @@ class ChainsConfig(AppConfig):
         nav.register(key="chain_records", label=_("Four-chain data"), url_name="chains:platforms",
                      roles=TENANT_READERS, order=161, group="chains")
         chain_figures.register()
-        add_router("/chains", endpoints.chains)
+        for prefix, router in (("/chains/links", endpoints.links), ("/chains/targets", endpoints.targets),
+                               ("/chains/platforms", endpoints.platforms), ("/chains/talent", endpoints.talent),
+                               ("/chains/providers", endpoints.providers), ("/chains", endpoints.chains)):
+            add_router(prefix, router)
         for importer in (TalentImporter(), PlatformImporter(), LinkImporter(), TargetImporter()):
             register(importer)
         demo.register("chains", chains_demo.load_demo_part, order=72)
