@@ -53,6 +53,7 @@ from .conftest import ROLES, World, add_statistics, login
 from .evaluation.world import evaluation_of
 from .innovation.world import innovation_of
 from .support.world import add_support
+from .world_snapshot import layer_for_test
 
 STAFF, LEADER, OPERATOR, ENTERPRISE = "region_staff", "leader", "park_operator", "enterprise_user"
 ADMIN, AUDITOR = "region_admin", "auditor"
@@ -1507,11 +1508,14 @@ def test_each_role_gets_exactly_its_scope(world: World, name: str) -> None:
     """One world per URL pattern; every role probed inside and outside its scope, then anonymous. A list is
     probed on the list world, by parsed ids against the oracle."""
     case = CASES[name]
-    bundles(world)  # made once, outside the savepoints each role runs in
+    # Made once per test process and restored as rows into each test (tests/world_snapshot.py), outside the
+    # savepoints each role runs in.
     if case.listing is not None:
-        list_world(world)
+        world = layer_for_test("matrix-list", world, lambda w: (bundles(w), list_world(w)))
         check_world_rows(world)
         check_the_list_can_fail(world, name)
+    else:
+        world = layer_for_test("matrix", world, bundles)
     each_role(lambda role: check_inside_scope(world, name, role))
     if case.listing is not None:
         each_role(lambda role: check_list(world, name, role), sorted(case.allowed))

@@ -169,3 +169,27 @@ def world_for_test(build: Callable[[], Any]) -> Any:
     if key not in _taken:
         _taken[key] = take(build)
     return restore(_taken[key])
+
+
+#: Layers over the world (a test module's extra objects), per database and name.
+_layers: dict[tuple[str, str], Snapshot] = {}
+
+
+def layer_for_test(name: str, world: Any, build: Callable[[Any], Any]) -> Any:
+    """``world`` with a layer of further objects: ``build(world)`` adds rows (and may set attributes on the
+    world object); the first test of this process that asks runs it in a savepoint and keeps the rows it wrote
+    and the world object as it left it, every later test gets them written back into its transaction and a
+    fresh copy of that world. For a module whose every test would otherwise build the same objects through the
+    services again (the scope matrix's bundles). ``YUANQU_TEST_WORLD=build`` builds the layer in every test."""
+    if os.environ.get("YUANQU_TEST_WORLD") == "build":
+        build(world)
+        return world
+    key = (connection.settings_dict["NAME"], name)
+    if key not in _layers:
+        def built() -> Any:
+            build(world)
+            return world
+
+        _layers[key] = take(built)
+    return restore(_layers[key])
+
