@@ -13,6 +13,7 @@ from tests.conftest import World
 from yuanqu.accounts import services as accounts
 from yuanqu.core.services import UNSET, assign
 from yuanqu.enterprises import services as ent
+from yuanqu.enterprises.models import Designation
 from yuanqu.investment import services as inv
 from yuanqu.parks import services as parks
 from yuanqu.parks.models import Park
@@ -81,6 +82,10 @@ CASES: dict[str, tuple[Callable[..., Any], Callable[[World], dict[str, Any]]]] =
     "user_update": (accounts.user_update, lambda w: dict(
         actor=w.users["region_admin"], user=w.users["leader"], dispaly_name="x")),
     "own_details_update": (accounts.own_details_update, lambda w: dict(actor=w.users["leader"], dispaly_name="x")),
+    # The keyword check comes before the body runs, so an unsaved designation does.
+    "designation_update": (ent.designation_update, lambda w: dict(
+        actor=w.users["region_staff"], designation=Designation(enterprise=w.ent_xltd, kind="high_tech"),
+        certifcate_no="GR2025")),
 }
 
 

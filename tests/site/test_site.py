@@ -19,23 +19,26 @@ DISTRICT_MENU = ["home", "dashboards:cockpit", "briefings:list", "parks:list", "
 #: 科技服务 (issue 15), after the statistics; then 企业服务 (support), 惠企政策 (issue 16), news intake (issue 18)
 #: and 产业链 (issue 17) with its four-chain records.
 INNOVATION_MENU = ["innovation:incubators", "innovation:needs", "innovation:contracts", "innovation:partners"]
+#: 梯度培育 and 亩均评价 (issue 17), registered beside the statistics they read.
+LADDER_EVALUATION_MENU = ["ladder:index", "evaluation:runs", "evaluation:inputs"]
 POLICY_MENU = ["policies:policies", "policies:applications", "policies:agreements", "policies:figures"]
 #: The menu of each role, in order, as URL names (the enterprise user's own enterprise is filled in below).
 MENUS = {
     # issue 12: the requests district staff decide follow the settlements; business rules are district staff's.
     Role.REGION_STAFF: [*DISTRICT_MENU[:6], "enterprises:requests", *DISTRICT_MENU[6:], "investment:due",
-                        "stats:aggregates", *INNOVATION_MENU, "support:requests", "tabular:imports", "support:queue",
-                        *POLICY_MENU, "intake:documents", "chains:chains", "chains:platforms", "stats:indicators",
-                        "investment:settings", "innovation:thresholds"],
-    Role.LEADER: [*DISTRICT_MENU, "stats:aggregates", *INNOVATION_MENU, "support:requests", *POLICY_MENU,
-                  "intake:documents", "chains:chains", "chains:platforms"],
+                        "stats:aggregates", *INNOVATION_MENU, *LADDER_EVALUATION_MENU, "support:requests",
+                        "tabular:imports", "support:queue", *POLICY_MENU, "intake:documents", "chains:chains",
+                        "chains:platforms", "stats:indicators", "investment:settings", "innovation:thresholds"],
+    Role.LEADER: [*DISTRICT_MENU, "stats:aggregates", *INNOVATION_MENU, *LADDER_EVALUATION_MENU, "support:requests",
+                  *POLICY_MENU, "intake:documents", "chains:chains", "chains:platforms"],
     Role.PARK_OPERATOR: [*DISTRICT_MENU[:6], "enterprises:requests", *DISTRICT_MENU[6:], "investment:due",
-                         "stats:aggregates", *INNOVATION_MENU, "support:requests", "tabular:imports", "support:queue",
-                         *POLICY_MENU, "intake:documents", "chains:chains", "chains:platforms"],
+                         "stats:aggregates", *INNOVATION_MENU, *LADDER_EVALUATION_MENU, "support:requests",
+                         "tabular:imports", "support:queue", *POLICY_MENU, "intake:documents", "chains:chains",
+                         "chains:platforms"],
     Role.ENTERPRISE_USER: ["home", "enterprises:requests", "innovation:incubatees", "innovation:needs",
-                           "innovation:contracts", "support:requests", "enterprises:detail", "stats:reports",
-                           "stats:notices", "policies:policies", "policies:matches", "policies:applications",
-                           "policies:agreements"],
+                           "innovation:contracts", "evaluation:inputs", "support:requests", "enterprises:detail",
+                           "stats:reports", "evaluation:mine", "stats:notices", "policies:policies",
+                           "policies:matches", "policies:applications", "policies:agreements"],
     Role.REGION_ADMIN: ["home", "accounts:users"],
     Role.AUDITOR: ["home", "core:audit"],
 }
@@ -154,9 +157,9 @@ def test_the_app_registers_every_part_of_the_demo_in_order() -> None:
     from yuanqu.core.registry import demo
 
     assert [(d.name, d.order) for d in demo.loaders()] == [
-        ("loader account", 0), ("parks", 10), ("enterprises", 20), ("role accounts", 30), ("investment", 40),
-        ("innovation", 43), ("statistics", 50), ("support", 57), ("dashboards", 60), ("policies", 70),
-        ("chains", 72), ("intake", 75)]
+        ("loader account", 0), ("parks", 10), ("enterprises", 20), ("ladder", 21), ("role accounts", 30),
+        ("investment", 40), ("innovation", 43), ("statistics", 50), ("support", 57), ("dashboards", 60),
+        ("policies", 70), ("chains", 72), ("evaluation", 74), ("intake", 75)]
 
 
 def test_a_demo_loader_order_is_unique() -> None:

@@ -30,6 +30,12 @@ CASES = {
     "policy_applications": ("policies", None),  # tests/policies/test_agreement_import.py
     "agreements": ("policies", None),
     "agreement_commitments": ("policies", None),
+    "designations": ("enterprises", None),  # tests/ladder/test_ladder.py
+    "evaluation_inputs": ("evaluation", None),  # tests/evaluation
+    "chain_talent": ("chains", None),  # tests/chains/test_importers.py
+    "chain_platforms": ("chains", None),
+    "chain_links": ("chains", None),
+    "chain_targets": ("chains", None),
 }
 
 

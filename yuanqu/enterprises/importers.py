@@ -645,7 +645,7 @@ class DesignationImporter(ServiceImporter):
     District staff only, as on the page."""
 
     entity = "designations"
-    position = 12
+    position = 65  # after the registry and 招商 sheets, the ones a clerk imports most
     label = gettext_lazy("Designations")
     model = Designation
     roles = (Role.REGION_STAFF,)
