@@ -77,3 +77,17 @@ def test_a_proposal_outside_the_callers_parks_is_404(world: World) -> None:
     status, _body = post(client, f"/api/intake/proposals/{proposal.pk}/review", {"decision": "accept"})
     assert status == 404 and Proposal.objects.get().status == "proposed"
     assert json.loads(client.get("/api/intake/proposals").content)["items"] == []
+
+
+def test_a_proposal_status_that_is_none_of_its_statuses_is_refused(world: World) -> None:
+    """A status filter outside the proposal's statuses (a NUL inside it, which PostgreSQL refuses outright, or a
+    typo) is a 422, not a query; a real one filters."""
+    client = api(world)
+    post(client, "/api/intake/documents", {"title": "园区简讯", "text": TEXT})
+    for bad in ("propo\x00sed", "proposd"):
+        response = client.get("/api/intake/proposals", {"status": bad})
+        assert response.status_code == 422, (bad, response.content)
+    listed = json.loads(client.get("/api/intake/proposals", {"status": "proposed"}).content)
+    expected = set(Proposal.objects.filter(status="proposed").values_list("pk", flat=True))
+    assert expected and {p["id"] for p in listed["items"]} == expected
+    assert json.loads(client.get("/api/intake/proposals", {"status": "rejected"}).content)["items"] == []

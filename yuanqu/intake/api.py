@@ -1,14 +1,12 @@
 """The intake's endpoints (/api/intake/): extract facts from a text, keep documents, review proposals."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -157,13 +155,20 @@ def document_facts(request: AuthedRequest, document_id: Id) -> Any:
     return list(selectors.facts_of(request.user, document))
 
 
+class ProposalQuery(Schema):
+    status: Literal["proposed", "accepted", "edited", "rejected", "applied"] | None = None
+    discrepancies: bool = False
+
+
 @router.get("/proposals", response=list[ProposalOut])
 @paginate(Pagination)
-def list_proposals(request: AuthedRequest, status: str = "", discrepancies: bool = False) -> Any:
-    """Proposals the caller may see; ``discrepancies=true``: undecided ones where text and yuanqu differ."""
-    qs = selectors.discrepancies_for(request.user) if discrepancies else selectors.proposals_for(request.user)
-    if status:
-        qs = qs.filter(status=status[:20])
+def list_proposals(request: AuthedRequest, filters: Query[ProposalQuery]) -> Any:
+    """Proposals the caller may see; ``discrepancies=true``: undecided ones where text and yuanqu differ. A status
+    that is none of the proposal's statuses is refused (422), never passed to the database."""
+    user = request.user
+    qs = selectors.discrepancies_for(user) if filters.discrepancies else selectors.proposals_for(user)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
     return qs.order_by("pk")
 
 
