@@ -48,6 +48,24 @@ from yuanqu.stats.services import Entry
 TEST_PASSWORD = "Pa55word-for-tests"  # only ever set inside the test database
 
 
+# --- Order and the second database pass --------------------------------------------------------------------
+# ``make test`` runs the client tests on SQLite, then on PostgreSQL, each on three workers. A test marked ``slow``
+# (a minute or more: the demo, the fuzzer, an upgrade) is sent to a worker first, so the workers do not wait at
+# the end on one long test that started late. A test marked ``postgresql_pass`` checks what the deployment does
+# on the database it runs in production, and costs minutes: when the PostgreSQL pass follows
+# (``YUANQU_TEST_POSTGRESQL_FOLLOWS=1``, set by the Makefile), the SQLite pass leaves it to that pass; without
+# DATABASE_URL, SQLite is the only pass and it runs there.
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: otherwise as collected
+    if os.environ.get("YUANQU_TEST_POSTGRESQL_FOLLOWS") == "1" and not os.environ.get("DATABASE_URL"):
+        skip = pytest.mark.skip(reason="runs in the PostgreSQL pass of make test")
+        for item in items:
+            if item.get_closest_marker("postgresql_pass") is not None:
+                item.add_marker(skip)
+
+
 # --- PostgreSQL: the suite runs as the application role (issue 13 item 3) -----------------------------------
 #: The two roles of deploy/postgres-roles.sql as the test run names them (cluster-wide; created if missing).
 TEST_OWNER_ROLE, TEST_APP_ROLE = "yuanqu_test_owner", "yuanqu_test_app"

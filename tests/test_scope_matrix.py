@@ -1503,6 +1503,18 @@ def check_the_list_can_fail(world: World, name: str) -> None:
     assert any(shown_outside(world, rows, case.listing, r) for r in roles), (name, "no row a leak would add")
 
 
+def matrix_world(world: World) -> World:
+    """The shared world with the three bundles, made once per test process and restored as rows into each test
+    (tests/world_snapshot.py): for every module that probes pages with the matrix's objects."""
+    return layer_for_test("matrix", world, bundles)
+
+
+def matrix_list_world(world: World) -> World:
+    """The shared world with the bundles and the list world (rows inside and outside every scope), made once per
+    test process and restored as rows into each test."""
+    return layer_for_test("matrix-list", world, lambda w: (bundles(w), list_world(w)))
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_each_role_gets_exactly_its_scope(world: World, name: str) -> None:
     """One world per URL pattern; every role probed inside and outside its scope, then anonymous. A list is
@@ -1511,11 +1523,11 @@ def test_each_role_gets_exactly_its_scope(world: World, name: str) -> None:
     # Made once per test process and restored as rows into each test (tests/world_snapshot.py), outside the
     # savepoints each role runs in.
     if case.listing is not None:
-        world = layer_for_test("matrix-list", world, lambda w: (bundles(w), list_world(w)))
+        world = matrix_list_world(world)
         check_world_rows(world)
         check_the_list_can_fail(world, name)
     else:
-        world = layer_for_test("matrix", world, bundles)
+        world = matrix_world(world)
     each_role(lambda role: check_inside_scope(world, name, role))
     if case.listing is not None:
         each_role(lambda role: check_list(world, name, role), sorted(case.allowed))

@@ -25,7 +25,7 @@ from yuanqu.stats.models import Report, ReportValue
 from yuanqu.support.models import Service, ServiceRequest
 
 from .conftest import World
-from .test_scope_matrix import CASES, STAFF, check_list, list_world
+from .test_scope_matrix import CASES, STAFF, check_list, matrix_list_world
 
 
 def leak_every_row(monkeypatch: pytest.MonkeyPatch, model: type[models.Model], user: Any) -> None:
@@ -95,7 +95,7 @@ MUTANTS = [
 def test_a_list_that_returns_every_row_fails_the_matrix(world: World, monkeypatch: pytest.MonkeyPatch, name: str,
                                                         model: type[models.Model]) -> None:
     assert CASES[name].listing is not None, f"{name} is no longer checked as a list"
-    list_world(world)
+    world = matrix_list_world(world)
     check_list(world, name, STAFF)  # the code as it is: passes
     leak_every_row(monkeypatch, model, world.users[STAFF])
     with pytest.raises(AssertionError, match="rows outside the scope"):
@@ -133,7 +133,7 @@ def test_an_archived_list_that_returns_every_row_fails_the_matrix(
 
     from .test_scope_matrix import Listing, bundles
 
-    list_world(world)
+    world = matrix_list_world(world)
     for key, bundle in bundles(world).items():
         actor = world.laoshan_staff if key == "laoshan" else world.users[STAFF]
         archive_one(world, actor, bundle)

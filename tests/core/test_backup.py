@@ -324,6 +324,7 @@ def test_the_archive_opens_with_the_systems_tar(populated: dict[str, Any], tmp_p
     assert listing.splitlines()[0] == "manifest.json"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not POSTGRES, reason="PostgreSQL only (DATABASE_URL)")
 def test_with_the_two_roles_backup_and_restore_run_as_the_owner_and_the_app_role_keeps_its_limits(
         scratch: dict[str, Any], tmp_path: Path) -> None:  # noqa: F811 (the imported fixture)

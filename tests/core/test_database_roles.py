@@ -79,6 +79,7 @@ def _refused(conn: object, sql: str) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_the_app_role_appends_and_reads_audit_rows_but_cannot_change_them_or_the_schema(scratch):
     import psycopg
 

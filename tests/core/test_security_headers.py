@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import World, login
-from tests.test_scope_matrix import CASES, bundles
+from tests.test_scope_matrix import CASES, bundles, matrix_world
 
 #: GET pages (not the API, not the probes that redirect): the pages a browser shows.
 PAGES = sorted(name for name, case in CASES.items()
@@ -80,7 +80,7 @@ def fetch_page(world: World, name: str) -> tuple[Any, str]:
 
 @pytest.mark.parametrize("name", PAGES)
 def test_it_sends_the_headers_on_every_page(world: World, name: str) -> None:
-    response, where = fetch_page(world, name)
+    response, where = fetch_page(matrix_world(world), name)
     assert response.status_code == 200, (where, response.status_code)
     check_other_headers(response, where)
     if response["Content-Type"].startswith("text/html"):

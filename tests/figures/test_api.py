@@ -82,6 +82,8 @@ def test_roles_without_figures_get_a_404(stats_world, role):
     ({"year": 2025, "month": 6, "quarter": 2}, "quarter"),
     ({"indicator": "no_such_code"}, "indicator"),
     ({"section": "C\x00"}, "section"),
+    ({"group": "stock,no_such_group"}, "group"),
+    ({"group": "flow\x00"}, "group"),
 ])
 def test_bad_periods_and_codes_get_a_chinese_422(stats_world, params, field):
     response = api(stats_world, Role.REGION_STAFF).get(URL, params)
@@ -89,6 +91,16 @@ def test_bad_periods_and_codes_get_a_chinese_422(stats_world, params, field):
     errors = json.loads(response.content)["errors"]
     assert field in errors, errors
     assert re.search(r"[\u4e00-\u9fff]", errors[field][0]), errors
+
+
+def test_it_returns_only_the_groups_asked_for(stats_world):
+    """``group`` limits the answer to some sets of figures; each figure is the one the full answer states."""
+    client = api(stats_world, Role.REGION_STAFF)
+    everything = json.loads(client.get(URL, {"year": 2025, "month": 6}).content)["figures"]
+    some = json.loads(client.get(URL, {"year": 2025, "month": 6, "group": "flow, indicator"}).content)["figures"]
+    assert {f["group"] for f in everything} > {"stock", "flow", "indicator"}
+    assert {f["group"] for f in some} == {"flow", "indicator"}
+    assert some == [f for f in everything if f["group"] in ("flow", "indicator")]
 
 
 def test_one_figure_is_the_same_on_every_surface(stats_world, client):

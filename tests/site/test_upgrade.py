@@ -50,6 +50,7 @@ def _migrate_to_previous_release() -> MigrationExecutor:
     return MigrationExecutor(connection)  # a fresh loader: the applied set has changed
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("db_owner")  # it migrates the test database back: DDL is the owner's
 def test_it_upgrades_a_database_of_the_previous_release_and_keeps_its_data() -> None:

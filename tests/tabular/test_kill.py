@@ -94,6 +94,7 @@ def scratch_db(tmp_path: Path) -> Iterator[tuple[dict[str, str], Callable[[], tu
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.mark.slow
 def test_a_killed_import_leaves_nothing_partial(tmp_path: Path, scratch_db) -> None:
     env, count = scratch_db
     subprocess.run([sys.executable, "-c", SETUP], env=env, cwd=PROJECT, check=True, timeout=300)

@@ -40,6 +40,9 @@ class FigureParams(In):
     industry: str = Field("", max_length=10, description="国民经济行业代码前缀（如 27、2761）")
     enterprise: Id | None = Field(None, description="企业 id")
     indicator: str = Field("", max_length=500, description="只返回这些指标（代码，逗号分隔）；空为全部在用指标")
+    group: str = Field("", max_length=200, description="只返回这些分组（逗号分隔：stock 期末存量、flow 期内流量、"
+                                                      "indicator 统计指标，或登记的分组键如 support、ladder）；"
+                                                      "空为全部。未选的分组不计算")
 
 
 class FigureOut(Schema):
@@ -102,7 +105,7 @@ def get_figures(request: AuthedRequest, params: Query[FigureParams]) -> Any:
     """Stock figures at the period's end, flow figures within it, and every indicator's value, 累计, 同比,
     环比, reporters, completion, 规上 subset and 亩均 — each with its 口径 and provisional flag."""
     require_role(request.user, TENANT_READERS)
-    for name in ("section", "industry", "indicator"):
+    for name in ("section", "industry", "indicator", "group"):
         if "\x00" in getattr(params, name):
             raise ValidationError({name: ["含有不可见的控制字符。"]})
     scope = selectors.scope_for(request.user, park=params.park, section=params.section,
@@ -114,7 +117,14 @@ def get_figures(request: AuthedRequest, params: Query[FigureParams]) -> Any:
         unknown = [c for c in codes if c not in known]
         if unknown:
             raise ValidationError({"indicator": [f"没有代码为 {'、'.join(unknown[:5])} 的指标。"]})
-    data = selectors.all_figures(scope, period, codes)
+    only = [g.strip() for g in params.group.split(",") if g.strip()] or None
+    if only is not None:
+        known = {*selectors.CORE_SETS, *(g.key for g in selectors.groups())}
+        unknown = [g for g in only if g not in known]
+        if unknown:
+            names = "、".join(unknown[:5])
+            raise ValidationError({"group": [f"没有名为 {names} 的分组。可选：{'、'.join(sorted(known))}。"]})
+    data = selectors.all_figures(scope, period, codes, only)
     status: selectors.PeriodStatus = data["status"]
     figures: list[dict[str, Any]] = []
     for group in ("stock", "flow"):

@@ -983,14 +983,28 @@ def groups() -> list[FigureGroup]:
     return sorted(GROUPS.values(), key=lambda g: g.order)
 
 
-def all_figures(scope: FigureScope, period: Period, codes: Iterable[str] | None = None) -> dict[str, Any]:
-    """Every figure of the scope and period: what the API returns and exports write."""
+#: The figure sets every scope has, besides the registered groups: what :func:`all_figures` may be limited to.
+CORE_SETS = ("stock", "flow", "indicator")
+
+
+def all_figures(scope: FigureScope, period: Period, codes: Iterable[str] | None = None,
+                only: Iterable[str] | None = None) -> dict[str, Any]:
+    """Every figure of the scope and period: what the API returns and exports write. ``only`` limits it to
+    some of :data:`CORE_SETS` and the registered groups' keys (the others are neither computed nor returned);
+    a key that is neither is a programming error here (the API refuses it first, in Chinese)."""
+    wanted = None if only is None else set(only)
+    if wanted is not None and (unknown := wanted - set(CORE_SETS) - set(GROUPS)):
+        raise ValueError(f"unknown figure sets {sorted(unknown)}")
+
+    def chosen(key: str) -> bool:
+        return wanted is None or key in wanted
+
     status = period_status(scope, period)
     return {
         "period": period,
         "status": status,
-        "stock": list(stock(scope, period).values()),
-        "flow": list(flows(scope, period).values()),
-        "indicators": indicators(scope, period, codes),
-        "groups": [(g, list(g.figures(scope, period).values())) for g in groups()],
+        "stock": list(stock(scope, period).values()) if chosen("stock") else [],
+        "flow": list(flows(scope, period).values()) if chosen("flow") else [],
+        "indicators": indicators(scope, period, codes) if chosen("indicator") else [],
+        "groups": [(g, list(g.figures(scope, period).values())) for g in groups() if chosen(g.key)],
     }
