@@ -54,6 +54,29 @@ def password_change_due(user: Any) -> bool:
     return bool(user.must_change_password) or password_expired(user)
 
 
+def _identity_state(user: Any) -> tuple[Any, ...]:
+    """What :func:`pending_step` depends on that a request can change: the second factor verified, the password."""
+    verified = getattr(user, "is_verified", None)  # installed by OTPMiddleware
+    return (verified is not None and bool(verified()), bool(user.must_change_password), user.password,
+            user.password_changed_at)
+
+
+def pending_step_for_request(request: Any) -> str | None:
+    """:func:`pending_step` of the request's user, worked out once per request (IdentityMiddleware asks, then the
+    menu's context processor; each asking cost the queries for the user's devices). Worked out again if the
+    request itself verified a second factor or changed the password in between."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    state = _identity_state(user)
+    memo = getattr(request, "_yuanqu_identity_step", None)
+    if memo is not None and memo[0] is user and memo[1] == state:
+        return memo[2]  # type: ignore[no-any-return]
+    step = pending_step(user)
+    request._yuanqu_identity_step = (user, state, step)
+    return step
+
+
 def pending_step(user: Any) -> str | None:
     """The URL name of the step the signed-in ``user`` (as OTPMiddleware left it) owes, or None."""
     if not user.is_authenticated:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 
-from .identity import pending_step
+from .identity import pending_step_for_request
 
 #: Pages a session may open whatever it owes: leaving, and the language switch.
 ALWAYS_OPEN = frozenset({"accounts:login", "accounts:logout", "set_language", "healthz"})
@@ -25,7 +25,7 @@ class IdentityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        step = pending_step(request.user)
+        step = pending_step_for_request(request)
         if step is None:
             return self.get_response(request)
         if request.path.startswith("/api/"):

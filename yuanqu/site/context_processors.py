@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from yuanqu.accounts.identity import pending_step
+from yuanqu.accounts.identity import pending_step_for_request
 from yuanqu.core.registry import NAV_GROUPS, nav
 from yuanqu.core.roles import Role
 
@@ -39,7 +39,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": [], "nav_groups": []}
-    if pending_step(user) is not None:  # a second factor or a new password is owed: no menu until then
+    if pending_step_for_request(request) is not None:  # a second factor or a new password is owed: no menu until then
         return {"nav": [], "nav_groups": [], "identity_pending": True}
     registered = nav.entries_for(user.role)
     entries = [entry.render(user) for entry in registered]
