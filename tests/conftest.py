@@ -57,8 +57,22 @@ TEST_PASSWORD = "Pa55word-for-tests"  # only ever set inside the test database
 # DATABASE_URL, SQLite is the only pass and it runs there.
 
 
+def _django_order(item: pytest.Item) -> int:
+    """pytest-django's order (as Django's runner orders tests): database tests in a rolled-back transaction
+    first, then transactional ones (whose flush empties the tables the data migrations filled, which the tests
+    before them rely on), then tests without a database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", [])
+    transactional = bool(marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get(
+        "reset_sequences"))) or "transactional_db" in fixtures or "live_server" in fixtures
+    if transactional:
+        return 1
+    return 0 if marker is not None or "db" in fixtures else 2
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: otherwise as collected
+    # Stable, and within pytest-django's groups: a slow test goes first among the tests of its kind.
+    items.sort(key=lambda item: (_django_order(item), item.get_closest_marker("slow") is None))
     if os.environ.get("YUANQU_TEST_POSTGRESQL_FOLLOWS") == "1" and not os.environ.get("DATABASE_URL"):
         skip = pytest.mark.skip(reason="runs in the PostgreSQL pass of make test")
         for item in items:

@@ -157,6 +157,64 @@ def test_records_are_made_on_their_pages_and_bad_input_is_refused_in_chinese(wor
     assert r.status_code == 302 and set(provider.nodes.values_list("name", flat=True)) == {"X", "Z"}
 
 
+def test_awards_funds_and_financings_are_corrected_on_their_edit_pages_audited_and_checked(world, staff, client,
+                                                                                            four):
+    chain, n = four
+    c = login(client, staff)
+    award = services.award_create(actor=staff, enterprise=world.ent_xltd, year=YEAR, programme="青岛英才211",
+                                  level="city")
+    fund = services.fund_create(actor=staff, name="测试产业基金", kind="industry", size_wan=Decimal("10000"),
+                                nodes=[n["X"]])
+    financing = FinancingEvent.objects.get(enterprise=world.ent_xltd, on__year=YEAR)
+    # Each edit page opens on the stored values.
+    page = c.get(reverse("chains:financings_edit", args=[financing.pk])).content.decode()
+    assert "某创投" in page and 'value="1500' in page
+    assert "青岛英才211" in c.get(reverse("chains:awards_edit", args=[award.pk])).content.decode()
+    before = AuditEvent.objects.count()
+    r = c.post(reverse("chains:awards_edit", args=[award.pk]), {"enterprise": world.ent_xltd.pk, "year": YEAR,
+                                                                "programme": "泰山产业领军人才", "level": "provincial",
+                                                                "count": 2})
+    assert r.status_code == 302
+    award.refresh_from_db()
+    assert (award.programme, award.level, award.count) == ("泰山产业领军人才", "provincial", 2)
+    r = c.post(reverse("chains:funds_edit", args=[fund.pk]), {"name": "测试产业基金", "kind": "industry",
+                                                              "size_wan": "20000", "manager": "某基金管理公司",
+                                                              "nodes": [n["Y"].pk]})
+    assert r.status_code == 302
+    fund.refresh_from_db()
+    assert fund.size_wan == Decimal("20000") and list(fund.nodes.values_list("name", flat=True)) == ["Y"]
+    r = c.post(reverse("chains:financings_edit", args=[financing.pk]), {
+        "enterprise": world.ent_xltd.pk, "on": f"{YEAR}-06-01", "round": "b", "amount_wan": "1800",
+        "investors": "某创投", "fund": fund.pk})
+    assert r.status_code == 302
+    financing.refresh_from_db()
+    assert (financing.round, financing.amount_wan, financing.fund_id) == ("b", Decimal("1800"), fund.pk)
+    changes = AuditEvent.objects.order_by("pk")[before:]
+    assert [e.action for e in changes] == ["update"] * 3, [(e.action, e.object_type) for e in changes]
+    # Bad input: a Chinese error, nothing changed.
+    r = c.post(reverse("chains:financings_edit", args=[financing.pk]), {
+        "enterprise": world.ent_xltd.pk, "on": "2999-01-01", "round": "b", "amount_wan": "-5", "investors": ""})
+    assert r.status_code == 200 and "确保该值大于或等于 0" in r.content.decode()
+    r = c.post(reverse("chains:awards_edit", args=[award.pk]), {"enterprise": world.ent_laoshan.pk, "year": YEAR,
+                                                                "programme": "x", "level": "city", "count": 1})
+    assert r.status_code == 200 and "选择一个有效的选项" in r.content.decode()
+    r = c.post(reverse("chains:funds_edit", args=[fund.pk]), {"name": "测试产业基金\x00", "kind": "industry",
+                                                              "size_wan": "1"})
+    assert r.status_code == 200
+    financing.refresh_from_db()
+    award.refresh_from_db()
+    fund.refresh_from_db()
+    assert (financing.amount_wan, award.enterprise_id, fund.size_wan) == (Decimal("1800"), world.ent_xltd.pk,
+                                                                          Decimal("20000"))
+    assert AuditEvent.objects.count() == before + 3
+    # Another district's record is not found; a leader cannot edit.
+    laoshan_fund = services.fund_create(actor=world.laoshan_staff, name="崂山基金", kind="industry",
+                                        size_wan=Decimal("1"))
+    assert c.get(reverse("chains:funds_edit", args=[laoshan_fund.pk])).status_code == 404
+    leader = login(client, world.users["leader"])
+    assert leader.get(reverse("chains:awards_edit", args=[award.pk])).status_code == 404
+
+
 def test_an_enterprise_user_and_a_leader_cannot_write(world, client, four):
     chain, _n = four
     c = login(client, world.users["enterprise_user"])

@@ -7,11 +7,12 @@ The 李沧 node carries a link per 李沧 enterprise (all are 6513): 信联天�
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from tests.conftest import World
 from yuanqu.chains import services
-from yuanqu.chains.models import Chain, ChainLink, ChainNode
+from yuanqu.chains.models import Chain, ChainLink, ChainNode, FinancingEvent, TalentAward
 
 KEYS = ("xltd", "smyz", "laoshan")
 
@@ -34,11 +35,18 @@ def _chain(actor: Any, region: str, enterprises: list[Any]) -> dict[str, Any]:
                                  enterprise=enterprises[0], nodes=[node])
         services.talent_record(actor=actor, enterprise=enterprises[0], year=2025, doctors=1)
         services.provider_create(actor=actor, name=f"探针机构{region}", kind="law", nodes=[node])
+        services.award_create(actor=actor, enterprise=enterprises[0], year=2025, programme="探针人才计划",
+                              level="city")
+        fund = services.fund_create(actor=actor, name=f"探针基金{region}", kind="venture", size_wan=Decimal("5000"),
+                                    nodes=[node])
+        services.financing_create(actor=actor, enterprise=enterprises[0], on=dt.date(2025, 3, 1), round="a",
+                                  amount_wan=Decimal("800"), investors="探针资本", fund=fund)
     node = ChainNode.objects.get(chain=chain, name="探针环节")
     links = {link.enterprise_id: link for link in ChainLink.objects.filter(node=node)}
     return {"chain": chain, "node": node, "links": links, "target": node.targets.get(),
             "task": node.tasks.get(), "member": chain.members.get(), "platform": node.platforms.get(),
-            "provider": node.providers.get()}
+            "provider": node.providers.get(), "award": TalentAward.objects.get(enterprise=enterprises[0]),
+            "fund": node.funds.get(), "financing": FinancingEvent.objects.get(enterprise=enterprises[0])}
 
 
 def chains_of(world: World) -> dict[str, dict[str, Any]]:

@@ -509,6 +509,20 @@ def award_create(*, actor: User, enterprise: Enterprise, year: int, programme: s
                                                      level=level, count=count))
 
 
+@transaction.atomic
+def award_update(*, actor: User, award: TalentAward, enterprise: Enterprise | Unset = UNSET, year: int | Unset = UNSET,
+                 programme: str | Unset = UNSET, level: str | Unset = UNSET,
+                 count: int | Unset = UNSET) -> TalentAward:
+    """Correct a talent award (its year, programme, level or count; moved to another enterprise of the scope)."""
+    award = TalentAward.objects.select_for_update().get(pk=award.pk)
+    _require_record(TalentAward.objects, actor, award)
+    if enterprise is not UNSET:
+        _check_enterprise(actor, enterprise)  # type: ignore[arg-type]
+    before = audit.snapshot(award)
+    assign(award, enterprise=enterprise, year=year, programme=programme, level=level, count=count)
+    return save_updated(actor=actor, obj=award, before=before)
+
+
 # =========================================================================== 生态链: providers, funds, financing
 
 
@@ -546,6 +560,20 @@ def fund_create(*, actor: User, name: str, kind: str, size_wan: Decimal, manager
 
 
 @transaction.atomic
+def fund_update(*, actor: User, fund: Fund, name: str | Unset = UNSET, kind: str | Unset = UNSET,
+                size_wan: Decimal | Unset = UNSET, manager: str | Unset = UNSET,
+                nodes: Iterable[ChainNode] | Unset = UNSET) -> Fund:
+    """Change a fund (its size after a new closing, its manager, the nodes it invests in)."""
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    _require_record(Fund.objects, actor, fund)
+    m2m: dict[str, Iterable[Any]] | None = None if nodes is UNSET else {
+        "nodes": _check_nodes(actor, nodes, str(fund.region_id))}  # type: ignore[arg-type]
+    before = audit.snapshot(fund)
+    assign(fund, name=name, kind=kind, size_wan=size_wan, manager=manager)
+    return save_updated(actor=actor, obj=fund, before=before, m2m=m2m)
+
+
+@transaction.atomic
 def financing_create(*, actor: User, enterprise: Enterprise, on: dt.date, round: str, amount_wan: Decimal,
                      investors: str, fund: Fund | None = None) -> FinancingEvent:
     """A financing an enterprise received (amount in 万元); a fund named must be one of the actor's region."""
@@ -555,6 +583,23 @@ def financing_create(*, actor: User, enterprise: Enterprise, on: dt.date, round:
         raise ValidationError({"fund": _("Choose a fund of your region.")}, code="scope")
     return save_created(actor=actor, obj=FinancingEvent(enterprise=enterprise, on=on, round=round,
                                                         amount_wan=amount_wan, investors=investors, fund=fund))
+
+
+@transaction.atomic
+def financing_update(*, actor: User, financing: FinancingEvent, enterprise: Enterprise | Unset = UNSET,
+                     on: dt.date | Unset = UNSET, round: str | Unset = UNSET, amount_wan: Decimal | Unset = UNSET,
+                     investors: str | Unset = UNSET, fund: Fund | None | Unset = UNSET) -> FinancingEvent:
+    """Correct a financing event; a fund named must be one of the actor's region."""
+    financing = FinancingEvent.objects.select_for_update().get(pk=financing.pk)
+    _require_record(FinancingEvent.objects, actor, financing)
+    if enterprise is not UNSET:
+        _check_enterprise(actor, enterprise)  # type: ignore[arg-type]
+    if fund is not UNSET and fund is not None and not Fund.objects.visible_to(actor).filter(pk=fund.pk).exists():
+        raise ValidationError({"fund": _("Choose a fund of your region.")}, code="scope")
+    before = audit.snapshot(financing)
+    assign(financing, enterprise=enterprise, on=on, round=round, amount_wan=amount_wan, investors=investors,
+           fund=fund)
+    return save_updated(actor=actor, obj=financing, before=before)
 
 
 @transaction.atomic

@@ -491,7 +491,7 @@ RECORDS: dict[str, RecordKind] = {k.key: k for k in (
                    Column(_("enterprise"), _ent), Column(_("year"), lambda x: x.year),
                    Column(_("programme or award"), lambda x: x.programme),
                    Column(_("level"), lambda x: x.get_level_display()), Column(_("people"), lambda x: x.count)],
-               "enterprise", "year"),
+               "enterprise", "year", update=services.award_update, update_arg="award"),
     RecordKind("patents", gettext_lazy("Patents granted"),
                gettext_lazy("Record patents of a year"), PatentYear, PatentForm,
                services.patents_record, lambda: [
@@ -511,7 +511,7 @@ RECORDS: dict[str, RecordKind] = {k.key: k for k in (
                gettext_lazy("New fund"), Fund, FundForm, services.fund_create, lambda: [
         Column(_("fund name"), lambda x: x.name), Column(_("fund kind"), lambda x: x.get_kind_display()),
         Column(_("fund size (10k yuan)"), lambda x: x.size_wan), Column(_("fund manager"), lambda x: x.manager or "—"),
-        Column(_("chain nodes"), _nodes)], "nodes", "", "name__icontains", related=()),
+        Column(_("chain nodes"), _nodes)], "nodes", "", "name__icontains", services.fund_update, "fund", ()),
     RecordKind("financings", gettext_lazy("Financing events"),
                gettext_lazy("Record a financing"), FinancingEvent, FinancingForm,
                services.financing_create, lambda: [
@@ -519,7 +519,8 @@ RECORDS: dict[str, RecordKind] = {k.key: k for k in (
                    Column(_("round"), lambda x: x.get_round_display()),
                    Column(_("amount (10k yuan)"), lambda x: x.amount_wan),
                    Column(_("investors"), lambda x: x.investors)],
-               "enterprise", "on__year", related=("enterprise", "fund")),
+               "enterprise", "on__year", update=services.financing_update, update_arg="financing",
+               related=("enterprise", "fund")),
 )}
 
 
@@ -574,9 +575,11 @@ def record_edit(request: AuthedRequest, key: str, pk: int) -> HttpResponse:
         raise Http404
     obj = get_visible_or_404(kind.model.objects.editable_by(request.user), request.user, pk=pk)
     initial = {f: getattr(obj, f) for f in kind.form.base_fields}
-    initial.update({"nodes": list(obj.nodes.values_list("pk", flat=True))})
-    if hasattr(obj, "enterprise_id"):
-        initial["enterprise"] = obj.enterprise_id
+    if hasattr(obj, "nodes"):
+        initial["nodes"] = list(obj.nodes.values_list("pk", flat=True))
+    for fk in ("enterprise", "fund"):  # fields the forms add per user
+        if hasattr(obj, f"{fk}_id"):
+            initial[fk] = getattr(obj, f"{fk}_id")
     form = kind.form(request.POST or None, user=request.user, initial=initial)  # type: ignore[call-arg]
     if request.method == "POST" and form.is_valid():
         try:
