@@ -756,10 +756,11 @@ ROLES = [r.value for r in Role]
 
 
 def reload_reference_tables() -> None:
-    """Put back the reference tables (regions, industries, standard indicators) that come from data migrations:
-    a transactional test that ran before may have flushed them. For PostgreSQL concurrency tests."""
-    from yuanqu.core.models import IndustryCode, Region
-    from yuanqu.core.reference import load_industries, load_regions
+    """Put back the reference tables (regions, industries, digital-economy classes, standard indicators) that come
+    from data migrations: a transactional test that ran before may have flushed them. For PostgreSQL concurrency
+    tests."""
+    from yuanqu.core.models import DigitalEconomyClass, DigitalEconomyCorrespondence, IndustryCode, Region
+    from yuanqu.core.reference import load_digital_economy, load_industries, load_regions
     from yuanqu.stats.models import Indicator
     from yuanqu.stats.standard import install_standard_indicators
 
@@ -767,6 +768,8 @@ def reload_reference_tables() -> None:
         load_regions(Region)
     if not IndustryCode.objects.exists():
         load_industries(IndustryCode)
+    if not DigitalEconomyClass.objects.exists():
+        load_digital_economy(DigitalEconomyClass, DigitalEconomyCorrespondence)
     install_standard_indicators(Indicator)
     # The working-day calendar and the incubation thresholds come from data migrations too.
     import importlib
