@@ -286,7 +286,8 @@ def django_db_setup(
 
 #: Tables the fast flush keeps: national code tables and Django's content types and permissions, which no test
 #: changes and which Django's own flush would reload (data migrations, post_migrate) with the same contents.
-FLUSH_KEEPS = frozenset({"core_region", "core_industrycode", "django_content_type", "auth_permission"})
+FLUSH_KEEPS = frozenset({"core_region", "core_industrycode", "core_digitaleconomyclass",
+                         "core_digitaleconomycorrespondence", "django_content_type", "auth_permission"})
 
 
 def fast_flush(using: str = "default") -> None:
