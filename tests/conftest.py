@@ -300,7 +300,8 @@ def django_db_setup(
 
 #: Tables the fast flush keeps: national code tables and Django's content types and permissions, which no test
 #: changes and which Django's own flush would reload (data migrations, post_migrate) with the same contents.
-FLUSH_KEEPS = frozenset({"core_region", "core_industrycode", "django_content_type", "auth_permission"})
+FLUSH_KEEPS = frozenset({"core_region", "core_industrycode", "core_digitaleconomyclass",
+                         "core_digitaleconomycorrespondence", "django_content_type", "auth_permission"})
 
 
 def fast_flush(using: str = "default") -> None:
@@ -770,10 +771,11 @@ ROLES = [r.value for r in Role]
 
 
 def reload_reference_tables() -> None:
-    """Put back the reference tables (regions, industries, standard indicators) that come from data migrations:
-    a transactional test that ran before may have flushed them. For PostgreSQL concurrency tests."""
-    from yuanqu.core.models import IndustryCode, Region
-    from yuanqu.core.reference import load_industries, load_regions
+    """Put back the reference tables (regions, industries, digital-economy classes, standard indicators) that come
+    from data migrations: a transactional test that ran before may have flushed them. For PostgreSQL concurrency
+    tests."""
+    from yuanqu.core.models import DigitalEconomyClass, DigitalEconomyCorrespondence, IndustryCode, Region
+    from yuanqu.core.reference import load_digital_economy, load_industries, load_regions
     from yuanqu.stats.models import Indicator
     from yuanqu.stats.standard import install_standard_indicators
 
@@ -781,6 +783,8 @@ def reload_reference_tables() -> None:
         load_regions(Region)
     if not IndustryCode.objects.exists():
         load_industries(IndustryCode)
+    if not DigitalEconomyClass.objects.exists():
+        load_digital_economy(DigitalEconomyClass, DigitalEconomyCorrespondence)
     install_standard_indicators(Indicator)
     # The working-day calendar and the incubation thresholds come from data migrations too.
     import importlib

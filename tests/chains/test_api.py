@@ -49,6 +49,11 @@ def test_a_chains_nodes_carry_the_maps_figures(world):
     # One confirmed 李沧 enterprise against a target of 3 on a core node: 薄弱; two suggestions to decide.
     assert (row["enterprises"], row["status"], row["suggested"], row["targets_open"]) == (1, "weak", 2, 1)
     assert row["year"] == 2025 and row["importance"] == "core" and row["status_label"] == "薄弱"
+    assert all(r["digital_classes"] == [] for r in got)
+    from yuanqu.chains import services
+    services.node_update(actor=staff, node=node, digital_classes=services.parse_digital_classes("0401 0301"))
+    got = api(staff).get(f"/api/chains/{chain.pk}/nodes", {"year": 2025}).json()
+    assert next(r for r in got if r["id"] == node.pk)["digital_classes"] == ["0301", "0401"]
     c = api(staff)
     for bad in ({"year": 1900}, {"year": "abc"}):
         chinese(r := c.get(f"/api/chains/{chain.pk}/nodes", bad))

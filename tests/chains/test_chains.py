@@ -342,3 +342,82 @@ def test_a_node_whose_target_became_a_lead_cannot_be_removed(world, staff, tree)
     assert not ChainNode.objects.filter(pk=e_pk).exists()
     assert AuditEvent.objects.filter(object_type="chains.ChainNode", object_id=str(e_pk),
                                      action="delete").count() == 1
+
+
+# =========================================================================== the NBS 数字经济分类
+
+
+def test_the_digital_template_names_existing_digital_economy_classes(world, staff):
+    from yuanqu.chains.templates import all_digital_classes
+    from yuanqu.core.models import DigitalEconomyClass
+
+    wanted = all_digital_classes(TEMPLATES["digital"])
+    assert {"0301", "0401", "0406"} <= wanted
+    assert wanted == set(DigitalEconomyClass.objects.filter(code__in=wanted).values_list("code", flat=True))
+    chain = services.chain_from_template(actor=staff, key="digital")
+    node = ChainNode.objects.get(chain=chain, name="数据资源与产权交易")
+    assert list(node.digital_classes.values_list("code", flat=True)) == ["0406"]
+    assert list(ChainNode.objects.get(chain=chain, name="软件开发").digital_classes.values_list("code", flat=True)) \
+        == ["0301"]
+
+
+def test_it_suggests_through_the_digital_economy_classes(world, staff, staff_client):
+    """A node with no industry class and no keyword, only 分类 classes: its enterprises come through the 分类's
+    GB/T 4754 correspondences (90, or 70 where the class is taken only in part); a node without them gets none.
+    The correspondences here are made for the test (the shipped table has none yet: see PROVENANCE.md)."""
+    from yuanqu.core.models import DigitalEconomyCorrespondence
+
+    DigitalEconomyCorrespondence.objects.create(digital_class_id="0301", industry_id="6513")
+    DigitalEconomyCorrespondence.objects.create(digital_class_id="0304", industry_id="6513", partial=True)
+    chain = services.chain_create(actor=staff, name="数字链")
+    software = services.node_create(actor=staff, chain=chain, name="软件",
+                                    digital_classes=services.parse_digital_classes("0301"))
+    division = services.node_create(actor=staff, chain=chain, name="技术应用（0304 部分）",
+                                    digital_classes=services.parse_digital_classes("0304"))
+    bare = services.node_create(actor=staff, chain=chain, name="无映射")
+    assert services.links_suggest(actor=staff, chain=chain) == 6
+    expected = {world.ent_xltd.pk, world.ent_xltd_fitout.pk, world.ent_smyz.pk}
+    links = ChainLink.objects.filter(node=software)
+    assert set(links.values_list("enterprise_id", flat=True)) == expected
+    assert set(links.values_list("source", "confidence", "matched")) == {("industry", 90, "6513，经数字经济分类 0301")}
+    partial = ChainLink.objects.filter(node=division)
+    assert set(partial.values_list("confidence", "matched")) == {(70, "6513，经数字经济分类 0304*")}
+    assert not ChainLink.objects.filter(node=bare).exists()
+    # the node page says where the suggestion came from
+    page = staff_client.get(reverse("chains:node_detail", args=[software.pk])).content.decode()
+    assert "经数字经济分类 0301" in page and "0301 软件开发" in page
+
+
+def test_a_whole_correspondence_wins_over_a_partial_one_under_a_division(world, staff):
+    from yuanqu.core.models import DigitalEconomyCorrespondence
+
+    DigitalEconomyCorrespondence.objects.create(digital_class_id="0301", industry_id="6513")
+    DigitalEconomyCorrespondence.objects.create(digital_class_id="0304", industry_id="6513", partial=True)
+    assert services.digital_industries(["03"]) == {"6513": ("0301", False)}
+    assert services.digital_industries(["0304"]) == {"6513": ("0304", True)}
+    assert services.digital_industries([]) == {}
+
+
+def test_a_node_on_an_unknown_digital_class_is_refused_in_chinese(world, staff, staff_client, tree):
+    chain, n = tree
+    url = reverse("chains:node_create", args=[chain.pk])
+    before = ChainNode.objects.count()
+    for value, words in (("0301 0799", "0799"), ("X\x00", "不能包含空字符"), ("9" * 500, "400"),
+                         (" ".join(f"{i:04d}" for i in range(51)), "50")):
+        response = staff_client.post(url, {"name": "X", "importance": "core", "digital_classes": value})
+        assert response.status_code == 200, value
+        assert words in response.content.decode(), (value, words)
+    assert "数字经济及其核心产业统计分类" in staff_client.post(
+        url, {"name": "X", "importance": "core", "digital_classes": "0799"}).content.decode()
+    assert ChainNode.objects.count() == before
+    with pytest.raises(ValidationError) as exc:
+        services.parse_digital_classes("0401 3911")
+    assert "3911" in " ".join(exc.value.messages)
+    # an edit keeps the node's classes when refused, and sets them when valid
+    edit = reverse("chains:node_edit", args=[n["B"].pk])
+    assert "0799" in staff_client.post(edit, {"name": "B", "importance": "core", "industries": "6513",
+                                              "digital_classes": "0799"}).content.decode()
+    assert not n["B"].digital_classes.exists()
+    staff_client.post(edit, {"name": "B", "importance": "core", "industries": "6513", "digital_classes": "0301"})
+    assert list(n["B"].digital_classes.values_list("code", flat=True)) == ["0301"]
+    assert set(n["B"].industries.values_list("code", flat=True)) == {"6513"}

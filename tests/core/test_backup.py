@@ -35,8 +35,8 @@ from tests.conftest import add_statistics, build_world
 from tests.core.test_database_roles import scratch  # noqa: F401 (the fixture)
 from yuanqu.core import audit, audit_chain, backup
 from yuanqu.core.backup import model_tables, table_counts
-from yuanqu.core.models import AuditEvent, IndustryCode, Region
-from yuanqu.core.reference import load_industries, load_regions
+from yuanqu.core.models import AuditEvent, DigitalEconomyClass, DigitalEconomyCorrespondence, IndustryCode, Region
+from yuanqu.core.reference import load_digital_economy, load_industries, load_regions
 from yuanqu.investment import services as inv
 from yuanqu.parks import services as parks
 from yuanqu.parks.models import Park
@@ -57,6 +57,8 @@ def populated(transactional_db: Any, settings: Any, tmp_path: Path) -> dict[str,
         load_regions(Region)
     if not IndustryCode.objects.exists():
         load_industries(IndustryCode)
+    if not DigitalEconomyClass.objects.exists():
+        load_digital_economy(DigitalEconomyClass, DigitalEconomyCorrespondence)
     install_standard_indicators(Indicator)
     world = add_statistics(build_world())
     change = inv.stage_change_submit(actor=world.users["region_staff"], project=world.project_smyz,

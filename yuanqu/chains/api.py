@@ -20,7 +20,7 @@ from yuanqu.core.scoping import get_visible_or_404
 from yuanqu.core.types import AuthedRequest
 
 from . import selectors, services
-from .models import Chain, ChainLink, ChainTarget, EcoProvider, InnovationPlatform, TalentHeadcount
+from .models import Chain, ChainLink, ChainNode, ChainTarget, EcoProvider, InnovationPlatform, TalentHeadcount
 
 chains = Router(tags=["chains"])
 
@@ -108,6 +108,8 @@ class NodeOut(Schema):
     targets_open: int
     status: str = Field(description="missing (缺失), weak (薄弱) or sound (健全)")
     status_label: str = Field(description="the status in the caller's language, as the map's legend says it")
+    digital_classes: list[str] = Field(description="codes of the node's classes of the NBS 数字经济及其核心产业统计分类"
+                                                   "(2021), e.g. 0401")
 
 
 class LinkOut(Schema):
@@ -248,11 +250,15 @@ def list_chain_nodes(request: AuthedRequest, chain_id: Id, params: Query[FourQue
     """The nodes of a chain with their figures of a year, as the map shows them to the caller."""
     chain = get_visible_or_404(Chain.objects.all(), request.user, pk=chain_id)
     figures = selectors.chain_figures(chain, request.user, params.year)
+    digital: dict[int, list[str]] = {}
+    for node_id, code in (ChainNode.digital_classes.through.objects.filter(chainnode__chain=chain)
+                          .order_by("digitaleconomyclass_id").values_list("chainnode_id", "digitaleconomyclass_id")):
+        digital.setdefault(node_id, []).append(code)
     return [{"id": f.node.pk, "name": f.node.name, "parent": f.node.parent_id, "depth": f.node.depth,
              "importance": f.node.importance, "target_count": f.node.target_count, "year": f.year,
              "enterprises": f.enterprises, "above_scale": f.above_scale, "output_wan": f.output_wan,
              "tax_wan": f.tax_wan, "suggested": f.suggested, "targets_open": f.targets_open, "status": f.status,
-             "status_label": str(f.status_label)}
+             "status_label": str(f.status_label), "digital_classes": digital.get(f.node.pk, [])}
             for f in figures.values()]
 
 

@@ -71,6 +71,11 @@ class NodeForm(_Form):
                                       label=_("target number of enterprises"))
     industries = forms.CharField(max_length=800, required=False, label=_("industry classes (GB/T 4754-2017)"),
                                  help_text=_("4-digit class codes separated by spaces, e.g. 2710 2720"))
+    digital_classes = forms.CharField(max_length=400, required=False,
+                                      label=_("digital-economy classes (NBS 2021)"),
+                                      help_text=_("Codes of the NBS 2021 digital-economy classification separated "
+                                                  "by spaces, e.g. 0301 0401; enterprises of the industry classes "
+                                                  "they correspond to are suggested"))
     keywords = forms.CharField(max_length=300, required=False, label=_("keywords"),
                                help_text=_("Separated by commas; matched in enterprise names"))
     sort_order = forms.IntegerField(required=False, min_value=0, max_value=999, label=_("order"))
@@ -84,6 +89,9 @@ class NodeForm(_Form):
 
     def clean_industries(self) -> list[Any]:
         return services.parse_industry_codes(self.cleaned_data.get("industries") or "")
+
+    def clean_digital_classes(self) -> list[Any]:
+        return services.parse_digital_classes(self.cleaned_data.get("digital_classes") or "")
 
 
 class LinkForm(_Form):

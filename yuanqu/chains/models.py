@@ -102,7 +102,8 @@ class ChainMember(TimeStamped):
 
 class ChainNode(TimeStamped):
     """A node of a chain's tree: a segment (上游/中游/下游, no parent), a 环节 under a segment, or a 细分 under a 环节.
-    Its GB/T 4754-2017 classes and keywords say which enterprises belong to it; a core node (核心) without a local
+    Its GB/T 4754-2017 classes, its classes of the NBS 数字经济分类 (through their GB/T 4754 correspondences) and
+    keywords say which enterprises belong to it; a core node (核心) without a local
     enterprise is a gap (缺失), and any node below its target count is weak (薄弱)."""
 
     class Importance(models.TextChoices):
@@ -121,6 +122,8 @@ class ChainNode(TimeStamped):
                                                validators=[MaxValueValidator(MAX_TARGET)])
     industries = models.ManyToManyField("core.IndustryCode", blank=True, related_name="chain_nodes",
                                         verbose_name=_("industry classes"))
+    digital_classes = models.ManyToManyField("core.DigitalEconomyClass", blank=True, related_name="chain_nodes",
+                                             verbose_name=_("digital-economy classes"))
     keywords = models.CharField(_("keywords"), max_length=300, blank=True,
                                 help_text=_("Separated by commas; matched in enterprise names"))
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0, validators=[MaxValueValidator(999)])

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuanqu.core import audit
-from yuanqu.core.models import AuditEvent, IndustryCode, Region
+from yuanqu.core.models import AuditEvent, DigitalEconomyClass, DigitalEconomyCorrespondence, IndustryCode, Region
 from yuanqu.core.roles import EDIT_REGION
 from yuanqu.core.scoping import region_contains, region_within
 from yuanqu.core.services import (
@@ -55,6 +56,9 @@ if TYPE_CHECKING:
 
 #: Confidence of a suggestion, by what matched: the registered industry class says more than a word in a name.
 CONFIDENCE = {ChainLink.Source.INDUSTRY: 90, ChainLink.Source.KEYWORD: 60, ChainLink.Source.MANUAL: 100}
+#: An industry class that a node's 数字经济分类 class takes only in part (the standard's ``*``) says less: not every
+#: enterprise of the class does the digital activity.
+CONFIDENCE_PARTIAL = 70
 
 
 def parse_industry_codes(text: str) -> list[IndustryCode]:
@@ -67,6 +71,20 @@ def parse_industry_codes(text: str) -> list[IndustryCode]:
     if unknown:
         raise ValidationError(_("No such GB/T 4754-2017 industry class: %(codes)s.")
                               % {"codes": "、".join(unknown[:5])}, code="unknown_industry")
+    return [found[c] for c in dict.fromkeys(codes)]
+
+
+def parse_digital_classes(text: str) -> list[DigitalEconomyClass]:
+    """The classes of the NBS 数字经济及其核心产业统计分类(2021) typed as "0301 0401": each must be in the shipped
+    table (大类, 中类 or 小类)."""
+    codes = [c for c in text.replace("，", " ").replace(",", " ").replace("、", " ").split() if c]
+    if len(codes) > 50:
+        raise ValidationError(_("At most 50 digital-economy classes per node."), code="too_many_digital")
+    found = {d.code: d for d in DigitalEconomyClass.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ValidationError(_("No such class of the digital-economy classification (NBS 2021): %(codes)s.")
+                              % {"codes": "、".join(c[:10] for c in unknown[:5])}, code="unknown_digital_class")
     return [found[c] for c in dict.fromkeys(codes)]
 
 
@@ -113,7 +131,8 @@ def chain_from_template(*, actor: User, key: str, region: Region | None = None, 
             node = node_create(actor=actor, chain=chain, parent=parent, name=spec.name,
                                importance=ChainNode.Importance.CORE if spec.core else ChainNode.Importance.SUPPORTING,
                                target_count=spec.target, industries=parse_industry_codes(" ".join(spec.classes)),
-                               keywords="，".join(spec.keywords), sort_order=order)
+                               keywords="，".join(spec.keywords), sort_order=order,
+                               digital_classes=parse_digital_classes(" ".join(spec.digital)))
             build(spec.children, node)
     build(template.nodes, None)
     return chain
@@ -146,20 +165,23 @@ def _check_parent(chain: Chain, parent: ChainNode | None) -> None:
 @transaction.atomic
 def node_create(*, actor: User, chain: Chain, name: str, parent: ChainNode | None = None,
                 importance: str = ChainNode.Importance.SUPPORTING, target_count: int | None = None,
-                industries: Iterable[IndustryCode] = (), keywords: str = "", sort_order: int = 0) -> ChainNode:
+                industries: Iterable[IndustryCode] = (), keywords: str = "", sort_order: int = 0,
+                digital_classes: Iterable[DigitalEconomyClass] = ()) -> ChainNode:
     """A node under ``parent`` (a segment when there is none), of the same chain, at most three levels deep."""
     require_editable(Chain.objects, actor, chain)
     _check_parent(chain, parent)
     node = ChainNode(chain=chain, parent=parent, name=name, importance=importance, target_count=target_count,
                      keywords=keywords, sort_order=sort_order)
-    return save_created(actor=actor, obj=node, m2m={"industries": list(industries)})
+    return save_created(actor=actor, obj=node, m2m={"industries": list(industries),
+                                                    "digital_classes": list(digital_classes)})
 
 
 @transaction.atomic
 def node_update(*, actor: User, node: ChainNode, name: str | Unset = UNSET,
                 parent: ChainNode | None | Unset = UNSET, importance: str | Unset = UNSET,
                 target_count: int | None | Unset = UNSET, industries: Iterable[IndustryCode] | Unset = UNSET,
-                keywords: str | Unset = UNSET, sort_order: int | Unset = UNSET) -> ChainNode:
+                keywords: str | Unset = UNSET, sort_order: int | Unset = UNSET,
+                digital_classes: Iterable[DigitalEconomyClass] | Unset = UNSET) -> ChainNode:
     """Change a node; moving it under one of its own sub-nodes (a cycle) or another chain is refused."""
     node = ChainNode.objects.select_for_update().get(pk=node.pk)
     require_editable(Chain.objects, actor, node.chain)
@@ -168,8 +190,12 @@ def node_update(*, actor: User, node: ChainNode, name: str | Unset = UNSET,
     before = audit.snapshot(node)
     assign(node, name=name, parent=parent, importance=importance, target_count=target_count, keywords=keywords,
            sort_order=sort_order)
-    m2m: dict[str, Iterable[Any]] | None = None if industries is UNSET else {"industries": list(industries)}
-    node = save_updated(actor=actor, obj=node, before=before, m2m=m2m)
+    m2m: dict[str, Iterable[Any]] = {}
+    if industries is not UNSET:
+        m2m["industries"] = list(industries)
+    if digital_classes is not UNSET:
+        m2m["digital_classes"] = list(digital_classes)
+    node = save_updated(actor=actor, obj=node, before=before, m2m=m2m or None)
     _fix_depths(node)
     return node
 
@@ -209,6 +235,24 @@ def descendants(node: ChainNode) -> set[int]:
 # =========================================================================== enterprise links
 
 
+def digital_industries(codes: Iterable[str]) -> dict[str, tuple[str, bool]]:
+    """The GB/T 4754-2017 classes that the 数字经济分类 classes ``codes`` (and the classes below them) correspond to:
+    industry code → (the 分类 class that takes it, whether only in part). A class taken wholly by one of them wins
+    over one taken in part."""
+    codes = list(codes)
+    if not codes:
+        return {}
+    q = Q()
+    for code in codes:
+        q |= Q(digital_class__code__startswith=code)
+    out: dict[str, tuple[str, bool]] = {}
+    for digital, industry, partial in (DigitalEconomyCorrespondence.objects.filter(q)
+                                       .order_by("partial", "digital_class_id", "industry_id")
+                                       .values_list("digital_class_id", "industry_id", "partial")):
+        out.setdefault(industry, (digital, partial))
+    return out
+
+
 def _candidates(chain: Chain, actor: User) -> Any:
     """The enterprises a chain's suggestions are drawn from: in business, of the chain's region, seen by the actor."""
     return (Enterprise.objects.visible_to(actor).filter(pk__in=Enterprise.objects.in_region(chain.region_id)
@@ -219,27 +263,38 @@ def _candidates(chain: Chain, actor: User) -> Any:
 @transaction.atomic
 def links_suggest(*, actor: User, chain: Chain) -> int:
     """Suggest enterprises for every node of ``chain``: by their industry class among the node's classes (confidence
-    90), else by a node keyword in their name (60). A pair already linked — suggested, confirmed or rejected — is
-    left alone, so a rejection stays. One audit event names the batch. Returns how many were suggested."""
+    90), else by their industry class corresponding to one of the node's 数字经济分类 classes or a class below it
+    (90, or 70 where the 分类 takes the industry class only in part; ``matched`` names the 分类 class), else by a
+    node keyword in their name (60). A pair already linked — suggested, confirmed or rejected — is left alone, so a
+    rejection stays. One audit event names the batch. Returns how many were suggested."""
     require_editable(Chain.objects, actor, chain)
-    nodes = list(ChainNode.objects.filter(chain=chain).prefetch_related("industries"))
+    nodes = list(ChainNode.objects.filter(chain=chain).prefetch_related("industries", "digital_classes"))
     existing = set(ChainLink.objects.filter(node__chain=chain).values_list("node_id", "enterprise_id"))
     enterprises = list(_candidates(chain, actor).values("pk", "name", "industry_id"))
     new: list[ChainLink] = []
     for node in nodes:
         classes = {i.code for i in node.industries.all()}
+        via_digital = digital_industries([d.code for d in node.digital_classes.all()])
         words = node.keyword_list
         for e in enterprises:
             if (node.pk, e["pk"]) in existing:
                 continue
             if e["industry_id"] in classes:
                 source, matched = ChainLink.Source.INDUSTRY, str(e["industry_id"])
+                confidence = CONFIDENCE[source]
+            elif e["industry_id"] in via_digital:
+                digital_code, partial = via_digital[e["industry_id"]]
+                source = ChainLink.Source.INDUSTRY
+                matched = _("%(code)s via digital-economy class %(digital)s") % {
+                    "code": e["industry_id"], "digital": digital_code + ("*" if partial else "")}
+                confidence = CONFIDENCE_PARTIAL if partial else CONFIDENCE[source]
             else:
                 word = next((w for w in words if w.lower() in e["name"].lower()), None)
                 if word is None:
                     continue
                 source, matched = ChainLink.Source.KEYWORD, word
-            link = ChainLink(node=node, enterprise_id=e["pk"], source=source, confidence=CONFIDENCE[source],
+                confidence = CONFIDENCE[source]
+            link = ChainLink(node=node, enterprise_id=e["pk"], source=source, confidence=confidence,
                              matched=matched[:100], status=ChainLink.Status.SUGGESTED)
             link.full_clean(validate_unique=False, validate_constraints=False)
             new.append(link)

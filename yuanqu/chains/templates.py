@@ -18,7 +18,10 @@ and keywords matched in enterprise names. Sources of the mapping:
   64 互联网相关服务), 04 数字要素驱动业 (643 互联网平台, 5193/5292 互联网批发零售,
   6930/6940 互联网金融, 7213 数据资源与产权交易). Only classes wholly inside the 分类 are
   listed (it takes parts of some classes, marked * there; those are left out rather than
-  over-match).
+  over-match). Each leaf node also names its 分类 class (``digital``: 0101 计算机制造, 0301 软件开发,
+  0401 互联网平台, 0406 数据资源与产权交易 …; 集成电路设计 and 数字内容 sit in 0304 信息技术服务), so
+  enterprises are found through the 分类's GB/T 4754 correspondences too as far as they are shipped (see
+  ``core/data/PROVENANCE.md``: the 小类 and their correspondences are not shipped yet).
 
 A template is loaded into a region by ``services.chain_from_template`` (the demo and the
 ``chains_template`` command call it); district staff edit the chain it makes like any other.
@@ -31,7 +34,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class NodeSpec:
-    """One node of a template: name, importance, target count, GB/T 4754-2017 classes, keywords, children."""
+    """One node of a template: name, importance, target count, GB/T 4754-2017 classes, keywords, children, and
+    classes of the NBS 数字经济分类 (``core/data/nbs2021_digital_economy.csv``)."""
 
     name: str
     core: bool = False
@@ -39,6 +43,7 @@ class NodeSpec:
     classes: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     children: tuple[NodeSpec, ...] = ()
+    digital: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,40 +93,58 @@ DIGITAL = ChainTemplate(
     nodes=(
         N("上游", children=(
             N("数字产品制造", children=(
-                N("计算机制造", target=2, classes=("3911", "3912", "3913", "3914", "3919")),
-                N("通信设备制造", target=2, classes=("3921", "3922")),
-                N("电子元器件制造", core=True, target=3,
+                N("计算机制造", target=2, digital=("0101",), classes=("3911", "3912", "3913", "3914", "3919")),
+                N("通信设备制造", target=2, digital=("0102",), classes=("3921", "3922")),
+                N("电子元器件制造", core=True, target=3, digital=("0105",),
                   classes=("3972", "3973", "3976", "3979", "3981", "3982", "3985", "3989", "3562"),
                   keywords=("半导体", "集成电路制造", "电子元件")),
             )),
         )),
         N("中游", children=(
             N("数字技术应用", core=True, children=(
-                N("软件开发", core=True, target=10, classes=("6511", "6512", "6513", "6519"),
+                N("软件开发", core=True, target=10, digital=("0301",), classes=("6511", "6512", "6513", "6519"),
                   keywords=("软件", "人工智能")),
-                N("集成电路设计", core=True, target=2, classes=("6520",), keywords=("芯片设计",)),
-                N("信息技术服务", core=True, target=8, classes=("6531", "6532", "6540", "6550", "6560", "6591"),
+                N("集成电路设计", core=True, target=2, digital=("0304",), classes=("6520",), keywords=("芯片设计",)),
+                N("信息技术服务", core=True, target=8, digital=("0304",),
+                  classes=("6531", "6532", "6540", "6550", "6560", "6591"),
                   keywords=("信息技术", "数据科技", "物联网")),
-                N("数字内容", target=3, classes=("6571", "6572", "6579"), keywords=("动漫", "游戏", "数字内容")),
-                N("电信、广播电视和卫星传输", target=1, classes=("6311", "6312", "6319"), keywords=("通信技术",)),
-                N("互联网相关服务", core=True, target=5,
+                N("数字内容", target=3, digital=("0304",),
+                  classes=("6571", "6572", "6579"), keywords=("动漫", "游戏", "数字内容")),
+                N("电信、广播电视和卫星传输", target=1, digital=("0302",),
+                  classes=("6311", "6312", "6319"), keywords=("通信技术",)),
+                N("互联网相关服务", core=True, target=5, digital=("0303",),
                   classes=("6410", "6421", "6422", "6429", "6440", "6450", "6490"),
                   keywords=("互联网", "网络科技")),
             )),
         )),
         N("下游", children=(
-            N("数字产品服务", target=2, classes=("5176", "5177", "5273", "5274")),
+            N("数字产品服务", target=2, digital=("02",), classes=("5176", "5177", "5273", "5274")),
             N("数字要素驱动", children=(
-                N("互联网平台", core=True, target=2, classes=("6431", "6432", "6433", "6434", "6439"),
+                N("互联网平台", core=True, target=2, digital=("0401",),
+                  classes=("6431", "6432", "6433", "6434", "6439"),
                   keywords=("平台",)),
-                N("互联网批发零售", target=2, classes=("5193", "5292"), keywords=("电子商务", "电商")),
-                N("互联网金融", target=2, classes=("6930", "6940"), keywords=("金融科技", "金融信息")),
-                N("数据资源与产权交易", target=1, classes=("7213",), keywords=("数据交易",)),
+                N("互联网批发零售", target=2, digital=("0402",),
+                  classes=("5193", "5292"), keywords=("电子商务", "电商")),
+                N("互联网金融", target=2, digital=("0403",),
+                  classes=("6930", "6940"), keywords=("金融科技", "金融信息")),
+                N("数据资源与产权交易", target=1, digital=("0406",), classes=("7213",), keywords=("数据交易",)),
             )),
         )),
     ))
 
 TEMPLATES: dict[str, ChainTemplate] = {t.key: t for t in (BIOMED, DIGITAL)}
+
+
+def all_digital_classes(template: ChainTemplate) -> set[str]:
+    """Every 数字经济分类 code a template names (a test checks each exists in the shipped table)."""
+    out: set[str] = set()
+
+    def walk(nodes: tuple[NodeSpec, ...]) -> None:
+        for n in nodes:
+            out.update(n.digital)
+            walk(n.children)
+    walk(template.nodes)
+    return out
 
 
 def all_classes(template: ChainTemplate) -> set[str]:

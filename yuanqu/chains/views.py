@@ -285,7 +285,8 @@ def node_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     node = get_visible_or_404(ChainNode.objects.editable_by(request.user), request.user, pk=pk)
     initial = {"parent": node.parent_id, "name": node.name, "importance": node.importance,
                "target_count": node.target_count, "keywords": node.keywords, "sort_order": node.sort_order,
-               "industries": " ".join(i.code for i in node.industries.order_by("code"))}
+               "industries": " ".join(i.code for i in node.industries.order_by("code")),
+               "digital_classes": " ".join(d.code for d in node.digital_classes.order_by("code"))}
     form = NodeForm(request.POST or None, user=request.user, chain=node.chain, node=node, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -324,6 +325,7 @@ def node_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "targets": ChainTarget.objects.visible_to(request.user).filter(node=node).select_related("lead"),
         "tasks": ChainTask.objects.visible_to(request.user).filter(node=node),
         "classes": node.industries.order_by("code"),
+        "digital_classes": node.digital_classes.order_by("code"),
         "link_form": LinkForm(user=request.user, region=chain.region_id) if can_edit else None,
         "target_form": TargetForm(user=request.user) if can_edit else None,
         "import_form": TargetImportForm(user=request.user) if can_edit else None,

@@ -337,14 +337,15 @@ def current(using: str = "default") -> Current:
 
 
 def _migration_filled() -> set[str]:
-    """Tables the migrations themselves fill (reference data: regions, industry codes, the core indicators):
-    a freshly migrated database has rows there and is still empty."""
+    """Tables the migrations themselves fill (reference data: regions, industry codes, the NBS 数字经济分类 and its
+    correspondences, the core indicators): a freshly migrated database has rows there and is still empty."""
     from django.apps import apps
 
-    from .models import IndustryCode, Region
+    from .models import DigitalEconomyClass, DigitalEconomyCorrespondence, IndustryCode, Region
 
     # The standard indicators belong to a higher floor (stats): named through the app registry, not imported.
-    return {m._meta.db_table for m in (Region, IndustryCode, apps.get_model("stats", "Indicator"))}
+    return {m._meta.db_table for m in (Region, IndustryCode, DigitalEconomyClass, DigitalEconomyCorrespondence,
+                                       apps.get_model("stats", "Indicator"))}
 
 
 @dataclass(frozen=True)

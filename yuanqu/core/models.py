@@ -156,6 +156,55 @@ class IndustryCode(models.Model):
         return f"{self.code} {self.name}"
 
 
+
+class DigitalEconomyClass(models.Model):
+    """A class of the NBS 《数字经济及其核心产业统计分类(2021)》 (国家统计局令第33号): 大类 01–05, 中类 (4 digits),
+    小类 (6 digits). 大类 01–04 are the 核心产业; each class corresponds to GB/T 4754-2017 classes, some only in part
+    (the standard's ``*``). The shipped table and what it lacks: ``core/data/PROVENANCE.md``."""
+
+    class Level(models.IntegerChoices):
+        DIVISION = 1, _("Division (大类)")
+        GROUP = 2, _("Group (中类)")
+        CLASS = 3, _("Class (小类)")
+
+    code = models.CharField(_("code"), max_length=6, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+                               verbose_name=_("parent class"))
+    core = models.BooleanField(_("core digital-economy industry"), default=False)
+    industries = models.ManyToManyField(IndustryCode, through="DigitalEconomyCorrespondence", blank=True,
+                                        related_name="digital_classes", verbose_name=_("industry classes"))
+
+    class Meta:
+        verbose_name = _("digital-economy class")
+        verbose_name_plural = _("digital-economy classes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class DigitalEconomyCorrespondence(models.Model):
+    """A GB/T 4754-2017 class that a digital-economy class takes, wholly or (``partial``, the standard's ``*``) in
+    part."""
+
+    digital_class = models.ForeignKey(DigitalEconomyClass, on_delete=models.CASCADE, related_name="correspondences",
+                                      verbose_name=_("digital-economy class"))
+    industry = models.ForeignKey(IndustryCode, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("industry class"))
+    partial = models.BooleanField(_("partial correspondence"), default=False)
+
+    class Meta:
+        verbose_name = _("digital-economy correspondence")
+        verbose_name_plural = _("digital-economy correspondences")
+        constraints = [models.UniqueConstraint(fields=["digital_class", "industry"],
+                                               name="digital_correspondence_once")]
+
+    def __str__(self) -> str:
+        return f"{self.digital_class_id}→{self.industry_id}{'*' if self.partial else ''}"
+
+
 #: Actions whose region-less events every auditor sees (a password-spraying attack, an archive anchor).
 SYSTEM_WIDE_ACTIONS = ("login_failed", "archive")
 
