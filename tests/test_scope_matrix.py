@@ -437,6 +437,11 @@ SEES: dict[str, dict[str, set[str]]] = {
     "chain_provider": {**DISTRICT, OPERATOR: {"licang"}},
     "chain_platform": IN_PARKS,
     "chain_talent": IN_PARKS,
+    # The records of an enterprise (patents, awards, financing) with it; the region's funds as chains.
+    "chain_patent": IN_PARKS,
+    "chain_award": IN_PARKS,
+    "chain_financing": IN_PARKS,
+    "chain_fund": {**DISTRICT, OPERATOR: {"licang"}},
     # 亩均评价: a method and a run belong to a region (its operators read them); a result lies in the park its
     # enterprise was counted in (the enterprise user sees its own, once published); an input record with its
     # enterprise.
@@ -563,6 +568,11 @@ def _world_rows(world: World) -> dict[str, dict[int, frozenset[str]]]:
                            for k in ("xltd", "laoshan")},
         "chain_talent": {pk: enterprise_at[eid] for pk, eid in _chain_model("TalentHeadcount").objects.values_list(
             "pk", "enterprise_id")},
+        **{kind: {chain_rows[k][key].pk: enterprise_at[chain_rows[k][key].enterprise_id] for k in ("xltd", "laoshan")}
+           for kind, key in (("chain_patent", "patents"), ("chain_award", "award"),
+                             ("chain_financing", "financing"))},
+        "chain_fund": {chain_rows["xltd"]["fund"].pk: frozenset({"licang"}),
+                       chain_rows["laoshan"]["fund"].pk: frozenset({"laoshan"})},
         "eval_method": {ev["xltd"]["method"].pk: frozenset({"licang"}),
                         ev["laoshan"]["method"].pk: frozenset({"laoshan"})},
         "eval_run": {ev["xltd"]["run"].pk: frozenset({"licang"}), ev["laoshan"]["run"].pk: frozenset({"laoshan"})},
@@ -613,6 +623,10 @@ ALL_ROWS: dict[str, Callable[[], Any]] = {
     "chain_provider": lambda: _chain_model("EcoProvider").objects.all(),
     "chain_platform": lambda: _chain_model("InnovationPlatform").objects.all(),
     "chain_talent": lambda: _chain_model("TalentHeadcount").objects.all(),
+    "chain_patent": lambda: _chain_model("PatentYear").objects.all(),
+    "chain_award": lambda: _chain_model("TalentAward").objects.all(),
+    "chain_financing": lambda: _chain_model("FinancingEvent").objects.all(),
+    "chain_fund": lambda: _chain_model("Fund").objects.all(),
     "eval_method": lambda: _evaluation_model("Method").objects.all(),
     "eval_run": lambda: _evaluation_model("Evaluation").objects.all(),
     "eval_result": lambda: _evaluation_model("Result").objects.all(),
@@ -1286,8 +1300,11 @@ CASES.update({
     "chains:awards_edit": Case("GET", {STAFF}, chain_pk("award")),
     "chains:funds_edit": Case("GET", {STAFF}, chain_pk("fund")),
     "chains:financings_edit": Case("GET", {STAFF}, chain_pk("financing")),
-    **{f"chains:{kind}": Case("GET", CHAIN_READERS) for kind in ("platforms", "talent", "awards", "patents",
-                                                                   "providers", "funds", "financings")},
+    # Each record list by parsed ids (data-id) against the oracle.
+    **{f"chains:{kind}": Case("GET", CHAIN_READERS, listing=Listing(rows, html_rows)) for kind, rows in (
+        ("platforms", "chain_platform"), ("talent", "chain_talent"), ("awards", "chain_award"),
+        ("patents", "chain_patent"), ("providers", "chain_provider"), ("funds", "chain_fund"),
+        ("financings", "chain_financing"))},
     **{f"chains:{kind}_create": Case("GET", {STAFF}) for kind in ("platforms", "talent", "awards", "patents",
                                                                     "providers", "funds", "financings")},
 })

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.db import models
 
-from yuanqu.chains.models import Chain
+from yuanqu.chains.models import Chain, FinancingEvent, Fund, PatentYear, TalentAward
 from yuanqu.enterprises.models import Enterprise, EnterpriseRequest
 from yuanqu.innovation.models import Achievement, CoopProject, Incubatee, Incubator, Partner, TechContract, TechNeed
 from yuanqu.innovation.models import Match as TechMatch
@@ -88,6 +88,10 @@ MUTANTS = [
     ("intake:documents", SourceDocument),
     ("api:list_proposals", Proposal),
     ("chains:chains", Chain),  # issue 17: 产业链 (a node's enterprises, as an operator: tests/chains/test_scope.py)
+    ("chains:awards", TalentAward),  # the four chains' record lists
+    ("chains:funds", Fund),
+    ("chains:financings", FinancingEvent),
+    ("chains:patents", PatentYear),
 ]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from tests.conftest import World
 from yuanqu.chains import services
-from yuanqu.chains.models import Chain, ChainLink, ChainNode, FinancingEvent, TalentAward
+from yuanqu.chains.models import Chain, ChainLink, ChainNode, FinancingEvent, PatentYear, TalentAward
 
 KEYS = ("xltd", "smyz", "laoshan")
 
@@ -35,6 +35,7 @@ def _chain(actor: Any, region: str, enterprises: list[Any]) -> dict[str, Any]:
                                  enterprise=enterprises[0], nodes=[node])
         services.talent_record(actor=actor, enterprise=enterprises[0], year=2025, doctors=1)
         services.provider_create(actor=actor, name=f"探针机构{region}", kind="law", nodes=[node])
+        services.patents_record(actor=actor, enterprise=enterprises[0], year=2025, invention=1)
         services.award_create(actor=actor, enterprise=enterprises[0], year=2025, programme="探针人才计划",
                               level="city")
         fund = services.fund_create(actor=actor, name=f"探针基金{region}", kind="venture", size_wan=Decimal("5000"),
@@ -46,7 +47,8 @@ def _chain(actor: Any, region: str, enterprises: list[Any]) -> dict[str, Any]:
     return {"chain": chain, "node": node, "links": links, "target": node.targets.get(),
             "task": node.tasks.get(), "member": chain.members.get(), "platform": node.platforms.get(),
             "provider": node.providers.get(), "award": TalentAward.objects.get(enterprise=enterprises[0]),
-            "fund": node.funds.get(), "financing": FinancingEvent.objects.get(enterprise=enterprises[0])}
+            "fund": node.funds.get(), "financing": FinancingEvent.objects.get(enterprise=enterprises[0]),
+            "patents": PatentYear.objects.get(enterprise=enterprises[0], year=2025)}
 
 
 def chains_of(world: World) -> dict[str, dict[str, Any]]:
