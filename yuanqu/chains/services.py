@@ -55,6 +55,11 @@ if TYPE_CHECKING:
 
 #: Confidence of a suggestion, by what matched: the registered industry class says more than a word in a name.
 CONFIDENCE = {ChainLink.Source.INDUSTRY: 90, ChainLink.Source.KEYWORD: 60, ChainLink.Source.MANUAL: 100}
+#: A node keyword found only in the enterprise's 经营范围 (business scope), not its name: weaker evidence, since a
+#: licence's scope lists many activities the enterprise may never carry on. Stored as a keyword link whose
+#: ``matched`` says where the word was found (:data:`SCOPE_MATCH_PREFIX`).
+SCOPE_CONFIDENCE = 40
+SCOPE_MATCH_PREFIX = "经营范围："
 
 
 def parse_industry_codes(text: str) -> list[IndustryCode]:
@@ -219,12 +224,15 @@ def _candidates(chain: Chain, actor: User) -> Any:
 @transaction.atomic
 def links_suggest(*, actor: User, chain: Chain) -> int:
     """Suggest enterprises for every node of ``chain``: by their industry class among the node's classes (confidence
-    90), else by a node keyword in their name (60). A pair already linked — suggested, confirmed or rejected — is
+    90), else by a node keyword in their name (60), else by a node keyword in their 经营范围 (40, matched on
+    "经营范围：<keyword>"). A pair already linked — suggested, confirmed or rejected — is
     left alone, so a rejection stays. One audit event names the batch. Returns how many were suggested."""
     require_editable(Chain.objects, actor, chain)
     nodes = list(ChainNode.objects.filter(chain=chain).prefetch_related("industries"))
     existing = set(ChainLink.objects.filter(node__chain=chain).values_list("node_id", "enterprise_id"))
-    enterprises = list(_candidates(chain, actor).values("pk", "name", "industry_id"))
+    enterprises = list(_candidates(chain, actor).values("pk", "name", "industry_id", "business_scope"))
+    for e in enterprises:
+        e["name"], e["business_scope"] = e["name"].lower(), e["business_scope"].lower()
     new: list[ChainLink] = []
     for node in nodes:
         classes = {i.code for i in node.industries.all()}
@@ -234,12 +242,14 @@ def links_suggest(*, actor: User, chain: Chain) -> int:
                 continue
             if e["industry_id"] in classes:
                 source, matched = ChainLink.Source.INDUSTRY, str(e["industry_id"])
+                confidence = CONFIDENCE[source]
+            elif (word := next((w for w in words if w.lower() in e["name"]), None)) is not None:
+                source, matched, confidence = ChainLink.Source.KEYWORD, word, CONFIDENCE[ChainLink.Source.KEYWORD]
+            elif (word := next((w for w in words if w.lower() in e["business_scope"]), None)) is not None:
+                source, matched, confidence = ChainLink.Source.KEYWORD, SCOPE_MATCH_PREFIX + word, SCOPE_CONFIDENCE
             else:
-                word = next((w for w in words if w.lower() in e["name"].lower()), None)
-                if word is None:
-                    continue
-                source, matched = ChainLink.Source.KEYWORD, word
-            link = ChainLink(node=node, enterprise_id=e["pk"], source=source, confidence=CONFIDENCE[source],
+                continue
+            link = ChainLink(node=node, enterprise_id=e["pk"], source=source, confidence=confidence,
                              matched=matched[:100], status=ChainLink.Status.SUGGESTED)
             link.full_clean(validate_unique=False, validate_constraints=False)
             new.append(link)

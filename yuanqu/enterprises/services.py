@@ -30,9 +30,11 @@ from yuanqu.core.services import (
     save_updated,
 )
 from yuanqu.core.text import normalize_uscc, pinyin_keys, validate_uscc
+from yuanqu.core.validators import validate_text, validate_text_length
 from yuanqu.parks.models import Park, Unit
 
 from .models import (
+    BUSINESS_SCOPE_MAX_LENGTH,
     DESIGNATION_FIELDS,
     ENTERPRISE_FIELDS,
     LADDER_FIELDS,
@@ -121,6 +123,13 @@ def enterprise_validate(
     established = values.get("established_on")
     if established is not None and established > (today or timezone.localdate()):
         errors["established_on"] = [ValidationError(_("The date cannot be in the future."), code="future")]
+    scope = values.get("business_scope")
+    if scope:
+        try:
+            validate_text(scope)
+            validate_text_length(scope, BUSINESS_SCOPE_MAX_LENGTH)
+        except ValidationError as exc:
+            errors["business_scope"] = exc.error_list
     return errors
 
 
@@ -164,6 +173,7 @@ def enterprise_create(
     registered_capital_wan: Decimal | None = None,
     established_on: dt.date | None = None,
     status: str = Enterprise.Status.ACTIVE,
+    business_scope: str = "",
     park: Park | None = None,
     signed_on: dt.date | None = None,
     units: Iterable[Unit] = (),
@@ -183,6 +193,7 @@ def enterprise_create(
         uscc=normalize_uscc(uscc or ""), name=name, industry=industry, region=region, is_high_tech=is_high_tech,
         srdi_level=srdi_level, is_above_scale=is_above_scale, listing=listing, is_four_new=is_four_new,
         registered_capital_wan=registered_capital_wan, established_on=established_on, status=status,
+        business_scope=(business_scope or "").strip(),
     )
     _validated(actor=actor, enterprise=enterprise, names=ENTERPRISE_FIELDS, creating=True, park=park)
     # the designations are recorded as history (梯度培育); the flags are their cache, written from it below
@@ -222,6 +233,7 @@ def enterprise_update(
     registered_capital_wan: Decimal | None | Unset = UNSET,
     established_on: dt.date | None | Unset = UNSET,
     status: str | Unset = UNSET,
+    business_scope: str | Unset = UNSET,
 ) -> Enterprise:
     """Change an enterprise's record; only the fields given change. A rename keeps the old name in the history.
 
@@ -247,7 +259,7 @@ def enterprise_update(
     assign(
         enterprise, uscc=uscc, name=name, industry=industry, region=region, is_above_scale=is_above_scale,
         is_four_new=is_four_new, registered_capital_wan=registered_capital_wan, established_on=established_on,
-        status=status,
+        status=status, business_scope=business_scope if business_scope is UNSET else (business_scope or "").strip(),
     )
     enterprise.uscc = normalize_uscc(enterprise.uscc)
     after = audit.snapshot(enterprise, m2m=False)
