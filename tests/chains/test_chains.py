@@ -116,7 +116,8 @@ def test_it_suggests_by_keyword_in_the_name(world, tree):
 def test_it_suggests_by_keyword_in_the_business_scope_below_a_name_match(world, tree, client):
     """A keyword only in the 经营范围 suggests the enterprise, weaker (40) than one in the name (60), and says so."""
     laoshan_chain = services.chain_create(actor=world.laoshan_staff, name="医药链")
-    node = services.node_create(actor=world.laoshan_staff, chain=laoshan_chain, name="CDMO", keywords="CDMO，定制研发生产")
+    node = services.node_create(actor=world.laoshan_staff, chain=laoshan_chain, name="CDMO",
+                                keywords="CDMO，定制研发生产")
     assert "CDMO" not in world.ent_laoshan.name and "定制研发生产" not in world.ent_laoshan.name
     Enterprise.objects.filter(pk=world.ent_laoshan.pk).update(
         business_scope="一般项目：医学研究和试验发展；药品委托定制研发生产（CDMO）服务；技术服务。")

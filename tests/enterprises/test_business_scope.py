@@ -44,7 +44,8 @@ def test_the_api_takes_and_returns_the_scope(world: World, client_as: Callable[[
 
 
 def _sheet(scope: str) -> bytes:
-    return files.xlsx(("企业", [["统一社会信用代码", "企业名称", "经营范围"], [NEW_USCC, "青岛导入范围有限公司", scope]]))
+    header = ["统一社会信用代码", "企业名称", "经营范围"]
+    return files.xlsx(("企业", [header, [NEW_USCC, "青岛导入范围有限公司", scope]]))
 
 
 def test_the_importer_reads_the_scope_column(world: World) -> None:
