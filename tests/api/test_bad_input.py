@@ -181,6 +181,7 @@ FIELD_CASES = [
     ("enterprise", {"park": HUGE}, "park", AT_MOST),
     ("enterprise", {"is_high_tech": "也许"}, "is_high_tech", None),
     ("enterprise", {"name": "企" * 151}, "name", None),
+    ("enterprise", {"business_scope": "经" * 2001}, "business_scope", TOO_LONG),
     # settlements
     ("settlement", {"signed_on": "2024-02-30"}, "signed_on", API_DATE),
     ("settlement", {"signed_on": "2999-01-01"}, "signed_on", "日期不能晚于今天。"),
@@ -302,6 +303,8 @@ def test_it_refuses_null_for_a_field_that_cannot_be_empty_and_keeps_the_row(worl
     ("enterprise_patch", {"registered_capital_wan": "-1"}),
     ("enterprise_patch", {"established_on": "2999-01-01"}),
     ("enterprise_patch", {"status": "bankrupt"}),
+    ("enterprise_patch", {"business_scope": "经" * 2001}),
+    ("enterprise_patch", {"business_scope": "技术服务\x00"}),
     ("settlement_patch", {"signed_on": "2999-01-01"}),
     ("settlement_patch", {"units": [HUGE]}),
     ("settlement_patch", {"signed_on": "2024-13-01"}),
@@ -317,7 +320,8 @@ def test_it_refuses_a_bad_patch_and_keeps_every_field(world, api, key, change):
 # --- NUL characters and emoji in text -----------------------------------------------------------
 
 @pytest.mark.parametrize("key,field", [
-    ("park", "name"), ("park", "description"), ("enterprise", "name"), ("lead", "name"), ("follow_up", "summary"),
+    ("park", "name"), ("park", "description"), ("enterprise", "name"), ("enterprise", "business_scope"),
+    ("lead", "name"), ("follow_up", "summary"),
     ("project", "name"), ("case", "request"), ("settlement", "note"), ("return", "reason"), ("park_patch", "address"),
 ])
 def test_it_refuses_a_nul_character_in_text(world, api, key, field):

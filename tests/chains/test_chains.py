@@ -113,6 +113,35 @@ def test_it_suggests_by_keyword_in_the_name(world, tree):
         world.ent_laoshan.pk, "keyword", "海洋", 60)
 
 
+def test_it_suggests_by_keyword_in_the_business_scope_below_a_name_match(world, tree, client):
+    """A keyword only in the 经营范围 suggests the enterprise, weaker (40) than one in the name (60), and says so."""
+    laoshan_chain = services.chain_create(actor=world.laoshan_staff, name="医药链")
+    node = services.node_create(actor=world.laoshan_staff, chain=laoshan_chain, name="CDMO",
+                                keywords="CDMO，定制研发生产")
+    assert "CDMO" not in world.ent_laoshan.name and "定制研发生产" not in world.ent_laoshan.name
+    Enterprise.objects.filter(pk=world.ent_laoshan.pk).update(
+        business_scope="一般项目：医学研究和试验发展；药品委托定制研发生产（CDMO）服务；技术服务。")
+    assert services.links_suggest(actor=world.laoshan_staff, chain=laoshan_chain) == 1
+    link = ChainLink.objects.get(node=node)
+    assert (link.enterprise_id, link.source, link.matched, link.confidence) == (
+        world.ent_laoshan.pk, "keyword", "经营范围：CDMO", services.SCOPE_CONFIDENCE)
+    assert services.SCOPE_CONFIDENCE < services.CONFIDENCE[ChainLink.Source.KEYWORD]
+    page = login(client, world.laoshan_staff)
+    assert "经营范围：CDMO" in page.get(reverse("chains:node_detail", args=[node.pk])).content.decode()
+    # the same word in the name wins over the scope, with the name's confidence
+    other = services.node_create(actor=world.laoshan_staff, chain=laoshan_chain, name="海洋", keywords="海洋")
+    Enterprise.objects.filter(pk=world.ent_laoshan.pk).update(business_scope="海洋生物技术研发")
+    services.links_suggest(actor=world.laoshan_staff, chain=laoshan_chain)
+    assert ChainLink.objects.get(node=other).confidence == 60
+
+
+def test_a_scope_without_a_keyword_suggests_nothing(world, tree):
+    laoshan_chain = services.chain_create(actor=world.laoshan_staff, name="医药链")
+    services.node_create(actor=world.laoshan_staff, chain=laoshan_chain, name="CDMO", keywords="CDMO")
+    Enterprise.objects.filter(pk=world.ent_laoshan.pk).update(business_scope="一般项目：海洋工程装备研发。")
+    assert services.links_suggest(actor=world.laoshan_staff, chain=laoshan_chain) == 0
+
+
 def test_staff_confirm_and_reject_on_the_node_page(world, staff, staff_client, tree):
     chain, n = tree
     services.links_suggest(actor=staff, chain=chain)

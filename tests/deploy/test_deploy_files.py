@@ -42,7 +42,7 @@ def test_nginx_lets_the_largest_upload_reach_the_app():
 def test_the_systemd_units_run_commands_that_exist_with_options_they_accept():
     commands = get_commands()
     for unit in ("yuanqu-web.service", "yuanqu-worker.service", "yuanqu-backup.service",
-                 "yuanqu-support-deadlines.service"):
+                 "yuanqu-support-deadlines.service", "yuanqu-designation-expiry.service"):
         text = (DEPLOY / "systemd" / unit).read_text()
         exec_start = re.search(r"^ExecStart=(\S+/yuanqu) (.+)$", text, flags=re.M)
         assert exec_start is not None, unit
@@ -58,6 +58,11 @@ def test_the_systemd_units_run_commands_that_exist_with_options_they_accept():
             timer = (DEPLOY / "systemd" / "yuanqu-support-deadlines.timer").read_text()
             assert "Unit=yuanqu-support-deadlines.service" in timer and re.search(r"^OnCalendar=\S", timer,
                                                                                   flags=re.M)
+        if name == "designation_expiry":
+            load_command_class(commands[name], name).create_parser("yuanqu", name).parse_args(args)
+            timer = (DEPLOY / "systemd" / "yuanqu-designation-expiry.timer").read_text()
+            assert "Unit=yuanqu-designation-expiry.service" in timer and re.search(r"^OnCalendar=\S", timer,
+                                                                                   flags=re.M)
         if name == "backup":
             load_command_class(commands[name], name).create_parser("yuanqu", name).parse_args(args)
             timer = (DEPLOY / "systemd" / "yuanqu-backup.timer").read_text()

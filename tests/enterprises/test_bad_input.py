@@ -78,6 +78,8 @@ ENTERPRISE_CASES = [
     ("established_on", "2025-13-45", DATE),
     ("established_on", "2015-02-29", DATE),
     ("established_on", tomorrow, FUTURE),
+    ("business_scope", "经" * 2001, TOO_LONG),
+    ("business_scope", "一般项目：技术服务\x00", NUL),
 ]
 CREATE_ONLY_CASES = [
     ("signed_on", "2024-02-30", DATE),
@@ -152,6 +154,8 @@ def test_it_refuses_a_bad_enterprise_edit_and_keeps_every_field(world, client_as
     ("registered_capital_wan", "-0.01", "不能为负数。"),
     ("established_on", tomorrow, FUTURE),
     ("status", "bankrupt", CHOICE),
+    ("business_scope", "经" * 2001, TOO_LONG),
+    ("business_scope", "技术服务\x00", NUL),
 ])
 def test_it_refuses_a_bad_edit_by_the_enterprise_user(world, client_as, field, value, text):
     client = client_as("enterprise_user")

@@ -41,7 +41,7 @@ def preview_and_commit(client: Client, batch: ImportBatch) -> ImportBatch:
 def snapshot() -> list[tuple]:
     return list(Enterprise.objects.order_by("uscc").values_list(
         "uscc", "name", "industry_id", "region_id", "status", "registered_capital_wan", "established_on",
-        "is_high_tech", "srdi_level", "is_above_scale", "listing", "is_four_new", "name_pinyin"))
+        "is_high_tech", "srdi_level", "is_above_scale", "listing", "is_four_new", "name_pinyin", "business_scope"))
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
@@ -49,6 +49,7 @@ def test_it_round_trips_an_export_without_changes(world: World, client_as: Calla
     staff = client_as("region_staff")
     e = world.ent_xltd
     e.srdi_level, e.is_high_tech, e.listing, e.is_four_new = "little_giant", True, "star", True
+    e.business_scope = "一般项目：软件开发；信息系统集成服务。\n许可项目：第二类增值电信业务。"
     e.save()
     Enterprise.objects.filter(pk=world.ent_smyz.pk).update(name="=HYPERLINK(\"x\")有限公司",
                                                            registered_capital_wan=Decimal("350.5"))

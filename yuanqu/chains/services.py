@@ -59,6 +59,11 @@ CONFIDENCE = {ChainLink.Source.INDUSTRY: 90, ChainLink.Source.KEYWORD: 60, Chain
 #: An industry class that a node's 数字经济分类 class takes only in part (the standard's ``*``) says less: not every
 #: enterprise of the class does the digital activity.
 CONFIDENCE_PARTIAL = 70
+#: A node keyword found only in the enterprise's 经营范围 (business scope), not its name: weaker evidence, since a
+#: licence's scope lists many activities the enterprise may never carry on. Stored as a keyword link whose
+#: ``matched`` says where the word was found (:data:`SCOPE_MATCH_PREFIX`).
+SCOPE_CONFIDENCE = 40
+SCOPE_MATCH_PREFIX = "经营范围："
 
 
 def parse_industry_codes(text: str) -> list[IndustryCode]:
@@ -265,12 +270,15 @@ def links_suggest(*, actor: User, chain: Chain) -> int:
     """Suggest enterprises for every node of ``chain``: by their industry class among the node's classes (confidence
     90), else by their industry class corresponding to one of the node's 数字经济分类 classes or a class below it
     (90, or 70 where the 分类 takes the industry class only in part; ``matched`` names the 分类 class), else by a
-    node keyword in their name (60). A pair already linked — suggested, confirmed or rejected — is left alone, so a
-    rejection stays. One audit event names the batch. Returns how many were suggested."""
+    node keyword in their name (60), else by a node keyword in their 经营范围 (40, matched on "经营范围：<keyword>").
+    A pair already linked — suggested, confirmed or rejected — is left alone, so a rejection stays. One audit event
+    names the batch. Returns how many were suggested."""
     require_editable(Chain.objects, actor, chain)
     nodes = list(ChainNode.objects.filter(chain=chain).prefetch_related("industries", "digital_classes"))
     existing = set(ChainLink.objects.filter(node__chain=chain).values_list("node_id", "enterprise_id"))
-    enterprises = list(_candidates(chain, actor).values("pk", "name", "industry_id"))
+    enterprises = list(_candidates(chain, actor).values("pk", "name", "industry_id", "business_scope"))
+    for e in enterprises:
+        e["name"], e["business_scope"] = e["name"].lower(), e["business_scope"].lower()
     new: list[ChainLink] = []
     for node in nodes:
         classes = {i.code for i in node.industries.all()}
@@ -288,12 +296,12 @@ def links_suggest(*, actor: User, chain: Chain) -> int:
                 matched = _("%(code)s via digital-economy class %(digital)s") % {
                     "code": e["industry_id"], "digital": digital_code + ("*" if partial else "")}
                 confidence = CONFIDENCE_PARTIAL if partial else CONFIDENCE[source]
+            elif (word := next((w for w in words if w.lower() in e["name"]), None)) is not None:
+                source, matched, confidence = ChainLink.Source.KEYWORD, word, CONFIDENCE[ChainLink.Source.KEYWORD]
+            elif (word := next((w for w in words if w.lower() in e["business_scope"]), None)) is not None:
+                source, matched, confidence = ChainLink.Source.KEYWORD, SCOPE_MATCH_PREFIX + word, SCOPE_CONFIDENCE
             else:
-                word = next((w for w in words if w.lower() in e["name"].lower()), None)
-                if word is None:
-                    continue
-                source, matched = ChainLink.Source.KEYWORD, word
-                confidence = CONFIDENCE[source]
+                continue
             link = ChainLink(node=node, enterprise_id=e["pk"], source=source, confidence=confidence,
                              matched=matched[:100], status=ChainLink.Status.SUGGESTED)
             link.full_clean(validate_unique=False, validate_constraints=False)

@@ -22,7 +22,7 @@ from yuanqu.parks.models import Park, Unit
 
 from . import selectors as ent_selectors
 from . import services as ent_services
-from .models import Enterprise, EnterpriseRequest, Settlement
+from .models import BUSINESS_SCOPE_MAX_LENGTH, Enterprise, EnterpriseRequest, Settlement
 from .selectors import enterprises_findable_by
 from .services import REQUEST_FILED
 
@@ -42,6 +42,7 @@ class EnterpriseIn(In):
     registered_capital_wan: Decimal | None = Field(None, description="万元")
     established_on: dt.date | None = None
     status: str = "active"
+    business_scope: str = Field("", max_length=BUSINESS_SCOPE_MAX_LENGTH, description="经营范围")
     park: Id | None = None
     signed_on: dt.date | None = None
 
@@ -62,6 +63,7 @@ class EnterprisePatch(In):
     registered_capital_wan: Decimal | None = None
     established_on: dt.date | None = None
     status: str = not_null()
+    business_scope: str = not_null(max_length=BUSINESS_SCOPE_MAX_LENGTH, description="经营范围")
 
 
 class FormerNameOut(Schema):
@@ -98,6 +100,7 @@ class EnterpriseOut(Schema):
     registered_capital_wan: Decimal | None
     established_on: dt.date | None
     status: str
+    business_scope: str
     former_names: list[FormerNameOut]
 
     @staticmethod

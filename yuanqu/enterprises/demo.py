@@ -54,13 +54,33 @@ FACTORY_KINDS = [
     ("3562", "半导体装备"), ("3591", "环保装备"), ("3493", "增材制造"), ("3976", "光电科技"), ("3981", "电子元件"),
     ("3963", "无人机科技"), ("3990", "电子设备"),
 ]
+#: The 生命药洲 tenant whose designations show the ladder's path (科技型中小企业 → 高企 → 专精特新, 新三板 → 北交所).
+CAIHUI = "青岛彩晖生物科技有限公司（演示）"
+#: 经营范围 by industry class, in the wording of the business-licence scope catalogue (市场监管总局《经营范围登记规范
+#: 表述目录》: 一般项目 / 许可项目), given to the first demo enterprise drawn of each class (and 彩晖生物 its own), so
+#: the chains demo shows a few keyword suggestions found in a scope (confidence 40, left to staff to decide).
+SCOPES = {
+    "2710": "许可项目：药品生产；药品委托生产；药品进出口。一般项目：专用化学产品制造（不含危险化学品）；"
+            "医学研究和试验发展；技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广。",
+    "2720": "许可项目：药品生产；药品批发；药品进出口。一般项目：医学研究和试验发展；技术服务、技术开发、技术咨询、"
+            "技术交流、技术转让、技术推广。",
+    "2761": "许可项目：药品生产；药品委托生产；检验检测服务。一般项目：细胞技术研发和应用；医学研究和试验发展；"
+            "生物化工产品技术研发。",
+    "3581": "许可项目：第三类医疗器械生产；第三类医疗器械经营。一般项目：第一类医疗器械生产；第二类医疗器械销售；"
+            "医疗设备租赁；技术服务、技术开发。",
+    "7340": "一般项目：医学研究和试验发展；药物临床研究服务（不含临床试验机构业务）；技术服务、技术开发、技术咨询。",
+    "6513": "一般项目：软件开发；人工智能应用软件开发；信息系统集成服务；数据处理和存储支持服务；信息技术咨询服务。",
+    "6450": "一般项目：互联网数据服务；网络技术服务；信息技术咨询服务。许可项目：第二类增值电信业务。",
+    CAIHUI: "许可项目：药品生产；药品委托生产；第三类医疗器械生产。一般项目：生物基材料技术研发；医学研究和试验发展；"
+            "药品定制研发生产技术服务（CDMO）；技术服务、技术开发、技术咨询。",
+    "7520": "一般项目：技术服务、技术开发、技术咨询、技术交流、技术转让、技术推广；物联网技术服务；"
+            "人工智能应用软件开发；信息技术咨询服务。",
+}
 SURNAMES = list("王李张刘陈杨赵黄周吴徐孙马朱胡郭何林高罗")
 GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华")
 TITLES = ["总经理", "行政主管", "财务负责人", "董事长助理", "综合部经理"]
 
 
-#: The 生命药洲 tenant whose designations show the ladder's path (科技型中小企业 → 高企 → 专精特新, 新三板 → 北交所).
-CAIHUI = "青岛彩晖生物科技有限公司（演示）"
 
 
 def company_name(ctx: DemoContext, word: str) -> str:
@@ -99,6 +119,7 @@ def demo_enterprise(ctx: DemoContext, kinds: list[tuple[str, str]], *, name: str
         is_four_new=rng.random() < 0.35,
         registered_capital_wan=Decimal(rng.choice([100, 200, 500, 1000, 2000, 3000, 5000, 10000])),
         established_on=ctx.day(dt.date(2008, 1, 1), dt.date(2021, 12, 31)),
+        business_scope=_scope(ctx, rename or drawn, industry or code),
     )
     ctx.objects.setdefault("designations", {})[e.pk] = (is_high_tech, srdi_level, listing)
     person = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(["", *GIVEN])
@@ -108,6 +129,17 @@ def demo_enterprise(ctx: DemoContext, kinds: list[tuple[str, str]], *, name: str
         email=f"contact{e.pk}@example.cn", is_primary=True,
     )
     return e
+
+
+def _scope(ctx: DemoContext, name: str, industry: str) -> str:
+    """The 经营范围 of a named demo enterprise, else of the first one of its class (a few per load, no random draw)."""
+    if name in SCOPES:
+        return SCOPES[name]
+    scoped: set[str] = ctx.objects.setdefault("scoped_classes", set())
+    if industry not in SCOPES or industry in scoped:
+        return ""
+    scoped.add(industry)
+    return SCOPES[industry]
 
 
 DAY = dt.timedelta(days=1)

@@ -45,7 +45,7 @@ from yuanqu.tabular.registry import (
 )
 
 from . import services as ent_services
-from .models import LADDER_FIELDS, Designation, Enterprise, EnterpriseName, Settlement
+from .models import BUSINESS_SCOPE_MAX_LENGTH, LADDER_FIELDS, Designation, Enterprise, EnterpriseName, Settlement
 from .selectors import enterprises_findable_by
 from .services import (
     ENTERPRISE_COLUMNS,
@@ -229,6 +229,13 @@ class EnterpriseImporter(Importer):
             "bool",
             help=YES_NO_HELP,
             synonyms=("四新经济", "是否四新", "是否四新经济", "四新"),
+        ),
+        FieldSpec(
+            "business_scope",
+            gettext_lazy("Business scope"),
+            "text",
+            max_length=BUSINESS_SCOPE_MAX_LENGTH,
+            synonyms=("经营范围", "经营范围（以营业执照为准）", "业务范围", "一般经营项目"),
         ),
         FieldSpec(
             "park",

@@ -23,8 +23,11 @@ from yuanqu.core.validators import EARLIEST_FOUNDING_DATE
 #: (a test holds the importer's and the API's copies to it until they read it too).
 ENTERPRISE_FIELDS = (
     "uscc", "name", "industry", "region", "status", "registered_capital_wan", "established_on",
-    "is_high_tech", "srdi_level", "is_above_scale", "is_four_new", "listing",
+    "is_high_tech", "srdi_level", "is_above_scale", "is_four_new", "listing", "business_scope",
 )
+
+#: The longest 经营范围 kept: a business licence's scope runs to a few hundred characters, rarely over a thousand.
+BUSINESS_SCOPE_MAX_LENGTH = 2_000
 
 
 class EnterpriseQuerySet(ScopedQuerySet["Enterprise"]):
@@ -103,6 +106,8 @@ class Enterprise(Archivable, TimeStamped):
                                                  help_text=_("In 万元"))
     established_on = models.DateField(_("established on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    business_scope = models.TextField(_("business scope"), max_length=BUSINESS_SCOPE_MAX_LENGTH, blank=True,
+                                      help_text=_("As on the business licence; chain suggestions match its keywords."))
 
     objects = EnterpriseQuerySet.as_manager()
 

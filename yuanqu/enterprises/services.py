@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,9 +31,11 @@ from yuanqu.core.services import (
     save_updated,
 )
 from yuanqu.core.text import normalize_uscc, pinyin_keys, validate_uscc
+from yuanqu.core.validators import validate_text, validate_text_length
 from yuanqu.parks.models import Park, Unit
 
 from .models import (
+    BUSINESS_SCOPE_MAX_LENGTH,
     DESIGNATION_FIELDS,
     ENTERPRISE_FIELDS,
     LADDER_FIELDS,
@@ -121,6 +124,13 @@ def enterprise_validate(
     established = values.get("established_on")
     if established is not None and established > (today or timezone.localdate()):
         errors["established_on"] = [ValidationError(_("The date cannot be in the future."), code="future")]
+    scope = values.get("business_scope")
+    if scope:
+        try:
+            validate_text(scope)
+            validate_text_length(scope, BUSINESS_SCOPE_MAX_LENGTH)
+        except ValidationError as exc:
+            errors["business_scope"] = exc.error_list
     return errors
 
 
@@ -164,6 +174,7 @@ def enterprise_create(
     registered_capital_wan: Decimal | None = None,
     established_on: dt.date | None = None,
     status: str = Enterprise.Status.ACTIVE,
+    business_scope: str = "",
     park: Park | None = None,
     signed_on: dt.date | None = None,
     units: Iterable[Unit] = (),
@@ -183,6 +194,7 @@ def enterprise_create(
         uscc=normalize_uscc(uscc or ""), name=name, industry=industry, region=region, is_high_tech=is_high_tech,
         srdi_level=srdi_level, is_above_scale=is_above_scale, listing=listing, is_four_new=is_four_new,
         registered_capital_wan=registered_capital_wan, established_on=established_on, status=status,
+        business_scope=(business_scope or "").strip(),
     )
     _validated(actor=actor, enterprise=enterprise, names=ENTERPRISE_FIELDS, creating=True, park=park)
     # the designations are recorded as history (梯度培育); the flags are their cache, written from it below
@@ -222,6 +234,7 @@ def enterprise_update(
     registered_capital_wan: Decimal | None | Unset = UNSET,
     established_on: dt.date | None | Unset = UNSET,
     status: str | Unset = UNSET,
+    business_scope: str | Unset = UNSET,
 ) -> Enterprise:
     """Change an enterprise's record; only the fields given change. A rename keeps the old name in the history.
 
@@ -247,7 +260,7 @@ def enterprise_update(
     assign(
         enterprise, uscc=uscc, name=name, industry=industry, region=region, is_above_scale=is_above_scale,
         is_four_new=is_four_new, registered_capital_wan=registered_capital_wan, established_on=established_on,
-        status=status,
+        status=status, business_scope=business_scope if business_scope is UNSET else (business_scope or "").strip(),
     )
     enterprise.uscc = normalize_uscc(enterprise.uscc)
     after = audit.snapshot(enterprise, m2m=False)
@@ -774,13 +787,14 @@ def designation_flags(enterprise: Enterprise, on: dt.date | None = None) -> dict
             "listing": listed[-1].board if listed else str(Enterprise.Listing.UNLISTED)}
 
 
-def designation_flags_refresh(*, actor: User | None, enterprise: Enterprise) -> Enterprise:
+def designation_flags_refresh(*, actor: User | None, enterprise: Enterprise, on: dt.date | None = None) -> Enterprise:
     """Bring the enterprise's cache fields in line with its designations (audited; nothing written when equal).
 
-    Called by every designation service in its transaction; the daily expiry of a 高企 is caught by the next write
-    or by ``yuanqu.cli`` … (the figures read the history, not the cache)."""
+    Called by every designation service in its transaction; the expiry of a 高企 (or any change of standing with
+    the date) is caught by the next write or by :func:`designation_flags_daily` (the figures read the history, not
+    the cache). ``on``: the day whose standing the cache takes (today)."""
     enterprise.refresh_from_db()  # the stored state, not an object a preview changed and rolled back
-    wanted = designation_flags(enterprise)
+    wanted = designation_flags(enterprise, on)
     current = {n: getattr(enterprise, n) for n in LADDER_FIELDS}
     if current == wanted:
         return enterprise
@@ -789,6 +803,54 @@ def designation_flags_refresh(*, actor: User | None, enterprise: Enterprise) -> 
     save_updated(actor=actor, obj=enterprise, before=before)
     changes.changed("enterprise", enterprise.pk)  # policies re-match it once this commits
     return enterprise
+
+
+#: The audit events of the daily refresh carry this batch name; the last one's day is where the next run starts.
+EXPIRY_BATCH = "designation_flags_daily"
+
+
+def _last_refresh_day() -> dt.date | None:
+    event = (AuditEvent.objects.filter(object_type=Designation._meta.label, after__batch=EXPIRY_BATCH)
+             .order_by("-at", "-id").first())
+    after: Any = event.after if event is not None else None
+    try:
+        return dt.date.fromisoformat(after["on"]) if after is not None else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+@transaction.atomic
+def designation_flags_daily(*, today: dt.date | None = None) -> list[int]:
+    """Refresh the cache fields (高企, 专精特新, listing) of the enterprises whose designations came into or went out of
+    force since the last run (a 高企 past its 有效期, one ended or recognised, a listing dated): a designation whose
+    day of change — the day after ``valid_until``, ``ended_on``, ``recognised_on``, ``listed_on`` — falls after the
+    last run's day and on or before ``today``; every one on the first run. A system action: each changed enterprise
+    is audited with no user, and one event records the run (its day, the enterprises checked and changed), which
+    the next run starts from. Returns the ids of the enterprises changed. Run daily (``yuanqu designation_expiry``,
+    ``deploy/systemd/yuanqu-designation-expiry.timer``, or the task of the same name)."""
+    today = today or timezone.localdate()
+    last = _last_refresh_day()
+    windows = {"valid_until": dt.timedelta(days=1), "ended_on": dt.timedelta(0), "recognised_on": dt.timedelta(0),
+               "listed_on": dt.timedelta(0)}
+    turned = Q()
+    for name, shift in windows.items():
+        # the designation's standing changes at the end of ``name + shift - 1``: the day ``name + shift`` reads it
+        window = Q(**{f"{name}__lte": today - shift})
+        if last is not None:
+            window &= Q(**{f"{name}__gt": last - shift})
+        turned |= window
+    ids = sorted(set(Designation.objects.filter(turned).values_list("enterprise_id", flat=True)))
+    changed: list[int] = []
+    for enterprise in Enterprise.objects.filter(pk__in=ids).order_by("pk"):
+        wanted = designation_flags(enterprise, today)
+        if any(getattr(enterprise, n) != v for n, v in wanted.items()):
+            designation_flags_refresh(actor=None, enterprise=enterprise, on=today)
+            changed.append(enterprise.pk)
+    audit.record(actor=None, username="system", action=AuditEvent.Action.UPDATE,
+                 object_type=Designation._meta.label, object_repr="认定状态每日刷新",
+                 after={"batch": EXPIRY_BATCH, "on": today.isoformat(), "since": last.isoformat() if last else None,
+                        "checked": len(ids), "changed": len(changed)})
+    return changed
 
 
 def _designation_editable(actor: User, enterprise: Enterprise) -> None:

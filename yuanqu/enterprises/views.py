@@ -74,6 +74,7 @@ def _enterprise_columns() -> dict[str, list[Column]]:
         "is_above_scale": [Column(_("Above designated size"), lambda e: e.is_above_scale)],
         "is_four_new": [Column(_("Four-new economy"), lambda e: e.is_four_new)],
         "listing": [Column(_("Listing status"), lambda e: e.get_listing_display())],
+        "business_scope": [Column(_("Business scope"), lambda e: e.business_scope)],
     }
 
 

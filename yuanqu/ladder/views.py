@@ -139,7 +139,8 @@ def candidates(request: AuthedRequest) -> HttpResponse:
     step = rules.STEP_BY_TARGET[target]
     return render(request, "ladder/candidates.html", {
         "found": found, "target": target, "target_label": K(target).label, "year": year, "everyone": everyone,
-        "start": rules.start_text(step), "targets": [(s.target, K(s.target).label) for s in rules.STEPS],
+        "start": rules.start_text(step), "note": step.note,
+        "targets": [(s.target, K(s.target).label) for s in rules.STEPS],
         "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
         "parks": _park_choices(request), "chains": _chain_choices(request), "park": park, "chain": chain})
 

@@ -43,6 +43,13 @@ def cell_text(value: Any) -> str:
     return str(value).strip().replace("\u3000", " ").strip()
 
 
+def storable(text: str) -> str:
+    """A cell's text as the batch keeps it for the mapping page (JSON): a NUL, which PostgreSQL's jsonb refuses (a
+    sheet may hold one as Excel's ``_x0000_`` escape), shown as U+FFFD; the cell itself is parsed and refused as
+    it is."""
+    return text.replace("\x00", "\ufffd")
+
+
 #: The markers as typed, including in full-width forms (／, ＮＵＬＬ), so no normalisation is needed per cell.
 _EMPTY_ALL = frozenset(EMPTY_MARKERS | {"".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in m)
                                         for m in EMPTY_MARKERS})

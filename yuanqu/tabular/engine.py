@@ -99,9 +99,9 @@ def _analyse(batch: ImportBatch, *, sheet: str | None = None, header_row: int | 
             ignored |= {clean.match_key(_(h)) for h in importer.ignored_headers}
     batch.header_rows = [r + 1 for r in table.header_rows + table.echo_rows]
     batch.columns = [
-        {"index": p.column.index, "header": p.column.header, "unit": p.column.unit,
+        {"index": p.column.index, "header": clean.storable(p.column.header), "unit": p.column.unit,
          "field": p.field, "confidence": p.confidence,
-         "sample": [clean.cell_text(r[p.column.index]) for _line, r in table.rows[:3]]}
+         "sample": [clean.storable(clean.cell_text(r[p.column.index])) for _line, r in table.rows[:3]]}
         for p in proposals
     ]
     for c in batch.columns:
@@ -364,8 +364,8 @@ def _report(importer: Importer, rows: list[RowResult]) -> tuple[dict[str, int], 
         if status == "update" and row.changes:
             reasons = [_("Changes: %(fields)s") % {"fields": "、".join(
                 importer.spec(k).header() for k in row.changes if any(f.name == k for f in importer.fields))}]
-        report.append([row.line, status, row.action, reasons, importer.row_label(row).strip(),
-                       [clean.cell_text(v) for v in row.raw], _cells(importer, row, headers)])
+        report.append([row.line, status, row.action, reasons, clean.storable(importer.row_label(row).strip()),
+                       [clean.storable(clean.cell_text(v)) for v in row.raw], _cells(importer, row, headers)])
     counts["listed"] = len(report)
     return counts, report
 
