@@ -135,6 +135,9 @@ ROOT_URLCONF = "yuanqu.urls"
 WSGI_APPLICATION = "yuanqu.wsgi.application"
 ASGI_APPLICATION = "yuanqu.asgi.application"
 
+# Selects write their options in Python, not a template per option (yuanqu/core/forms_renderer.py).
+FORM_RENDERER = "yuanqu.core.forms_renderer.FastSelectRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
