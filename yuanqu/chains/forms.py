@@ -263,13 +263,14 @@ class FinancingForm(_Form):
     """A financing an enterprise received (万元)."""
 
     on = forms.DateField(label=_("date"), widget=forms.DateInput)
-    round = forms.ChoiceField(choices=FinancingEvent.Round.choices, label=_("round"))
+    round = forms.ChoiceField(choices=FinancingEvent.Round.choices, label=_("financing round"))
     amount_wan = forms.DecimalField(min_value=0, max_digits=14, decimal_places=2, label=_("amount (10k yuan)"))
     investors = forms.CharField(max_length=300, label=_("investors"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _enterprise_field(self)
-        self.fields["fund"] = forms.ModelChoiceField(queryset=Fund.objects.visible_to(self.user), required=False,
-                                                     label=_("fund"))
+        self.fields["fund"] = forms.ModelChoiceField(
+            queryset=Fund.objects.visible_to(self.user), required=False, label=_("fund"),
+            widget=forms.Select(attrs={"class": "form-select"}))  # added after the base styled its fields
         self.order_fields(["enterprise"])

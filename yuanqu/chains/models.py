@@ -449,7 +449,7 @@ class TalentHeadcount(TimeStamped):
                                                                          "is recorded already."))]
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id}:{self.year}"
+        return f"{self.enterprise.name} · {self.year}"
 
     @property
     def introduced(self) -> int:
@@ -508,7 +508,7 @@ class PatentYear(TimeStamped):
                                                                          "are recorded already."))]
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id}:{self.year}"
+        return f"{self.enterprise.name} · {self.year}"
 
     @property
     def total(self) -> int:
@@ -628,7 +628,7 @@ class FinancingEvent(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id}:{self.on}"
+        return f"{self.enterprise.name} · {self.on:%Y-%m-%d} · {self.get_round_display()}"
 
     def clean(self) -> None:
         super().clean()

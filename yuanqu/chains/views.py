@@ -518,7 +518,7 @@ RECORDS: dict[str, RecordKind] = {k.key: k for k in (
                gettext_lazy("Record a financing"), FinancingEvent, FinancingForm,
                services.financing_create, lambda: [
                    Column(_("enterprise"), _ent), Column(_("date"), lambda x: x.on),
-                   Column(_("round"), lambda x: x.get_round_display()),
+                   Column(_("financing round"), lambda x: x.get_round_display()),
                    Column(_("amount (10k yuan)"), lambda x: x.amount_wan),
                    Column(_("investors"), lambda x: x.investors)],
                "enterprise", "on__year", update=services.financing_update, update_arg="financing",
