@@ -842,9 +842,9 @@ def designation_flags_daily(*, today: dt.date | None = None) -> list[int]:
     ids = sorted(set(Designation.objects.filter(turned).values_list("enterprise_id", flat=True)))
     changed: list[int] = []
     for enterprise in Enterprise.objects.filter(pk__in=ids).order_by("pk"):
-        wanted = designation_flags(enterprise, today)
-        if any(getattr(enterprise, n) != v for n, v in wanted.items()):
-            designation_flags_refresh(actor=None, enterprise=enterprise, on=today)
+        before = {n: getattr(enterprise, n) for n in LADDER_FIELDS}
+        refreshed = designation_flags_refresh(actor=None, enterprise=enterprise, on=today)  # writes only a change
+        if {n: getattr(refreshed, n) for n in LADDER_FIELDS} != before:
             changed.append(enterprise.pk)
     audit.record(actor=None, username="system", action=AuditEvent.Action.UPDATE,
                  object_type=Designation._meta.label, object_repr="认定状态每日刷新",
