@@ -53,7 +53,11 @@ from .services import (
     REGISTERS_DIRECTLY,
     designation_set_current,
     enterprise_validate,
+    flag_designations,
 )
+
+#: The source a designation granted by an enterprise import records.
+IMPORT_SOURCE = "企业信息导入"
 
 #: An operator's row whose code is outside its scope, whether registered elsewhere or nowhere.
 NOT_IN_SCOPE = gettext_lazy(
@@ -256,15 +260,12 @@ class EnterpriseImporter(Importer):
                               "a date for empty cells"),
         ),
     )
-    def begin(self, ctx: Context) -> None:
-        ctx.cache["db_values"] = {}
-        ctx.cache["editable"] = set()
-        ctx.cache["settled"] = set()
-
     def prefetch(self, ctx: Context, rows: Sequence[RowResult]) -> None:
         keys = sorted({r.values["uscc"] for r in rows if r.values.get("uscc")})
-        db_values: dict[str, dict[str, Any]] = ctx.cache["db_values"]
-        editable: set[int] = ctx.cache["editable"]
+        # a chunk's lookups replace the previous chunk's
+        db_values: dict[str, dict[str, Any]] = {}
+        editable: set[int] = set()
+        ctx.cache["db_values"], ctx.cache["editable"], ctx.cache["settled"] = db_values, editable, set()
         names = ["pk", *ENTERPRISE_COLUMNS]
         for i in range(0, len(keys), CHUNK):
             chunk = keys[i : i + CHUNK]
@@ -354,26 +355,37 @@ class EnterpriseImporter(Importer):
         defaults = [Enterprise._meta.get_field(n).get_default() for n in ENTERPRISE_FIELDS]  # type: ignore[union-attr]
         defaults[ENTERPRISE_FIELDS.index("region")] = ctx.actor.region_id
         plan = list(zip(ENTERPRISE_FIELDS, defaults, strict=True))
-        # 高企, 专精特新 and listing are written as designations (梯度培育) once the rows are in, through the
-        # designation service that keeps the flags as their cache: the rows themselves take the defaults here
+        # 高企, 专精特新 and listing are history (梯度培育): a new row's flags are written with it and the designations
+        # they stand for are inserted beside it, as designation_set_current would grant them to an enterprise holding
+        # none (so the flags equal designation_flags); a stored row's changes go through that service
         ladder: dict[str, dict[str, Any]] = {}
         new = [r for r in rows if r.action == "new"]
         names = (*ENTERPRISE_FIELDS, "name_pinyin", "name_initials", "created_at", "updated_at")
+        d_names = ("enterprise", "kind", "level", "certificate_no", "recognised_on", "valid_until", "ended_on",
+                   "end_reason", "source", "board", "coaching_on", "filed_on", "listed_on", "created_at", "updated_at")
         done = 0
         for i in range(0, len(new), CHUNK):
             batch = []
+            granted: dict[str, list[Designation]] = {}
             for r in new[i : i + CHUNK]:
                 v = r.values
-                batch.append((*[d if n in LADDER_FIELDS else v.get(n, d) for n, d in plan],
-                               *fast_pinyin_keys(v["name"]), now, now))
+                batch.append((*[v.get(n, d) for n, d in plan], *fast_pinyin_keys(v["name"]), now, now))
                 wanted = {n: v[n] for n in LADDER_FIELDS
                           if v.get(n) not in (None, Enterprise._meta.get_field(n).get_default())}  # type: ignore[union-attr]
                 if wanted:
-                    ladder[v["uscc"]] = wanted
+                    granted[v["uscc"]] = flag_designations(on=ctx.today, source=IMPORT_SOURCE, **wanted)
             fast_insert(Enterprise, names, batch)
             # the new rows' keys, for a revert of the batch (one query per chunk, as the settle step does)
-            created = [r.values["uscc"] for r in new[i : i + CHUNK]]
-            audit.note_created(label, list(Enterprise.objects.filter(uscc__in=created).values_list("pk", flat=True)))
+            created = dict(Enterprise.objects.filter(uscc__in=[r.values["uscc"] for r in new[i : i + CHUNK]])
+                           .values_list("uscc", "pk"))
+            audit.note_created(label, list(created.values()))
+            if granted:
+                fast_insert(Designation, d_names, [
+                    (created[uscc], d.kind, d.level, d.certificate_no, d.recognised_on, d.valid_until, d.ended_on,
+                     d.end_reason, d.source, d.board, d.coaching_on, d.filed_on, d.listed_on, now, now)
+                    for uscc, ds in granted.items() for d in ds])
+                audit.note_created(Designation._meta.label, list(Designation.objects.filter(
+                    enterprise_id__in=[created[u] for u in granted], created_at=now).values_list("pk", flat=True)))
             done += len(batch)
             progress(done)
         updates = [r for r in rows if r.action == "update" and r.changes]
@@ -408,9 +420,11 @@ class EnterpriseImporter(Importer):
             done += len(chunk)
             progress(done)
         audit.note_created(EnterpriseName._meta.label, [n.pk for n in EnterpriseName.objects.bulk_create(former)])
-        for uscc, wanted in ladder.items():  # few rows carry a designation: one service call each
+        for uscc, wanted in ladder.items():  # stored rows whose flags change: one service call each
             designation_set_current(actor=ctx.actor, enterprise=Enterprise.objects.get(uscc=uscc), on=ctx.today,
-                                    source="企业信息导入", **wanted)
+                                    source=IMPORT_SOURCE, **wanted)
+        if updates:  # as enterprise_update: policies and chains re-match the changed enterprises once this commits
+            changes.changed("enterprise", *[r.existing["pk"] for r in updates])
         settle = [r for r in rows if r.extra.get("settle")]
         if settle:
             pks: dict[str, int] = {}

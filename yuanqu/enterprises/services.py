@@ -973,6 +973,33 @@ def listing_advance(*, actor: User, designation: Designation, to_stage: str, on:
 _SRDI_KIND = {level: kind for kind, level in _SRDI_CACHE}
 
 
+def flag_designation(kind: str, *, on: dt.date, source: str, board: str = "") -> Designation:
+    """The designation (unsaved, no enterprise yet) that a former flag set on ``on`` stands for: valid for the
+    kind's years, a listing on ``board`` with its steps all on ``on``."""
+    d = Designation(kind=kind, recognised_on=on, source=source, board=board)
+    if kind in Designation.VALID_YEARS:
+        d.valid_until = _add_years(on, Designation.VALID_YEARS[kind]) - dt.timedelta(days=1)
+    if kind == Designation.Kind.LISTING:
+        d.coaching_on = d.filed_on = d.listed_on = on
+    return d
+
+
+def flag_designations(*, on: dt.date, source: str, is_high_tech: bool = False, srdi_level: str = "",
+                      listing: str = "") -> list[Designation]:
+    """The designations a new enterprise holds when created with these former flags: what
+    :func:`designation_set_current` grants an enterprise that holds none (the enterprise importer's bulk path writes
+    them with the rows; its flags then equal :func:`designation_flags`)."""
+    out = []
+    if is_high_tech:
+        out.append(flag_designation(Designation.Kind.HIGH_TECH, on=on, source=source))
+    kind = _SRDI_KIND.get(Enterprise.SrdiLevel(srdi_level or ""))
+    if kind is not None:
+        out.append(flag_designation(kind, on=on, source=source))
+    if listing not in ("", Enterprise.Listing.UNLISTED):
+        out.append(flag_designation(Designation.Kind.LISTING, on=on, source=source, board=str(listing)))
+    return out
+
+
 @transaction.atomic
 def designation_set_current(*, actor: User, enterprise: Enterprise, on: dt.date, source: str,
                             is_high_tech: bool | Unset = UNSET, srdi_level: str | Unset = UNSET,
@@ -997,11 +1024,8 @@ def designation_set_current(*, actor: User, enterprise: Enterprise, on: dt.date,
                                               listed_on__isnull=True).first()
         if open_one is not None:  # held but expired: this records a renewal
             end(open_one)
-        d = Designation(enterprise=enterprise, kind=kind, recognised_on=on, source=source, board=board)
-        if kind in Designation.VALID_YEARS:
-            d.valid_until = _add_years(on, Designation.VALID_YEARS[kind]) - dt.timedelta(days=1)
-        if kind == Designation.Kind.LISTING:
-            d.coaching_on = d.filed_on = d.listed_on = on
+        d = flag_designation(kind, on=on, source=source, board=board)
+        d.enterprise = enterprise
         save_created(actor=actor, obj=d)
         held[kind] = d
 

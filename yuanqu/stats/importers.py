@@ -207,6 +207,7 @@ class ReportValueImporter(Importer):
     def begin(self, ctx: Context) -> None:
         self.forget_fields()
         ctx.cache["specs"] = {s.name: s for s in self.indicator_specs()}
+        ctx.cache["rollup_cells"] = {}  # the chunks' touched rollup cells, recomputed once in :meth:`finish`
 
     def prefetch(self, ctx: Context, rows: Sequence[RowResult]) -> None:
         for row in rows:  # the default park of the batch stands in for a missing park column
@@ -334,6 +335,12 @@ class ReportValueImporter(Importer):
             }
             history.append(services.HistoryRow(enterprise=row.extra["enterprise"], park=row.values["park"],
                                                year=year, month=month, entries=entries))
-        (services.history_import_bulk if self.bulk else services.history_import)(actor=ctx.actor, rows=history)
+        if self.bulk:
+            services.history_import_bulk(actor=ctx.actor, rows=history, rollup_cells=ctx.cache["rollup_cells"])
+        else:
+            services.history_import(actor=ctx.actor, rows=history)
         progress(len(rows))
+
+    def finish(self, ctx: Context) -> None:
+        services.history_rollups(ctx.cache.pop("rollup_cells", {}))
 

@@ -483,7 +483,8 @@ def history_import(*, actor: User, rows: Iterable[HistoryRow]) -> dict[str, int]
     editable = set(Park.objects.editable_by(actor).values_list("pk", flat=True))
     now = timezone.now()
     touched_series: set[tuple[int, int, int, int]] = set()  # (enterprise, park, indicator, year)
-    touched_cells: dict[tuple[int, int, int], set[int]] = {}  # (park, year, month) → indicators
+    # (park, year, month) → indicators
+    touched_cells: dict[tuple[int, int, int], set[int]] = {}
     indicators: dict[int, Indicator] = {}
     rounds: dict[tuple[str, str, int, int], Round] = {}
     counts = {"reports": 0, "values": 0}
@@ -609,7 +610,8 @@ def _history_values(reports: list[tuple[int, HistoryRow, dict[Indicator, Entry]]
 
 
 @transaction.atomic
-def history_import_bulk(*, actor: User, rows: Iterable[HistoryRow]) -> dict[str, int]:
+def history_import_bulk(*, actor: User, rows: Iterable[HistoryRow],
+                        rollup_cells: dict[tuple[int, int, int], set[int]] | None = None) -> dict[str, int]:
     """:func:`history_import` in bulk, for the spreadsheet engine's large files: the same rounds, approved reports,
     values, derived values and rollups, written with COPY (PostgreSQL) or executemany (SQLite).
 
@@ -617,6 +619,10 @@ def history_import_bulk(*, actor: User, rows: Iterable[HistoryRow]) -> dict[str,
     indicator, no locked round), then reports and values are looked up by key in chunks instead of row by row;
     derived values are computed over each touched series in memory and stored with the values, and each touched
     rollup cell is recomputed once at the end. tests/tabular/test_fast_imports.py checks both store the same.
+
+    ``rollup_cells``: a file written in chunks (one call per chunk, in one transaction) passes the same dict to
+    every call; the touched cells (park, year, month) → indicators are added to it instead of recomputed, and the
+    caller recomputes them once after the last chunk (:func:`history_rollups`).
     """
     from yuanqu.tabular.fast import fast_insert  # floor 1: the bulk writer
 
@@ -660,7 +666,8 @@ def history_import_bulk(*, actor: User, rows: Iterable[HistoryRow]) -> dict[str,
             counts["values"] += len(entries)
     round_ids = sorted({k[0] for k in wanted})
     enterprise_ids = sorted({k[1] for k in wanted})
-    touched_cells: dict[tuple[int, int, int], set[int]] = {}  # (park, year, month) → indicators
+    # (park, year, month) → indicators
+    touched_cells: dict[tuple[int, int, int], set[int]] = {} if rollup_cells is None else rollup_cells
     # the reports: found, approved if they were not, or created approved
     report_ids: dict[tuple[int, int, int], int] = {}
     to_approve: list[int] = []
@@ -703,9 +710,15 @@ def history_import_bulk(*, actor: User, rows: Iterable[HistoryRow]) -> dict[str,
         chunk = enterprises[i : i + HISTORY_ENTERPRISES]
         _history_values([(report_ids[k], *wanted[k]) for e_id in chunk for k in by_enterprise[e_id]], touched_cells)
     changes.changed("enterprise", *by_enterprise)
-    for (park_id, year, month), ids in sorted(touched_cells.items()):
-        rollups.refresh(park_id=park_id, indicator_ids=sorted(ids), year=year, month=month)
+    if rollup_cells is None:
+        history_rollups(touched_cells)
     return counts
+
+
+def history_rollups(cells: dict[tuple[int, int, int], set[int]]) -> None:
+    """Recompute each rollup cell (park, year, month) of these indicators once, after a bulk history import."""
+    for (park_id, year, month), ids in sorted(cells.items()):
+        rollups.refresh(park_id=park_id, indicator_ids=sorted(ids), year=year, month=month)
 
 
 # --------------------------------------------------------------------------- the indicator dictionary

@@ -5,9 +5,12 @@ Every entity goes through the same steps; what differs lives in its :class:`~yua
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -22,7 +25,7 @@ from yuanqu.core.numbers import unit_convertible
 from . import clean, reader, services
 from .models import ImportBatch, SavedMapping
 from .registry import Context, Importer, RowResult, Warned, get_importer
-from .table import Table, find_table, propose_mapping
+from .table import HEAD_ROWS, Table, data_rows, find_header, propose_mapping
 
 if TYPE_CHECKING:
     from yuanqu.accounts.models import User
@@ -63,21 +66,35 @@ def start_batch(*, actor: User, entity: str, filename: str, data: bytes, park: A
     return services.batch_create(actor=actor, batch=batch)
 
 
-def _table(batch: ImportBatch, importer: Importer, header_row: int | None = None) -> Table:
-    # The same batch object is analysed and then checked or committed (CLI, tasks): read the sheet once.
+def _sheet(batch: ImportBatch) -> reader.SheetRows:
+    # The same batch object is analysed and then checked or committed (CLI, tasks): open the sheet once.
     cached = getattr(batch, "_sheet_cache", None)
     if cached is not None and cached[0] == batch.sheet:
-        rows, merged = cached[1], cached[2]
-    else:
-        rows, merged = reader.read_rows(bytes(batch.content), batch.fmt, batch.sheet)
-        batch._sheet_cache = (batch.sheet, rows, merged)  # type: ignore[attr-defined]
+        return cached[1]  # type: ignore[no-any-return]
+    sheet = reader.SheetRows(bytes(batch.content), batch.fmt, batch.sheet)
+    batch._sheet_cache = (batch.sheet, sheet)  # type: ignore[attr-defined]
+    return sheet
+
+
+def _table(batch: ImportBatch, importer: Importer, header_row: int | None = None) -> Table:
+    """The table's header found in the batch's sheet (its data rows: :func:`_data_rows`)."""
+    sheet = _sheet(batch)
     key = (batch.sheet, header_row)
     tables = getattr(batch, "_table_cache", {})
     if key in tables:
         return tables[key]  # type: ignore[no-any-return]
-    table = find_table(rows, importer.vocabulary(), merged=merged, header_row=header_row)
+    table = find_header(sheet.head(HEAD_ROWS), importer.vocabulary(), width=sheet.width, merged=sheet.merged,
+                        header_row=header_row)
     batch._table_cache = {key: table}  # type: ignore[attr-defined]
     return table
+
+
+def _data_rows(batch: ImportBatch, table: Table) -> Iterator[tuple[int, list[Any]]]:
+    """The data rows of the batch's sheet under ``table``'s header, read as they are reached (``table.skipped``
+    fills as the totals and notes are passed)."""
+    sheet = _sheet(batch)
+    table.skipped = []
+    return data_rows(table, sheet, sheet.width)
 
 
 def analyse(batch: ImportBatch, *, actor: User, sheet: str | None = None, header_row: int | None = None
@@ -92,6 +109,7 @@ def _analyse(batch: ImportBatch, *, sheet: str | None = None, header_row: int | 
     if sheet is not None and sheet in batch.sheets:
         batch.sheet = sheet
     table = _table(batch, importer, header_row)
+    samples = list(itertools.islice(_data_rows(batch, table), 3))
     proposals = propose_mapping(table.columns, importer.synonyms(), importer.units())
     ignored = set()
     for lang in ("en", "zh-hans"):
@@ -101,7 +119,7 @@ def _analyse(batch: ImportBatch, *, sheet: str | None = None, header_row: int | 
     batch.columns = [
         {"index": p.column.index, "header": clean.storable(p.column.header), "unit": p.column.unit,
          "field": p.field, "confidence": p.confidence,
-         "sample": [clean.storable(clean.cell_text(r[p.column.index])) for _line, r in table.rows[:3]]}
+         "sample": [clean.storable(clean.cell_text(r[p.column.index])) for _line, r in samples]}
         for p in proposals
     ]
     for c in batch.columns:
@@ -176,18 +194,40 @@ def mapping_problems(batch: ImportBatch) -> list[str]:
     return out
 
 
-def _parse_rows(importer: Importer, ctx: Context, batch: ImportBatch, table: Table,
-                progress: Progress | None) -> list[RowResult]:
+#: Rows per chunk of the streaming check and write: a chunk is parsed, checked against the database (one lookup per
+#: chunk) and, in a commit, written before the next is read, so memory holds a chunk of rows (and the file's keys and
+#: counts), not the file.
+CHUNK_ROWS = 5000
+
+
+#: A mapped column's parser: (column index, parse, header, field name).
+ColumnPlan = tuple[int, Callable[[Any], Any], str, str]
+
+
+def _parsers(importer: Importer, ctx: Context, batch: ImportBatch) -> tuple[list[ColumnPlan], dict[str, Any]]:
+    """Each mapped column's parser (index, parse, header, field), made once per pass (their memos last the file),
+    and the values the user chose on the mapping page for empty cells, parsed."""
     columns = {c["index"]: c for c in batch.columns}
     plan = []
     for col, fieldname in column_mapping(batch).items():
         spec, c = importer.spec(fieldname), columns.get(int(col), {})
-        unit = c.get("unit", "")
-        plan.append((int(col), spec.parser(ctx, unit), c.get("header", spec.header()), spec.name))
-    results = [RowResult(line=line, raw=cells) for line, cells in table.rows]
-    total = len(results) * max(1, len(plan))
-    done = 0
-    # column by column: one parser and one field per loop, which is what makes 10⁶ cells quick
+        plan.append((int(col), spec.parser(ctx, c.get("unit", "")), c.get("header", spec.header()), spec.name))
+    defaults = {}
+    for name, text in mapping_defaults(batch).items():
+        if not any(f.name == name for f in importer.fields):
+            continue
+        try:
+            defaults[name] = importer.spec(name).parse(ctx, text)
+        except (clean.CellError, ValueError) as exc:
+            raise reader.ImportRefused(f"{importer.spec(name).header()}: {exc}", "default") from exc
+    return plan, defaults
+
+
+def _parse_rows(plan: list[ColumnPlan], defaults: dict[str, Any],
+                pairs: list[tuple[int, list[Any]]]) -> list[RowResult]:
+    """The rows of a chunk parsed, column by column (one parser and one field per loop, which is what makes 10⁶
+    cells quick); ``RowResult.filled`` counts each row's mapped cells that hold something."""
+    results = [RowResult(line=line, raw=cells) for line, cells in pairs]
     for index, parse, header, name in plan:
         for row in results:
             raw = row.raw[index] if index < len(row.raw) else ""
@@ -198,6 +238,9 @@ def _parse_rows(importer: Importer, ctx: Context, batch: ImportBatch, table: Tab
                     raw = raw[1:]  # our own export's guard against formula injection
                 if len(raw) <= 6 and clean.is_empty(raw):
                     continue
+                if len(raw) > 6 and clean.is_empty(raw):
+                    row.filled -= 1  # blanks only: parsed as before, but not a filled cell
+            row.filled += 1
             try:
                 value = parse(raw)
                 if type(value) is Warned:
@@ -210,16 +253,7 @@ def _parse_rows(importer: Importer, ctx: Context, batch: ImportBatch, table: Tab
             except (ValueError, ArithmeticError):
                 row.error(f"{header}: " + _("cannot read %(value)s.") % {"value": clean.cell_text(raw)})
                 row.extra.setdefault("unreadable", set()).add(name)
-        done += len(results)
-        if progress:
-            progress("read", done, total)
-    for name, text in mapping_defaults(batch).items():
-        if not any(f.name == name for f in importer.fields):
-            continue
-        try:
-            value = importer.spec(name).parse(ctx, text)
-        except (clean.CellError, ValueError) as exc:
-            raise reader.ImportRefused(f"{importer.spec(name).header()}: {exc}", "default") from exc
+    for name, value in defaults.items():
         for row in results:
             if name not in row.values and name not in row.extra.get("unreadable", ()):
                 row.values[name] = value
@@ -227,101 +261,211 @@ def _parse_rows(importer: Importer, ctx: Context, batch: ImportBatch, table: Tab
     return results
 
 
-def validate(batch: ImportBatch, *, actor: User, progress: Progress | None = None) -> tuple[Importer, Context,
-                                                                                             list[RowResult]]:
-    """Read, parse and check every row against the database; nothing is written."""
-    importer = importer_for(batch)
-    if not importer.allowed(actor):
-        raise PermissionDenied("import not allowed")
-    problems = unit_problems(batch)
-    if problems:
-        raise reader.ImportRefused(" ".join(problems), "unit")
-    ctx = Context(actor=actor, default_park=batch.default_park, batch=batch)
-    importer.begin(ctx)
-    table = _table(batch, importer)  # the header is found again exactly as when the batch was analysed
-    batch.skipped = [[line, why] for line, why in table.skipped]
-    rows = _parse_rows(importer, ctx, batch, table, progress)
-    seen: dict[tuple[Any, ...], int] = {}
-    keyed = []
-    for row in rows:
-        key = importer.key_of(row)
-        if key is None:
-            unreadable = row.extra.get("unreadable", set())
-            missing = [importer.spec(k).header() for k in importer.key_fields
-                       if row.values.get(k) in (None, "") and k not in unreadable]
-            if missing:
-                row.error(_("%(fields)s: required.") % {"fields": "、".join(missing)})
-            continue
-        if key in seen:
-            row.error(_("The same key as row %(line)d; each row must be about a different record.")
-                      % {"line": seen[key]})
-            continue
-        seen[key] = row.line
-        keyed.append(row)
-    importer.prefetch(ctx, [r for r in keyed if not r.errors])
-    total = len(rows)
-    for n, row in enumerate(keyed, start=1):
-        if not row.errors:
-            importer.check(ctx, row)
-            if row.action == "new":
-                for f in importer.fields:
-                    if f.required and f.name not in row.values and not (f.name == "park" and ctx.default_park):
-                        row.error(_("%(field)s: required for a new row.") % {"field": f.header()})
-        if progress and n % 5000 == 0:
-            progress("check", n, total)
-    dry = getattr(importer, "dry_run", None)
-    if dry is not None:
-        with transaction.atomic():
-            dry(ctx, rows)
-    _flag_truncated(importer, ctx, batch, rows)
-    return importer, ctx, rows
+class _Pass:
+    """One pass over the file's rows, chunk by chunk: what is kept from chunk to chunk is the keys seen (for rows
+    that repeat one) and the tally (:class:`_Tally`)."""
+
+    def __init__(self, batch: ImportBatch, *, actor: User) -> None:
+        self.batch = batch
+        self.importer = importer = importer_for(batch)
+        if not importer.allowed(actor):
+            raise PermissionDenied("import not allowed")
+        problems = unit_problems(batch)
+        if problems:
+            raise reader.ImportRefused(" ".join(problems), "unit")
+        self.ctx = ctx = Context(actor=actor, default_park=batch.default_park, batch=batch)
+        importer.begin(ctx)
+        self.table = _table(batch, importer)  # the header is found again exactly as when the batch was analysed
+        self.plan, self.defaults = _parsers(importer, ctx, batch)
+        self.seen: dict[tuple[Any, ...], int] = {}
+        sheet = _sheet(batch)
+        #: the data rows to expect, for the progress bar (totals and notes are among them until they are passed)
+        self.total = max(0, sheet.height - (self.table.echo_rows or self.table.header_rows)[-1] - 1)
+        self.tally = _Tally(importer, ctx, batch)
+
+    def chunks(self, progress: Progress | None = None) -> Iterator[list[RowResult]]:
+        """The rows parsed and checked against the database, a chunk at a time (each chunk is checked after the
+        previous one was written, in a commit)."""
+        importer, ctx = self.importer, self.ctx
+        source = _data_rows(self.batch, self.table)
+        done = 0
+        while True:
+            pairs = list(itertools.islice(source, CHUNK_ROWS))
+            if not pairs:
+                break
+            rows = _parse_rows(self.plan, self.defaults, pairs)
+            keyed = []
+            for row in rows:
+                key = importer.key_of(row)
+                if key is None:
+                    unreadable = row.extra.get("unreadable", set())
+                    missing = [importer.spec(k).header() for k in importer.key_fields
+                               if row.values.get(k) in (None, "") and k not in unreadable]
+                    if missing:
+                        row.error(_("%(fields)s: required.") % {"fields": "、".join(missing)})
+                    continue
+                if key in self.seen:
+                    row.error(_("The same key as row %(line)d; each row must be about a different record.")
+                              % {"line": self.seen[key]})
+                    continue
+                self.seen[key] = row.line
+                keyed.append(row)
+            importer.prefetch(ctx, [r for r in keyed if not r.errors])
+            for row in keyed:
+                if not row.errors:
+                    importer.check(ctx, row)
+                    if row.action == "new":
+                        for f in importer.fields:
+                            if f.required and f.name not in row.values and not (f.name == "park" and ctx.default_park):
+                                row.error(_("%(field)s: required for a new row.") % {"field": f.header()})
+            done += len(rows)
+            if progress:
+                progress("check", done, max(done, self.total))
+            yield rows
+        self.batch.skipped = [[line, why] for line, why in self.table.skipped]
 
 
-def _filled(batch: ImportBatch, row: RowResult) -> int:
-    return sum(1 for col in column_mapping(batch) if int(col) < len(row.raw) and not clean.is_empty(row.raw[int(col)])
-               and clean.cell_text(row.raw[int(col)]) != "")
+class _Tally:
+    """Counts by status and the row report of a pass, kept as the chunks go by, and the rows that look cut off.
 
-
-def _flag_truncated(importer: Importer, ctx: Context, batch: ImportBatch, rows: list[RowResult]) -> None:
-    """Warn of rows that look cut off, which the user must accept before importing (``extra["confirm"]``).
-
-    The last row with most of its mapped cells empty while the rows above are full (a sheet copied short), and a
-    new row whose name is the beginning of another row's name or of a stored name, with its other cells empty
-    (a name cut mid-word).
+    The last row is held back until the pass ends (it is flagged when it has far fewer cells than the rows above),
+    and so are new rows with a name only, until every name of the file is known (a name that begins another one is
+    flagged); the report is in line order.
     """
-    candidates = [r for r in rows if not r.errors and r.action != "unchanged"]
-    if not candidates or not column_mapping(batch):
-        return
-    filled = {r.line: _filled(batch, r) for r in rows}
-    others = sorted(filled[r.line] for r in rows[:-1])
-    typical = others[len(others) // 2] if others else 0
-    last = rows[-1]
-    if (typical >= 3 and filled[last.line] * 2 <= typical and not last.errors and last.action != "unchanged"):
-        last.warnings.append(_("This last row has only %(n)d of the %(typical)d cells the rows above have: it may "
-                               "have been cut off. Check it before importing.") % {"n": filled[last.line],
-                                                                                   "typical": typical})
-        last.extra["confirm"] = True
-    if "name" not in {f.name for f in importer.fields}:
-        return
-    manager: Any = importer.model._default_manager
-    try:
-        importer.model._meta.get_field("name")
-    except FieldDoesNotExist:
-        manager = None  # the name is not a column of the model: compare with the file's names only
-    names = [str(r.values.get("name") or "") for r in rows]
-    for row in candidates:
-        name = str(row.values.get("name") or "")
-        if len(name) < 2 or row.action != "new" or row.extra.get("confirm") or filled[row.line] > 1:
-            continue
-        longer = next((n for n in names if n != name and n.startswith(name)), None)
-        if longer is None and manager is not None and hasattr(manager, "visible_to"):
-            longer = (manager.visible_to(ctx.actor).filter(name__startswith=name).exclude(name=name)
-                      .values_list("name", flat=True).first())
-        if longer:
-            row.warnings.append(_("%(name)s is the beginning of %(longer)s and the row's other cells are empty: "
-                                  "the name may have been cut off. Check it before importing.")
-                                % {"name": name, "longer": longer})
-            row.extra["confirm"] = True
+
+    def __init__(self, importer: Importer, ctx: Context, batch: ImportBatch) -> None:
+        self.importer, self.ctx = importer, ctx
+        self.counts = {"total": 0, "new": 0, "update": 0, "unchanged": 0, "error": 0, "warning": 0, "to_accept": 0,
+                       "listed": 0}
+        self.report: list[list[Any]] = []
+        self.others = 0  # rows listed without an error or a warning
+        self.headers = {f.name: f.header() for f in importer.fields}
+        self.mapped = bool(column_mapping(batch))
+        self.filled: Counter[int] = Counter()  # of every row but the last
+        self.names: set[str] | None = set() if "name" in self.headers and self.mapped else None
+        self.pending: list[RowResult] = []  # new rows with a name only
+        self.held: RowResult | None = None
+        self.any_candidate = False  # a row without an error that is not unchanged
+
+    def add(self, rows: list[RowResult]) -> None:
+        for row in rows:
+            if self.names is not None:
+                self.names.add(str(row.values.get("name") or ""))
+            if self.held is not None:
+                self._settle(self.held)
+            self.held = row
+
+    def _settle(self, row: RowResult) -> None:
+        self.filled[row.filled] += 1
+        if not row.errors and row.action != "unchanged":
+            self.any_candidate = True
+        if self._may_be_cut(row):
+            self.pending.append(row)
+        else:
+            self._count(row)
+
+    def _may_be_cut(self, row: RowResult) -> bool:
+        return (self.names is not None and not row.errors and row.action == "new" and row.filled <= 1
+                and len(str(row.values.get("name") or "")) >= 2 and not row.extra.get("confirm"))
+
+    def _count(self, row: RowResult) -> None:
+        status = row.status
+        counts = self.counts
+        counts["total"] += 1
+        counts[status] = counts.get(status, 0) + 1
+        if row.extra.get("confirm") and not row.errors:
+            counts["to_accept"] += 1
+        if status not in ("error", "warning"):
+            if self.others >= REPORT_ROWS_WITH_VALUES:
+                return
+            self.others += 1
+        importer = self.importer
+        reasons = row.errors + row.warnings
+        if status == "update" and row.changes:
+            reasons = [_("Changes: %(fields)s") % {"fields": "、".join(
+                self.headers[k] for k in row.changes if k in self.headers)}]
+        self.report.append([row.line, status, row.action, reasons, clean.storable(importer.row_label(row).strip()),
+                            [clean.storable(clean.cell_text(v)) for v in row.raw],
+                            _cells(importer, row, self.headers)])
+
+    def finish(self) -> tuple[dict[str, int], list[list[Any]]]:
+        """Flag the rows that look cut off and return the counts and the report.
+
+        The last row with most of its mapped cells empty while the rows above are full (a sheet copied short), and a
+        new row whose name is the beginning of another row's name or of a stored name, with its other cells empty
+        (a name cut mid-word): each gets a warning the user must accept (``extra["confirm"]``).
+        """
+        last, self.held = self.held, None
+        if last is not None:
+            if not last.errors and last.action != "unchanged":
+                self.any_candidate = True
+            if self.any_candidate and self.mapped:
+                typical = _median(self.filled)
+                if typical >= 3 and last.filled * 2 <= typical and not last.errors and last.action != "unchanged":
+                    last.warnings.append(_("This last row has only %(n)d of the %(typical)d cells the rows above "
+                                           "have: it may have been cut off. Check it before importing.")
+                                         % {"n": last.filled, "typical": typical})
+                    last.extra["confirm"] = True
+            if self._may_be_cut(last):
+                self.pending.append(last)
+            else:
+                self._count(last)
+        if self.pending:
+            self._flag_prefixes()
+        self.report.sort(key=lambda entry: entry[0])
+        self.counts["listed"] = len(self.report)
+        return self.counts, self.report
+
+    def _flag_prefixes(self) -> None:
+        importer, ctx = self.importer, self.ctx
+        manager: Any = importer.model._default_manager
+        try:
+            importer.model._meta.get_field("name")
+        except FieldDoesNotExist:
+            manager = None  # the name is not a column of the model: compare with the file's names only
+        names = sorted(self.names or ())
+        for row in self.pending:
+            name = str(row.values.get("name") or "")
+            longer = None
+            at = bisect.bisect_right(names, name)  # the names that begin with ``name`` sort right after it
+            if at < len(names) and names[at].startswith(name):
+                longer = names[at]
+            if longer is None and manager is not None and hasattr(manager, "visible_to"):
+                longer = (manager.visible_to(ctx.actor).filter(name__startswith=name).exclude(name=name)
+                          .values_list("name", flat=True).first())
+            if longer:
+                row.warnings.append(_("%(name)s is the beginning of %(longer)s and the row's other cells are empty: "
+                                      "the name may have been cut off. Check it before importing.")
+                                    % {"name": name, "longer": longer})
+                row.extra["confirm"] = True
+            self._count(row)
+        self.pending = []
+
+
+def _median(counter: Counter[int]) -> int:
+    """The middle value (the upper one of an even count) of the values counted in ``counter``; 0 if none."""
+    n = sum(counter.values())
+    seen = 0
+    for value in sorted(counter):
+        seen += counter[value]
+        if seen > n // 2:
+            return value
+    return 0
+
+
+def validate(batch: ImportBatch, *, actor: User, progress: Progress | None = None
+             ) -> tuple[Importer, Context, dict[str, int], list[list[Any]]]:
+    """Read, parse and check every row against the database, a chunk at a time; nothing is written (an importer
+    whose rows go through services runs their writes and rolls them back). Returns the counts and the row report."""
+    run = _Pass(batch, actor=actor)
+    dry = getattr(run.importer, "dry_run", None)
+    for rows in run.chunks(progress):
+        if dry is not None:
+            with transaction.atomic():
+                dry(run.ctx, rows)
+        run.tally.add(rows)
+    counts, report = run.tally.finish()
+    return run.importer, run.ctx, counts, report
 
 
 def _cells(importer: Importer, row: RowResult, headers: dict[str, str] | None = None) -> list[list[Any]]:
@@ -345,30 +489,6 @@ def _cells(importer: Importer, row: RowResult, headers: dict[str, str] | None = 
     return out
 
 
-def _report(importer: Importer, rows: list[RowResult]) -> tuple[dict[str, int], list[list[Any]]]:
-    """Counts by status and a report row for each row with an error or a warning and for the first
-    :data:`REPORT_ROWS_WITH_VALUES` others: [line, status, action, reasons, label, raw cells, the values to write
-    (:func:`_cells`)]; ``counts["listed"]`` says how many rows the report lists."""
-    counts = {"total": len(rows), "new": 0, "update": 0, "unchanged": 0, "error": 0, "warning": 0,
-              "to_accept": 0, "listed": 0}
-    report: list[list[Any]] = []
-    headers = {f.name: f.header() for f in importer.fields}
-    for row in rows:
-        status = row.status
-        counts[status] = counts.get(status, 0) + 1
-        if row.extra.get("confirm") and not row.errors:
-            counts["to_accept"] += 1
-        if status not in ("error", "warning") and len(report) >= REPORT_ROWS_WITH_VALUES:
-            continue
-        reasons = row.errors + row.warnings
-        if status == "update" and row.changes:
-            reasons = [_("Changes: %(fields)s") % {"fields": "、".join(
-                importer.spec(k).header() for k in row.changes if any(f.name == k for f in importer.fields))}]
-        report.append([row.line, status, row.action, reasons, clean.storable(importer.row_label(row).strip()),
-                       [clean.storable(clean.cell_text(v)) for v in row.raw], _cells(importer, row, headers)])
-    counts["listed"] = len(report)
-    return counts, report
-
 
 def _save_progress(batch: ImportBatch, done: int, total: int) -> None:
     """Store the progress for the page's progress bar, at most twice a second (each write costs a commit)."""
@@ -389,10 +509,9 @@ def preview(batch: ImportBatch, *, actor: User, progress: Progress | None = None
             progress(step, done, total)
 
     try:
-        importer, _ctx, rows = validate(batch, actor=actor, progress=report_progress)
+        _importer, _ctx, counts, report = validate(batch, actor=actor, progress=report_progress)
     except reader.ImportRefused as exc:
         return services.batch_fail(batch=batch, error=exc.message)
-    counts, report = _report(importer, rows)
     return services.batch_previewed(batch=batch, counts=counts, report=report)
 
 
@@ -400,19 +519,29 @@ def preview(batch: ImportBatch, *, actor: User, progress: Progress | None = None
 _after_chunk: Callable[[int], None] | None = None
 
 
+class _NotAccepted(Exception):
+    """A commit found rows that look cut off and the user had not accepted them: what was written is rolled back."""
+
+    def __init__(self, counts: dict[str, int], report: list[list[Any]]) -> None:
+        super().__init__("warnings not accepted")
+        self.counts, self.report = counts, report
+
+
 def commit(batch: ImportBatch, *, actor: User, progress: Progress | None = None,
            accept_warnings: bool = False) -> ImportBatch:
     """Check every row again and write all valid rows in one transaction, with one audit event.
 
-    Rows with errors are left out (download them, fix them, import them again); if anything fails
-    while writing, nothing of the batch is stored. Rows that look cut off are written only when the user
-    accepted the warnings (``accept_warnings``); otherwise nothing is written and the batch stays checked.
+    The file goes through parse → check → write a chunk at a time (:data:`CHUNK_ROWS` rows), all in the one
+    transaction, so memory holds a chunk, not the file. Rows with errors are left out (download them, fix them,
+    import them again); if anything fails while writing, nothing of the batch is stored. Rows that look cut off
+    are written only when the user accepted the warnings (``accept_warnings``); otherwise the transaction is rolled
+    back, nothing is written and the batch stays checked, with the report that says why.
     """
     if batch.status == ImportBatch.Status.COMMITTED:
         return batch
     if batch.created_by_id != actor.pk:
         raise PermissionDenied("not your batch")
-    services.batch_start(batch=batch)
+    services.batch_start(batch=batch, status=ImportBatch.Status.COMMITTING)
 
     def report_progress(step: str, done: int, total: int) -> None:
         _save_progress(batch, done, total)
@@ -420,24 +549,33 @@ def commit(batch: ImportBatch, *, actor: User, progress: Progress | None = None,
             progress(step, done, total)
 
     try:
-        importer, ctx, rows = validate(batch, actor=actor, progress=report_progress)
-        counts, report = _report(importer, rows)
-        if counts["to_accept"] and not accept_warnings:
-            return services.batch_previewed(batch=batch, counts=counts, report=report)
-        todo = [r for r in rows if not r.errors and r.action in ("new", "update")]
-        services.batch_start(batch=batch, status=ImportBatch.Status.COMMITTING, total=len(todo))
         with transaction.atomic():
-            def step(done: int) -> None:
-                if progress:
-                    progress("write", done, len(todo))
-                if _after_chunk is not None:
-                    _after_chunk(done)
-
+            run = _Pass(batch, actor=actor)
+            importer, ctx = run.importer, run.ctx
+            written_rows = 0
             # what the rows' services record (and what a fast path reports) is kept for a revert
             with audit.collecting() as written:
-                importer.apply(ctx, todo, step)
+                for rows in run.chunks(report_progress):
+                    todo = [r for r in rows if not r.errors and r.action in ("new", "update")]
+                    before = written_rows
+
+                    def step(done: int, before: int = before) -> None:
+                        if progress:
+                            progress("write", before + done, max(before + done, run.total))
+
+                    importer.apply(ctx, todo, step)
+                    written_rows += sum(1 for r in todo if not r.errors)  # a service may refuse a row: left out
+                    run.tally.add(rows)
+                    if _after_chunk is not None:
+                        _after_chunk(written_rows)
+                importer.finish(ctx)
+            counts, report = run.tally.finish()
+            if counts["to_accept"] and not accept_warnings:
+                raise _NotAccepted(counts, report)
             services.batch_commit(actor=actor, batch=batch, label=importer.model._meta.label, counts=counts,
-                                  report=report, written=len(todo), undo=written.as_json())
+                                  report=report, written=written_rows, undo=written.as_json())
+    except _NotAccepted as exc:
+        return services.batch_previewed(batch=batch, counts=exc.counts, report=exc.report)
     except (ValidationError, reader.ImportRefused) as exc:
         message = exc.message if isinstance(exc, reader.ImportRefused) else " ".join(exc.messages)
         services.batch_fail(batch=batch, error=_("Nothing was imported: %(why)s") % {"why": message})

@@ -210,9 +210,5 @@ class ServiceImporter(Importer):
                 # the preview's rolled-back write left its values on the object: the service must see (and its
                 # audit event and the batch's revert record) what is stored
                 row.existing.refresh_from_db()
-            self.try_write(ctx, row)
-            if row.errors:
-                raise ValidationError(
-                    _("Row %(line)d: %(reasons)s") % {"line": row.line, "reasons": "；".join(row.errors)}
-                )
+            self.try_write(ctx, row)  # a row the service refuses keeps its errors and is left out
             progress(n)

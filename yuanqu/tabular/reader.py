@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -238,39 +240,84 @@ def _open(data: bytes) -> CalamineWorkbook:
         raise ImportRefused(_("The file is damaged: it cannot be opened as a spreadsheet."), "damaged") from exc
 
 
+class SheetRows:
+    """The rows of one sheet (the first visible one by default), read lazily, and its merged ranges (r0, c0, r1, c1).
+
+    Iterating gives every row from the sheet's first: row ``i`` is row ``i + 1`` in the spreadsheet, cells are str,
+    float, int, bool, date/datetime or "" (empty). calamine keeps the sheet in its own compact form and each row
+    becomes Python objects only when it is reached, so an import can go through a file of 10⁶ rows a chunk at a
+    time; iterating again starts over.
+    """
+
+    def __init__(self, data: bytes, fmt: str, sheet: str | None = None) -> None:
+        self.merged: list[tuple[int, int, int, int]] = []
+        self._text: str | None = None
+        self._ws: Any = None
+        if fmt == "csv":
+            self._text = decode_csv(data)
+            try:
+                self._dialect: Any = csv.Sniffer().sniff(self._text[:4096], delimiters=",;\t")
+            except csv.Error:
+                self._dialect = csv.excel
+            self.height, self.width = 0, 0
+            for row in self._csv():
+                self.height += 1
+                self.width = max(self.width, len(row))
+            return
+        book = _open(data)
+        sheets = visible_sheets(data, fmt)
+        if not sheets:
+            raise ImportRefused(_("The workbook has no visible sheet."), "no_sheet")
+        chosen = next((s for s in sheets if s.name == sheet), sheets[0])
+        try:
+            self._ws = book.get_sheet_by_index(chosen.index)
+            try:
+                for (r0, c0), (r1, c1) in self._ws.merged_cell_ranges or []:
+                    self.merged.append((r0, c0, r1, c1))
+            except Exception:  # merged ranges are not available for every format
+                self.merged = []
+        except Exception as exc:
+            raise ImportRefused(_("The file is damaged: it cannot be opened as a spreadsheet."), "damaged") from exc
+        start = self._ws.start or (0, 0)
+        self._left = start[1]  # calamine's rows begin at the first column that holds something
+        end = self._ws.end  # the last cell's (row, column), counted from 0
+        self.height, self.width = (end[0] + 1, end[1] + 1) if end else (0, 0)
+
+    def _csv(self) -> Iterator[list[str]]:
+        assert self._text is not None
+        return csv.reader(io.StringIO(self._text), self._dialect)
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        if self._text is not None:
+            yield from self._csv()
+            return
+        if not self.height:
+            return
+        pad = [""] * self._left
+        try:
+            rows = self._ws.iter_rows()
+            if pad:
+                for row in rows:
+                    yield pad + row
+            else:
+                yield from rows
+        except ImportRefused:
+            raise
+        except Exception as exc:
+            raise ImportRefused(_("The file is damaged: it cannot be opened as a spreadsheet."), "damaged") from exc
+
+    def head(self, n: int) -> list[list[Any]]:
+        """The first ``n`` rows."""
+        return list(itertools.islice(iter(self), n))
+
+
 def read_rows(
     data: bytes, fmt: str, sheet: str | None = None
 ) -> tuple[list[list[Any]], list[tuple[int, int, int, int]]]:
-    """All rows of one sheet (the first visible one by default) and its merged ranges (r0, c0, r1, c1).
-
-    Cells are str, float, int, bool, date/datetime or "" (empty); rows keep their positions, so row
-    ``i`` of the result is row ``i + 1`` in the spreadsheet.
-    """
-    if fmt == "csv":
-        text = decode_csv(data)
-        sample = text[:4096]
-        try:
-            dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        return [list(r) for r in csv.reader(io.StringIO(text), dialect)], []
-    book = _open(data)
-    sheets = visible_sheets(data, fmt)
-    if not sheets:
-        raise ImportRefused(_("The workbook has no visible sheet."), "no_sheet")
-    chosen = next((s for s in sheets if s.name == sheet), sheets[0])
-    try:
-        ws = book.get_sheet_by_index(chosen.index)
-        rows = ws.to_python(skip_empty_area=False)
-        merged: list[tuple[int, int, int, int]] = []
-        try:
-            for (r0, c0), (r1, c1) in ws.merged_cell_ranges or []:
-                merged.append((r0, c0, r1, c1))
-        except Exception:  # merged ranges are not available for every format
-            merged = []
-    except Exception as exc:
-        raise ImportRefused(_("The file is damaged: it cannot be opened as a spreadsheet."), "damaged") from exc
-    return [list(r) for r in rows], merged
+    """All rows of one sheet (the first visible one by default) and its merged ranges (r0, c0, r1, c1), as lists
+    (:class:`SheetRows` reads them one at a time)."""
+    rows = SheetRows(data, fmt, sheet)
+    return [list(r) for r in rows], rows.merged
 
 
 def to_date(value: Any) -> dt.date | None:

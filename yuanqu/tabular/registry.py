@@ -314,6 +314,8 @@ class RowResult:
     existing: Any = None  # the stored row (or its values) for updates
     changes: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: How many of the row's mapped cells hold something (a row with far fewer than the others may be cut off).
+    filled: int = 0
 
     @property
     def status(self) -> str:
@@ -387,7 +389,8 @@ class Importer(ABC):
         return None
 
     def prefetch(self, ctx: Context, rows: Sequence[RowResult]) -> None:
-        """Load the stored rows the file's keys point at (called once, before :meth:`check`); nothing by default."""
+        """Load the stored rows the keys of a chunk of rows point at (called per chunk, before :meth:`check` of its
+        rows; a chunk's lookups replace the previous chunk's, so memory holds one chunk's); nothing by default."""
         return None
 
     @abstractmethod
@@ -396,7 +399,13 @@ class Importer(ABC):
 
     @abstractmethod
     def apply(self, ctx: Context, rows: Sequence[RowResult], progress: Callable[[int], None]) -> None:
-        """Write the valid rows (inside the engine's transaction)."""
+        """Write the valid rows of a chunk (inside the engine's one transaction, chunk after chunk; a later chunk is
+        checked after the earlier ones were written). A row a service refuses gets the error and is left out."""
+
+    def finish(self, ctx: Context) -> None:
+        """After the last chunk of a commit, in its transaction: what is done once for the whole file (the
+        statistics' rollups); nothing by default."""
+        return None
 
     def row_label(self, row: RowResult) -> str:
         return " ".join(str(row.values.get(k, "")) for k in self.key_fields)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,15 +126,30 @@ def _spread(rows: list[list[Any]], merged: Sequence[tuple[int, int, int, int]], 
 
 def find_table(rows: list[list[Any]], vocabulary: dict[str, str], *, key_columns: Sequence[str] = (),
                merged: Sequence[tuple[int, int, int, int]] = (), header_row: int | None = None) -> Table:
-    """Locate the header among the first rows and split the rest into data rows and skipped rows.
+    """Locate the header among the first rows and split the rest into data rows and skipped rows
+    (:func:`find_header`, then :func:`data_rows` over every row, kept in ``Table.rows``)."""
+    width = max((len(r) for r in rows), default=0)
+    table = find_header(rows[:HEAD_ROWS], vocabulary, width=width, merged=merged, header_row=header_row)
+    table.rows = list(data_rows(table, rows, width))
+    return table
+
+
+#: How many rows from the top :func:`find_header` reads.
+HEAD_ROWS = HEAD_SCAN + 3
+
+
+def find_header(head: list[list[Any]], vocabulary: dict[str, str], *, width: int,
+                merged: Sequence[tuple[int, int, int, int]] = (), header_row: int | None = None) -> Table:
+    """Locate the header among the first rows (``head``: the sheet's first :data:`HEAD_ROWS` rows, ``width``: the
+    sheet's) and the rows under it that repeat it; the table returned has no data rows yet (:func:`data_rows`).
 
     ``vocabulary`` maps normalised column names (synonyms) to fields; the row matching most of them is
     the header. One or two rows above it that hold several texts (not a single title) and sit over
     merged or empty spans become the upper levels of the header ("2022年" over "产值" and "税收"); so does a
     row right below it that fills the header's gaps.
     """
-    width = max((len(r) for r in rows), default=0)
-    grid = _spread(rows[:HEAD_SCAN + 3], merged, width)
+    rows = head
+    grid = _spread(rows[:HEAD_ROWS], merged, width)
     if header_row is None:
         best, best_score = 0, -1.0
         for i, row in enumerate(grid[:HEAD_SCAN]):
@@ -216,10 +231,18 @@ def find_table(rows: list[list[Any]], vocabulary: dict[str, str], *, key_columns
             unit = units[0]
             header = f"{header}({unit})"
         columns.append(Column(index=c, header=header, label=label, unit=unit))
-    table = Table(header_rows=header_rows, columns=columns, echo_rows=echo_rows)
-    notes_started = False
-    for i in range((echo_rows or header_rows)[-1] + 1, len(rows)):
-        row = rows[i]
+    return Table(header_rows=header_rows, columns=columns, echo_rows=echo_rows)
+
+
+def data_rows(table: Table, rows: Iterable[list[Any]], width: int) -> Iterator[tuple[int, list[Any]]]:
+    """The data rows under ``table``'s header among ``rows`` (every row of the sheet, from its first), as (sheet row
+    number counted from 1, cells padded to ``width``); total rows and notes are noted in ``table.skipped`` as they
+    are passed. A generator: a large sheet goes through it a row at a time."""
+    notes_started = seen_data = False
+    first = (table.echo_rows or table.header_rows)[-1] + 1
+    for i, row in enumerate(rows):
+        if i < first:
+            continue
         count = len(row) - row.count("") - row.count(None)  # counted in C: this loop sees every row
         if not count:
             continue
@@ -237,12 +260,12 @@ def find_table(rows: list[list[Any]], vocabulary: dict[str, str], *, key_columns
             continue
         lead = cell_text(firsts[0]).replace(" ", "")
         if notes_started or (count == 1 and (lead.startswith(NOTE_PREFIXES) or len(lead) > 30)) or (
-                count <= 2 and lead.startswith(NOTE_PREFIXES) and table.rows):
+                count <= 2 and lead.startswith(NOTE_PREFIXES) and seen_data):
             notes_started = True
             table.skipped.append((i + 1, "note"))
             continue
-        table.rows.append((i + 1, row if len(row) >= width else list(row) + [""] * (width - len(row))))
-    return table
+        seen_data = True
+        yield i + 1, row if len(row) >= width else list(row) + [""] * (width - len(row))
 
 
 @dataclass
