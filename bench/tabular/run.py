@@ -177,6 +177,7 @@ def generate_stats(path: Path, n: int) -> None:
 def setup_django(db_url: str) -> None:
     os.environ["DATABASE_URL"] = db_url
     os.environ.setdefault("YUANQU_DEMO", "1")
+    os.environ.setdefault("DEBUG", "0")  # as in production: no query log (the demo setting turns DEBUG on)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuanqu.settings")
     import django
 
@@ -195,7 +196,7 @@ def reset(db_url: str, entity: str = "enterprises", n: int = 0) -> None:
     from yuanqu.accounts.models import User
     from yuanqu.accounts.services import user_create_on_server
     from yuanqu.core.models import Region
-    from yuanqu.enterprises.models import Enterprise, EnterpriseName, Settlement
+    from yuanqu.enterprises.models import Designation, Enterprise, EnterpriseName, Settlement
     from yuanqu.parks.models import Park
     from yuanqu.parks.services import park_create
     from yuanqu.stats.models import RegionRollup, Report, ReportValue, Rollup, Round
@@ -204,7 +205,7 @@ def reset(db_url: str, entity: str = "enterprises", n: int = 0) -> None:
 
     with connection.cursor() as cursor:
         for model in (Rollup, RegionRollup, ReportValue, Report, Round.indicators.through, Round, EnterpriseName,
-                      Settlement, Enterprise, ImportBatch, SavedMapping):
+                      Settlement, Designation, Enterprise, ImportBatch, SavedMapping):
             cursor.execute(f"DELETE FROM {model._meta.db_table}")
     if not User.objects.filter(username="bench").exists():
         user_create_on_server(
@@ -218,9 +219,9 @@ def reset(db_url: str, entity: str = "enterprises", n: int = 0) -> None:
     now = timezone.now()
     with transaction.atomic():
         fast_insert(Enterprise, ("uscc", "name", "name_pinyin", "name_initials", "industry", "region", "is_high_tech",
-                                 "srdi_level", "is_above_scale", "listing", "is_four_new", "status", "created_at",
-                                 "updated_at"),
-                    [(uscc, name, "", "", "6513", "370213", False, "", False, "unlisted", False, "active", now, now)
+                                 "srdi_level", "is_above_scale", "listing", "is_four_new", "status", "business_scope",
+                                 "created_at", "updated_at"),
+                    [(uscc, name, "", "", "6513", "370213", False, "", False, "unlisted", False, "active", "", now, now)
                      for uscc, name in companies(n)])
         if entity == "report_values":
             ids = list(Enterprise.objects.values_list("pk", flat=True))
@@ -365,8 +366,8 @@ def phase_floor(db_url: str, path: Path, entity: str = "enterprises") -> dict[st
     from django.utils import timezone
     from python_calamine import CalamineWorkbook
 
-    from yuanqu.enterprises.models import Enterprise
-    from yuanqu.tabular.fast import fast_insert
+    from yuanqu.enterprises.models import Designation, Enterprise
+    from yuanqu.tabular.fast import fast_insert, fast_insert_keyed
 
     t = time.perf_counter()
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
@@ -392,6 +393,7 @@ def phase_floor(db_url: str, path: Path, entity: str = "enterprises") -> dict[st
                 Decimal(repr(r[5])),
                 dt.date.fromisoformat(r[6]),
                 status[r[4]],
+                "",
                 now,
                 now,
             )
@@ -411,11 +413,30 @@ def phase_floor(db_url: str, path: Path, entity: str = "enterprises") -> dict[st
         "registered_capital_wan",
         "established_on",
         "status",
+        "business_scope",
         "created_at",
         "updated_at",
     )
+    # the same rows as the engine stores: the former flags are a designation's history (梯度培育) as well
+    today = timezone.localdate()
+    until = today.replace(year=today.year + 3) - dt.timedelta(days=1)
+    kinds = {"创新型中小企业": "innovative_sme", "专精特新小巨人": "little_giant"}
+    designations = []
+    plain = ("企业信息导入", "", "", "")  # source, level, certificate number, end reason
     with transaction.atomic():
-        fast_insert(Enterprise, names, out)
+        ids = dict(fast_insert_keyed(Enterprise, names, out, "uscc"))
+        for r in rows[1:]:
+            pk = ids[r[0]]
+            if r[7] == "是":
+                designations.append((pk, "high_tech", today, until, "", None, None, None, *plain, now, now))
+            if r[8]:
+                designations.append((pk, kinds[r[8]], today, until, "", None, None, None, *plain, now, now))
+            if r[10] != "未上市":
+                designations.append((pk, "listing", today, None, listing[r[10]], today, today, today, *plain, now,
+                                     now))
+        fast_insert(Designation, ("enterprise", "kind", "recognised_on", "valid_until", "board", "coaching_on",
+                                  "filed_on", "listed_on", "source", "level", "certificate_no", "end_reason",
+                                  "created_at", "updated_at"), designations)
     seconds = time.perf_counter() - t
     assert connection.vendor in ("sqlite", "postgresql")
     return {"seconds": seconds, "rows": Enterprise.objects.count(), "peak_mb": peak_mb()}

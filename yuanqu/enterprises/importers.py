@@ -9,11 +9,11 @@ their services inside the batch's one transaction: their lists are short.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +25,7 @@ from yuanqu.core.text import normalize_uscc
 from yuanqu.core.validators import EARLIEST_FOUNDING_DATE
 from yuanqu.parks.importers import resolve_park
 from yuanqu.tabular.clean import CellError
-from yuanqu.tabular.fast import fast_insert, fast_pinyin_keys
+from yuanqu.tabular.fast import fast_insert, fast_insert_keyed, fast_pinyin_keys, stored_keys
 from yuanqu.tabular.importers import (
     CHUNK,
     YES_NO_HELP,
@@ -271,12 +271,7 @@ class EnterpriseImporter(Importer):
             chunk = keys[i : i + CHUNK]
             # which of these codes are stored: one plain query (the ORM's parameter handling costs more
             # than the query on 10⁵ codes), then the stored rows' values through the ORM
-            with connection.cursor() as cursor:
-                table, column = str(Enterprise._meta.db_table), str(Enterprise._meta.get_field("uscc").column)
-                qn = connection.ops.quote_name
-                cursor.execute(f"SELECT {qn(column)} FROM {qn(table)} WHERE {qn(column)} IN "
-                               f"({', '.join(['%s'] * len(chunk))})", chunk)
-                stored = [r[0] for r in cursor.fetchall()]
+            stored = stored_keys(Enterprise, "uscc", chunk)
             if not stored:
                 continue
             for row in Enterprise.objects.filter(uscc__in=stored).values(*names):
@@ -363,29 +358,36 @@ class EnterpriseImporter(Importer):
         names = (*ENTERPRISE_FIELDS, "name_pinyin", "name_initials", "created_at", "updated_at")
         d_names = ("enterprise", "kind", "level", "certificate_no", "recognised_on", "valid_until", "ended_on",
                    "end_reason", "source", "board", "coaching_on", "filed_on", "listed_on", "created_at", "updated_at")
+        unset = [(n, (None, Enterprise._meta.get_field(n).get_default())) for n in LADDER_FIELDS]  # type: ignore[union-attr]
+        ladder_of = operator.itemgetter(*LADDER_FIELDS)
+        row_of = operator.itemgetter(*ENTERPRISE_FIELDS)
+        base = dict(plan)  # a row's values over the defaults, read in the fields' order (in C, not a loop per field)
+        # the designations of each combination of flags, as rows without their enterprise (a file has a handful)
+        memo: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
         done = 0
         for i in range(0, len(new), CHUNK):
             batch = []
-            granted: dict[str, list[Designation]] = {}
+            granted: dict[str, list[tuple[Any, ...]]] = {}
             for r in new[i : i + CHUNK]:
-                v = r.values
-                batch.append((*[v.get(n, d) for n, d in plan], *fast_pinyin_keys(v["name"]), now, now))
-                wanted = {n: v[n] for n in LADDER_FIELDS
-                          if v.get(n) not in (None, Enterprise._meta.get_field(n).get_default())}  # type: ignore[union-attr]
-                if wanted:
-                    granted[v["uscc"]] = flag_designations(on=ctx.today, source=IMPORT_SOURCE, **wanted)
-            fast_insert(Enterprise, names, batch)
-            # the new rows' keys, for a revert of the batch (one query per chunk, as the settle step does)
-            created = dict(Enterprise.objects.filter(uscc__in=[r.values["uscc"] for r in new[i : i + CHUNK]])
-                           .values_list("uscc", "pk"))
+                v = base | r.values
+                batch.append(row_of(v) + fast_pinyin_keys(v["name"]) + (now, now))
+                flags = ladder_of(v)
+                rows_of = memo.get(flags)
+                if rows_of is None:
+                    wanted = {n: v[n] for n, default in unset if v[n] not in default}
+                    rows_of = memo[flags] = [
+                        (d.kind, d.level, d.certificate_no, d.recognised_on, d.valid_until, d.ended_on,
+                         d.end_reason, d.source, d.board, d.coaching_on, d.filed_on, d.listed_on, now, now)
+                        for d in flag_designations(on=ctx.today, source=IMPORT_SOURCE, **wanted)]
+                if rows_of:
+                    granted[v["uscc"]] = rows_of
+            # the new rows' keys, for a revert of the batch and for the designations
+            created = dict(fast_insert_keyed(Enterprise, names, batch, "uscc"))
             audit.note_created(label, list(created.values()))
             if granted:
-                fast_insert(Designation, d_names, [
-                    (created[uscc], d.kind, d.level, d.certificate_no, d.recognised_on, d.valid_until, d.ended_on,
-                     d.end_reason, d.source, d.board, d.coaching_on, d.filed_on, d.listed_on, now, now)
-                    for uscc, ds in granted.items() for d in ds])
-                audit.note_created(Designation._meta.label, list(Designation.objects.filter(
-                    enterprise_id__in=[created[u] for u in granted], created_at=now).values_list("pk", flat=True)))
+                audit.note_created(Designation._meta.label, [pk for _e, pk in fast_insert_keyed(
+                    Designation, d_names, [(created[uscc], *d) for uscc, ds in granted.items() for d in ds],
+                    "enterprise")])
             done += len(batch)
             progress(done)
         updates = [r for r in rows if r.action == "update" and r.changes]

@@ -154,3 +154,73 @@ def fast_update(model: type[models.Model], names: Sequence[str], rows: Sequence[
             prepared.append(values)
     with connection.cursor() as cursor:
         cursor.executemany(sql, prepared)
+
+
+def last_pk(model: type[models.Model]) -> int:
+    """The largest primary key ``model``'s table holds (0 when empty): rows inserted after this, in the caller's
+    transaction, have larger keys (:func:`inserted_since`)."""
+    pk = model._meta.pk
+    assert pk is not None
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX({qn(str(pk.column))}) FROM {qn(str(model._meta.db_table))}")
+        row = cursor.fetchone()
+    return int(row[0] or 0) if row else 0
+
+
+def inserted_since(model: type[models.Model], after: int, key: str) -> list[tuple[Any, int]]:
+    """(``key`` column, primary key) of the rows of ``model`` with a primary key above ``after`` (:func:`last_pk`):
+    the ids of the rows a bulk insert just wrote, in one range scan of the primary key. Rows other transactions
+    committed meanwhile may be among them: the caller keeps the keys it wrote."""
+    pk = model._meta.pk
+    assert pk is not None
+    column = str(model._meta.get_field(key).column)  # type: ignore[union-attr]
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {qn(column)}, {qn(str(pk.column))} FROM {qn(str(model._meta.db_table))} "
+                       f"WHERE {qn(str(pk.column))} > %s", [after])
+        return [(k, int(v)) for k, v in cursor.fetchall()]
+
+
+def stored_keys(model: type[models.Model], key: str, values: Sequence[Any]) -> list[Any]:
+    """Which of ``values`` the column ``key`` of ``model``'s table holds: one plain query (the ORM's handling of
+    thousands of parameters costs more than the query). PostgreSQL takes the list as one array parameter
+    (``= ANY``), which spares the driver parsing thousands of placeholders."""
+    if not values:
+        return []
+    column = str(model._meta.get_field(key).column)  # type: ignore[union-attr]
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT {qn(column)} FROM {qn(str(model._meta.db_table))} WHERE {qn(column)} = ANY(%s)",
+                           [list(values)])
+        else:
+            cursor.execute(f"SELECT {qn(column)} FROM {qn(str(model._meta.db_table))} WHERE {qn(column)} IN "
+                           f"({', '.join(['%s'] * len(values))})", list(values))
+        return [r[0] for r in cursor.fetchall()]
+
+
+def fast_insert_keyed(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]],
+                      key: str) -> list[tuple[Any, int]]:
+    """:func:`fast_insert`, returning (value of ``key``, primary key) of each row inserted, in the rows' order.
+
+    PostgreSQL: the primary keys are drawn from the table's sequence first (one query) and written with the
+    rows, so nothing is read back. SQLite: the rows get keys above the table's largest, read back in one range scan
+    of the primary key and matched on ``key`` (one writer at a time: nothing else can slip in between)."""
+    if not rows:
+        return []
+    at = list(names).index(key)
+    pk = model._meta.pk
+    assert pk is not None
+    if connection.vendor == "postgresql":
+        qn = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
+                           [qn(str(model._meta.db_table)), str(pk.column), len(rows)])
+            ids = cursor.fetchone()[0]
+        fast_insert(model, (pk.name, *names), [(i, *row) for i, row in zip(ids, rows, strict=True)])
+        return [(row[at], i) for i, row in zip(ids, rows, strict=True)]
+    after = last_pk(model)
+    fast_insert(model, names, rows)
+    wrote = {row[at] for row in rows}
+    return [(k, i) for k, i in inserted_since(model, after, key) if k in wrote]

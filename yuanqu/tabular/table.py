@@ -18,6 +18,8 @@ from .clean import cell_text, halfwidth, is_empty, match_key, split_header_unit,
 TOTAL_WORDS = ("合计", "小计", "总计", "共计", "累计", "总数", "total", "subtotal")
 NOTE_PREFIXES = ("注", "备注", "说明", "填表", "制表", "审核", "负责人", "数据来源", "资料来源", "单位负责人",
                  "统计负责人", "联系电话", "填报", "*", "※", "＊", "（注", "(注")
+#: The first characters a total row's text may start with (most rows are passed without looking further).
+_TOTAL_STARTS = frozenset({w[0] for w in TOTAL_WORDS} | {w[0].upper() for w in TOTAL_WORDS} | {" ", "\u3000"})
 #: How many rows from the top may be titles or headers.
 HEAD_SCAN = 30
 #: First cells of a row that repeats the header in another form (a sequence-number header: 序号, 编号, No.).
@@ -254,7 +256,7 @@ def data_rows(table: Table, rows: Iterable[list[Any]], width: int) -> Iterator[t
                     break
         if count == 1 and is_empty(firsts[0]):
             continue
-        heads = [t for t in firsts if type(t) is str]
+        heads = [t for t in firsts if type(t) is str and t[:1] in _TOTAL_STARTS]
         if heads and any(t.replace(" ", "").replace("\u3000", "").lower().startswith(TOTAL_WORDS) for t in heads):
             table.skipped.append((i + 1, "total"))
             continue
