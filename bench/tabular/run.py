@@ -189,31 +189,49 @@ def reset(db_url: str, entity: str = "enterprises", n: int = 0) -> None:
     enterprises (settlements), and their settlements in the park too (statistics)."""
     setup_django(db_url)
     from django.core.management import call_command
-    from django.db import connection, transaction
-    from django.utils import timezone
+    from django.db import connection
 
     call_command("migrate", verbosity=0)
     from yuanqu.accounts.models import User
     from yuanqu.accounts.services import user_create_on_server
     from yuanqu.core.models import Region
     from yuanqu.enterprises.models import Designation, Enterprise, EnterpriseName, Settlement
-    from yuanqu.parks.models import Park
-    from yuanqu.parks.services import park_create
     from yuanqu.stats.models import RegionRollup, Report, ReportValue, Rollup, Round
-    from yuanqu.tabular.fast import fast_insert
     from yuanqu.tabular.models import ImportBatch, SavedMapping
 
+    tables = [m._meta.db_table for m in (Rollup, RegionRollup, ReportValue, Report, Round.indicators.through, Round,
+                                         EnterpriseName, Settlement, Designation, Enterprise, ImportBatch,
+                                         SavedMapping)]
     with connection.cursor() as cursor:
-        for model in (Rollup, RegionRollup, ReportValue, Report, Round.indicators.through, Round, EnterpriseName,
-                      Settlement, Designation, Enterprise, ImportBatch, SavedMapping):
-            cursor.execute(f"DELETE FROM {model._meta.db_table}")
+        for table in tables:
+            cursor.execute(f"DELETE FROM {table}")
+        if connection.vendor == "postgresql":
+            # the deleted rows' space made free again (autovacuum is off here): runs after runs would bloat the tables
+            cursor.execute(f"VACUUM {', '.join(tables)}")
     if not User.objects.filter(username="bench").exists():
         user_create_on_server(
             role="region_staff", region=Region.objects.get(pk="370213"), username="bench", password="bench-Pa55word"
         )
     user = User.objects.get(username="bench")
-    if entity == "enterprises":
-        return
+    if entity != "enterprises":
+        seed(user, entity, n)
+    with connection.cursor() as cursor:  # statistics for the planner, as autovacuum keeps them in production
+        cursor.execute("ANALYZE" if connection.vendor == "postgresql" else "PRAGMA optimize")
+
+
+def seed(user: object, entity: str, n: int) -> None:
+    """The enterprises a settlements or statistics file refers to, and their settlements (statistics)."""
+    import datetime as dt
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from yuanqu.core.models import Region
+    from yuanqu.enterprises.models import Enterprise, Settlement
+    from yuanqu.parks.models import Park
+    from yuanqu.parks.services import park_create
+    from yuanqu.tabular.fast import fast_insert
+
     park = Park.objects.filter(name=PARK).first() or park_create(
         actor=user, name=PARK, region=Region.objects.get(pk="370213"), kind=Park.Kind.INDUSTRIAL)
     now = timezone.now()

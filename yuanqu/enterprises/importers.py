@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,7 +26,7 @@ from yuanqu.core.text import normalize_uscc
 from yuanqu.core.validators import EARLIEST_FOUNDING_DATE
 from yuanqu.parks.importers import resolve_park
 from yuanqu.tabular.clean import CellError
-from yuanqu.tabular.fast import fast_insert, fast_insert_keyed, fast_pinyin_keys, stored_keys
+from yuanqu.tabular.fast import fast_insert_keyed, fast_pinyin_keys, stored_keys
 from yuanqu.tabular.importers import (
     CHUNK,
     YES_NO_HELP,
@@ -528,11 +529,12 @@ class SettlementImporter(ServiceImporter):
         if not self.bulk:
             return
         keys = sorted({r.values["uscc"] for r in rows if r.values.get("uscc")})
-        found: dict[str, Enterprise] = {}
+        found: dict[str, Any] = {}
         for i in range(0, len(keys), CHUNK):
-            # among the enterprises the user may find (its region's): another district's code reads as unknown
-            found.update((e.uscc, e) for e in enterprises_findable_by(ctx.actor).filter(uscc__in=keys[i : i + CHUNK])
-                         .only("pk", "uscc", "name"))
+            # among the enterprises the user may find (its region's): another district's code reads as unknown; a new
+            # row needs the id only (no model instance per row)
+            found.update((uscc, SimpleNamespace(pk=pk, uscc=uscc)) for uscc, pk in enterprises_findable_by(ctx.actor)
+                         .filter(uscc__in=keys[i : i + CHUNK]).order_by().values_list("uscc", "pk"))
         ctx.cache["enterprises"] = found
         ids = sorted(e.pk for e in found.values())
         active: dict[tuple[int, int], Settlement] = {}
@@ -618,12 +620,8 @@ class SettlementImporter(ServiceImporter):
                 enterprises.add(ent.pk)
                 out.append((ent.pk, v["park"].pk, stage.value, v["signed_on"], dates.get("fitout_on"),
                             dates.get("moved_in_on"), dates.get("exited_on"), reason, v.get("note", ""), now, now))
-            fast_insert(Settlement, names, out)
-            wanted = {(r.extra["enterprise"].pk, r.values["park"].pk) for r in chunk}
-            created = [pk for pk, e, p in Settlement.objects.filter(
-                enterprise_id__in=sorted({e for e, _p in wanted}), created_at=now).values_list(
-                "pk", "enterprise_id", "park_id") if (e, p) in wanted]
-            audit.note_created(Settlement._meta.label, created)
+            audit.note_created(Settlement._meta.label, [pk for _e, pk in fast_insert_keyed(
+                Settlement, names, out, "enterprise")])
             progress(len(changed_rows) + i + len(chunk))
         if enterprises:
             changes.changed("enterprise", *sorted(enterprises))  # their parks changed
