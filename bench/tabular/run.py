@@ -251,7 +251,7 @@ def reset(db_url: str, entity: str = "enterprises", n: int = 0) -> None:
     from yuanqu.accounts.models import User
     from yuanqu.accounts.services import user_create_on_server
     from yuanqu.core.models import Region
-    from yuanqu.enterprises.models import Enterprise, EnterpriseName, Settlement
+    from yuanqu.enterprises.models import Designation, Enterprise, EnterpriseName, Settlement
     from yuanqu.investment import models as inv
     from yuanqu.parks.models import Park
     from yuanqu.parks.services import park_create
@@ -263,7 +263,7 @@ def reset(db_url: str, entity: str = "enterprises", n: int = 0) -> None:
         for model in (inv.CaseMeasure, inv.CaseMeeting, inv.Case, inv.FollowUp, inv.LeadContact, inv.StageEvidence,
                       inv.StageChange, inv.ProjectMonth, inv.ProjectStage, inv.Project, inv.Lead,
                       Rollup, RegionRollup, ReportValue, Report, Round.indicators.through, Round, EnterpriseName,
-                      Settlement, Enterprise, ImportBatch, SavedMapping):
+                      Designation, Settlement, Enterprise, ImportBatch, SavedMapping):
             cursor.execute(f"DELETE FROM {model._meta.db_table}")
     if not User.objects.filter(username="bench").exists():
         user_create_on_server(
@@ -277,9 +277,9 @@ def reset(db_url: str, entity: str = "enterprises", n: int = 0) -> None:
     now = timezone.now()
     with transaction.atomic():
         fast_insert(Enterprise, ("uscc", "name", "name_pinyin", "name_initials", "industry", "region", "is_high_tech",
-                                 "srdi_level", "is_above_scale", "listing", "is_four_new", "status", "created_at",
-                                 "updated_at"),
-                    [(uscc, name, "", "", "6513", "370213", False, "", False, "unlisted", False, "active", now, now)
+                                 "srdi_level", "is_above_scale", "listing", "is_four_new", "status", "business_scope",
+                                 "created_at", "updated_at"),
+                    [(uscc, name, "", "", "6513", "370213", False, "", False, "unlisted", False, "active", "", now, now)
                      for uscc, name in companies(n)])
         if entity == "report_values":
             ids = list(Enterprise.objects.values_list("pk", flat=True))
@@ -465,6 +465,7 @@ def phase_floor(db_url: str, path: Path, entity: str = "enterprises") -> dict[st
                 Decimal(repr(r[5])),
                 dt.date.fromisoformat(r[6]),
                 status[r[4]],
+                "",
                 now,
                 now,
             )
@@ -484,6 +485,7 @@ def phase_floor(db_url: str, path: Path, entity: str = "enterprises") -> dict[st
         "registered_capital_wan",
         "established_on",
         "status",
+        "business_scope",
         "created_at",
         "updated_at",
     )
