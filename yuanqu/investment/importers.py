@@ -59,8 +59,11 @@ def _service_values(ctx: Context, values: dict[str, Any]) -> dict[str, Any]:
 def _field_errors(model: type[Any], name: str, value: Any) -> list[str]:
     """What ``full_clean`` says of ``value`` in field ``name`` beyond what the cell's parser checked (a length, a
     range): the field's own validators, which ask nothing of the database."""
+    field = model._meta.get_field(name)
+    if isinstance(value, str) and len(value) <= (field.max_length or 0):
+        return []  # a key of a checked name: within its length, it holds no character a validator refuses
     try:
-        model._meta.get_field(name).run_validators(value)
+        field.run_validators(value)  # type: ignore[union-attr]
     except ValidationError as exc:
         return list(exc.messages)
     return []
