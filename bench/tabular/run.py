@@ -1,12 +1,16 @@
-"""Import benchmark: enterprises, settlements and historical statistics from .xlsx, on SQLite and PostgreSQL.
+"""Import benchmark: enterprises, settlements, historical statistics, leads and projects from .xlsx, on SQLite and
+PostgreSQL.
 
     .venv/bin/python bench/tabular/run.py [--rows 100000] [--die-rows 10000] [--stats-enterprises 100000]
-        [--entities enterprises,settlements,report_values] [--pg postgres://postgres@127.0.0.1:5432/bench_tabular]
+        [--entities enterprises,settlements,report_values,leads,projects]
+        [--pg postgres://postgres@127.0.0.1:5432/bench_tabular]
 
 The files: ``--rows`` enterprises × 12 columns; ``--rows`` settlements (USCC, park, signed and moved-in dates)
 of enterprises registered beforehand; ``--stats-enterprises`` settled enterprises × 12 months × 6 monthly
 indicators of historical statistics (one row per enterprise and month; 100k enterprises is 1.2M rows and 7.2M
-values). Seeding (the enterprises and settlements a file refers to) happens before the clock starts.
+values); ``--rows`` leads (name, USCC, source, park, industry, amounts, note) and ``--rows`` projects (name, park,
+level, industry, amounts, note), each new, into an empty table. Seeding (the enterprises and settlements a file
+refers to) happens before the clock starts.
 
 Measured side by side, each in a fresh process on an empty enterprise table (peak memory = the process's
 maximum resident set size):
@@ -19,7 +23,11 @@ maximum resident set size):
   the first ``--die-rows`` rows of the same data and its time is extrapolated linearly — said in the output;
 - (b) the floor: calamine reading the file, plus a raw COPY (PostgreSQL) or executemany (SQLite) of the
   same rows, converted just enough to be stored, with no validation at all (statistics: the rounds, the reports
-  and the values; no derived figures, no rollups).
+  and the values; no derived figures, no rollups; leads without their search keys; projects with their stage
+  rows).
+
+``bench/tabular/investment_paths.py`` times the lead and project imports with their bulk path and row by row (the
+``engine-rows`` phase: ``importer.bulk = False``).
 
 django-import-export is measured for enterprises only.
 """
@@ -37,6 +45,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -174,6 +183,53 @@ def generate_stats(path: Path, n: int) -> None:
     book.close()
 
 
+LEAD_HEADERS = ["企业名称", "统一社会信用代码", "来源", "意向园区", "行业", "意向投资额(万元)", "预计用工", "备注"]
+PROJECT_HEADERS = ["项目名称", "园区", "项目级别", "行业", "总投资(万元)", "固定资产投资(万元)", "备注"]
+
+
+def generate_leads(path: Path, n: int) -> None:
+    """``n`` new leads, each a different company (by normalised name and by code), half of them with a code."""
+    import xlsxwriter
+
+    rng = random.Random(17)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = book.add_worksheet("线索")
+    for c, h in enumerate(LEAD_HEADERS):
+        ws.write_string(0, c, h)
+    for r, (uscc, name) in enumerate(companies(n, seed=17), start=1):
+        ws.write_string(r, 0, name.replace("有限公司", "") + "有限公司")
+        if r % 2:
+            ws.write_string(r, 1, uscc)
+        ws.write_string(r, 2, rng.choice(["展会", "以商招商", "中介机构", "其他"]))
+        ws.write_string(r, 3, PARK)
+        ws.write_string(r, 4, rng.choice(["6513", "2710", "6511", "7320", "3581"]))
+        ws.write_number(r, 5, round(rng.uniform(100, 50000), 2))
+        ws.write_number(r, 6, rng.randint(5, 500))
+        ws.write_string(r, 7, rng.choice(["", "已对接", "待回访"]))
+    book.close()
+
+
+def generate_projects(path: Path, n: int) -> None:
+    """``n`` new projects with distinct names."""
+    import xlsxwriter
+
+    rng = random.Random(19)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = book.add_worksheet("重点项目")
+    for c, h in enumerate(PROJECT_HEADERS):
+        ws.write_string(0, c, h)
+    for r in range(1, n + 1):
+        ws.write_string(r, 0, "".join(rng.choice(WORDS) for _ in range(2)) + rng.choice(TRADES) + f"项目{r}")
+        ws.write_string(r, 1, PARK)
+        ws.write_string(r, 2, rng.choice(["市重点", "区重点", "省重点", "一般项目"]))
+        ws.write_string(r, 3, rng.choice(["6513", "2710", "6511", "7320", "3581"]))
+        total = round(rng.uniform(1000, 500000), 2)
+        ws.write_number(r, 4, total)
+        ws.write_number(r, 5, round(total * rng.uniform(0.3, 0.9), 2))
+        ws.write_string(r, 6, rng.choice(["", "新建厂房", "研发中心"]))
+    book.close()
+
+
 def setup_django(db_url: str) -> None:
     os.environ["DATABASE_URL"] = db_url
     os.environ.setdefault("YUANQU_DEMO", "1")
@@ -196,12 +252,15 @@ def reset(db_url: str, entity: str = "enterprises", n: int = 0) -> None:
     from yuanqu.accounts.services import user_create_on_server
     from yuanqu.core.models import Region
     from yuanqu.enterprises.models import Designation, Enterprise, EnterpriseName, Settlement
+    from yuanqu.investment import models as inv
     from yuanqu.stats.models import RegionRollup, Report, ReportValue, Rollup, Round
     from yuanqu.tabular.models import ImportBatch, SavedMapping
 
-    tables = [m._meta.db_table for m in (Rollup, RegionRollup, ReportValue, Report, Round.indicators.through, Round,
-                                         EnterpriseName, Settlement, Designation, Enterprise, ImportBatch,
-                                         SavedMapping)]
+    tables = [m._meta.db_table for m in (
+        inv.CaseMeasure, inv.CaseMeeting, inv.Case, inv.FollowUp, inv.LeadContact, inv.StageEvidence, inv.StageChange,
+        inv.ProjectMonth, inv.ProjectStage, inv.Project, inv.Lead, Rollup, RegionRollup, ReportValue, Report,
+        Round.indicators.through, Round, EnterpriseName, Designation, Settlement, Enterprise, ImportBatch,
+        SavedMapping)]
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"DELETE FROM {table}")
@@ -273,14 +332,17 @@ def reset_peak() -> None:
         pass
 
 
-ENGINE_ENTITY = {"enterprises": "enterprises", "settlements": "settlements", "report_values": "report_values"}
+ENGINE_ENTITY = {"enterprises": "enterprises", "settlements": "settlements", "report_values": "report_values",
+                 "leads": "leads", "projects": "projects"}
 
 
 def stored_rows(entity: str) -> int:
     from yuanqu.enterprises.models import Enterprise, Settlement
+    from yuanqu.investment.models import Lead, Project
     from yuanqu.stats.models import ReportValue
 
-    model = {"enterprises": Enterprise, "settlements": Settlement, "report_values": ReportValue}[entity]
+    model = {"enterprises": Enterprise, "settlements": Settlement, "report_values": ReportValue, "leads": Lead,
+             "projects": Project}[entity]
     return int(model.objects.count())
 
 
@@ -299,6 +361,17 @@ def phase_engine(db_url: str, path: Path, entity: str = "enterprises") -> dict[s
     assert batch.status == "committed", batch.error
     assert batch.counts["error"] == 0, [r for r in batch.report if r[1] == "error"][:3]
     return {"seconds": seconds, "rows": stored_rows(entity), "peak_mb": peak_mb()}
+
+
+def phase_engine_rows(db_url: str, path: Path, entity: str = "leads") -> dict[str, float]:
+    """:func:`phase_engine` with the importer's bulk path off: every row through the entity's services."""
+    setup_django(db_url)
+    from yuanqu.tabular.registry import get_importer
+
+    importer: Any = get_importer(entity)
+    assert hasattr(importer, "bulk"), f"{entity} has no bulk path"
+    importer.bulk = False
+    return phase_engine(db_url, path, entity)
 
 
 def phase_die(db_url: str, path: Path, entity: str = "enterprises") -> dict[str, float]:
@@ -526,12 +599,79 @@ def floor_stats(db_url: str, path: Path) -> dict[str, float]:
     return {"seconds": seconds, "rows": stored_rows("report_values"), "peak_mb": peak_mb()}
 
 
-FLOORS = {"settlements": floor_settlements, "report_values": floor_stats}
+def floor_leads(db_url: str, path: Path) -> dict[str, float]:
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django.utils import timezone
+    from python_calamine import CalamineWorkbook
+
+    from yuanqu.accounts.models import User
+    from yuanqu.investment.models import Lead
+    from yuanqu.parks.models import Park
+    from yuanqu.tabular.fast import fast_insert
+
+    t = time.perf_counter()
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    now = timezone.now()
+    user = User.objects.get(username="bench")
+    parks = {p.name: p for p in Park.objects.all()}
+    source = {"展会": "expo", "以商招商": "by_business", "中介机构": "agency", "其他": "other"}
+    out = []
+    for r in rows[1:]:
+        park = parks[r[3]]
+        out.append((r[0], "", "", "", r[1], r[4], park.region_id, park.pk, source[r[2]], "new", "",
+                    Decimal(repr(r[5])), int(r[6]), user.pk, now, r[7], "", now, now))
+    with transaction.atomic():
+        fast_insert(Lead, ("name", "name_key", "name_pinyin", "name_initials", "uscc", "industry", "region",
+                           "target_park", "source", "status", "lost_reason", "intended_investment_wan",
+                           "expected_jobs", "owner", "owned_since", "note", "archive_reason", "created_at",
+                           "updated_at"), out)
+    seconds = time.perf_counter() - t
+    return {"seconds": seconds, "rows": stored_rows("leads"), "peak_mb": peak_mb()}
+
+
+def floor_projects(db_url: str, path: Path) -> dict[str, float]:
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django.utils import timezone
+    from python_calamine import CalamineWorkbook
+
+    from yuanqu.investment.models import Project, ProjectStage
+    from yuanqu.parks.models import Park
+    from yuanqu.tabular.fast import fast_insert
+
+    t = time.perf_counter()
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    now = timezone.now()
+    parks = {p.name: p for p in Park.objects.all()}
+    level = {"市重点": "city", "区重点": "district", "省重点": "province", "一般项目": "ordinary"}
+    out = []
+    for r in rows[1:]:
+        park = parks[r[1]]
+        out.append((r[0], park.pk, park.region_id, r[3], level[r[2]], Decimal(repr(r[4])), Decimal(repr(r[5])),
+                    "talks", "", r[6], "", now, now))
+    with transaction.atomic():
+        fast_insert(Project, ("name", "park", "region", "industry", "level", "total_investment_wan",
+                              "fixed_asset_investment_wan", "stage", "terminated_reason", "note", "archive_reason",
+                              "created_at", "updated_at"), out)
+        ids = list(Project.objects.values_list("pk", flat=True))
+        fast_insert(ProjectStage, ("project", "stage"), [(pk, s) for pk in ids for s in Project.ORDER])
+    seconds = time.perf_counter() - t
+    return {"seconds": seconds, "rows": stored_rows("projects"), "peak_mb": peak_mb()}
+
+
+FLOORS = {"settlements": floor_settlements, "report_values": floor_stats, "leads": floor_leads,
+          "projects": floor_projects}
+
+
 def phase_prepare(db_url: str, path: Path, entity: str = "enterprises") -> dict[str, float]:
     return {}
 
 
-PHASES = {"engine": phase_engine, "die": phase_die, "floor": phase_floor, "prepare": phase_prepare}
+PHASES = {"engine": phase_engine, "engine-rows": phase_engine_rows, "die": phase_die, "floor": phase_floor,
+          "prepare": phase_prepare}
 
 
 def run_phase(name: str, db_url: str, path: Path, entity: str, n: int) -> dict[str, float]:
@@ -595,6 +735,11 @@ def main() -> None:
         path = work / f"statistics-{n}.xlsx"
         generate_stats(path, n)
         plans.append(("report_values", path, n * 12, n * 12 * len(STATS_INDICATORS), n, None))
+    for entity, make in (("leads", generate_leads), ("projects", generate_projects)):
+        if entity in entities:
+            path = work / f"{entity}-{args.rows}.xlsx"
+            make(path, args.rows)
+            plans.append((entity, path, args.rows, args.rows, 0, None))
     for entity, path, rows, _values, _n, _small in plans:
         print(f"generated {entity}: {rows} rows, {path.stat().st_size / 1e6:.1f} MB")
     print(f"files in {time.perf_counter() - t:.1f} s ({work})")
