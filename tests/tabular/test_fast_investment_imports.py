@@ -11,7 +11,6 @@ import pytest
 from django.db import transaction
 
 from tests.conftest import World
-from yuanqu.core import audit
 from yuanqu.core.models import AuditEvent
 from yuanqu.investment import services as inv
 from yuanqu.investment.models import Lead, Project, ProjectStage
@@ -259,30 +258,28 @@ def test_bulk_lead_and_project_imports_have_one_event_each_and_revert_exactly(wo
     assert _projects() == projects
 
 
-def test_a_run_in_chunks_finds_what_an_earlier_chunk_wrote(world: World) -> None:
-    """The engine may check and write a file chunk by chunk: each prefetch replaces its lookups, and a row of a
-    later chunk is a duplicate of a lead an earlier chunk wrote, as in one run."""
+def test_a_run_in_chunks_finds_what_an_earlier_chunk_wrote(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine checks and writes a file chunk by chunk: each prefetch replaces its lookups, and a row of a later
+    chunk is a duplicate of a lead an earlier chunk wrote, as in one run of the whole file."""
     staff = world.users["region_staff"]
     a, b = files.usccs(2, seed=1422)
     rows = [["企业名称", "统一社会信用代码"], ["青岛分块甲有限公司", a], ["青岛分块乙有限公司", b],
             ["青岛分块丙有限公司", a], ["青岛分块丁有限公司", ""]]
-    batch = engine.start_batch(actor=staff, entity="leads", filename="l.xlsx", data=files.xlsx(("S", rows)))
-    whole = engine.preview(batch, actor=staff)
-    importer, ctx, parsed = engine.validate(batch, actor=staff)  # for the parsed rows and a context
-    for row in parsed:
-        row.errors, row.action, row.existing, row.changes = [], "", None, {}
-    ctx.cache.pop("lead_run", None)
-    with transaction.atomic(), audit.collecting() as written:
-        for n, chunk in enumerate((parsed[:2], parsed[2:])):
-            importer.prefetch(ctx, chunk)
-            if n == 1:  # the lookups are this chunk's only, and they see what the first chunk wrote
-                assert set(ctx.cache["lead_by_uscc"]) == {a}
-                assert not ctx.cache["lead_by_key"]
-            for row in chunk:
-                importer.check(ctx, row)
-            importer.apply(ctx, [r for r in chunk if not r.errors], lambda n: None)
-    assert [(r.line, r.status) for r in parsed] == [(r[0], r[1]) for r in _report_rows(whole)]
-    assert [r.errors for r in parsed] == [list(r[3]) for r in _report_rows(whole)]
-    assert Lead.objects.filter(name__startswith="青岛分块").count() == 3
-    created = dict(written.as_json()["created"])["investment.Lead"]
-    assert sorted(created) == sorted(Lead.objects.filter(name__startswith="青岛分块").values_list("pk", flat=True))
+    outcomes = []
+    for size in (engine.CHUNK_ROWS, 2):
+        monkeypatch.setattr(engine, "CHUNK_ROWS", size)
+        sid = transaction.savepoint()
+        try:
+            batch = engine.start_batch(actor=staff, entity="leads", filename="l.xlsx", data=files.xlsx(("S", rows)))
+            batch = engine.commit(batch, actor=staff)
+            assert batch.status == ImportBatch.Status.COMMITTED, batch.error
+            leads = sorted(Lead.objects.filter(name__startswith="青岛分块").values_list("name", "uscc"))
+            created = sorted(dict(batch.written["created"])["investment.Lead"])
+            assert created == sorted(Lead.objects.filter(name__startswith="青岛分块").values_list("pk", flat=True))
+            outcomes.append((_report_rows(batch), batch.counts, leads))
+        finally:
+            transaction.savepoint_rollback(sid)
+    assert outcomes[0] == outcomes[1]
+    report, _counts, leads = outcomes[1]
+    assert len(leads) == 3  # the third row repeats the first's code: an error in either run
+    assert [line for line, status, *_rest in report if status == "error"] == [4]
