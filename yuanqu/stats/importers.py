@@ -12,14 +12,12 @@ The natural key is (enterprise, park, indicator, year, month). Imported history 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import time
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -206,7 +204,14 @@ class ReportValueImporter(Importer):
 
     def begin(self, ctx: Context) -> None:
         self.forget_fields()
-        ctx.cache["specs"] = {s.name: s for s in self.indicator_specs()}
+        specs = ctx.cache["specs"] = {s.name: s for s in self.indicator_specs()}
+        # what the check of each indicator column needs, read once per file instead of once per cell
+        ctx.cache["rules"] = {name: (spec, spec.indicator, frozenset(months_of(spec.indicator.frequency)))
+                              for name, spec in specs.items()}
+        mapping = ctx.batch.mapping if ctx.batch is not None else {}
+        # the indicator columns, for the dashes the engine reads as empty cells (an explicit 无数据 here)
+        ctx.cache["indicator_columns"] = [(int(col), name) for col, name in mapping.items()
+                                          if col.isdigit() and name in specs]
         ctx.cache["rollup_cells"] = {}  # the chunks' touched rollup cells, recomputed once in :meth:`finish`
 
     def prefetch(self, ctx: Context, rows: Sequence[RowResult]) -> None:
@@ -239,16 +244,13 @@ class ReportValueImporter(Importer):
     def _entries(self, ctx: Context, row: RowResult) -> dict[str, Any]:
         """Each indicator column the row gives, by field name: a Decimal or NO_DATA (also for the dashes the
         engine reads as empty cells)."""
-        by_name: dict[str, IndicatorSpec] = ctx.cache["specs"]
-        out = {name: row.values[name] for name in by_name if name in row.values}
-        mapping = ctx.batch.mapping if ctx.batch is not None else {}
-        for col, name in mapping.items():
-            if not col.isdigit():
-                continue  # a default for empty cells ("=field"), not a column
-            index = int(col)
-            if name not in by_name or name in out or index >= len(row.raw):
+        values = row.values
+        out = {name: values[name] for _index, name in ctx.cache["indicator_columns"] if name in values}
+        raw_cells = row.raw
+        for index, name in ctx.cache["indicator_columns"]:
+            if name in out or index >= len(raw_cells):
                 continue
-            raw = row.raw[index]
+            raw = raw_cells[index]
             if isinstance(raw, str) and clean.halfwidth(raw).strip() in NO_DATA_WORDS:
                 out[name] = NO_DATA
         return out
@@ -262,7 +264,7 @@ class ReportValueImporter(Importer):
             return
         year, month = period
         row.extra["period"] = period
-        if dt.date(year, month, 1) > timezone.localdate():
+        if (year, month) > (ctx.today.year, ctx.today.month):
             row.error(_("The period has not begun yet."))
         ent = ctx.cache["enterprises"].get(v["uscc"])
         if ent is None:
@@ -275,13 +277,14 @@ class ReportValueImporter(Importer):
         entries = self._entries(ctx, row)
         row.extra["entries"] = entries
         reports = ctx.cache["reports"]
+        stored_values = ctx.cache["stored"]
+        locked = ctx.cache["locked"]
+        rules = ctx.cache["rules"]
         changes: dict[str, Any] = {}
         approve = new = False
-        specs: dict[str, IndicatorSpec] = ctx.cache["specs"]
         for name, value in entries.items():
-            spec = specs[name]
-            ind = spec.indicator
-            if month not in months_of(ind.frequency):
+            spec, ind, months = rules[name]
+            if month not in months:
                 row.error(f"{spec.header()}: " + _("A %(frequency)s period cannot end in month %(month)d.")
                           % {"frequency": Frequency(ind.frequency).label, "month": month})
                 continue
@@ -296,7 +299,7 @@ class ReportValueImporter(Importer):
                 new = True
             elif status != Report.Status.APPROVED:
                 approve = True
-            old = ctx.cache["stored"].get((ent.pk, park.pk, ind.pk, year, month))
+            old = stored_values.get((ent.pk, park.pk, ind.pk, year, month)) if stored_values else None
             if old is None:
                 same = False
             elif value == NO_DATA:
@@ -305,8 +308,8 @@ class ReportValueImporter(Importer):
                 same = not old[1] and old[0] is not None and old[0].compare(value) == 0
             if not same:
                 changes[spec.name] = value
-            if (status is None or status != Report.Status.APPROVED or not same) and (
-                    park.region_id, ind.frequency, year, month) in ctx.cache["locked"]:
+            if locked and (status is None or status != Report.Status.APPROVED or not same) and (
+                    park.region_id, ind.frequency, year, month) in locked:
                 row.error(_("This period is locked. Ask region staff to reopen it first."))
                 return
         if row.errors:

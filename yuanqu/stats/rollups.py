@@ -38,26 +38,34 @@ from .models import RegionRollup, Report, ReportValue, Rollup
 #: The region code lengths cells are kept for: province, city, county.
 REGION_LEVELS = (2, 4, 6)
 
-#: (segment expression, condition, extra GROUP BY column)
+#: (segment expression, condition, extra GROUP BY column) over the grouped values ``g`` of :func:`_select`
 _SEGMENTS = (
     ("'all'", "", ""),
-    ("'above'", "AND r.above_scale", ""),
-    ("'ind:' || r.industry_section", "AND r.industry_section <> ''", ", r.industry_section"),
+    ("'above'", "WHERE g.above_scale", ""),
+    ("'ind:' || g.industry_section", "WHERE g.industry_section <> ''", ", g.industry_section"),
 )
 
 
 def _select(where: str) -> str:
+    """The park cells of the approved values matching ``where``: the values are read and joined once, summed by
+    park, indicator, period and the report's two segment columns (``g``), and each segment's cells are summed from
+    those few groups. A sum of sums is NULL exactly when every value was, as the one sum would be."""
     parts = []
     for segment, condition, group in _SEGMENTS:
         parts.append(
-            f"SELECT v.park_id, v.indicator_id, v.year, v.month, {segment} AS segment, "
-            "SUM(v.period_value), SUM(v.ytd_value), COUNT(*) "
-            "FROM stats_reportvalue v JOIN stats_report r ON r.id = v.report_id "
-            "JOIN enterprises_enterprise e ON e.id = v.enterprise_id "
-            f"WHERE r.status = %s AND e.archived_at IS NULL {condition} {where} "
-            f"GROUP BY v.park_id, v.indicator_id, v.year, v.month{group}"
+            f"SELECT g.park_id, g.indicator_id, g.year, g.month, {segment} AS segment, "
+            "SUM(g.value), SUM(g.ytd), SUM(g.reporters) "
+            f"FROM g {condition} GROUP BY g.park_id, g.indicator_id, g.year, g.month{group}"
         )
-    return " UNION ALL ".join(parts)
+    return (
+        "WITH g AS MATERIALIZED (SELECT v.park_id, v.indicator_id, v.year, v.month, r.above_scale, r.industry_section, "
+        "SUM(v.period_value) AS value, SUM(v.ytd_value) AS ytd, COUNT(*) AS reporters "
+        "FROM stats_reportvalue v JOIN stats_report r ON r.id = v.report_id "
+        "JOIN enterprises_enterprise e ON e.id = v.enterprise_id "
+        f"WHERE r.status = %s AND e.archived_at IS NULL {where} "
+        "GROUP BY v.park_id, v.indicator_id, v.year, v.month, r.above_scale, r.industry_section) "
+        + " UNION ALL ".join(parts)
+    )
 
 
 _INSERT = ("INSERT INTO stats_rollup (park_id, indicator_id, year, month, segment, value, ytd, reporters) ")
@@ -127,9 +135,7 @@ def refresh(*, park_id: int, indicator_ids: Sequence[int], year: int, month: int
         return
     marks = ", ".join(["%s"] * len(indicator_ids))
     where = f"AND v.park_id = %s AND v.year = %s AND v.month = %s AND v.indicator_id IN ({marks})"
-    params: list[Any] = []
-    for _ in _SEGMENTS:
-        params += [Report.Status.APPROVED, park_id, year, month, *indicator_ids]
+    params: list[Any] = [Report.Status.APPROVED, park_id, year, month, *indicator_ids]
     cell_filter = {"year": year, "month": month, "indicator_id__in": list(indicator_ids)}
     with transaction.atomic():
         old = _park_cells(park_id, **cell_filter)
@@ -170,7 +176,7 @@ def rebuild(park_ids: Iterable[int] | None = None) -> int:
         else:
             Rollup.objects.all().delete()
         with connection.cursor() as cursor:
-            cursor.execute(_INSERT + _select(""), [Report.Status.APPROVED] * len(_SEGMENTS))
+            cursor.execute(_INSERT + _select(""), [Report.Status.APPROVED])
         rebuild_regions()
         return Rollup.objects.count()
 

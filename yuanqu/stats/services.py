@@ -624,7 +624,7 @@ def history_import_bulk(*, actor: User, rows: Iterable[HistoryRow],
     every call; the touched cells (park, year, month) → indicators are added to it instead of recomputed, and the
     caller recomputes them once after the last chunk (:func:`history_rollups`).
     """
-    from yuanqu.tabular.fast import fast_insert  # floor 1: the bulk writer
+    from yuanqu.tabular.fast import fast_insert_keyed  # floor 1: the bulk writer
 
     require_role(actor, EDIT_PARK)
     rows = list(rows)
@@ -693,13 +693,7 @@ def history_import_bulk(*, actor: User, rows: Iterable[HistoryRow],
             e = wanted[key3][0].enterprise
             new_reports.append((key3[0], key3[1], key3[2], e.industry.section if e.industry_id and e.industry else "",
                                 e.is_above_scale, Report.Status.APPROVED, now, actor.pk, "", now, now))
-        fast_insert(Report, _REPORT_FIELDS, new_reports)
-        chunk_enterprises = sorted({k[1] for k in chunk})
-        for pk, round_id, e_id, p_id in Report.objects.filter(
-                round_id__in=round_ids, enterprise_id__in=chunk_enterprises).values_list(
-                "pk", "round_id", "enterprise_id", "park_id"):
-            if (round_id, e_id, p_id) in wanted:
-                report_ids[(round_id, e_id, p_id)] = pk
+        report_ids.update(fast_insert_keyed(Report, _REPORT_FIELDS, new_reports, ("round", "enterprise", "park")))
     # the values, over whole series (enterprise, park, indicator, year), so the derived values come out right;
     # a chunk of enterprises at a time, so memory holds one chunk's series, not the file's
     by_enterprise: dict[int, list[tuple[int, int, int]]] = {}

@@ -6,6 +6,7 @@ audit event is written by the engine in the same transaction (DESIGN.md, rule 6)
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -168,18 +169,22 @@ def last_pk(model: type[models.Model]) -> int:
     return int(row[0] or 0) if row else 0
 
 
-def inserted_since(model: type[models.Model], after: int, key: str) -> list[tuple[Any, int]]:
-    """(``key`` column, primary key) of the rows of ``model`` with a primary key above ``after`` (:func:`last_pk`):
-    the ids of the rows a bulk insert just wrote, in one range scan of the primary key. Rows other transactions
-    committed meanwhile may be among them: the caller keeps the keys it wrote."""
+def inserted_since(model: type[models.Model], after: int, key: str | tuple[str, ...]) -> list[tuple[Any, int]]:
+    """(``key`` column's value — a tuple of values for several columns —, primary key) of the rows of ``model`` with a
+    primary key above ``after`` (:func:`last_pk`): the ids of the rows a bulk insert just wrote, in one range scan of
+    the primary key. Rows other transactions committed meanwhile may be among them: the caller keeps the keys it
+    wrote."""
     pk = model._meta.pk
     assert pk is not None
-    column = str(model._meta.get_field(key).column)  # type: ignore[union-attr]
+    names = (key,) if isinstance(key, str) else key
     qn = connection.ops.quote_name
+    columns = ", ".join(qn(str(model._meta.get_field(n).column)) for n in names)  # type: ignore[union-attr]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {qn(column)}, {qn(str(pk.column))} FROM {qn(str(model._meta.db_table))} "
+        cursor.execute(f"SELECT {columns}, {qn(str(pk.column))} FROM {qn(str(model._meta.db_table))} "
                        f"WHERE {qn(str(pk.column))} > %s", [after])
-        return [(k, int(v)) for k, v in cursor.fetchall()]
+        if isinstance(key, str):
+            return [(k, int(v)) for k, v in cursor.fetchall()]
+        return [(tuple(r[:-1]), int(r[-1])) for r in cursor.fetchall()]
 
 
 def stored_keys(model: type[models.Model], key: str, values: Sequence[Any]) -> list[Any]:
@@ -201,15 +206,20 @@ def stored_keys(model: type[models.Model], key: str, values: Sequence[Any]) -> l
 
 
 def fast_insert_keyed(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]],
-                      key: str) -> list[tuple[Any, int]]:
-    """:func:`fast_insert`, returning (value of ``key``, primary key) of each row inserted, in the rows' order.
+                      key: str | tuple[str, ...]) -> list[tuple[Any, int]]:
+    """:func:`fast_insert`, returning (value of ``key``, primary key) of each row inserted (a tuple of values when
+    ``key`` names several columns).
 
     PostgreSQL: the primary keys are drawn from the table's sequence first (one query) and written with the
     rows, so nothing is read back. SQLite: the rows get keys above the table's largest, read back in one range scan
-    of the primary key and matched on ``key`` (one writer at a time: nothing else can slip in between)."""
+    of the primary key and matched on ``key`` (what other writers committed meanwhile is left out)."""
     if not rows:
         return []
-    at = list(names).index(key)
+    if isinstance(key, str):
+        at = list(names).index(key)
+        key_of: Callable[[Sequence[Any]], Any] = operator.itemgetter(at)
+    else:
+        key_of = operator.itemgetter(*[list(names).index(n) for n in key])
     pk = model._meta.pk
     assert pk is not None
     if connection.vendor == "postgresql":
@@ -219,8 +229,8 @@ def fast_insert_keyed(model: type[models.Model], names: Sequence[str], rows: Seq
                            [qn(str(model._meta.db_table)), str(pk.column), len(rows)])
             ids = cursor.fetchone()[0]
         fast_insert(model, (pk.name, *names), [(i, *row) for i, row in zip(ids, rows, strict=True)])
-        return [(row[at], i) for i, row in zip(ids, rows, strict=True)]
+        return [(key_of(row), i) for i, row in zip(ids, rows, strict=True)]
     after = last_pk(model)
     fast_insert(model, names, rows)
-    wrote = {row[at] for row in rows}
+    wrote = {key_of(row) for row in rows}
     return [(k, i) for k, i in inserted_since(model, after, key) if k in wrote]
