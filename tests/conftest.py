@@ -598,6 +598,17 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_indicator_columns() -> None:
+    """The historical-statistics importer keeps the indicator dictionary's columns for a few seconds; a test's
+    indicators are rolled back with it, so each test starts with the columns read afresh."""
+    from yuanqu.tabular.registry import get_importer
+
+    importer: Any = get_importer("report_values")
+    if importer is not None:
+        importer.forget_fields()
+
+
+@pytest.fixture(autouse=True)
 def _site_language() -> Iterator[None]:
     """Each test starts in the site's language, as a worker process does: LocaleMiddleware activates a request's
     language on its thread and never deactivates it, so a test that asked for English would otherwise leave the

@@ -326,16 +326,17 @@ class ReportValueImporter(Importer):
     # --- writing ---------------------------------------------------------------------------------------------
 
     def apply(self, ctx: Context, rows: Sequence[RowResult], progress: Callable[[int], None]) -> None:
-        specs: dict[str, IndicatorSpec] = ctx.cache["specs"]
+        rules = ctx.cache["rules"]
+        no_data = services.Entry(no_data=True, no_data_reason=NO_DATA_REASON)  # the same for every cell (read only)
+        entry = services.Entry
         history = []
         for row in rows:
             year, month = row.extra["period"]
-            entries = {
-                specs[name].indicator: services.Entry(no_data=True, no_data_reason=NO_DATA_REASON)
-                if value == NO_DATA else services.Entry(value=value)
-                for name, value in row.extra["entries"].items()
-                if name in row.changes or row.extra.get("approve")
-            }
+            approve, changes = row.extra.get("approve"), row.changes
+            entries = {}
+            for name, value in row.extra["entries"].items():
+                if approve or name in changes:
+                    entries[rules[name][1]] = no_data if type(value) is str else entry(value=value)
             history.append(services.HistoryRow(enterprise=row.extra["enterprise"], park=row.values["park"],
                                                year=year, month=month, entries=entries))
         if self.bulk:

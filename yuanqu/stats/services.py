@@ -551,7 +551,7 @@ def _chunked(items: list[Any]) -> Iterable[list[Any]]:
         yield items[i : i + HISTORY_CHUNK]
 
 
-def _history_values(reports: list[tuple[int, HistoryRow, dict[Indicator, Entry]]],
+def _history_values(reports: list[tuple[int, HistoryRow, Mapping[Indicator, Entry]]],
                     touched_cells: dict[tuple[int, int, int], set[int]]) -> None:
     """Write the entries of ``reports`` (report id, its row, its entries) with the derived values of every series
     they touch, and note the rollup cells to recompute (for :func:`history_import_bulk`)."""
@@ -560,15 +560,18 @@ def _history_values(reports: list[tuple[int, HistoryRow, dict[Indicator, Entry]]
     series: dict[tuple[int, int, int, int], dict[int, list[Any]]] = {}
     indicators: dict[int, Indicator] = {}
     for report_id, row, entries in reports:
+        e_id, p_id, year, month = row.enterprise.pk, row.park.pk, row.year, row.month
+        cell = touched_cells.setdefault((p_id, year, month), set())
         for ind, entry in entries.items():
-            indicators[ind.pk] = ind
-            value = None if entry.no_data else entry.value
+            ind_id = ind.pk
+            indicators[ind_id] = ind
+            no_data = entry.no_data
             # month → [pk or None, report, value, no_data, reason, explanation, stored period, stored ytd,
             #          stored approved, written by this import]
-            series.setdefault((row.enterprise.pk, row.park.pk, ind.pk, row.year), {})[row.month] = [
-                None, report_id, value, entry.no_data, entry.no_data_reason if entry.no_data else "",
+            series.setdefault((e_id, p_id, ind_id, year), {})[month] = [
+                None, report_id, None if no_data else entry.value, no_data, entry.no_data_reason if no_data else "",
                 entry.explanation, None, None, True, True]
-            touched_cells.setdefault((row.park.pk, row.year, row.month), set()).add(ind.pk)
+            cell.add(ind_id)
     years = sorted({k[3] for k in series})
     for chunk in _chunked(sorted({k[0] for k in series})):
         for pk, e_id, p_id, ind_id, year, month, report_id, value, period, ytd, status in (
@@ -632,9 +635,16 @@ def history_import_bulk(*, actor: User, rows: Iterable[HistoryRow],
     now = timezone.now()
     round_indicators: dict[tuple[str, str, int, int], dict[int, Indicator]] = {}
     regions: dict[str, Region] = {}
+    # rows alike (the same region, period and indicators: most of a file) are checked once; the entries' indicators
+    # by identity, so no model is hashed per cell
+    checked: set[tuple[Any, ...]] = set()
     for row in rows:
         if row.park.pk not in editable:
             raise PermissionDenied("park out of scope")
+        alike = (row.park.region_id, row.year, row.month, *map(id, row.entries))
+        if alike in checked:
+            continue
+        checked.add(alike)
         for ind in row.entries:
             if row.month not in months_of(ind.frequency):
                 raise ValidationError(_("A %(frequency)s period cannot end in month %(month)d.")
@@ -649,19 +659,29 @@ def history_import_bulk(*, actor: User, rows: Iterable[HistoryRow],
                                            month=month)
         rnd.indicators.add(*[ind for ind in round_indicators[key].values() if ind.pk])
     # (round, enterprise, park) → the entries of that report, in the order of the rows
-    wanted: dict[tuple[int, int, int], tuple[HistoryRow, dict[Indicator, Entry]]] = {}
+    wanted: dict[tuple[int, int, int], tuple[HistoryRow, Mapping[Indicator, Entry]]] = {}
     counts = {"reports": 0, "values": 0}
+    frequencies: dict[tuple[int, ...], set[str]] = {}  # of the indicators of rows alike
     for row in rows:
-        by_frequency: dict[str, dict[Indicator, Entry]] = {}
-        for ind, entry in row.entries.items():
-            by_frequency.setdefault(ind.frequency, {})[ind] = entry
+        signature = tuple(map(id, row.entries))
+        kinds = frequencies.get(signature)
+        if kinds is None:
+            kinds = frequencies[signature] = {ind.frequency for ind in row.entries}
+        by_frequency: dict[str, Mapping[Indicator, Entry]]
+        if len(kinds) == 1:  # one frequency (most files): the row's entries as they are
+            by_frequency = {next(iter(kinds)): row.entries}
+        else:
+            grouped: dict[str, dict[Indicator, Entry]] = {}
+            for ind, entry in row.entries.items():
+                grouped.setdefault(ind.frequency, {})[ind] = entry
+            by_frequency = dict(grouped)
         for frequency, entries in by_frequency.items():
             rnd = rounds[(row.park.region_id, frequency, row.year, row.month)]
             key3 = (rnd.pk, row.enterprise.pk, row.park.pk)
             if key3 in wanted:
-                wanted[key3][1].update(entries)
+                wanted[key3] = (wanted[key3][0], {**wanted[key3][1], **entries})
             else:
-                wanted[key3] = (row, dict(entries))
+                wanted[key3] = (row, entries)
             counts["reports"] += 1
             counts["values"] += len(entries)
     round_ids = sorted({k[0] for k in wanted})
