@@ -156,30 +156,50 @@ def generate_settlements(path: Path, n: int) -> None:
     book.close()
 
 
+#: Rows of an .xlsx sheet, the header included (Excel's limit; xlsxwriter drops what lies beyond without a word).
+XLSX_ROWS = 1_048_576
+
+
+def stats_path(work: Path, n: int) -> Path:
+    """The statistics file of ``n`` enterprises: .xlsx while one sheet holds its rows, else .csv (a 1.2M-row
+    export does not fit in a sheet; offices get such files as CSV)."""
+    return work / (f"statistics-{n}.xlsx" if n * 12 + 1 <= XLSX_ROWS else f"statistics-{n}.csv")
+
+
 def generate_stats(path: Path, n: int) -> None:
     """``n`` enterprises × 12 months of :data:`STATS_YEAR`, one row per enterprise and month, 6 indicators."""
+    import csv
+
     import xlsxwriter
 
     rng = random.Random(13)
+    headers = ["统一社会信用代码", "企业名称", "园区", "年份", "月份", *[h for _c, h in STATS_INDICATORS]]
+
+    def rows() -> Any:
+        for uscc, name in companies(n):
+            totals = [0.0] * 5
+            for month in range(1, 13):
+                for i in range(5):  # cumulative figures grow through the year
+                    totals[i] = round(totals[i] + rng.uniform(1, 500), 2)
+                yield [uscc, name, PARK, STATS_YEAR, month, *totals[:4], rng.randint(5, 500), totals[4]]
+
+    if path.suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(headers)
+            writer.writerows(rows())
+        return
+    assert n * 12 + 1 <= XLSX_ROWS, "more rows than a sheet holds"
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     ws = book.add_worksheet("历史数据")
-    headers = ["统一社会信用代码", "企业名称", "园区", "年份", "月份", *[h for _c, h in STATS_INDICATORS]]
     for c, h in enumerate(headers):
         ws.write_string(0, c, h)
-    r = 0
-    for uscc, name in companies(n):
-        totals = [0.0] * 5
-        for month in range(1, 13):
-            r += 1
-            ws.write_string(r, 0, uscc)
-            ws.write_string(r, 1, name)
-            ws.write_string(r, 2, PARK)
-            ws.write_number(r, 3, STATS_YEAR)
-            ws.write_number(r, 4, month)
-            for i in range(5):  # cumulative figures grow through the year
-                totals[i] = round(totals[i] + rng.uniform(1, 500), 2)
-            for c, v in enumerate((*totals[:4], rng.randint(5, 500), totals[4])):
-                ws.write_number(r, 5 + c, v)
+    for r, row in enumerate(rows(), start=1):
+        for c, v in enumerate(row):
+            if isinstance(v, str):
+                ws.write_string(r, c, v)
+            else:
+                ws.write_number(r, c, v)
     book.close()
 
 
@@ -569,7 +589,17 @@ def floor_stats(db_url: str, path: Path) -> dict[str, float]:
     from yuanqu.tabular.fast import fast_insert
 
     t = time.perf_counter()
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    if path.suffix == ".csv":  # the csv module reads it, as the engine does
+        import csv
+
+        with path.open(encoding="utf-8", newline="") as f:
+            rows: list[Any] = list(csv.reader(f))
+        number: Any = Decimal
+    else:
+        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+
+        def number(v: Any) -> Decimal:
+            return Decimal(repr(v))
     now = timezone.now()
     ids = dict(Enterprise.objects.values_list("uscc", "pk"))
     parks = dict(Park.objects.values_list("name", "pk"))
@@ -592,7 +622,7 @@ def floor_stats(db_url: str, path: Path) -> dict[str, float]:
             e, p, month = ids[r[0]], parks[r[2]], int(r[4])
             pk = report[(rounds[month], e)]
             for i, ind in enumerate(columns):
-                values.append((pk, ind, p, e, STATS_YEAR, month, Decimal(repr(r[5 + i])), False, "", "", ""))
+                values.append((pk, ind, p, e, STATS_YEAR, month, number(r[5 + i]), False, "", "", ""))
         fast_insert(ReportValue, ("report", "indicator", "park", "enterprise", "year", "month", "value", "no_data",
                                   "no_data_reason", "explanation", "warning"), values)
     seconds = time.perf_counter() - t
@@ -612,7 +642,17 @@ def floor_leads(db_url: str, path: Path) -> dict[str, float]:
     from yuanqu.tabular.fast import fast_insert
 
     t = time.perf_counter()
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    if path.suffix == ".csv":  # the csv module reads it, as the engine does
+        import csv
+
+        with path.open(encoding="utf-8", newline="") as f:
+            rows: list[Any] = list(csv.reader(f))
+        number: Any = Decimal
+    else:
+        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+
+        def number(v: Any) -> Decimal:
+            return Decimal(repr(v))
     now = timezone.now()
     user = User.objects.get(username="bench")
     parks = {p.name: p for p in Park.objects.all()}
@@ -643,7 +683,17 @@ def floor_projects(db_url: str, path: Path) -> dict[str, float]:
     from yuanqu.tabular.fast import fast_insert
 
     t = time.perf_counter()
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    if path.suffix == ".csv":  # the csv module reads it, as the engine does
+        import csv
+
+        with path.open(encoding="utf-8", newline="") as f:
+            rows: list[Any] = list(csv.reader(f))
+        number: Any = Decimal
+    else:
+        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+
+        def number(v: Any) -> Decimal:
+            return Decimal(repr(v))
     now = timezone.now()
     parks = {p.name: p for p in Park.objects.all()}
     level = {"市重点": "city", "区重点": "district", "省重点": "province", "一般项目": "ordinary"}
@@ -732,7 +782,7 @@ def main() -> None:
         plans.append(("settlements", path, args.rows, args.rows, args.rows, None))
     if "report_values" in entities:
         n = args.stats_enterprises
-        path = work / f"statistics-{n}.xlsx"
+        path = stats_path(work, n)
         generate_stats(path, n)
         plans.append(("report_values", path, n * 12, n * 12 * len(STATS_INDICATORS), n, None))
     for entity, make in (("leads", generate_leads), ("projects", generate_projects)):

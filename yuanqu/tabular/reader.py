@@ -240,6 +240,19 @@ def _open(data: bytes) -> CalamineWorkbook:
         raise ImportRefused(_("The file is damaged: it cannot be opened as a spreadsheet."), "damaged") from exc
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their line ends, one at a time (a file of 10⁶ rows is not copied into a buffer or
+    a list of lines; the csv module joins a quoted field's lines itself)."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        if stop < 0:
+            yield text[start:]
+            return
+        yield text[start : stop + 1]
+        start = stop + 1
+
+
 class SheetRows:
     """The rows of one sheet (the first visible one by default), read lazily, and its merged ranges (r0, c0, r1, c1).
 
@@ -285,7 +298,7 @@ class SheetRows:
 
     def _csv(self) -> Iterator[list[str]]:
         assert self._text is not None
-        return csv.reader(io.StringIO(self._text), self._dialect)
+        return csv.reader(_lines(self._text), self._dialect)
 
     def __iter__(self) -> Iterator[list[Any]]:
         if self._text is not None:
