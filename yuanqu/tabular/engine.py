@@ -518,7 +518,12 @@ def _cells(importer: Importer, row: RowResult, headers: dict[str, str] | None = 
 
 
 def _save_progress(batch: ImportBatch, done: int, total: int) -> None:
-    """Store the progress for the page's progress bar, at most twice a second (each write costs a commit)."""
+    """Store the progress for the page's progress bar, at most twice a second (each write costs a commit).
+
+    Not inside a transaction (a commit's): nobody else would see it before the end, and the batch's row holds the
+    uploaded file, which SQLite rewrites whole with every update of the row (a 100 MB file, twice a second)."""
+    if transaction.get_connection().in_atomic_block:
+        return
     now = time.monotonic()
     if done < total and now - getattr(batch, "_progress_saved", 0.0) < 0.5:
         return
