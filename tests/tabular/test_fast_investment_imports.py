@@ -19,14 +19,7 @@ from yuanqu.tabular.models import ImportBatch
 from yuanqu.tabular.registry import get_importer
 
 from . import files
-
-
-def _commit(actor: Any, entity: str, rows: list[list[Any]]) -> ImportBatch:
-    batch = engine.start_batch(actor=actor, entity=entity, filename=f"{entity}.xlsx", data=files.xlsx(("S", rows)))
-    assert not engine.mapping_problems(batch), engine.mapping_problems(batch)
-    batch = engine.commit(batch, actor=actor, accept_warnings=True)
-    assert batch.status == ImportBatch.Status.COMMITTED, batch.error
-    return batch
+from .test_fast_imports import _commit, _report_rows
 
 
 @pytest.fixture
@@ -49,11 +42,6 @@ def both_paths() -> Iterator[Any]:
     for entity in ("leads", "projects"):
         importer: Any = get_importer(entity)
         importer.bulk = True
-
-
-def _report_rows(batch: ImportBatch) -> list[tuple[Any, ...]]:
-    """The batch's row report without the cells: line, status, action, reasons."""
-    return [(r[0], r[1], r[2], tuple(r[3])) for r in batch.report]
 
 
 def _new_events(before: int) -> list[tuple[str, str, str]]:

@@ -30,6 +30,7 @@ from yuanqu.tabular.fast import fast_insert_keyed, fast_pinyin_keys, stored_keys
 from yuanqu.tabular.importers import (
     CHUNK,
     YES_NO_HELP,
+    BulkServiceImporter,
     ServiceImporter,
     amount_field,
     resolve_industry,
@@ -467,7 +468,7 @@ STEP_RULES: dict[str, list[tuple[str, str, Any]]] = {
 }
 
 
-class SettlementImporter(ServiceImporter):
+class SettlementImporter(BulkServiceImporter):
     """Settlements by (USCC, park): new ones are signed, and later steps taken from their dates, in bulk (one
     audit event for the batch); a stored settlement is changed through its services, row by row.
 
@@ -482,8 +483,6 @@ class SettlementImporter(ServiceImporter):
     label = gettext_lazy("Settlements")
     model = Settlement
     key_fields = ("uscc", "park")
-    #: New rows in bulk; False: every row through the services (the tests compare the two).
-    bulk = True
     fields = (
         FieldSpec(
             "uscc",
@@ -589,42 +588,25 @@ class SettlementImporter(ServiceImporter):
         order = ["signed_on", "fitout_on", "moved_in_on", "exited_on"]
         return bool(v.get(date_field)) and order.index(date_field) <= order.index(upto)
 
-    def dry_run(self, ctx: Context, rows: Sequence[RowResult]) -> None:
-        # new rows were checked in :meth:`check`; changes of stored settlements go through their services
-        super().dry_run(ctx, [r for r in rows if r.action != "new"] if self.bulk else rows)
-
-    def apply(self, ctx: Context, rows: Sequence[RowResult], progress: Callable[[int], None]) -> None:
-        if not self.bulk:
-            super().apply(ctx, rows, progress)
-            return
-        changed_rows = [r for r in rows if r.action != "new"]
-        super().apply(ctx, changed_rows, progress)
-        new = [r for r in rows if r.action == "new"]
+    def insert(self, ctx: Context, rows: Sequence[RowResult]) -> None:
         now = timezone.now()
         names = ("enterprise", "park", "stage", "signed_on", "fitout_on", "moved_in_on", "exited_on", "exit_reason",
                  "note", "created_at", "updated_at")
-        enterprises: set[int] = set()
-        for i in range(0, len(new), CHUNK):
-            chunk = new[i : i + CHUNK]
-            out = []
-            for r in chunk:
-                v = r.values
-                stage = Settlement.Stage.SIGNED
-                dates: dict[str, Any] = {}
-                for step in (Settlement.Stage.FITOUT, Settlement.Stage.MOVED_IN, Settlement.Stage.EXITED):
-                    day = v.get(Settlement.DATE_FIELD[step])
-                    if day:
-                        stage, dates[Settlement.DATE_FIELD[step]] = step, day
-                reason = str(v.get("exit_reason", "")).strip() if stage == Settlement.Stage.EXITED else ""
-                ent = r.extra["enterprise"]
-                enterprises.add(ent.pk)
-                out.append((ent.pk, v["park"].pk, stage.value, v["signed_on"], dates.get("fitout_on"),
-                            dates.get("moved_in_on"), dates.get("exited_on"), reason, v.get("note", ""), now, now))
-            audit.note_created(Settlement._meta.label, [pk for _e, pk in fast_insert_keyed(
-                Settlement, names, out, "enterprise")])
-            progress(len(changed_rows) + i + len(chunk))
-        if enterprises:
-            changes.changed("enterprise", *sorted(enterprises))  # their parks changed
+        out = []
+        for r in rows:
+            v = r.values
+            stage = Settlement.Stage.SIGNED
+            dates: dict[str, Any] = {}
+            for step in (Settlement.Stage.FITOUT, Settlement.Stage.MOVED_IN, Settlement.Stage.EXITED):
+                day = v.get(Settlement.DATE_FIELD[step])
+                if day:
+                    stage, dates[Settlement.DATE_FIELD[step]] = step, day
+            reason = str(v.get("exit_reason", "")).strip() if stage == Settlement.Stage.EXITED else ""
+            out.append((r.extra["enterprise"].pk, v["park"].pk, stage.value, v["signed_on"], dates.get("fitout_on"),
+                        dates.get("moved_in_on"), dates.get("exited_on"), reason, v.get("note", ""), now, now))
+        audit.note_created(Settlement._meta.label, [pk for _e, pk in fast_insert_keyed(
+            Settlement, names, out, "enterprise")])
+        changes.changed("enterprise", *sorted({r.extra["enterprise"].pk for r in rows}))  # their parks changed
 
     def compare_fields(self) -> list[str]:
         return ["signed_on", "fitout_on", "moved_in_on", "exited_on", "exit_reason", "note"]

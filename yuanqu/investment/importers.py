@@ -15,7 +15,7 @@ later row would duplicate) is kept apart, in ``ctx.cache["lead_run"]``, and forg
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,11 +27,10 @@ from django.utils.translation import gettext_lazy
 from yuanqu.core import audit
 from yuanqu.core.models import IndustryCode
 from yuanqu.core.roles import EDIT_PARK, Role
-from yuanqu.core.scoping import region_within
 from yuanqu.parks.importers import resolve_park
 from yuanqu.parks.models import Park
 from yuanqu.tabular.fast import fast_insert, fast_pinyin_keys
-from yuanqu.tabular.importers import CHUNK, ServiceImporter, amount_field, resolve_industry
+from yuanqu.tabular.importers import CHUNK, BulkServiceImporter, amount_field, resolve_industry
 from yuanqu.tabular.registry import PARK_SYNONYMS, USCC_SYNONYMS, Context, FieldSpec, RowResult
 
 from . import services as inv_services
@@ -69,45 +68,27 @@ def _field_errors(model: type[Any], name: str, value: Any) -> list[str]:
     return []
 
 
-class _BulkImporter(ServiceImporter):
-    """New rows checked in :meth:`check` and written in bulk; stored rows through the services, row by row."""
+class _InvestmentImporter(BulkServiceImporter):
+    """Leads and projects: the scope checks their create services make first, in their order."""
 
-    #: New rows in bulk; False: every row through the services (the tests compare the two).
-    bulk = True
-
-    def _region_ok(self, ctx: Context, region: Any) -> bool:
-        memo: dict[Any, bool] = ctx.cache.setdefault("regions_within", {})
-        if region not in memo:
-            memo[region] = region_within(region, ctx.actor)
-        return memo[region]
-
-    def _refuse(self, row: RowResult, name: str, message: str) -> None:
-        """A field's error as :meth:`ServiceImporter.try_write` words a service's (``header: message``)."""
-        row.error(f"{self._label(name)}: {message}")
-
-    def dry_run(self, ctx: Context, rows: Sequence[RowResult]) -> None:
-        # new rows were checked in :meth:`check`; changes of stored rows go through their services
-        super().dry_run(ctx, [r for r in rows if r.action != "new"] if self.bulk else rows)
-
-    def apply(self, ctx: Context, rows: Sequence[RowResult], progress: Callable[[int], None]) -> None:
-        if not self.bulk:
-            super().apply(ctx, rows, progress)
-            return
-        stored = [r for r in rows if r.action != "new"]
-        super().apply(ctx, stored, progress)
-        self.stored_applied(ctx, stored)
-        new = [r for r in rows if r.action == "new"]
-        for i in range(0, len(new), CHUNK):
-            chunk = new[i : i + CHUNK]
-            self.insert(ctx, chunk)
-            progress(len(stored) + i + len(chunk))
-
-    def stored_applied(self, ctx: Context, rows: Sequence[RowResult]) -> None:
-        """The changes of ``rows`` are written (what the run remembered of them may go)."""
-
-    def insert(self, ctx: Context, rows: Sequence[RowResult]) -> None:
-        """Insert the new ``rows`` (at most :data:`CHUNK`) and report their ids to the audit collector."""
-        raise NotImplementedError
+    def _in_scope(self, ctx: Context, row: RowResult, park_field: str, choose_park: str, parks: set[int]) -> bool:
+        """The role, the region (the park's, else the user's), an operator's park and the park among ``parks``: the
+        first that fails is the row's error (False)."""
+        if ctx.actor.role not in EDIT_PARK:
+            row.error(_("You may not change this row."))
+            return False
+        park = row.values.get(park_field)
+        region = park.region_id if park is not None else ctx.actor.region_id
+        if not self._region_ok(ctx, region):
+            self._refuse(row, "region", _("This region is outside your scope."))
+            return False
+        if park is None and ctx.actor.role == Role.PARK_OPERATOR:
+            self._refuse(row, park_field, choose_park)
+            return False
+        if park is not None and park.pk not in parks:
+            self._refuse(row, park_field, _("This park is outside your scope."))
+            return False
+        return True
 
 
 @dataclass
@@ -123,7 +104,7 @@ class _LeadRun:
     moved: dict[int, tuple[str, Any, str]] = field(default_factory=dict)
 
 
-class LeadImporter(_BulkImporter):
+class LeadImporter(_InvestmentImporter):
     """Leads by company name (normalised as the duplicate check does); new ones are owned by the importer."""
 
     entity = "leads"
@@ -232,19 +213,8 @@ class LeadImporter(_BulkImporter):
     def _check_new(self, ctx: Context, row: RowResult) -> None:
         """The errors :func:`~yuanqu.investment.services.lead_create` would give the row, in its order."""
         v = row.values
-        if ctx.actor.role not in EDIT_PARK:
-            row.error(_("You may not change this row."))
-            return
-        park = v.get("target_park")
-        region = park.region_id if park is not None else ctx.actor.region_id
-        if not self._region_ok(ctx, region):
-            self._refuse(row, "region", _("This region is outside your scope."))
-            return
-        if park is None and ctx.actor.role == Role.PARK_OPERATOR:
-            self._refuse(row, "target_park", _("Choose the park the lead is for."))
-            return
-        if park is not None and park.pk not in ctx.cache["parks_visible"]:
-            self._refuse(row, "target_park", _("This park is outside your scope."))
+        if not self._in_scope(ctx, row, "target_park", _("Choose the park the lead is for."),
+                              ctx.cache["parks_visible"]):
             return
         name = v["name"]
         key = inv_services.normalize_name(name)
@@ -326,7 +296,7 @@ class LeadImporter(_BulkImporter):
                     del table[k]
 
 
-class ProjectImporter(_BulkImporter):
+class ProjectImporter(_InvestmentImporter):
     """Projects by name; new ones are registered (在谈), existing ones updated."""
 
     entity = "projects"
@@ -393,19 +363,7 @@ class ProjectImporter(_BulkImporter):
     def _check_new(self, ctx: Context, row: RowResult) -> None:
         """The errors :func:`~yuanqu.investment.services.project_create` would give the row, in its order."""
         v = row.values
-        if ctx.actor.role not in EDIT_PARK:
-            row.error(_("You may not change this row."))
-            return
-        park = v.get("park")
-        region = park.region_id if park is not None else ctx.actor.region_id
-        if not self._region_ok(ctx, region):
-            self._refuse(row, "region", _("This region is outside your scope."))
-            return
-        if park is None and ctx.actor.role == Role.PARK_OPERATOR:
-            self._refuse(row, "park", _("Choose the park of the project."))
-            return
-        if park is not None and park.pk not in ctx.cache["parks_editable"]:
-            self._refuse(row, "park", _("This park is outside your scope."))
+        if not self._in_scope(ctx, row, "park", _("Choose the park of the project."), ctx.cache["parks_editable"]):
             return
         if v.get("total_investment_wan") is None:  # full_clean: the amount is not optional
             field = Project._meta.get_field("total_investment_wan")
