@@ -366,6 +366,27 @@ def stored_rows(entity: str) -> int:
     return int(model.objects.count())
 
 
+def stored_digest(entity: str) -> str:
+    """What a statistics import stored, summed: values with their derived figures, and the rollup cells of parks and
+    regions. Engine and floor must give the same (the floor writes the rows the engine writes)."""
+    if entity != "report_values":
+        return ""
+    from django.db.models import Count, Sum
+
+    from yuanqu.stats.models import RegionRollup, Report, ReportValue, Rollup
+
+    parts = [
+        ReportValue.objects.aggregate(n=Count("pk"), v=Sum("value"), p=Sum("period_value"), y=Sum("ytd_value")),
+        Report.objects.values("industry_section", "above_scale", "status").annotate(n=Count("pk")).order_by(
+            "industry_section", "above_scale", "status"),
+        Rollup.objects.values("segment").annotate(n=Count("pk"), v=Sum("value"), y=Sum("ytd"),
+                                                  r=Sum("reporters")).order_by("segment"),
+        RegionRollup.objects.values("region_code").annotate(n=Count("pk"), v=Sum("value"), y=Sum("ytd"),
+                                                            r=Sum("reporters")).order_by("region_code"),
+    ]
+    return json.dumps([p if isinstance(p, dict) else list(p) for p in parts], default=str, sort_keys=True)
+
+
 def phase_engine(db_url: str, path: Path, entity: str = "enterprises") -> dict[str, float]:
     setup_django(db_url)
     from yuanqu.accounts.models import User
@@ -380,7 +401,7 @@ def phase_engine(db_url: str, path: Path, entity: str = "enterprises") -> dict[s
     seconds = time.perf_counter() - t
     assert batch.status == "committed", batch.error
     assert batch.counts["error"] == 0, [r for r in batch.report if r[1] == "error"][:3]
-    return {"seconds": seconds, "rows": stored_rows(entity), "peak_mb": peak_mb()}
+    return {"seconds": seconds, "rows": stored_rows(entity), "peak_mb": peak_mb(), "digest": stored_digest(entity)}
 
 
 def phase_engine_rows(db_url: str, path: Path, entity: str = "leads") -> dict[str, float]:
@@ -577,14 +598,19 @@ def floor_settlements(db_url: str, path: Path) -> dict[str, float]:
 
 
 def floor_stats(db_url: str, path: Path) -> dict[str, float]:
+    """The statistics floor writes the rows the engine writes, with no validation: the rounds, the reports (with the
+    enterprise's industry section and 规上 flag), the values with their derived period and 累计 figures (the file's
+    months are in order, so a running total per series is enough), and the rollup cells, summed from the values by
+    one INSERT … SELECT per table (the statement ``yuanqu rebuild_rollups`` runs)."""
     from decimal import Decimal
 
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
     from python_calamine import CalamineWorkbook
 
     from yuanqu.enterprises.models import Enterprise
     from yuanqu.parks.models import Park
+    from yuanqu.stats import rollups
     from yuanqu.stats.models import Indicator, Report, ReportValue, Round
     from yuanqu.tabular.fast import fast_insert
 
@@ -601,32 +627,52 @@ def floor_stats(db_url: str, path: Path) -> dict[str, float]:
         def number(v: Any) -> Decimal:
             return Decimal(repr(v))
     now = timezone.now()
-    ids = dict(Enterprise.objects.values_list("uscc", "pk"))
+    enterprises = {uscc: (pk, section or "", above) for uscc, pk, section, above in Enterprise.objects.values_list(
+        "uscc", "pk", "industry__section", "is_above_scale")}
     parks = dict(Park.objects.values_list("name", "pk"))
-    indicators = dict(Indicator.objects.values_list("code", "pk"))
+    indicators = {code: (pk, basis, aggregation) for code, pk, basis, aggregation in Indicator.objects.values_list(
+        "code", "pk", "basis", "aggregation")}
     columns = [indicators[code] for code, _h in STATS_INDICATORS]
     with transaction.atomic():
         rounds = {}
         for month in range(1, 13):
             rnd = Round.objects.create(region_id="370213", frequency="month", year=STATS_YEAR, month=month,
                                        deadline=dt.date(STATS_YEAR, month, 28))
-            rnd.indicators.add(*columns)
+            rnd.indicators.add(*[pk for pk, _b, _a in columns])
             rounds[month] = rnd.pk
+        reports = []
+        for r in rows[1:]:
+            e, section, above = enterprises[r[0]]
+            reports.append((rounds[int(r[4])], e, parks[r[2]], "approved", above, section, now, "", now, now))
         fast_insert(Report, ("round", "enterprise", "park", "status", "above_scale", "industry_section",
-                             "approved_at", "return_reason", "created_at", "updated_at"),
-                    [(rounds[int(r[4])], ids[r[0]], parks[r[2]], "approved", False, "", now, "", now, now)
-                     for r in rows[1:]])
+                             "approved_at", "return_reason", "created_at", "updated_at"), reports)
+        del reports
         report = {(rnd, e): pk for pk, rnd, e in Report.objects.values_list("pk", "round_id", "enterprise_id")}
         values = []
+        running: dict[tuple[int, int], list[Decimal]] = {}  # (enterprise, indicator) → [last 累计, sum of periods]
         for r in rows[1:]:
-            e, p, month = ids[r[0]], parks[r[2]], int(r[4])
+            e, p, month = enterprises[r[0]][0], parks[r[2]], int(r[4])
             pk = report[(rounds[month], e)]
-            for i, ind in enumerate(columns):
-                values.append((pk, ind, p, e, STATS_YEAR, month, number(r[5 + i]), False, "", "", ""))
+            for i, (ind, basis, aggregation) in enumerate(columns):
+                value = number(r[5 + i])
+                last = running.setdefault((e, ind), [Decimal(0), Decimal(0)])
+                if aggregation == Indicator.Aggregation.LATEST:
+                    period, ytd = value, value
+                elif basis == Indicator.Basis.CUMULATIVE:
+                    period, ytd, last[0] = value - last[0], value, value
+                else:
+                    period = value
+                    last[1] += value
+                    ytd = last[1]
+                values.append((pk, ind, p, e, STATS_YEAR, month, value, False, "", "", "", period, ytd))
         fast_insert(ReportValue, ("report", "indicator", "park", "enterprise", "year", "month", "value", "no_data",
-                                  "no_data_reason", "explanation", "warning"), values)
+                                  "no_data_reason", "explanation", "warning", "period_value", "ytd_value"), values)
+        with connection.cursor() as cursor:
+            cursor.execute(rollups._INSERT + rollups._select(""), [Report.Status.APPROVED])
+        rollups.rebuild_regions()
     seconds = time.perf_counter() - t
-    return {"seconds": seconds, "rows": stored_rows("report_values"), "peak_mb": peak_mb()}
+    return {"seconds": seconds, "rows": stored_rows("report_values"), "peak_mb": peak_mb(),
+            "digest": stored_digest("report_values")}
 
 
 def floor_leads(db_url: str, path: Path) -> dict[str, float]:
@@ -810,6 +856,9 @@ def main() -> None:
             best = {k: min(v, key=lambda r: r["seconds"]) for k, v in runs.items() if v}
             for name in ("engine", "floor"):
                 assert best[name]["rows"] == values, (entity, name, best[name]["rows"], values)
+            # the floor stores what the engine stores (statistics: derived figures and rollups included)
+            assert best["engine"].get("digest", "") == best["floor"].get("digest", ""), (
+                entity, best["engine"].get("digest"), best["floor"].get("digest"))
             die_full = best["die"]["seconds"] * rows / args.die_rows if "die" in best else None
             table.append((label, entity, rows, values, best, die_full))
             engine, floor = best["engine"], best["floor"]
