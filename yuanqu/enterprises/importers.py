@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +27,7 @@ from yuanqu.core.text import normalize_uscc
 from yuanqu.core.validators import EARLIEST_FOUNDING_DATE
 from yuanqu.parks.importers import resolve_park
 from yuanqu.tabular.clean import CellError
-from yuanqu.tabular.fast import fast_insert_keyed, fast_pinyin_keys, stored_keys
+from yuanqu.tabular.fast import AnyOf, fast_insert_keyed, fast_pinyin_keys, stored_keys
 from yuanqu.tabular.importers import (
     CHUNK,
     YES_NO_HELP,
@@ -83,6 +84,7 @@ class EnterpriseImporter(Importer):
     position = 10
     label = gettext_lazy("Enterprises")
     model = Enterprise
+    grows = (Enterprise, Designation, Settlement)
     key_fields = ("uscc",)
     #: Export columns that are read from elsewhere, not imported: they round-trip as they are.
     ignored_headers = ("Primary contact phone", "Registered region name", "Parks and settlement stages")
@@ -533,12 +535,16 @@ class SettlementImporter(BulkServiceImporter):
             # among the enterprises the user may find (its region's): another district's code reads as unknown; a new
             # row needs the id only (no model instance per row)
             found.update((uscc, SimpleNamespace(pk=pk, uscc=uscc)) for uscc, pk in enterprises_findable_by(ctx.actor)
-                         .filter(uscc__in=keys[i : i + CHUNK]).order_by().values_list("uscc", "pk"))
+                         .filter(AnyOf(F("uscc"), keys[i : i + CHUNK])).order_by().values_list("uscc", "pk"))
         ctx.cache["enterprises"] = found
         ids = sorted(e.pk for e in found.values())
-        active: dict[tuple[int, int], Settlement] = {}
+        stored: list[int] = []  # the active settlements' ids: a model instance only for the rows that have one
         for i in range(0, len(ids), CHUNK):
-            for st in Settlement.objects.active().filter(enterprise_id__in=ids[i : i + CHUNK]):
+            stored.extend(Settlement.objects.active().filter(AnyOf(F("enterprise_id"), ids[i : i + CHUNK]))
+                          .order_by().values_list("pk", flat=True))
+        active: dict[tuple[int, int], Settlement] = {}
+        for i in range(0, len(stored), CHUNK):
+            for st in Settlement.objects.filter(AnyOf(F("pk"), stored[i : i + CHUNK])):
                 active[(st.enterprise_id, st.park_id)] = st
         ctx.cache["active"] = active
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,6 +28,7 @@ from yuanqu.enterprises.selectors import enterprises_findable_by
 from yuanqu.parks.importers import resolve_park
 from yuanqu.tabular import clean
 from yuanqu.tabular.clean import CellError
+from yuanqu.tabular.fast import AnyOf
 from yuanqu.tabular.registry import PARK_SYNONYMS, USCC_SYNONYMS, Context, FieldSpec, Importer, RowResult
 
 from . import services
@@ -133,6 +135,7 @@ class ReportValueImporter(Importer):
     entity = "report_values"
     label = gettext_lazy("Historical statistics")
     model = ReportValue
+    grows = (Report, ReportValue)
     key_fields = ("uscc", "park")
     roles = (Role.REGION_STAFF, Role.PARK_OPERATOR)
     # The batch's values were merged into approved reports, derived values and rollups that other reports share;
@@ -221,22 +224,22 @@ class ReportValueImporter(Importer):
         usccs = {r.values["uscc"] for r in rows if r.values.get("uscc")}
         # Found only among the enterprises the uploader may look up, so an unknown code and one outside
         # the scope get the same row error.
-        ents = {e.uscc: e for e in enterprises_findable_by(ctx.actor).filter(uscc__in=usccs)
+        ents = {e.uscc: e for e in enterprises_findable_by(ctx.actor).filter(AnyOf(F("uscc"), sorted(usccs)))
                 .select_related("industry")}
         ctx.cache["enterprises"] = ents
         ent_ids = [e.pk for e in ents.values()]
-        ctx.cache["settled"] = set(Settlement.objects.filter(enterprise_id__in=ent_ids)
+        ctx.cache["settled"] = set(Settlement.objects.filter(AnyOf(F("enterprise_id"), ent_ids)).order_by()
                                    .values_list("enterprise_id", "park_id"))
         years = {p[0] for r in rows if (p := self.period_of(r))}
         stored: dict[tuple[int, int, int, int, int], tuple[Decimal | None, bool, str]] = {}
         for e_id, p_id, i_id, y, m, value, no_data, status in ReportValue.objects.filter(
-                enterprise_id__in=ent_ids, year__in=years).values_list(
+                AnyOf(F("enterprise_id"), ent_ids), year__in=years).values_list(
                 "enterprise_id", "park_id", "indicator_id", "year", "month", "value", "no_data", "report__status"):
             stored[(e_id, p_id, i_id, y, m)] = (value, no_data, status)
         ctx.cache["stored"] = stored
         ctx.cache["reports"] = {
             (e_id, p_id, y, m, freq): status for e_id, p_id, y, m, freq, status in Report.objects.filter(
-                enterprise_id__in=ent_ids, round__year__in=years).values_list(
+                AnyOf(F("enterprise_id"), ent_ids), round__year__in=years).order_by().values_list(
                 "enterprise_id", "park_id", "round__year", "round__month", "round__frequency", "status")}
         ctx.cache["locked"] = set(Round.objects.filter(year__in=years, locked=True)
                                   .values_list("region_id", "frequency", "year", "month"))

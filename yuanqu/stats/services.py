@@ -555,7 +555,7 @@ def _history_values(reports: list[tuple[int, HistoryRow, Mapping[Indicator, Entr
                     touched_cells: dict[tuple[int, int, int], set[int]]) -> None:
     """Write the entries of ``reports`` (report id, its row, its entries) with the derived values of every series
     they touch, and note the rollup cells to recompute (for :func:`history_import_bulk`)."""
-    from yuanqu.tabular.fast import fast_insert, fast_update
+    from yuanqu.tabular.fast import AnyOf, fast_insert, fast_update
 
     series: dict[tuple[int, int, int, int], dict[int, list[Any]]] = {}
     indicators: dict[int, Indicator] = {}
@@ -575,7 +575,7 @@ def _history_values(reports: list[tuple[int, HistoryRow, Mapping[Indicator, Entr
     years = sorted({k[3] for k in series})
     for chunk in _chunked(sorted({k[0] for k in series})):
         for pk, e_id, p_id, ind_id, year, month, report_id, value, period, ytd, status in (
-                ReportValue.objects.filter(enterprise_id__in=chunk, year__in=years).values_list(
+                ReportValue.objects.filter(AnyOf(F("enterprise_id"), chunk), year__in=years).values_list(
                     "pk", "enterprise_id", "park_id", "indicator_id", "year", "month", "report_id", "value",
                     "period_value", "ytd_value", "report__status")):
             months = series.get((e_id, p_id, ind_id, year))
@@ -627,7 +627,7 @@ def history_import_bulk(*, actor: User, rows: Iterable[HistoryRow],
     every call; the touched cells (park, year, month) → indicators are added to it instead of recomputed, and the
     caller recomputes them once after the last chunk (:func:`history_rollups`).
     """
-    from yuanqu.tabular.fast import fast_insert_keyed  # floor 1: the bulk writer
+    from yuanqu.tabular.fast import AnyOf, fast_insert_keyed  # floor 1: the bulk writer
 
     require_role(actor, EDIT_PARK)
     rows = list(rows)
@@ -693,7 +693,7 @@ def history_import_bulk(*, actor: User, rows: Iterable[HistoryRow],
     to_approve: list[int] = []
     for chunk in _chunked(enterprise_ids):
         for pk, round_id, e_id, p_id, status in (Report.objects.select_for_update().filter(
-                round_id__in=round_ids, enterprise_id__in=chunk)
+                AnyOf(F("enterprise_id"), chunk), round_id__in=round_ids).order_by()
                 .values_list("pk", "round_id", "enterprise_id", "park_id", "status")):
             if (round_id, e_id, p_id) in wanted:
                 report_ids[(round_id, e_id, p_id)] = pk

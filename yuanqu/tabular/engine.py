@@ -24,7 +24,7 @@ from yuanqu.core import audit
 from yuanqu.core.export import FORMULA_PREFIXES, xlsx_bytes
 from yuanqu.core.numbers import unit_convertible
 
-from . import clean, reader, services
+from . import clean, fast, reader, services
 from .models import ImportBatch, SavedMapping
 from .registry import Context, Importer, RowResult, Warned, get_importer
 from .table import HEAD_ROWS, Table, data_rows, find_header, propose_mapping
@@ -596,6 +596,7 @@ def commit(batch: ImportBatch, *, actor: User, progress: Progress | None = None,
                             progress("write", before + done, max(before + done, run.total))
 
                     importer.apply(ctx, todo, step)
+                    fast.refresh_statistics(importer.grown_tables())  # the next chunk's look-ups, planned afresh
                     written_rows += sum(1 for r in todo if not r.errors)  # a service may refuse a row: left out
                     run.tally.add(rows)
                     if _after_chunk is not None:

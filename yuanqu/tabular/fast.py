@@ -6,12 +6,14 @@ audit event is written by the engine in the same transaction (DESIGN.md, rule 6)
 
 from __future__ import annotations
 
+import json
 import operator
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.models import Lookup
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import RE_HANS
 from pypinyin.seg import mmseg
@@ -84,6 +86,26 @@ def fast_pinyin_keys(text: str) -> tuple[str, str]:
         full.append(a)
         first.append(b)
     return _KEEP.sub("", "".join(full).lower()), _KEEP.sub("", "".join(first).lower())
+
+
+class AnyOf(Lookup):  # type: ignore[type-arg]
+    """A column is one of a list of ints or strings, the list passed as one parameter: ``= ANY(%s)`` on PostgreSQL,
+    ``IN (SELECT value FROM json_each(%s))`` on SQLite. Used as ``queryset.filter(AnyOf(F("uscc"), keys))``.
+
+    Django's ``__in`` writes a placeholder per value; for the thousands of keys of an import's chunk, binding and
+    parsing them costs more than the look-up itself (5,000 keys: 48 → 35 ms on PostgreSQL, 22 → 12 ms on SQLite;
+    bench/tabular).
+    """
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = list(self.rhs)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s::{self.lhs.output_field.db_type(connection)}[])", [*lhs_params, values]
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(values)]
 
 
 def _stamp(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
@@ -234,3 +256,33 @@ def fast_insert_keyed(model: type[models.Model], names: Sequence[str], rows: Seq
     fast_insert(model, names, rows)
     wrote = {key_of(row) for row in rows}
     return [(k, i) for k, i in inserted_since(model, after, key) if k in wrote]
+
+
+#: A table is analysed again once it holds this many times the pages it held when last analysed …
+REANALYZE_GROWTH = 2
+#: … and at least this many pages (8 kB each): the plans of small tables do not depend on their statistics.
+REANALYZE_MIN_PAGES = 128
+
+
+def refresh_statistics(tables: Sequence[type[models.Model]]) -> list[str]:
+    """PostgreSQL: ANALYZE the tables of ``tables`` that grew to more than :data:`REANALYZE_GROWTH` times their size
+    when last analysed; returns the tables analysed. Other databases: nothing.
+
+    A bulk import writes a chunk and then looks up the next chunk's stored rows in the tables it is filling. The
+    planner plans those look-ups from the statistics autovacuum gathered before the import began, for a table a
+    fraction of the size or empty, and chose to read the whole table for every chunk: an import into an empty
+    table took time quadratic in its rows. ANALYZE inside the transaction counts its own new rows, so the chunks
+    after it are planned for what the table holds; growth by doubling keeps it to a few runs per import. (A 1.44M-value
+    statistics import on PostgreSQL: the look-ups 29 → 10 s of a 105 → 87 s import.)
+    """
+    if connection.vendor != "postgresql" or not tables:
+        return []
+    names = [str(m._meta.db_table) for m in tables]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT c.relname, c.relpages, pg_relation_size(c.oid) / current_setting('block_size')::int "
+                       "FROM pg_class c WHERE c.oid = ANY(%s::regclass[])", [names])
+        stale = [name for name, analysed, now in cursor.fetchall()
+                 if now >= REANALYZE_MIN_PAGES and now > REANALYZE_GROWTH * max(analysed, 0)]
+        if stale:  # as the tables' owner: the application role owns none (migration tabular 0003)
+            cursor.execute("SELECT yuanqu_analyze(%s::regclass[])", [sorted(stale)])
+    return sorted(stale)

@@ -359,6 +359,12 @@ class Importer(ABC):
     #: through gettext) on the batch page and to anyone who tries.
     revertible: bool = True
     revert_refusal: Any = ""
+    #: The tables a commit fills and then looks up again for later chunks (default: the model's): analysed again
+    #: on PostgreSQL while they grow (:func:`yuanqu.tabular.fast.refresh_statistics`).
+    grows: Sequence[type[models.Model]] = ()
+
+    def grown_tables(self) -> Sequence[type[models.Model]]:
+        return self.grows or (self.model,)
 
     def allowed(self, user: Any) -> bool:
         return bool(getattr(user, "is_authenticated", False)) and user.role in self.roles

@@ -1,0 +1,89 @@
+"""The look-ups of a bulk import's chunks: ``AnyOf`` (a list of keys as one parameter) finds what ``__in`` finds, and
+PostgreSQL's statistics of the tables an import fills are gathered again as they grow (``refresh_statistics``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from tests.conftest import World
+from yuanqu.core.roles import Role
+from yuanqu.core.text import USCC_ALPHABET, uscc_check_digit
+from yuanqu.enterprises.models import Enterprise, Settlement
+from yuanqu.enterprises.selectors import enterprises_findable_by
+from yuanqu.tabular.fast import REANALYZE_MIN_PAGES, AnyOf, fast_insert, refresh_statistics
+
+
+def test_any_of_finds_what_in_finds(world: World) -> None:
+    ents = [world.ent_xltd, world.ent_smyz, world.ent_laoshan]
+    ids = [e.pk for e in ents] + [10**12]  # one that does not exist
+    codes = [e.uscc for e in ents] + ["913702130000000000"]
+    assert sorted(Enterprise.objects.filter(AnyOf(F("pk"), ids)).values_list("pk", flat=True)) == sorted(
+        Enterprise.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    assert len(Enterprise.objects.filter(AnyOf(F("pk"), ids))) == 3
+    assert sorted(Enterprise.objects.filter(AnyOf(F("uscc"), codes)).values_list("uscc", flat=True)) == sorted(
+        e.uscc for e in ents)
+    assert not Enterprise.objects.filter(AnyOf(F("uscc"), [])).exists()
+    # a foreign key's column, with the rest of the query (the scope) as it is
+    assert set(Settlement.objects.filter(AnyOf(F("enterprise_id"), ids)).values_list("pk", flat=True)) == set(
+        Settlement.objects.filter(enterprise_id__in=ids).values_list("pk", flat=True))
+    operator = world.users[Role.PARK_OPERATOR.value]
+    seen = set(enterprises_findable_by(operator).filter(AnyOf(F("uscc"), codes)).values_list("uscc", flat=True))
+    assert seen == set(enterprises_findable_by(operator).filter(uscc__in=codes).values_list("uscc", flat=True))
+    assert world.ent_laoshan.uscc not in seen  # another district's enterprise stays out of scope
+
+
+def test_any_of_takes_thousands_of_keys_as_one_parameter(world: World) -> None:
+    keys = [f"9137021300{i:08d}" for i in range(20_000)] + [world.ent_xltd.uscc]
+    query, params = Enterprise.objects.filter(AnyOf(F("uscc"), keys)).values_list("pk").query.sql_with_params()
+    assert len(params) == 1
+    assert list(Enterprise.objects.filter(AnyOf(F("uscc"), keys)).values_list("pk", flat=True)) == [
+        world.ent_xltd.pk]
+
+
+def _enterprises(start: int, n: int) -> None:
+    now = timezone.now()
+    rows = []
+    for i in range(start, start + n):
+        first17 = "9137021300" + "".join(USCC_ALPHABET[(i // 31**k) % 31] for k in range(7))
+        rows.append((first17 + uscc_check_digit(first17), f"统计测试企业{i}", "", "", "6513", "370213", False, "",
+                     False, "unlisted", False, "active", "", dt.date(2020, 1, 1), now, now))
+    fast_insert(Enterprise, ("uscc", "name", "name_pinyin", "name_initials", "industry", "region", "is_high_tech",
+                             "srdi_level", "is_above_scale", "listing", "is_four_new", "status", "business_scope",
+                             "established_on", "created_at", "updated_at"), rows)
+
+
+def _pages(table: str) -> tuple[int, int]:
+    """(pages when last analysed, pages now)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relpages, pg_relation_size(oid) / current_setting('block_size')::int FROM pg_class "
+                       "WHERE oid = %s::regclass", [table])
+        row: Any = cursor.fetchone()
+    return int(row[0]), int(row[1])
+
+
+@pytest.mark.django_db
+def test_a_table_that_grew_is_analysed_again() -> None:
+    table = Enterprise._meta.db_table
+    if connection.vendor != "postgresql":
+        _enterprises(0, 10)
+        assert refresh_statistics([Enterprise]) == []  # SQLite plans without them
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {table}")
+    analysed, now = _pages(table)
+    assert refresh_statistics([Enterprise]) == []  # nothing new
+    _enterprises(0, 100)  # a few pages: small tables are planned well without
+    assert refresh_statistics([Enterprise]) == []
+    _enterprises(100, 12_000)  # well past twice the size and the minimum
+    analysed, now = _pages(table)
+    assert now >= REANALYZE_MIN_PAGES and now > 2 * analysed
+    assert refresh_statistics([Enterprise]) == [table]
+    analysed, now = _pages(table)
+    assert analysed == now  # the statistics count the transaction's own new rows
+    assert refresh_statistics([Enterprise]) == []  # until it doubles again
