@@ -87,3 +87,28 @@ def test_a_table_that_grew_is_analysed_again() -> None:
     analysed, now = _pages(table)
     assert analysed == now  # the statistics count the transaction's own new rows
     assert refresh_statistics([Enterprise]) == []  # until it doubles again
+
+
+def test_a_statistics_commit_refreshes_its_tables_after_each_chunk(world: World, monkeypatch: pytest.MonkeyPatch
+                                                                  ) -> None:
+    """The engine asks for the statistics' report and value tables after every chunk it wrote; an importer whose
+    look-ups go by a unique key (enterprises) asks for none."""
+    from yuanqu.stats.models import Report, ReportValue
+    from yuanqu.tabular import engine, fast
+
+    from .test_streaming import _import
+
+    asked: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(fast, "refresh_statistics", lambda tables: asked.append(tuple(tables)) or [])
+    monkeypatch.setattr(engine, "CHUNK_ROWS", 2)
+    e, f = world.ent_xltd, world.ent_xltd_fitout
+    rows = [["统一社会信用代码", "企业名称", "园区", "报告期", "产值(亿元)"],
+            [e.uscc, e.name, "信联天地", "2023年1月", 0.1], [f.uscc, f.name, "信联天地", "2023年1月", 0.2],
+            [e.uscc, e.name, "信联天地", "2023年2月", 0.3]]
+    batch = _import(world.users[Role.REGION_STAFF.value], "report_values", rows)
+    assert batch.counts["error"] == 0, batch.report
+    assert asked == [(Report, ReportValue)] * 2  # two chunks
+    asked.clear()
+    _import(world.users[Role.REGION_STAFF.value], "enterprises",
+            [["统一社会信用代码", "企业名称"], ["91370213MA3C9WKE0A", "青岛测试统计企业有限公司"]])
+    assert asked == [()]

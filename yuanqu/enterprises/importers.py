@@ -84,7 +84,6 @@ class EnterpriseImporter(Importer):
     position = 10
     label = gettext_lazy("Enterprises")
     model = Enterprise
-    grows = (Enterprise, Designation, Settlement)
     key_fields = ("uscc",)
     #: Export columns that are read from elsewhere, not imported: they round-trip as they are.
     ignored_headers = ("Primary contact phone", "Registered region name", "Parks and settlement stages")

@@ -596,7 +596,7 @@ def commit(batch: ImportBatch, *, actor: User, progress: Progress | None = None,
                             progress("write", before + done, max(before + done, run.total))
 
                     importer.apply(ctx, todo, step)
-                    fast.refresh_statistics(importer.grown_tables())  # the next chunk's look-ups, planned afresh
+                    fast.refresh_statistics(importer.grows)  # the next chunk's look-ups, planned afresh
                     written_rows += sum(1 for r in todo if not r.errors)  # a service may refuse a row: left out
                     run.tally.add(rows)
                     if _after_chunk is not None:
