@@ -210,21 +210,12 @@ def inserted_since(model: type[models.Model], after: int, key: str | tuple[str, 
 
 
 def stored_keys(model: type[models.Model], key: str, values: Sequence[Any]) -> list[Any]:
-    """Which of ``values`` the column ``key`` of ``model``'s table holds: one plain query (the ORM's handling of
-    thousands of parameters costs more than the query). PostgreSQL takes the list as one array parameter
-    (``= ANY``), which spares the driver parsing thousands of placeholders."""
+    """Which of ``values`` the column ``key`` of ``model``'s table holds (every row: the base manager, unscoped),
+    with the values as one parameter (:class:`AnyOf`)."""
     if not values:
         return []
-    column = str(model._meta.get_field(key).column)  # type: ignore[union-attr]
-    qn = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT {qn(column)} FROM {qn(str(model._meta.db_table))} WHERE {qn(column)} = ANY(%s)",
-                           [list(values)])
-        else:
-            cursor.execute(f"SELECT {qn(column)} FROM {qn(str(model._meta.db_table))} WHERE {qn(column)} IN "
-                           f"({', '.join(['%s'] * len(values))})", list(values))
-        return [r[0] for r in cursor.fetchall()]
+    return list(model._base_manager.filter(AnyOf(models.F(key), list(values))).order_by()
+                .values_list(key, flat=True))
 
 
 def fast_insert_keyed(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]],
