@@ -16,7 +16,7 @@ from yuanqu.core.roles import Role
 from yuanqu.core.text import USCC_ALPHABET, uscc_check_digit
 from yuanqu.enterprises.models import Enterprise, Settlement
 from yuanqu.enterprises.selectors import enterprises_findable_by
-from yuanqu.tabular.fast import REANALYZE_MIN_PAGES, AnyOf, fast_insert, refresh_statistics
+from yuanqu.tabular.fast import REANALYZE_MIN_PAGES, AnyOf, KeyLookup, fast_insert, refresh_statistics
 
 
 def test_any_of_finds_what_in_finds(world: World) -> None:
@@ -38,12 +38,59 @@ def test_any_of_finds_what_in_finds(world: World) -> None:
     assert world.ent_laoshan.uscc not in seen  # another district's enterprise stays out of scope
 
 
+@pytest.mark.parametrize("rows", [0, 1, 10**6])
+def test_key_lookup_finds_what_the_scoped_query_finds(world: World, monkeypatch: pytest.MonkeyPatch, rows: int
+                                                      ) -> None:
+    """Chunk by chunk (a small file) or from the whole table's keys read once (a file of a good share of the table):
+    the same ids, and only those of the enterprises the user may find."""
+    from yuanqu.tabular import fast
+
+    monkeypatch.setattr(fast, "WHOLE_TABLE_MIN_ROWS", 2)
+    region = world.users[Role.REGION_STAFF.value]
+    operator = world.users[Role.PARK_OPERATOR.value]
+    codes = [e.uscc for e in (world.ent_xltd, world.ent_smyz, world.ent_laoshan)] + ["913702130000000000"]
+    for user in (region, operator):
+        scoped = enterprises_findable_by(user)
+        lookup = KeyLookup(scoped, "uscc", rows=rows)
+        got = lookup.get(codes)
+        assert got == dict(scoped.filter(uscc__in=codes).values_list("uscc", "pk"))
+        assert (lookup.whole is not None) == (rows >= 2 and rows >= fast.WHOLE_TABLE_SHARE * scoped.count())
+        assert lookup.get([]) == {}
+    # the operator's scope leaves another district's enterprise out, whichever way the look-up went
+    assert world.ent_laoshan.uscc not in KeyLookup(enterprises_findable_by(operator), "uscc", rows=rows).get(codes)
+    assert world.ent_laoshan.uscc in KeyLookup(Enterprise.objects.all(), "uscc", rows=rows).get(codes)
+
+
 def test_any_of_takes_thousands_of_keys_as_one_parameter(world: World) -> None:
     keys = [f"9137021300{i:08d}" for i in range(20_000)] + [world.ent_xltd.uscc]
     query, params = Enterprise.objects.filter(AnyOf(F("uscc"), keys)).values_list("pk").query.sql_with_params()
     assert len(params) == 1
     assert list(Enterprise.objects.filter(AnyOf(F("uscc"), keys)).values_list("pk", flat=True)) == [
         world.ent_xltd.pk]
+
+
+def test_any_of_takes_any_text(world: World) -> None:
+    """On PostgreSQL the keys go as the text of an array: quotes, backslashes, braces, commas, blanks, NULL and the
+    empty string are elements like any other, and only the names given match."""
+    odd = ['a"b', "c\\d", "{e}", "f,g", "NULL", " h ", "", "园区\"", '\\"', "}{,"]
+    made = []
+    now = timezone.now()
+    for i, name in enumerate(odd):
+        first17 = f"91370213AB{i:07d}"
+        made.append(Enterprise.objects.create(uscc=first17 + uscc_check_digit(first17), name=f"奇名{i}",
+                                              business_scope=name, region_id="370213", created_at=now))
+    for k in range(1, len(odd) + 1):
+        want = odd[:k] + ["not there", 'a"', "c\\"]
+        found = set(Enterprise.objects.filter(AnyOf(F("business_scope"), want)).values_list("pk", flat=True))
+        assert found == set(Enterprise.objects.filter(business_scope__in=want).values_list("pk", flat=True))
+        assert {e.pk for e in made[:k]} <= found
+    # whole numbers as the text of an array too; anything else (PostgreSQL) as psycopg dumps a list
+    assert set(Enterprise.objects.filter(AnyOf(F("pk"), [m.pk for m in made[:3]])).values_list("pk", flat=True)
+               ) == {m.pk for m in made[:3]}
+    if connection.vendor == "postgresql":
+        day = dt.date(2020, 1, 1)
+        assert Enterprise.objects.filter(AnyOf(F("established_on"), [day])).count() == Enterprise.objects.filter(
+            established_on=day).count()
 
 
 def _enterprises(start: int, n: int) -> None:

@@ -27,7 +27,7 @@ from yuanqu.core.text import normalize_uscc
 from yuanqu.core.validators import EARLIEST_FOUNDING_DATE
 from yuanqu.parks.importers import resolve_park
 from yuanqu.tabular.clean import CellError
-from yuanqu.tabular.fast import AnyOf, fast_insert_keyed, fast_pinyin_keys, stored_keys
+from yuanqu.tabular.fast import AnyOf, KeyLookup, fast_insert_keyed, fast_pinyin_keys, stored_keys
 from yuanqu.tabular.importers import (
     CHUNK,
     YES_NO_HELP,
@@ -468,6 +468,12 @@ STEP_RULES: dict[str, list[tuple[str, str, Any]]] = {
                   ("exited_on", "signed_on", gettext_lazy("The exit date cannot be before the signing date."))],
 }
 
+#: The steps after signing, in order, as (stage, its date field): plain strings, looked up once per row.
+STEPS: tuple[tuple[str, str], ...] = tuple(
+    (str(stage.value), Settlement.DATE_FIELD[stage])
+    for stage in (Settlement.Stage.FITOUT, Settlement.Stage.MOVED_IN, Settlement.Stage.EXITED))
+_EXITED = str(Settlement.Stage.EXITED.value)
+
 
 class SettlementImporter(BulkServiceImporter):
     """Settlements by (USCC, park): new ones are signed, and later steps taken from their dates, in bulk (one
@@ -529,12 +535,13 @@ class SettlementImporter(BulkServiceImporter):
         if not self.bulk:
             return
         keys = sorted({r.values["uscc"] for r in rows if r.values.get("uscc")})
-        found: dict[str, Any] = {}
-        for i in range(0, len(keys), CHUNK):
-            # among the enterprises the user may find (its region's): another district's code reads as unknown; a new
-            # row needs the id only (no model instance per row)
-            found.update((uscc, SimpleNamespace(pk=pk, uscc=uscc)) for uscc, pk in enterprises_findable_by(ctx.actor)
-                         .filter(AnyOf(F("uscc"), keys[i : i + CHUNK])).order_by().values_list("uscc", "pk"))
+        # among the enterprises the user may find (its region's): another district's code reads as unknown; a new
+        # row needs the id only (no model instance per row)
+        lookup = ctx.cache.get("enterprise_ids")
+        if lookup is None:
+            lookup = ctx.cache["enterprise_ids"] = KeyLookup(enterprises_findable_by(ctx.actor), "uscc",
+                                                             rows=ctx.rows)
+        found = {uscc: SimpleNamespace(pk=pk, uscc=uscc) for uscc, pk in lookup.get(keys).items()}
         ctx.cache["enterprises"] = found
         ids = sorted(e.pk for e in found.values())
         stored: list[int] = []  # the active settlements' ids: a model instance only for the rows that have one
@@ -569,11 +576,10 @@ class SettlementImporter(BulkServiceImporter):
     def _check_new(self, row: RowResult) -> None:
         """The errors the services would give a new row: each step in turn, the first that fails stops the row."""
         v = row.values
-        for stage in (Settlement.Stage.FITOUT, Settlement.Stage.MOVED_IN, Settlement.Stage.EXITED):
-            name = Settlement.DATE_FIELD[stage]
+        for stage, name in STEPS:
             if not v.get(name):
                 continue
-            if stage == Settlement.Stage.EXITED and not str(v.get("exit_reason", "")).strip():
+            if stage == _EXITED and not str(v.get("exit_reason", "")).strip():
                 row.error(f"{self._label('reason')}: " + _("Give the reason for the exit."))
                 return
             failed = [str(message) for later, earlier, message in STEP_RULES[name]
@@ -598,16 +604,17 @@ class SettlementImporter(BulkServiceImporter):
         names = ("enterprise", "park", "stage", "signed_on", "fitout_on", "moved_in_on", "exited_on", "exit_reason",
                  "note", "created_at", "updated_at")
         out = []
+        signed = Settlement.Stage.SIGNED.value
         for r in rows:
             v = r.values
-            stage = Settlement.Stage.SIGNED
+            stage = signed
             dates: dict[str, Any] = {}
-            for step in (Settlement.Stage.FITOUT, Settlement.Stage.MOVED_IN, Settlement.Stage.EXITED):
-                day = v.get(Settlement.DATE_FIELD[step])
+            for step, name in STEPS:
+                day = v.get(name)
                 if day:
-                    stage, dates[Settlement.DATE_FIELD[step]] = step, day
-            reason = str(v.get("exit_reason", "")).strip() if stage == Settlement.Stage.EXITED else ""
-            out.append((r.extra["enterprise"].pk, v["park"].pk, stage.value, v["signed_on"], dates.get("fitout_on"),
+                    stage, dates[name] = step, day
+            reason = str(v.get("exit_reason", "")).strip() if stage == _EXITED else ""
+            out.append((r.extra["enterprise"].pk, v["park"].pk, stage, v["signed_on"], dates.get("fitout_on"),
                         dates.get("moved_in_on"), dates.get("exited_on"), reason, v.get("note", ""), now, now))
         audit.note_created(Settlement._meta.label, [pk for _e, pk in fast_insert_keyed(
             Settlement, names, out, "enterprise")])

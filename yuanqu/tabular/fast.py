@@ -104,8 +104,68 @@ class AnyOf(Lookup):  # type: ignore[type-arg]
         lhs, lhs_params = self.process_lhs(compiler, connection)
         values = list(self.rhs)
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::{self.lhs.output_field.db_type(connection)}[])", [*lhs_params, values]
+            return f"{lhs} = ANY(%s::{self.lhs.output_field.db_type(connection)}[])", [*lhs_params,
+                                                                                    _pg_array(values)]
         return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(values)]
+
+
+#: A :class:`KeyLookup` reads the whole (scoped) table's keys once when the file has at least this share of its rows…
+WHOLE_TABLE_SHARE = 0.25
+#: … and the table (as the user sees it) holds at most this many: the map of its keys stays a few tens of MB.
+WHOLE_TABLE_MAX = 500_000
+#: Fewer rows than this are one chunk: a look-up by their keys is one query anyway.
+WHOLE_TABLE_MIN_ROWS = 5000
+
+
+class KeyLookup:
+    """The ``value`` column (a primary key) of the rows of ``queryset`` by their ``key`` column, for an import's chunks.
+
+    A chunk's keys are looked up as one parameter (:class:`AnyOf`). On PostgreSQL a chunk of 5,000 keys in a table of
+    100k is planned as a scan of the whole table (rightly: cheaper than 5,000 probes of the index), so a file of 100k
+    rows read the table 20 times (0.35 s of a 4 s settlement import, SQLite alike). When the file has at least
+    :data:`WHOLE_TABLE_SHARE` of the rows the user may see (and those are at most :data:`WHOLE_TABLE_MAX`), the
+    keys of all of them are read once, in one query, and each chunk is looked up in that map: the choice a planner
+    makes between a hash join and a nested loop. Either way the rows are those of ``queryset``, scope included; the
+    map is read at the first chunk (a row another user adds meanwhile is not found, as in a look-up that ran then).
+    """
+
+    def __init__(self, queryset: models.QuerySet[Any], key: str, value: str = "pk", *, rows: int = 0) -> None:
+        self.queryset, self.key, self.value = queryset.order_by(), key, value
+        self.expected = rows
+        self.whole: dict[Any, Any] | None = None
+        self.planned = False
+
+    def _plan(self) -> None:
+        self.planned = True
+        if self.expected < WHOLE_TABLE_MIN_ROWS:
+            return
+        visible = self.queryset.count()
+        if visible <= WHOLE_TABLE_MAX and self.expected >= WHOLE_TABLE_SHARE * visible:
+            self.whole = dict(self.queryset.values_list(self.key, self.value))
+
+    def get(self, keys: Sequence[Any]) -> dict[Any, Any]:
+        """``key`` → ``value`` for those of ``keys`` the queryset holds."""
+        if not self.planned:
+            self._plan()
+        whole = self.whole
+        if whole is not None:
+            return {k: whole[k] for k in keys if k in whole}
+        found: dict[Any, Any] = {}
+        for i in range(0, len(keys), WHOLE_TABLE_MIN_ROWS):
+            found.update(self.queryset.filter(AnyOf(models.F(self.key), list(keys[i : i + WHOLE_TABLE_MIN_ROWS])))
+                         .values_list(self.key, self.value))
+        return found
+
+
+def _pg_array(values: list[Any]) -> Any:
+    """PostgreSQL: a list of ints or strings as the text of an array ('{1,2}', '{"a","b"}'), which the query casts;
+    psycopg dumps a list element by element in Python (a tenth of a second for an import's keys). Other values: the
+    list, for psycopg."""
+    if all(type(v) is int for v in values):
+        return "{" + ",".join(map(str, values)) + "}"
+    if all(type(v) is str for v in values):  # every element quoted: commas, braces, blanks and NULL are text
+        return "{" + ",".join(['"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values]) + "}"
+    return values
 
 
 def _stamp(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
@@ -238,8 +298,11 @@ def fast_insert_keyed(model: type[models.Model], names: Sequence[str], rows: Seq
     if connection.vendor == "postgresql":
         qn = connection.ops.quote_name
         with connection.cursor() as cursor:
-            cursor.execute("SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
-                           [qn(str(model._meta.db_table)), str(pk.column), len(rows)])
+            # the sequence named once: pg_get_serial_sequence for each of the keys drawn was most of the time
+            # (5,000 keys: 13 → 2 ms)
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [qn(str(model._meta.db_table)), str(pk.column)])
+            sequence = cursor.fetchone()[0]
+            cursor.execute("SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)", [sequence, len(rows)])
             ids = cursor.fetchone()[0]
         fast_insert(model, (pk.name, *names), [(i, *row) for i, row in zip(ids, rows, strict=True)])
         return [(key_of(row), i) for i, row in zip(ids, rows, strict=True)]
