@@ -159,3 +159,26 @@ def test_a_statistics_commit_refreshes_its_tables_after_each_chunk(world: World,
     _import(world.users[Role.REGION_STAFF.value], "enterprises",
             [["统一社会信用代码", "企业名称"], ["91370213MA3C9WKE0A", "青岛测试统计企业有限公司"]])
     assert asked == [()]
+
+
+def test_a_pass_leaves_the_collector_as_it_found_it() -> None:
+    """While a pass runs, what existed before is frozen and the youngest generation is collected rarely; after it,
+    the thresholds and the frozen objects are as before, also in a process that had frozen objects itself."""
+    import gc
+
+    from yuanqu.tabular.engine import _fewer_collections
+
+    before = gc.get_threshold()
+    assert gc.get_freeze_count() == 0
+    with _fewer_collections():
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] >= 50_000
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    gc.freeze()  # a pre-forking server's objects, frozen by the server
+    try:
+        frozen = gc.get_freeze_count()
+        with _fewer_collections():
+            pass
+        assert gc.get_freeze_count() == frozen  # still frozen: the pass did not thaw them
+    finally:
+        gc.unfreeze()

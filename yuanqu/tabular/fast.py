@@ -115,6 +115,8 @@ WHOLE_TABLE_SHARE = 0.25
 WHOLE_TABLE_MAX = 500_000
 #: Fewer rows than this are one chunk: a look-up by their keys is one query anyway.
 WHOLE_TABLE_MIN_ROWS = 5000
+#: Keys per query of a :class:`KeyLookup` chunk by chunk.
+LOOKUP_KEYS = 5000
 
 
 class KeyLookup:
@@ -151,8 +153,8 @@ class KeyLookup:
         if whole is not None:
             return {k: whole[k] for k in keys if k in whole}
         found: dict[Any, Any] = {}
-        for i in range(0, len(keys), WHOLE_TABLE_MIN_ROWS):
-            found.update(self.queryset.filter(AnyOf(models.F(self.key), list(keys[i : i + WHOLE_TABLE_MIN_ROWS])))
+        for i in range(0, len(keys), LOOKUP_KEYS):
+            found.update(self.queryset.filter(AnyOf(models.F(self.key), list(keys[i : i + LOOKUP_KEYS])))
                          .values_list(self.key, self.value))
         return found
 
