@@ -601,10 +601,10 @@ def floor_stats(db_url: str, path: Path) -> dict[str, float]:
     """The statistics floor writes the rows the engine writes, with no validation: the rounds, the reports (with the
     enterprise's industry section and 规上 flag), the values with their derived period and 累计 figures (the file's
     months are in order, so a running total per series is enough), and the rollup cells, summed from the values by
-    one INSERT … SELECT per table (the statement ``yuanqu rebuild_rollups`` runs)."""
+    one INSERT … SELECT per table (``rollups.rebuild``, what ``yuanqu rebuild_rollups`` runs)."""
     from decimal import Decimal
 
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
     from python_calamine import CalamineWorkbook
 
@@ -667,9 +667,7 @@ def floor_stats(db_url: str, path: Path) -> dict[str, float]:
                 values.append((pk, ind, p, e, STATS_YEAR, month, value, False, "", "", "", period, ytd))
         fast_insert(ReportValue, ("report", "indicator", "park", "enterprise", "year", "month", "value", "no_data",
                                   "no_data_reason", "explanation", "warning", "period_value", "ytd_value"), values)
-        with connection.cursor() as cursor:
-            cursor.execute(rollups._INSERT + rollups._select(""), [Report.Status.APPROVED])
-        rollups.rebuild_regions()
+        rollups.rebuild()  # every park and region cell from the values: `yuanqu rebuild_rollups`
     seconds = time.perf_counter() - t
     return {"seconds": seconds, "rows": stored_rows("report_values"), "peak_mb": peak_mb(),
             "digest": stored_digest("report_values")}

@@ -160,7 +160,19 @@ def _new_enterprises(world: World, n: int) -> list[Enterprise]:
     return [Enterprise.objects.get(uscc=c) for c in codes]
 
 
-def test_it_stores_settlements_in_bulk_exactly_as_row_by_row(world: World, both_paths: Any) -> None:
+@pytest.fixture(params=["chunks", "whole"])
+def lookup(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The enterprises of a settlement file looked up chunk by chunk, or (a file of a good share of the table)
+    from the keys of every enterprise the user may find, read once (``tabular.fast.KeyLookup``)."""
+    from yuanqu.tabular import fast
+
+    if request.param == "whole":
+        monkeypatch.setattr(fast, "WHOLE_TABLE_MIN_ROWS", 1)
+        monkeypatch.setattr(fast, "WHOLE_TABLE_SHARE", 0)
+    return str(request.param)
+
+
+def test_it_stores_settlements_in_bulk_exactly_as_row_by_row(world: World, both_paths: Any, lookup: str) -> None:
     staff = world.users["region_staff"]
     a, b, c, d, g = _new_enterprises(world, 5)
     rows = [
@@ -210,7 +222,7 @@ def test_a_bulk_settlement_import_has_one_event_and_reverts_exactly(world: World
     assert _settlements() == before
 
 
-def test_an_operator_bulk_settlement_import_stays_in_scope(world: World) -> None:
+def test_an_operator_bulk_settlement_import_stays_in_scope(world: World, lookup: str) -> None:
     operator = world.users["park_operator"]
     before = _settlements()
     rows = [["统一社会信用代码", "园区", "签约日期"],
