@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yuanqu.core.roles import Role
-from yuanqu.enterprises.importers import resolve_enterprise
+from yuanqu.enterprises.importers import enterprise_ref, resolve_enterprise
 from yuanqu.tabular.importers import ServiceImporter
 from yuanqu.tabular.registry import USCC_SYNONYMS, Context, FieldSpec, RowResult
 
@@ -48,8 +48,7 @@ class TalentImporter(ServiceImporter):
     roles = STAFF_ONLY
     key_fields = ("enterprise", "year")
     fields = (
-        FieldSpec("enterprise", gettext_lazy("Unified social credit code"), "ref", required=True,
-                  resolve=resolve_enterprise, synonyms=USCC_SYNONYMS),
+        enterprise_ref(),
         FieldSpec("year", gettext_lazy("year"), "int", required=True, synonyms=("年度", "年份")),
         _count("doctors", gettext_lazy("doctors"), ("博士", "博士人数")),
         _count("masters", gettext_lazy("masters"), ("硕士", "硕士人数")),
@@ -135,8 +134,7 @@ class LinkImporter(ServiceImporter):
     roles = STAFF_ONLY
     key_fields = ("enterprise", "chain", "node")
     fields = (
-        FieldSpec("enterprise", gettext_lazy("Unified social credit code"), "ref", required=True,
-                  resolve=resolve_enterprise, synonyms=USCC_SYNONYMS),
+        enterprise_ref(),
         FieldSpec("chain", gettext_lazy("chain name"), required=True, max_length=100, synonyms=CHAIN_SYNONYMS),
         FieldSpec("node", gettext_lazy("node name"), required=True, max_length=100, synonyms=NODE_SYNONYMS),
     )

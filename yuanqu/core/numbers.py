@@ -237,6 +237,12 @@ _CN_NUMERAL = re.compile(r"^[零〇一二两三四五六七八九十百千万亿
 #: Chinese digits written one by one (二〇二三) to ASCII digits.
 CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _UNITS_LONGEST_FIRST = sorted(UNITS, key=len, reverse=True)
+#: The currency a registry export writes beside an amount (企查查, 天眼查 and the 公示系统 give 注册资本 as
+#: "5000万元人民币", "人民币5000万元", "3000万人民币" or "100万美元"). 人民币 is the unit the money fields are
+#: in and is dropped; another currency cannot be converted without an exchange rate, so it is refused.
+_RMB = re.compile(r"^(?:人民币|rmb|cny|¥)|(?:人民币|rmb|cny)$", re.IGNORECASE)
+_FOREIGN = re.compile(r"(美元|美金|港元|港币|欧元|日元|英镑|澳元|加元|新加坡元|瑞士法郎|韩元|新台币|台币|"
+                      r"usd|hkd|eur|jpy|gbp|aud|cad|sgd|chf|krw|twd|\$)", re.IGNORECASE)
 
 
 class NumberError(ValueError):
@@ -311,6 +317,16 @@ def _read(text: str, unit: str, original: Any) -> tuple[Decimal, str]:
     return number, tail
 
 
+def _money_text(text: str, original: Any) -> str:
+    """An amount's text without the 人民币 written beside it (5000万元人民币 → 5000万元, 3000万人民币 → 3000万);
+    an amount in another currency raises :class:`NumberError`."""
+    foreign = _FOREIGN.search(text)
+    if foreign and re.search(r"\d", text):
+        raise NumberError(_("%(value)s is an amount in %(currency)s; convert it to RMB first.")
+                          % {"value": original, "currency": foreign.group(1)}, code="currency")
+    return _RMB.sub("", text)
+
+
 def parse_number(value: Any, *, unit: str = "", header_unit: str = "", places: int | None = None,
                  max_digits: int | None = None) -> Decimal | None:
     """A number as people type it, in ``unit``: None for nothing typed.
@@ -343,6 +359,8 @@ def parse_number(value: Any, *, unit: str = "", header_unit: str = "", places: i
         text = text.removesuffix("整")
         if not text:
             return None
+        if UNITS.get(unit, ("", 0))[0] == "money" or not unit:
+            text = _money_text(text, value)
         number, written = _read(text, unit, value)
     source = written or header_unit
     if source == "%" and unit != "%":

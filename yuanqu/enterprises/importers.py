@@ -10,6 +10,7 @@ their services inside the batch's one transaction: their lists are short.
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -23,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from yuanqu.core import audit
 from yuanqu.core.registry import changes
 from yuanqu.core.roles import Role
-from yuanqu.core.text import normalize_uscc
+from yuanqu.core.text import halfwidth, normalize_uscc
 from yuanqu.core.validators import EARLIEST_FOUNDING_DATE
 from yuanqu.parks.importers import resolve_park
 from yuanqu.tabular.clean import CellError
@@ -44,7 +45,9 @@ from yuanqu.tabular.registry import (
     FieldSpec,
     Importer,
     RowResult,
+    Warned,
     changed,
+    show_value,
 )
 
 from . import services as ent_services
@@ -68,13 +71,60 @@ NOT_IN_SCOPE = gettext_lazy(
     "the settlement form (district staff confirm the request), or ask district staff to import it.")
 
 
-def resolve_enterprise(ctx: Context, text: str) -> Enterprise:
-    """The enterprise of a USCC among those the importing user may see (the same error for any other code): for
-    the importers of other apps that attach a row to a registered enterprise (incubatees, agreements …)."""
-    found = Enterprise.objects.visible_to(ctx.actor).filter(uscc=normalize_uscc(text)).first()
-    if found is None:
-        raise CellError(_("No enterprise in your scope has this code."))
-    return found
+#: The headers of an enterprise's name, for the importers that attach a row to a registered enterprise and take its
+#: name where a published list gives no code (高新技术企业、专精特新名单 list 序号, 企业名称, 证书编号).
+ENTERPRISE_NAME_HEADERS = ("企业名称", "单位名称", "公司名称", "企业(单位)名称", "纳税人名称", "市场主体名称", "名称",
+                           "企业")
+#: A USCC as typed: 18 letters and digits (a code with a wrong check digit is an error about the code, not a name).
+_CODE_LIKE = re.compile(r"[0-9A-Z]{18}")
+
+
+def _name_variants(name: str) -> list[str]:
+    """The ways one name is stored: with half- or full-width brackets (a published list and the registry often
+    differ in just that), without spaces."""
+    plain = halfwidth(name).replace(" ", "").replace("\u3000", "")
+    return list(dict.fromkeys([name.strip(), plain, plain.replace("(", "（").replace(")", "）")]))
+
+
+def resolve_enterprise(ctx: Context, text: str) -> Any:
+    """The enterprise a cell names among those the importing user may see: by its USCC, or, for a list that gives
+    names only, by its exact name (brackets of either width) or a former name (with a warning naming the current
+    one). The same error for an enterprise out of scope as for one that does not exist; a name two enterprises
+    in scope share is an error asking for the code."""
+    code = normalize_uscc(text)
+    visible = Enterprise.objects.visible_to(ctx.actor)
+    if _CODE_LIKE.fullmatch(code):
+        found = visible.filter(uscc=code).first()
+        if found is None:
+            raise CellError(_("No enterprise in your scope has this code."))
+        return found
+    variants = _name_variants(text)
+    named = list(visible.filter(name__in=variants)[:2])
+    if not named:
+        named = list(visible.filter(former_names__name__in=variants).distinct()[:2])
+        if len(named) == 1:
+            return Warned(named[0], [_("%(value)s is a former name of %(name)s (%(code)s).")
+                                     % {"value": text, "name": named[0].name, "code": named[0].uscc}])
+    if not named:
+        raise CellError(_("No enterprise in your scope has this code or name."))
+    if len(named) > 1:
+        raise CellError(_("Several enterprises in your scope are named %(value)s; give the unified social credit "
+                          "code instead.") % {"value": text})
+    return named[0]
+
+
+def show_enterprise(value: Any) -> str:
+    """An enterprise as the preview shows it: its code and its name (the list may have given either)."""
+    return f"{value.uscc} {value.name}" if isinstance(value, Enterprise) else show_value(value)
+
+
+def enterprise_ref(*, required: bool = True) -> FieldSpec:
+    """The column of the importers that attach a row to a registered enterprise (incubatees, agreements,
+    designations …): its USCC, or its name where a published list gives no code (:func:`resolve_enterprise`)."""
+    return FieldSpec("enterprise", gettext_lazy("Unified social credit code"), "ref", required=required,
+                     resolve=resolve_enterprise, synonyms=USCC_SYNONYMS, weak_synonyms=ENTERPRISE_NAME_HEADERS,
+                     show=show_enterprise,
+                     help=gettext_lazy("The USCC, or for a list without codes the enterprise's name"))
 
 
 class EnterpriseImporter(Importer):
@@ -127,6 +177,10 @@ class EnterpriseImporter(Importer):
                 "国民经济行业分类",
                 "行业分类",
                 "行业类别",
+                # a registry export gives every level (国标行业门类 … 国标行业小类): the finest is the one to take
+                "行业小类",
+                "行业中类",
+                "行业大类",
                 "行业门类",
             ),
             help=gettext_lazy("GB/T 4754-2017 code or name"),
@@ -165,6 +219,11 @@ class EnterpriseImporter(Importer):
                 "已注销": "cancelled",
                 "吊销": "revoked",
                 "已吊销": "revoked",
+                # the 公示系统's 登记状态, as 企查查 and 天眼查 export it (存续（在营、开业、在册） is 存续)
+                "吊销,未注销": "revoked",
+                "吊销未注销": "revoked",
+                "吊销,已注销": "cancelled",
+                "吊销后注销": "cancelled",
             },
         ),
         amount_field(
@@ -666,9 +725,8 @@ class DesignationImporter(ServiceImporter):
     roles = (Role.REGION_STAFF,)
     key_fields = ("enterprise", "kind", "recognised_on")
     fields = (
-        FieldSpec("enterprise", gettext_lazy("Unified social credit code"), "ref", required=True,
-                  resolve=resolve_enterprise, synonyms=USCC_SYNONYMS),
-        FieldSpec("kind", gettext_lazy("Designation"), "choice", required=True,
+        enterprise_ref(),
+        FieldSpec("kind", gettext_lazy("Designation"), "choice", required=True, ask_default=True,
                   choices=lambda: Designation.Kind.choices, synonyms=("认定类型", "认定类别", "资质", "称号", "类型"),
                   aliases={"科技型中小企业": "tech_sme", "创新型中小企业": "innovative_sme",
                            "高新技术企业": "high_tech",
@@ -679,6 +737,7 @@ class DesignationImporter(ServiceImporter):
                            "瞪羚企业": "gazelle", "独角兽": "unicorn", "独角兽企业": "unicorn",
                            "上市后备": "listing", "上市后备企业": "listing"}),
         FieldSpec("level", gettext_lazy("Designation level"), "choice", choices=lambda: Designation.Level.choices,
+                  ask_default=True,
                   synonyms=("级别", "认定级别", "层级"),
                   aliases={"国家级": "national", "国家": "national", "省级": "provincial", "省": "provincial",
                            "市级": "city", "市": "city", "区级": "district", "区": "district"}),

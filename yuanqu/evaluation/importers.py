@@ -9,9 +9,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy
 
 from yuanqu.core.roles import Role
-from yuanqu.enterprises.importers import resolve_enterprise
+from yuanqu.enterprises.importers import enterprise_ref
 from yuanqu.tabular.importers import ServiceImporter
-from yuanqu.tabular.registry import USCC_SYNONYMS, Context, FieldSpec, RowResult
+from yuanqu.tabular.registry import Context, FieldSpec, RowResult
 
 from . import services
 from .models import EvaluationInput
@@ -31,8 +31,7 @@ class InputImporter(ServiceImporter):
     key_fields = ("enterprise", "year")
     roles = (Role.REGION_STAFF,)
     fields = (
-        FieldSpec("enterprise", gettext_lazy("Unified social credit code"), "ref", required=True,
-                  resolve=resolve_enterprise, synonyms=USCC_SYNONYMS),
+        enterprise_ref(),
         FieldSpec("year", gettext_lazy("Evaluation year"), "int", required=True, synonyms=("评价年度", "年度", "年份")),
         FieldSpec("value_added_wan", gettext_lazy("Value added"), "decimal", unit="万元",
                   synonyms=("增加值", "工业增加值")),

@@ -9,11 +9,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yuanqu.enterprises.importers import resolve_enterprise
+from yuanqu.enterprises.importers import enterprise_ref
 from yuanqu.parks.importers import resolve_park
 from yuanqu.tabular.clean import CellError
 from yuanqu.tabular.importers import ServiceImporter, amount_field
-from yuanqu.tabular.registry import PARK_SYNONYMS, USCC_SYNONYMS, Context, FieldSpec, RowResult
+from yuanqu.tabular.registry import PARK_SYNONYMS, Context, FieldSpec, RowResult
 
 from . import services
 from .models import Incubatee, Incubator, IPType, TechContract, TechField, TechNeed, Track
@@ -36,8 +36,7 @@ class IncubateeImporter(ServiceImporter):
     model = Incubatee
     key_fields = ("enterprise", "park")
     fields = (
-        FieldSpec("enterprise", gettext_lazy("Unified social credit code"), "ref", required=True,
-                  resolve=resolve_enterprise, synonyms=USCC_SYNONYMS),
+        enterprise_ref(),
         FieldSpec("park", gettext_lazy("Incubator park"), "ref", required=True, resolve=resolve_park,
                   synonyms=(*PARK_SYNONYMS, "孵化器", "孵化载体")),
         FieldSpec("applied_on", gettext_lazy("Applied on"), "date", required=True, not_future=True,
@@ -140,8 +139,7 @@ class NeedImporter(ServiceImporter):
     model = TechNeed
     key_fields = ("enterprise", "title")
     fields = (
-        FieldSpec("enterprise", gettext_lazy("Unified social credit code"), "ref", required=True,
-                  resolve=resolve_enterprise, synonyms=USCC_SYNONYMS),
+        enterprise_ref(),
         FieldSpec("title", gettext_lazy("Title"), required=True, max_length=200,
                   synonyms=("需求名称", "技术需求", "名称")),
         FieldSpec("field", gettext_lazy("Technology field"), "choice", required=True,

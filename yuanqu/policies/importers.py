@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yuanqu.core.roles import Role
-from yuanqu.enterprises.importers import resolve_enterprise
+from yuanqu.enterprises.importers import enterprise_ref
 from yuanqu.parks.importers import resolve_park
 from yuanqu.tabular.clean import CellError, match_key
 from yuanqu.tabular.importers import ServiceImporter, amount_field
-from yuanqu.tabular.registry import PARK_SYNONYMS, USCC_SYNONYMS, Context, FieldSpec, RowResult
+from yuanqu.tabular.registry import PARK_SYNONYMS, Context, FieldSpec, RowResult
 
 from . import services
 from .models import Agreement, Application, Clause, Commitment, Policy
@@ -108,11 +108,6 @@ class ClauseImporter(ServiceImporter):
         return services.clause_update(actor=ctx.actor, clause=obj, **changes)
 
 
-def _enterprise_field() -> FieldSpec:
-    return FieldSpec("enterprise", gettext_lazy("Unified social credit code"), "ref", required=True,
-                     resolve=resolve_enterprise, synonyms=USCC_SYNONYMS)
-
-
 AGREEMENT_SYNONYMS = ("协议名称", "合同名称", "投资协议", "协议", "项目协议名称")
 
 
@@ -126,7 +121,7 @@ class AgreementImporter(ServiceImporter):
     roles = (Role.REGION_STAFF,)
     key_fields = ("enterprise", "title")
     fields = (
-        _enterprise_field(),
+        enterprise_ref(),
         FieldSpec("title", gettext_lazy("Agreement title"), required=True, max_length=200,
                   synonyms=AGREEMENT_SYNONYMS),
         FieldSpec("park", gettext_lazy("Park"), "ref", resolve=resolve_park, synonyms=PARK_SYNONYMS),
@@ -166,7 +161,7 @@ class CommitmentImporter(ServiceImporter):
     roles = (Role.REGION_STAFF,)
     key_fields = ("enterprise", "agreement", "year", "indicator")
     fields = (
-        _enterprise_field(),
+        enterprise_ref(),
         FieldSpec("agreement", gettext_lazy("Agreement title"), required=True, max_length=200,
                   synonyms=AGREEMENT_SYNONYMS),
         FieldSpec("year", gettext_lazy("Year"), "int", required=True, synonyms=("年度", "承诺年度", "考核年度")),
@@ -230,7 +225,7 @@ class ApplicationImporter(ServiceImporter):
                   synonyms=("政策", "政策名称", "所属政策", "文号")),
         FieldSpec("number", gettext_lazy("Clause number"), required=True, max_length=20,
                   synonyms=("条款号", "条款", "条目")),
-        _enterprise_field(),
+        enterprise_ref(),
         FieldSpec("budget_year", gettext_lazy("Budget year"), "int", required=True,
                   synonyms=("预算年度", "兑现年度", "年度")),
         FieldSpec("submitted_on", gettext_lazy("Submitted on"), "date", required=True, not_future=True,

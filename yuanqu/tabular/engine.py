@@ -112,7 +112,7 @@ def _analyse(batch: ImportBatch, *, sheet: str | None = None, header_row: int | 
         batch.sheet = sheet
     table = _table(batch, importer, header_row)
     samples = list(itertools.islice(_data_rows(batch, table), 3))
-    proposals = propose_mapping(table.columns, importer.synonyms(), importer.units())
+    proposals = propose_mapping(table.columns, importer.synonyms(), importer.units(), importer.weak_synonyms())
     ignored = set()
     for lang in ("en", "zh-hans"):
         with translation.override(lang):

@@ -67,6 +67,9 @@ class FieldSpec:
     label: Any  # a lazy translation: the header of the template and the export
     kind: str = "text"  # text | uscc | decimal | int | date | bool | choice | ref | list (of refs)
     synonyms: Sequence[str] = ()
+    #: Headers this field takes only when no column names it (an enterprise's name where its code is the key):
+    #: proposed at a lower confidence (table.WEAK_SCORE), so a column that names the field wins.
+    weak_synonyms: Sequence[str] = ()
     unit: str = ""
     required: bool = False
     choices: Callable[[], Sequence[tuple[str, Any]]] | None = None
@@ -248,9 +251,14 @@ class FieldSpec:
             cmap = ctx.choice_maps.get(self.name)
             if cmap is None:
                 cmap = ctx.choice_maps[self.name] = self.choice_map()
-            key = clean.match_key(clean.cell_text(raw))
+            text = clean.cell_text(raw)
+            key = clean.match_key(text)
             if key in cmap:
                 return cmap[key]
+            # what a bracket adds explains the value before it: 存续（在营、开业、在册）, as the 公示系统 writes it
+            head = clean.match_key(re.split(r"[（(\[【]", text, maxsplit=1)[0])
+            if head != key and head in cmap:
+                return cmap[head]
             raise CellError(_("%(value)s is not one of: %(choices)s.") % {
                 "value": clean.cell_text(raw), "choices": "、".join(self.choice_labels())})
         if kind == "ref":
@@ -388,12 +396,17 @@ class Importer(ABC):
             out[f.name] = names
         return out
 
+    def weak_synonyms(self) -> dict[str, list[str]]:
+        """The headers each field takes only when no column names it (FieldSpec.weak_synonyms)."""
+        return {f.name: list(f.weak_synonyms) for f in self.fields if f.weak_synonyms}
+
     def units(self) -> dict[str, str]:
         """The unit of each numeric field that has one (a header in another unit is converted, or refused)."""
         return {f.name: f.unit for f in self.fields if f.unit and f.kind in ("decimal", "int")}
 
     def vocabulary(self) -> dict[str, str]:
-        return {clean.match_key(s): f for f, names in self.synonyms().items() for s in names}
+        words = {clean.match_key(s): f for f, names in self.weak_synonyms().items() for s in names}
+        return words | {clean.match_key(s): f for f, names in self.synonyms().items() for s in names}
 
     def begin(self, ctx: Context) -> None:
         """Load the lookups the rows need (called once per run); nothing by default."""
@@ -419,7 +432,10 @@ class Importer(ABC):
         return None
 
     def row_label(self, row: RowResult) -> str:
-        return " ".join(str(row.values.get(k, "")) for k in self.key_fields)
+        """The row's record as the report names it: its key fields as the preview shows them (a choice by its
+        label, an enterprise by code and name)."""
+        values = row.values
+        return " ".join(self.spec(k).display(values[k]) for k in self.key_fields if k in values)
 
     def key_of(self, row: RowResult) -> tuple[Any, ...] | None:
         key = tuple(map(row.values.get, self.key_fields))

@@ -270,6 +270,32 @@ def data_rows(table: Table, rows: Iterable[list[Any]], width: int) -> Iterator[t
         yield i + 1, row if len(row) >= width else list(row) + [""] * (width - len(row))
 
 
+#: The share of its match a weak synonym's header gets (:func:`propose_mapping`): below a header that names the
+#: field, at or above the 60% the mapping page still proposes.
+WEAK_SCORE = 0.6
+
+
+def _match(label_key: str, full_key: str, keys: Sequence[str]) -> tuple[float, int]:
+    """How well a header (its label and its full text, as match keys) matches one of ``keys``, and the position
+    of the first key that matches that well."""
+    score, rank = 0.0, len(keys)
+    for i, k in enumerate(keys):
+        if not k:
+            continue
+        if k == label_key or k == full_key:
+            s = 1.0
+        elif len(k) >= 2 and (k in label_key or label_key.endswith(k)):
+            s = 0.85 if label_key.endswith(k) else 0.75
+        elif len(label_key) >= 2 and label_key in k:
+            s = 0.7
+        else:
+            r = difflib.SequenceMatcher(None, label_key, k).ratio()
+            s = round(r * 0.8, 2) if r >= 0.6 else 0.0
+        if s > score:
+            score, rank = s, i
+    return score, rank
+
+
 @dataclass
 class Proposal:
     """The automatic mapping of one column: the field it goes to (or "") and how sure the match is."""
@@ -280,41 +306,37 @@ class Proposal:
 
 
 def propose_mapping(columns: Sequence[Column], synonyms: Mapping[str, Sequence[str]],
-                    units: Mapping[str, str] | None = None) -> list[Proposal]:
+                    units: Mapping[str, str] | None = None,
+                    weak: Mapping[str, Sequence[str]] | None = None) -> list[Proposal]:
     """Match each column to at most one field and each field to at most one column, surest first.
 
+    A field's synonyms are listed in the order it prefers them: between two columns that match a field equally
+    well, the one whose header matches an earlier synonym wins (国标行业小类 over 国标行业门类), then the leftmost.
+    ``weak`` names headers a field takes only when no column names it outright (an enterprise's name where its
+    code is wanted): they are proposed at :data:`WEAK_SCORE` of their match.
     ``units`` names the unit of each numeric field: a column whose header unit cannot be converted to it
     (产值(万元) and an area in ㎡) is never proposed for it, however alike the names.
     """
-    candidates: list[tuple[float, int, str]] = []
+    candidates: list[tuple[float, int, int, str]] = []
     keyed = {f: [match_key(s) for s in names] for f, names in synonyms.items()}
+    weak_keyed = {f: [match_key(s) for s in names] for f, names in (weak or {}).items()}
     units = units or {}
     for pos, col in enumerate(columns):
         label_key = match_key(col.label)
         full_key = match_key(split_header_unit(col.header)[0])
-        for f, keys in keyed.items():
+        for f in keyed.keys() | weak_keyed.keys():
             if col.unit and f in units and not unit_convertible(col.unit, units[f]):
                 continue
-            score = 0.0
-            for k in keys:
-                if not k:
-                    continue
-                if k == label_key or k == full_key:
-                    score = max(score, 1.0)
-                elif len(k) >= 2 and (k in label_key or label_key.endswith(k)):
-                    score = max(score, 0.85 if label_key.endswith(k) else 0.75)
-                elif len(label_key) >= 2 and label_key in k:
-                    score = max(score, 0.7)
-                else:
-                    r = difflib.SequenceMatcher(None, label_key, k).ratio()
-                    if r >= 0.6:
-                        score = max(score, round(r * 0.8, 2))
+            score, rank = _match(label_key, full_key, keyed.get(f, []))
+            weak_score, weak_rank = _match(label_key, full_key, weak_keyed.get(f, []))
+            if round(weak_score * WEAK_SCORE, 2) > score:
+                score, rank = round(weak_score * WEAK_SCORE, 2), len(keyed.get(f, [])) + weak_rank
             if score > 0:
-                candidates.append((score, -pos, f))
+                candidates.append((score, -rank, -pos, f))
     candidates.sort(reverse=True)
     taken_cols: dict[int, tuple[str, float]] = {}
     taken_fields: set[str] = set()
-    for score, negpos, f in candidates:
+    for score, _rank, negpos, f in candidates:
         pos = -negpos
         if pos in taken_cols or f in taken_fields:
             continue

@@ -100,7 +100,10 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     page = paging["page_obj"]
     fields = [(f.name, f.header()) for f in importer.fields]
     chosen = engine.mapping_defaults(batch)
-    defaults = [{"name": f.name, "header": f.header(), "value": chosen.get(f.name, ""), "help": f.help}
+    # a date is typed; a choice (the designation of a whole 认定名单) is picked from its labels
+    defaults = [{"name": f.name, "header": f.header(), "value": chosen.get(f.name, ""), "help": f.help,
+                 "choices": [(str(v), str(label)) for v, label in f.choices() if v != ""] if f.kind == "choice"
+                 and f.choices else None}
                 for f in importer.fields if f.ask_default]
     units = importer.units()
     columns = [
