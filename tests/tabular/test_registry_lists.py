@@ -17,8 +17,9 @@ from yuanqu.core.numbers import NumberError, parse_number
 from yuanqu.enterprises import services as ent
 from yuanqu.enterprises.importers import resolve_enterprise
 from yuanqu.enterprises.models import Designation, Enterprise, EnterpriseName
+from yuanqu.parks.models import Park
 from yuanqu.tabular import engine
-from yuanqu.tabular.clean import CellError
+from yuanqu.tabular.clean import CellError, parse_date
 from yuanqu.tabular.models import ImportBatch
 from yuanqu.tabular.registry import REGISTRY, Context
 from yuanqu.tabular.table import Column, propose_mapping
@@ -206,3 +207,35 @@ def test_every_list_of_enterprises_takes_codes_or_names(db: None) -> None:
     found = {imp.entity for imp in REGISTRY.values() for f in imp.fields if f.resolve is resolve_enterprise}
     assert {"designations", "incubatees", "tech_needs", "evaluation_inputs", "agreements", "policy_applications",
             "chain_talent", "chain_links"} <= found
+
+
+@pytest.mark.parametrize(("cell", "day"), [
+    (1992.11, dt.date(1992, 11, 1)), (2023.06, dt.date(2023, 6, 1)), (2023.6, dt.date(2023, 6, 1)),
+    (1992.12, dt.date(1992, 12, 1)), (2023, dt.date(2023, 1, 1)), (2023.0, dt.date(2023, 1, 1)),
+    (44927, dt.date(2023, 1, 1)), (44927.0, dt.date(2023, 1, 1)),  # an Excel serial is still one
+])
+def test_a_year_and_month_typed_as_a_number_is_not_an_excel_serial(cell: float, day: dt.date) -> None:
+    assert parse_date(cell) == day  # 1992.11 as a serial would be a day of 1905
+
+
+def test_a_number_that_may_be_january_or_october_is_asked_about() -> None:
+    with pytest.raises(CellError) as caught:
+        parse_date(1992.1)  # typed 1992.10 or 1992.1: the cell cannot tell
+    assert "1992-01" in str(caught.value) and "1992-10" in str(caught.value)
+
+
+def test_a_development_zone_list_with_number_dates(world: World) -> None:
+    """批准时间 typed as numbers, as the catalogue's tables often have them."""
+    staff = world.users["region_staff"]
+    rows = [["园区名称", "园区类型", "批准时间"], ["测试园区甲", "开发区", 1992.11], ["测试园区乙", "开发区", 1992.1],
+            ["测试园区丙", "开发区", 2006.03]]
+    batch = engine.start_batch(actor=staff, entity="parks", filename="开发区.xlsx", data=files.xlsx(("Sheet1", rows)))
+    mapping = engine.column_mapping(batch)
+    date_col = next(str(c["index"]) for c in batch.columns if c["header"] == "批准时间")
+    engine.set_mapping(batch, {**mapping, date_col: "opened_on"}, actor=staff)
+    batch = engine.commit(batch, actor=staff)
+    assert batch.status == ImportBatch.Status.COMMITTED, batch.error
+    assert (batch.counts["new"], batch.counts["error"]) == (2, 1), batch.report
+    assert "10月" in next(r for r in batch.report if r[1] == "error")[3][0]
+    opened = dict(Park.objects.filter(name__startswith="测试园区").values_list("name", "opened_on"))
+    assert opened == {"测试园区甲": dt.date(1992, 11, 1), "测试园区丙": dt.date(2006, 3, 1)}

@@ -105,6 +105,15 @@ def parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1900 <= value < 2100:
+            # a year (2023) or a year and month (1992.11, 2023.06) typed into a number cell, as government sheets
+            # often have them: not Excel serials, which would make them days of 1905
+            text = str(int(value)) if float(value).is_integer() else repr(value)
+            year, _point, month = text.partition(".")
+            if month == "1":  # 2023.10 typed as a number is stored as 2023.1
+                raise CellError(_("%(value)s may be January or October (a spreadsheet keeps %(year)s.10 as "
+                                  "%(year)s.1); write %(year)s-01 or %(year)s-10.") % {"value": text, "year": year})
+            return parse_date(text)
         if 1 <= value < 80_000:
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
         raise CellError(_("Expected a date, found %(value)s.") % {"value": cell_text(value)})
