@@ -239,3 +239,30 @@ def test_a_development_zone_list_with_number_dates(world: World) -> None:
     assert "10月" in next(r for r in batch.report if r[1] == "error")[3][0]
     opened = dict(Park.objects.filter(name__startswith="测试园区").values_list("name", "opened_on"))
     assert opened == {"测试园区甲": dt.date(1992, 11, 1), "测试园区丙": dt.date(2006, 3, 1)}
+
+
+def test_a_park_merged_down_over_its_enterprises_signs_each_of_them(world: World) -> None:
+    """入驻企业名单 grouped by park, 所在园区 merged once over each group, as offices lay such lists out."""
+    staff = world.users["region_staff"]
+    codes = files.usccs(5, seed=41)
+    rows: list[list[object]] = [
+        ["2024年园区入驻企业名单", "", "", "", ""],
+        ["序号", "所在园区", "企业名称", "统一社会信用代码", "签约日期"],
+        [1, world.xltd.name, "青岛合并一号科技有限公司", codes[0], "2024-03-01"],
+        [2, "", "青岛合并二号科技有限公司", codes[1], "2024-03-02"],
+        [3, "", "青岛合并三号科技有限公司", codes[2], "2024-03-03"],
+        [4, world.smyz.name, "青岛合并四号科技有限公司", codes[3], "2024-03-04"],
+        [5, "", "青岛合并五号科技有限公司", codes[4], "2024-03-05"],
+        ["注：按园区分组。", "", "", "", ""],
+    ]
+    merged = [(0, 0, 0, 4), (2, 1, 4, 1), (5, 1, 6, 1)]
+    batch = engine.start_batch(actor=staff, entity="enterprises", filename="入驻名单.xlsx",
+                               data=files.xlsx(("名单", rows), merged=merged))
+    assert engine.column_mapping(batch).get("1") == "park", batch.columns
+    batch = engine.commit(batch, actor=staff)
+    assert batch.status == ImportBatch.Status.COMMITTED, batch.error
+    assert (batch.counts["new"], batch.counts["error"]) == (5, 0), batch.report
+    parks = dict(Enterprise.objects.filter(uscc__in=codes).values_list("uscc", "settlements__park__name"))
+    assert parks == {codes[0]: world.xltd.name, codes[1]: world.xltd.name, codes[2]: world.xltd.name,
+                     codes[3]: world.smyz.name, codes[4]: world.smyz.name}
+    assert [why for _line, why in batch.skipped] == ["note"]  # a merge across the note row copies nothing

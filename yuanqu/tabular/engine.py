@@ -96,7 +96,7 @@ def _data_rows(batch: ImportBatch, table: Table) -> Iterator[tuple[int, list[Any
     fills as the totals and notes are passed)."""
     sheet = _sheet(batch)
     table.skipped = []
-    return data_rows(table, sheet, sheet.width)
+    return data_rows(table, sheet, sheet.width, sheet.merged)
 
 
 def analyse(batch: ImportBatch, *, actor: User, sheet: str | None = None, header_row: int | None = None

@@ -132,7 +132,7 @@ def find_table(rows: list[list[Any]], vocabulary: dict[str, str], *, key_columns
     (:func:`find_header`, then :func:`data_rows` over every row, kept in ``Table.rows``)."""
     width = max((len(r) for r in rows), default=0)
     table = find_header(rows[:HEAD_ROWS], vocabulary, width=width, merged=merged, header_row=header_row)
-    table.rows = list(data_rows(table, rows, width))
+    table.rows = list(data_rows(table, rows, width, merged))
     return table
 
 
@@ -236,15 +236,42 @@ def find_header(head: list[list[Any]], vocabulary: dict[str, str], *, width: int
     return Table(header_rows=header_rows, columns=columns, echo_rows=echo_rows)
 
 
-def data_rows(table: Table, rows: Iterable[list[Any]], width: int) -> Iterator[tuple[int, list[Any]]]:
+def _merged_down(i: int, row: list[Any], downs: dict[int, list[tuple[int, int]]],
+                 open_downs: list[tuple[int, int, Any]]) -> list[Any]:
+    """Row ``i`` with the value of each merge down it is in; ``open_downs`` is kept from row to row."""
+    open_downs[:] = [d for d in open_downs if d[0] >= i]
+    if open_downs:
+        row = list(row) + [""] * (max(c for _r, c, _v in open_downs) + 1 - len(row))
+        for _last, c, value in open_downs:
+            if row[c] == "" or row[c] is None:
+                row[c] = value
+    for last, c in downs.pop(i, ()):
+        if c < len(row) and row[c] != "" and row[c] is not None:
+            open_downs.append((last, c, row[c]))
+    return row
+
+
+def data_rows(table: Table, rows: Iterable[list[Any]], width: int,
+              merged: Sequence[tuple[int, int, int, int]] = ()) -> Iterator[tuple[int, list[Any]]]:
     """The data rows under ``table``'s header among ``rows`` (every row of the sheet, from its first), as (sheet row
     number counted from 1, cells padded to ``width``); total rows and notes are noted in ``table.skipped`` as they
-    are passed. A generator: a large sheet goes through it a row at a time."""
+    are passed. A generator: a large sheet goes through it a row at a time.
+
+    A cell merged down over several data rows (所在园区 once for each park's group of enterprises) holds its value
+    in each of them, as the reader of the sheet sees it: a spreadsheet keeps it in the first row only.
+    """
     notes_started = seen_data = False
     first = (table.echo_rows or table.header_rows)[-1] + 1
+    downs: dict[int, list[tuple[int, int]]] = {}  # first row → (last row, column) of each merge down over data rows
+    for r0, c0, r1, _c1 in merged:
+        if r0 >= first and r1 > r0:
+            downs.setdefault(r0, []).append((r1, c0))
+    open_downs: list[tuple[int, int, Any]] = []  # (last row, column, value) of the merges the rows are in
     for i, row in enumerate(rows):
         if i < first:
             continue
+        if downs or open_downs:
+            row = _merged_down(i, row, downs, open_downs)
         count = len(row) - row.count("") - row.count(None)  # counted in C: this loop sees every row
         if not count:
             continue
