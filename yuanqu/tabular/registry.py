@@ -435,7 +435,10 @@ class Importer(ABC):
         """The row's record as the report names it: its key fields as the preview shows them (a choice by its
         label, an enterprise by code and name)."""
         values = row.values
-        return " ".join(self.spec(k).display(values[k]) for k in self.key_fields if k in values)
+        specs = self.__dict__.get("_key_specs")
+        if specs is None:  # once per importer: a large file labels every row
+            specs = self.__dict__["_key_specs"] = [(k, self.spec(k).display) for k in self.key_fields]
+        return " ".join(display(values[k]) for k, display in specs if k in values)
 
     def key_of(self, row: RowResult) -> tuple[Any, ...] | None:
         key = tuple(map(row.values.get, self.key_fields))
