@@ -48,6 +48,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+#: SQLite: rows per INSERT statement of the floor. The issue defines the floor as an executemany of the rows, one
+#: row a statement; the engine inserts 50 a statement (tabular.fast.ROWS_PER_INSERT). Set
+#: BENCH_FLOOR_ROWS_PER_INSERT=50 to hold the engine against a floor that batches as it does.
+FLOOR_ROWS_PER_INSERT = int(os.environ.get("BENCH_FLOOR_ROWS_PER_INSERT", "1"))
 sys.path.insert(0, str(ROOT))
 
 HEADERS = [
@@ -556,7 +560,7 @@ def phase_floor(db_url: str, path: Path, entity: str = "enterprises") -> dict[st
     designations = []
     plain = ("企业信息导入", "", "", "")  # source, level, certificate number, end reason
     with transaction.atomic():
-        ids = dict(fast_insert_keyed(Enterprise, names, out, "uscc"))
+        ids = dict(fast_insert_keyed(Enterprise, names, out, "uscc", rows_per_insert=FLOOR_ROWS_PER_INSERT))
         for r in rows[1:]:
             pk = ids[r[0]]
             if r[7] == "是":
@@ -568,7 +572,7 @@ def phase_floor(db_url: str, path: Path, entity: str = "enterprises") -> dict[st
                                      now))
         fast_insert(Designation, ("enterprise", "kind", "recognised_on", "valid_until", "board", "coaching_on",
                                   "filed_on", "listed_on", "source", "level", "certificate_no", "end_reason",
-                                  "created_at", "updated_at"), designations)
+                                  "created_at", "updated_at"), designations, rows_per_insert=FLOOR_ROWS_PER_INSERT)
     seconds = time.perf_counter() - t
     assert connection.vendor in ("sqlite", "postgresql")
     return {"seconds": seconds, "rows": Enterprise.objects.count(), "peak_mb": peak_mb()}
@@ -592,7 +596,7 @@ def floor_settlements(db_url: str, path: Path) -> dict[str, float]:
             now, now) for r in rows[1:]]
     with transaction.atomic():
         fast_insert(Settlement, ("enterprise", "park", "stage", "signed_on", "moved_in_on", "exit_reason", "note",
-                                 "created_at", "updated_at"), out)
+                                 "created_at", "updated_at"), out, rows_per_insert=FLOOR_ROWS_PER_INSERT)
     seconds = time.perf_counter() - t
     return {"seconds": seconds, "rows": stored_rows("settlements"), "peak_mb": peak_mb()}
 
@@ -645,7 +649,8 @@ def floor_stats(db_url: str, path: Path) -> dict[str, float]:
             e, section, above = enterprises[r[0]]
             reports.append((rounds[int(r[4])], e, parks[r[2]], "approved", above, section, now, "", now, now))
         fast_insert(Report, ("round", "enterprise", "park", "status", "above_scale", "industry_section",
-                             "approved_at", "return_reason", "created_at", "updated_at"), reports)
+                             "approved_at", "return_reason", "created_at", "updated_at"), reports,
+                    rows_per_insert=FLOOR_ROWS_PER_INSERT)
         del reports
         report = {(rnd, e): pk for pk, rnd, e in Report.objects.values_list("pk", "round_id", "enterprise_id")}
         values = []
@@ -666,7 +671,8 @@ def floor_stats(db_url: str, path: Path) -> dict[str, float]:
                     ytd = last[1]
                 values.append((pk, ind, p, e, STATS_YEAR, month, value, False, "", "", "", period, ytd))
         fast_insert(ReportValue, ("report", "indicator", "park", "enterprise", "year", "month", "value", "no_data",
-                                  "no_data_reason", "explanation", "warning", "period_value", "ytd_value"), values)
+                                  "no_data_reason", "explanation", "warning", "period_value", "ytd_value"), values,
+                    rows_per_insert=FLOOR_ROWS_PER_INSERT)
         rollups.rebuild()  # every park and region cell from the values: `yuanqu rebuild_rollups`
     seconds = time.perf_counter() - t
     return {"seconds": seconds, "rows": stored_rows("report_values"), "peak_mb": peak_mb(),
@@ -710,7 +716,7 @@ def floor_leads(db_url: str, path: Path) -> dict[str, float]:
         fast_insert(Lead, ("name", "name_key", "name_pinyin", "name_initials", "uscc", "industry", "region",
                            "target_park", "source", "status", "lost_reason", "intended_investment_wan",
                            "expected_jobs", "owner", "owned_since", "note", "archive_reason", "created_at",
-                           "updated_at"), out)
+                           "updated_at"), out, rows_per_insert=FLOOR_ROWS_PER_INSERT)
     seconds = time.perf_counter() - t
     return {"seconds": seconds, "rows": stored_rows("leads"), "peak_mb": peak_mb()}
 
@@ -749,9 +755,10 @@ def floor_projects(db_url: str, path: Path) -> dict[str, float]:
     with transaction.atomic():
         fast_insert(Project, ("name", "park", "region", "industry", "level", "total_investment_wan",
                               "fixed_asset_investment_wan", "stage", "terminated_reason", "note", "archive_reason",
-                              "created_at", "updated_at"), out)
+                              "created_at", "updated_at"), out, rows_per_insert=FLOOR_ROWS_PER_INSERT)
         ids = list(Project.objects.values_list("pk", flat=True))
-        fast_insert(ProjectStage, ("project", "stage"), [(pk, s) for pk in ids for s in Project.ORDER])
+        fast_insert(ProjectStage, ("project", "stage"), [(pk, s) for pk in ids for s in Project.ORDER],
+                    rows_per_insert=FLOOR_ROWS_PER_INSERT)
     seconds = time.perf_counter() - t
     return {"seconds": seconds, "rows": stored_rows("projects"), "peak_mb": peak_mb()}
 

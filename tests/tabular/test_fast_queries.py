@@ -182,3 +182,41 @@ def test_a_pass_leaves_the_collector_as_it_found_it() -> None:
         assert gc.get_freeze_count() == frozen  # still frozen: the pass did not thaw them
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("count", [1, 49, 50, 51, 123])
+def test_many_rows_a_statement_store_what_one_row_a_statement_stores(world: World, count: int) -> None:
+    """SQLite inserts ROWS_PER_INSERT rows per statement: every value (text with quotes, None, Decimal, date, bool,
+    an aware datetime) is stored as by a plain executemany of one row a statement, the last short statement
+    included, and the ids come back in the file's order."""
+    from decimal import Decimal
+
+    from yuanqu.tabular.fast import fast_insert_keyed
+
+    stamp = timezone.now()
+    names = ("uscc", "name", "name_pinyin", "name_initials", "industry", "region", "is_high_tech", "srdi_level",
+             "is_above_scale", "listing", "is_four_new", "registered_capital_wan", "established_on", "status",
+             "business_scope", "created_at", "updated_at")
+
+    def rows(prefix: str) -> list[tuple[Any, ...]]:
+        out = []
+        for i in range(count):
+            code = f"{prefix}{i:08d}"
+            uscc = code + uscc_check_digit(code)
+            out.append((uscc, f"青岛'{prefix}\"{i}有限公司", "", "", "6513" if i % 2 else None, "370213", bool(i % 3),
+                        "", False, "unlisted", True, Decimal(f"{i}.25") if i % 4 else None,
+                        dt.date(2000 + i % 20, 1 + i % 12, 1) if i % 5 else None, "active", "经营范围；%s", stamp,
+                        stamp))
+        return out
+
+    def stored(prefix: str) -> list[tuple[Any, ...]]:
+        return [tuple(v) for v in Enterprise.objects.filter(uscc__startswith=prefix).order_by("uscc").values_list(
+            "name", "industry", "is_high_tech", "registered_capital_wan", "established_on", "business_scope",
+            "created_at")]
+
+    one = fast_insert_keyed(Enterprise, names, rows("91370213A"), "uscc", rows_per_insert=1)
+    many = fast_insert_keyed(Enterprise, names, rows("91370213B"), "uscc")
+    assert len(one) == len(many) == count
+    assert [pk for _u, pk in sorted(many)] == sorted(pk for _u, pk in many)  # ids in the rows' order
+    assert [r[0].replace("B", "A") for r in stored("91370213B")] == [r[0] for r in stored("91370213A")]
+    assert [r[1:] for r in stored("91370213B")] == [r[1:] for r in stored("91370213A")]
