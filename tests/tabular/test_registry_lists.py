@@ -5,11 +5,13 @@ own column), and published 认定名单 that name enterprises without their code
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 from decimal import Decimal
 
 import pytest
 from django.test import Client
+from python_calamine import CalamineWorkbook
 
 from tests.conftest import World, login
 from yuanqu.core.demo import make_uscc
@@ -266,3 +268,48 @@ def test_a_park_merged_down_over_its_enterprises_signs_each_of_them(world: World
     assert parks == {codes[0]: world.xltd.name, codes[1]: world.xltd.name, codes[2]: world.xltd.name,
                      codes[3]: world.smyz.name, codes[4]: world.smyz.name}
     assert [why for _line, why in batch.skipped] == ["note"]  # a merge across the note row copies nothing
+
+
+def unit_noted_list(world: World) -> bytes:
+    """A lead list as offices send one: 「单位：亿元」 alone at the right above the header, no unit in the header."""
+    rows: list[list[object]] = [
+        ["2024年招商线索台账", "", "", "", ""],
+        ["", "", "", "", "单位：亿元"],
+        ["序号", "企业名称", "意向园区", "意向投资额", "预计用工"],
+        [1, "青岛单位一号科技有限公司", world.xltd.name, 12.5, 300],
+        [2, "青岛单位二号科技有限公司", world.xltd.name, "一点五", 80],
+        [3, "青岛单位三号科技有限公司", world.xltd.name, "很多", 20],
+    ]
+    return files.xlsx(("台账", rows))
+
+
+def test_a_unit_noted_above_the_header_is_the_tables(world: World, client: Client) -> None:
+    """总投资 12.5 under 「单位：亿元」 is 125000 万元, not 12.5 万元; a head-count in the same table is not in 亿元."""
+    from yuanqu.investment.models import Lead
+
+    staff = world.users["region_staff"]
+    batch = engine.start_batch(actor=staff, entity="leads", filename="台账.xlsx", data=unit_noted_list(world))
+    mapping = engine.column_mapping(batch)
+    assert set(mapping.values()) >= {"name", "target_park", "intended_investment_wan", "expected_jobs"}, mapping
+    login(client, staff)
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "亿元" in page and "unit-conversion" in page  # the mapping page says 亿元 → 万元
+    batch = engine.commit(batch, actor=staff)
+    assert batch.status == ImportBatch.Status.COMMITTED, batch.error
+    assert (batch.counts["new"], batch.counts["error"]) == (2, 1), batch.report
+    stored = dict(Lead.objects.filter(name__startswith="青岛单位").values_list("name", "intended_investment_wan"))
+    assert stored == {"青岛单位一号科技有限公司": Decimal("125000.00"), "青岛单位二号科技有限公司": Decimal("15000.00")}
+    jobs = dict(Lead.objects.filter(name__startswith="青岛单位").values_list("name", "expected_jobs"))
+    assert jobs == {"青岛单位一号科技有限公司": 300, "青岛单位二号科技有限公司": 80}
+    # the rows to fix keep the unit their numbers are in, so the fixed file imports right
+    errors = CalamineWorkbook.from_filelike(io.BytesIO(engine.error_rows_xlsx(batch))).get_sheet_by_index(0)
+    header = errors.to_python()[0]
+    assert any(str(h).endswith("(亿元)") and "投资" in str(h) for h in header), header
+
+
+def test_two_units_noted_above_the_header_name_none(world: World) -> None:
+    rows: list[list[object]] = [["单位：亿元", "", "单位：万元"], ["企业名称", "意向园区", "意向投资额"],
+                                ["青岛双单位科技有限公司", world.xltd.name, 3]]
+    staff = world.users["region_staff"]
+    batch = engine.start_batch(actor=staff, entity="leads", filename="x.xlsx", data=files.xlsx(("S", rows)))
+    assert all(not c.get("table_unit") for c in batch.columns)  # which one? neither is guessed

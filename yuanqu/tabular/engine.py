@@ -120,6 +120,7 @@ def _analyse(batch: ImportBatch, *, sheet: str | None = None, header_row: int | 
     batch.header_rows = [r + 1 for r in table.header_rows + table.echo_rows]
     batch.columns = [
         {"index": p.column.index, "header": clean.storable(p.column.header), "unit": p.column.unit,
+         "table_unit": "" if p.column.unit else table.unit,
          "field": p.field, "confidence": p.confidence,
          "sample": [clean.storable(clean.cell_text(r[p.column.index])) for _line, r in samples]}
         for p in proposals
@@ -158,6 +159,16 @@ def column_mapping(batch: ImportBatch) -> dict[str, str]:
 def mapping_defaults(batch: ImportBatch) -> dict[str, str]:
     """The values the user chose for empty cells of a field (field → value as typed), on the mapping page."""
     return {k[len(DEFAULT_KEY):]: v for k, v in batch.mapping.items() if k.startswith(DEFAULT_KEY) and v}
+
+
+def column_unit(importer: Importer, column: dict[str, Any], fieldname: str) -> str:
+    """The unit a column's numbers are in for ``fieldname``: its header's, else the table's (「单位：亿元」 above the
+    header) when the field is a number in a unit that can take it (a head-count does not take 亿元)."""
+    if column.get("unit"):
+        return str(column["unit"])
+    table_unit = column.get("table_unit", "")
+    target = importer.units().get(fieldname, "")
+    return str(table_unit) if table_unit and target and unit_convertible(table_unit, target) else ""
 
 
 def unit_problems(batch: ImportBatch) -> list[str]:
@@ -213,7 +224,8 @@ def _parsers(importer: Importer, ctx: Context, batch: ImportBatch) -> tuple[list
     plan = []
     for col, fieldname in column_mapping(batch).items():
         spec, c = importer.spec(fieldname), columns.get(int(col), {})
-        plan.append((int(col), spec.parser(ctx, c.get("unit", "")), c.get("header", spec.header()), spec.name))
+        plan.append((int(col), spec.parser(ctx, column_unit(importer, c, spec.name)), c.get("header", spec.header()),
+                     spec.name))
     defaults = {}
     for name, text in mapping_defaults(batch).items():
         if not any(f.name == name for f in importer.fields):
@@ -642,7 +654,8 @@ def error_rows_xlsx(batch: ImportBatch) -> bytes:
             headers.append(c["header"])
         else:
             spec = importer.spec(name)
-            headers.append(f"{spec.label}({c['unit']})" if c["unit"] else spec.header())
+            unit = column_unit(importer, c, name)
+            headers.append(f"{spec.label}({unit})" if unit else spec.header())
     indexes = [c["index"] for c in batch.columns]
     rows = []
     for entry in batch.report:

@@ -50,6 +50,9 @@ class Table:
     #: (sheet row number counted from 1, cells) for each data row.
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)
+    #: The unit a line above the header gives the whole table (「单位：亿元」 at the right of the title): the numbers
+    #: of a column whose header names no unit are in it, when its field's unit can take it (engine.column_unit).
+    unit: str = ""
 
     @property
     def signature(self) -> str:
@@ -233,7 +236,10 @@ def find_header(head: list[list[Any]], vocabulary: dict[str, str], *, width: int
             unit = units[0]
             header = f"{header}({unit})"
         columns.append(Column(index=c, header=header, label=label, unit=unit))
-    return Table(header_rows=header_rows, columns=columns, echo_rows=echo_rows)
+    # a unit note above the header (its own cell, not a level of it) is the table's: one unit, or none
+    noted = {unit_only(v) for r in range(header_rows[0]) for v in grid[r] if isinstance(v, str)} - {""}
+    return Table(header_rows=header_rows, columns=columns, echo_rows=echo_rows,
+                 unit=noted.pop() if len(noted) == 1 else "")
 
 
 def _merged_down(i: int, row: list[Any], downs: dict[int, list[tuple[int, int]]],

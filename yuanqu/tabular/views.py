@@ -106,14 +106,14 @@ def batch_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                  and f.choices else None}
                 for f in importer.fields if f.ask_default]
     units = importer.units()
-    columns = [
-        {**c, "field": batch.mapping.get(str(c["index"]), ""), "percent": int(100 * c["confidence"]),
-         "by_user": batch.mapping.get(str(c["index"]), "") != c["field"],
-         # the unit the column's numbers are converted to, when it differs from the header's
-         "to_unit": units.get(batch.mapping.get(str(c["index"]), ""), "")
-         if c.get("unit") and units.get(batch.mapping.get(str(c["index"]), ""), "") not in ("", c.get("unit")) else ""}
-        for c in batch.columns
-    ]
+    columns = []
+    for c in batch.columns:
+        field = batch.mapping.get(str(c["index"]), "")
+        unit = engine.column_unit(importer, c, field)  # the header's, or the table's 「单位：亿元」
+        columns.append({**c, "field": field, "percent": int(100 * c["confidence"]), "by_user": field != c["field"],
+                        "unit": unit,
+                        # the unit the column's numbers are converted to, when it differs from theirs
+                        "to_unit": units.get(field, "") if unit and units.get(field, "") not in ("", unit) else ""})
     counts = batch.counts or {}
     # whether this user may revert it now (the rows themselves are checked when the user asks)
     revertible = batch.status == ImportBatch.Status.COMMITTED and revert.may_revert(request.user, batch)
