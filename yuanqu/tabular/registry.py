@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -260,7 +261,7 @@ class FieldSpec:
             if head != key and head in cmap:
                 return cmap[head]
             raise CellError(_("%(value)s is not one of: %(choices)s.") % {
-                "value": clean.cell_text(raw), "choices": "、".join(self.choice_labels())})
+                "value": text, "choices": "、".join(self.choice_labels())})
         if kind == "ref":
             assert self.resolve is not None
             return self.resolve(ctx, clean.cell_text(raw))
@@ -435,10 +436,12 @@ class Importer(ABC):
         """The row's record as the report names it: its key fields as the preview shows them (a choice by its
         label, an enterprise by code and name)."""
         values = row.values
-        specs = self.__dict__.get("_key_specs")
-        if specs is None:  # once per importer: a large file labels every row
-            specs = self.__dict__["_key_specs"] = [(k, self.spec(k).display) for k in self.key_fields]
-        return " ".join(display(values[k]) for k, display in specs if k in values)
+        return " ".join(display(values[k]) for k, display in self._key_displays if k in values)
+
+    @cached_property
+    def _key_displays(self) -> list[tuple[str, Callable[[Any], str]]]:
+        """Each key field with its display, found once per importer (a large file labels every row)."""
+        return [(k, self.spec(k).display) for k in self.key_fields]
 
     def key_of(self, row: RowResult) -> tuple[Any, ...] | None:
         key = tuple(map(row.values.get, self.key_fields))
